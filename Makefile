@@ -1,0 +1,69 @@
+# The two commands: `make run` and `make test`. Both install what they need and are idempotent.
+SHELL := /bin/bash
+PY := .venv/bin/python
+GANXUN := .venv/bin/ganxun
+PG_URL ?= postgres://postgres@127.0.0.1:5432/ganxun
+VENDOR := ganxun/static/vendor
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean
+
+run: install assets
+	$(GANXUN) migrate --noinput
+	$(GANXUN) demo --if-empty
+	@echo "Starting the task worker and the web server on http://$(HOST)/ …"
+	@$(GANXUN) db_worker --queue-name default >var/worker.log 2>&1 & echo $$! >var/worker.pid
+	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; $(GANXUN) runserver $(HOST) --noreload
+
+test: install assets browser lint
+	$(MAKE) test-sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$DATABASE_URL" ]; then \
+		$(MAKE) test-postgres; \
+	else echo "PostgreSQL not reachable: skipped the PostgreSQL run"; fi
+
+test-sqlite:
+	env -u DATABASE_URL .venv/bin/pytest -m "not postgres" -n 2 --dist loadfile
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} .venv/bin/pytest -m "not browser" -n 2 --dist loadfile
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+install: .venv/.installed
+
+.venv/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
+	mkdir -p var
+	touch $@
+
+assets: $(VENDOR)/.copied
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.installed
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+# Debian's chromium drives the browser tests (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+demo: install
+	$(GANXUN) migrate --noinput
+	$(GANXUN) demo
+
+clean:
+	rm -rf var/ganxun.sqlite3* $(VENDOR)

@@ -1,0 +1,1 @@
+"""ganxun (干训): education and training of cadres, end to end."""

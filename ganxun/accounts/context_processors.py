@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.accounts import policies
+from ganxun.accounts.models import Role
+
+# (label, url name, who sees it). The first match of the current path is highlighted.
+NAV = [
+    (_("首页"), "home", lambda u: True),
+    (_("组织机构"), "orgs:tree", policies.can_view_orgs),
+    (_("干部名册"), "cadres:list", policies.can_view_roster),
+    (_("我的档案"), "cadres:mine", lambda u: u.has_role(Role.TRAINEE) and bool(u.cadre_id)),
+    (_("账号管理"), "accounts:users", policies.can_manage_users),
+    (_("接口令牌"), "accounts:tokens", policies.can_manage_users),
+    (_("审计日志"), "core:audit", policies.can_view_audit),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, visible in NAV:
+        if visible(user):
+            url = reverse(url_name)
+            active = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
+    return {"nav_items": items}

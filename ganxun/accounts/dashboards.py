@@ -1,0 +1,110 @@
+"""The home page: one panel per role the user holds, each with the counts that role manages."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ganxun.accounts import selectors
+from ganxun.accounts.models import Role, User
+from ganxun.core.models import AuditEntry
+from ganxun.orgs.models import Cadre
+from ganxun.orgs.selectors import roster_counts
+
+
+@dataclass
+class Tile:
+    label: str
+    value: int | str
+    url: str = ""
+
+
+@dataclass
+class Panel:
+    role: str
+    title: str
+    tiles: list[Tile] = field(default_factory=list)
+    rows: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _roster_tiles(user) -> tuple[list[Tile], list[tuple[str, int]]]:
+    counts = roster_counts(user)
+    tiles = [
+        Tile("组织节点", selectors.org_count(user), reverse("orgs:tree")),
+        Tile("在职干部", counts["active"], reverse("cadres:list") + "?status=active"),
+    ]
+    return tiles, counts["by_rank"]
+
+
+def admin_panel(user) -> Panel:
+    tiles, rows = _roster_tiles(user)
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    by_role = selectors.role_counts(user)
+    tiles += [
+        Tile("启用账号", sum(by_role.values()), reverse("accounts:users")),
+        Tile(
+            "今日审计记录", AuditEntry.objects.filter(at__gte=today).count(), reverse("core:audit")
+        ),
+    ]
+    return Panel(Role.ADMIN, str(Role.ADMIN.label), tiles, rows)
+
+
+def organizer_panel(user) -> Panel:
+    tiles, rows = _roster_tiles(user)
+    return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label), tiles, rows)
+
+
+def unit_contact_panel(user) -> Panel:
+    tiles, rows = _roster_tiles(user)
+    without_account = (
+        Cadre.objects.visible_to(user)
+        .filter(status=Cadre.Status.ACTIVE, account__isnull=True)
+        .count()
+    )
+    tiles.append(Tile("未开通学员账号", without_account, reverse("cadres:list") + "?status=active"))
+    return Panel(Role.UNIT_CONTACT, str(Role.UNIT_CONTACT.label), tiles, rows)
+
+
+def reviewer_panel(user) -> Panel:
+    return Panel(
+        Role.REVIEWER,
+        str(Role.REVIEWER.label),
+        [Tile("分管范围", user.org.name if user.org else "—")],
+    )
+
+
+def lecturer_panel(user) -> Panel:
+    return Panel(
+        Role.LECTURER,
+        str(Role.LECTURER.label),
+        [Tile("所属单位", user.org.name if user.org else "—")],
+    )
+
+
+def trainee_panel(user: User) -> Panel:
+    cadre = Cadre.objects.visible_to(user).select_related("unit").filter(pk=user.cadre_id).first()
+    if cadre is None:
+        return Panel(Role.TRAINEE, str(Role.TRAINEE.label), [Tile("账号", "未关联干部信息")])
+    return Panel(
+        Role.TRAINEE,
+        str(Role.TRAINEE.label),
+        [
+            Tile("单位", cadre.unit.name, reverse("cadres:mine")),
+            Tile("职务", cadre.position or "—"),
+            Tile("职级", cadre.get_rank_display()),
+        ],
+    )
+
+
+PANELS = [
+    (Role.ADMIN, admin_panel),
+    (Role.ORGANIZER, organizer_panel),
+    (Role.UNIT_CONTACT, unit_contact_panel),
+    (Role.REVIEWER, reviewer_panel),
+    (Role.LECTURER, lecturer_panel),
+    (Role.TRAINEE, trainee_panel),
+]
+
+
+def panels_for(user) -> list[Panel]:
+    return [build(user) for role, build in PANELS if user.has_role(role)]

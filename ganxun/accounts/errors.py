@@ -1,0 +1,5 @@
+from ganxun.core.errors import DomainError
+
+
+class AccountError(DomainError):
+    """Refusals about accounts, roles and tokens."""

@@ -1,0 +1,102 @@
+"""Users, their roles and the org subtree each account is scoped to; API tokens."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("培训管理员")
+    ORGANIZER = "organizer", _("教务组织者")
+    REVIEWER = "reviewer", _("审核领导")
+    LECTURER = "lecturer", _("授课教师")
+    UNIT_CONTACT = "unit_contact", _("单位联络员")
+    TRAINEE = "trainee", _("学员")
+
+
+class User(AbstractUser):
+    """An account. ``org`` is the root of the subtree everything this user sees is cut to."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("所属组织"),
+    )
+    cadre = models.OneToOneField(
+        "orgs.Cadre",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name=_("对应干部"),
+    )
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The role codes, loaded once per user object (i.e. once per request)."""
+        cached = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = (
+                frozenset(self.role_grants.values_list("role", flat=True))
+                if self.pk
+                else frozenset()
+            )
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.roles.intersection(roles))
+
+    def role_labels(self) -> list[str]:
+        return [str(label) for value, label in Role.choices if value in self.roles]
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration; only its hash is stored, the raw value shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw_key() -> str:
+        return "gx_" + secrets.token_urlsafe(30)

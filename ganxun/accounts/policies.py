@@ -1,0 +1,39 @@
+"""Who may do what. Pages, API and jobs all ask these functions; nothing else decides."""
+
+from ganxun.accounts.models import Role
+
+ROSTER_VIEWERS = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
+ROSTER_EDITORS = (Role.ADMIN, Role.UNIT_CONTACT)
+SENSITIVE_VIEWERS = (Role.ADMIN, Role.UNIT_CONTACT)
+
+
+def can_view_roster(user) -> bool:
+    return user.has_role(*ROSTER_VIEWERS)
+
+
+def can_edit_roster(user) -> bool:
+    return user.has_role(*ROSTER_EDITORS)
+
+
+def can_see_full_id_number(user) -> bool:
+    return user.has_role(*SENSITIVE_VIEWERS)
+
+
+def can_view_orgs(user) -> bool:
+    return user.has_role(Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
+
+
+def can_manage_orgs(user) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
+def can_manage_users(user) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
+def can_view_audit(user) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
+def can_create_trainee_accounts(user) -> bool:
+    return user.has_role(Role.ADMIN, Role.UNIT_CONTACT)

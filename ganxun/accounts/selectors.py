@@ -1,0 +1,45 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ganxun.accounts.models import RoleGrant, User
+from ganxun.core.errors import NotFound
+from ganxun.orgs.models import Org
+
+
+def users_visible_to(actor) -> QuerySet[User]:
+    """Accounts whose subtree lies inside the actor's (the User manager stays Django's own)."""
+    if actor.org is None:
+        return User.objects.none()
+    return User.objects.filter(org__path__startswith=actor.org.path)
+
+
+def user_search(actor, *, q: str = "", role: str = "") -> QuerySet[User]:
+    qs = (
+        users_visible_to(actor)
+        .select_related("org")
+        .prefetch_related(Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role")))
+    )
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__contains=q))
+    if role:
+        qs = qs.filter(role_grants__role=role)
+    return qs.order_by("org__path", "username")
+
+
+def get_user_for(actor, pk) -> User:
+    user = users_visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def role_counts(actor) -> dict[str, int]:
+    rows = (
+        RoleGrant.objects.filter(user__in=users_visible_to(actor), user__is_active=True)
+        .values_list("role")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
+def org_count(actor) -> int:
+    return Org.objects.visible_to(actor).filter(is_active=True).count()

@@ -1,0 +1,198 @@
+"""Every write to accounts, roles and API tokens. One transaction each, audited."""
+
+import secrets
+import string
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.accounts.errors import AccountError
+from ganxun.accounts.models import ApiToken, Role, RoleGrant, User, hash_token
+from ganxun.accounts.policies import can_create_trainee_accounts, can_manage_users
+from ganxun.core.audit import audit_record, diff
+from ganxun.core.errors import PermissionDenied
+from ganxun.orgs.models import Cadre, Org
+
+USER_FIELDS = ["username", "display_name", "org", "is_active"]
+
+
+def _user_snapshot(user: User) -> dict:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "org": str(user.org) if user.org_id else None,
+        "is_active": user.is_active,
+        "roles": sorted(user.role_grants.values_list("role", flat=True)) if user.pk else [],
+    }
+
+
+def _check_org(actor, org: Org | None) -> None:
+    if org is None or actor.org is None or not org.is_within(actor.org):
+        raise AccountError("org_out_of_scope", "所选组织不在您的管理范围内。", field="org")
+
+
+def _check_roles(roles: list[str]) -> None:
+    if not roles:
+        raise AccountError("roles_required", "至少选择一个角色。", field="roles")
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise AccountError("unknown_role", f"未知角色：{'、'.join(sorted(unknown))}", field="roles")
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError("weak_password", " ".join(exc.messages), field="password") from None
+
+
+def generate_password(length: int = 12) -> str:
+    """A random initial password that passes the house rules (all four character classes)."""
+    pools = [string.ascii_lowercase, string.ascii_uppercase, string.digits, "@#%+=?!"]
+    chars = [secrets.choice(pool) for pool in pools]
+    alphabet = "".join(pools).translate(str.maketrans("", "", "lIO0o1"))
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    display_name: str,
+    org: Org,
+    roles: list[str],
+    password: str,
+    cadre: Cadre | None = None,
+    must_change_password: bool = True,
+) -> User:
+    if not can_manage_users(actor):
+        raise PermissionDenied()
+    _check_org(actor, org)
+    _check_roles(roles)
+    username = username.strip()
+    if not username:
+        raise AccountError("required", "用户名不能为空。", field="username")
+    if User.objects.filter(username=username).exists():
+        raise AccountError("duplicate_username", f"用户名 {username} 已存在。", field="username")
+    user = User(username=username, display_name=display_name.strip(), org=org, cadre=cadre)
+    _check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = must_change_password
+    user.save()
+    RoleGrant.objects.bulk_create(RoleGrant(user=user, role=r) for r in sorted(set(roles)))
+    audit_record(actor=actor, action="create", obj=user, changes=diff({}, _user_snapshot(user)))
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor, user: User, display_name: str, org: Org, roles: list[str], is_active: bool
+) -> User:
+    """Change an account's roles, subtree or state. Role changes need an administrator."""
+    if not can_manage_users(actor):
+        raise PermissionDenied()
+    _check_org(actor, user.org)
+    _check_org(actor, org)
+    _check_roles(roles)
+    if user.pk == actor.pk and (Role.ADMIN not in roles or not is_active):
+        raise AccountError("cannot_demote_self", "不能取消自己的管理员角色或停用自己的账号。")
+    before = _user_snapshot(user)
+    user.display_name, user.org, user.is_active = display_name.strip(), org, is_active
+    user.save(update_fields=["display_name", "org", "is_active"])
+    user.role_grants.exclude(role__in=roles).delete()
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=user, role=r) for r in set(roles) - set(before["roles"])]
+    )
+    user._roles_cache = None
+    changes = diff(before, _user_snapshot(user))
+    if changes:
+        audit_record(actor=actor, action="update", obj=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor, user: User) -> str:
+    """Give the account a new random initial password, to be changed at next login."""
+    if not can_manage_users(actor):
+        raise PermissionDenied()
+    _check_org(actor, user.org)
+    password = generate_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=actor, action="update", obj=user, changes={"password": ["***", "***"]})
+    return password
+
+
+@transaction.atomic
+def password_change(*, actor, old_password: str, new_password: str) -> None:
+    if not actor.check_password(old_password):
+        raise AccountError("wrong_password", "原密码不正确。", field="old_password")
+    if old_password == new_password:
+        raise AccountError("same_password", "新密码不能与原密码相同。", field="new_password")
+    _check_password(new_password, actor)
+    actor.set_password(new_password)
+    actor.must_change_password = False
+    actor.password_changed_at = timezone.now()
+    actor.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit_record(actor=actor, action="update", obj=actor, changes={"password": ["***", "***"]})
+
+
+@transaction.atomic
+def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
+    """Returns the token and its raw key; only the hash is kept, so the key is shown once."""
+    if not can_manage_users(actor):
+        raise PermissionDenied()
+    if not name.strip():
+        raise AccountError("required", "请填写令牌用途。", field="name")
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(
+        user=actor, name=name.strip(), prefix=raw[:8], key_hash=hash_token(raw)
+    )
+    audit_record(actor=actor, action="create", obj=token, changes={"name": [None, token.name]})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied()
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="update", obj=token, changes={"revoked": [False, True]})
+
+
+def trainee_username(cadre: Cadre) -> str:
+    """A username that reveals nothing; trainees may also sign in with their ID number."""
+    return f"xy{cadre.pk}"
+
+
+@transaction.atomic
+def trainee_account_create(*, actor, cadre: Cadre, password: str) -> User | None:
+    """One trainee account for one cadre; None when the cadre already has one."""
+    if not can_create_trainee_accounts(actor):
+        raise PermissionDenied()
+    if actor.org is None or not cadre.unit.is_within(actor.org):
+        raise PermissionDenied()
+    if (
+        User.objects.filter(cadre=cadre).exists()
+        or User.objects.filter(username=trainee_username(cadre)).exists()
+    ):
+        return None
+    user = User(
+        username=trainee_username(cadre),
+        display_name=cadre.name,
+        org=cadre.unit,
+        cadre=cadre,
+        must_change_password=True,
+    )
+    user.set_password(password)
+    user.save()
+    RoleGrant.objects.create(user=user, role=Role.TRAINEE)
+    audit_record(actor=actor, action="create", obj=user, changes=diff({}, _user_snapshot(user)))
+    return user

@@ -1,0 +1,162 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ganxun.accounts import policies, selectors, services
+from ganxun.accounts.dashboards import panels_for
+from ganxun.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
+from ganxun.accounts.jobs import trainee_accounts_start
+from ganxun.accounts.models import ApiToken, Role
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.orgs.forms import filter_params
+from ganxun.orgs.selectors import org_choices
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    return render(request, "accounts/home.html", {"panels": panels_for(request.user)})
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require(policies.can_manage_users)
+def user_list(request):
+    q, role = request.GET.get("q", "").strip(), request.GET.get("role", "")
+    page = paginate(request, selectors.user_search(request.user, q=q, role=role))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": page,
+            "q": q,
+            "role": role,
+            "roles": Role.choices,
+        },
+    )
+
+
+@require(policies.can_manage_users)
+def user_create(request):
+    form = UserForm(request.POST or None, org_queryset=org_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        password = services.generate_password()
+        try:
+            user = services.user_create(actor=request.user, password=password, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return render(
+                request, "accounts/password_issued.html", {"target": user, "password": password}
+            )
+    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+
+
+@require(policies.can_manage_users)
+def user_edit(request, pk):
+    target = selectors.get_user_for(request.user, pk)
+    initial = {
+        "username": target.username,
+        "display_name": target.display_name,
+        "org": target.org_id,
+        "roles": sorted(target.roles),
+        "is_active": target.is_active,
+    }
+    form = UserForm(
+        request.POST or None, initial=initial, org_queryset=org_choices(request.user), editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.user_update(
+                actor=request.user,
+                user=target,
+                display_name=d["display_name"],
+                org=d["org"],
+                roles=d["roles"],
+                is_active=d["is_active"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "title": f"修改账号 {target.username}"},
+    )
+
+
+@require_POST
+@require(policies.can_manage_users)
+def user_reset_password(request, pk):
+    target = selectors.get_user_for(request.user, pk)
+    password = services.user_reset_password(actor=request.user, user=target)
+    return render(
+        request, "accounts/password_issued.html", {"target": target, "password": password}
+    )
+
+
+@require(policies.can_manage_users)
+def token_list(request):
+    form = ApiTokenForm(request.POST or None)
+    raw_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, raw_key = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request, "accounts/tokens.html", {"form": form, "tokens": tokens, "raw_key": raw_key}
+    )
+
+
+@require_POST
+@require(policies.can_manage_users)
+def token_revoke(request, pk):
+    token = ApiToken.objects.filter(pk=pk, user=request.user, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound()
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"已吊销令牌“{token.name}”。")
+    return redirect("accounts:tokens")
+
+
+@require_POST
+@require(policies.can_create_trainee_accounts)
+def trainee_accounts(request):
+    """Open trainee accounts for every cadre of the current roster filter (a background job)."""
+    job = trainee_accounts_start(actor=request.user, params=filter_params(request.POST))
+    return redirect("core:job", pk=job.pk)

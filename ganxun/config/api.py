@@ -1,0 +1,24 @@
+"""The JSON API: token auth for integrations, the same policies and scoping as the pages."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from ganxun.accounts.api_auth import TokenAuth
+from ganxun.core.errors import DomainError
+from ganxun.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="ganxun API",
+    version="1",
+    description="干训平台接口。认证：`Authorization: Bearer <令牌>`（在“接口令牌”页面创建）。",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+api.add_router("/", orgs_router)

@@ -1,0 +1,18 @@
+"""Production: refuse to start with a default secret, DEBUG on or no allowed hosts."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from ganxun.config.settings.base import *  # noqa: F403
+from ganxun.config.settings.base import ALLOWED_HOSTS, DEBUG, SECRET_KEY
+
+if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("GANXUN_SECRET_KEY must be set to a random value of 32+ characters")
+if DEBUG:
+    raise ImproperlyConfigured("GANXUN_DEBUG must be off in production")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("GANXUN_ALLOWED_HOSTS must name the hosts this site answers")
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

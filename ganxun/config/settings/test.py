@@ -1,0 +1,18 @@
+"""Tests: fast hashing, tasks run in process, the database chosen by DATABASE_URL."""
+
+from ganxun.config.settings.base import *  # noqa: F403
+from ganxun.config.settings.base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": None}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+GANXUN_AUDIT_PURGE_ALLOWED = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ganxun.audit_purge=on"

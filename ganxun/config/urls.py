@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from ganxun.accounts.views import home
+from ganxun.config.api import api
+from ganxun.orgs.urls import cadre_patterns, org_patterns
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("ganxun.accounts.urls")),
+    path("orgs/", include(org_patterns)),
+    path("cadres/", include(cadre_patterns)),
+    path("", include("ganxun.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+]

@@ -1,0 +1,91 @@
+from datetime import datetime, time
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ganxun.accounts.policies import can_view_audit
+from ganxun.core.errors import NotFound
+from ganxun.core.forms import StyledForm
+from ganxun.core.http import page_or_partial, paginate, require
+from ganxun.core.jobs import job_for
+from ganxun.core.models import AuditEntry
+
+
+class AuditFilterForm(StyledForm):
+    user = forms.CharField(label="操作人", required=False)
+    object_type = forms.ChoiceField(label="对象类型", required=False)
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部操作"), *AuditEntry.Action.choices]
+    )
+    date_from = forms.DateField(
+        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    OBJECT_TYPES = [
+        ("", "全部对象"),
+        ("orgs.org", "组织"),
+        ("orgs.cadre", "干部"),
+        ("accounts.user", "账号"),
+        ("accounts.apitoken", "接口令牌"),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = self.OBJECT_TYPES
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _audit_visible_to(actor):
+    """The root's administrators see everything; others see what their subtree's users did."""
+    if actor.org.parent_id is None:
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.filter(actor__org__path__startswith=actor.org.path)
+
+
+@require(can_view_audit)
+def audit_list(request):
+    """Administrators browse the log; it is read-only everywhere, including here."""
+    form = AuditFilterForm(request.GET)
+    entries = _audit_visible_to(request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["user"]:
+            entries = entries.filter(actor_name__icontains=d["user"].strip())
+        if d["object_type"]:
+            entries = entries.filter(object_type=d["object_type"])
+        if d["action"]:
+            entries = entries.filter(action=d["action"])
+        if d["date_from"]:
+            entries = entries.filter(at__gte=_day_start(d["date_from"]))
+        if d["date_to"]:
+            entries = entries.filter(at__lt=_day_start(d["date_to"]) + timezone.timedelta(days=1))
+    context = {"form": form, "page": paginate(request, entries), "query": request.GET.urlencode()}
+    return page_or_partial(request, "core/audit_list.html", "core/_audit_table.html", context)
+
+
+@login_required
+def job_detail(request, pk):
+    job = job_for(request.user, pk)
+    if job is None:
+        raise NotFound()
+    template = "core/_job_progress.html" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request, pk):
+    job = job_for(request.user, pk)
+    if job is None or not job.result_file:
+        raise NotFound()
+    return FileResponse(
+        open(job.result_file, "rb"), as_attachment=True, filename=job.result_file.rsplit("/", 1)[-1]
+    )

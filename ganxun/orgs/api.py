@@ -1,0 +1,147 @@
+from datetime import date
+
+from django.core.paginator import Paginator
+from ninja import Field, Router, Schema
+
+from ganxun.accounts import policies
+from ganxun.core.errors import PermissionDenied
+from ganxun.orgs import selectors, services
+from ganxun.orgs.models import Cadre, CadreCategory
+
+router = Router(tags=["组织与干部"])
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    depth: int
+    is_active: bool
+
+
+class CadreOut(Schema):
+    id: int
+    name: str
+    gender: str
+    id_number: str = Field(description="按权限脱敏")
+    birth_date: date
+    unit_id: int
+    unit_name: str
+    position: str
+    rank: str
+    categories: list[str]
+    leader_role: str
+    status: str
+
+
+class CadreIn(Schema):
+    name: str = Field(min_length=1, max_length=50)
+    id_number: str = Field(min_length=15, max_length=30)
+    unit_code: str = Field(min_length=1, max_length=32)
+    rank: str
+    gender: str = Field("", pattern="^(M|F)?$")
+    birth_date: date | None = None
+    position: str = Field("", max_length=100)
+    leader_role: str = Field("", pattern="^(secretary|head|deputy)?$")
+    phone: str = Field("", max_length=20)
+    categories: list[str] = Field(default_factory=list, description="人员类别编码")
+
+
+class CadrePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[CadreOut]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+def _cadre_out(actor, c: Cadre) -> dict:
+    full = policies.can_see_full_id_number(actor)
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "gender": c.gender,
+        "id_number": c.id_number if full else c.id_number_masked,
+        "birth_date": c.birth_date,
+        "unit_id": c.unit_id,
+        "unit_name": c.unit.name,
+        "position": c.position,
+        "rank": c.rank,
+        "categories": [cat.name for cat in c.categories.all()],
+        "leader_role": c.leader_role,
+        "status": c.status,
+    }
+
+
+def _require(policy, user):
+    if not policy(user):
+        raise PermissionDenied()
+
+
+@router.get("/orgs", response=list[OrgOut], summary="组织列表（本级及下级）")
+def list_orgs(request, parent_id: int | None = None, limit: int = 500):
+    _require(policies.can_view_orgs, request.auth)
+    qs = selectors.org_choices(request.auth, active_only=False)
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    return list(qs[: max(1, min(limit, 5000))])
+
+
+@router.get("/orgs/{code}", response={200: OrgOut, 404: ErrorOut}, summary="按编码取组织")
+def get_org(request, code: str):
+    _require(policies.can_view_orgs, request.auth)
+    return selectors.get_org_by_code_for(request.auth, code)
+
+
+@router.get("/cadres", response=CadrePage, summary="干部查询")
+def list_cadres(
+    request, q: str = "", unit_code: str = "", rank: str = "", page: int = 1, size: int = 50
+):
+    _require(policies.can_view_roster, request.auth)
+    unit = selectors.get_org_by_code_for(request.auth, unit_code) if unit_code else None
+    qs = selectors.cadre_search(request.auth, selectors.CadreFilters(q=q, unit=unit, rank=rank))
+    paginator = Paginator(qs, max(1, min(size, 500)))
+    current = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "results": [_cadre_out(request.auth, c) for c in current],
+    }
+
+
+@router.get("/cadres/{cadre_id}", response={200: CadreOut, 404: ErrorOut}, summary="干部详情")
+def get_cadre(request, cadre_id: int):
+    _require(policies.can_view_roster, request.auth)
+    return _cadre_out(request.auth, selectors.get_cadre_for(request.auth, cadre_id))
+
+
+@router.post(
+    "/cadres",
+    response={201: CadreOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="登记干部",
+)
+def create_cadre(request, payload: CadreIn):
+    actor = request.auth
+    unit = selectors.get_org_by_code_for(actor, payload.unit_code)
+    categories = list(CadreCategory.objects.filter(code__in=payload.categories))
+    data = services.CadreData(
+        name=payload.name,
+        id_number=payload.id_number,
+        unit=unit,
+        rank=payload.rank,
+        gender=payload.gender,
+        birth_date=payload.birth_date,
+        position=payload.position,
+        leader_role=payload.leader_role,
+        phone=payload.phone,
+        categories=categories,
+    )
+    cadre = services.cadre_create(actor=actor, data=data)
+    return 201, _cadre_out(actor, selectors.get_cadre_for(actor, cadre.pk))

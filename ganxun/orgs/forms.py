@@ -1,0 +1,136 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.accounts.forms import OrgChoiceField
+from ganxun.core.forms import StyledForm
+from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.selectors import CadreFilters, get_org_for
+from ganxun.orgs.services import CadreData
+
+
+class OrgForm(StyledForm):
+    code = forms.CharField(label=_("编码"), max_length=32)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    level = forms.ChoiceField(label=_("层级"), choices=Org.Level.choices)
+    sort = forms.IntegerField(label=_("排序"), min_value=0, initial=0, required=False)
+
+
+class OrgMoveForm(StyledForm):
+    new_parent = OrgChoiceField(label=_("移动到（新的上级）"), queryset=Org.objects.none())
+
+    def __init__(self, *args, org_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = org_queryset
+
+
+class CadreForm(StyledForm):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=30)
+    gender = forms.ChoiceField(
+        label=_("性别"), choices=[("", _("按身份证号")), *Cadre.Gender.choices], required=False
+    )
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空则按身份证号填写。"),
+    )
+    unit = OrgChoiceField(label=_("单位"), queryset=Org.objects.none())
+    position = forms.CharField(label=_("职务"), max_length=100, required=False)
+    rank = forms.ChoiceField(label=_("职级"), choices=Cadre.Rank.choices)
+    categories = forms.ModelMultipleChoiceField(
+        label=_("人员类别"),
+        queryset=CadreCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    leader_role = forms.ChoiceField(
+        label=_("班子角色"), choices=Cadre.LeaderRole.choices, required=False
+    )
+    phone = forms.CharField(label=_("手机"), max_length=20, required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=Cadre.Status.choices, initial="active")
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+    def __init__(self, *args, unit_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_queryset
+
+    def to_data(self) -> CadreData:
+        d = self.cleaned_data
+        return CadreData(
+            name=d["name"],
+            id_number=d["id_number"],
+            unit=d["unit"],
+            rank=d["rank"],
+            gender=d["gender"] or "",
+            birth_date=d["birth_date"],
+            position=d["position"],
+            leader_role=d["leader_role"] or "",
+            phone=d["phone"].strip(),
+            status=d["status"],
+            note=d["note"],
+            categories=list(d["categories"]),
+        )
+
+    @staticmethod
+    def initial_for(cadre: Cadre) -> dict:
+        return {
+            "name": cadre.name,
+            "id_number": cadre.id_number,
+            "gender": cadre.gender,
+            "birth_date": cadre.birth_date,
+            "unit": cadre.unit_id,
+            "position": cadre.position,
+            "rank": cadre.rank,
+            "categories": list(cadre.categories.all()),
+            "leader_role": cadre.leader_role,
+            "phone": cadre.phone,
+            "status": cadre.status,
+            "note": cadre.note,
+        }
+
+
+class CadreFilterForm(StyledForm):
+    q = forms.CharField(label=_("姓名或身份证后4位"), required=False)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    rank = forms.ChoiceField(
+        label=_("职级"), choices=[("", _("全部职级")), *Cadre.Rank.choices], required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("类别"),
+        queryset=CadreCategory.objects.all(),
+        required=False,
+        empty_label=_("全部类别"),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *Cadre.Status.choices], required=False
+    )
+    leader_role = forms.ChoiceField(
+        label=_("班子角色"),
+        choices=[("", _("全部"))] + [c for c in Cadre.LeaderRole.choices if c[0]],
+        required=False,
+    )
+
+
+def cadre_filters(actor, data) -> CadreFilters:
+    """Roster filters from a query string (page, export and jobs read them the same way)."""
+    form = CadreFilterForm(data)
+    if not form.is_valid():
+        return CadreFilters()
+    d = form.cleaned_data
+    unit = get_org_for(actor, d["unit"]) if d.get("unit") else None
+    return CadreFilters(
+        q=d["q"],
+        unit=unit,
+        rank=d["rank"],
+        category=d["category"],
+        status=d["status"],
+        leader_role=d["leader_role"],
+    )
+
+
+FILTER_KEYS = ("q", "unit", "rank", "category", "status", "leader_role")
+
+
+def filter_params(data) -> dict:
+    return {key: data.get(key, "") for key in FILTER_KEYS if data.get(key)}

@@ -1,0 +1,173 @@
+"""The organization tree and the cadres (people) who belong to it."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.core.scoping import ScopedManager
+from ganxun.orgs.idcard import mask_id_number
+
+PATH_SEP = "/"
+
+
+def path_segment(pk: int) -> str:
+    """Base-36 of the primary key: short, stable across renames and moves."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        pk, rem = divmod(pk, 36)
+        out = digits[rem] + out
+        if pk == 0:
+            return out
+
+
+class Org(models.Model):
+    """A node of the tree: 市/区县/乡镇街道/村社区, or a department (部门/单位) under any node.
+
+    ``path`` is a materialized path of base-36 ids ("1/a/3f/"), so a subtree is one indexed
+    ``LIKE 'prefix%'`` query at any depth. Moving a node rewrites the paths of its subtree in one
+    UPDATE; ids and codes never change, so history (audit, later enrollments) stays attached.
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市")
+        COUNTY = "county", _("区县")
+        TOWNSHIP = "township", _("乡镇街道")
+        VILLAGE = "village", _("村社区")
+        DEPARTMENT = "department", _("部门单位")
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(_("在用"), default=True)
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("组织")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:
+        root = getattr(actor, "org", None)
+        if root is None or not actor.is_active:
+            return Q(pk__in=[])
+        return Q(path__startswith=root.path)
+
+    @property
+    def indented_name(self) -> str:
+        return "\u3000" * self.depth + self.name
+
+    def is_within(self, other: "Org") -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(seg, 36) for seg in self.path.split(PATH_SEP) if seg][:-1]
+
+
+class CadreCategory(models.Model):
+    """人员类别 such as 年轻干部, 后备干部, 村社区干部 — a list administrators keep."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "name"]
+        verbose_name = _("人员类别")
+
+    def __str__(self):
+        return self.name
+
+
+class Cadre(models.Model):
+    """A person in the roster. The ID number is the identity: stored once, across the tree."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class Rank(models.TextChoices):
+        BUREAU_MAIN = "bureau_main", _("厅局级正职")
+        BUREAU_DEPUTY = "bureau_deputy", _("厅局级副职")
+        COUNTY_MAIN = "county_main", _("县处级正职")
+        COUNTY_DEPUTY = "county_deputy", _("县处级副职")
+        SECTION_MAIN = "section_main", _("乡科级正职")
+        SECTION_DEPUTY = "section_deputy", _("乡科级副职")
+        GENERAL = "general", _("一般干部")
+
+    class LeaderRole(models.TextChoices):
+        NONE = "", _("无")
+        SECRETARY = "secretary", _("党委/党组书记")
+        HEAD = "head", _("行政正职")
+        DEPUTY = "deputy", _("副职")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("在职")
+        TRANSFERRED = "transferred", _("调出")
+        RETIRED = "retired", _("退休")
+
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    id_tail = models.CharField(max_length=4, db_index=True, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    unit = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("单位")
+    )
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices)
+    categories = models.ManyToManyField(CadreCategory, blank=True, verbose_name=_("人员类别"))
+    leader_role = models.CharField(
+        _("班子角色"), max_length=12, choices=LeaderRole.choices, blank=True, default=""
+    )
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["unit__path", "name", "id"]
+        indexes = [models.Index(fields=["unit", "rank"])]
+        verbose_name = _("干部")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:
+        from ganxun.accounts.policies import can_view_roster
+
+        root = getattr(actor, "org", None)
+        if root is None or not actor.is_active:
+            return Q(pk__in=[])
+        if can_view_roster(actor):
+            return Q(unit__path__startswith=root.path)
+        if actor.cadre_id:
+            return Q(pk=actor.cadre_id)
+        return Q(pk__in=[])
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)

@@ -1,0 +1,107 @@
+"""Every read of organizations and cadres, cut to what the actor may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ganxun.core.errors import NotFound
+from ganxun.orgs.idcard import normalise
+from ganxun.orgs.models import Cadre, CadreCategory, Org
+
+
+def get_org_for(actor, pk) -> Org:
+    """Fetch-and-authorise: missing and out-of-scope both answer "not found"."""
+    org = Org.objects.visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def get_org_by_code_for(actor, code: str) -> Org:
+    org = Org.objects.visible_to(actor).filter(code=code).first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def get_cadre_for(actor, pk) -> Cadre:
+    cadre = (
+        Cadre.objects.visible_to(actor)
+        .select_related("unit")
+        .prefetch_related("categories")
+        .filter(pk=pk)
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if cadre is None:
+        raise NotFound()
+    return cadre
+
+
+def org_children(actor, org: Org, *, include_retired: bool = False) -> QuerySet[Org]:
+    qs = Org.objects.visible_to(actor).filter(parent=org)
+    if not include_retired:
+        qs = qs.filter(is_active=True)
+    return qs.annotate(child_count=Count("children", filter=Q(children__is_active=True))).order_by(
+        "sort", "code"
+    )
+
+
+def org_ancestors(org: Org) -> list[Org]:
+    """The chain from the root down to the parent, for breadcrumbs (names only)."""
+    ids = org.ancestor_ids
+    by_id = {o.pk: o for o in Org._base_manager.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def org_choices(actor, *, active_only: bool = True) -> QuerySet[Org]:
+    qs = Org.objects.visible_to(actor).only("id", "name", "code", "depth", "path", "level")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def org_search(actor, q: str, limit: int = 20) -> QuerySet[Org]:
+    return org_choices(actor).filter(Q(name__contains=q) | Q(code__startswith=q))[:limit]
+
+
+@dataclass
+class CadreFilters:
+    q: str = ""
+    unit: Org | None = None
+    rank: str = ""
+    category: CadreCategory | None = None
+    status: str = ""
+    leader_role: str = ""
+
+
+def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
+    """The roster as the actor may see it, narrowed by the filters; units include subunits."""
+    qs = Cadre.objects.visible_to(actor)
+    q = normalise(filters.q) if filters.q else ""
+    if q:
+        if q.isdigit() or q.endswith("X"):
+            qs = qs.filter(id_tail=q) if len(q) == 4 else qs.filter(id_number=q)
+        else:
+            qs = qs.filter(name__contains=filters.q.strip())
+    if filters.unit is not None:
+        qs = qs.filter(unit__path__startswith=filters.unit.path)
+    if filters.rank:
+        qs = qs.filter(rank=filters.rank)
+    if filters.category is not None:
+        qs = qs.filter(categories=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.leader_role:
+        qs = qs.filter(leader_role=filters.leader_role)
+    return qs.select_related("unit").prefetch_related(
+        Prefetch("categories", queryset=CadreCategory.objects.all())
+    )
+
+
+def roster_counts(actor) -> dict:
+    qs = Cadre.objects.visible_to(actor).filter(status=Cadre.Status.ACTIVE)
+    by_rank = dict(qs.order_by().values_list("rank").annotate(n=Count("id")))
+    return {
+        "active": sum(by_rank.values()),
+        "by_rank": [(label, by_rank.get(value, 0)) for value, label in Cadre.Rank.choices],
+    }

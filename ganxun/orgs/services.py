@@ -1,0 +1,290 @@
+"""Every write to the organization tree and the roster. One transaction each, audited."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+
+from ganxun.accounts.policies import can_edit_roster, can_manage_orgs
+from ganxun.core.audit import audit_record, diff, snapshot
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import unscoped
+from ganxun.orgs.errors import OrgError
+from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
+from ganxun.orgs.models import PATH_SEP, Cadre, CadreCategory, Org, path_segment
+
+ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]
+CADRE_FIELDS = [
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "unit",
+    "position",
+    "rank",
+    "leader_role",
+    "phone",
+    "status",
+    "note",
+]
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def _require_within_scope(actor, org: Org | None) -> None:
+    if org is None or actor.org is None or not org.is_within(actor.org):
+        raise OrgError("org_out_of_scope", "所选组织不在您的管理范围内。", field="parent")
+
+
+def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
+    with unscoped():
+        clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    if clash:
+        raise OrgError("duplicate_code", f"编码 {code} 已被“{clash.name}”使用。", field="code")
+
+
+@transaction.atomic
+def org_create(
+    *, actor, parent: Org | None, code: str, name: str, level: str, sort: int = 0
+) -> Org:
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    _require_within_scope(actor, parent)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise OrgError("required", "编码和名称不能为空。")
+    _check_code_free(code)
+    if parent is not None and not parent.is_active:
+        raise OrgError(
+            "parent_retired", f"上级“{parent.name}”已撤销，不能在其下新建。", field="parent"
+        )
+    org = _insert_org(parent=parent, code=code, name=name, level=level, sort=sort)
+    audit_record(actor=actor, action="create", obj=org, changes=diff({}, snapshot(org, ORG_FIELDS)))
+    return org
+
+
+def _insert_org(*, parent: Org | None, **values) -> Org:
+    """Save, then derive the path from the new id (the path needs the id)."""
+    org = Org(parent=parent, path="", depth=(parent.depth + 1) if parent else 0, **values)
+    org.save()
+    org.path = (parent.path if parent else "") + path_segment(org.pk) + PATH_SEP
+    Org._base_manager.filter(pk=org.pk).update(path=org.path)
+    return org
+
+
+@transaction.atomic
+def org_update(*, actor, org: Org, code: str, name: str, level: str, sort: int) -> Org:
+    """Rename or recode a node; its id, place and history stay."""
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    _require_within_scope(actor, org)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise OrgError("required", "编码和名称不能为空。")
+    _check_code_free(code, exclude_pk=org.pk)
+    before = snapshot(org, ORG_FIELDS)
+    org.code, org.name, org.level, org.sort = code, name, level, sort
+    org.save(update_fields=["code", "name", "level", "sort"])
+    audit_record(
+        actor=actor, action="update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS))
+    )
+    return org
+
+
+@transaction.atomic
+def org_move(*, actor, org: Org, new_parent: Org) -> Org:
+    """Hang a node (and its whole subtree) under another parent, in one UPDATE of paths."""
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    _require_within_scope(actor, org)
+    _require_within_scope(actor, new_parent)
+    if org.parent_id is None:
+        raise OrgError("cannot_move_root", "根节点不能移动。")
+    if new_parent.is_within(org):
+        raise OrgError(
+            "move_into_own_subtree", "不能把组织移动到它自己或它的下级之下。", field="parent"
+        )
+    if not new_parent.is_active:
+        raise OrgError("parent_retired", f"“{new_parent.name}”已撤销，不能移入。", field="parent")
+    before = snapshot(org, ORG_FIELDS)
+    old_prefix = org.path
+    new_prefix = new_parent.path + path_segment(org.pk) + PATH_SEP
+    depth_shift = new_parent.depth + 1 - org.depth
+    Org._base_manager.filter(path__startswith=old_prefix).update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
+        depth=F("depth") + depth_shift,
+    )
+    Org._base_manager.filter(pk=org.pk).update(parent=new_parent)
+    org.refresh_from_db()
+    audit_record(
+        actor=actor, action="update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS))
+    )
+    return org
+
+
+@transaction.atomic
+def org_retire(*, actor, org: Org) -> Org:
+    """Retire (撤销) a node. Refused while active sub-nodes or active cadres remain under it."""
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    _require_within_scope(actor, org)
+    if org.parent_id is None:
+        raise OrgError("cannot_retire_root", "根节点不能撤销。")
+    with unscoped():
+        live_children = Org.objects.filter(parent=org, is_active=True).count()
+        live_cadres = Cadre.objects.filter(
+            unit__path__startswith=org.path, status=Cadre.Status.ACTIVE
+        ).count()
+    if live_children:
+        raise OrgError(
+            "has_active_children", f"该组织下还有 {live_children} 个在用的下级，请先处理。"
+        )
+    if live_cadres:
+        raise OrgError(
+            "has_active_cadres", f"该组织下还有 {live_cadres} 名在职干部，请先调整其单位。"
+        )
+    before = snapshot(org, ORG_FIELDS)
+    org.is_active, org.retired_at = False, timezone.now()
+    org.save(update_fields=["is_active", "retired_at"])
+    audit_record(
+        actor=actor, action="update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS))
+    )
+    return org
+
+
+# --- cadres ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CadreData:
+    """What a form, the API or an import supplies for one cadre."""
+
+    name: str
+    id_number: str
+    unit: Org
+    rank: str
+    gender: str = ""
+    birth_date: date | None = None
+    position: str = ""
+    leader_role: str = ""
+    phone: str = ""
+    status: str = Cadre.Status.ACTIVE
+    note: str = ""
+    categories: list[CadreCategory] = field(default_factory=list)
+
+
+def cadre_validate(data: CadreData) -> CadreData:
+    """Normalise and check one record against the ID number; raise OrgError with a field."""
+    data.name = "".join(data.name.split())
+    if not data.name:
+        raise OrgError("required", "姓名不能为空。", field="name")
+    try:
+        idn = parse_id_number(data.id_number)
+    except InvalidIdNumber as exc:
+        raise OrgError("invalid_id_number", str(exc), field="id_number") from None
+    data.id_number = idn.value
+    if data.birth_date is None:
+        data.birth_date = idn.birth_date
+    elif (data.birth_date.year, data.birth_date.month) != (
+        idn.birth_date.year,
+        idn.birth_date.month,
+    ):
+        raise OrgError(
+            "birth_date_mismatch",
+            f"出生日期 {data.birth_date:%Y-%m} 与身份证号中的 {idn.birth_date:%Y-%m} 不一致。",
+            field="birth_date",
+        )
+    else:
+        data.birth_date = idn.birth_date
+    if not data.gender:
+        data.gender = idn.gender
+    elif data.gender != idn.gender:
+        raise OrgError("gender_mismatch", "性别与身份证号（第17位）不一致。", field="gender")
+    if data.rank not in Cadre.Rank.values:
+        raise OrgError("invalid_rank", "请选择职级。", field="rank")
+    if data.phone and not data.phone.replace("-", "").isdigit():
+        raise OrgError("invalid_phone", "手机号只能包含数字。", field="phone")
+    return data
+
+
+def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None:
+    with unscoped():
+        clash = (
+            Cadre.objects.filter(id_number=id_number)
+            .exclude(pk=exclude_pk)
+            .select_related("unit")
+            .first()
+        )
+    if clash:
+        raise OrgError(
+            "duplicate_id_number",
+            f"该身份证号已登记为“{clash.name}”（{clash.unit.name}），同一人只能登记一次。",
+            field="id_number",
+            existing_id=clash.pk,
+        )
+
+
+def _check_unit(actor, unit: Org) -> None:
+    if actor.org is None or not unit.is_within(actor.org):
+        raise OrgError("unit_out_of_scope", "所选单位不在您的管理范围内。", field="unit")
+    if not unit.is_active:
+        raise OrgError("unit_retired", f"单位“{unit.name}”已撤销。", field="unit")
+
+
+def _cadre_snapshot(cadre: Cadre) -> dict:
+    snap = snapshot(cadre, CADRE_FIELDS)
+    snap["categories"] = sorted(c.name for c in cadre.categories.all())
+    return snap
+
+
+@transaction.atomic
+def cadre_create(*, actor, data: CadreData) -> Cadre:
+    if not can_edit_roster(actor):
+        raise PermissionDenied()
+    data = cadre_validate(data)
+    _check_unit(actor, data.unit)
+    _check_id_number_free(data.id_number)
+    cadre = Cadre(id_tail=data.id_number[-4:], **_model_values(data))
+    cadre.save()
+    cadre.categories.set(data.categories)
+    audit_record(actor=actor, action="create", obj=cadre, changes=diff({}, _cadre_snapshot(cadre)))
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, data: CadreData) -> Cadre:
+    if not can_edit_roster(actor):
+        raise PermissionDenied()
+    _check_unit(actor, cadre.unit)
+    data = cadre_validate(data)
+    _check_unit(actor, data.unit)
+    _check_id_number_free(data.id_number, exclude_pk=cadre.pk)
+    before = _cadre_snapshot(cadre)
+    for name, value in _model_values(data).items():
+        setattr(cadre, name, value)
+    cadre.id_tail = cadre.id_number[-4:]
+    cadre.save()
+    cadre.categories.set(data.categories)
+    changes = diff(before, _cadre_snapshot(cadre))
+    if changes:
+        audit_record(actor=actor, action="update", obj=cadre, changes=changes)
+    return cadre
+
+
+@transaction.atomic
+def cadre_delete(*, actor, cadre: Cadre) -> None:
+    """Remove a record entered by mistake. People who leave are marked 调出/退休 instead."""
+    if not can_edit_roster(actor):
+        raise PermissionDenied()
+    _check_unit(actor, cadre.unit)
+    before = _cadre_snapshot(cadre)
+    audit_record(actor=actor, action="delete", obj=cadre, changes=diff(before, {}))
+    Cadre._base_manager.filter(pk=cadre.pk).delete()
+
+
+def _model_values(data: CadreData) -> dict:
+    return {name: getattr(data, name) for name in CADRE_FIELDS}

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from ganxun.orgs import views
+
+org_patterns = (
+    [
+        path("", views.org_tree, name="tree"),
+        path("<int:pk>/", views.org_detail, name="detail"),
+        path("<int:pk>/children/", views.org_children, name="children"),
+        path("<int:parent_pk>/new/", views.org_create, name="create"),
+        path("<int:pk>/edit/", views.org_edit, name="edit"),
+        path("<int:pk>/move/", views.org_move, name="move"),
+        path("<int:pk>/retire/", views.org_retire, name="retire"),
+    ],
+    "orgs",
+)
+
+cadre_patterns = (
+    [
+        path("", views.cadre_list, name="list"),
+        path("export.xlsx", views.cadre_export, name="export"),
+        path("new/", views.cadre_create, name="create"),
+        path("mine/", views.my_record, name="mine"),
+        path("<int:pk>/", views.cadre_detail, name="detail"),
+        path("<int:pk>/edit/", views.cadre_edit, name="edit"),
+        path("<int:pk>/delete/", views.cadre_delete, name="delete"),
+    ],
+    "cadres",
+)

@@ -1,0 +1,266 @@
+"""Pages for the organization tree and the roster. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganxun.accounts import policies
+from ganxun.core.audit import audit_record
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
+from ganxun.core.models import AuditEntry
+from ganxun.orgs import selectors, services
+from ganxun.orgs.exports import write_roster_xlsx
+from ganxun.orgs.forms import CadreFilterForm, CadreForm, OrgForm, OrgMoveForm, cadre_filters
+from ganxun.orgs.models import Cadre
+
+# --- organization tree -----------------------------------------------------------------------
+
+
+@require(policies.can_view_orgs)
+def org_tree(request):
+    root = request.user.org
+    return render(
+        request,
+        "orgs/tree.html",
+        {"root": root, "children": selectors.org_children(request.user, root)},
+    )
+
+
+@require(policies.can_view_orgs)
+def org_children(request, pk):
+    org = selectors.get_org_for(request.user, pk)
+    return render(
+        request,
+        "orgs/_children.html",
+        {"parent": org, "children": selectors.org_children(request.user, org)},
+    )
+
+
+@require(policies.can_view_orgs)
+def org_detail(request, pk):
+    org = selectors.get_org_for(request.user, pk)
+    history = AuditEntry.objects.filter(object_type="orgs.org", object_id=str(org.pk))[:50]
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "org": org,
+            "ancestors": selectors.org_ancestors(org),
+            "children": selectors.org_children(request.user, org, include_retired=True),
+            "cadre_count": Cadre.objects.visible_to(request.user)
+            .filter(unit__path__startswith=org.path)
+            .count(),
+            "history": history if policies.can_view_audit(request.user) else [],
+            "can_manage": policies.can_manage_orgs(request.user),
+        },
+    )
+
+
+@require(policies.can_manage_orgs)
+def org_create(request, parent_pk):
+    parent = selectors.get_org_for(request.user, parent_pk)
+    form = OrgForm(request.POST or None, initial={"level": _child_level(parent)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(actor=request.user, parent=parent, **_org_values(form))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已新建“{org.name}”。")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建"},
+    )
+
+
+@require(policies.can_manage_orgs)
+def org_edit(request, pk):
+    org = selectors.get_org_for(request.user, pk)
+    initial = {"code": org.code, "name": org.name, "level": org.level, "sort": org.sort}
+    form = OrgForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_update(actor=request.user, org=org, **_org_values(form))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"}
+    )
+
+
+@require(policies.can_manage_orgs)
+def org_move(request, pk):
+    org = selectors.get_org_for(request.user, pk)
+    targets = selectors.org_choices(request.user).exclude(path__startswith=org.path)
+    form = OrgMoveForm(request.POST or None, org_queryset=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_move(
+                actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request, f"已将“{org.name}”移动到“{form.cleaned_data['new_parent'].name}”下。"
+            )
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"移动“{org.name}”"}
+    )
+
+
+@require_POST
+@require(policies.can_manage_orgs)
+def org_retire(request, pk):
+    org = selectors.get_org_for(request.user, pk)
+    try:
+        services.org_retire(actor=request.user, org=org)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已撤销“{org.name}”。")
+    return redirect("orgs:detail", pk=org.pk)
+
+
+def _org_values(form) -> dict:
+    d = form.cleaned_data
+    return {"code": d["code"], "name": d["name"], "level": d["level"], "sort": d["sort"] or 0}
+
+
+def _child_level(parent) -> str:
+    return {"city": "county", "county": "township", "township": "village"}.get(
+        parent.level, "department"
+    )
+
+
+# --- roster ----------------------------------------------------------------------------------
+
+
+@require(policies.can_view_roster)
+def cadre_list(request):
+    form = CadreFilterForm(request.GET)
+    filters = cadre_filters(request.user, request.GET)
+    page = paginate(request, selectors.cadre_search(request.user, filters))
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "unit_choices": selectors.org_choices(request.user).filter(
+            depth__lte=request.user.org.depth + 2
+        ),
+        "query": request.GET.urlencode(),
+        "can_edit": policies.can_edit_roster(request.user),
+        "can_create_accounts": policies.can_create_trainee_accounts(request.user),
+    }
+    return page_or_partial(request, "orgs/cadre_list.html", "orgs/_cadre_table.html", context)
+
+
+@require(policies.can_view_roster)
+def cadre_export(request):
+    filters = cadre_filters(request.user, request.GET)
+    cadres = selectors.cadre_search(request.user, filters)
+    content = write_roster_xlsx(request.user, cadres)
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="orgs.cadre",
+        object_id="-",
+        object_repr="干部名册导出",
+        changes={"filter": [None, request.GET.urlencode()]},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"roster-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require(policies.can_view_roster)
+def cadre_detail(request, pk):
+    cadre = selectors.get_cadre_for(request.user, pk)
+    return render(request, "orgs/cadre_detail.html", _cadre_context(request, cadre))
+
+
+def _cadre_context(request, cadre) -> dict:
+    full = policies.can_see_full_id_number(request.user)
+    return {
+        "cadre": cadre,
+        "id_number_shown": cadre.id_number if full else cadre.id_number_masked,
+        "ancestors": selectors.org_ancestors(cadre.unit),
+        "can_edit": policies.can_edit_roster(request.user),
+        "account": getattr(cadre, "account", None),
+    }
+
+
+def my_record(request):
+    """A trainee's own record page (the 培训档案 later issues extend)."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if not request.user.cadre_id:
+        raise NotFound("您的账号未关联干部信息。")
+    cadre = selectors.get_cadre_for(request.user, request.user.cadre_id)
+    return render(request, "orgs/cadre_detail.html", _cadre_context(request, cadre))
+
+
+def _unit_queryset(request):
+    return selectors.org_choices(request.user)
+
+
+@require(policies.can_edit_roster)
+def cadre_create(request):
+    form = CadreForm(request.POST or None, unit_queryset=_unit_queryset(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = services.cadre_create(actor=request.user, data=form.to_data())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已登记“{cadre.name}”。")
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "orgs/cadre_form.html", {"form": form, "title": "登记干部"})
+
+
+@require(policies.can_edit_roster)
+def cadre_edit(request, pk):
+    cadre = selectors.get_cadre_for(request.user, pk)
+    form = CadreForm(
+        request.POST or None,
+        initial=CadreForm.initial_for(cadre),
+        unit_queryset=_unit_queryset(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cadre_update(actor=request.user, cadre=cadre, data=form.to_data())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(
+        request,
+        "orgs/cadre_form.html",
+        {"form": form, "cadre": cadre, "title": f"修改“{cadre.name}”"},
+    )
+
+
+@require_POST
+@require(policies.can_edit_roster)
+def cadre_delete(request, pk):
+    cadre = selectors.get_cadre_for(request.user, pk)
+    try:
+        services.cadre_delete(actor=request.user, cadre=cadre)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("cadres:detail", pk=pk)
+    messages.success(request, f"已删除“{cadre.name}”的记录。")
+    return redirect("cadres:list")
