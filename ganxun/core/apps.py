@@ -4,7 +4,7 @@ from django.db.backends.signals import connection_created
 
 
 def _register_sqlite_functions(sender, connection, **kwargs):
-    """The audit triggers ask this function whether the log is locked (it always is, but in tests)."""
+    """The audit triggers ask this whether the log is locked (always, except in tests)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(
             "ganxun_audit_locked", 0, lambda: 0 if settings.GANXUN_AUDIT_PURGE_ALLOWED else 1

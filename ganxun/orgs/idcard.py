@@ -79,7 +79,7 @@ def _check_birth_date(text: str, today: date) -> None:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise InvalidIdNumber(f"身份证号中的出生日期 {text[6:14]} 不是有效日期") from None
-    if born > today or born.year < 1900:
+    if born > today or born.year < 1850:
         raise InvalidIdNumber(f"身份证号中的出生日期 {text[6:14]} 不合理")
 
 

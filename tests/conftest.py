@@ -1,0 +1,75 @@
+"""Shared fixtures: a small city (市 → 2 区县 → 乡镇 → 村) and a user for every role."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from ganxun.accounts.models import Role
+from ganxun.core.scoping import unscoped
+from ganxun.orgs.models import Org
+from tests.factories import PASSWORD, CadreFactory, make_org, make_user
+
+
+@dataclass
+class City:
+    city: Org
+    county_a: Org
+    county_b: Org
+    town_a1: Org
+    town_a2: Org
+    town_b1: Org
+    village_a1: Org
+    dept_city: Org
+
+
+@pytest.fixture
+def city(db) -> City:
+    city = make_org(None, name="甬江市", level="city", code="330200")
+    county_a = make_org(city, name="东江县", level="county", code="330201")
+    county_b = make_org(city, name="西山区", level="county", code="330202")
+    town_a1 = make_org(county_a, name="东湖镇", level="township", code="330201001")
+    town_a2 = make_org(county_a, name="南岭乡", level="township", code="330201002")
+    town_b1 = make_org(county_b, name="北桥街道", level="township", code="330202001")
+    village_a1 = make_org(town_a1, name="东湖村", level="village", code="330201001001")
+    dept_city = make_org(city, name="市委组织部", level="department", code="330200A01")
+    return City(city, county_a, county_b, town_a1, town_a2, town_b1, village_a1, dept_city)
+
+
+@pytest.fixture
+def admin(city):
+    return make_user(city.city, Role.ADMIN, username="admin")
+
+
+@pytest.fixture
+def town_contact(city):
+    """A unit contact of 东湖镇: sees 东湖镇 and 东湖村 only."""
+    return make_user(city.town_a1, Role.UNIT_CONTACT, username="contact_a1")
+
+
+@pytest.fixture
+def cadres(city):
+    """Two cadres in 东湖镇's subtree and two outside it."""
+    return {
+        "inside": CadreFactory(unit=city.town_a1, name="张三"),
+        "inside_village": CadreFactory(unit=city.village_a1, name="李四"),
+        "other_town": CadreFactory(unit=city.town_a2, name="王五"),
+        "other_county": CadreFactory(unit=city.town_b1, name="赵六"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def unscoped_block():
+    with unscoped():
+        yield
+
+
+__all__ = ["PASSWORD"]
