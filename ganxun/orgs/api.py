@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.core.paginator import Paginator
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ganxun.accounts import policies
 from ganxun.core.errors import PermissionDenied
@@ -144,4 +144,4 @@ def create_cadre(request, payload: CadreIn):
         categories=categories,
     )
     cadre = services.cadre_create(actor=actor, data=data)
-    return 201, _cadre_out(actor, selectors.get_cadre_for(actor, cadre.pk))
+    return Status(201, _cadre_out(actor, selectors.get_cadre_for(actor, cadre.pk)))

@@ -41,7 +41,7 @@ POSTGRES_DROP = [
 def run(statements_by_vendor):
     def apply(apps, schema_editor):
         for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, None)  # no params: "%" in PL/pgSQL stays literal
 
     return apply
 
