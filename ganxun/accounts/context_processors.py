@@ -9,6 +9,7 @@ NAV = [
     (_("首页"), "home", lambda u: True),
     (_("组织机构"), "orgs:tree", policies.can_view_orgs),
     (_("干部名册"), "cadres:list", policies.can_view_roster),
+    (_("人员类别"), "cadres:categories", policies.can_manage_orgs),
     (_("我的档案"), "cadres:mine", lambda u: u.has_role(Role.TRAINEE) and bool(u.cadre_id)),
     (_("账号管理"), "accounts:users", policies.can_manage_users),
     (_("接口令牌"), "accounts:tokens", policies.can_manage_users),

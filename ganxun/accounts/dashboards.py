@@ -27,7 +27,7 @@ class Panel:
     rows: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _roster_tiles(user) -> tuple[list[Tile], list[tuple[str, int]]]:
+def roster_overview(user) -> tuple[list[Tile], list[tuple[str, int]]]:
     counts = roster_counts(user)
     tiles = [
         Tile("组织节点", selectors.org_count(user), reverse("orgs:tree")),
@@ -37,32 +37,39 @@ def _roster_tiles(user) -> tuple[list[Tile], list[tuple[str, int]]]:
 
 
 def admin_panel(user) -> Panel:
-    tiles, rows = _roster_tiles(user)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     by_role = selectors.role_counts(user)
-    tiles += [
-        Tile("启用账号", sum(by_role.values()), reverse("accounts:users")),
-        Tile(
-            "今日审计记录", AuditEntry.objects.filter(at__gte=today).count(), reverse("core:audit")
-        ),
-    ]
-    return Panel(Role.ADMIN, str(Role.ADMIN.label), tiles, rows)
+    return Panel(
+        Role.ADMIN,
+        str(Role.ADMIN.label),
+        [
+            Tile("启用账号", sum(by_role.values()), reverse("accounts:users")),
+            Tile(
+                "今日审计记录",
+                AuditEntry.objects.filter(at__gte=today).count(),
+                reverse("core:audit"),
+            ),
+        ],
+    )
 
 
 def organizer_panel(user) -> Panel:
-    tiles, rows = _roster_tiles(user)
-    return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label), tiles, rows)
+    return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label))
 
 
 def unit_contact_panel(user) -> Panel:
-    tiles, rows = _roster_tiles(user)
     without_account = (
         Cadre.objects.visible_to(user)
         .filter(status=Cadre.Status.ACTIVE, account__isnull=True)
         .count()
     )
-    tiles.append(Tile("未开通学员账号", without_account, reverse("cadres:list") + "?status=active"))
-    return Panel(Role.UNIT_CONTACT, str(Role.UNIT_CONTACT.label), tiles, rows)
+    return Panel(
+        Role.UNIT_CONTACT,
+        str(Role.UNIT_CONTACT.label),
+        [
+            Tile("未开通学员账号", without_account, reverse("cadres:list") + "?status=active"),
+        ],
+    )
 
 
 def reviewer_panel(user) -> Panel:
@@ -106,5 +113,15 @@ PANELS = [
 ]
 
 
+ROSTER_ROLES = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
+
+
 def panels_for(user) -> list[Panel]:
-    return [build(user) for role, build in PANELS if user.has_role(role)]
+    """One panel per role; the roster overview goes once, into the first role that reads it."""
+    panels = [build(user) for role, build in PANELS if user.has_role(role)]
+    for panel in panels:
+        if panel.role in ROSTER_ROLES:
+            tiles, panel.rows = roster_overview(user)
+            panel.tiles = tiles + panel.tiles
+            break
+    return panels

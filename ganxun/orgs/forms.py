@@ -15,6 +15,12 @@ class OrgForm(StyledForm):
     sort = forms.IntegerField(label=_("排序"), min_value=0, initial=0, required=False)
 
 
+class CategoryForm(StyledForm):
+    code = forms.CharField(label=_("编码"), max_length=32)
+    name = forms.CharField(label=_("名称"), max_length=50)
+    sort = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
+
+
 class OrgMoveForm(StyledForm):
     new_parent = OrgChoiceField(label=_("移动到（新的上级）"), queryset=Org.objects.none())
 
@@ -91,7 +97,11 @@ class CadreForm(StyledForm):
 
 
 class CadreFilterForm(StyledForm):
-    q = forms.CharField(label=_("姓名或身份证后4位"), required=False)
+    q = forms.CharField(
+        label=_("姓名或身份证后4位"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名或身份证后4位"), "type": "search"}),
+    )
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     rank = forms.ChoiceField(
         label=_("职级"), choices=[("", _("全部职级")), *Cadre.Rank.choices], required=False

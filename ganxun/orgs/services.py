@@ -1,5 +1,6 @@
 """Every write to the organization tree and the roster. One transaction each, audited."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,7 +14,7 @@ from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.scoping import unscoped
 from ganxun.orgs.errors import OrgError
-from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
+from ganxun.orgs.idcard import IdNumber, InvalidIdNumber, parse_id_number
 from ganxun.orgs.models import PATH_SEP, Cadre, CadreCategory, Org, path_segment
 
 ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]
@@ -179,36 +180,71 @@ class CadreData:
 
 def cadre_validate(data: CadreData) -> CadreData:
     """Normalise and check one record against the ID number; raise OrgError with a field."""
-    data.name = "".join(data.name.split())
-    if not data.name:
+    data.name = clean_name(data.name)
+    idn = clean_id_number(data.id_number)
+    data.id_number = idn.value
+    if data.birth_date is not None:
+        check_birth_month(
+            data.birth_date.year, {data.birth_date.month}, idn, shown=f"{data.birth_date:%Y-%m}"
+        )
+    data.birth_date = idn.birth_date
+    data.gender = check_gender(data.gender, idn)
+    check_rank(data.rank)
+    check_phone(data.phone)
+    return data
+
+
+# The checks below are shared by the form/API path (cadre_validate) and the roster importer,
+# which reports each refusal against a spreadsheet cell instead of a form field.
+
+
+def clean_name(raw: str) -> str:
+    """Spaces inside names come from aligning two-character names ("王  五"); drop them all."""
+    name = "".join(str(raw).split())
+    if not name:
         raise OrgError("required", "姓名不能为空。", field="name")
+    return name
+
+
+def clean_id_number(raw) -> IdNumber:
     try:
-        idn = parse_id_number(data.id_number)
+        return parse_id_number(raw)
     except InvalidIdNumber as exc:
         raise OrgError("invalid_id_number", str(exc), field="id_number") from None
-    data.id_number = idn.value
-    if data.birth_date is None:
-        data.birth_date = idn.birth_date
-    elif (data.birth_date.year, data.birth_date.month) != (
-        idn.birth_date.year,
-        idn.birth_date.month,
-    ):
+
+
+def check_birth_month(year: int, months: Collection[int], idn: IdNumber, *, shown: str) -> None:
+    """A roster gives 出生年月 (year and month); it must agree with the ID number's date.
+
+    ``months`` may hold two candidates where the text is ambiguous (1985.1 is January, or October
+    whose trailing zero Excel dropped); the ID number decides which one was meant.
+    """
+    born = idn.birth_date
+    if year != born.year or born.month not in months:
         raise OrgError(
             "birth_date_mismatch",
-            f"出生日期 {data.birth_date:%Y-%m} 与身份证号中的 {idn.birth_date:%Y-%m} 不一致。",
+            f"出生日期 {shown} 与身份证号中的 {born:%Y-%m} 不一致。",
             field="birth_date",
         )
-    else:
-        data.birth_date = idn.birth_date
-    if not data.gender:
-        data.gender = idn.gender
-    elif data.gender != idn.gender:
+
+
+def check_gender(gender: str, idn: IdNumber) -> str:
+    """Blank means "as the ID number says"; a given gender must match its 17th digit."""
+    if not gender:
+        return idn.gender
+    if gender != idn.gender:
         raise OrgError("gender_mismatch", "性别与身份证号（第17位）不一致。", field="gender")
-    if data.rank not in Cadre.Rank.values:
+    return gender
+
+
+def check_rank(rank: str) -> None:
+    if rank not in Cadre.Rank.values:
         raise OrgError("invalid_rank", "请选择职级。", field="rank")
-    if data.phone and not data.phone.replace("-", "").isdigit():
+
+
+def check_phone(phone: str) -> None:
+    if phone and not phone.replace("-", "").isdigit():
         raise OrgError("invalid_phone", "手机号只能包含数字。", field="phone")
-    return data
 
 
 def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None:
@@ -288,3 +324,33 @@ def cadre_delete(*, actor, cadre: Cadre) -> None:
 
 def _model_values(data: CadreData) -> dict:
     return {name: getattr(data, name) for name in CADRE_FIELDS}
+
+
+# --- categories ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_save(*, actor, category: CadreCategory | None, code: str, name: str, sort: int = 0):
+    """Create (category=None) or rename a 人员类别. The list is shared by the whole tree."""
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise OrgError("required", "编码和名称不能为空。")
+    others = CadreCategory.objects.exclude(pk=category.pk if category else None)
+    if others.filter(code=code).exists():
+        raise OrgError("duplicate_code", f"编码 {code} 已存在。", field="code")
+    if others.filter(name=name).exists():
+        raise OrgError("duplicate_name", f"类别“{name}”已存在。", field="name")
+    before = snapshot(category, ["code", "name", "sort"]) if category else {}
+    category = category or CadreCategory()
+    category.code, category.name, category.sort = code, name, sort
+    category.save()
+    after = snapshot(category, ["code", "name", "sort"])
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=category,
+        changes=diff(before, after),
+    )
+    return category

@@ -20,6 +20,7 @@ cadre_patterns = (
         path("", views.cadre_list, name="list"),
         path("export.xlsx", views.cadre_export, name="export"),
         path("new/", views.cadre_create, name="create"),
+        path("categories/", views.category_list, name="categories"),
         path("mine/", views.my_record, name="mine"),
         path("<int:pk>/", views.cadre_detail, name="detail"),
         path("<int:pk>/edit/", views.cadre_edit, name="edit"),

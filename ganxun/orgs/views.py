@@ -1,6 +1,7 @@
 """Pages for the organization tree and the roster. Thin: parse, call, render."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,8 +14,15 @@ from ganxun.core.http import apply_domain_error, page_or_partial, paginate, requ
 from ganxun.core.models import AuditEntry
 from ganxun.orgs import selectors, services
 from ganxun.orgs.exports import write_roster_xlsx
-from ganxun.orgs.forms import CadreFilterForm, CadreForm, OrgForm, OrgMoveForm, cadre_filters
-from ganxun.orgs.models import Cadre
+from ganxun.orgs.forms import (
+    CadreFilterForm,
+    CadreForm,
+    CategoryForm,
+    OrgForm,
+    OrgMoveForm,
+    cadre_filters,
+)
+from ganxun.orgs.models import Cadre, CadreCategory
 
 # --- organization tree -----------------------------------------------------------------------
 
@@ -264,3 +272,31 @@ def cadre_delete(request, pk):
         return redirect("cadres:detail", pk=pk)
     messages.success(request, f"已删除“{cadre.name}”的记录。")
     return redirect("cadres:list")
+
+
+# --- categories ------------------------------------------------------------------------------
+
+
+@require(policies.can_manage_orgs)
+def category_list(request):
+    """人员类别: the configurable list cadres are tagged with; add and rename in place."""
+    editing = None
+    if request.GET.get("edit"):
+        editing = CadreCategory.objects.filter(pk=request.GET["edit"]).first()
+    initial = {"code": editing.code, "name": editing.name, "sort": editing.sort} if editing else {}
+    form = CategoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        target = CadreCategory.objects.filter(pk=request.POST.get("pk") or None).first()
+        try:
+            services.category_save(actor=request.user, category=target, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("cadres:categories")
+    categories = CadreCategory.objects.annotate(n=Count("cadre"))
+    return render(
+        request,
+        "orgs/categories.html",
+        {"form": form, "categories": categories, "editing": editing},
+    )

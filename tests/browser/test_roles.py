@@ -7,7 +7,7 @@ from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, CadreFactory, make_user
 
 EXPECTED_NAV = {
-    Role.ADMIN: ["首页", "组织机构", "干部名册", "账号管理", "接口令牌", "审计日志"],
+    Role.ADMIN: ["首页", "组织机构", "干部名册", "人员类别", "账号管理", "接口令牌", "审计日志"],
     Role.ORGANIZER: ["首页", "组织机构", "干部名册"],
     Role.REVIEWER: ["首页"],
     Role.LECTURER: ["首页"],
