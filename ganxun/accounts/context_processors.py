@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.accounts import policies
 from ganxun.accounts.models import Role
 
-# (label, url name, who sees it). The first match of the current path is highlighted.
+# (label, url name, who sees it). The entry whose URL is the longest prefix of the path is active.
 NAV = [
     (_("首页"), "home", lambda u: True),
     (_("组织机构"), "orgs:tree", policies.can_view_orgs),
@@ -21,10 +21,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for label, url_name, visible in NAV:
-        if visible(user):
-            url = reverse(url_name)
-            active = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+    items = [
+        {"label": label, "url": reverse(url_name), "active": False}
+        for label, url_name, visible in NAV
+        if visible(user)
+    ]
+    matches = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
+    elif request.path == "/":
+        items[0]["active"] = True
     return {"nav_items": items}
