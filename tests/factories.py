@@ -1,4 +1,4 @@
-"""Factories for the foundation's models. Orgs get their materialized path from the service helper."""
+"""Factories for the foundation's models; orgs get their materialized path from the service."""
 
 import itertools
 from datetime import date
@@ -11,7 +11,6 @@ from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.orgs.services import _insert_org
 
 _codes = itertools.count(1)
-_sequence = itertools.count(1)
 
 
 def make_org(
@@ -31,11 +30,6 @@ def make_org(
     return _insert_org(
         parent=parent, code=code or f"T{n:05d}", name=name or f"测试组织{n}", level=level
     )
-
-
-def make_id(born: date = date(1985, 3, 14), male: bool = True) -> str:
-    seq = next(_sequence) % 500 * 2 + (1 if male else 0)
-    return make_id_number("110105", born, seq) if seq < 1000 else make_id_number("110106", born, 1)
 
 
 class CadreFactory(factory.django.DjangoModelFactory):

@@ -25,8 +25,15 @@ def test_openapi_schema_is_served(client):
 
 def test_create_cadre_returns_the_normalised_record(api, city):
     response = api(
-        "post", "/api/cadres", content_type="application/json",
-        data={"name": "吴静", "id_number": "11010519491231002x", "unit_code": city.town_a1.code, "rank": "general"},
+        "post",
+        "/api/cadres",
+        content_type="application/json",
+        data={
+            "name": "吴静",
+            "id_number": "11010519491231002x",
+            "unit_code": city.town_a1.code,
+            "rank": "general",
+        },
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -36,9 +43,36 @@ def test_create_cadre_returns_the_normalised_record(api, city):
 @pytest.mark.parametrize(
     ("payload", "status", "code"),
     [
-        ({"name": "吴静", "id_number": "110105194912310021", "unit_code": "330201001", "rank": "general"}, 400, "invalid_id_number"),
-        ({"name": "吴静", "id_number": "11010519491231002X", "unit_code": "330202001", "rank": "general"}, 404, "not_found"),
-        ({"name": "吴静", "id_number": "11010519491231002X", "unit_code": "330201001", "rank": "emperor"}, 400, "invalid_rank"),
+        (
+            {
+                "name": "吴静",
+                "id_number": "110105194912310021",
+                "unit_code": "330201001",
+                "rank": "general",
+            },
+            400,
+            "invalid_id_number",
+        ),
+        (
+            {
+                "name": "吴静",
+                "id_number": "11010519491231002X",
+                "unit_code": "330202001",
+                "rank": "general",
+            },
+            404,
+            "not_found",
+        ),
+        (
+            {
+                "name": "吴静",
+                "id_number": "11010519491231002X",
+                "unit_code": "330201001",
+                "rank": "emperor",
+            },
+            400,
+            "invalid_rank",
+        ),
     ],
 )
 def test_refusals_carry_a_stable_code(api, city, payload, status, code):
@@ -47,7 +81,9 @@ def test_refusals_carry_a_stable_code(api, city, payload, status, code):
     assert response.json()["code"] == code
 
 
-@pytest.mark.parametrize("body", ["not json", "[]", '{"name": 5}', '{"name": "a", "id_number": null}'])
+@pytest.mark.parametrize(
+    "body", ["not json", "[]", '{"name": 5}', '{"name": "a", "id_number": null}']
+)
 def test_malformed_payloads_get_422_not_500(api, city, body):
     response = api("post", "/api/cadres", content_type="application/json", data=body)
     assert response.status_code in (400, 422)

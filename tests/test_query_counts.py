@@ -6,7 +6,15 @@ from ganxun.accounts.models import Role
 from ganxun.core.audit import audit_record
 from tests.factories import CadreFactory, CategoryFactory, make_user
 
-PAGES = ["/", "/cadres/", "/cadres/export.xlsx", "/accounts/users/", "/audit/", "/orgs/", "/api/cadres"]
+PAGES = [
+    "/",
+    "/cadres/",
+    "/cadres/export.xlsx",
+    "/accounts/users/",
+    "/audit/",
+    "/orgs/",
+    "/api/cadres",
+]
 
 
 def grow(city, n):

@@ -11,7 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ganxun.accounts.models import Role
 from ganxun.accounts.services import api_token_create
 from ganxun.core.jobs import job_start
+from tests.catalog.factories import foreign_catalog
 from tests.factories import make_user
+from tests.needs.factories import foreign_needs
+from tests.programs.factories import foreign_programs
 
 OUTSIDER = "赵六"  # a cadre of 北桥街道, 西山区
 
@@ -37,6 +40,9 @@ def foreign(city, cadres):
         "accounts/users/": other_admin.pk,
         "accounts/tokens/": token.pk,
         "jobs/": job.pk,
+        **foreign_catalog(city, other_admin),
+        **foreign_needs(city, other_admin),
+        **foreign_programs(city, other_admin),
     }
 
 
@@ -61,7 +67,11 @@ def test_every_url_refuses_objects_of_another_org(client, town_contact, foreign)
         for method in (client.get, client.post):
             response = method(url)
             # then it is neither shown nor changed: 404 (or 403 for pages the role lacks)
-            assert response.status_code in (403, 404, 405), (method.__name__, url, response.status_code)
+            assert response.status_code in (403, 404, 405), (
+                method.__name__,
+                url,
+                response.status_code,
+            )
             assert OUTSIDER.encode() not in response.content
         reached += 1
     assert reached >= 10

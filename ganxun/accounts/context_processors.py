@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts import policies
 from ganxun.accounts.models import Role
+from ganxun.catalog import policies as catalog_policies
+from ganxun.needs import policies as needs_policies
+from ganxun.programs import policies as programs_policies
 
 # (label, url name, who sees it). The entry whose URL is the longest prefix of the path is active.
 NAV = [
@@ -10,6 +13,15 @@ NAV = [
     (_("组织机构"), "orgs:tree", policies.can_view_orgs),
     (_("干部名册"), "cadres:list", policies.can_view_roster),
     (_("人员类别"), "cadres:categories", policies.can_manage_orgs),
+    (_("课程与师资"), "catalog:index", catalog_policies.can_view_catalog),
+    (_("培训项目"), "programs:list", programs_policies.can_manage_programs),
+    (_("提纲审核"), "programs:review", programs_policies.can_review_outlines),
+    (_("我的授课"), "programs:teaching", lambda u: u.has_role(Role.LECTURER)),
+    (_("我的课表"), "programs:my", lambda u: u.has_role(Role.TRAINEE)),
+    (_("课程申报"), "catalog:proposals", lambda u: u.has_role(Role.UNIT_CONTACT)),
+    (_("需求调研"), "needs:list", needs_policies.can_manage_needs),
+    (_("调研进度"), "needs:list", needs_policies.tracks_only),
+    (_("我的问卷"), "needs:inbox", needs_policies.can_answer_as_trainee),
     (_("我的档案"), "cadres:mine", lambda u: u.has_role(Role.TRAINEE) and bool(u.cadre_id)),
     (_("账号管理"), "accounts:users", policies.can_manage_users),
     (_("接口令牌"), "accounts:tokens", policies.can_manage_users),

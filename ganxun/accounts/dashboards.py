@@ -7,9 +7,12 @@ from django.utils import timezone
 
 from ganxun.accounts import selectors
 from ganxun.accounts.models import Role, User
+from ganxun.catalog.dashboard import catalog_tiles
 from ganxun.core.models import AuditEntry
+from ganxun.needs.dashboard import needs_tiles
 from ganxun.orgs.models import Cadre
 from ganxun.orgs.selectors import roster_counts
+from ganxun.programs.dashboard import programs_tiles
 
 
 @dataclass
@@ -49,12 +52,16 @@ def admin_panel(user) -> Panel:
                 AuditEntry.objects.filter(at__gte=today).count(),
                 reverse("core:audit"),
             ),
+            *(Tile(*t) for t in needs_tiles(user, Role.ADMIN)),
         ],
     )
 
 
 def organizer_panel(user) -> Panel:
-    return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label))
+    tiles = [Tile(*t) for t in catalog_tiles(user, Role.ORGANIZER)]
+    tiles += [Tile(*t) for t in needs_tiles(user, Role.ORGANIZER)]
+    tiles += [Tile(*t) for t in programs_tiles(user, Role.ORGANIZER)]
+    return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label), tiles)
 
 
 def unit_contact_panel(user) -> Panel:
@@ -68,6 +75,8 @@ def unit_contact_panel(user) -> Panel:
         str(Role.UNIT_CONTACT.label),
         [
             Tile("未开通学员账号", without_account, reverse("cadres:list") + "?status=active"),
+            *(Tile(*t) for t in catalog_tiles(user, Role.UNIT_CONTACT)),
+            *(Tile(*t) for t in needs_tiles(user, Role.UNIT_CONTACT)),
         ],
     )
 
@@ -76,7 +85,11 @@ def reviewer_panel(user) -> Panel:
     return Panel(
         Role.REVIEWER,
         str(Role.REVIEWER.label),
-        [Tile("分管范围", user.org.name if user.org else "—")],
+        [
+            Tile("分管范围", user.org.name if user.org else "—"),
+            *(Tile(*t) for t in catalog_tiles(user, Role.REVIEWER)),
+            *(Tile(*t) for t in programs_tiles(user, Role.REVIEWER)),
+        ],
     )
 
 
@@ -84,7 +97,10 @@ def lecturer_panel(user) -> Panel:
     return Panel(
         Role.LECTURER,
         str(Role.LECTURER.label),
-        [Tile("所属单位", user.org.name if user.org else "—")],
+        [
+            Tile("所属单位", user.org.name if user.org else "—"),
+            *(Tile(*t) for t in programs_tiles(user, Role.LECTURER)),
+        ],
     )
 
 
@@ -99,6 +115,8 @@ def trainee_panel(user: User) -> Panel:
             Tile("单位", cadre.unit.name, reverse("cadres:mine")),
             Tile("职务", cadre.position or "—"),
             Tile("职级", cadre.get_rank_display()),
+            *(Tile(*t) for t in needs_tiles(user, Role.TRAINEE)),
+            *(Tile(*t) for t in programs_tiles(user, Role.TRAINEE)),
         ],
     )
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 # Touching the session on every request would cost a write per request (check-in bursts);
 # refreshing the last-seen mark once a minute keeps the idle clock accurate enough.
 TOUCH_EVERY_SECONDS = 60
-EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/healthz")
+# "/s/": personal survey links work without an account, whoever else is signed in on the phone.
+EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/healthz", "/s/")
 
 
 class IdleTimeoutMiddleware:

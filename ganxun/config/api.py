@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from ganxun.accounts.api_auth import TokenAuth
+from ganxun.catalog.api import router as catalog_router
 from ganxun.core.errors import DomainError
 from ganxun.orgs.api import router as orgs_router
+from ganxun.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="ganxun API",
@@ -22,3 +24,5 @@ def domain_error(request, exc: DomainError):
 
 
 api.add_router("/", orgs_router)
+api.add_router("/", catalog_router)
+api.add_router("/", programs_router)

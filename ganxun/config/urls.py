@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from ganxun.accounts.views import home
 from ganxun.config.api import api
+from ganxun.needs.urls import public_patterns as survey_link_patterns
 from ganxun.orgs.urls import cadre_patterns, org_patterns
 
 urlpatterns = [
@@ -9,6 +10,11 @@ urlpatterns = [
     path("accounts/", include("ganxun.accounts.urls")),
     path("orgs/", include(org_patterns)),
     path("cadres/", include(cadre_patterns)),
+    path("catalog/", include("ganxun.catalog.urls")),
+    path("surveys/", include("ganxun.surveys.urls")),
+    path("needs/", include("ganxun.needs.urls")),
+    path("programs/", include("ganxun.programs.urls")),
+    *survey_link_patterns,
     path("", include("ganxun.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

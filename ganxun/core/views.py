@@ -1,6 +1,7 @@
 from datetime import datetime, time
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
@@ -27,17 +28,18 @@ class AuditFilterForm(StyledForm):
         label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    OBJECT_TYPES = [
-        ("", "全部对象"),
-        ("orgs.org", "组织"),
-        ("orgs.cadre", "干部"),
-        ("accounts.user", "账号"),
-        ("accounts.apitoken", "接口令牌"),
-    ]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = self.OBJECT_TYPES
+        self.fields["object_type"].choices = [("", "全部对象"), *audited_model_choices()]
+
+
+def audited_model_choices() -> list[tuple[str, str]]:
+    """Every model of the project's own apps, named as users know it."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("ganxun.")]
+    choices = {
+        m._meta.label_lower: f"{m._meta.verbose_name}（{m._meta.label_lower}）" for m in models
+    }
+    return sorted(choices.items(), key=lambda item: item[0])
 
 
 def _day_start(day) -> datetime:

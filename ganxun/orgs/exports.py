@@ -7,6 +7,7 @@ import xlsxwriter
 from django.utils import timezone
 
 from ganxun.accounts.policies import can_see_full_id_number
+from ganxun.orgs.models import Cadre
 
 ROSTER_HEADERS = [
     "姓名",
@@ -71,3 +72,68 @@ def write_roster_xlsx(actor, cadres) -> bytes:
 
 
 _WIDTHS = [10, 6, 22, 10, 28, 24, 14, 20, 14, 14, 8, 20]
+
+
+# --- the blank import template --------------------------------------------------------------
+
+# A valid number (so the example teaches the right shape) that the importer skips, so a template
+# imported with its example row left in does not register a person called 张三.
+TEMPLATE_EXAMPLE_ID = "110101198503011232"
+TEMPLATE_EXAMPLE = [
+    "张三",
+    "男",
+    TEMPLATE_EXAMPLE_ID,
+    datetime(1985, 3, 1),
+    "东湖镇",
+    "党政办主任",
+    "乡科级正职",
+    "年轻干部",
+    "",
+    "13800138000",
+    "在职",
+    "示例行，导入时自动跳过",
+]
+TEMPLATE_NOTES = [
+    "1. 第 2 行是示例，可以保留或删除；从第 3 行起每行填写一名干部。",
+    "2. “姓名”“身份证号”必填；新登记的干部还须填写“职级”。",
+    "3. 身份证号列已设为文本格式，请勿改成数字格式，否则 Excel 会丢失后几位。",
+    "4. 出生年月可写 1985.03、1985-03 或 1985年3月；留空则按身份证号填写。",
+    "5. 单位填写全称或单位编码；人员类别多个时用顿号分隔。",
+    "6. 文件中有的列以文件为准（空白会清空该项，“状态”留空则不变）；没有的列保持原值。",
+]
+
+
+def write_roster_template() -> bytes:
+    """The canonical headers, an example row, text-formatted ID/phone columns and drop-downs."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("干部名册")
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    example = book.add_format({"font_color": "#808080"})
+    month = book.add_format({"num_format": "yyyy.mm"})
+    for col, (title, width) in enumerate(zip(ROSTER_HEADERS, _WIDTHS, strict=True)):
+        sheet.write_string(0, col, title, header)
+        sheet.set_column(col, col, width, text if col in (2, 9) else None)
+    example_month = book.add_format({"num_format": "yyyy.mm", "font_color": "#808080"})
+    for col, value in enumerate(TEMPLATE_EXAMPLE):
+        if isinstance(value, datetime):
+            sheet.write_datetime(1, col, value, example_month)
+        else:
+            sheet.write_string(1, col, value, example)
+    sheet.set_column(3, 3, _WIDTHS[3], month)
+    lists = {
+        1: [str(label) for label in Cadre.Gender.labels],
+        6: [str(label) for label in Cadre.Rank.labels],
+        8: [str(label) for value, label in Cadre.LeaderRole.choices if value],
+        10: [str(label) for label in Cadre.Status.labels],
+    }
+    for col, choices in lists.items():
+        sheet.data_validation(1, col, 5000, col, {"validate": "list", "source": choices})
+    sheet.freeze_panes(1, 0)
+    notes = book.add_worksheet("填写说明")
+    notes.set_column(0, 0, 90)
+    for row, line in enumerate(TEMPLATE_NOTES):
+        notes.write_string(row, 0, line)
+    book.close()
+    return buffer.getvalue()

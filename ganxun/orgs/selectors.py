@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from ganxun.core.errors import NotFound
 from ganxun.orgs.idcard import normalise
@@ -43,8 +43,10 @@ def org_children(actor, org: Org, *, include_retired: bool = False) -> QuerySet[
     qs = Org.objects.visible_to(actor).filter(parent=org)
     if not include_retired:
         qs = qs.filter(is_active=True)
+    # Places (区县, 乡镇) before the departments hung on the same node, as org charts list them.
+    departments_last = Case(When(level=Org.Level.DEPARTMENT, then=1), default=0)
     return qs.annotate(child_count=Count("children", filter=Q(children__is_active=True))).order_by(
-        "sort", "code"
+        departments_last, "sort", "code"
     )
 
 

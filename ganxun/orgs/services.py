@@ -1,6 +1,6 @@
 """Every write to the organization tree and the roster. One transaction each, audited."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -206,14 +206,16 @@ def clean_name(raw: str) -> str:
     return name
 
 
-def clean_id_number(raw) -> IdNumber:
+def clean_id_number(raw, *, today: date | None = None) -> IdNumber:
     try:
-        return parse_id_number(raw)
+        return parse_id_number(raw, today=today)
     except InvalidIdNumber as exc:
         raise OrgError("invalid_id_number", str(exc), field="id_number") from None
 
 
-def check_birth_month(year: int, months: Collection[int], idn: IdNumber, *, shown: str) -> None:
+def check_birth_month(
+    year: int, months: Collection[int], idn: IdNumber, *, shown: str | Callable[[], str]
+) -> None:
     """A roster gives 出生年月 (year and month); it must agree with the ID number's date.
 
     ``months`` may hold two candidates where the text is ambiguous (1985.1 is January, or October
@@ -221,6 +223,7 @@ def check_birth_month(year: int, months: Collection[int], idn: IdNumber, *, show
     """
     born = idn.birth_date
     if year != born.year or born.month not in months:
+        shown = shown() if callable(shown) else shown
         raise OrgError(
             "birth_date_mismatch",
             f"出生日期 {shown} 与身份证号中的 {born:%Y-%m} 不一致。",

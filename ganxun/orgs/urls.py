@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.orgs import views
+from ganxun.orgs import views, views_import
 
 org_patterns = (
     [
@@ -20,10 +20,16 @@ cadre_patterns = (
         path("", views.cadre_list, name="list"),
         path("export.xlsx", views.cadre_export, name="export"),
         path("new/", views.cadre_create, name="create"),
+        path("import/", views_import.roster_import, name="import"),
+        path("import/template.xlsx", views_import.import_template, name="import_template"),
+        path("import/<uuid:pk>/", views_import.import_job, name="import_job"),
+        path("import/<uuid:pk>/rows/", views_import.import_detail, name="import_detail"),
+        path("import/<uuid:pk>/commit/", views_import.import_commit, name="import_commit"),
         path("categories/", views.category_list, name="categories"),
         path("mine/", views.my_record, name="mine"),
         path("<int:pk>/", views.cadre_detail, name="detail"),
         path("<int:pk>/edit/", views.cadre_edit, name="edit"),
+        path("<int:pk>/id-number/", views.cadre_reveal_id_number, name="reveal_id"),
         path("<int:pk>/delete/", views.cadre_delete, name="delete"),
     ],
     "cadres",

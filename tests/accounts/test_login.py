@@ -41,7 +41,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, admin, axes_
     response = post_login(client, "admin", PASSWORD)
     assert response.status_code == 429
     assert "锁定15分钟" in response.content.decode()
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert AuditEntry.objects.filter(action="login_failed").count() >= 5
 
 
@@ -77,24 +77,31 @@ def test_initial_password_must_be_changed_before_anything_else(client, city):
 
 
 @pytest.mark.parametrize(
-    "weak", ["Ab1!", "alllowercase1", "ALLUPPER!!", "12345678"],
+    "weak",
+    ["Ab1!", "alllowercase1", "ALLUPPER!!", "12345678"],
 )
 def test_passwords_need_eight_characters_of_three_classes(city, admin, weak):
     with pytest.raises(AccountError) as exc:
         services.user_create(
-            actor=admin, username="new", display_name="新人", org=city.city,
-            roles=[Role.ORGANIZER], password=weak,
+            actor=admin,
+            username="new",
+            display_name="新人",
+            org=city.city,
+            roles=[Role.ORGANIZER],
+            password=weak,
         )
     assert exc.value.code == "weak_password"
 
 
-@override_settings(
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]
-)
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_passwords_are_stored_as_argon2_hashes(city, admin):
     user = services.user_create(
-        actor=admin, username="hashcheck", display_name="哈希", org=city.city,
-        roles=[Role.ORGANIZER], password="Strong#Pass9",
+        actor=admin,
+        username="hashcheck",
+        display_name="哈希",
+        org=city.city,
+        roles=[Role.ORGANIZER],
+        password="Strong#Pass9",
     )
     assert identify_hasher(user.password).algorithm == "argon2"
 
@@ -109,6 +116,10 @@ def test_trainee_signs_in_with_the_id_number(client, city):
 def test_generated_passwords_pass_the_house_rules(city, admin):
     for _ in range(20):
         services.user_create(
-            actor=admin, username=f"g{_}", display_name="x", org=city.city,
-            roles=[Role.LECTURER], password=services.generate_password(),
+            actor=admin,
+            username=f"g{_}",
+            display_name="x",
+            org=city.city,
+            roles=[Role.LECTURER],
+            password=services.generate_password(),
         )

@@ -14,8 +14,12 @@ def test_admin_creates_an_account_with_several_roles(client, admin, city):
     client.force_login(admin)
     response = client.post(
         "/accounts/users/new/",
-        {"username": "li_jw", "display_name": "李教务", "org": city.county_a.pk,
-         "roles": [Role.ORGANIZER, Role.REVIEWER]},
+        {
+            "username": "li_jw",
+            "display_name": "李教务",
+            "org": city.county_a.pk,
+            "roles": [Role.ORGANIZER, Role.REVIEWER],
+        },
     )
     assert response.status_code == 200 and "只显示这一次" in response.content.decode()
     user = User.objects.get(username="li_jw")
@@ -25,8 +29,12 @@ def test_admin_creates_an_account_with_several_roles(client, admin, city):
 def test_role_change_is_audited_with_old_and_new_roles(admin, city):
     user = make_user(city.county_a, Role.LECTURER)
     services.user_update(
-        actor=admin, user=user, display_name="张老师", org=city.county_a,
-        roles=[Role.LECTURER, Role.REVIEWER], is_active=True,
+        actor=admin,
+        user=user,
+        display_name="张老师",
+        org=city.county_a,
+        roles=[Role.LECTURER, Role.REVIEWER],
+        is_active=True,
     )
     entry = AuditEntry.objects.get(object_type="accounts.user", action="update")
     assert entry.changes["roles"] == [["lecturer"], ["lecturer", "reviewer"]]
@@ -36,15 +44,24 @@ def test_only_administrators_change_roles(city, town_contact):
     user = make_user(city.town_a1, Role.TRAINEE)
     with pytest.raises(PermissionDenied):
         services.user_update(
-            actor=town_contact, user=user, display_name="x", org=city.town_a1,
-            roles=[Role.ADMIN], is_active=True,
+            actor=town_contact,
+            user=user,
+            display_name="x",
+            org=city.town_a1,
+            roles=[Role.ADMIN],
+            is_active=True,
         )
 
 
 def test_admin_cannot_remove_own_admin_role(admin, city):
     with pytest.raises(AccountError) as exc:
         services.user_update(
-            actor=admin, user=admin, display_name="a", org=city.city, roles=[Role.ORGANIZER], is_active=True
+            actor=admin,
+            user=admin,
+            display_name="a",
+            org=city.city,
+            roles=[Role.ORGANIZER],
+            is_active=True,
         )
     assert exc.value.code == "cannot_demote_self"
 
@@ -53,13 +70,19 @@ def test_account_scope_outside_the_admins_subtree_is_refused(city):
     county_admin = make_user(city.county_a, Role.ADMIN)
     with pytest.raises(AccountError) as exc:
         services.user_create(
-            actor=county_admin, username="x1", display_name="x", org=city.county_b,
-            roles=[Role.TRAINEE], password="Strong#Pass9",
+            actor=county_admin,
+            username="x1",
+            display_name="x",
+            org=city.county_b,
+            roles=[Role.TRAINEE],
+            password="Strong#Pass9",
         )
     assert exc.value.code == "org_out_of_scope"
 
 
-def test_trainee_accounts_in_bulk_from_the_roster(client, city, town_contact, django_capture_on_commit_callbacks):
+def test_trainee_accounts_in_bulk_from_the_roster(
+    client, city, town_contact, django_capture_on_commit_callbacks
+):
     # given two active cadres in the township and one who already has an account
     a = CadreFactory(unit=city.town_a1)
     CadreFactory(unit=city.village_a1)

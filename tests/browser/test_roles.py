@@ -7,11 +7,22 @@ from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, CadreFactory, make_user
 
 EXPECTED_NAV = {
-    Role.ADMIN: ["首页", "组织机构", "干部名册", "人员类别", "账号管理", "接口令牌", "审计日志"],
-    Role.ORGANIZER: ["首页", "组织机构", "干部名册"],
-    Role.REVIEWER: ["首页"],
-    Role.LECTURER: ["首页"],
-    Role.UNIT_CONTACT: ["首页", "组织机构", "干部名册"],
+    Role.ADMIN: [
+        "首页",
+        "组织机构",
+        "干部名册",
+        "人员类别",
+        "课程与师资",
+        "培训项目",
+        "需求调研",
+        "账号管理",
+        "接口令牌",
+        "审计日志",
+    ],
+    Role.ORGANIZER: ["首页", "组织机构", "干部名册", "课程与师资", "培训项目", "需求调研"],
+    Role.REVIEWER: ["首页", "课程与师资", "提纲审核"],
+    Role.LECTURER: ["首页", "课程与师资", "我的授课"],
+    Role.UNIT_CONTACT: ["首页", "组织机构", "干部名册", "课程申报", "调研进度"],
 }
 
 

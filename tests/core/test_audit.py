@@ -11,7 +11,9 @@ from ganxun.core.models import AppendOnlyError, AuditEntry
 
 @pytest.fixture
 def entry(admin):
-    return audit_record(actor=admin, action="update", obj=admin, changes={"display_name": ["a", "b"]})
+    return audit_record(
+        actor=admin, action="update", obj=admin, changes={"display_name": ["a", "b"]}
+    )
 
 
 def test_orm_refuses_to_change_or_delete_an_entry(entry):
@@ -33,7 +35,11 @@ def test_database_refuses_a_raw_update_and_delete(entry):
         f"UPDATE core_auditentry SET action = 'x' WHERE id = {entry.pk}",
         f"DELETE FROM core_auditentry WHERE id = {entry.pk}",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             if lock:
                 cur.execute(lock)
             cur.execute(sql)
@@ -57,5 +63,7 @@ def test_admin_filters_the_log_by_user_type_and_date(client, admin, town_contact
     client.force_login(admin)
     page = client.get("/audit/", {"user": "contact_a1"}).content.decode()
     assert "contact_a1" in page and "display_name" not in page
-    page = client.get("/audit/", {"object_type": "accounts.user", "date_from": "2000-01-01"}).content.decode()
+    page = client.get(
+        "/audit/", {"object_type": "accounts.user", "date_from": "2000-01-01"}
+    ).content.decode()
     assert "display_name" in page

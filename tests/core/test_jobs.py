@@ -28,10 +28,15 @@ def _crashing(job, progress):
 
 @pytest.mark.parametrize(
     ("kind", "status", "message"),
-    [("test_counts", "succeeded", "数完了"), ("test_refuses", "failed", "文件不是表格。"),
-     ("test_crashes", "failed", "任务出错：ZeroDivisionError")],
+    [
+        ("test_counts", "succeeded", "数完了"),
+        ("test_refuses", "failed", "文件不是表格。"),
+        ("test_crashes", "failed", "任务出错：ZeroDivisionError"),
+    ],
 )
-def test_job_finishes_with_status_and_message(admin, django_capture_on_commit_callbacks, kind, status, message):
+def test_job_finishes_with_status_and_message(
+    admin, django_capture_on_commit_callbacks, kind, status, message
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(actor=admin, kind=kind, title="测试")
     job.refresh_from_db()
@@ -39,7 +44,9 @@ def test_job_finishes_with_status_and_message(admin, django_capture_on_commit_ca
     assert job.finished_at is not None
 
 
-def test_progress_is_visible_to_the_owner_only(client, admin, town_contact, django_capture_on_commit_callbacks):
+def test_progress_is_visible_to_the_owner_only(
+    client, admin, town_contact, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(actor=admin, kind="test_counts", title="测试")
     client.force_login(admin)

@@ -28,7 +28,9 @@ def test_birth_date_and_gender_are_derived_from_the_id_number(city, town_contact
 
 def test_invalid_id_number_is_refused_and_nothing_saved(city, town_contact):
     with pytest.raises(OrgError) as exc:
-        services.cadre_create(actor=town_contact, data=data(city.town_a1, id_number="110105194912310021"))
+        services.cadre_create(
+            actor=town_contact, data=data(city.town_a1, id_number="110105194912310021")
+        )
     assert exc.value.code == "invalid_id_number" and exc.value.field == "id_number"
     with unscoped():
         assert Cadre.objects.count() == 0
@@ -44,7 +46,9 @@ def test_duplicate_id_number_names_the_existing_cadre_even_out_of_scope(city, ad
 
 def test_birth_date_that_contradicts_the_id_number_is_refused(city, town_contact):
     with pytest.raises(OrgError) as exc:
-        services.cadre_create(actor=town_contact, data=data(city.town_a1, birth_date=date(1950, 1, 1)))
+        services.cadre_create(
+            actor=town_contact, data=data(city.town_a1, birth_date=date(1950, 1, 1))
+        )
     assert exc.value.code == "birth_date_mismatch"
 
 
@@ -64,7 +68,9 @@ def test_update_records_old_and_new_values_in_the_audit_log(city, town_contact):
     young = CategoryFactory(code="young", name="年轻干部")
     cadre = services.cadre_create(actor=town_contact, data=data(city.town_a1, position="科员"))
     services.cadre_update(
-        actor=town_contact, cadre=cadre, data=data(city.village_a1, position="副镇长", categories=[young])
+        actor=town_contact,
+        cadre=cadre,
+        data=data(city.village_a1, position="副镇长", categories=[young]),
     )
     entry = AuditEntry.objects.get(object_type="orgs.cadre", action="update")
     assert entry.changes["position"] == ["科员", "副镇长"]

@@ -102,7 +102,23 @@ def test_contact_registers_and_edits_a_cadre(client, town_contact, city):
         cadre = Cadre.objects.get()
     assert response["Location"] == f"/cadres/{cadre.pk}/"
     page = client.get(f"/cadres/{cadre.pk}/").content.decode()
-    assert VALID_ID in page  # a unit contact may see the full number
+    assert VALID_ID not in page and "110***********002X" in page
+
+
+def test_full_id_number_is_shown_on_request_and_audited(client, town_contact, city, cadres):
+    cadre = cadres["inside"]
+    client.force_login(town_contact)
+    response = client.post(f"/cadres/{cadre.pk}/id-number/", HTTP_HX_REQUEST="true")
+    assert cadre.id_number in response.content.decode()
+    entry = AuditEntry.objects.get(action="view_sensitive")
+    assert entry.object_id == str(cadre.pk) and entry.actor == town_contact
+
+
+def test_trainee_may_reveal_only_own_number(client, city, cadres):
+    trainee = make_user(city.town_a1, Role.TRAINEE, cadre=cadres["inside"])
+    client.force_login(trainee)
+    assert client.post(f"/cadres/{cadres['inside'].pk}/id-number/").status_code == 200
+    assert client.post(f"/cadres/{cadres['inside_village'].pk}/id-number/").status_code == 404
 
 
 def test_organizer_sees_masked_id_numbers(client, city):
@@ -111,6 +127,8 @@ def test_organizer_sees_masked_id_numbers(client, city):
     client.force_login(organizer)
     page = client.get(f"/cadres/{cadre.pk}/").content.decode()
     assert cadre.id_number not in page and cadre.id_number_masked in page
+    assert "显示完整" not in page
+    assert client.post(f"/cadres/{cadre.pk}/id-number/").status_code == 403
 
 
 @pytest.mark.parametrize(("q", "expected"), [("张", {"张三"}), ("", {"张三", "李四"})])

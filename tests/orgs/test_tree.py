@@ -21,13 +21,17 @@ def test_subtree_is_one_query_at_any_depth(city, django_assert_num_queries):
     for depth in range(6):
         deep = make_org(deep, name=f"第{depth}层", level="department")
     with django_assert_num_queries(1), unscoped():
-        names = list(Org.objects.filter(path__startswith=city.county_a.path).values_list("name", flat=True))
+        names = list(
+            Org.objects.filter(path__startswith=city.county_a.path).values_list("name", flat=True)
+        )
     assert "第5层" in names and "西山区" not in names
 
 
 def test_admin_creates_a_child_and_the_audit_log_records_it(city, admin):
     # when
-    org = services.org_create(actor=admin, parent=city.county_b, code="330202002", name="西河镇", level="township")
+    org = services.org_create(
+        actor=admin, parent=city.county_b, code="330202002", name="西河镇", level="township"
+    )
     # then
     assert org.path.startswith(city.county_b.path) and org.depth == 2
     entry = AuditEntry.objects.get(object_type="orgs.org", object_id=str(org.pk))
@@ -37,7 +41,9 @@ def test_admin_creates_a_child_and_the_audit_log_records_it(city, admin):
 
 def test_duplicate_code_is_refused_naming_the_holder(city, admin):
     with pytest.raises(OrgError) as exc:
-        services.org_create(actor=admin, parent=city.county_b, code="330201001", name="重复", level="township")
+        services.org_create(
+            actor=admin, parent=city.county_b, code="330201001", name="重复", level="township"
+        )
     assert exc.value.code == "duplicate_code" and "东湖镇" in exc.value.message
 
 
@@ -75,7 +81,9 @@ def test_retired_unit_stays_in_the_tree_but_takes_no_new_children(city, admin):
     city.town_a2.refresh_from_db()
     assert not city.town_a2.is_active and city.town_a2.retired_at
     with pytest.raises(OrgError) as exc:
-        services.org_create(actor=admin, parent=city.town_a2, code="X1", name="新村", level="village")
+        services.org_create(
+            actor=admin, parent=city.town_a2, code="X1", name="新村", level="village"
+        )
     assert exc.value.code == "parent_retired"
 
 
@@ -85,10 +93,19 @@ def test_a_county_admin_cannot_touch_another_county(city):
 
     county_admin = make_user(city.county_a, Role.ADMIN)
     with pytest.raises(OrgError) as exc:
-        services.org_create(actor=county_admin, parent=city.county_b, code="Z9", name="越权镇", level="township")
+        services.org_create(
+            actor=county_admin, parent=city.county_b, code="Z9", name="越权镇", level="township"
+        )
     assert exc.value.code == "org_out_of_scope"
 
 
 def test_a_unit_contact_cannot_change_the_tree(city, town_contact):
     with pytest.raises(PermissionDenied):
-        services.org_update(actor=town_contact, org=city.town_a1, code="330201001", name="改名", level="township", sort=0)
+        services.org_update(
+            actor=town_contact,
+            org=city.town_a1,
+            code="330201001",
+            name="改名",
+            level="township",
+            sort=0,
+        )

@@ -27,6 +27,10 @@ INSTALLED_APPS = [
     "ganxun.core",
     "ganxun.orgs",
     "ganxun.accounts",
+    "ganxun.catalog",
+    "ganxun.surveys",
+    "ganxun.needs",
+    "ganxun.programs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,27 @@
+"""The catalogue's tiles on the home page's role panels: (label, value, url) triples."""
+
+from django.db.models import Q
+from django.urls import reverse
+
+from ganxun.accounts.models import Role
+from ganxun.catalog.models import Course, Proposal
+from ganxun.catalog.selectors_proposals import pending_reviews
+
+
+def catalog_tiles(user, role: str) -> list[tuple[str, int, str]]:
+    if role == Role.ORGANIZER:
+        published = Course.objects.visible_to(user).filter(status=Course.Status.PUBLISHED)
+        waiting = Proposal.objects.visible_to(user).filter(
+            Q(status__in=[Proposal.Status.SUBMITTED, Proposal.Status.REVIEWING]),
+            call__owner__path__startswith=user.org.path,
+        )
+        return [
+            ("已发布课程", published.count(), reverse("catalog:courses") + "?status=published"),
+            ("待评审申报", waiting.count(), reverse("catalog:calls")),
+        ]
+    if role == Role.REVIEWER:
+        return [("待我评分", pending_reviews(user).count(), reverse("catalog:calls"))]
+    if role == Role.UNIT_CONTACT:
+        mine = Proposal.objects.visible_to(user).filter(unit__path__startswith=user.org.path)
+        return [("我单位的课程申报", mine.count(), reverse("catalog:proposals"))]
+    return []

@@ -1,0 +1,134 @@
+"""Reads for course proposals, selection rounds and menus, scoped to the actor."""
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+
+from ganxun.catalog import policies
+from ganxun.catalog.models import (
+    MenuItem,
+    Proposal,
+    ProposalCall,
+    Review,
+    RoundEntry,
+    SelectionRound,
+)
+from ganxun.catalog.selectors import _get, lecturer_names
+
+
+def calls_for(actor) -> QuerySet[ProposalCall]:
+    return (
+        ProposalCall.objects.visible_to(actor)
+        .select_related("owner")
+        .annotate(
+            n_proposals=Count(
+                "proposals", filter=~Q(proposals__status=Proposal.Status.WITHDRAWN), distinct=True
+            ),
+            n_rounds=Count("rounds", distinct=True),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_call_for(actor, pk) -> ProposalCall:
+    qs = ProposalCall.objects.visible_to(actor).select_related("owner", "created_by")
+    return _get(qs.prefetch_related("reviewers"), pk)
+
+
+def call_proposals(actor, call: ProposalCall) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.visible_to(actor)
+        .filter(call=call)
+        .select_related("unit", "theme", "last_round")
+        .order_by("status", "unit__path", "submitted_at")
+    )
+
+
+def call_rounds(call: ProposalCall) -> QuerySet[SelectionRound]:
+    """Rounds of a call the actor already holds (fetched through get_call_for)."""
+    return (
+        SelectionRound._base_manager.filter(call=call)
+        .annotate(
+            n_entries=Count("entries", distinct=True),
+            n_advanced=Count(
+                "entries",
+                filter=Q(entries__decision=RoundEntry.Decision.ADVANCED),
+                distinct=True,
+            ),
+            n_reviews=Count("entries__reviews", distinct=True),
+        )
+        .order_by("seq")
+    )
+
+
+def call_menu(call: ProposalCall) -> QuerySet[MenuItem]:
+    return (
+        MenuItem.objects.filter(call=call)
+        .select_related("course__theme", "proposal__unit")
+        .prefetch_related(Prefetch("course__lecturers", queryset=lecturer_names().queryset))
+    )
+
+
+def get_round_for(actor, pk) -> SelectionRound:
+    return _get(SelectionRound.objects.visible_to(actor).select_related("call__owner"), pk)
+
+
+def round_entries(actor, rnd: SelectionRound) -> list[RoundEntry]:
+    """The round's board. The organizer sees every reviewer's score; a reviewer sees their own
+    (reviews are independent), so each entry carries ``mine`` and, for organizers, ``reviews``."""
+    manages = policies.can_manage_call(actor, rnd.call)
+    reviews = Review.objects.select_related("reviewer").order_by("reviewer_id")
+    if not manages:
+        reviews = reviews.filter(reviewer=actor)
+    entries = list(
+        RoundEntry.objects.visible_to(actor)
+        .filter(round=rnd)
+        .select_related("proposal__unit", "proposal__theme", "decided_by")
+        .annotate(avg_score=Avg("reviews__score"), n_reviews=Count("reviews"))
+        .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="shown_reviews"))
+        .order_by("id")
+    )
+    for entry in entries:
+        entry.mine = next((r for r in entry.shown_reviews if r.reviewer_id == actor.pk), None)
+    if manages:
+        entries.sort(key=lambda e: -(e.avg_score or -1))
+    return entries
+
+
+def get_entry_for(actor, pk) -> RoundEntry:
+    qs = RoundEntry.objects.visible_to(actor).select_related("round__call__owner", "proposal")
+    return _get(qs, pk)
+
+
+def get_proposal_for(actor, pk) -> Proposal:
+    qs = Proposal.objects.visible_to(actor).select_related(
+        "call__owner", "unit", "theme", "lecturer", "last_round", "course", "proposer"
+    )
+    return _get(qs, pk)
+
+
+def my_proposals(actor) -> QuerySet[Proposal]:
+    """What the contact's units proposed, to any call, with where each one stands."""
+    return (
+        Proposal.objects.visible_to(actor)
+        .filter(unit__path__startswith=actor.org.path)
+        .select_related("call", "unit", "last_round", "course")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def open_calls_for_proposers(actor) -> QuerySet[ProposalCall]:
+    """Calls from above (or the actor's own org) that still accept proposals."""
+    return (
+        ProposalCall.objects.visible_to(actor)
+        .filter(status=ProposalCall.Status.OPEN)
+        .filter(owner_id__in=[*actor.org.ancestor_ids, actor.org.pk])
+        .select_related("owner")
+    )
+
+
+def pending_reviews(actor) -> QuerySet[RoundEntry]:
+    """Entries in open rounds of calls the actor reviews, not yet scored by the actor."""
+    return (
+        RoundEntry.objects.visible_to(actor)
+        .filter(round__status=SelectionRound.Status.OPEN, round__call__reviewers=actor)
+        .exclude(reviews__reviewer=actor)
+    )

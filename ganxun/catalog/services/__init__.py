@@ -1,0 +1,91 @@
+"""Every catalogue write: one transaction each, audited. Views, API and imports call these."""
+
+from ganxun.catalog.services.common import resource_share
+from ganxun.catalog.services.courses import (
+    CourseData,
+    course_create,
+    course_set_status,
+    course_update,
+    course_validate,
+    theme_delete,
+    theme_save,
+)
+from ganxun.catalog.services.faculty import (
+    LecturerData,
+    lecturer_create,
+    lecturer_delete,
+    lecturer_update,
+    lecturer_validate,
+)
+from ganxun.catalog.services.materials import (
+    MaterialData,
+    material_create,
+    material_delete,
+    material_update,
+    normalise_isbn,
+)
+from ganxun.catalog.services.menu import menu_finalize
+from ganxun.catalog.services.proposals import (
+    ProposalData,
+    call_save,
+    entry_decide,
+    proposal_submit,
+    proposal_update,
+    proposal_withdraw,
+    review_save,
+    round_close,
+    round_open,
+)
+from ganxun.catalog.services.resources import (
+    BaseData,
+    SiteData,
+    base_create,
+    base_delete,
+    base_update,
+    site_create,
+    site_delete,
+    site_update,
+    site_visit_add,
+    site_visit_delete,
+)
+
+__all__ = [
+    "BaseData",
+    "CourseData",
+    "LecturerData",
+    "MaterialData",
+    "ProposalData",
+    "SiteData",
+    "base_create",
+    "base_delete",
+    "base_update",
+    "call_save",
+    "course_create",
+    "course_set_status",
+    "course_update",
+    "course_validate",
+    "entry_decide",
+    "lecturer_create",
+    "lecturer_delete",
+    "lecturer_update",
+    "lecturer_validate",
+    "material_create",
+    "material_delete",
+    "material_update",
+    "menu_finalize",
+    "normalise_isbn",
+    "proposal_submit",
+    "proposal_update",
+    "proposal_withdraw",
+    "resource_share",
+    "review_save",
+    "round_close",
+    "round_open",
+    "site_create",
+    "site_delete",
+    "site_update",
+    "site_visit_add",
+    "site_visit_delete",
+    "theme_delete",
+    "theme_save",
+]

@@ -1,0 +1,154 @@
+"""Writes to the faculty pool. One transaction each, audited."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ganxun.catalog.errors import CatalogError
+from ganxun.catalog.models import Course, Lecturer, Proposal, split_tags
+from ganxun.catalog.services.common import (
+    clean_text,
+    full_snapshot,
+    record,
+    require_editable,
+    require_editor,
+)
+from ganxun.orgs.models import Cadre
+
+LECTURER_FIELDS = [
+    "name",
+    "kind",
+    "affiliation",
+    "title",
+    "specialties",
+    "is_external",
+    "phone",
+    "bio",
+    "availability",
+    "cadre",
+    "is_active",
+    "owner",
+]
+
+
+@dataclass
+class LecturerData:
+    name: str
+    kind: str = Lecturer.Kind.OTHER
+    affiliation: str = ""
+    title: str = ""
+    specialties: str | list[str] = ""
+    is_external: bool = False
+    phone: str = ""
+    bio: str = ""
+    availability: str = ""
+    cadre: Cadre | None = None
+    is_active: bool = True
+
+
+def lecturer_validate(actor, data: LecturerData) -> LecturerData:
+    data.name = "".join(clean_text(data.name, field="name", label="姓名", max_length=50).split())
+    if data.kind not in Lecturer.Kind.values:
+        raise CatalogError("invalid_kind", "请选择师资类型。", field="kind")
+    data.affiliation = clean_text(
+        data.affiliation, field="affiliation", label="工作单位", required=False, max_length=100
+    )
+    data.title = clean_text(
+        data.title, field="title", label="职务/职称", required=False, max_length=100
+    )
+    tags = data.specialties if isinstance(data.specialties, list) else split_tags(data.specialties)
+    data.specialties = "、".join(tags)
+    if len(data.specialties) > 300:
+        raise CatalogError("too_long", "专长领域过长（最多 300 字）。", field="specialties")
+    data.phone = str(data.phone or "").strip()
+    if data.phone and not data.phone.replace("-", "").replace(" ", "").isdigit():
+        raise CatalogError("invalid_phone", "联系电话只能包含数字和“-”。", field="phone")
+    roster = Cadre.objects.visible_to(actor)
+    if data.cadre is not None and not roster.filter(pk=data.cadre.pk).exists():
+        raise CatalogError("not_visible", "所选干部不在您的名册范围内。", field="cadre")
+    return data
+
+
+def _check_not_duplicate(actor, owner, data: LecturerData, exclude_pk: int | None = None) -> None:
+    clash = Lecturer.objects.visible_to(actor).filter(
+        owner=owner, name=data.name, affiliation=data.affiliation
+    )
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        where = f"（{data.affiliation}）" if data.affiliation else ""
+        raise CatalogError("duplicate_lecturer", f"师资库中已有{data.name}{where}。", field="name")
+
+
+def _apply(lecturer: Lecturer, data: LecturerData) -> None:
+    for name in LECTURER_FIELDS:
+        if name != "owner":
+            setattr(lecturer, name, getattr(data, name))
+    lecturer.save()
+
+
+@transaction.atomic
+def lecturer_create(*, actor, data: LecturerData) -> Lecturer:
+    require_editor(actor)
+    data = lecturer_validate(actor, data)
+    _check_not_duplicate(actor, actor.org, data)
+    lecturer = Lecturer(owner=actor.org)
+    _apply(lecturer, data)
+    record(actor, "create", lecturer, {}, full_snapshot(lecturer, LECTURER_FIELDS))
+    return lecturer
+
+
+@transaction.atomic
+def lecturer_update(*, actor, lecturer: Lecturer, data: LecturerData) -> Lecturer:
+    require_editor(actor)
+    require_editable(actor, lecturer)
+    data = lecturer_validate(actor, data)
+    _check_not_duplicate(actor, lecturer.owner, data, exclude_pk=lecturer.pk)
+    before = full_snapshot(lecturer, LECTURER_FIELDS)
+    _apply(lecturer, data)
+    record(actor, "update", lecturer, before, full_snapshot(lecturer, LECTURER_FIELDS))
+    return lecturer
+
+
+def _future_commitments(lecturer: Lecturer) -> list[str]:
+    """What the lecturer is still due to teach, in words a user can act on.
+
+    Deleting a lecturer must not leave a published course, a proposal under review or a
+    scheduled session without its teacher.
+    """
+    from ganxun.programs.selectors import lecturer_future_sessions  # programs builds on catalog
+
+    courses = Course._base_manager.filter(
+        lecturers=lecturer, status=Course.Status.PUBLISHED
+    ).order_by("title")
+    proposals = (
+        Proposal._base_manager.filter(
+            lecturer=lecturer,
+            status__in=[Proposal.Status.SUBMITTED, Proposal.Status.REVIEWING],
+        )
+        .select_related("call")
+        .order_by("title")
+    )
+    return (
+        [f"已发布课程《{c.title}》" for c in courses]
+        + [f"课程申报《{p.title}》（{p.call.title}，{p.get_status_display()}）" for p in proposals]
+        + lecturer_future_sessions(lecturer)
+    )
+
+
+@transaction.atomic
+def lecturer_delete(*, actor, lecturer: Lecturer) -> None:
+    """Remove a lecturer entered by mistake or gone for good; refused while still teaching."""
+    require_editor(actor)
+    require_editable(actor, lecturer)
+    commitments = _future_commitments(lecturer)
+    if commitments:
+        raise CatalogError(
+            "lecturer_has_commitments",
+            f"{lecturer.name}仍承担以下教学任务，不能删除："
+            + "；".join(commitments)
+            + "。请先更换主讲人或停用课程，或将其设为“不在库”。",
+            commitments=commitments,
+        )
+    record(actor, "delete", lecturer, full_snapshot(lecturer, LECTURER_FIELDS), {})
+    Lecturer._base_manager.filter(pk=lecturer.pk).delete()

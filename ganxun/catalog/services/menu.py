@@ -1,0 +1,79 @@
+"""Finalizing a call: the last round's advanced proposals become published courses on the
+call's training menu (培训菜单), taught by lecturers of the owner's faculty pool."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ganxun.catalog.errors import CatalogError
+from ganxun.catalog.models import Course, Lecturer, MenuItem, Proposal, ProposalCall
+from ganxun.catalog.services.common import record
+from ganxun.catalog.services.proposals import last_round_of, require_call_manager, round_candidates
+
+
+def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, bool]:
+    """The pool's lecturer for the proposal: the one chosen, the same person already in the
+    owner's pool, or a new entry (departments often propose their own 一把手)."""
+    if proposal.lecturer_id:
+        return proposal.lecturer, False
+    existing = Lecturer._base_manager.filter(
+        owner=call.owner, name=proposal.lecturer_name, affiliation=proposal.unit.name
+    ).first()
+    if existing:
+        return existing, False
+    lecturer = Lecturer._base_manager.create(
+        owner=call.owner,
+        name=proposal.lecturer_name,
+        affiliation=proposal.unit.name,
+        title=proposal.lecturer_title,
+        kind=Lecturer.Kind.OTHER,
+    )
+    return lecturer, True
+
+
+def _course_from(call: ProposalCall, proposal: Proposal) -> Course:
+    title = proposal.title
+    if Course._base_manager.filter(owner=call.owner, title=title).exists():
+        title = f"{title}（{proposal.unit.name}）"
+    return Course._base_manager.create(
+        owner=call.owner,
+        title=title[:200],
+        theme=proposal.theme,
+        form=proposal.form,
+        hours=proposal.hours,
+        summary=proposal.outline,
+        status=Course.Status.PUBLISHED,
+    )
+
+
+@transaction.atomic
+def menu_finalize(*, actor, call: ProposalCall) -> dict:
+    """Turn the last round's advanced proposals into published courses on the call's menu."""
+    require_call_manager(actor, call)
+    call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
+    if call.status == ProposalCall.Status.FINALIZED:
+        raise CatalogError("call_finalized", "该征集已定稿。")
+    last = last_round_of(call)
+    if last is None:
+        raise CatalogError("no_rounds", "还没有进行任何一轮评审。")
+    if last.is_open:
+        raise CatalogError("round_still_open", f"{last}尚未结束，请先结束该轮评审。")
+    chosen = round_candidates(call, last)
+    if not chosen:
+        raise CatalogError("empty_menu", f"{last}没有通过的申报，无法生成培训菜单。")
+    start = MenuItem.objects.filter(call=call).aggregate(m=Max("sort"))["m"] or 0
+    new_lecturers = 0
+    for sort, proposal in enumerate(chosen, start=start + 1):
+        course = _course_from(call, proposal)
+        lecturer, created = _lecturer_for(call, proposal)
+        course.lecturers.through.objects.create(course=course, lecturer=lecturer)
+        new_lecturers += created
+        MenuItem.objects.create(call=call, course=course, proposal=proposal, sort=sort)
+        Proposal._base_manager.filter(pk=proposal.pk).update(
+            status=Proposal.Status.SELECTED, course=course, updated_at=timezone.now()
+        )
+        record(actor, "create", course, {}, {"title": course.title, "from_proposal": proposal.pk})
+    call.status, call.finalized_at = ProposalCall.Status.FINALIZED, timezone.now()
+    call.save(update_fields=["status", "finalized_at"])
+    record(actor, "update", call, {"status": "reviewing"}, {"status": "finalized"})
+    return {"courses": len(chosen), "new_lecturers": new_lecturers}

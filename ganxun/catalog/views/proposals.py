@@ -1,0 +1,319 @@
+"""Calls, proposals, selection rounds and the menu. Thin: parse, call one service, render."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.catalog import policies, services
+from ganxun.catalog import selectors_proposals as sel
+from ganxun.catalog.forms_proposals import (
+    CallForm,
+    ProposalForm,
+    ReviewForm,
+    RoundForm,
+)
+from ganxun.catalog.models import Course, RoundEntry
+from ganxun.catalog.selectors import interactive_share
+from ganxun.catalog.views.common import form_page, handle_form, section
+from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.core.http import require
+
+ROUND_NAMES = ["初选", "复选", "定稿"]
+
+# --- calls -----------------------------------------------------------------------------------
+
+
+@require(policies.can_see_calls)
+def call_list(request):
+    calls = sel.calls_for(request.user)
+    return section(request, "catalog/call_list.html", "calls", {"calls": calls})
+
+
+@require(policies.can_edit_catalog)
+def call_create(request):
+    form = CallForm(request.POST or None, actor=request.user)
+    call = handle_form(
+        request, form, lambda: _save_call(request, form, None), success="已发布征集“{obj}”。"
+    )
+    if call:
+        return redirect("catalog:call", pk=call.pk)
+    return form_page(
+        request, form, tab="calls", title="发起课程征集", cancel=reverse("catalog:calls")
+    )
+
+
+@require(policies.can_edit_catalog)
+def call_edit(request, pk):
+    call = sel.get_call_for(request.user, pk)
+    initial = {
+        "title": call.title,
+        "guidance": call.guidance,
+        "deadline": call.deadline,
+        "reviewers": [u.pk for u in call.reviewers.all()],
+    }
+    form = CallForm(request.POST or None, actor=request.user, initial=initial)
+    if handle_form(request, form, lambda: _save_call(request, form, call), success="已保存。"):
+        return redirect("catalog:call", pk=call.pk)
+    return form_page(
+        request,
+        form,
+        tab="calls",
+        title=f"修改“{call.title}”",
+        cancel=reverse("catalog:call", args=[call.pk]),
+    )
+
+
+def _save_call(request, form, call):
+    d = form.cleaned_data
+    return services.call_save(
+        actor=request.user,
+        call=call,
+        title=d["title"],
+        guidance=d["guidance"],
+        deadline=d["deadline"],
+        reviewers=list(d["reviewers"]),
+    )
+
+
+@require(policies.can_see_calls)
+def call_detail(request, pk):
+    actor = request.user
+    call = sel.get_call_for(actor, pk)
+    manages = policies.can_manage_call(actor, call)
+    reviewer_ids = {u.pk for u in call.reviewers.all()}
+    menu = list(sel.call_menu(call))
+    context = {
+        "call": call,
+        "manages": manages,
+        "reviews": policies.is_reviewer_of(actor, call, reviewer_ids),
+        "can_propose": policies.can_propose(actor) and call.status == call.Status.OPEN,
+        "proposals": sel.call_proposals(actor, call),
+        "rounds": sel.call_rounds(call) if manages or actor.pk in reviewer_ids else [],
+        "menu": menu,
+        "menu_share": _menu_share(menu),
+        "round_form": RoundForm(),
+        "round_names": ROUND_NAMES,
+    }
+    return section(request, "catalog/call_detail.html", "calls", context)
+
+
+def _menu_share(menu) -> dict | None:
+    if not menu:
+        return None
+    ids = [item.course_id for item in menu]
+    return interactive_share(Course._base_manager.filter(pk__in=ids))
+
+
+@require_POST
+@require(policies.can_edit_catalog)
+def round_open(request, pk):
+    call = sel.get_call_for(request.user, pk)
+    form = RoundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写轮次名称。")
+        return redirect("catalog:call", pk=call.pk)
+    try:
+        rnd = services.round_open(actor=request.user, call=call, name=form.cleaned_data["name"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:call", pk=call.pk)
+    entered = RoundEntry._base_manager.filter(round=rnd).count()
+    messages.success(request, f"已开启{rnd}，共 {entered} 项申报进入本轮。")
+    return redirect("catalog:round", pk=rnd.pk)
+
+
+@require_POST
+@require(policies.can_edit_catalog)
+def menu_finalize(request, pk):
+    call = sel.get_call_for(request.user, pk)
+    try:
+        result = services.menu_finalize(actor=request.user, call=call)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        extra = f"，新增师资 {result['new_lecturers']} 人" if result["new_lecturers"] else ""
+        messages.success(
+            request, f"培训菜单已生成：{result['courses']} 门课程已发布到课程库{extra}。"
+        )
+    return redirect("catalog:call", pk=call.pk)
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+
+def _board_access(request, rnd) -> tuple[bool, bool]:
+    manages = policies.can_manage_call(request.user, rnd.call)
+    reviews = policies.is_reviewer_of(request.user, rnd.call)
+    if not (manages or reviews):
+        raise PermissionDenied()
+    return manages, reviews
+
+
+@require(policies.can_see_calls)
+def round_board(request, pk):
+    rnd = sel.get_round_for(request.user, pk)
+    manages, reviews = _board_access(request, rnd)
+    context = {
+        "round": rnd,
+        "call": rnd.call,
+        "entries": sel.round_entries(request.user, rnd),
+        "manages": manages,
+        "reviews": reviews,
+    }
+    return section(request, "catalog/round_board.html", "calls", context)
+
+
+@require_POST
+@require(policies.can_edit_catalog)
+def round_close(request, pk):
+    rnd = sel.get_round_for(request.user, pk)
+    try:
+        services.round_close(actor=request.user, rnd=rnd)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:round", pk=rnd.pk)
+    messages.success(request, f"{rnd}已结束。可开启下一轮，或生成培训菜单。")
+    return redirect("catalog:call", pk=rnd.call_id)
+
+
+def _entry_row(request, entry_pk, *, error: str = ""):
+    """Re-render one row of the board after an htmx review or decision."""
+    entry = sel.get_entry_for(request.user, entry_pk)
+    rnd = entry.round
+    manages, reviews = _board_access(request, rnd)
+    row = next(e for e in sel.round_entries(request.user, rnd) if e.pk == entry.pk)
+    context = {"e": row, "round": rnd, "manages": manages, "reviews": reviews, "error": error}
+    return render(request, "catalog/_entry_row.html", context)
+
+
+@require_POST
+@require(policies.can_see_calls)
+def entry_review(request, pk):
+    entry = sel.get_entry_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "评分须为 0–100 的整数。"
+    else:
+        try:
+            services.review_save(actor=request.user, entry=entry, **form.cleaned_data)
+        except DomainError as exc:
+            error = exc.message
+    return _after_entry_change(request, entry, error)
+
+
+@require_POST
+@require(policies.can_edit_catalog)
+def entry_decide(request, pk):
+    entry = sel.get_entry_for(request.user, pk)
+    decision = request.POST.get("decision", "")
+    error = ""
+    try:
+        services.entry_decide(
+            actor=request.user, entry=entry, decision=decision, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        error = exc.message
+    return _after_entry_change(request, entry, error)
+
+
+def _after_entry_change(request, entry: RoundEntry, error: str):
+    if request.htmx:
+        return _entry_row(request, entry.pk, error=error)
+    if error:
+        messages.error(request, error)
+    return redirect("catalog:round", pk=entry.round_id)
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+
+@require(policies.can_propose)
+def proposal_home(request):
+    """课程申报: calls from above still open, and where each of the unit's proposals stands."""
+    context = {
+        "calls": sel.open_calls_for_proposers(request.user),
+        "proposals": sel.my_proposals(request.user),
+    }
+    return section(request, "catalog/proposal_home.html", "proposals", context)
+
+
+@require(policies.can_propose)
+def proposal_create(request, pk):
+    call = sel.get_call_for(request.user, pk)
+    form = ProposalForm(request.POST or None, actor=request.user)
+    proposal = handle_form(
+        request,
+        form,
+        lambda: services.proposal_submit(actor=request.user, call=call, data=form.to_data()),
+        success="已申报“{obj}”。评审进展会显示在“课程申报”页。",
+    )
+    if proposal:
+        return redirect("catalog:proposal", pk=proposal.pk)
+    return form_page(
+        request,
+        form,
+        tab="proposals",
+        title=f"申报课程 · {call.title}",
+        cancel=reverse("catalog:call", args=[call.pk]),
+        guidance=call.guidance,
+    )
+
+
+@require(policies.can_see_calls)
+def proposal_detail(request, pk):
+    actor = request.user
+    proposal = sel.get_proposal_for(actor, pk)
+    manages = policies.can_manage_call(actor, proposal.call)
+    entries = (
+        RoundEntry.objects.visible_to(actor)
+        .filter(proposal=proposal)
+        .select_related("round")
+        .prefetch_related("reviews__reviewer")
+        .order_by("round__seq")
+    )
+    context = {
+        "proposal": proposal,
+        "entries": entries,
+        "manages": manages,
+        "editable": policies.can_manage_proposal(actor, proposal) and proposal.is_editable,
+    }
+    return section(request, "catalog/proposal_detail.html", "proposals", context)
+
+
+@require(policies.can_propose)
+def proposal_edit(request, pk):
+    proposal = sel.get_proposal_for(request.user, pk)
+    form = ProposalForm(
+        request.POST or None, actor=request.user, initial=ProposalForm.initial_for(proposal)
+    )
+    if handle_form(
+        request,
+        form,
+        lambda: services.proposal_update(
+            actor=request.user, proposal=proposal, data=form.to_data()
+        ),
+        success="已保存。",
+    ):
+        return redirect("catalog:proposal", pk=proposal.pk)
+    return form_page(
+        request,
+        form,
+        tab="proposals",
+        title=f"修改申报“{proposal.title}”",
+        cancel=reverse("catalog:proposal", args=[proposal.pk]),
+    )
+
+
+@require_POST
+@require(policies.can_propose)
+def proposal_withdraw(request, pk):
+    proposal = sel.get_proposal_for(request.user, pk)
+    try:
+        services.proposal_withdraw(actor=request.user, proposal=proposal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已撤回“{proposal.title}”。")
+    return redirect("catalog:proposal", pk=proposal.pk)

@@ -1,0 +1,30 @@
+"""The clustering job: read the answers, cluster the need statements, store the clusters."""
+
+from ganxun.core.jobs import job_handler
+from ganxun.needs.clustering import cluster_needs
+from ganxun.needs.curation import JOB_KIND, collect_statements, store_clusters, taxonomy_from_db
+from ganxun.needs.models import ClusterRun
+
+
+@job_handler(JOB_KIND)
+def run_cluster_job(job, progress) -> dict:
+    run = (
+        ClusterRun.objects.visible_to(job.actor)
+        .select_related("survey", "question")
+        .get(pk=job.params["run_id"])
+    )
+    try:
+        progress.start(3, "正在读取回答…")
+        statements, repeats = collect_statements(run.survey, run.question)
+        progress.advance(1, f"正在归集 {len(statements)} 条需求表述…")
+        result = cluster_needs([s.text for s in statements], taxonomy_from_db(), k=run.requested_k)
+        progress.advance(2, "正在保存…")
+        store_clusters(run, statements, result, repeats)
+        progress.advance(3)
+    except Exception:
+        ClusterRun.objects.visible_to(job.actor).filter(pk=run.pk).update(
+            status=ClusterRun.Status.FAILED
+        )
+        raise
+    job.message = f"{run.statements} 条需求表述归为 {len(result.clusters)} 类，请逐类核对后确认。"
+    return {"run_id": run.pk, "clusters": len(result.clusters)}

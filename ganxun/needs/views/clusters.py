@@ -1,0 +1,250 @@
+"""Common needs: start a clustering run, curate its clusters, confirm, link to courses."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError
+from ganxun.core.http import require
+from ganxun.core.scoping import unscoped
+from ganxun.needs import courses, curation, exports, policies, selectors
+from ganxun.needs.analysis import DIMENSIONS, dimension
+from ganxun.needs.forms import ClusterStartForm, LabelForm
+from ganxun.needs.models import ClusterRun, NeedCourse
+from ganxun.needs.text import SKIP_REASONS
+
+
+def _text_questions(survey):
+    return [q for q in selectors.survey_questions(survey) if q.is_text]
+
+
+@require(policies.can_manage_needs)
+def run_start(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    questions = _text_questions(survey)
+    initial = {"question": next((q.pk for q in questions if q.kind == "long_text"), None)}
+    form = ClusterStartForm(request.POST or None, questions=questions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        question = next(q for q in questions if q.pk == form.cleaned_data["question"])
+        try:
+            _run, job = curation.cluster_run_start(
+                actor=request.user, survey=survey, question=question, k=form.cleaned_data["k"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "needs/run_start.html",
+        {"survey": survey, "form": form, "runs": selectors.latest_runs(request.user, survey)},
+    )
+
+
+@require(policies.can_manage_needs)
+def run_detail(request, pk):
+    run = selectors.get_run_for(request.user, pk)
+    dim = dimension(request.GET.get("dim", "rank"))
+    views, groups = (
+        selectors.cluster_overview(run, dim)
+        if run.status != ClusterRun.Status.RUNNING
+        else ([], [])
+    )
+    return render(
+        request,
+        "needs/run_detail.html",
+        {
+            "run": run,
+            "survey": run.survey,
+            "views": views,
+            "groups": groups,
+            "dim": dim,
+            "dimensions": DIMENSIONS,
+            "skipped": [(SKIP_REASONS.get(code, code), n) for code, n in run.skipped.items()],
+            "kept": sum(1 for v in views if not (v.cluster.discarded or v.cluster.is_other)),
+        },
+    )
+
+
+def _back(run):
+    return redirect("needs:run", pk=run.pk)
+
+
+def _refusal(request, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def clusters_merge(request, pk):
+    run = selectors.get_run_for(request.user, pk)
+    ids = [int(i) for i in request.POST.getlist("cluster") if i.isdigit()]
+    try:
+        target = curation.clusters_merge(
+            actor=request.user, run=run, cluster_ids=ids, label=request.POST.get("label", "")
+        )
+    except DomainError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, f"已合并为“{target.label}”。")
+    return _back(run)
+
+
+@require(policies.can_manage_needs)
+def cluster_detail(request, pk, cid):
+    run = selectors.get_run_for(request.user, pk)
+    cluster = selectors.get_cluster_for(request.user, run, cid)
+    return render(
+        request,
+        "needs/cluster_detail.html",
+        {
+            "run": run,
+            "cluster": cluster,
+            "members": selectors.cluster_members(cluster),
+            "rename_form": LabelForm(initial={"label": cluster.label}),
+        },
+    )
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def cluster_rename(request, pk, cid):
+    run = selectors.get_run_for(request.user, pk)
+    cluster = selectors.get_cluster_for(request.user, run, cid)
+    try:
+        curation.cluster_rename(
+            actor=request.user, cluster=cluster, label=request.POST.get("label", "")
+        )
+    except DomainError as exc:
+        _refusal(request, exc)
+    return _back(run)
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def cluster_discard(request, pk, cid):
+    run = selectors.get_run_for(request.user, pk)
+    cluster = selectors.get_cluster_for(request.user, run, cid)
+    try:
+        curation.cluster_discard(
+            actor=request.user, cluster=cluster, discarded=request.POST.get("restore") != "1"
+        )
+    except DomainError as exc:
+        _refusal(request, exc)
+    return _back(run)
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def cluster_split(request, pk, cid):
+    run = selectors.get_run_for(request.user, pk)
+    cluster = selectors.get_cluster_for(request.user, run, cid)
+    ids = [int(i) for i in request.POST.getlist("member") if i.isdigit()]
+    try:
+        new = curation.cluster_split(
+            actor=request.user, cluster=cluster, member_ids=ids, label=request.POST.get("label", "")
+        )
+    except DomainError as exc:
+        _refusal(request, exc)
+        return redirect("needs:cluster", pk=run.pk, cid=cluster.pk)
+    messages.success(request, f"已拆分出“{new.label}”。")
+    return _back(run)
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def run_confirm(request, pk):
+    run = selectors.get_run_for(request.user, pk)
+    try:
+        needs = curation.run_confirm(
+            actor=request.user, run=run, shares=selectors.all_group_shares(run)
+        )
+    except DomainError as exc:
+        _refusal(request, exc)
+        return _back(run)
+    messages.success(request, f"已确认 {len(needs)} 项共性需求。")
+    return redirect("needs:common_needs", pk=run.survey.pk)
+
+
+# --- confirmed needs and courses -----------------------------------------------------------------
+
+
+def _needs_with_courses(actor, survey):
+    needs = list(selectors.common_needs(actor, survey))
+    with unscoped():  # the needs were fetched through the actor's scope
+        links = NeedCourse.objects.filter(
+            need__in=needs, status=NeedCourse.Status.CONFIRMED
+        ).select_related("course")
+        by_need = {}
+        for link in links:
+            by_need.setdefault(link.need_id, []).append(link.course.title)
+    for need in needs:
+        need.course_titles = by_need.get(need.pk, [])
+    return needs
+
+
+@require(policies.can_manage_needs)
+def common_needs(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    needs = _needs_with_courses(request.user, survey)
+    return render(
+        request,
+        "needs/common_needs.html",
+        {"survey": survey, "needs": needs, "uncovered": [n for n in needs if not n.course_titles]},
+    )
+
+
+@require(policies.can_manage_needs)
+def common_needs_export(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    needs = _needs_with_courses(request.user, survey)
+    response = HttpResponse(
+        exports.common_needs_xlsx(survey.title, needs), content_type=exports.XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="common-needs-{survey.pk}.xlsx"'
+    return response
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def courses_suggest(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    created = courses.need_courses_suggest(
+        actor=request.user, needs=list(selectors.common_needs(request.user, survey))
+    )
+    messages.success(request, f"已生成 {created} 条课程建议，请逐条确认。")
+    return redirect("needs:common_needs", pk=survey.pk)
+
+
+@require(policies.can_manage_needs)
+def need_courses(request, pk):
+    need = selectors.get_need_for(request.user, pk)
+    with unscoped():  # the need was fetched through the actor's scope
+        links = list(NeedCourse.objects.filter(need=need).select_related("course"))
+    q = request.GET.get("q", "").strip()
+    found = courses.search_courses(request.user, q) if q else []
+    return render(
+        request,
+        "needs/need_courses.html",
+        {"need": need, "survey": need.survey, "links": links, "q": q, "found": found},
+    )
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def need_course_decide(request, pk):
+    need = selectors.get_need_for(request.user, pk)
+    course_id = request.POST.get("course", "")
+    try:
+        if not course_id.isdigit():
+            raise DomainError("no_course", "请选择课程。")
+        courses.need_course_decide(
+            actor=request.user,
+            need=need,
+            course_id=int(course_id),
+            status=request.POST.get("status", ""),
+        )
+    except DomainError as exc:
+        _refusal(request, exc)
+    return redirect("needs:need_courses", pk=need.pk)

@@ -1,0 +1,249 @@
+"""Needs surveys for administrators and unit contacts: create, distribute, track."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganxun.core.audit import audit_record
+from ganxun.core.errors import DomainError
+from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
+from ganxun.needs import exports, links, policies, selectors, services
+from ganxun.needs.forms import OpenForm, SurveyCreateForm, TargetingForm
+from ganxun.needs.targeting import Targeting, matching_cadres
+from ganxun.orgs.selectors import get_org_for, org_choices
+from ganxun.surveys.forms import QuestionnaireForm
+from ganxun.surveys.selectors import question_counts
+from ganxun.surveys.services import questionnaire_update
+
+
+@require(policies.can_track_needs)
+def survey_list(request):
+    surveys = selectors.survey_list(request.user)
+    return render(
+        request,
+        "needs/survey_list.html",
+        {"page": paginate(request, surveys), "can_manage": policies.can_manage_needs(request.user)},
+    )
+
+
+@require(policies.can_manage_needs)
+def survey_create(request):
+    form = SurveyCreateForm(
+        request.POST or None,
+        org_queryset=org_choices(request.user).filter(depth__lte=request.user.org.depth + 1),
+        initial={"org": request.user.org_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            survey = services.needs_survey_create(
+                actor=request.user, org=d["org"], title=d["title"], template=d["template"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已创建问卷草稿。请检查题目，再选择调研对象并发布。")
+            return redirect("needs:detail", pk=survey.pk)
+    return render(request, "needs/survey_form.html", {"form": form, "title": "新建需求调研"})
+
+
+@require(policies.can_track_needs)
+def survey_detail(request, pk):
+    survey = selectors.get_survey_for(request.user, pk)
+    manage = policies.manages_survey(request.user, survey)
+    node = selectors.tracking_node(request.user, survey)
+    return render(
+        request,
+        "needs/survey_detail.html",
+        {
+            "survey": survey,
+            "q": survey.questionnaire,
+            "manage": manage,
+            "counts": question_counts(survey.questionnaire),
+            "tracking": selectors.tracking(request.user, survey, node),
+            "open_form": OpenForm(initial={"closes_at": survey.questionnaire.closes_at}),
+            "runs": selectors.latest_runs(request.user, survey) if manage else [],
+            "needs_count": selectors.common_needs(request.user, survey).count() if manage else 0,
+        },
+    )
+
+
+@require(policies.can_manage_needs)
+def survey_edit(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    q = survey.questionnaire
+    form = QuestionnaireForm(
+        request.POST or None, initial={"title": q.title, "intro": q.intro, "closes_at": q.closes_at}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire_update(actor=request.user, questionnaire=q, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("needs:detail", pk=survey.pk)
+    return render(
+        request, "needs/survey_form.html", {"form": form, "title": "修改问卷信息", "survey": survey}
+    )
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def survey_open(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    form = OpenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("bad_deadline", "截止时间格式不正确。")
+        services.needs_survey_open(
+            actor=request.user, survey=survey, closes_at=form.cleaned_data["closes_at"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "问卷已发布，个人链接即刻生效。")
+    return redirect("needs:detail", pk=survey.pk)
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def survey_close(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    try:
+        services.needs_survey_close(actor=request.user, survey=survey)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "问卷已结束，个人链接已失效。")
+    return redirect("needs:detail", pk=survey.pk)
+
+
+# --- targeting -----------------------------------------------------------------------------------
+
+
+@require(policies.can_manage_needs)
+def targeting(request, pk):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    units = org_choices(request.user).filter(path__startswith=survey.questionnaire.org.path)
+    form = TargetingForm(request.POST or request.GET or None, unit_queryset=units)
+    context = {"survey": survey, "form": form}
+    if not form.is_bound or form.is_valid():
+        criteria = form.to_targeting() if form.is_bound else Targeting()
+        if request.method == "POST":
+            try:
+                result = services.respondents_add(
+                    actor=request.user, survey=survey, criteria=criteria
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"已新增 {result['added']} 名调研对象（此前已邀请 {result['already']} 人）。",
+                )
+                return redirect("needs:respondents", pk=survey.pk)
+        context["matched"] = matching_cadres(
+            request.user, survey.questionnaire.org, criteria, timezone.localdate()
+        ).count()
+    return page_or_partial(
+        request, "needs/targeting.html", "needs/_targeting_preview.html", context
+    )
+
+
+# --- tracking ------------------------------------------------------------------------------------
+
+
+def _node(request, survey):
+    unit = request.GET.get("unit")
+    node = (
+        get_org_for(request.user, unit) if unit else selectors.tracking_node(request.user, survey)
+    )
+    if not node.path.startswith(
+        survey.questionnaire.org.path
+    ) and not survey.questionnaire.org.path.startswith(node.path):
+        node = selectors.tracking_node(request.user, survey)
+    return node
+
+
+@require(policies.can_track_needs)
+def respondents(request, pk):
+    survey = selectors.get_survey_for(request.user, pk)
+    node = _node(request, survey)
+    context = {
+        "survey": survey,
+        "tracking": selectors.tracking(request.user, survey, node),
+        "page": paginate(request, selectors.non_respondents(request.user, survey, node)),
+        "manage": policies.manages_survey(request.user, survey),
+        "query": request.GET.urlencode(),
+    }
+    return page_or_partial(request, "needs/respondents.html", "needs/_tracking.html", context)
+
+
+def _status(respondent) -> str:
+    if respondent.response_id:
+        return "已填写未提交"
+    return "已打开未填写" if respondent.opened_at else "未打开"
+
+
+@require(policies.can_track_needs)
+def respondents_export(request, pk):
+    survey = selectors.get_survey_for(request.user, pk)
+    node = _node(request, survey)
+    rows = [
+        {
+            "name": r.name,
+            "unit": r.unit.name,
+            "rank": r.get_rank_display(),
+            "phone": r.cadre.phone if r.cadre else "",
+            "status": _status(r),
+            "link": links.link_url(request, r),
+        }
+        for r in selectors.non_respondents(request.user, survey, node)
+    ]
+    audit_record(
+        actor=request.user,
+        action="export",
+        obj=survey,
+        changes={"non_respondents": [None, len(rows)], "unit": [None, node.name]},
+    )
+    response = HttpResponse(
+        exports.non_respondents_xlsx(survey.title, rows), content_type=exports.XLSX
+    )
+    response["Content-Disposition"] = f'attachment; filename="non-respondents-{survey.pk}.xlsx"'
+    return response
+
+
+@require(policies.can_track_needs)
+def slips(request, pk):
+    """Printable slips with each non-respondent's QR code, to hand out in a meeting."""
+    survey = selectors.get_survey_for(request.user, pk)
+    node = _node(request, survey)
+    page = paginate(request, selectors.non_respondents(request.user, survey, node), per_page=60)
+    slips = [(r, links.qr_svg(links.link_url(request, r), scale=3)) for r in page]
+    audit_record(
+        actor=request.user, action="export", obj=survey, changes={"qr_slips": [None, len(slips)]}
+    )
+    return render(
+        request, "needs/slips.html", {"survey": survey, "slips": slips, "page": page, "node": node}
+    )
+
+
+@require(policies.can_track_needs)
+def respondent_qr(request, pk, rid):
+    survey = selectors.get_survey_for(request.user, pk)
+    respondent = selectors.get_respondent_for(request.user, survey, rid)
+    svg = links.qr_svg(links.link_url(request, respondent), scale=6)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_POST
+@require(policies.can_manage_needs)
+def respondent_reissue(request, pk, rid):
+    survey = selectors.get_survey_for(request.user, pk, manage=True)
+    respondent = selectors.get_respondent_for(request.user, survey, rid)
+    services.respondent_reissue_link(actor=request.user, respondent=respondent)
+    messages.success(request, f"已为 {respondent.name} 生成新链接，旧链接已失效。")
+    return redirect("needs:respondents", pk=survey.pk)

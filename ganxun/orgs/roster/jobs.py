@@ -1,0 +1,136 @@
+"""The import as background jobs: upload → preview job → (user commits) → commit job.
+
+Each job re-checks the actor's rights and scope when it runs, re-reads the saved upload and
+re-plans against the database as it is then, so what a commit writes matches the database at
+commit time, not at preview time.
+"""
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+from ganxun.accounts.policies import can_edit_roster, can_manage_orgs
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.jobs import job_handler, job_result_path, job_start
+from ganxun.core.models import Job
+from ganxun.core.scoping import unscoped
+from ganxun.orgs.models import Org
+from ganxun.orgs.roster.errors import RosterFileError
+from ganxun.orgs.roster.importer import ImportOptions, run_import
+from ganxun.orgs.roster.reading import MAX_BYTES, sniff
+from ganxun.orgs.roster.report import PreviewStore
+
+PREVIEW, COMMIT = "roster_preview", "roster_commit"
+KINDS = (PREVIEW, COMMIT)
+
+
+def save_upload(upload) -> Path:
+    """Keep the uploaded file under DATA_DIR/imports/<uuid>/, refusing what is not a roster."""
+    if upload.size > MAX_BYTES:
+        raise RosterFileError(
+            "file_too_large",
+            f"文件有 {upload.size / 1024 / 1024:.0f} MB，超过了 {MAX_BYTES // 1024 // 1024} MB "
+            "的上限；请删除无关的工作表、图片后再导入，或拆分成几个文件。",
+        )
+    folder = Path(settings.DATA_DIR) / "imports" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / "upload"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        kind = sniff(path)
+    except RosterFileError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return path.rename(folder / f"upload.{kind}")
+
+
+def roster_preview_start(
+    *, actor, path: Path, filename: str, root: Org, create_units_under: Org | None = None
+) -> Job:
+    _authorise(actor, root, create_units_under)
+    params = {
+        "file": str(path),
+        "filename": filename,
+        "root": root.pk,
+        "create_units_under": create_units_under.pk if create_units_under else None,
+    }
+    return job_start(actor=actor, kind=PREVIEW, title=f"检查名册：{filename}", params=params)
+
+
+def roster_commit_start(*, actor, preview: Job) -> Job:
+    params = {**preview.params, "preview": str(preview.pk)}
+    return job_start(
+        actor=actor, kind=COMMIT, title=f"导入名册：{preview.params['filename']}", params=params
+    )
+
+
+@job_handler(PREVIEW)
+def run_preview(job: Job, progress) -> dict:
+    return _run(job, progress, commit=False)
+
+
+@job_handler(COMMIT)
+def run_commit(job: Job, progress) -> dict:
+    return _run(job, progress, commit=True)
+
+
+def _run(job: Job, progress, *, commit: bool) -> dict:
+    options = _options(job, commit=commit)
+    folder = job_result_path(job, "rows").parent
+    store = PreviewStore(folder)
+    # the preview keeps what it parsed; the commit loads it and plans again against the database
+    preview = job.params.get("preview")
+    summary = run_import(
+        Path(job.params["file"]),
+        options,
+        progress=progress,
+        sink=store,
+        cache_to=None if commit else folder,
+        cache_from=job_folder(preview) if commit and preview else None,
+    )
+    if store.error_report is not None:
+        job.result_file = str(store.error_report)
+    job.errors = [str(e) for e in summary.errors[:50]]
+    c = summary.counts
+    job.message = (
+        f"{'已导入' if commit else '检查完毕'}：共 {summary.rows} 行，新增 {c['new']}，"
+        f"更新 {c['update']}，未变 {c['unchanged']}，有错误 {c['error']}"
+    )
+    return summary.as_result()
+
+
+def job_folder(job_id) -> Path:
+    return Path(settings.DATA_DIR) / "jobs" / str(job_id)
+
+
+def _options(job: Job, *, commit: bool) -> ImportOptions:
+    """Rebuild the options from ids, re-checking the actor's rights as they are now."""
+    params = job.params
+    with unscoped():
+        root = Org.objects.filter(pk=params["root"]).first()
+        under = params.get("create_units_under")
+        create_under = Org.objects.filter(pk=under).first() if under else None
+    _authorise(job.actor, root, create_under)
+    return ImportOptions(
+        root=root,
+        actor=job.actor,
+        commit=commit,
+        create_units_under=create_under,
+        filename=params["filename"],
+    )
+
+
+def _authorise(actor, root: Org | None, create_under: Org | None) -> None:
+    if not can_edit_roster(actor) or root is None or actor.org is None:
+        raise PermissionDenied()
+    if not root.is_within(actor.org):
+        raise PermissionDenied("所选导入范围不在您的管理范围内。")
+    if create_under is not None:
+        if not can_manage_orgs(actor):
+            raise PermissionDenied("只有管理员可以在导入时新建单位。")
+        if not create_under.is_within(root) or not create_under.is_active:
+            raise PermissionDenied("新建单位的上级必须是导入范围内在用的组织。")

@@ -1,0 +1,153 @@
+"""Pages of the roster import: upload, progress, preview (rows by status), commit, template."""
+
+from pathlib import Path
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.accounts import policies
+from ganxun.accounts.forms import OrgChoiceField
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.forms import StyledForm
+from ganxun.core.http import require
+from ganxun.core.jobs import job_for
+from ganxun.core.models import Job
+from ganxun.orgs import selectors
+from ganxun.orgs.exports import write_roster_template
+from ganxun.orgs.models import Org
+from ganxun.orgs.roster.jobs import (
+    KINDS,
+    PREVIEW,
+    job_folder,
+    roster_commit_start,
+    roster_preview_start,
+    save_upload,
+)
+from ganxun.orgs.roster.plan import ERROR, NEW, STATUSES, UNCHANGED, UPDATE
+from ganxun.orgs.roster.report import RowList
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_LABELS = {ERROR: "有错误", NEW: "新增", UPDATE: "更新", UNCHANGED: "未变"}
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(
+        label="名册文件",
+        help_text="支持 Excel（.xlsx、.xls）和 CSV（UTF-8 或 GBK 编码），不超过 50 MB。",
+    )
+    root = OrgChoiceField(label="导入范围（名册中的单位须在其下）", queryset=Org.objects.none())
+    create_units = forms.BooleanField(label="找不到的单位自动新建", required=False)
+    units_parent = OrgChoiceField(
+        label="新建单位的上级", queryset=Org.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = selectors.org_choices(actor)
+        self.fields["root"].queryset = choices
+        self.fields["root"].initial = actor.org_id
+        if policies.can_manage_orgs(actor):
+            self.fields["units_parent"].queryset = choices
+            self.fields["units_parent"].help_text = "留空则建在“导入范围”之下。"
+        else:  # only administrators may add units to the tree
+            del self.fields["create_units"], self.fields["units_parent"]
+
+    def units_parent_or_none(self) -> Org | None:
+        d = self.cleaned_data
+        if not d.get("create_units"):
+            return None
+        return d.get("units_parent") or d["root"]
+
+
+@require(policies.can_edit_roster)
+def roster_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            path = save_upload(upload)
+            job = roster_preview_start(
+                actor=request.user,
+                path=path,
+                filename=Path(upload.name).name,
+                root=form.cleaned_data["root"],
+                create_units_under=form.units_parent_or_none(),
+            )
+        except DomainError as exc:
+            form.add_error("file" if exc.code != "forbidden" else None, exc.message)
+        else:
+            return redirect("cadres:import_job", pk=job.pk)
+    return render(request, "orgs/import_form.html", {"form": form})
+
+
+def _roster_job(request, pk) -> Job:
+    job = job_for(request.user, pk)
+    if job is None or job.kind not in KINDS:
+        raise NotFound()
+    return job
+
+
+@require(policies.can_edit_roster)
+def import_job(request, pk):
+    """The progress page; polled by htmx, which is sent on to the rows once the job is done."""
+    job = _roster_job(request, pk)
+    done = job.status == Job.Status.SUCCEEDED
+    if done and request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("cadres:import_detail", args=[job.pk])
+        return response
+    if done:
+        return redirect("cadres:import_detail", pk=job.pk)
+    template = "orgs/import_progress.html" if request.htmx else "orgs/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@require(policies.can_edit_roster)
+def import_detail(request, pk):
+    """Counts and the rows by status (errors first); the commit button on a preview."""
+    job = _roster_job(request, pk)
+    if job.status != Job.Status.SUCCEEDED:
+        return redirect("cadres:import_job", pk=job.pk)
+    result = job.result
+    counts = result.get("counts", {})
+    status = request.GET.get("status", "")
+    statuses = (status,) if status in STATUSES else STATUSES
+    rows = RowList(_job_folder(job), counts, statuses)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "job": job,
+        "result": result,
+        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
+        "status": status,
+        "page": page,
+        "is_preview": job.kind == PREVIEW,
+        "can_commit": job.kind == PREVIEW and (counts.get(NEW, 0) or counts.get(UPDATE, 0)),
+        "root": Org.objects.visible_to(request.user).filter(pk=job.params.get("root")).first(),
+        "status_labels": STATUS_LABELS,
+    }
+    return render(request, "orgs/import_detail.html", context)
+
+
+def _job_folder(job: Job) -> Path:
+    return job_folder(job.pk)
+
+
+@require_POST
+@require(policies.can_edit_roster)
+def import_commit(request, pk):
+    preview = _roster_job(request, pk)
+    if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
+        raise NotFound()
+    job = roster_commit_start(actor=request.user, preview=preview)
+    return redirect("cadres:import_job", pk=job.pk)
+
+
+@require(policies.can_edit_roster)
+def import_template(request):
+    response = HttpResponse(write_roster_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+    return response

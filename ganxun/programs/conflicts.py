@@ -1,0 +1,288 @@
+"""Conflict checks, run on every change to a session and on every generated series.
+
+A lecturer in two places at once and a double-booked classroom block the change (nobody can be
+in two rooms); a session outside its unit's or its program's dates blocks too (fix the dates
+first, so the calendar stays true). Trainees booked twice, a classroom over capacity and a
+session without a lecturer are warnings the organizer may accept.
+
+Lecturers and classrooms are shared across the tree, so the checks look at every program's
+sessions, not only those the actor may open; sessions the actor cannot see are described
+without their titles.
+
+Cost: one query for sessions overlapping the candidates' time span that share a lecturer or a
+classroom, one for the programs whose trainees overlap, one for those trainees, one for
+capacity — a handful whatever the program's size.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+
+from ganxun.programs.dates import local_day, when_label
+from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+
+MAX_NAMES = 5
+
+
+@dataclass
+class Candidate:
+    """A session as it would be saved: an existing one being changed, or a new one."""
+
+    program: Program
+    starts_at: datetime
+    ends_at: datetime
+    title: str = ""
+    pk: int | None = None
+    unit: object = None
+    batch: int | None = None
+    lecturer_ids: set[int] = field(default_factory=set)
+    main_venue_id: int | None = None
+    sub_venue_ids: set[int] = field(default_factory=set)
+
+    @property
+    def venue_ids(self) -> set[int]:
+        return ({self.main_venue_id} if self.main_venue_id else set()) | self.sub_venue_ids
+
+    @property
+    def when(self) -> str:
+        return when_label(self.starts_at, self.ends_at)
+
+
+@dataclass
+class Conflict:
+    kind: str
+    blocking: bool
+    message: str
+    index: int = 0  # which candidate, for a generated series
+    items: list[dict] = field(default_factory=list)  # {"label", "session_id"?}
+
+
+def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
+    if not candidates:
+        return []
+    found: list[Conflict] = []
+    for i, c in enumerate(candidates):
+        found += [_at(conflict, i) for conflict in _dates(c)]
+        if not c.lecturer_ids:
+            found.append(Conflict("no_lecturer", False, f"{c.when}：尚未指定授课教师。", i))
+    others = _overlapping(candidates)
+    visible = _visible_program_ids(actor, {s.program_id for s in others})
+    attendance = _Attendance(candidates, others)
+    for i, c in enumerate(candidates):
+        for s in others:
+            if s.pk != c.pk and _overlaps(c, s):
+                found += [_at(x, i) for x in _clash(c, s, visible, attendance)]
+        for j in range(i + 1, len(candidates)):
+            other = candidates[j]
+            if _overlaps(c, other):
+                found += [_at(x, j) for x in _series_clash(c, other, attendance)]
+    found += _capacity(candidates, attendance)
+    return found
+
+
+def _at(conflict: Conflict, index: int) -> Conflict:
+    conflict.index = index
+    return conflict
+
+
+def _overlaps(a, b) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _dates(c: Candidate) -> list[Conflict]:
+    day, last = local_day(c.starts_at), local_day(c.ends_at)
+    out = []
+    if c.unit is not None and (day < c.unit.start_date or last > c.unit.end_date):
+        out.append(
+            Conflict(
+                "outside_unit",
+                True,
+                f"{c.when} 不在{c.unit}的日期范围（{c.unit.start_date}至{c.unit.end_date}）内；"
+                "请改期或先调整单元日期。",
+            )
+        )
+    program = c.program
+    if day < program.start_date or last > program.end_date:
+        out.append(
+            Conflict(
+                "outside_program",
+                True,
+                f"{c.when} 不在项目周期（{program.start_date}至{program.end_date}）内。",
+            )
+        )
+    return out
+
+
+def _overlapping(candidates: list[Candidate]) -> list[Session]:
+    """Scheduled sessions of any program in the candidates' time span that share a lecturer or
+    a classroom with them, or belong to a program whose trainees may overlap with theirs."""
+    lo = min(c.starts_at for c in candidates)
+    hi = max(c.ends_at for c in candidates)
+    lecturers = set().union(*(c.lecturer_ids for c in candidates))
+    venues = set().union(*(c.venue_ids for c in candidates))
+    programs = {c.program.pk for c in candidates}
+    cadres = ProgramTrainee._base_manager.filter(program_id__in=programs).values("cadre_id")
+    sharing = ProgramTrainee._base_manager.filter(cadre_id__in=cadres).values("program_id")
+    related = Q(program_id__in=programs) | Q(program_id__in=sharing)
+    if lecturers:
+        related |= Q(lecturers__in=lecturers)
+    if venues:
+        related |= Q(main_venue_id__in=venues) | Q(sub_venues__in=venues)
+    # Lecturers and classrooms are shared across the tree: this must see every org's sessions.
+    qs = (
+        Session._base_manager.filter(starts_at__lt=hi, ends_at__gt=lo)
+        .filter(status=Session.Status.SCHEDULED)
+        .filter(related)
+        .select_related("program")
+        .distinct()
+    )
+    sessions = list(qs)
+    through_l = Session.lecturers.through.objects.filter(session_id__in=[s.pk for s in sessions])
+    through_v = Session.sub_venues.through.objects.filter(session_id__in=[s.pk for s in sessions])
+    lec, sub = defaultdict(set), defaultdict(set)
+    for sid, lid in through_l.values_list("session_id", "lecturer_id"):
+        lec[sid].add(lid)
+    for sid, vid in through_v.values_list("session_id", "venue_id"):
+        sub[sid].add(vid)
+    for s in sessions:
+        s.lecturer_ids, s.sub_venue_ids = lec[s.pk], sub[s.pk]
+        s.venue_ids = ({s.main_venue_id} if s.main_venue_id else set()) | sub[s.pk]
+    return sessions
+
+
+def _visible_program_ids(actor, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(Program.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _describe(s: Session, visible: set[int]) -> dict:
+    when = when_label(s.starts_at, s.ends_at)
+    if s.program_id in visible:
+        return {"label": f"{s.program.full_name}·{s.title}（{when}）", "session_id": s.pk}
+    return {"label": f"其他单位组织的课次（{when}）"}
+
+
+def _clash(c: Candidate, s: Session, visible: set[int], attendance) -> list[Conflict]:
+    out = []
+    item = _describe(s, visible)
+    if c.lecturer_ids & s.lecturer_ids:
+        out.append(
+            Conflict("lecturer_busy", True, f"{c.when}：授课教师同一时间另有课。", items=[item])
+        )
+    if c.venue_ids & s.venue_ids:
+        out.append(Conflict("venue_busy", True, f"{c.when}：教室已被占用。", items=[item]))
+    both = attendance.shared(c, s)
+    if both:
+        out.append(_trainee_conflict(c, both, item, attendance))
+    return out
+
+
+def _series_clash(a: Candidate, b: Candidate, attendance) -> list[Conflict]:
+    item = {"label": f"{b.title or '本次新排课次'}（{b.when}）"}
+    out = []
+    if a.lecturer_ids & b.lecturer_ids:
+        out.append(
+            Conflict("lecturer_busy", True, f"{b.when}：授课教师同一时间另有课。", items=[item])
+        )
+    if a.venue_ids & b.venue_ids:
+        out.append(Conflict("venue_busy", True, f"{b.when}：教室已被占用。", items=[item]))
+    both = attendance.shared(a, b)
+    if both:
+        out.append(_trainee_conflict(b, both, item, attendance))
+    return out
+
+
+def _trainee_conflict(c: Candidate, cadre_ids: set[int], item: dict, attendance) -> Conflict:
+    names = attendance.names(cadre_ids)
+    more = f"等 {len(cadre_ids)} 人" if len(cadre_ids) > len(names) else ""
+    return Conflict(
+        "trainee_busy",
+        False,
+        f"{c.when}：{'、'.join(names)}{more}同一时间另有课。",
+        items=[item],
+    )
+
+
+class _Attendance:
+    """Who attends what: a session takes its program's trainees of its batch (all batches when
+    it has none). Loads only the trainees of the candidates' programs, and of other programs
+    only those cadres who are also in the candidates' programs; names only of those who clash."""
+
+    def __init__(self, candidates: list[Candidate], others: list[Session]):
+        mine = {c.program.pk for c in candidates}
+        rows = ProgramTrainee._base_manager.filter(program_id__in=mine).values_list(
+            "program_id", "cadre_id", "batch", "venue_id"
+        )
+        self.by_batch: dict[tuple[int, int | None], set[int]] = defaultdict(set)
+        self.venue: dict[tuple[int, int], int | None] = {}
+        cadres: set[int] = set()
+        for program_id, cadre_id, batch, venue_id in rows:
+            self.by_batch[program_id, batch].add(cadre_id)
+            self.venue[program_id, cadre_id] = venue_id
+            cadres.add(cadre_id)
+        foreign = {s.program_id for s in others} - mine
+        if foreign and cadres:
+            shared = ProgramTrainee._base_manager.filter(
+                program_id__in=foreign,
+                cadre_id__in=ProgramTrainee._base_manager.filter(program_id__in=mine).values(
+                    "cadre_id"
+                ),
+            ).values_list("program_id", "cadre_id", "batch")
+            for program_id, cadre_id, batch in shared:
+                self.by_batch[program_id, batch].add(cadre_id)
+        self._cache: dict[tuple[int, int | None], set[int]] = {}
+
+    def attendees(self, program_id: int, batch: int | None) -> set[int]:
+        key = (program_id, batch)
+        if key not in self._cache:
+            if batch is None:
+                groups = [v for (p, _b), v in self.by_batch.items() if p == program_id]
+                self._cache[key] = set().union(*groups)
+            else:
+                self._cache[key] = self.by_batch.get(key, set())
+        return self._cache[key]
+
+    def shared(self, a, b) -> set[int]:
+        pa = a.program.pk if isinstance(a, Candidate) else a.program_id
+        pb = b.program.pk if isinstance(b, Candidate) else b.program_id
+        return self.attendees(pa, a.batch) & self.attendees(pb, b.batch)
+
+    def names(self, cadre_ids: set[int]) -> list[str]:
+        from ganxun.orgs.models import Cadre
+
+        first = sorted(cadre_ids)[:MAX_NAMES]
+        return sorted(Cadre._base_manager.filter(pk__in=first).values_list("name", flat=True))
+
+    def per_venue(self, c: Candidate) -> Counter:
+        """Head count per classroom: trainees go to their assigned classroom when the session
+        uses it, otherwise to the main classroom."""
+        heads: Counter = Counter()
+        venues = c.venue_ids
+        for cadre in self.attendees(c.program.pk, c.batch):
+            venue = self.venue.get((c.program.pk, cadre))
+            heads[venue if venue in venues else c.main_venue_id] += 1
+        return heads
+
+
+def _capacity(candidates: list[Candidate], attendance: _Attendance) -> list[Conflict]:
+    ids = set().union(*(c.venue_ids for c in candidates))
+    venues = {v.pk: v for v in Venue._base_manager.filter(pk__in=ids)} if ids else {}
+    out = []
+    for i, c in enumerate(candidates):
+        for venue_id, heads in sorted(attendance.per_venue(c).items(), key=lambda kv: kv[0] or 0):
+            venue = venues.get(venue_id)
+            if venue is None or venue.capacity is None or heads <= venue.capacity:
+                continue
+            out.append(
+                Conflict(
+                    "over_capacity",
+                    False,
+                    f"{c.when}：{venue.name}可容纳 {venue.capacity} 人，"
+                    f"本次应到 {heads} 人，超出 {heads - venue.capacity} 人。",
+                    i,
+                )
+            )
+    return out

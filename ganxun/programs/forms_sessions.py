@@ -1,0 +1,291 @@
+"""Forms for sessions, recurring series, outlines and consultations."""
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.catalog import selectors as catalog
+from ganxun.catalog.models import Lecturer, TeachingForm
+from ganxun.core.forms import StyledForm
+from ganxun.programs import recurrence
+from ganxun.programs.forms import DATE, lecturer_label, venue_label
+from ganxun.programs.models import OutlineDecision, Program, ProgramTrainee, ProgramUnit, Venue
+from ganxun.programs.services import ConsultationData, SeriesData, SessionData
+
+TIME = {"type": "time"}
+WEEKDAY_CHOICES = list(enumerate(recurrence.WEEKDAY_NAMES))
+
+
+class _SessionFields(StyledForm):
+    """What a single session and a series share: content, teachers, rooms, batch."""
+
+    title = forms.CharField(
+        label=_("课题"), max_length=200, required=False, help_text=_("留空则用所选课程的名称。")
+    )
+    course = forms.ModelChoiceField(
+        label=_("课程"), queryset=None, required=False, empty_label=_("（不选课程库中的课程）")
+    )
+    form = forms.ChoiceField(label=_("教学形式"), choices=TeachingForm.choices)
+    lecturers = forms.ModelMultipleChoiceField(
+        label=_("授课教师"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple({"size": 5}),
+        help_text=_("可多选（按住 Ctrl 或 ⌘）。"),
+    )
+    main_venue = forms.ModelChoiceField(
+        label=_("主课堂"), queryset=None, required=False, empty_label=_("（未定）")
+    )
+    sub_venues = forms.ModelMultipleChoiceField(
+        label=_("视频分课堂"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    batch = forms.TypedChoiceField(
+        label=_("参训批次"), coerce=int, empty_value=None, required=False
+    )
+    note = forms.CharField(label=_("备注"), max_length=300, required=False)
+    accept_warnings = forms.BooleanField(
+        label=_("我已知晓以上提示，仍然保存"), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, actor, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.fields["course"].queryset = catalog.course_choices(actor)
+        self.fields["lecturers"].queryset = catalog.lecturer_choices(actor)
+        self.fields["lecturers"].label_from_instance = lecturer_label
+        venues = Venue.objects.visible_to(actor).filter(is_active=True)
+        self.fields["main_venue"].queryset = venues
+        self.fields["sub_venues"].queryset = venues.filter(kind=Venue.Kind.VIDEO)
+        for name in ("main_venue", "sub_venues"):
+            self.fields[name].label_from_instance = venue_label
+        self.fields["batch"].choices = [("", _("全体学员"))] + [
+            (b, f"第{b}批") for b in program.batch_numbers()
+        ]
+
+    def show_acceptance(self) -> None:
+        """After warnings: let the organizer tick that they accept them."""
+        self.fields["accept_warnings"].widget = forms.CheckboxInput({"class": "form-check-input"})
+
+    def template_data(self, starts_at, ends_at) -> SessionData:
+        d = self.cleaned_data
+        return SessionData(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            title=d["title"],
+            course=d["course"],
+            form=d["form"],
+            lecturers=list(d["lecturers"]),
+            main_venue=d["main_venue"],
+            sub_venues=list(d["sub_venues"]),
+            batch=d["batch"],
+            note=d["note"],
+        )
+
+
+def _aware(day, moment) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+class SessionForm(_SessionFields):
+    unit = forms.ModelChoiceField(label=_("单元"), queryset=None, required=False)
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(DATE))
+    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME))
+    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME))
+    outline_due_at = forms.DateTimeField(
+        label=_("提纲截止（单独设定）"),
+        required=False,
+        widget=forms.DateTimeInput({"type": "datetime-local"}),
+        help_text=_("留空则按项目规定的课前天数。"),
+    )
+
+    field_order = ["unit", "day", "start_time", "end_time", "title", "course", "form"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = ProgramUnit._base_manager.filter(program=self.program).order_by("seq")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = _("（不属于单元）")
+        self.order_fields(self.field_order)
+
+    @staticmethod
+    def initial_for(session) -> dict:
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return {
+            "unit": session.unit_id,
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "title": session.title,
+            "course": session.course_id,
+            "form": session.form,
+            "lecturers": [lec.pk for lec in session.lecturers.all()],
+            "main_venue": session.main_venue_id,
+            "sub_venues": [v.pk for v in session.sub_venues.all()],
+            "batch": session.batch,
+            "note": session.note,
+            "outline_due_at": session.outline_due_at
+            and timezone.localtime(session.outline_due_at).replace(tzinfo=None),
+        }
+
+    def to_data(self) -> SessionData:
+        d = self.cleaned_data
+        data = self.template_data(
+            _aware(d["day"], d["start_time"]), _aware(d["day"], d["end_time"])
+        )
+        data.unit = d["unit"]
+        due = d["outline_due_at"]
+        data.outline_due_at = timezone.make_aware(due) if due and timezone.is_naive(due) else due
+        return data
+
+
+class SeriesForm(_SessionFields):
+    freq = forms.ChoiceField(
+        label=_("重复方式"), choices=[("weekly", _("每周")), ("monthly", _("每月第几个"))]
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("星期"), choices=WEEKDAY_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    interval = forms.IntegerField(label=_("每隔几周"), min_value=1, max_value=52, initial=1)
+    nth = forms.TypedChoiceField(
+        label=_("每月第几个"),
+        coerce=int,
+        choices=[(1, "第一个"), (2, "第二个"), (3, "第三个"), (4, "第四个"), (-1, "最后一个")],
+        initial=1,
+    )
+    start = forms.DateField(label=_("从"), widget=forms.DateInput(DATE))
+    until = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(DATE))
+    count = forms.IntegerField(label=_("或共几次"), min_value=1, required=False)
+    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME))
+    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME))
+
+    field_order = [
+        "freq",
+        "weekdays",
+        "interval",
+        "nth",
+        "start",
+        "until",
+        "count",
+        "start_time",
+        "end_time",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+
+    def to_series(self) -> SeriesData:
+        d = self.cleaned_data
+        rule = recurrence.Rule(
+            freq=d["freq"],
+            start=d["start"],
+            weekdays=list(d["weekdays"]),
+            interval=d["interval"] or 1,
+            nth=d["nth"] or 1,
+            until=d["until"],
+            count=d["count"],
+        )
+        template = self.template_data(None, None)
+        return SeriesData(
+            rule=rule, start_time=d["start_time"], end_time=d["end_time"], template=template
+        )
+
+
+class OutlineForm(StyledForm):
+    text = forms.CharField(
+        label=_("提纲内容"), required=False, widget=forms.Textarea({"rows": 10}), max_length=20_000
+    )
+    file = forms.FileField(
+        label=_("提纲文件"), required=False, help_text=_("PDF、Word 或 PPT，不超过 20 MB。")
+    )
+
+
+class DecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("审核结论"), choices=OutlineDecision.Decision.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("退回修改时必填。"),
+    )
+
+
+class ConsultationForm(StyledForm):
+    held_on = forms.DateField(label=_("研议日期"), widget=forms.DateInput(DATE))
+    lecturer = forms.ModelChoiceField(label=_("授课教师"), queryset=None, required=False)
+    representatives = forms.CharField(
+        label=_("学员代表"),
+        required=False,
+        max_length=500,
+        help_text=_("填写本项目学员的姓名，用顿号或逗号分隔；重名时写成“姓名（单位）”。"),
+    )
+    direction = forms.CharField(
+        label=_("教师阐述的教学方向"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    adjustments = forms.CharField(
+        label=_("商定的调整"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args, session, lecturers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if lecturers:
+            ids = [lec.pk for lec in lecturers]
+            self.fields["lecturer"].queryset = Lecturer._base_manager.filter(pk__in=ids)
+            self.fields["lecturer"].label_from_instance = lecturer_label
+        else:
+            del self.fields["lecturer"]
+
+    def clean_representatives(self) -> list[ProgramTrainee]:
+        names = [
+            n.strip()
+            for n in self.cleaned_data["representatives"]
+            .replace("，", "、")
+            .replace(",", "、")
+            .split("、")
+            if n.strip()
+        ]
+        rows = list(
+            ProgramTrainee._base_manager.filter(program_id=self.session.program_id)
+            .filter(cadre__name__in=[n.split("（")[0] for n in names])
+            .select_related("cadre__unit")
+        )
+        chosen = []
+        for name in names:
+            person, _, unit = name.partition("（")
+            unit = unit.rstrip("）")
+            found = [
+                r
+                for r in rows
+                if r.cadre.name == person and (not unit or r.cadre.unit.name == unit)
+            ]
+            if not found:
+                raise forms.ValidationError(f"“{name}”不是本项目的学员。")
+            if len(found) > 1:
+                where = "、".join(f"{person}（{r.cadre.unit.name}）" for r in found)
+                raise forms.ValidationError(f"“{name}”有重名，请写成：{where}。")
+            chosen.append(found[0])
+        return chosen
+
+    def to_data(self) -> ConsultationData:
+        d = self.cleaned_data
+        return ConsultationData(
+            held_on=d["held_on"],
+            lecturer=d.get("lecturer"),
+            representatives=d["representatives"],
+            direction=d["direction"],
+            adjustments=d["adjustments"],
+        )
+
+
+class ExpectationForm(StyledForm):
+    text = forms.CharField(
+        label=_("学习期望"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 6}),
+        help_text=_("希望老师重点讲什么、结合哪些案例、解答哪些问题。"),
+    )

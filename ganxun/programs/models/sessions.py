@@ -1,0 +1,117 @@
+"""Sessions (课次): when, what, who teaches, where, for which batch."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.catalog.models import TeachingForm
+from ganxun.core.scoping import ScopedManager
+from ganxun.programs.models.programs import Program, ProgramUnit, Venue
+
+
+class OutlineStatus(models.TextChoices):
+    NONE = "none", _("未提交")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已通过")
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("已排课")
+        CANCELLED = "cancelled", _("已取消")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
+    unit = models.ForeignKey(
+        ProgramUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("单元"),
+    )
+    title = models.CharField(_("课题"), max_length=200)
+    course = models.ForeignKey(
+        "catalog.Course",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("课程"),
+    )
+    form = models.CharField(
+        _("教学形式"), max_length=20, choices=TeachingForm.choices, default=TeachingForm.LECTURE
+    )
+    lecturers = models.ManyToManyField(
+        "catalog.Lecturer", blank=True, related_name="+", verbose_name=_("授课教师")
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    main_venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主课堂"),
+    )
+    sub_venues = models.ManyToManyField(
+        Venue, blank=True, related_name="+", verbose_name=_("视频分课堂")
+    )
+    batch = models.PositiveSmallIntegerField(
+        _("参训批次"), null=True, blank=True, help_text=_("留空表示全体学员。")
+    )
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    outline_status = models.CharField(
+        _("提纲"), max_length=10, choices=OutlineStatus.choices, default=OutlineStatus.NONE
+    )
+    outline_due_at = models.DateTimeField(
+        _("提纲截止（单独设定）"),
+        null=True,
+        blank=True,
+        help_text=_("留空则按项目规定的课前天数。"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("课次")
+        indexes = [
+            models.Index(fields=["starts_at", "ends_at"]),
+            models.Index(fields=["program", "starts_at"]),
+            models.Index(fields=["outline_status", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_at:%m-%d} {self.title}"
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:
+        return Q(program__in=Program.objects.visible_to(actor).values("pk"))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def batch_label(self) -> str:
+        return f"第{self.batch}批" if self.batch else "全体"
+
+    def outline_due(self):
+        """When the outline must be in: the session's own deadline, or N days before class."""
+        from datetime import timedelta
+
+        if self.outline_due_at:
+            return self.outline_due_at
+        return self.starts_at - timedelta(days=self.program.outline_days_before)

@@ -1,0 +1,393 @@
+"""Every read of programs, cut to what the actor may see.
+
+Children of a program (units, sessions, trainees) are read through ``_base_manager`` only after
+the program itself was fetched with ``get_program_for`` — the program is the unit of access.
+Lists run a fixed number of queries: lecturers and classrooms come in one prefetch each.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ganxun.catalog.models import Lecturer, Material
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.programs import policies
+from ganxun.programs.models import (
+    Consultation,
+    Outline,
+    OutlineStatus,
+    Program,
+    ProgramTrainee,
+    ProgramUnit,
+    Session,
+    StepRecord,
+    Venue,
+)
+
+
+def _get(qs: QuerySet, pk):
+    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+# --- programs --------------------------------------------------------------------------------
+
+
+def _count(model, **filters):
+    """A correlated COUNT, so several counts on one list do not multiply each other's rows."""
+    rows = model._base_manager.filter(program=OuterRef("pk"), **filters).order_by()
+    return Coalesce(Subquery(rows.values("program").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def program_list(actor, *, q: str = "", status: str = "") -> QuerySet[Program]:
+    qs = Program.objects.visible_to(actor).select_related("org")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(brand__contains=q))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(
+        n_units=_count(ProgramUnit),
+        n_sessions=_count(Session, status=Session.Status.SCHEDULED),
+        n_trainees=_count(ProgramTrainee),
+    )
+
+
+def get_program_for(actor, pk) -> Program:
+    qs = Program.objects.visible_to(actor).select_related("org", "main_venue", "menu_call")
+    return _get(qs, pk)
+
+
+def get_managed_program_for(actor, pk) -> Program:
+    """For pages that change a program: 404 when unseen, 403 when only readable."""
+    program = get_program_for(actor, pk)
+    if not policies.can_manage_program(actor, program):
+        raise PermissionDenied()
+    return program
+
+
+def program_units(program: Program) -> list[ProgramUnit]:
+    return list(
+        ProgramUnit._base_manager.filter(program=program)
+        .select_related("theme")
+        .prefetch_related(Prefetch("materials", queryset=Material._base_manager.all()))
+        .annotate(n_sessions=Count("sessions", filter=Q(sessions__status="scheduled")))
+        .order_by("seq")
+    )
+
+
+def get_unit_for(actor, pk) -> ProgramUnit:
+    return _get(ProgramUnit.objects.visible_to(actor).select_related("program", "theme"), pk)
+
+
+def program_reviewers(program: Program):
+    from ganxun.accounts.models import User
+
+    ids = Program.reviewers.through.objects.filter(program=program).values("user_id")
+    return list(User.objects.filter(pk__in=ids).order_by("display_name", "username"))
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def with_details(qs: QuerySet[Session]) -> QuerySet[Session]:
+    return qs.select_related("program", "unit", "course", "main_venue").prefetch_related(
+        Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name")),
+        Prefetch("sub_venues", queryset=Venue._base_manager.select_related("serves")),
+    )
+
+
+def program_sessions(program: Program, *, include_cancelled: bool = False) -> QuerySet[Session]:
+    qs = Session._base_manager.filter(program=program)
+    if not include_cancelled:
+        qs = qs.filter(status=Session.Status.SCHEDULED)
+    return with_details(qs).order_by("starts_at", "id")
+
+
+def get_session_for(actor, pk) -> Session:
+    return _get(with_details(Session.objects.visible_to(actor)), pk)
+
+
+def session_outlines(session: Session) -> list[Outline]:
+    return list(
+        Outline._base_manager.filter(session=session)
+        .select_related("submitted_by")
+        .prefetch_related("decisions__decided_by")
+        .order_by("-version")
+    )
+
+
+def get_outline_for(actor, pk) -> Outline:
+    return _get(Outline.objects.visible_to(actor).select_related("session__program"), pk)
+
+
+def session_consultation(session: Session) -> Consultation | None:
+    return (
+        Consultation._base_manager.filter(session=session)
+        .select_related("organizer", "lecturer")
+        .prefetch_related(
+            Prefetch(
+                "representatives",
+                queryset=ProgramTrainee._base_manager.select_related("cadre__unit"),
+            ),
+            "expectations__representative__cadre",
+        )
+        .first()
+    )
+
+
+UPCOMING_OUTLINE = ~Q(outline_status=OutlineStatus.APPROVED)
+
+
+def sessions_without_approved_outline(actor) -> QuerySet[Session]:
+    """The organizer's worry list: future sessions of programs they run, nearest first."""
+    if not policies.can_manage_programs(actor):
+        return Session._base_manager.none()
+    return (
+        Session.objects.visible_to(actor)
+        .filter(program__org__path__startswith=actor.org.path)
+        .filter(status=Session.Status.SCHEDULED, starts_at__gte=timezone.now())
+        .filter(UPCOMING_OUTLINE)
+        .select_related("program")
+        .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.only("name")))
+        .order_by("starts_at", "id")
+    )
+
+
+def outlines_to_review(actor) -> QuerySet[Session]:
+    """Sessions whose latest outline waits for this reviewer, nearest first."""
+    reviewing = Program.reviewers.through.objects.filter(user_id=actor.pk).values("program_id")
+    return (
+        Session.objects.visible_to(actor)
+        .filter(program_id__in=reviewing, status=Session.Status.SCHEDULED)
+        .filter(outline_status=OutlineStatus.SUBMITTED)
+        .select_related("program")
+        .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.only("name")))
+        .order_by("starts_at", "id")
+    )
+
+
+def lecturer_sessions(actor, *, upcoming: bool = True) -> QuerySet[Session]:
+    """The sessions the account's cadre teaches (see ``policies`` for the link)."""
+    if not policies.can_teach(actor):
+        return Session._base_manager.none()
+    qs = Session.objects.visible_to(actor).filter(
+        lecturers__cadre_id=actor.cadre_id, status=Session.Status.SCHEDULED
+    )
+    if upcoming:
+        qs = qs.filter(ends_at__gte=timezone.now())
+    return with_details(qs.distinct()).order_by("starts_at", "id")
+
+
+def my_trainee_rows(actor) -> list[ProgramTrainee]:
+    if not policies.is_trainee(actor):
+        return []
+    return list(
+        ProgramTrainee.objects.visible_to(actor)
+        .filter(cadre_id=actor.cadre_id)
+        .select_related("program", "venue")
+        .order_by("-program__start_date")
+    )
+
+
+def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
+    """A trainee attends their program's sessions for everybody and for their own batch."""
+    q = Q(pk__in=[])
+    for row in rows:
+        batch = Q(batch__isnull=True) | Q(batch=row.batch) if row.batch else Q()
+        q |= Q(program_id=row.program_id) & batch
+    return q
+
+
+def trainee_sessions(actor, rows: list[ProgramTrainee] | None = None) -> QuerySet[Session]:
+    rows = my_trainee_rows(actor) if rows is None else rows
+    qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
+    return with_details(qs.filter(trainee_sessions_q(rows))).order_by("starts_at", "id")
+
+
+def next_session_for_trainee(actor) -> Session | None:
+    return trainee_sessions(actor).filter(ends_at__gte=timezone.now()).first()
+
+
+# --- calendars -------------------------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    start: date
+    end: date  # exclusive
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        return (
+            timezone.make_aware(datetime.combine(self.start, time.min)),
+            timezone.make_aware(datetime.combine(self.end, time.min)),
+        )
+
+
+def month_window(day: date) -> Window:
+    """Whole weeks (Monday to Sunday) covering the month of ``day``."""
+    first = day.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    end = nxt + timedelta(days=(7 - nxt.weekday()) % 7)
+    return Window(start, end)
+
+
+def week_window(day: date) -> Window:
+    start = day - timedelta(days=day.weekday())
+    return Window(start, start + timedelta(days=7))
+
+
+def in_window(qs: QuerySet[Session], window: Window) -> QuerySet[Session]:
+    lo, hi = window.bounds()
+    return qs.filter(starts_at__lt=hi, ends_at__gt=lo)
+
+
+def venue_sessions(actor, venue: Venue) -> QuerySet[Session]:
+    qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
+    qs = qs.filter(Q(main_venue=venue) | Q(sub_venues=venue)).distinct()
+    return with_details(qs).order_by("starts_at", "id")
+
+
+def lecturer_calendar_sessions(actor, lecturer: Lecturer) -> QuerySet[Session]:
+    qs = Session.objects.visible_to(actor).filter(
+        status=Session.Status.SCHEDULED, lecturers=lecturer
+    )
+    return with_details(qs.distinct()).order_by("starts_at", "id")
+
+
+def get_venue_for(actor, pk) -> Venue:
+    return _get(Venue.objects.visible_to(actor).select_related("owner", "serves"), pk)
+
+
+def venue_list(actor) -> QuerySet[Venue]:
+    return Venue.objects.visible_to(actor).select_related("owner", "serves")
+
+
+# --- trainees and progress -------------------------------------------------------------------
+
+
+def program_trainees(program: Program) -> QuerySet[ProgramTrainee]:
+    return (
+        ProgramTrainee._base_manager.filter(program=program)
+        .select_related("cadre__unit", "venue")
+        .order_by("cadre__unit__path", "cadre__name", "id")
+    )
+
+
+def get_trainee_for(actor, pk) -> ProgramTrainee:
+    qs = ProgramTrainee.objects.visible_to(actor).select_related("program", "cadre__unit")
+    return _get(qs, pk)
+
+
+def batch_overview(program: Program) -> list[dict]:
+    """Per unit: trainees per batch, and who leads which batch."""
+    rows = (
+        ProgramTrainee._base_manager.filter(program=program)
+        .values("cadre__unit_id", "cadre__unit__name", "batch")
+        .annotate(n=Count("pk"))
+        .order_by("cadre__unit__path")
+    )
+    units: dict[int, dict] = {}
+    for r in rows:
+        u = units.setdefault(
+            r["cadre__unit_id"],
+            {"name": r["cadre__unit__name"], "by_batch": {}, "total": 0},
+        )
+        u["by_batch"][r["batch"]] = r["n"]
+        u["total"] += r["n"]
+    for u in units.values():
+        u["cells"] = [
+            (f"第{b}批" if b else "未分批", u["by_batch"].get(b, 0))
+            for b in [*program.batch_numbers(), None]
+        ]
+    return list(units.values())
+
+
+def unit_progress(program: Program, trainee: ProgramTrainee, units: list[ProgramUnit]) -> list:
+    """For each unit, each step of the program's loop: (label, done, total, detail)."""
+    records = list(
+        StepRecord.objects.filter(trainee=trainee).values_list(
+            "unit_id", "kind", "material_id", "text"
+        )
+    )
+    now = timezone.now()
+    held = dict(
+        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        .filter(Q(batch__isnull=True) | Q(batch=trainee.batch) if trainee.batch else Q())
+        .values("unit_id")
+        .annotate(n=Count("pk", filter=Q(ends_at__lt=now)))
+        .values_list("unit_id", "n")
+    )
+    planned = dict(
+        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        .filter(Q(batch__isnull=True) | Q(batch=trainee.batch) if trainee.batch else Q())
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    out = []
+    for unit in units:
+        books = [m for m in unit.materials.all() if m.kind != Material.Kind.VIDEO]
+        videos = [m for m in unit.materials.all() if m.kind == Material.Kind.VIDEO]
+        mine = {(k, m) for u, k, m, _t in records if u == unit.pk}
+        summary = next((t for u, k, _m, t in records if u == unit.pk and k == "summary"), None)
+        steps = []
+        for kind, label in program.step_labels():
+            if kind == "reading":
+                steps.append(_step(kind, label, books, mine))
+            elif kind == "online":
+                steps.append(_step(kind, label, videos, mine))
+            elif kind == "sessions":
+                steps.append(
+                    {
+                        "kind": kind,
+                        "label": label,
+                        "done": held.get(unit.pk, 0),
+                        "total": planned.get(unit.pk, 0),
+                    }
+                )
+            else:
+                steps.append(
+                    {
+                        "kind": kind,
+                        "label": label,
+                        "done": int(summary is not None),
+                        "total": 1,
+                        "text": summary,
+                    }
+                )
+        out.append({"unit": unit, "steps": steps})
+    return out
+
+
+def _step(kind: str, label: str, items: list[Material], mine: set) -> dict:
+    done = {m.pk for m in items if (kind, m.pk) in mine}
+    return {
+        "kind": kind,
+        "label": label,
+        "done": len(done),
+        "total": len(items),
+        "items": [(m, m.pk in done) for m in items],
+    }
+
+
+def lecturer_future_sessions(lecturer: Lecturer) -> list[str]:
+    """The lecturer's scheduled sessions still to come, named for a refusal message (used by
+    the catalogue before deleting a lecturer). Across all orgs: a teacher is one person."""
+    sessions = (
+        Session._base_manager.filter(
+            lecturers=lecturer, status=Session.Status.SCHEDULED, ends_at__gte=timezone.now()
+        )
+        .select_related("program")
+        .order_by("starts_at")
+    )
+    return [f"课次《{s.title}》（{s.program.full_name}，{_at(s.starts_at)}）" for s in sessions]
+
+
+def _at(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"

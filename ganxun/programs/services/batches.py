@@ -1,0 +1,280 @@
+"""Staggered batches for a program: the solver as a background job, hand edits re-checked,
+and trainees sent to the main classroom or the video sub-classroom serving their area."""
+
+import time
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from ganxun.core.audit import audit_record
+from ganxun.core.errors import NotFound
+from ganxun.core.jobs import job_handler, job_start
+from ganxun.core.models import Job
+from ganxun.orgs.models import Cadre
+from ganxun.programs import batching
+from ganxun.programs.errors import ProgramError
+from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.services.common import require_manager
+
+KIND = "program_batches"
+ROLE = {Cadre.LeaderRole.SECRETARY: batching.SECRETARY, Cadre.LeaderRole.HEAD: batching.HEAD}
+TIME_LIMIT = 30.0  # perf anchors: interactive ≈ 6 s for 5,000 people; hard stop at 30 s
+
+
+def program_instance(program: Program, *, batches: int, min_on_duty) -> batching.Instance:
+    """The program's trainees as a solver instance. A unit's headcount is its active cadres in
+    the roster: colleagues who are not in the program are at work anyway."""
+    rows = list(
+        ProgramTrainee._base_manager.filter(program=program).values_list(
+            "cadre_id", "batch", "cadre__unit_id", "cadre__leader_role"
+        )
+    )
+    people = [
+        batching.Person(str(cadre), str(unit), ROLE.get(role, batching.MEMBER))
+        for cadre, _batch, unit, role in rows
+    ]
+    current = {str(c): b - 1 for c, b, _u, _r in rows if b is not None and b <= batches}
+    unit_ids = {u for _c, _b, u, _r in rows}
+    return batching.make_instance(
+        people,
+        batches=batches,
+        min_on_duty=min_on_duty,
+        capacity=_capacity(program, batches),
+        unit_sizes=_headcounts(unit_ids),
+        unit_names=_unit_names(unit_ids),
+        current=current,
+    )
+
+
+def _headcounts(unit_ids: set[int]) -> dict[str, int]:
+    rows = (
+        Cadre._base_manager.filter(unit_id__in=unit_ids, status=Cadre.Status.ACTIVE)
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {str(unit): n for unit, n in rows}
+
+
+def _unit_names(unit_ids: set[int]) -> dict[str, str]:
+    """Chinese names; a name two units share (城关镇 in two counties) gets its parent's."""
+    from ganxun.orgs.models import Org
+
+    rows = list(Org._base_manager.filter(pk__in=unit_ids).values_list("pk", "name", "parent__name"))
+    seen = Counter(name for _pk, name, _parent in rows)
+    return {
+        str(pk): f"{parent}{name}" if seen[name] > 1 and parent else name
+        for pk, name, parent in rows
+    }
+
+
+def program_venues(program: Program) -> tuple[Venue | None, list[Venue]]:
+    """The main classroom and the video sub-classrooms the program uses."""
+    through = Program.sub_venues.through.objects.filter(program=program).values("venue_id")
+    subs = list(Venue._base_manager.filter(pk__in=through).select_related("serves"))
+    return program.main_venue, subs
+
+
+def classroom_capacity(program: Program) -> int | None:
+    """Seats for one batch: the main classroom and the sub-classrooms together; None when a
+    classroom has no capacity recorded (then capacity does not limit the batches)."""
+    main, subs = program_venues(program)
+    venues = ([main] if main else []) + subs
+    if not venues or any(v.capacity is None for v in venues):
+        return None
+    return sum(v.capacity for v in venues)
+
+
+def _capacity(program: Program, batches: int) -> list[int | None] | None:
+    seats = classroom_capacity(program)
+    return None if seats is None else [seats] * batches
+
+
+def _check_start(program: Program, batches: int, min_on_duty) -> None:
+    try:
+        batching.make_instance([], batches=batches, min_on_duty=min_on_duty)
+    except batching.BatchInputError as exc:
+        raise ProgramError("invalid_batch_params", str(exc), field="batches") from exc
+    if not ProgramTrainee._base_manager.filter(program=program).exists():
+        raise ProgramError("no_trainees", "项目还没有学员，请先添加学员再分批。")
+    higher = Session._base_manager.filter(program=program, batch__gt=batches).count()
+    if higher:
+        raise ProgramError(
+            "batches_in_use",
+            f"有 {higher} 次课排给了第 {batches + 1} 批及以后，请先调整这些课次再减少批次数。",
+            field="batches",
+        )
+
+
+def batch_solve_start(*, actor, program: Program, batches: int, min_on_duty) -> Job:
+    require_manager(actor, program)
+    _check_start(program, batches, min_on_duty)
+    return job_start(
+        actor=actor,
+        kind=KIND,
+        title=f"{program.full_name}：分 {batches} 批错时参训",
+        params={"program": program.pk, "batches": batches, "min_on_duty": str(min_on_duty)},
+    )
+
+
+@job_handler(KIND)
+def run_batch_solve(job: Job, progress) -> dict:
+    actor = job.actor
+    program = Program.objects.visible_to(actor).filter(pk=job.params["program"]).first()
+    if program is None:
+        raise NotFound("该项目已不存在，或您已无权管理。")
+    require_manager(actor, program)
+    batches, share = job.params["batches"], Decimal(job.params["min_on_duty"])
+    _check_start(program, batches, share)
+    progress.start(100, "正在读取学员和单位……")
+    inst = program_instance(program, batches=batches, min_on_duty=share)
+    progress.every = 1
+    progress.advance(10, f"{len(inst.people)} 名学员，正在求解……")
+    result = batching.solve(inst, time_limit=TIME_LIMIT, on_progress=_reporter(job))
+    if result.status in ("optimal", "feasible"):
+        _apply(actor, program, result, batches, share)
+    _remember(program, result, batches, share)
+    progress.advance(100, _summary(result))
+    job.message = _summary(result)
+    out = result.as_dict()
+    out.pop("batches")  # the split lives on the trainees; the job row keeps the verdict
+    return out
+
+
+def _reporter(job: Job):
+    """Each improving solution updates the job's line of text, at most twice a second."""
+    last = [0.0]
+
+    def report(info: dict) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5:
+            return
+        last[0] = now
+        done = min(90, 10 + int(80 * info["seconds"] / TIME_LIMIT))
+        Job.objects.filter(pk=job.pk).update(
+            done=done,
+            message=f"已找到第 {info['solutions']} 个方案（目标值 {info['objective']:g}，"
+            f"下界 {info['bound']:g}），用时 {info['seconds']} 秒",
+        )
+
+    return report
+
+
+def _summary(result: batching.Result) -> str:
+    labels = {"optimal": "已求得最优分批", "feasible": "已求得可行分批（未证明最优）"}
+    if result.status in labels:
+        sizes = "、".join(f"第{b + 1}批 {n} 人" for b, n in enumerate(result.sizes))
+        return f"{labels[result.status]}：{sizes}，用时 {result.seconds:.1f} 秒。"
+    return "无法分批：" + "；".join(result.reasons[:3])
+
+
+@transaction.atomic
+def _apply(actor, program: Program, result: batching.Result, batches: int, share) -> None:
+    trainees = list(ProgramTrainee._base_manager.filter(program=program).only("pk", "cadre_id"))
+    for t in trainees:
+        t.batch = result.batches[str(t.cadre_id)] + 1
+    ProgramTrainee._base_manager.bulk_update(trainees, ["batch"], batch_size=900)
+    before = {"batch_count": program.batch_count, "min_on_duty": str(program.min_on_duty)}
+    Program._base_manager.filter(pk=program.pk).update(batch_count=batches, min_on_duty=share)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=program,
+        changes={
+            "batch_count": [before["batch_count"], batches],
+            "min_on_duty": [before["min_on_duty"], str(share)],
+            "batches_solved": [None, result.status],
+        },
+    )
+
+
+def _remember(program: Program, result: batching.Result, batches: int, share) -> None:
+    verdict = result.as_dict()
+    verdict.pop("batches")
+    verdict.update(at=timezone.now().isoformat(), batches=batches, min_on_duty=str(share))
+    Program._base_manager.filter(pk=program.pk).update(last_solve=verdict)
+
+
+# --- hand edits ------------------------------------------------------------------------------
+
+
+def program_violations(program: Program) -> list[str]:
+    """What the current split breaks, re-checked after every edit."""
+    if program.batch_count < 2:
+        return []
+    inst = program_instance(program, batches=program.batch_count, min_on_duty=program.min_on_duty)
+    return batching.violations(inst, inst.current)
+
+
+@transaction.atomic
+def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> list[str]:
+    """Move one trainee by hand; returns what the split now breaks (not refused: the
+    organizer may know better, e.g. a leader on leave that week)."""
+    program = trainee.program
+    require_manager(actor, program)
+    if batch is not None and not 1 <= batch <= program.batch_count:
+        raise ProgramError(
+            "invalid_batch", f"批次应在 1 到 {program.batch_count} 之间。", field="batch"
+        )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=trainee,
+        changes={"batch": [trainee.batch, batch]},
+    )
+    trainee.batch = batch
+    trainee.save(update_fields=["batch"])
+    return program_violations(program)
+
+
+# --- classrooms ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def venues_assign(*, actor, program: Program) -> dict:
+    """Trainees go to the video sub-classroom serving their area (the nearest one up the tree),
+    else to the main classroom, within each classroom's seats per batch; the rest overflow."""
+    require_manager(actor, program)
+    main, subs = program_venues(program)
+    # The nearest area first: a township's sub-classroom before its county's.
+    subs.sort(key=lambda v: -len(v.serves.path) if v.serves else 0)
+    if main is None and not subs:
+        raise ProgramError("no_venues", "项目还没有设置主课堂或视频分课堂。")
+    trainees = list(
+        ProgramTrainee._base_manager.filter(program=program)
+        .select_related("cadre__unit")
+        .order_by("cadre__unit__path", "cadre_id")
+    )
+    taken: Counter = Counter()
+    overflow: Counter = Counter()
+    for t in trainees:
+        t.venue = _seat(t, subs, main, taken)
+        if t.venue is None:
+            overflow[t.cadre.unit.name] += 1
+    ProgramTrainee._base_manager.bulk_update(trainees, ["venue"], batch_size=900)
+    by_venue = defaultdict(int)
+    for (venue_id, _batch), n in taken.items():
+        by_venue[venue_id] += n
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=program,
+        changes={
+            "venues_assigned": [None, sum(by_venue.values())],
+            "overflow": [None, sum(overflow.values())],
+        },
+    )
+    return {"assigned": dict(by_venue), "overflow": sorted(overflow.items(), key=lambda kv: -kv[1])}
+
+
+def _seat(t: ProgramTrainee, subs: list[Venue], main: Venue | None, taken: Counter):
+    path = t.cadre.unit.path
+    serving = [v for v in subs if v.serves and path.startswith(v.serves.path)]
+    for venue in [*serving, *([main] if main else [])]:
+        if venue.capacity is None or taken[venue.pk, t.batch] < venue.capacity:
+            taken[venue.pk, t.batch] += 1
+            return venue
+    return None

@@ -1,0 +1,135 @@
+"""Outline review (授课提纲审核): the lecturer submits, the leader in charge approves or returns
+with comments, the lecturer answers a return with a new version. Every version and decision
+stays on record; the session carries the current state for lists and dashboards."""
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.catalog import files
+from ganxun.catalog.models import Lecturer
+from ganxun.core.errors import PermissionDenied
+from ganxun.programs import policies
+from ganxun.programs.errors import ProgramError
+from ganxun.programs.models import Outline, OutlineDecision, OutlineStatus, Session
+from ganxun.programs.models.reviews import outline_upload_to
+from ganxun.programs.services.common import record
+
+MAX_OUTLINE_BYTES = 20 * files.MB
+MAX_TEXT = 20_000
+
+
+def session_lecturers(session: Session) -> list[Lecturer]:
+    ids = Session.lecturers.through.objects.filter(session=session).values("lecturer_id")
+    return list(Lecturer._base_manager.filter(pk__in=ids))
+
+
+def _check_file(upload) -> files.Sniffed:
+    if upload.size > MAX_OUTLINE_BYTES:
+        raise ProgramError(
+            "file_too_large", files.too_large_message(upload.size, MAX_OUTLINE_BYTES), field="file"
+        )
+    if upload.size == 0:
+        raise ProgramError(
+            "empty_file", "文件是空的（0 字节），请检查是否选错了文件。", field="file"
+        )
+    upload.seek(0)
+    found = files.sniff(upload.read(64), upload)
+    upload.seek(0)
+    if not (found and found.content_type in files.DOCUMENT_TYPES):
+        what = f"识别为{found.label}" if found else "无法识别其格式"
+        raise ProgramError(
+            "unsupported_file", f"该文件{what}；提纲请上传 PDF、Word 或 PPT。", field="file"
+        )
+    return found
+
+
+def _check_deadline(session: Session) -> None:
+    """The first version must be in by the deadline; after a return the lecturer may answer
+    until class begins (the reviewer asked for it)."""
+    now = timezone.now()
+    if now >= session.starts_at:
+        raise ProgramError("session_started", "课次已开始，不能再提交提纲。")
+    if session.outline_status == OutlineStatus.RETURNED:
+        return
+    due = session.outline_due()
+    if now > due:
+        raise ProgramError(
+            "outline_late",
+            f"提纲提交截止时间为 {timezone.localtime(due):%Y-%m-%d %H:%M}，已经过了。"
+            "请联系教务组织者为本课次另设截止时间后再提交。",
+            field="file",
+        )
+
+
+@transaction.atomic
+def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> Outline:
+    session = Session._base_manager.select_for_update().select_related("program").get(pk=session.pk)
+    if not policies.can_submit_outline(actor, session, session_lecturers(session)):
+        raise PermissionDenied()
+    if session.status != Session.Status.SCHEDULED:
+        raise ProgramError("session_cancelled", "该课次已取消。")
+    if session.outline_status == OutlineStatus.APPROVED:
+        raise ProgramError("outline_approved", "提纲已审核通过，无需再提交。")
+    if session.outline_status == OutlineStatus.SUBMITTED:
+        raise ProgramError("outline_pending", "上一版提纲正在审核中，请等待审核结果。")
+    text = str(text or "").strip()
+    if not text and upload is None:
+        raise ProgramError("outline_empty", "请填写提纲内容或上传提纲文件。", field="text")
+    if len(text) > MAX_TEXT:
+        raise ProgramError("too_long", f"提纲内容最多 {MAX_TEXT:,} 字。", field="text")
+    _check_deadline(session)
+    sniffed = _check_file(upload) if upload is not None else None
+    last = Outline._base_manager.filter(session=session).order_by("-version").first()
+    outline = Outline(
+        session=session, version=(last.version + 1) if last else 1, text=text, submitted_by=actor
+    )
+    if upload is not None:
+        outline.file.name = default_storage.save(outline_upload_to(outline, upload.name), upload)
+        outline.file_name = upload.name[:200]
+        outline.content_type = sniffed.content_type
+        outline.size = upload.size
+    try:
+        outline.save()
+        _set_status(session, OutlineStatus.SUBMITTED)
+        record(
+            actor, "create", outline, {}, {"version": outline.version, "file": outline.file_name}
+        )
+    except Exception:
+        if outline.file:  # nothing half-saved: the stored file goes with the failed rows
+            default_storage.delete(outline.file.name)
+        raise
+    return outline
+
+
+def _set_status(session: Session, status: str) -> None:
+    Session._base_manager.filter(pk=session.pk).update(
+        outline_status=status, updated_at=timezone.now()
+    )
+    session.outline_status = status
+
+
+@transaction.atomic
+def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "") -> OutlineDecision:
+    session = (
+        Session._base_manager.select_for_update()
+        .select_related("program")
+        .get(pk=outline.session_id)
+    )
+    if not policies.is_reviewer_of(actor, session.program):
+        raise PermissionDenied()
+    if decision not in OutlineDecision.Decision.values:
+        raise ProgramError("invalid_decision", "请选择“通过”或“退回修改”。", field="decision")
+    latest = Outline._base_manager.filter(session=session).order_by("-version").first()
+    if latest.pk != outline.pk or session.outline_status != OutlineStatus.SUBMITTED:
+        raise ProgramError("outline_not_pending", "这一版提纲已审核过或已有新版本。")
+    comment = str(comment or "").strip()
+    if decision == OutlineDecision.Decision.RETURNED and not comment:
+        raise ProgramError("comment_required", "退回修改时请写明审核意见。", field="comment")
+    made = OutlineDecision.objects.create(
+        outline=outline, decision=decision, comment=comment, decided_by=actor
+    )
+    status = OutlineStatus.APPROVED if decision == "approved" else OutlineStatus.RETURNED
+    _set_status(session, status)
+    record(actor, "update", outline, {"decision": None}, {"decision": decision, "comment": comment})
+    return made

@@ -1,0 +1,348 @@
+"""Writes to programs, their units, classrooms and trainee lists. One transaction each, audited."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from ganxun.accounts.models import Role, User
+from ganxun.catalog.models import Material, ProposalCall, Theme
+from ganxun.core.audit import audit_record
+from ganxun.core.errors import PermissionDenied
+from ganxun.orgs.models import Cadre, Org
+from ganxun.programs import policies
+from ganxun.programs.batching import MAX_BATCHES
+from ganxun.programs.dates import local_day
+from ganxun.programs.errors import ProgramError
+from ganxun.programs.models import (
+    STEP_KINDS,
+    Program,
+    ProgramTrainee,
+    ProgramUnit,
+    Session,
+    Venue,
+    default_steps,
+)
+from ganxun.programs.services.common import (
+    clean_text,
+    full_snapshot,
+    record,
+    require_manager,
+    require_visible,
+    set_links,
+)
+
+PROGRAM_FIELDS = [
+    "name",
+    "brand",
+    "cohort",
+    "target_groups",
+    "start_date",
+    "end_date",
+    "goals",
+    "funding",
+    "menu_call",
+    "steps",
+    "batch_count",
+    "min_on_duty",
+    "outline_days_before",
+    "main_venue",
+    "status",
+]
+PROGRAM_LINKS = ("reviewers", "sub_venues")
+
+
+@dataclass
+class ProgramData:
+    name: str
+    start_date: date
+    end_date: date
+    brand: str = ""
+    cohort: int | None = None
+    target_groups: str = ""
+    goals: str = ""
+    funding: str = ""
+    menu_call: ProposalCall | None = None
+    steps: list[dict] = field(default_factory=default_steps)
+    batch_count: int = 1
+    min_on_duty: Decimal = Decimal("0.40")
+    outline_days_before: int = 7
+    reviewers: list[User] = field(default_factory=list)
+    main_venue: Venue | None = None
+    sub_venues: list[Venue] = field(default_factory=list)
+    status: str = Program.Status.DRAFT
+
+
+def _validate_program(actor, data: ProgramData) -> ProgramData:
+    data.name = clean_text(data.name, field="name", label="项目名称", max_length=200)
+    data.brand = clean_text(
+        data.brand, field="brand", label="培训品牌", required=False, max_length=50
+    )
+    if data.end_date < data.start_date:
+        raise ProgramError("invalid_period", "结束日期不能早于开始日期。", field="end_date")
+    if not 1 <= data.batch_count <= MAX_BATCHES:
+        raise ProgramError(
+            "invalid_batches", f"批次数应在 1 到 {MAX_BATCHES} 之间。", field="batch_count"
+        )
+    try:
+        share = Decimal(str(data.min_on_duty))
+    except InvalidOperation as exc:
+        raise ProgramError(
+            "invalid_share", "在岗比例应是 0 到 1 之间的小数。", field="min_on_duty"
+        ) from exc
+    if not Decimal(0) <= share < Decimal(1):
+        raise ProgramError("invalid_share", "在岗比例应不小于 0 且小于 1。", field="min_on_duty")
+    data.min_on_duty = share.quantize(Decimal("0.01"))
+    data.steps = _clean_steps(data.steps)
+    if data.outline_days_before > 60:
+        raise ProgramError(
+            "invalid_deadline", "提纲截止最多为课前 60 天。", field="outline_days_before"
+        )
+    venues = [data.main_venue, *data.sub_venues]
+    require_visible(actor, Venue, venues, field="sub_venues", label="教室")
+    if data.menu_call is not None:
+        require_visible(actor, ProposalCall, [data.menu_call], field="menu_call", label="课程征集")
+    _check_reviewers(data.reviewers)
+    return data
+
+
+def _clean_steps(steps: list[dict]) -> list[dict]:
+    out = []
+    for step in steps:
+        kind = step.get("kind")
+        if kind not in STEP_KINDS or any(s["kind"] == kind for s in out):
+            raise ProgramError("invalid_steps", "学习闭环的步骤类型无效或重复。", field="steps")
+        label = str(step.get("label") or STEP_KINDS[kind]).strip()[:30]
+        out.append({"kind": kind, "label": label})
+    if not out:
+        raise ProgramError("invalid_steps", "学习闭环至少要有一个步骤。", field="steps")
+    return out
+
+
+def _check_reviewers(reviewers: list[User]) -> None:
+    for user in reviewers:
+        if not user.has_role(Role.REVIEWER):
+            raise ProgramError(
+                "not_reviewer", f"{user}不是审核领导账号，不能审核提纲。", field="reviewers"
+            )
+
+
+def _apply(program: Program, data: ProgramData) -> None:
+    for name in PROGRAM_FIELDS:
+        setattr(program, name, getattr(data, name))
+    program.save()
+    set_links(program, "reviewers", data.reviewers)
+    set_links(program, "sub_venues", data.sub_venues)
+
+
+@transaction.atomic
+def program_create(*, actor, data: ProgramData, org: Org | None = None) -> Program:
+    org = org or actor.org
+    if not policies.can_manage_programs(actor) or not policies.manages_org(actor, org):
+        raise PermissionDenied()
+    data = _validate_program(actor, data)
+    program = Program(org=org, created_by=actor)
+    _apply(program, data)
+    record(actor, "create", program, {}, full_snapshot(program, PROGRAM_FIELDS, PROGRAM_LINKS))
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor, program: Program, data: ProgramData) -> Program:
+    require_manager(actor, program)
+    data = _validate_program(actor, data)
+    _check_sessions_fit(program, data)
+    before = full_snapshot(program, PROGRAM_FIELDS, PROGRAM_LINKS)
+    _apply(program, data)
+    record(actor, "update", program, before, full_snapshot(program, PROGRAM_FIELDS, PROGRAM_LINKS))
+    return program
+
+
+def _check_sessions_fit(program: Program, data: ProgramData) -> None:
+    """Shrinking the period or the batches must not strand sessions or trainees."""
+    sessions = Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+    first = sessions.order_by("starts_at").first()
+    last = sessions.order_by("-ends_at").first()
+    if first and (
+        local_day(first.starts_at) < data.start_date or local_day(last.ends_at) > data.end_date
+    ):
+        raise ProgramError(
+            "sessions_outside",
+            f"已有课次排在 {local_day(first.starts_at)} 至 {local_day(last.ends_at)}，"
+            "项目周期须包含这些日期。",
+            field="start_date",
+        )
+    too_high = sessions.filter(batch__gt=data.batch_count).count()
+    trainees = ProgramTrainee._base_manager.filter(program=program, batch__gt=data.batch_count)
+    if too_high or trainees.exists():
+        raise ProgramError(
+            "batches_in_use",
+            f"已有课次或学员排在第 {data.batch_count + 1} 批及以后，请先调整后再减少批次数。",
+            field="batch_count",
+        )
+
+
+# --- units -----------------------------------------------------------------------------------
+
+UNIT_FIELDS = ["seq", "title", "theme", "start_date", "end_date", "summary_due", "description"]
+
+
+@dataclass
+class UnitData:
+    title: str
+    start_date: date
+    end_date: date
+    seq: int | None = None
+    theme: Theme | None = None
+    summary_due: date | None = None
+    description: str = ""
+    materials: list[Material] = field(default_factory=list)
+
+
+def _validate_unit(actor, program: Program, unit: ProgramUnit | None, data: UnitData) -> UnitData:
+    data.title = clean_text(data.title, field="title", label="单元名称", max_length=100)
+    if data.end_date < data.start_date:
+        raise ProgramError("invalid_period", "单元结束日期不能早于开始日期。", field="end_date")
+    if data.start_date < program.start_date or data.end_date > program.end_date:
+        raise ProgramError(
+            "unit_outside_program",
+            f"单元日期须在项目周期（{program.start_date}至{program.end_date}）内。",
+            field="start_date",
+        )
+    if data.summary_due and data.summary_due < data.start_date:
+        raise ProgramError("invalid_due", "学用成果截止日期不能早于单元开始。", field="summary_due")
+    require_visible(actor, Theme, [data.theme], field="theme", label="专题")
+    require_visible(actor, Material, data.materials, field="materials", label="教材资料")
+    taken = ProgramUnit._base_manager.filter(program=program)
+    if unit is not None:
+        taken = taken.exclude(pk=unit.pk)
+    if data.seq is None:
+        data.seq = (max(taken.values_list("seq", flat=True), default=0)) + 1
+    elif taken.filter(seq=data.seq).exists():
+        raise ProgramError("duplicate_seq", f"已有第{data.seq}单元。", field="seq")
+    if unit is not None:
+        _check_unit_sessions(unit, data)
+    return data
+
+
+def _check_unit_sessions(unit: ProgramUnit, data: UnitData) -> None:
+    sessions = Session._base_manager.filter(unit=unit, status=Session.Status.SCHEDULED)
+    outside = [
+        s
+        for s in sessions
+        if local_day(s.starts_at) < data.start_date or local_day(s.ends_at) > data.end_date
+    ]
+    if outside:
+        days = "、".join(f"{local_day(s.starts_at):%m-%d}" for s in outside[:5])
+        raise ProgramError(
+            "unit_sessions_outside",
+            f"本单元已有 {len(outside)} 次课（{days}）不在新的日期范围内，请先调整这些课次。",
+            field="start_date",
+        )
+
+
+@transaction.atomic
+def unit_save(*, actor, program: Program, data: UnitData, unit: ProgramUnit | None = None):
+    require_manager(actor, program)
+    data = _validate_unit(actor, program, unit, data)
+    before = full_snapshot(unit, UNIT_FIELDS, ("materials",)) if unit else {}
+    unit = unit or ProgramUnit(program=program)
+    for name in UNIT_FIELDS:
+        setattr(unit, name, getattr(data, name))
+    unit.save()
+    set_links(unit, "materials", data.materials)
+    after = full_snapshot(unit, UNIT_FIELDS, ("materials",))
+    record(actor, "update" if before else "create", unit, before, after)
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, actor, unit: ProgramUnit) -> None:
+    require_manager(actor, unit.program)
+    n = Session._base_manager.filter(unit=unit).count()
+    if n:
+        raise ProgramError("unit_has_sessions", f"{unit}下还有 {n} 次课，请先删除或移走这些课次。")
+    record(actor, "delete", unit, full_snapshot(unit, UNIT_FIELDS), {})
+    ProgramUnit._base_manager.filter(pk=unit.pk).delete()
+
+
+# --- classrooms ------------------------------------------------------------------------------
+
+VENUE_FIELDS = ["name", "kind", "address", "capacity", "serves", "stream_url", "is_active"]
+
+
+@dataclass
+class VenueData:
+    name: str
+    kind: str = Venue.Kind.MAIN
+    address: str = ""
+    capacity: int | None = None
+    serves: Org | None = None
+    stream_url: str = ""
+    is_active: bool = True
+
+
+@transaction.atomic
+def venue_save(*, actor, data: VenueData, venue: Venue | None = None) -> Venue:
+    if venue is None and not policies.can_manage_programs(actor):
+        raise PermissionDenied()
+    if venue is not None and not policies.can_manage_venue(actor, venue):
+        raise PermissionDenied()
+    data.name = clean_text(data.name, field="name", label="名称", max_length=100)
+    if data.kind not in Venue.Kind.values:
+        raise ProgramError("invalid_kind", "请选择教室类型。", field="kind")
+    if data.kind == Venue.Kind.VIDEO and data.serves is None:
+        raise ProgramError("serves_required", "视频分课堂须填写服务区域。", field="serves")
+    if data.serves is not None:
+        require_visible(actor, Org, [data.serves], field="serves", label="服务区域")
+    before = full_snapshot(venue, VENUE_FIELDS) if venue else {}
+    venue = venue or Venue(owner=actor.org)
+    for name in VENUE_FIELDS:
+        setattr(venue, name, getattr(data, name))
+    venue.save()
+    record(
+        actor, "update" if before else "create", venue, before, full_snapshot(venue, VENUE_FIELDS)
+    )
+    return venue
+
+
+# --- trainees --------------------------------------------------------------------------------
+
+MAX_ADD = 20_000
+
+
+@transaction.atomic
+def trainees_add(*, actor, program: Program, cadres) -> int:
+    """Add the chosen roster cadres (a queryset the actor may see) who are not in yet."""
+    require_manager(actor, program)
+    ids = list(
+        cadres.filter(status=Cadre.Status.ACTIVE).values_list("pk", flat=True)[: MAX_ADD + 1]
+    )
+    if len(ids) > MAX_ADD:
+        raise ProgramError("too_many", f"一次最多添加 {MAX_ADD:,} 人，请缩小筛选范围。")
+    present = set(
+        ProgramTrainee._base_manager.filter(program=program).values_list("cadre_id", flat=True)
+    )
+    new = [ProgramTrainee(program=program, cadre_id=pk) for pk in ids if pk not in present]
+    ProgramTrainee._base_manager.bulk_create(new, batch_size=900)
+    if new:
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=program,
+            changes={"trainees_added": [None, len(new)]},
+        )
+    return len(new)
+
+
+@transaction.atomic
+def trainee_remove(*, actor, trainee: ProgramTrainee) -> None:
+    require_manager(actor, trainee.program)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=trainee.program,
+        changes={"trainee_removed": [trainee.cadre.name, None]},
+    )
+    ProgramTrainee._base_manager.filter(pk=trainee.pk).delete()

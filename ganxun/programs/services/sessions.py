@@ -1,0 +1,265 @@
+"""Writes to sessions: one at a time or a whole recurring series, conflict-checked every time.
+
+A change with a blocking conflict is refused; a change with warnings only is refused until the
+organizer accepts them (``accept_warnings``). Either way the refusal carries the conflicts, and
+nothing is written — a series is saved whole or not at all.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.catalog.models import Course, Lecturer, TeachingForm
+from ganxun.programs import conflicts, recurrence
+from ganxun.programs.errors import ProgramError
+from ganxun.programs.models import Program, ProgramUnit, Session, Venue
+from ganxun.programs.services.common import (
+    clean_text,
+    full_snapshot,
+    record,
+    require_manager,
+    require_visible,
+    set_links,
+)
+
+SESSION_FIELDS = [
+    "unit",
+    "title",
+    "course",
+    "form",
+    "starts_at",
+    "ends_at",
+    "main_venue",
+    "batch",
+    "note",
+    "outline_due_at",
+    "status",
+]
+SESSION_LINKS = ("lecturers", "sub_venues")
+
+
+@dataclass
+class SessionData:
+    starts_at: datetime
+    ends_at: datetime
+    title: str = ""
+    unit: ProgramUnit | None = None
+    course: Course | None = None
+    form: str = TeachingForm.LECTURE
+    lecturers: list[Lecturer] = field(default_factory=list)
+    main_venue: Venue | None = None
+    sub_venues: list[Venue] = field(default_factory=list)
+    batch: int | None = None
+    note: str = ""
+    outline_due_at: datetime | None = None
+
+
+class ConflictError(ProgramError):
+    """Refused because of conflicts; ``conflicts`` lists them for the page to show."""
+
+    status = 409
+
+    def __init__(self, found: list[conflicts.Conflict], *, blocking: bool):
+        if blocking:
+            code, message = "conflicts", "存在冲突，未保存：请按提示调整后再保存。"
+        else:
+            code, message = "warnings", "请确认以下提示后再保存。"
+        super().__init__(code, message, conflicts=[c.__dict__ for c in found])
+        self.conflicts = found
+        self.blocking = blocking
+
+
+def _validate(actor, program: Program, data: SessionData) -> SessionData:
+    if data.course is not None:
+        require_visible(actor, Course, [data.course], field="course", label="课程")
+    data.title = clean_text(
+        data.title or (data.course.title if data.course else ""),
+        field="title",
+        label="课题（或选择课程）",
+        max_length=200,
+    )
+    if data.form not in TeachingForm.values:
+        raise ProgramError("invalid_form", "请选择教学形式。", field="form")
+    if data.ends_at <= data.starts_at:
+        raise ProgramError("invalid_time", "结束时间须晚于开始时间。", field="ends_at")
+    if data.unit is not None and data.unit.program_id != program.pk:
+        raise ProgramError("invalid_unit", "所选单元不属于本项目。", field="unit")
+    if data.batch is not None and not 1 <= data.batch <= program.batch_count:
+        raise ProgramError(
+            "invalid_batch",
+            f"本项目分 {program.batch_count} 批，参训批次应在 1 到 {program.batch_count} 之间。",
+            field="batch",
+        )
+    require_visible(actor, Lecturer, data.lecturers, field="lecturers", label="授课教师")
+    venues = [data.main_venue, *data.sub_venues]
+    require_visible(actor, Venue, venues, field="main_venue", label="教室")
+    data.note = clean_text(data.note, field="note", label="备注", required=False, max_length=300)
+    return data
+
+
+def candidate(program: Program, data: SessionData, pk: int | None = None) -> conflicts.Candidate:
+    return conflicts.Candidate(
+        program=program,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        title=data.title,
+        pk=pk,
+        unit=data.unit,
+        batch=data.batch,
+        lecturer_ids={lec.pk for lec in data.lecturers},
+        main_venue_id=data.main_venue.pk if data.main_venue else None,
+        sub_venue_ids={v.pk for v in data.sub_venues},
+    )
+
+
+def _gate(found: list[conflicts.Conflict], accept_warnings: bool) -> list[conflicts.Conflict]:
+    """Refuse on a blocking conflict, or on warnings not yet accepted; else pass them on."""
+    if any(c.blocking for c in found):
+        raise ConflictError([c for c in found if c.blocking], blocking=True)
+    if found and not accept_warnings:
+        raise ConflictError(found, blocking=False)
+    return found
+
+
+EDITABLE = [name for name in SESSION_FIELDS if name != "status"]
+
+
+def _write(session: Session, data: SessionData) -> None:
+    for name in EDITABLE:
+        setattr(session, name, getattr(data, name))
+    if session.pk:
+        # Only what the form edits: the outline's state moves on its own (review in progress).
+        session.save(update_fields=[*EDITABLE, "updated_at"])
+    else:
+        session.save()
+    set_links(session, "lecturers", data.lecturers)
+    set_links(session, "sub_venues", data.sub_venues)
+
+
+@transaction.atomic
+def session_save(
+    *,
+    actor,
+    program: Program,
+    data: SessionData,
+    session: Session | None = None,
+    accept_warnings: bool = False,
+) -> tuple[Session, list[conflicts.Conflict]]:
+    """Create or change a session. Returns it with the warnings the organizer accepted."""
+    require_manager(actor, program)
+    if session is not None and session.program_id != program.pk:
+        raise ProgramError("invalid_session", "该课次不属于本项目。")
+    data = _validate(actor, program, data)
+    found = conflicts.check(
+        [candidate(program, data, session.pk if session else None)], actor=actor
+    )
+    warnings = _gate(found, accept_warnings)
+    before = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS) if session else {}
+    session = session or Session(program=program)
+    _write(session, data)
+    after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
+    record(actor, "update" if before else "create", session, before, after)
+    return session, warnings
+
+
+@transaction.atomic
+def session_cancel(*, actor, session: Session) -> Session:
+    """Called off: kept on record with its outline and consultation, gone from calendars."""
+    require_manager(actor, session.program)
+    before = full_snapshot(session, ["status"])
+    session.status = Session.Status.CANCELLED
+    session.save(update_fields=["status", "updated_at"])
+    record(actor, "update", session, before, full_snapshot(session, ["status"]))
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor, session: Session) -> None:
+    """Remove a session entered by mistake; one with an outline on record is cancelled instead."""
+    require_manager(actor, session.program)
+    from ganxun.programs.models import Consultation, Outline
+
+    history = Outline._base_manager.filter(session=session).exists()
+    if history or Consultation._base_manager.filter(session=session).exists():
+        raise ProgramError(
+            "session_has_history",
+            "该课次已有授课提纲或三方研议记录，不能删除；如不再开课，请改为“取消”。",
+        )
+    record(actor, "delete", session, full_snapshot(session, SESSION_FIELDS, SESSION_LINKS), {})
+    Session._base_manager.filter(pk=session.pk).delete()
+
+
+# --- recurring series ------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesData:
+    rule: recurrence.Rule
+    start_time: time
+    end_time: time
+    template: SessionData  # everything but the times; ``unit`` None means "by date"
+    unit_by_date: bool = True
+
+
+def _at(day, moment: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+def _unit_for(units: list[ProgramUnit], day) -> ProgramUnit | None:
+    return next((u for u in units if u.start_date <= day <= u.end_date), None)
+
+
+@transaction.atomic
+def sessions_generate(
+    *, actor, program: Program, series: SeriesData, accept_warnings: bool = False
+) -> tuple[list[Session], list[conflicts.Conflict]]:
+    """Create every session of a recurring rule in one step, all checked, all or nothing."""
+    require_manager(actor, program)
+    if series.end_time <= series.start_time:
+        raise ProgramError("invalid_time", "结束时间须晚于开始时间。", field="end_time")
+    days = recurrence.dates(series.rule)
+    units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
+    planned: list[SessionData] = []
+    for day in days:
+        data = replace(
+            series.template,
+            starts_at=_at(day, series.start_time),
+            ends_at=_at(day, series.end_time),
+            lecturers=list(series.template.lecturers),
+            sub_venues=list(series.template.sub_venues),
+        )
+        if series.unit_by_date:
+            data.unit = _unit_for(units, day)
+        planned.append(_validate(actor, program, data))
+    found = conflicts.check([candidate(program, d) for d in planned], actor=actor)
+    if series.unit_by_date and units:
+        found += _outside_every_unit(planned)
+    warnings = _gate(found, accept_warnings)
+    created = []
+    for data in planned:
+        session = Session(program=program)
+        _write(session, data)
+        created.append(session)
+    record(
+        actor,
+        "update",
+        program,
+        {},
+        {"sessions_generated": len(created), "rule": recurrence.describe(series.rule)},
+    )
+    return created, warnings
+
+
+def _outside_every_unit(planned: list[SessionData]) -> list[conflicts.Conflict]:
+    return [
+        conflicts.Conflict(
+            "outside_unit",
+            True,
+            f"{conflicts.when_label(d.starts_at, d.ends_at)} 不在任何单元的日期范围内。",
+            i,
+        )
+        for i, d in enumerate(planned)
+        if d.unit is None
+    ]

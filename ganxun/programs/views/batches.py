@@ -1,0 +1,127 @@
+"""Staggered batches: start the solver, watch it, see the split per unit, edit it by hand;
+classroom assignment."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.http import require
+from ganxun.core.jobs import job_for
+from ganxun.core.models import Job
+from ganxun.programs import policies, selectors, services
+from ganxun.programs.forms import BatchForm
+from ganxun.programs.services.batches import KIND, classroom_capacity, program_venues
+from ganxun.programs.views.common import program_page
+
+
+@require(policies.can_manage_programs)
+def batches(request, pk):
+    actor = request.user
+    program = selectors.get_program_for(actor, pk)
+    form = BatchForm(
+        initial={"batches": max(program.batch_count, 2), "min_on_duty": program.min_on_duty}
+    )
+    main, subs = program_venues(program)
+    context = {
+        "form": form,
+        "overview": selectors.batch_overview(program),
+        "violations": services.program_violations(program),
+        "verdict": program.last_solve,
+        "seats": classroom_capacity(program),
+        "main_venue": main,
+        "sub_venues": subs,
+        "columns": [*program.batch_numbers(), None],
+    }
+    return program_page(request, "programs/batches.html", program, "batches", context)
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def batch_solve(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    form = BatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的批次数和在岗比例。")
+        return redirect("programs:batches", pk=program.pk)
+    try:
+        job = services.batch_solve_start(
+            actor=request.user,
+            program=program,
+            batches=form.cleaned_data["batches"],
+            min_on_duty=form.cleaned_data["min_on_duty"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("programs:batches", pk=program.pk)
+    return redirect("programs:batch_job", pk=job.pk)
+
+
+@require(policies.can_manage_programs)
+def batch_job(request, pk):
+    """Progress, polled by htmx; sent back to the batches page once the solver is done."""
+    job = job_for(request.user, pk)
+    if job is None or job.kind != KIND:
+        raise NotFound()
+    if job.finished:
+        if job.status == Job.Status.FAILED:
+            messages.error(request, job.message or "分批求解失败。")
+        target = reverse("programs:batches", args=[job.params["program"]])
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    template = "programs/_batch_progress.html" if request.htmx else "programs/batch_job.html"
+    return render(request, template, {"job": job})
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def trainee_batch(request, pk):
+    """Move one trainee to another batch by hand; the rules are re-checked at once."""
+    trainee = selectors.get_trainee_for(request.user, pk)
+    raw = request.POST.get("batch", "")
+    try:
+        violations = services.trainee_set_batch(
+            actor=request.user, trainee=trainee, batch=int(raw) if raw.isdigit() else None
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        violations = None
+    if request.htmx:
+        context = {"violations": violations, "program": trainee.program, "after_edit": True}
+        return render(request, "programs/_violations.html", context)
+    if violations:
+        messages.warning(request, "调整后：" + "；".join(violations[:5]))
+    elif violations == []:
+        messages.success(
+            request, f"已将{trainee.cadre.name}调到{_label(trainee.batch)}，分批规则均满足。"
+        )
+    return redirect(
+        request.POST.get("next") or reverse("programs:trainees", args=[trainee.program_id])
+    )
+
+
+def _label(batch) -> str:
+    return f"第{batch}批" if batch else "未分批"
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def venues_assign(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    try:
+        result = services.venues_assign(actor=request.user, program=program)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("programs:batches", pk=program.pk)
+    assigned = sum(result["assigned"].values())
+    messages.success(request, f"已为 {assigned} 名学员分配教室。")
+    if result["overflow"]:
+        where = "、".join(f"{unit} {n} 人" for unit, n in result["overflow"][:10])
+        total = sum(n for _u, n in result["overflow"])
+        messages.warning(request, f"有 {total} 名学员因教室容量不足未能安排：{where}。")
+    return redirect("programs:batches", pk=program.pk)

@@ -1,0 +1,106 @@
+"""Month and week calendars per program, lecturer, classroom and trainee. One template; each
+view only says which sessions and what the page is called."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from ganxun.catalog.selectors import get_lecturer_for
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.http import require
+from ganxun.programs import policies, selectors
+from ganxun.programs.dates import local_day
+
+WEEKDAY_HEADERS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return timezone.localdate()
+
+
+def calendar_page(request, *, title: str, sessions, extra: dict | None = None):
+    view = "week" if request.GET.get("view") == "week" else "month"
+    day = _day(request.GET.get("date"))
+    window = selectors.week_window(day) if view == "week" else selectors.month_window(day)
+    by_day = defaultdict(list)
+    for s in selectors.in_window(sessions, window):
+        by_day[local_day(s.starts_at)].append(s)
+    days = []
+    current = window.start
+    while current < window.end:
+        days.append(
+            {
+                "date": current,
+                "sessions": by_day.get(current, []),
+                "outside": view == "month" and current.month != day.month,
+                "today": current == timezone.localdate(),
+            }
+        )
+        current += timedelta(days=1)
+    step = timedelta(days=7) if view == "week" else timedelta(days=31)
+    first = day.replace(day=1)
+    context = {
+        "title": title,
+        "view": view,
+        "day": day,
+        "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+        "headers": WEEKDAY_HEADERS,
+        "prev": (day - step) if view == "week" else (first - timedelta(days=1)).replace(day=1),
+        "next": (day + step) if view == "week" else (first + step).replace(day=1),
+        "total": sum(len(d["sessions"]) for d in days),
+    }
+    context.update(extra or {})
+    return render(request, "programs/calendar.html", context)
+
+
+@require(policies.can_use_programs)
+def program_calendar(request, pk):
+    program = selectors.get_program_for(request.user, pk)
+    sessions = selectors.program_sessions(program)
+    batch = request.GET.get("batch", "")
+    if batch.isdigit():
+        sessions = sessions.filter(Q(batch=int(batch)) | Q(batch__isnull=True))
+    extra = {
+        "program": program,
+        "batch": batch,
+        "tab": "calendar",
+        "can_manage": policies.can_manage_program(request.user, program),
+    }
+    return calendar_page(
+        request, title=f"{program.full_name} · 日历", sessions=sessions, extra=extra
+    )
+
+
+@require(policies.can_manage_programs)
+def lecturer_calendar(request, pk):
+    lecturer = get_lecturer_for(request.user, pk)
+    sessions = selectors.lecturer_calendar_sessions(request.user, lecturer)
+    return calendar_page(request, title=f"{lecturer.name} 的授课日历", sessions=sessions)
+
+
+@require(policies.can_manage_programs)
+def venue_calendar(request, pk):
+    venue = selectors.get_venue_for(request.user, pk)
+    sessions = selectors.venue_sessions(request.user, venue)
+    return calendar_page(request, title=f"{venue.name} 的使用日历", sessions=sessions)
+
+
+@require(policies.can_use_programs)
+def my_calendar(request):
+    """A trainee's own sessions, or a lecturer's own teaching."""
+    user = request.user
+    if policies.is_trainee(user):
+        sessions = selectors.trainee_sessions(user)
+        title = "我的课表"
+    elif policies.can_teach(user):
+        sessions = selectors.lecturer_sessions(user, upcoming=False)
+        title = "我的授课日历"
+    else:
+        raise PermissionDenied()
+    return calendar_page(request, title=title, sessions=sessions, extra={"mine": True})

@@ -1,0 +1,67 @@
+"""What the programs views share: the program tabs, posting forms to services."""
+
+from django.contrib import messages
+from django.shortcuts import render
+
+from ganxun.core.errors import DomainError
+from ganxun.core.http import apply_domain_error
+from ganxun.programs import policies
+from ganxun.programs.services import ConflictError
+
+TABS = [
+    ("overview", "概览", "programs:detail"),
+    ("sessions", "课表", "programs:sessions"),
+    ("trainees", "学员", "programs:trainees"),
+    ("batches", "分批", "programs:batches"),
+    ("outlines", "提纲", "programs:outlines"),
+    ("calendar", "日历", "programs:calendar"),
+]
+
+
+def program_page(request, template: str, program, tab: str, context: dict):
+    user = request.user
+    staff = policies.can_manage_programs(user) or policies.is_reviewer_of(user, program)
+    context.update(
+        program=program,
+        tab=tab,
+        tabs=TABS,
+        can_manage=policies.can_manage_program(user, program),
+        # Trainees see the timetable and calendar; outlines and the overview are for staff,
+        # reviewers and lecturers.
+        staff_view=staff,
+        sees_outlines=staff or policies.can_teach(user),
+    )
+    return render(request, template, context)
+
+
+def handle_form(request, form, save, *, success: str):
+    """POST → call the service; a refusal lands on the form field it names. Returns the result,
+    or None when the form is to be shown (again). Conflicts go to ``form.conflicts``."""
+    form.conflicts = []
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ConflictError as exc:
+        form.conflicts = exc.conflicts
+        form.add_error(None, exc.message)
+        if not exc.blocking and hasattr(form, "show_acceptance"):
+            form.show_acceptance()
+        return None
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def form_page(request, form, *, title: str, cancel: str, program=None, **extra):
+    context = {"form": form, "title": title, "cancel": cancel, "program": program}
+    context.update(extra)
+    return render(request, "programs/form.html", context)
+
+
+def show_warnings(request, warnings) -> None:
+    """Warnings the organizer accepted stay visible after the save."""
+    for w in warnings:
+        messages.warning(request, w.message)

@@ -1,0 +1,131 @@
+"""Outline review: the lecturer submits, the reviewing leader decides, the organizer watches
+the sessions still without an approved outline."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.catalog import files
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.http import paginate, require
+from ganxun.programs import policies, selectors, services
+from ganxun.programs.forms_sessions import DecisionForm, OutlineForm
+from ganxun.programs.views.common import form_page, handle_form, program_page
+
+
+@require(policies.can_use_programs)
+def outline_submit(request, pk):
+    actor = request.user
+    session = selectors.get_session_for(actor, pk)
+    if not policies.can_submit_outline(actor, session, list(session.lecturers.all())):
+        raise PermissionDenied()
+    form = OutlineForm(request.POST or None, request.FILES or None)
+    if handle_form(
+        request,
+        form,
+        lambda: services.outline_submit(
+            actor=actor,
+            session=session,
+            text=form.cleaned_data["text"],
+            upload=form.cleaned_data["file"],
+        ),
+        success="已提交授课提纲，等待审核。",
+    ):
+        return redirect("programs:session", pk=session.pk)
+    outlines = selectors.session_outlines(session)
+    return form_page(
+        request,
+        form,
+        title=f"提交授课提纲：{session.title}",
+        cancel=reverse("programs:session", args=[session.pk]),
+        program=session.program,
+        multipart=True,
+        guidance=_guidance(session, outlines),
+    )
+
+
+def _guidance(session, outlines) -> str:
+    from django.utils import timezone
+
+    due = timezone.localtime(session.outline_due())
+    lines = [f"提交截止：{due:%Y-%m-%d %H:%M}（退回修改后可在开课前重新提交）。"]
+    returned = next((o for o in outlines if o.decisions.all()), None)
+    if returned and returned.decisions.all()[0].decision == "returned":
+        lines.append(
+            f"上一版（第{returned.version}版）审核意见：{returned.decisions.all()[0].comment}"
+        )
+    return "\n".join(lines)
+
+
+@require(policies.can_use_programs)
+def outline_file(request, pk):
+    outline = selectors.get_outline_for(request.user, pk)
+    if not outline.file:
+        raise NotFound("该版本没有上传文件。")
+    path = Path(default_storage.path(outline.file.name))
+    if not path.exists():
+        raise NotFound("文件已不在存储中，请联系管理员。")
+    return files.ranged_file_response(
+        request,
+        path,
+        content_type=outline.content_type or "application/octet-stream",
+        filename=outline.file_name or path.name,
+        inline=outline.content_type == "application/pdf",
+    )
+
+
+@require_POST
+@require(policies.can_review_outlines)
+def outline_decide(request, pk):
+    outline = selectors.get_outline_for(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审核结论。")
+        return redirect("programs:session", pk=outline.session_id)
+    try:
+        services.outline_decide(
+            actor=request.user,
+            outline=outline,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = "已通过该提纲。" if form.cleaned_data["decision"] == "approved" else "已退回修改。"
+        messages.success(request, done)
+    return redirect("programs:session", pk=outline.session_id)
+
+
+@require(policies.can_review_outlines)
+def review_queue(request):
+    sessions = selectors.outlines_to_review(request.user)
+    return render(request, "programs/review_queue.html", {"page": paginate(request, sessions, 30)})
+
+
+@require(policies.can_manage_programs)
+def pending_outlines(request):
+    sessions = selectors.sessions_without_approved_outline(request.user)
+    return render(
+        request, "programs/pending_outlines.html", {"page": paginate(request, sessions, 50)}
+    )
+
+
+@require(policies.can_use_programs)
+def program_outlines(request, pk):
+    program = selectors.get_program_for(request.user, pk)
+    user = request.user
+    if not (
+        policies.can_manage_programs(user)
+        or policies.is_reviewer_of(user, program)
+        or policies.can_teach(user)
+    ):
+        raise PermissionDenied()
+    sessions = selectors.program_sessions(program)
+    return program_page(
+        request, "programs/program_outlines.html", program, "outlines", {"sessions": sessions}
+    )

@@ -1,0 +1,160 @@
+"""Pages of one person: the lecturer's teaching, the trainee's schedule and progress, a
+representative's expectations, and the organizer's consultation record."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganxun.accounts.models import Role
+from ganxun.catalog.models import Material
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.http import require
+from ganxun.programs import policies, selectors, services
+from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
+from ganxun.programs.models import Expectation
+from ganxun.programs.services.consultations import representative_for
+from ganxun.programs.views.common import form_page, handle_form
+
+
+@require(lambda u: u.has_role(Role.LECTURER))
+def teaching(request):
+    """我的授课: the lecturer's sessions with their outline state and deadline."""
+    sessions = selectors.lecturer_sessions(request.user)
+    linked = policies.can_teach(request.user)
+    return render(request, "programs/teaching.html", {"sessions": sessions, "linked": linked})
+
+
+@require(lambda u: u.has_role(Role.TRAINEE))
+def my_schedule(request):
+    """我的课表: upcoming sessions of the trainee's batch, and each program's progress."""
+    rows = selectors.my_trainee_rows(request.user)
+    upcoming = selectors.trainee_sessions(request.user, rows).filter(ends_at__gte=timezone.now())
+    context = {"rows": rows, "sessions": upcoming[:20], "now": timezone.now()}
+    return render(request, "programs/my_schedule.html", context)
+
+
+def _my_row(request, program_pk):
+    rows = [
+        r for r in selectors.my_trainee_rows(request.user) if str(r.program_id) == str(program_pk)
+    ]
+    if not rows:
+        raise NotFound()
+    return rows[0]
+
+
+@require(policies.can_use_programs)
+def my_progress(request, pk):
+    """Progress through each unit's closed loop, ticked on a phone."""
+    if not policies.is_trainee(request.user):
+        raise PermissionDenied()
+    row = _my_row(request, pk)
+    program = row.program
+    units = selectors.program_units(program)
+    context = {
+        "row": row,
+        "program": program,
+        "progress": selectors.unit_progress(program, row, units),
+        "today": timezone.localdate(),
+    }
+    return render(request, "programs/my_progress.html", context)
+
+
+@require_POST
+@require(policies.can_use_programs)
+def step_mark(request, pk):
+    unit = selectors.get_unit_for(request.user, pk)
+    kind = request.POST.get("kind", "")
+    material_id = request.POST.get("material", "")
+    material = (
+        Material._base_manager.filter(pk=material_id).first() if material_id.isdigit() else None
+    )
+    try:
+        services.step_mark(
+            actor=request.user,
+            unit=unit,
+            kind=kind,
+            material=material,
+            done=request.POST.get("done") != "0",
+            text=request.POST.get("text", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录。")
+    return redirect(reverse("programs:my_progress", args=[unit.program_id]) + f"#unit-{unit.pk}")
+
+
+@require(policies.can_use_programs)
+def expectation(request, pk):
+    """A trainee representative sends expectations before the consultation, on a phone."""
+    session = selectors.get_session_for(request.user, pk)
+    rep = representative_for(request.user, session)
+    if rep is None:
+        raise PermissionDenied()
+    mine = Expectation.objects.filter(consultation__session=session, representative=rep).first()
+    form = ExpectationForm(request.POST or None, initial={"text": mine.text if mine else ""})
+    if handle_form(
+        request,
+        form,
+        lambda: services.expectation_submit(
+            actor=request.user, session=session, text=form.cleaned_data["text"]
+        ),
+        success="已提交学习期望，授课教师会在研议前看到。",
+    ):
+        return redirect("programs:session", pk=session.pk)
+    return form_page(
+        request,
+        form,
+        title=f"学习期望：{session.title}",
+        cancel=reverse("programs:session", args=[session.pk]),
+        narrow=True,
+    )
+
+
+@require(policies.can_manage_programs)
+def consultation_edit(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    program = selectors.get_managed_program_for(request.user, session.program_id)
+    lecturers = list(session.lecturers.all())
+    existing = selectors.session_consultation(session)
+    initial = {"held_on": timezone.localdate()}
+    if existing:
+        reps = existing.representatives.all()
+        names = [r.cadre.name for r in reps]
+        initial = {
+            "held_on": existing.held_on,
+            "lecturer": existing.lecturer_id,
+            "representatives": "、".join(
+                f"{r.cadre.name}（{r.cadre.unit.name}）"
+                if names.count(r.cadre.name) > 1
+                else r.cadre.name
+                for r in reps
+            ),
+            "direction": existing.direction,
+            "adjustments": existing.adjustments,
+        }
+    elif lecturers:
+        initial["lecturer"] = lecturers[0].pk
+    form = ConsultationForm(
+        request.POST or None, session=session, lecturers=lecturers, initial=initial
+    )
+    if handle_form(
+        request,
+        form,
+        lambda: services.consultation_save(
+            actor=request.user, session=session, data=form.to_data()
+        ),
+        success="已保存三方研议记录。",
+    ):
+        return redirect("programs:session", pk=session.pk)
+    return form_page(
+        request,
+        form,
+        title=f"三方研议：{session.title}",
+        cancel=reverse("programs:session", args=[session.pk]),
+        program=program,
+        guidance="课前由教学组织者、授课教师和学员代表三方研议：教师阐述教学方向，学员代表提出学习期望"
+        "（代表可事先用手机提交），共同商定课程内容和方法的调整。",
+    )

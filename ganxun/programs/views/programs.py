@@ -1,0 +1,241 @@
+"""Programs, units, classrooms and trainee lists. Thin: parse, call one service, render."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.core.http import page_or_partial, paginate, require
+from ganxun.orgs.selectors import cadre_search
+from ganxun.programs import policies, selectors, services
+from ganxun.programs.forms import ProgramForm, TraineePickForm, UnitForm, VenueForm
+from ganxun.programs.models import Program
+from ganxun.programs.services.batches import program_venues
+from ganxun.programs.views.common import form_page, handle_form, program_page
+
+
+@require(policies.can_manage_programs)
+def program_list(request):
+    q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+    programs = selectors.program_list(request.user, q=q, status=status)
+    context = {
+        "page": paginate(request, programs, 30),
+        "q": q,
+        "status": status,
+        "statuses": Program.Status.choices,
+        "query": request.GET.urlencode(),
+    }
+    return page_or_partial(
+        request, "programs/program_list.html", "programs/_program_table.html", context
+    )
+
+
+@require(policies.can_manage_programs)
+def program_create(request):
+    form = ProgramForm(request.POST or None, actor=request.user)
+    program = handle_form(
+        request,
+        form,
+        lambda: services.program_create(actor=request.user, data=form.to_data()),
+        success="已创建培训项目。",
+    )
+    if program:
+        return redirect("programs:detail", pk=program.pk)
+    return form_page(request, form, title="新建培训项目", cancel=reverse("programs:list"))
+
+
+@require(policies.can_manage_programs)
+def program_edit(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    reviewers = selectors.program_reviewers(program)
+    subs = Program.sub_venues.through.objects.filter(program=program).values_list(
+        "venue_id", flat=True
+    )
+    initial = ProgramForm.initial_for(program, reviewers, subs)
+    form = ProgramForm(request.POST or None, actor=request.user, initial=initial)
+    if handle_form(
+        request,
+        form,
+        lambda: services.program_update(actor=request.user, program=program, data=form.to_data()),
+        success="已保存。",
+    ):
+        return redirect("programs:detail", pk=program.pk)
+    cancel = reverse("programs:detail", args=[program.pk])
+    return form_page(request, form, title=f"修改“{program}”", cancel=cancel, program=program)
+
+
+@require(policies.can_use_programs)
+def program_detail(request, pk):
+    actor = request.user
+    program = selectors.get_program_for(actor, pk)
+    if not (policies.can_manage_programs(actor) or policies.is_reviewer_of(actor, program)):
+        return redirect("programs:sessions", pk=program.pk)
+    _main, subs = program_venues(program)
+    context = {
+        "units": selectors.program_units(program),
+        "reviewers": selectors.program_reviewers(program),
+        "sub_venues": subs,
+        "counts": selectors.program_list(actor).filter(pk=program.pk).first(),
+    }
+    return program_page(request, "programs/program_detail.html", program, "overview", context)
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+@require(policies.can_manage_programs)
+def unit_create(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    form = UnitForm(
+        request.POST or None,
+        actor=request.user,
+        initial={"start_date": program.start_date, "end_date": program.end_date},
+    )
+    if handle_form(
+        request,
+        form,
+        lambda: services.unit_save(actor=request.user, program=program, data=form.to_data()),
+        success="已添加单元。",
+    ):
+        return redirect("programs:detail", pk=program.pk)
+    cancel = reverse("programs:detail", args=[program.pk])
+    return form_page(request, form, title="添加单元", cancel=cancel, program=program)
+
+
+@require(policies.can_manage_programs)
+def unit_edit(request, pk):
+    unit = selectors.get_unit_for(request.user, pk)
+    program = selectors.get_managed_program_for(request.user, unit.program_id)
+    initial = {
+        name: getattr(unit, name)
+        for name in (
+            "seq",
+            "title",
+            "theme",
+            "start_date",
+            "end_date",
+            "summary_due",
+            "description",
+        )
+    }
+    initial["materials"] = list(
+        unit.materials.through.objects.filter(programunit=unit).values_list(
+            "material_id", flat=True
+        )
+    )
+    form = UnitForm(request.POST or None, actor=request.user, initial=initial)
+    if handle_form(
+        request,
+        form,
+        lambda: services.unit_save(
+            actor=request.user, program=program, unit=unit, data=form.to_data()
+        ),
+        success="已保存单元。",
+    ):
+        return redirect("programs:detail", pk=program.pk)
+    cancel = reverse("programs:detail", args=[program.pk])
+    delete = reverse("programs:unit_delete", args=[unit.pk])
+    return form_page(
+        request, form, title=f"修改{unit}", cancel=cancel, program=program, delete_action=delete
+    )
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def unit_delete(request, pk):
+    unit = selectors.get_unit_for(request.user, pk)
+    try:
+        services.unit_delete(actor=request.user, unit=unit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("programs:unit_edit", pk=unit.pk)
+    messages.success(request, f"已删除{unit}。")
+    return redirect("programs:detail", pk=unit.program_id)
+
+
+# --- classrooms ------------------------------------------------------------------------------
+
+
+@require(policies.can_manage_programs)
+def venue_list(request):
+    venues = selectors.venue_list(request.user)
+    editable = {v.pk for v in venues if policies.can_manage_venue(request.user, v)}
+    return render(request, "programs/venue_list.html", {"venues": venues, "editable": editable})
+
+
+@require(policies.can_manage_programs)
+def venue_create(request):
+    form = VenueForm(request.POST or None, actor=request.user)
+    if handle_form(
+        request,
+        form,
+        lambda: services.venue_save(actor=request.user, data=form.to_data()),
+        success="已添加教室。",
+    ):
+        return redirect("programs:venues")
+    return form_page(request, form, title="添加教室", cancel=reverse("programs:venues"))
+
+
+@require(policies.can_manage_programs)
+def venue_edit(request, pk):
+    venue = selectors.get_venue_for(request.user, pk)
+    if not policies.can_manage_venue(request.user, venue):
+        raise PermissionDenied()
+    fields = ("name", "kind", "capacity", "serves", "address", "stream_url", "is_active")
+    form = VenueForm(
+        request.POST or None,
+        actor=request.user,
+        initial={name: getattr(venue, name) for name in fields},
+    )
+    if handle_form(
+        request,
+        form,
+        lambda: services.venue_save(actor=request.user, venue=venue, data=form.to_data()),
+        success="已保存。",
+    ):
+        return redirect("programs:venues")
+    return form_page(request, form, title=f"修改“{venue}”", cancel=reverse("programs:venues"))
+
+
+# --- trainees --------------------------------------------------------------------------------
+
+
+@require(policies.can_manage_programs)
+def trainee_list(request, pk):
+    actor = request.user
+    program = selectors.get_program_for(actor, pk)
+    pick = TraineePickForm(request.POST or None, actor=actor)
+    if request.method == "POST":
+        if not policies.can_manage_program(actor, program):
+            raise PermissionDenied()
+        if pick.is_valid():
+            cadres = cadre_search(actor, pick.filters())
+            try:
+                added = services.trainees_add(actor=actor, program=program, cadres=cadres)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已添加 {added} 名学员（已在项目中的未重复添加）。")
+                return redirect("programs:trainees", pk=program.pk)
+    trainees = selectors.program_trainees(program)
+    context = {
+        "pick": pick,
+        "page": paginate(request, trainees, 50),
+        "total": trainees.count(),
+        "query": request.GET.urlencode(),
+    }
+    return program_page(request, "programs/trainees.html", program, "trainees", context)
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def trainee_remove(request, pk):
+    trainee = selectors.get_trainee_for(request.user, pk)
+    try:
+        services.trainee_remove(actor=request.user, trainee=trainee)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将{trainee.cadre.name}移出项目。")
+    return redirect("programs:trainees", pk=trainee.program_id)

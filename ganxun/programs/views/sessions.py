@@ -1,0 +1,188 @@
+"""Sessions: the program's timetable, one session at a time or a recurring series, and the
+session page with its outline and consultation."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.core.http import require
+from ganxun.programs import policies, selectors, services
+from ganxun.programs.forms_sessions import DecisionForm, SeriesForm, SessionForm
+from ganxun.programs.services.consultations import representative_for
+from ganxun.programs.views.common import form_page, handle_form, program_page, show_warnings
+
+
+@require(policies.can_use_programs)
+def session_list(request, pk):
+    actor = request.user
+    program = selectors.get_program_for(actor, pk)
+    sessions = selectors.program_sessions(program, include_cancelled=True)
+    batch = request.GET.get("batch", "")
+    if batch.isdigit():
+        sessions = sessions.filter(Q(batch=int(batch)) | Q(batch__isnull=True))
+    context = {"sessions": sessions, "batch": batch, "units": selectors.program_units(program)}
+    return program_page(request, "programs/sessions.html", program, "sessions", context)
+
+
+@require(policies.can_manage_programs)
+def session_create(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    initial = {"main_venue": program.main_venue_id, "unit": request.GET.get("unit")}
+    form = SessionForm(request.POST or None, actor=request.user, program=program, initial=initial)
+    result = handle_form(
+        request,
+        form,
+        lambda: services.session_save(
+            actor=request.user,
+            program=program,
+            data=form.to_data(),
+            accept_warnings=form.cleaned_data["accept_warnings"],
+        ),
+        success="已排课。",
+    )
+    if result:
+        session, warnings = result
+        show_warnings(request, warnings)
+        return redirect("programs:session", pk=session.pk)
+    cancel = reverse("programs:sessions", args=[program.pk])
+    return form_page(request, form, title="排一次课", cancel=cancel, program=program)
+
+
+@require(policies.can_manage_programs)
+def session_edit(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    program = selectors.get_managed_program_for(request.user, session.program_id)
+    form = SessionForm(
+        request.POST or None,
+        actor=request.user,
+        program=program,
+        initial=SessionForm.initial_for(session),
+    )
+    result = handle_form(
+        request,
+        form,
+        lambda: services.session_save(
+            actor=request.user,
+            program=program,
+            session=session,
+            data=form.to_data(),
+            accept_warnings=form.cleaned_data["accept_warnings"],
+        ),
+        success="已保存。",
+    )
+    if result:
+        show_warnings(request, result[1])
+        return redirect("programs:session", pk=session.pk)
+    cancel = reverse("programs:session", args=[session.pk])
+    return form_page(
+        request, form, title=f"调整课次：{session.title}", cancel=cancel, program=program
+    )
+
+
+@require(policies.can_manage_programs)
+def session_series(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    initial = {
+        "main_venue": program.main_venue_id,
+        "start": program.start_date,
+        "until": program.end_date,
+        "weekdays": [5],
+    }
+    form = SeriesForm(request.POST or None, actor=request.user, program=program, initial=initial)
+    result = handle_form(
+        request,
+        form,
+        lambda: services.sessions_generate(
+            actor=request.user,
+            program=program,
+            series=form.to_series(),
+            accept_warnings=form.cleaned_data["accept_warnings"],
+        ),
+        success="已按规则生成课次。",
+    )
+    if result:
+        created, warnings = result
+        messages.info(request, f"共生成 {len(created)} 次课。")
+        show_warnings(request, warnings)
+        return redirect("programs:sessions", pk=program.pk)
+    cancel = reverse("programs:sessions", args=[program.pk])
+    guidance = (
+        "例如“每周六上午，连续 8 周”：重复方式选每周、勾选周六、填写次数 8；"
+        "“每月第一个周末”：选每月第几个、第一个、勾选周六和周日。各课次按日期自动归入单元，"
+        "全部通过冲突检查才会保存。"
+    )
+    return form_page(
+        request, form, title="按规则批量排课", cancel=cancel, program=program, guidance=guidance
+    )
+
+
+@require(policies.can_use_programs)
+def session_detail(request, pk):
+    actor = request.user
+    session = selectors.get_session_for(actor, pk)
+    program = session.program
+    lecturers = list(session.lecturers.all())
+    outlines = selectors.session_outlines(session)
+    can_manage = policies.can_manage_program(actor, program)
+    consultation = selectors.session_consultation(session)
+    context = {
+        "session": session,
+        "lecturers": lecturers,
+        "outlines": outlines,
+        "due": session.outline_due(),
+        "can_submit": policies.can_submit_outline(actor, session, lecturers),
+        "can_review": policies.is_reviewer_of(actor, program),
+        "decision_form": DecisionForm(),
+        "consultation": consultation,
+        "representative": representative_for(actor, session) if consultation else None,
+        "show_trainees": can_manage or policies.teaches(actor, session, lecturers),
+    }
+    return program_page(request, "programs/session_detail.html", program, "sessions", context)
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def session_cancel(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    try:
+        services.session_cancel(actor=request.user, session=session)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已取消该课次。")
+    return redirect("programs:session", pk=session.pk)
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def session_delete(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    if not policies.can_manage_program(request.user, session.program):
+        raise PermissionDenied()
+    try:
+        services.session_delete(actor=request.user, session=session)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("programs:session", pk=session.pk)
+    messages.success(request, "已删除该课次。")
+    return redirect("programs:sessions", pk=session.program_id)
+
+
+@require(policies.can_use_programs)
+def timetable(request, pk):
+    """A printable timetable of the program, for everybody or one batch."""
+    program = selectors.get_program_for(request.user, pk)
+    sessions = selectors.program_sessions(program)
+    batch = request.GET.get("batch", "")
+    if batch.isdigit():
+        sessions = sessions.filter(Q(batch=int(batch)) | Q(batch__isnull=True))
+    context = {
+        "program": program,
+        "sessions": sessions,
+        "batch": int(batch) if batch.isdigit() else None,
+        "units": {u.pk: u for u in selectors.program_units(program)},
+    }
+    return render(request, "programs/timetable.html", context)

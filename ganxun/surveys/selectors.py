@@ -1,0 +1,53 @@
+"""Every read of questionnaires, cut to what the actor may see."""
+
+from django.db.models import Count, Prefetch
+
+from ganxun.core.errors import NotFound
+from ganxun.core.scoping import unscoped
+from ganxun.surveys.models import Option, Question, Questionnaire, Section
+
+
+def _get(model, actor, pk, related=()):
+    if not str(pk).isdigit():
+        raise NotFound()
+    obj = model.objects.visible_to(actor).select_related(*related).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def get_questionnaire_for(actor, pk) -> Questionnaire:
+    """Fetch-and-authorise: missing and out-of-scope both answer "not found"."""
+    return _get(Questionnaire, actor, pk, ("org",))
+
+
+def get_section_for(actor, pk) -> Section:
+    return _get(Section, actor, pk, ("questionnaire", "questionnaire__org"))
+
+
+def get_question_for(actor, pk) -> Question:
+    return _get(Question, actor, pk, ("questionnaire", "questionnaire__org", "section"))
+
+
+def questionnaire_outline(questionnaire: Questionnaire) -> list[Section]:
+    """Sections with their questions and options, in three queries, for the builder."""
+    with unscoped():
+        questions = Question.objects.prefetch_related(
+            Prefetch("options", queryset=Option.objects.all())
+        )
+        return list(
+            Section.objects.filter(questionnaire=questionnaire).prefetch_related(
+                Prefetch("questions", queryset=questions)
+            )
+        )
+
+
+def question_counts(questionnaire: Questionnaire) -> dict:
+    with unscoped():
+        rows = (
+            Question.objects.filter(questionnaire=questionnaire)
+            .values("kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        return {row["kind"]: row["n"] for row in rows}

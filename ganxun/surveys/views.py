@@ -1,0 +1,167 @@
+"""The questionnaire builder: sections and questions. Thin: parse, call one service, render."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError
+from ganxun.core.http import apply_domain_error, require
+from ganxun.core.scoping import unscoped
+from ganxun.surveys import selectors, services
+from ganxun.surveys.answering import load_items
+from ganxun.surveys.forms import QuestionForm, SectionForm
+from ganxun.surveys.models import Question
+from ganxun.surveys.policies import can_build_questionnaires, manages_questionnaire
+
+
+def back_url(questionnaire) -> str:
+    """The page of the app that owns this questionnaire (a needs survey, later an evaluation)."""
+    survey = getattr(questionnaire, "needs_survey", None)
+    return reverse("needs:detail", args=[survey.pk]) if survey else reverse("home")
+
+
+def _builder_url(questionnaire) -> str:
+    return reverse("surveys:builder", args=[questionnaire.pk])
+
+
+@require(can_build_questionnaires)
+def builder(request, pk):
+    questionnaire = selectors.get_questionnaire_for(request.user, pk)
+    return render(
+        request,
+        "surveys/builder.html",
+        {
+            "questionnaire": questionnaire,
+            "sections": selectors.questionnaire_outline(questionnaire),
+            "section_form": SectionForm(),
+            "can_edit": questionnaire.is_editable
+            and manages_questionnaire(request.user, questionnaire),
+            "back_url": back_url(questionnaire),
+        },
+    )
+
+
+@require(can_build_questionnaires)
+def preview(request, pk):
+    questionnaire = selectors.get_questionnaire_for(request.user, pk)
+    return render(
+        request,
+        "surveys/preview.html",
+        {"questionnaire": questionnaire, "items": load_items(questionnaire), "preview": True},
+    )
+
+
+@require_POST
+@require(can_build_questionnaires)
+def section_create(request, pk):
+    questionnaire = selectors.get_questionnaire_for(request.user, pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_create(
+                actor=request.user, questionnaire=questionnaire, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "请填写分节标题。")
+    return redirect(_builder_url(questionnaire))
+
+
+@require(can_build_questionnaires)
+def section_edit(request, pk):
+    section = selectors.get_section_for(request.user, pk)
+    form = SectionForm(
+        request.POST or None, initial={"title": section.title, "description": section.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(actor=request.user, section=section, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return redirect(_builder_url(section.questionnaire))
+    return render(
+        request,
+        "surveys/form.html",
+        {"form": form, "title": "修改分节", "back": _builder_url(section.questionnaire)},
+    )
+
+
+@require_POST
+@require(can_build_questionnaires)
+def section_delete(request, pk):
+    section = selectors.get_section_for(request.user, pk)
+    try:
+        services.section_delete(actor=request.user, section=section)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_builder_url(section.questionnaire))
+
+
+@require(can_build_questionnaires)
+def question_create(request, pk):
+    section = selectors.get_section_for(request.user, pk)
+    form = QuestionForm(request.POST or None, initial={"kind": Question.Kind.SINGLE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_create(actor=request.user, section=section, data=form.to_data())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已添加题目。")
+            return redirect(_builder_url(section.questionnaire))
+    return render(
+        request,
+        "surveys/form.html",
+        {
+            "form": form,
+            "title": f"在“{section.title}”中添加题目",
+            "back": _builder_url(section.questionnaire),
+        },
+    )
+
+
+@require(can_build_questionnaires)
+def question_edit(request, pk):
+    question = selectors.get_question_for(request.user, pk)
+    with unscoped():
+        options = list(question.options.all())
+    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, options))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(actor=request.user, question=question, data=form.to_data())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(_builder_url(question.questionnaire))
+    return render(
+        request,
+        "surveys/form.html",
+        {"form": form, "title": "修改题目", "back": _builder_url(question.questionnaire)},
+    )
+
+
+@require_POST
+@require(can_build_questionnaires)
+def question_delete(request, pk):
+    question = selectors.get_question_for(request.user, pk)
+    try:
+        services.question_delete(actor=request.user, question=question)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_builder_url(question.questionnaire))
+
+
+@require_POST
+@require(can_build_questionnaires)
+def question_move(request, pk):
+    question = selectors.get_question_for(request.user, pk)
+    try:
+        step = 1 if request.POST.get("direction") == "down" else -1
+        services.question_move(actor=request.user, question=question, step=step)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_builder_url(question.questionnaire) + f"#q{question.pk}")
