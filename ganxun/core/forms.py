@@ -3,6 +3,9 @@ from django import forms
 CHECKABLE = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.CheckboxInput)
 
 
+ISO_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M"}
+
+
 class StyledFormMixin:
     """Gives every widget its Bootstrap class, so templates need no per-field markup."""
 
@@ -16,6 +19,11 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+            # Date inputs only take ISO values; the zh-Hans format (2030/03/09) would leave the
+            # field empty when a saved record is edited.
+            html_type = widget.attrs.get("type", getattr(widget, "input_type", ""))
+            if html_type in ISO_FORMATS:
+                widget.format = ISO_FORMATS[html_type]
 
 
 class StyledForm(StyledFormMixin, forms.Form):

@@ -8,13 +8,18 @@ from ganxun.accounts.models import Role, User
 from ganxun.catalog import selectors as catalog
 from ganxun.catalog.models import ProposalCall, lineage_ids
 from ganxun.core.forms import StyledForm
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.models import Cadre, CadreCategory
 from ganxun.orgs.selectors import CadreFilters, org_choices
 from ganxun.programs.batching import MAX_BATCHES
 from ganxun.programs.models import STEP_KINDS, Program, Venue
 from ganxun.programs.services import ProgramData, UnitData, VenueData
 
 DATE = {"type": "date"}
+
+
+def date_input() -> forms.DateInput:
+    """An HTML date picker wants ISO dates whatever the page's language."""
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
 
 
 def lecturer_label(lecturer) -> str:
@@ -47,8 +52,8 @@ class ProgramForm(StyledForm):
     )
     cohort = forms.IntegerField(label=_("期数"), min_value=1, max_value=999, required=False)
     target_groups = forms.CharField(label=_("培训对象"), max_length=300, required=False)
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(DATE))
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(DATE))
+    start_date = forms.DateField(label=_("开始日期"), widget=date_input())
+    end_date = forms.DateField(label=_("结束日期"), widget=date_input())
     goals = forms.CharField(label=_("培训目标"), required=False, widget=forms.Textarea({"rows": 3}))
     funding = forms.CharField(label=_("经费来源"), max_length=200, required=False)
     menu_call = forms.ModelChoiceField(
@@ -173,11 +178,9 @@ class UnitForm(StyledForm):
     theme = forms.ModelChoiceField(
         label=_("专题"), queryset=None, required=False, empty_label=_("（不归入专题）")
     )
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(DATE))
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(DATE))
-    summary_due = forms.DateField(
-        label=_("学用成果提交截止"), required=False, widget=forms.DateInput(DATE)
-    )
+    start_date = forms.DateField(label=_("开始日期"), widget=date_input())
+    end_date = forms.DateField(label=_("结束日期"), widget=date_input())
+    summary_due = forms.DateField(label=_("学用成果提交截止"), required=False, widget=date_input())
     description = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea({"rows": 2})
     )
@@ -284,7 +287,3 @@ class BatchForm(StyledForm):
     min_on_duty = forms.DecimalField(
         label=_("在岗比例"), min_value=0, max_value=0.99, decimal_places=2, initial=0.4
     )
-
-
-def org_unit_label(org: Org) -> str:
-    return org.name

@@ -3,14 +3,15 @@
 from datetime import datetime
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog import selectors as catalog
-from ganxun.catalog.models import Lecturer, TeachingForm
+from ganxun.catalog.models import Lecturer, MenuItem, TeachingForm
 from ganxun.core.forms import StyledForm
 from ganxun.programs import recurrence
-from ganxun.programs.forms import DATE, lecturer_label, venue_label
+from ganxun.programs.forms import date_input, lecturer_label, venue_label
 from ganxun.programs.models import OutlineDecision, Program, ProgramTrainee, ProgramUnit, Venue
 from ganxun.programs.services import ConsultationData, SeriesData, SessionData
 
@@ -52,7 +53,10 @@ class _SessionFields(StyledForm):
     def __init__(self, *args, actor, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["course"].queryset = catalog.course_choices(actor)
+        self.fields["course"].queryset = _courses(actor, program)
+        self.fields["course"].label_from_instance = lambda c: (
+            f"★ {c.title}" if getattr(c, "on_menu", False) else c.title
+        )
         self.fields["lecturers"].queryset = catalog.lecturer_choices(actor)
         self.fields["lecturers"].label_from_instance = lecturer_label
         venues = Venue.objects.visible_to(actor).filter(is_active=True)
@@ -84,19 +88,28 @@ class _SessionFields(StyledForm):
         )
 
 
+def _courses(actor, program: Program):
+    """Courses the actor may use; those on the program's training menu (培训菜单) first."""
+    courses = catalog.course_choices(actor)
+    if not program.menu_call_id:
+        return courses.order_by("title")
+    menu = MenuItem.objects.filter(call_id=program.menu_call_id, course=OuterRef("pk"))
+    return courses.annotate(on_menu=Exists(menu)).order_by("-on_menu", "title")
+
+
 def _aware(day, moment) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment))
 
 
 class SessionForm(_SessionFields):
     unit = forms.ModelChoiceField(label=_("单元"), queryset=None, required=False)
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(DATE))
-    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME))
-    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME))
+    day = forms.DateField(label=_("日期"), widget=date_input())
+    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
     outline_due_at = forms.DateTimeField(
         label=_("提纲截止（单独设定）"),
         required=False,
-        widget=forms.DateTimeInput({"type": "datetime-local"}),
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("留空则按项目规定的课前天数。"),
     )
 
@@ -154,11 +167,11 @@ class SeriesForm(_SessionFields):
         choices=[(1, "第一个"), (2, "第二个"), (3, "第三个"), (4, "第四个"), (-1, "最后一个")],
         initial=1,
     )
-    start = forms.DateField(label=_("从"), widget=forms.DateInput(DATE))
-    until = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(DATE))
+    start = forms.DateField(label=_("从"), widget=date_input())
+    until = forms.DateField(label=_("到"), required=False, widget=date_input())
     count = forms.IntegerField(label=_("或共几次"), min_value=1, required=False)
-    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME))
-    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME))
+    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
 
     field_order = [
         "freq",
@@ -215,7 +228,7 @@ class DecisionForm(StyledForm):
 
 
 class ConsultationForm(StyledForm):
-    held_on = forms.DateField(label=_("研议日期"), widget=forms.DateInput(DATE))
+    held_on = forms.DateField(label=_("研议日期"), widget=date_input())
     lecturer = forms.ModelChoiceField(label=_("授课教师"), queryset=None, required=False)
     representatives = forms.CharField(
         label=_("学员代表"),

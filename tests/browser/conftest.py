@@ -43,7 +43,7 @@ def browser():
 def desktop(browser):
     context = browser.new_context(locale="zh-CN", **DESKTOP)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a loaded 2-core box can be slow
     yield page
     context.close()
 
@@ -52,7 +52,7 @@ def desktop(browser):
 def phone(browser):
     context = browser.new_context(locale="zh-CN", **PHONE)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a loaded 2-core box can be slow
     yield page
     context.close()
 
@@ -62,4 +62,5 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.get_by_label("用户名或身份证号").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("domcontentloaded")
+    # "domcontentloaded" could still answer for the login page itself; wait for the move away.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

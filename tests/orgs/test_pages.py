@@ -161,3 +161,10 @@ def test_admin_keeps_the_category_list(client, admin):
     dup = client.post("/cadres/categories/", {"code": "other", "name": "优秀年轻干部", "sort": 2})
     assert "已存在" in dup.content.decode()
     assert AuditEntry.objects.filter(object_type="orgs.cadrecategory").count() == 2
+
+
+def test_edit_form_keeps_the_saved_birth_date_in_the_date_input(client, town_contact, cadres):
+    client.force_login(town_contact)
+    cadre = cadres["inside"]
+    page = client.get(f"/cadres/{cadre.pk}/edit/").content.decode()
+    assert f'value="{cadre.birth_date:%Y-%m-%d}"' in page

@@ -242,3 +242,29 @@ def test_a_lecturer_with_future_sessions_cannot_be_deleted(setup):
         catalog_services.lecturer_delete(actor=setup.organizer, lecturer=setup.li)
     assert caught.value.code == "lecturer_has_commitments"
     assert "课次《基层治理》" in caught.value.message and "周末知行学堂" in caught.value.message
+
+
+@pytest.mark.django_db
+def test_edit_forms_come_back_filled_in_for_the_date_pickers(organizer_client, setup):
+    session = make_session(setup.program, at(date(2030, 3, 9), 9), unit=setup.march)
+    page = organizer_client.get(f"/programs/sessions/{session.pk}/edit/").content.decode()
+    assert 'value="2030-03-09"' in page and 'value="09:00"' in page and 'value="12:00"' in page
+    page = organizer_client.get(f"/programs/{setup.program.pk}/edit/").content.decode()
+    assert 'value="2030-03-01"' in page and 'value="2030-04-30"' in page
+    page = organizer_client.get(f"/programs/units/{setup.march.pk}/edit/").content.decode()
+    assert 'value="2030-03-31"' in page
+
+
+@pytest.mark.django_db
+def test_courses_on_the_programs_training_menu_are_offered_first(organizer_client, setup, city):
+    from ganxun.catalog.models import MenuItem
+    from tests.catalog.factories import make_call, make_course
+
+    make_course(city.county_a, "A 其他课程")
+    on_menu = make_course(city.county_a, "Z 菜单课程")
+    call = make_call(city.county_a, organizer=setup.organizer)
+    MenuItem.objects.create(call=call, course=on_menu)
+    Program.objects.visible_to(setup.organizer).filter(pk=setup.program.pk).update(menu_call=call)
+    page = organizer_client.get(f"/programs/{setup.program.pk}/sessions/new/").content.decode()
+    assert "★ Z 菜单课程" in page
+    assert page.index("★ Z 菜单课程") < page.index("A 其他课程")

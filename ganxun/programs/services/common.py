@@ -1,12 +1,13 @@
 """Checks and helpers the programs services share."""
 
-from django.db import models
-
-from ganxun.core.audit import audit_record, diff, snapshot
+from ganxun.core import services as core_services
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.services import full_snapshot, link_names, record, set_links
 from ganxun.programs import policies
 from ganxun.programs.errors import ProgramError
+
+# Shared helpers re-exported so the app's services import everything from one place.
+__all__ = ["clean_text", "full_snapshot", "link_names", "record", "require_visible", "set_links"]
 
 
 def require_manager(actor, program) -> None:
@@ -14,51 +15,9 @@ def require_manager(actor, program) -> None:
         raise PermissionDenied()
 
 
-def clean_text(value, *, field: str, label: str, required: bool = True, max_length: int = 0):
-    text = str(value or "").strip()
-    if required and not text:
-        raise ProgramError("required", f"{label}不能为空。", field=field)
-    if max_length and len(text) > max_length:
-        raise ProgramError(
-            "too_long", f"{label}最多 {max_length} 个字（现有 {len(text)} 个）。", field=field
-        )
-    return text
+def clean_text(value, **kwargs) -> str:
+    return core_services.clean_text(value, error=ProgramError, **kwargs)
 
 
-def require_visible(actor, model, objs, *, field: str, label: str) -> None:
-    """Linked objects (lecturers, classrooms…) must be ones the actor can see."""
-    ids = {o.pk for o in objs if o is not None}
-    if not ids:
-        return
-    seen = set(model.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
-    if seen != ids:
-        raise ProgramError("not_visible", f"所选{label}不在您可使用的范围内。", field=field)
-
-
-def set_links(obj: models.Model, name: str, targets) -> None:
-    """Replace an M2M's targets; they were authorised already (``require_visible``) and the
-    related manager is scoped, so the write itself runs unscoped."""
-    with unscoped():
-        getattr(obj, name).set(targets)
-
-
-def link_names(obj: models.Model, name: str) -> list[str]:
-    field = obj._meta.get_field(name)
-    through = field.remote_field.through
-    ids = through.objects.filter(**{field.m2m_field_name(): obj.pk}).values_list(
-        field.m2m_reverse_field_name(), flat=True
-    )
-    return sorted(str(o) for o in field.related_model._base_manager.filter(pk__in=list(ids)))
-
-
-def full_snapshot(obj, fields: list[str], links: tuple[str, ...] = ()) -> dict:
-    snap = snapshot(obj, fields)
-    for name in links:
-        snap[name] = link_names(obj, name)
-    return snap
-
-
-def record(actor, action: str, obj, before: dict, after: dict) -> None:
-    changes = diff(before, after)
-    if changes or action != "update":
-        audit_record(actor=actor, action=action, obj=obj, changes=changes)
+def require_visible(actor, model, objs, **kwargs) -> None:
+    core_services.require_visible(actor, model, objs, error=ProgramError, **kwargs)
