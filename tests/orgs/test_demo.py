@@ -10,16 +10,21 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.utils import timezone
 
 from ganxun.accounts.models import User
+from ganxun.catalog.models import Course, Lecturer
 from ganxun.core.models import AuditEntry
 from ganxun.core.scoping import unscoped
+from ganxun.needs.models import Respondent
 from ganxun.orgs.demo import DEMO_PASSWORD, build_plan
 from ganxun.orgs.demo.people import age_at
 from ganxun.orgs.demo.places import village_count
 from ganxun.orgs.idcard import parse_id_number
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.services import _insert_org
+from ganxun.programs.models import OutlineStatus, Program, ProgramTrainee, Session
+from ganxun.surveys.models import Questionnaire
 
 SMALL = 4_000  # enough for every unit's secretary and head, small enough to stay fast
 
@@ -257,3 +262,28 @@ def test_ordinary_inserts_continue_after_the_demo_without_id_clashes(orgs):
     org = _insert_org(parent=city, code="330200X99", name="市新设机构", level="department")
     # then the database hands out a fresh id after the demo's
     assert org.pk > max(orgs)
+
+
+def test_the_demo_fills_the_catalogue_a_program_and_a_survey_for_the_demo_accounts(
+    demo_output, unscoped_block
+):
+    users = {u.username: u for u in User.objects.select_related("cadre")}
+    trainee = users["trainee"].cadre
+    # then the catalogue has published courses, and the lecturer account is in the faculty
+    published = Course.objects.filter(status=Course.Status.PUBLISHED)
+    assert published.count() >= 20
+    assert Lecturer.objects.filter(cadre=users["lecturer"].cadre).exists()
+    # and the program has upcoming sessions, the demo trainee on its list in a batch
+    program = Program.objects.get()
+    sessions = Session.objects.filter(program=program)
+    assert sessions.count() == 6
+    assert all(s.starts_at > timezone.now() for s in sessions)
+    row = ProgramTrainee.objects.get(program=program, cadre=trainee)
+    assert row.batch in (1, 2)
+    assert sessions.filter(outline_status=OutlineStatus.SUBMITTED).count() == 1
+    # and the open needs survey counts the trainee among its respondents
+    respondent = Respondent.objects.get(cadre=trainee)
+    assert respondent.survey.questionnaire.status == Questionnaire.Status.OPEN
+    assert Respondent.objects.filter(survey=respondent.survey, response__isnull=False).exists()
+    # and the command said so
+    assert "演示内容：课程 22 门" in demo_output

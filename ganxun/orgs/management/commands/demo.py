@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from ganxun.core.context import RequestInfo, request_info
 from ganxun.orgs.demo import (
@@ -15,6 +16,7 @@ from ganxun.orgs.demo import (
     demo_load,
     demo_logins,
 )
+from ganxun.orgs.demo.features import FeaturesSummary, demo_features
 from ganxun.orgs.errors import OrgError
 
 
@@ -46,10 +48,14 @@ class Command(BaseCommand):
             self.stdout.write(f"正在生成演示城市（种子 {seed}，干部 {cadres:,} 人）…")
             with request_info(RequestInfo(channel="cli")):
                 try:
-                    summary = demo_load(seed=seed, cadres=cadres)
+                    # One transaction: the city and its features are there whole or not at all.
+                    with transaction.atomic():
+                        summary = demo_load(seed=seed, cadres=cadres)
+                        features = demo_features(seed=seed)
                 except OrgError as exc:
                     raise CommandError(exc.message) from None
             self.stdout.write(self.style.SUCCESS(_summary_line(summary)))
+            self.stdout.write(self.style.SUCCESS(_features_line(features)))
         self._print_logins(demo_logins())
 
     def _print_logins(self, logins: list[DemoLogin]) -> None:
@@ -75,6 +81,15 @@ def _summary_line(summary: DemoSummary) -> str:
         f"已生成：组织 {summary.orgs:,} 个，干部 {summary.cadres:,} 人，"
         f"人员类别关联 {summary.category_links:,} 条，账号 {summary.users} 个"
         f"（共 {summary.rows:,} 行，用时 {summary.seconds:.1f} 秒）。"
+    )
+
+
+def _features_line(features: FeaturesSummary) -> str:
+    return (
+        f"演示内容：课程 {features.courses} 门，师资 {features.lecturers} 人；"
+        f"培训项目 1 个（{features.sessions} 次课，学员 {features.trainees} 人）；"
+        f"需求调研 1 份（调研对象 {features.respondents} 人，已答 {features.answered} 份）"
+        f"（用时 {features.seconds:.1f} 秒）。"
     )
 
 

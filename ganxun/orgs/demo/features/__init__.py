@@ -1,0 +1,60 @@
+"""The demo city's features: a catalogue, one program and one needs survey, so that every page
+a demo account opens shows something.
+
+Unlike the city itself (bulk INSERTs), this layer is small and goes through each app's own
+services as the demo ``admin``, ``organizer`` and ``lecturer`` accounts: the rows are valid,
+and the audit log shows who did what. Deterministic for a seed, except that dates are
+relative to today (the program runs over the next three calendar months) so the trainee always
+sees upcoming classes and an open survey.
+"""
+
+import random
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ganxun.accounts.models import User
+from ganxun.core.scoping import unscoped
+from ganxun.orgs.demo.accounts import DEMO_USERNAMES
+
+
+@dataclass(frozen=True)
+class FeaturesSummary:
+    courses: int
+    lecturers: int
+    sessions: int
+    trainees: int
+    respondents: int
+    answered: int
+    seconds: float
+
+
+def demo_features(*, seed: int) -> FeaturesSummary:
+    """Build the catalogue, the program and the survey on top of a freshly loaded city."""
+    # Imported here: the demo city (orgs) is the foundation the other apps build on.
+    from ganxun.orgs.demo.features.catalogue import build_catalogue
+    from ganxun.orgs.demo.features.program import build_program
+    from ganxun.orgs.demo.features.survey import build_survey
+
+    started = time.perf_counter()
+    rng = random.Random(f"features:{seed}")
+    with unscoped(), transaction.atomic():
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related(
+                "org", "cadre__unit"
+            )
+        }
+        catalogue = build_catalogue(users, rng)
+        program = build_program(users, catalogue, rng)
+        survey = build_survey(users, rng)
+    return FeaturesSummary(
+        courses=len(catalogue.courses),
+        lecturers=len(catalogue.lecturers),
+        sessions=program.sessions,
+        trainees=program.trainees,
+        respondents=survey.respondents,
+        answered=survey.answered,
+        seconds=time.perf_counter() - started,
+    )
