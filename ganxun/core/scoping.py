@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
+from django.db.models import Q
 
 _unscoped: ContextVar[bool] = ContextVar("ganxun_unscoped", default=False)
 
@@ -88,3 +89,13 @@ class ScopedQuerySet(models.QuerySet):
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def subtree_q(actor, org_lookup: str, *, allowed: bool = True) -> Q:
+    """Rows whose org (reached through ``org_lookup``, e.g. "survey__questionnaire__org") lies in
+    the actor's subtree. Nothing at all for an inactive or org-less actor, or when the caller's
+    role check (``allowed``) failed — the common shape of ``scope_q``."""
+    root = getattr(actor, "org", None)
+    if root is None or not actor.is_active or not allowed:
+        return Q(pk__in=[])
+    return Q(**{f"{org_lookup}__path__startswith": root.path})

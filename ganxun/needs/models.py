@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedManager, subtree_q
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.surveys.models import Answer, Question, Questionnaire, Response
 
@@ -24,6 +24,11 @@ TRACKERS = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
 def _root_path(actor) -> str | None:
     root = getattr(actor, "org", None)
     return root.path if root is not None and actor.is_active else None
+
+
+def _managed_within(actor, org_lookup: str) -> Q:
+    """What survey managers see: rows of surveys owned in their subtree."""
+    return subtree_q(actor, org_lookup, allowed=actor.has_role(*MANAGERS))
 
 
 class AgeBand(models.TextChoices):
@@ -184,10 +189,7 @@ class ClusterRun(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        path = _root_path(actor)
-        if path is None or not actor.has_role(*MANAGERS):
-            return Q(pk__in=[])
-        return Q(survey__questionnaire__org__path__startswith=path)
+        return _managed_within(actor, "survey__questionnaire__org")
 
 
 class NeedCluster(models.Model):
@@ -209,10 +211,7 @@ class NeedCluster(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        path = _root_path(actor)
-        if path is None or not actor.has_role(*MANAGERS):
-            return Q(pk__in=[])
-        return Q(run__survey__questionnaire__org__path__startswith=path)
+        return _managed_within(actor, "run__survey__questionnaire__org")
 
 
 class ClusterMember(models.Model):
@@ -234,10 +233,7 @@ class ClusterMember(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        path = _root_path(actor)
-        if path is None or not actor.has_role(*MANAGERS):
-            return Q(pk__in=[])
-        return Q(cluster__run__survey__questionnaire__org__path__startswith=path)
+        return _managed_within(actor, "cluster__run__survey__questionnaire__org")
 
 
 class CommonNeed(models.Model):
@@ -268,10 +264,7 @@ class CommonNeed(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        path = _root_path(actor)
-        if path is None or not actor.has_role(*MANAGERS):
-            return Q(pk__in=[])
-        return Q(survey__questionnaire__org__path__startswith=path)
+        return _managed_within(actor, "survey__questionnaire__org")
 
 
 class NeedCourse(models.Model):
@@ -302,7 +295,4 @@ class NeedCourse(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        path = _root_path(actor)
-        if path is None or not actor.has_role(*MANAGERS):
-            return Q(pk__in=[])
-        return Q(need__survey__questionnaire__org__path__startswith=path)
+        return _managed_within(actor, "need__survey__questionnaire__org")

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedManager, subtree_q
 from ganxun.orgs.models import Org
 
 RATING_SCALE = (1, 2, 3, 4, 5)
@@ -23,10 +23,7 @@ def _owned_within(actor, prefix: str = "") -> Q:
     """Questionnaires (and what hangs off them) owned in the subtree of a builder."""
     from ganxun.surveys.policies import can_build_questionnaires
 
-    root = getattr(actor, "org", None)
-    if root is None or not actor.is_active or not can_build_questionnaires(actor):
-        return Q(pk__in=[])
-    return Q(**{f"{prefix}org__path__startswith": root.path})
+    return subtree_q(actor, f"{prefix}org", allowed=can_build_questionnaires(actor))
 
 
 class Questionnaire(models.Model):
