@@ -31,6 +31,13 @@ INSTALLED_APPS = [
     "ganxun.surveys",
     "ganxun.needs",
     "ganxun.programs",
+    "ganxun.enrollment",
+    "ganxun.checkin",
+    "ganxun.evaluations",
+    "ganxun.outcomes",
+    "ganxun.credits",
+    "ganxun.budgets",
+    "ganxun.stats",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,12 @@ class Venue(models.Model):
         help_text=_("视频分课堂服务的区县/乡镇/部门：其下的学员就近到此参训。"),
     )
     stream_url = models.URLField(_("直播/会议链接"), max_length=300, blank=True)
+    # Optional geofence for phone check-in: the scan must come from within radius_m metres.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    geofence_m = models.PositiveIntegerField(_("签到范围（米）"), null=True, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,6 +131,14 @@ class Program(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     last_solve = models.JSONField(default=dict, blank=True)
+    # Leave (请假) beyond this share of the program's hours is flagged to the organizer.
+    leave_limit = models.DecimalField(
+        _("请假上限（占总学时比例）"), max_digits=4, decimal_places=3, default=Decimal("0.143")
+    )
+    # Leave longer than this many hours also needs the organizer, after the unit contact.
+    leave_organizer_hours = models.DecimalField(
+        _("需主办方审批的请假时长（学时）"), max_digits=5, decimal_places=1, default=Decimal("4")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -218,8 +232,16 @@ class ProgramUnit(models.Model):
 class ProgramTrainee(models.Model):
     """A cadre taking part in a program, with the batch and classroom assigned.
 
-    Minimal on purpose: the enrollment issue adds quotas, nominations, self-selection and leave.
+    One row per confirmed participant, whatever the way in: 调训 nominations confirmed by the
+    organizer, 搭车 ride-along seats, 自主选学 picks, walk-ins recorded at check-in. Nominations
+    and their history live in ``enrollment``; this is the list everyone else reads.
     """
+
+    class Source(models.TextChoices):
+        ASSIGNED = "assigned", _("调训")
+        RIDE_ALONG = "ride_along", _("搭车培训")
+        SELF_SELECTED = "self", _("自主选学")
+        WALK_IN = "walk_in", _("现场旁听")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="trainees")
     cadre = models.ForeignKey(
@@ -233,6 +255,9 @@ class ProgramTrainee(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("参训教室"),
+    )
+    source = models.CharField(
+        _("参训方式"), max_length=10, choices=Source.choices, default=Source.ASSIGNED
     )
     added_at = models.DateTimeField(auto_now_add=True)
 

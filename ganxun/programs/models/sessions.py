@@ -65,6 +65,19 @@ class Session(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
+    # 学时 credited for attending; blank = derived from the duration by the credit rules.
+    credit_hours = models.DecimalField(
+        _("学时"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    # 自主选学: trainees pick the session themselves, up to its capacity, before the deadline.
+    self_selectable = models.BooleanField(_("自主选学"), default=False)
+    capacity = models.PositiveIntegerField(_("名额"), null=True, blank=True)
+    selection_deadline = models.DateTimeField(_("选课/退课截止"), null=True, blank=True)
+    # Check-in rules (签到).
+    allow_walk_in = models.BooleanField(_("允许未报名人员旁听签到"), default=False)
+    requires_checkout = models.BooleanField(_("需要签退"), default=False)
+    late_after_minutes = models.PositiveSmallIntegerField(_("迟到判定（开课后分钟）"), default=10)
+    early_leave_minutes = models.PositiveSmallIntegerField(_("早退判定（下课前分钟）"), default=10)
     outline_status = models.CharField(
         _("提纲"), max_length=10, choices=OutlineStatus.choices, default=OutlineStatus.NONE
     )

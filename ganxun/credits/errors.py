@@ -1,0 +1,5 @@
+from ganxun.core.errors import DomainError
+
+
+class CreditError(DomainError):
+    """Refusals of the credit-hour ledger, rules and imports (stable codes)."""

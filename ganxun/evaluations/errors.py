@@ -1,0 +1,5 @@
+from ganxun.core.errors import DomainError
+
+
+class EvaluationError(DomainError):
+    """Refusals of evaluation forms and tests (stable codes)."""

@@ -1,0 +1,5 @@
+from ganxun.core.errors import DomainError
+
+
+class OutcomeError(DomainError):
+    """Refusals of follow-ups, outcomes, graduation and certificates (stable codes)."""

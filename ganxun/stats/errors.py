@@ -1,0 +1,5 @@
+from ganxun.core.errors import DomainError
+
+
+class StatsError(DomainError):
+    """Refusals of statistics queries (stable codes)."""
