@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0001_initial'),
-        ('programs', '0002_program_leave_limit_program_leave_organizer_hours_and_more'),
+        ('programs', '0002_enrollment_checkin_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

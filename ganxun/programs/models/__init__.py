@@ -1,6 +1,7 @@
 from ganxun.programs.models.programs import (
     MANAGING_ROLES,
     STEP_KINDS,
+    Channel,
     Program,
     ProgramTrainee,
     ProgramUnit,
@@ -14,6 +15,7 @@ from ganxun.programs.models.sessions import OutlineStatus, Session
 __all__ = [
     "MANAGING_ROLES",
     "STEP_KINDS",
+    "Channel",
     "Consultation",
     "Expectation",
     "Outline",

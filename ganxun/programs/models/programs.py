@@ -28,6 +28,18 @@ def default_steps() -> list[dict]:
 MANAGING_ROLES = (Role.ADMIN, Role.ORGANIZER)
 
 
+class Channel(models.TextChoices):
+    """How the training reaches cadres — the categories leaders' statistics count 人次 by."""
+
+    LOCAL = "local", _("本地集中培训")
+    OUT_OF_REGION = "out", _("域外/外出培训")
+    INVITED = "invited", _("请进来/内引培训")
+    REMOTE = "remote", _("远程/空中课堂")
+    MOBILE = "mobile", _("送学下基层/流动课堂")
+    SELF_SELECTED = "self", _("自主选学")
+    ONLINE = "online", _("网络培训")
+
+
 class Venue(models.Model):
     """A classroom: the party school's main classroom (主课堂) or a video sub-classroom
     (视频分课堂) serving an area, or a teaching point used for a session."""
@@ -93,6 +105,9 @@ class Program(models.Model):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     goals = models.TextField(_("培训目标"), blank=True)
+    channel = models.CharField(
+        _("培训方式"), max_length=10, choices=Channel.choices, default=Channel.LOCAL
+    )
     funding = models.CharField(
         _("经费来源"),
         max_length=200,
