@@ -1,5 +1,7 @@
 """Forms of the program pages. Choices are always cut to what the actor may see."""
 
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from ganxun.core.forms import StyledForm
 from ganxun.orgs.models import Cadre, CadreCategory
 from ganxun.orgs.selectors import CadreFilters, org_choices
 from ganxun.programs.batching import MAX_BATCHES
-from ganxun.programs.models import STEP_KINDS, Program, Venue
+from ganxun.programs.models import STEP_KINDS, Channel, Program, Venue
 from ganxun.programs.services import ProgramData, UnitData, VenueData
 
 DATE = {"type": "date"}
@@ -42,6 +44,10 @@ def reviewer_choices(actor):
     )
 
 
+def _or_default(value, default):
+    return default if value is None else value
+
+
 class ProgramForm(StyledForm):
     name = forms.CharField(label=_("项目名称"), max_length=200)
     brand = forms.CharField(
@@ -56,6 +62,13 @@ class ProgramForm(StyledForm):
     end_date = forms.DateField(label=_("结束日期"), widget=date_input())
     goals = forms.CharField(label=_("培训目标"), required=False, widget=forms.Textarea({"rows": 3}))
     funding = forms.CharField(label=_("经费来源"), max_length=200, required=False)
+    channel = forms.ChoiceField(
+        label=_("培训方式"),
+        choices=Channel.choices,
+        initial=Channel.LOCAL,
+        required=False,
+        help_text=_("用于统计报表按培训方式汇总人次。"),
+    )
     menu_call = forms.ModelChoiceField(
         label=_("课程菜单来源"),
         queryset=None,
@@ -80,6 +93,24 @@ class ProgramForm(StyledForm):
     )
     outline_days_before = forms.IntegerField(
         label=_("提纲提交截止（课前天数）"), min_value=0, max_value=60, initial=7
+    )
+    leave_limit = forms.DecimalField(
+        label=_("请假上限（占总学时比例）"),
+        min_value=0.001,
+        max_value=1,
+        decimal_places=3,
+        initial=Decimal("0.143"),
+        required=False,
+        help_text=_("学员请假累计超过项目总学时的这一比例时提醒主办方，如 0.143 即 1/7。"),
+    )
+    leave_organizer_hours = forms.DecimalField(
+        label=_("需主办方审批的请假时长（学时）"),
+        min_value=0,
+        max_value=999,
+        decimal_places=1,
+        initial=Decimal("4"),
+        required=False,
+        help_text=_("单次请假超过此学时，单位联络员同意后还须主办方审批。"),
     )
     reviewers = forms.ModelMultipleChoiceField(
         label=_("提纲审核领导"),
@@ -129,11 +160,14 @@ class ProgramForm(StyledForm):
                 "end_date",
                 "goals",
                 "funding",
+                "channel",
                 "menu_call",
                 "status",
                 "batch_count",
                 "min_on_duty",
                 "outline_days_before",
+                "leave_limit",
+                "leave_organizer_hours",
                 "main_venue",
             )
         }
@@ -160,6 +194,10 @@ class ProgramForm(StyledForm):
             end_date=d["end_date"],
             goals=d["goals"],
             funding=d["funding"],
+            # Left blank (or an older client): the model's defaults.
+            channel=d["channel"] or Channel.LOCAL,
+            leave_limit=d["leave_limit"] or Decimal("0.143"),
+            leave_organizer_hours=_or_default(d["leave_organizer_hours"], Decimal("4")),
             menu_call=d["menu_call"],
             status=d["status"],
             steps=steps,
@@ -229,6 +267,24 @@ class VenueForm(StyledForm):
         label=_("直播/会议链接"), max_length=300, required=False, assume_scheme="https"
     )
     is_active = forms.BooleanField(label=_("在用"), required=False, initial=True)
+    latitude = forms.DecimalField(
+        label=_("纬度"), max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        label=_("经度"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-180,
+        max_value=180,
+    )
+    geofence_m = forms.IntegerField(
+        label=_("签到范围（米）"),
+        min_value=20,
+        max_value=5000,
+        required=False,
+        help_text=_("填写后，手机扫码签到须在教室经纬度该半径内；留空不限。"),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,6 +301,9 @@ class VenueForm(StyledForm):
             address=d["address"],
             stream_url=d["stream_url"],
             is_active=d["is_active"],
+            latitude=d["latitude"],
+            longitude=d["longitude"],
+            geofence_m=d["geofence_m"],
         )
 
 

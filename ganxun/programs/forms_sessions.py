@@ -46,6 +46,30 @@ class _SessionFields(StyledForm):
         label=_("参训批次"), coerce=int, empty_value=None, required=False
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+    credit_hours = forms.DecimalField(
+        label=_("学时"),
+        min_value=0.5,
+        max_value=24,
+        decimal_places=1,
+        required=False,
+        help_text=_("留空则按课次时长折算。"),
+    )
+    self_selectable = forms.BooleanField(label=_("自主选学（学员自行选课）"), required=False)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=100000, required=False)
+    selection_deadline = forms.DateTimeField(
+        label=_("选课/退课截止"),
+        required=False,
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("留空则到开课时为止。"),
+    )
+    allow_walk_in = forms.BooleanField(label=_("允许未报名人员旁听签到"), required=False)
+    requires_checkout = forms.BooleanField(label=_("需要签退"), required=False)
+    late_after_minutes = forms.IntegerField(
+        label=_("迟到判定（开课后分钟）"), min_value=0, max_value=600, initial=10, required=False
+    )
+    early_leave_minutes = forms.IntegerField(
+        label=_("早退判定（下课前分钟）"), min_value=0, max_value=600, initial=10, required=False
+    )
     accept_warnings = forms.BooleanField(
         label=_("我已知晓以上提示，仍然保存"), required=False, widget=forms.HiddenInput
     )
@@ -85,6 +109,14 @@ class _SessionFields(StyledForm):
             sub_venues=list(d["sub_venues"]),
             batch=d["batch"],
             note=d["note"],
+            credit_hours=d["credit_hours"],
+            self_selectable=d["self_selectable"],
+            capacity=d["capacity"],
+            selection_deadline=_aware_or_none(d["selection_deadline"]),
+            allow_walk_in=d["allow_walk_in"],
+            requires_checkout=d["requires_checkout"],
+            late_after_minutes=_minutes(d["late_after_minutes"]),
+            early_leave_minutes=_minutes(d["early_leave_minutes"]),
         )
 
 
@@ -99,6 +131,20 @@ def _courses(actor, program: Program):
 
 def _aware(day, moment) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment))
+
+
+def _minutes(value: int | None) -> int:
+    """A blank threshold means the default of 10 minutes."""
+    return 10 if value is None else value
+
+
+def _aware_or_none(moment: datetime | None) -> datetime | None:
+    return timezone.make_aware(moment) if moment and timezone.is_naive(moment) else moment
+
+
+def _local_naive(moment: datetime | None) -> datetime | None:
+    """What a datetime-local input shows: local time without the zone."""
+    return moment and timezone.localtime(moment).replace(tzinfo=None)
 
 
 class SessionForm(_SessionFields):
@@ -138,8 +184,15 @@ class SessionForm(_SessionFields):
             "sub_venues": [v.pk for v in session.sub_venues.all()],
             "batch": session.batch,
             "note": session.note,
-            "outline_due_at": session.outline_due_at
-            and timezone.localtime(session.outline_due_at).replace(tzinfo=None),
+            "outline_due_at": _local_naive(session.outline_due_at),
+            "credit_hours": session.credit_hours,
+            "self_selectable": session.self_selectable,
+            "capacity": session.capacity,
+            "selection_deadline": _local_naive(session.selection_deadline),
+            "allow_walk_in": session.allow_walk_in,
+            "requires_checkout": session.requires_checkout,
+            "late_after_minutes": session.late_after_minutes,
+            "early_leave_minutes": session.early_leave_minutes,
         }
 
     def to_data(self) -> SessionData:
@@ -148,8 +201,7 @@ class SessionForm(_SessionFields):
             _aware(d["day"], d["start_time"]), _aware(d["day"], d["end_time"])
         )
         data.unit = d["unit"]
-        due = d["outline_due_at"]
-        data.outline_due_at = timezone.make_aware(due) if due and timezone.is_naive(due) else due
+        data.outline_due_at = _aware_or_none(d["outline_due_at"])
         return data
 
 

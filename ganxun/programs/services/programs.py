@@ -17,6 +17,7 @@ from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import (
     STEP_KINDS,
+    Channel,
     Program,
     ProgramTrainee,
     ProgramUnit,
@@ -49,6 +50,9 @@ PROGRAM_FIELDS = [
     "outline_days_before",
     "main_venue",
     "status",
+    "channel",
+    "leave_limit",
+    "leave_organizer_hours",
 ]
 PROGRAM_LINKS = ("reviewers", "sub_venues")
 
@@ -72,6 +76,9 @@ class ProgramData:
     main_venue: Venue | None = None
     sub_venues: list[Venue] = field(default_factory=list)
     status: str = Program.Status.DRAFT
+    channel: str = Channel.LOCAL
+    leave_limit: Decimal = Decimal("0.143")
+    leave_organizer_hours: Decimal = Decimal("4")
 
 
 def _validate_program(actor, data: ProgramData) -> ProgramData:
@@ -99,12 +106,28 @@ def _validate_program(actor, data: ProgramData) -> ProgramData:
         raise ProgramError(
             "invalid_deadline", "提纲截止最多为课前 60 天。", field="outline_days_before"
         )
+    _check_leave_rules(data)
     venues = [data.main_venue, *data.sub_venues]
     require_visible(actor, Venue, venues, field="sub_venues", label="教室")
     if data.menu_call is not None:
         require_visible(actor, ProposalCall, [data.menu_call], field="menu_call", label="课程征集")
     _check_reviewers(data.reviewers)
     return data
+
+
+def _check_leave_rules(data: ProgramData) -> None:
+    if data.channel not in Channel.values:
+        raise ProgramError("invalid_channel", "请选择培训方式。", field="channel")
+    if not Decimal(0) < Decimal(data.leave_limit) <= Decimal(1):
+        raise ProgramError(
+            "invalid_leave_limit",
+            "请假上限应大于 0 且不超过 1（如 0.143 即 1/7）。",
+            field="leave_limit",
+        )
+    if Decimal(data.leave_organizer_hours) < 0:
+        raise ProgramError(
+            "invalid_leave_hours", "请假时长门槛不能为负数。", field="leave_organizer_hours"
+        )
 
 
 def _clean_steps(steps: list[dict]) -> list[dict]:
@@ -269,7 +292,18 @@ def unit_delete(*, actor, unit: ProgramUnit) -> None:
 
 # --- classrooms ------------------------------------------------------------------------------
 
-VENUE_FIELDS = ["name", "kind", "address", "capacity", "serves", "stream_url", "is_active"]
+VENUE_FIELDS = [
+    "name",
+    "kind",
+    "address",
+    "capacity",
+    "serves",
+    "stream_url",
+    "is_active",
+    "latitude",
+    "longitude",
+    "geofence_m",
+]
 
 
 @dataclass
@@ -281,6 +315,21 @@ class VenueData:
     serves: Org | None = None
     stream_url: str = ""
     is_active: bool = True
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    geofence_m: int | None = None
+
+
+def _check_geofence(data: VenueData) -> None:
+    """A check-in range needs the venue's coordinates; coordinates must be on the globe."""
+    if data.geofence_m and (data.latitude is None or data.longitude is None):
+        raise ProgramError(
+            "geofence_needs_location", "设定签到范围须同时填写经纬度。", field="latitude"
+        )
+    if data.latitude is not None and not -90 <= data.latitude <= 90:
+        raise ProgramError("invalid_latitude", "纬度应在 -90 到 90 之间。", field="latitude")
+    if data.longitude is not None and not -180 <= data.longitude <= 180:
+        raise ProgramError("invalid_longitude", "经度应在 -180 到 180 之间。", field="longitude")
 
 
 @transaction.atomic
@@ -296,6 +345,7 @@ def venue_save(*, actor, data: VenueData, venue: Venue | None = None) -> Venue:
         raise ProgramError("serves_required", "视频分课堂须填写服务区域。", field="serves")
     if data.serves is not None:
         require_visible(actor, Org, [data.serves], field="serves", label="服务区域")
+    _check_geofence(data)
     before = full_snapshot(venue, VENUE_FIELDS) if venue else {}
     venue = venue or Venue(owner=actor.org)
     for name in VENUE_FIELDS:

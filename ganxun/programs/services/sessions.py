@@ -7,6 +7,7 @@ nothing is written — a series is saved whole or not at all.
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,17 @@ from ganxun.programs.services.common import (
     set_links,
 )
 
+# Enrollment and check-in rules a session carries (自主选学 seats, 学时, walk-ins, thresholds).
+SESSION_RULES = [
+    "credit_hours",
+    "self_selectable",
+    "capacity",
+    "selection_deadline",
+    "allow_walk_in",
+    "requires_checkout",
+    "late_after_minutes",
+    "early_leave_minutes",
+]
 SESSION_FIELDS = [
     "unit",
     "title",
@@ -36,6 +48,7 @@ SESSION_FIELDS = [
     "note",
     "outline_due_at",
     "status",
+    *SESSION_RULES,
 ]
 SESSION_LINKS = ("lecturers", "sub_venues")
 
@@ -54,6 +67,14 @@ class SessionData:
     batch: int | None = None
     note: str = ""
     outline_due_at: datetime | None = None
+    credit_hours: Decimal | None = None
+    self_selectable: bool = False
+    capacity: int | None = None
+    selection_deadline: datetime | None = None
+    allow_walk_in: bool = False
+    requires_checkout: bool = False
+    late_after_minutes: int = 10
+    early_leave_minutes: int = 10
 
 
 class ConflictError(ProgramError):
@@ -96,7 +117,24 @@ def _validate(actor, program: Program, data: SessionData) -> SessionData:
     venues = [data.main_venue, *data.sub_venues]
     require_visible(actor, Venue, venues, field="main_venue", label="教室")
     data.note = clean_text(data.note, field="note", label="备注", required=False, max_length=300)
+    _check_rules(data)
     return data
+
+
+def _check_rules(data: SessionData) -> None:
+    if data.credit_hours is not None and not Decimal(0) < data.credit_hours <= 24:
+        raise ProgramError("invalid_hours", "学时应大于 0 且不超过 24。", field="credit_hours")
+    if data.self_selectable and not data.capacity:
+        raise ProgramError("capacity_required", "自主选学课次须填写名额。", field="capacity")
+    if data.selection_deadline and data.selection_deadline > data.starts_at:
+        raise ProgramError(
+            "invalid_deadline", "选课/退课截止不能晚于开课时间。", field="selection_deadline"
+        )
+    span = (data.ends_at - data.starts_at).total_seconds() / 60
+    if data.late_after_minutes > span or data.early_leave_minutes > span:
+        raise ProgramError(
+            "invalid_threshold", "迟到/早退判定分钟数不能超过课次时长。", field="late_after_minutes"
+        )
 
 
 def candidate(program: Program, data: SessionData, pk: int | None = None) -> conflicts.Candidate:

@@ -182,11 +182,10 @@ def venue_edit(request, pk):
     venue = selectors.get_venue_for(request.user, pk)
     if not policies.can_manage_venue(request.user, venue):
         raise PermissionDenied()
-    fields = ("name", "kind", "capacity", "serves", "address", "stream_url", "is_active")
     form = VenueForm(
         request.POST or None,
         actor=request.user,
-        initial={name: getattr(venue, name) for name in fields},
+        initial={name: getattr(venue, name) for name in services.VENUE_FIELDS},
     )
     if handle_form(
         request,
