@@ -12,7 +12,7 @@ run: install assets
 	$(GANXUN) migrate --noinput
 	$(GANXUN) demo --if-empty
 	@echo "Starting the task worker and the web server on http://$(HOST)/ …"
-	@$(GANXUN) db_worker --queue-name default >var/worker.log 2>&1 & echo $$! >var/worker.pid
+	@$(GANXUN) worker --queue-name default >var/worker.log 2>&1 & echo $$! >var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT; $(GANXUN) runserver $(HOST) --noreload
 
 test: install assets browser lint

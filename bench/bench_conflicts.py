@@ -18,19 +18,16 @@ alone. Target: under 200 ms per change.
 """
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-GANXUN = str(ROOT / ".venv" / "bin" / "ganxun")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import scratch_django
+
 DATABASE = "ganxun_bench_conflicts"
 
 
@@ -39,31 +36,11 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=100)
     parser.add_argument("--postgres", metavar="URL", help="server URL without a database name")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ganxun-bench-conflicts-") as data_dir:
-        os.environ["GANXUN_DATA_DIR"] = data_dir
-        os.environ["DJANGO_SETTINGS_MODULE"] = "ganxun.config.settings.dev"
-        os.environ.pop("DATABASE_URL", None)
-        host = None
-        if args.postgres:
-            host = urlparse(args.postgres).hostname or "127.0.0.1"
-            subprocess.run(["createdb", "-h", host, "-U", "postgres", DATABASE], check=True)
-            os.environ["DATABASE_URL"] = args.postgres.rstrip("/") + "/" + DATABASE
-        try:
-            subprocess.run([GANXUN, "migrate", "-v0"], check=True, env=os.environ)
-            run(args)
-        finally:
-            if host:
-                from django.db import connections
-
-                connections.close_all()  # dropdb refuses while this process is connected
-                subprocess.run(["dropdb", "-h", host, "-U", "postgres", DATABASE], check=True)
+    with scratch_django(DATABASE, args.postgres):
+        run(args)
 
 
 def run(args) -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
     from django.db import connection
 
     from ganxun.core.scoping import unscoped

@@ -11,9 +11,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ganxun.accounts.models import Role
 from ganxun.accounts.services import api_token_create
 from ganxun.core.jobs import job_start
+from tests.budgets.factories import foreign_budgets
 from tests.catalog.factories import foreign_catalog
+from tests.checkin.factories import foreign_checkin
+from tests.credits.factories import foreign_credits
+from tests.enrollment.factories import foreign_enrollment
+from tests.evaluations.factories import foreign_evaluations
 from tests.factories import make_user
 from tests.needs.factories import foreign_needs
+from tests.outcomes.factories import foreign_outcomes
 from tests.programs.factories import foreign_programs
 
 OUTSIDER = "赵六"  # a cadre of 北桥街道, 西山区
@@ -41,8 +47,14 @@ def foreign(city, cadres):
         "accounts/tokens/": token.pk,
         "jobs/": job.pk,
         **foreign_catalog(city, other_admin),
+        **foreign_credits(city, other_admin),
         **foreign_needs(city, other_admin),
         **foreign_programs(city, other_admin),
+        **foreign_checkin(city, other_admin),
+        **foreign_evaluations(city, other_admin),
+        **foreign_enrollment(city, other_admin),
+        **foreign_budgets(city, other_admin),
+        **foreign_outcomes(city, other_admin),
     }
 
 

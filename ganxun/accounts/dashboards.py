@@ -8,10 +8,14 @@ from django.utils import timezone
 from ganxun.accounts import selectors
 from ganxun.accounts.models import Role, User
 from ganxun.catalog.dashboard import catalog_tiles
+from ganxun.checkin.dashboard import checkin_tiles
 from ganxun.core.models import AuditEntry
+from ganxun.enrollment.dashboard import enrollment_tiles
+from ganxun.evaluations.dashboard import evaluations_tiles
 from ganxun.needs.dashboard import needs_tiles
 from ganxun.orgs.models import Cadre
 from ganxun.orgs.selectors import roster_counts
+from ganxun.outcomes.dashboard import outcomes_tiles
 from ganxun.programs.dashboard import programs_tiles
 
 
@@ -61,6 +65,9 @@ def organizer_panel(user) -> Panel:
     tiles = [Tile(*t) for t in catalog_tiles(user, Role.ORGANIZER)]
     tiles += [Tile(*t) for t in needs_tiles(user, Role.ORGANIZER)]
     tiles += [Tile(*t) for t in programs_tiles(user, Role.ORGANIZER)]
+    tiles += [Tile(*t) for t in outcomes_tiles(user, Role.ORGANIZER)]
+    tiles += [Tile(*t) for t in checkin_tiles(user, Role.ORGANIZER)]
+    tiles += [Tile(*t) for t in enrollment_tiles(user, Role.ORGANIZER)]
     return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label), tiles)
 
 
@@ -77,6 +84,8 @@ def unit_contact_panel(user) -> Panel:
             Tile("未开通学员账号", without_account, reverse("cadres:list") + "?status=active"),
             *(Tile(*t) for t in catalog_tiles(user, Role.UNIT_CONTACT)),
             *(Tile(*t) for t in needs_tiles(user, Role.UNIT_CONTACT)),
+            *(Tile(*t) for t in outcomes_tiles(user, Role.UNIT_CONTACT)),
+            *(Tile(*t) for t in enrollment_tiles(user, Role.UNIT_CONTACT)),
         ],
     )
 
@@ -100,6 +109,7 @@ def lecturer_panel(user) -> Panel:
         [
             Tile("所属单位", user.org.name if user.org else "—"),
             *(Tile(*t) for t in programs_tiles(user, Role.LECTURER)),
+            *(Tile(*t) for t in evaluations_tiles(user, Role.LECTURER)),
         ],
     )
 
@@ -117,6 +127,9 @@ def trainee_panel(user: User) -> Panel:
             Tile("职级", cadre.get_rank_display()),
             *(Tile(*t) for t in needs_tiles(user, Role.TRAINEE)),
             *(Tile(*t) for t in programs_tiles(user, Role.TRAINEE)),
+            *(Tile(*t) for t in outcomes_tiles(user, Role.TRAINEE)),
+            *(Tile(*t) for t in evaluations_tiles(user, Role.TRAINEE)),
+            *(Tile(*t) for t in enrollment_tiles(user, Role.TRAINEE)),
         ],
     )
 

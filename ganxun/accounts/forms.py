@@ -6,6 +6,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.core.forms import StyledForm, StyledFormMixin
 from ganxun.core.scoping import unscoped
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
+from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Org
 
 
@@ -29,7 +30,7 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         except InvalidIdNumber:
             return typed
         with unscoped():
-            user = User.objects.filter(cadre__id_number=idn.value).only("username").first()
+            user = User.objects.filter(cadre__id_hash=id_hash(idn.value)).only("username").first()
         return user.username if user else typed
 
 

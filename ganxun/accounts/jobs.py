@@ -4,6 +4,7 @@ import xlsxwriter
 
 from ganxun.accounts.models import User
 from ganxun.accounts.services import generate_password, trainee_account_create
+from ganxun.core.exports import stamp_workbook
 from ganxun.core.jobs import job_handler, job_result_path, job_start
 from ganxun.orgs.forms import cadre_filters
 from ganxun.orgs.models import Cadre
@@ -34,13 +35,13 @@ def run_trainee_accounts(job, progress) -> dict:
             issued.append((cadre, user, password))
         progress.advance(done)
     path = job_result_path(job, "trainee-accounts.xlsx")
-    _write_credentials(path, issued)
+    _write_credentials(path, issued, actor)
     job.result_file = str(path)
     job.message = f"已开通 {len(issued)} 个学员账号。首次登录须修改密码。"
     return {"created": len(issued)}
 
 
-def _write_credentials(path, issued: list[tuple[Cadre, User, str]]) -> None:
+def _write_credentials(path, issued: list[tuple[Cadre, User, str]], actor) -> None:
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("学员账号")
     bold = book.add_format({"bold": True})
@@ -59,4 +60,5 @@ def _write_credentials(path, issued: list[tuple[Cadre, User, str]]) -> None:
             ],
         )
     sheet.set_column(0, 4, 18)
+    stamp_workbook(book, actor, what="学员账号及初始密码")
     book.close()

@@ -1,6 +1,7 @@
 """Idle logout and the forced change of an initial password."""
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +9,22 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ganxun.accounts.models import Role
+
 # Touching the session on every request would cost a write per request (check-in bursts);
 # refreshing the last-seen mark once a minute keeps the idle clock accurate enough.
 TOUCH_EVERY_SECONDS = 60
 # "/s/": personal survey links work without an account, whoever else is signed in on the phone.
 EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/healthz", "/s/")
+# A trainee signs in once on their own phone (scan-to-check-in) and stays signed in; every
+# account with a staff role keeps the short idle logout (等保 2.0).
+TRAINEE_SESSION_AGE = timedelta(days=30)
+
+
+def idle_timeout_for(user) -> timedelta:
+    if user.roles == {Role.TRAINEE}:
+        return getattr(settings, "GANXUN_TRAINEE_SESSION_AGE", TRAINEE_SESSION_AGE)
+    return settings.GANXUN_IDLE_TIMEOUT
 
 
 class IdleTimeoutMiddleware:
@@ -23,12 +35,16 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
             now = int(time.time())
             last_seen = request.session.get("last_seen", now)
-            if now - last_seen > settings.GANXUN_IDLE_TIMEOUT.total_seconds():
+            timeout = int(idle_timeout_for(request.user).total_seconds())
+            if now - last_seen > timeout:
                 logout(request)
                 messages.info(request, "您已长时间未操作，为保护数据安全已自动退出，请重新登录。")
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             if now - last_seen >= TOUCH_EVERY_SECONDS or "last_seen" not in request.session:
                 request.session["last_seen"] = now
+                if timeout > settings.SESSION_COOKIE_AGE:
+                    # The cookie and the stored session must outlive the default 12 hours too.
+                    request.session.set_expiry(timeout)
         return self.get_response(request)
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.encrypted import EncryptedTextField
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("培训管理员")
@@ -100,3 +102,34 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_key() -> str:
         return "gx_" + secrets.token_urlsafe(30)
+
+
+class TwoFactor(models.Model):
+    """A user's TOTP authenticator (two-factor login, accounts/twofactor.py). The secret is
+    encrypted at rest; a code is accepted once (``last_step``)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = EncryptedTextField()
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("双因素认证")
+
+    def __str__(self):
+        return f"{self.user} · TOTP"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+
+    def __str__(self):
+        return f"{self.user} · recovery code"

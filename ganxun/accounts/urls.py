@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ganxun.accounts import views
+from ganxun.accounts import views, views_2fa
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("trainee-accounts/", views.trainee_accounts, name="trainee_accounts"),
+    path("2fa/", views_2fa.two_factor_setup, name="two_factor_setup"),
+    path("2fa/verify/", views_2fa.two_factor_verify, name="two_factor_verify"),
+    path("2fa/disable/", views_2fa.two_factor_disable_own, name="two_factor_disable"),
+    path("users/<int:pk>/2fa-reset/", views_2fa.two_factor_reset, name="two_factor_reset"),
 ]

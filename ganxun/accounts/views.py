@@ -3,23 +3,35 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies, selectors, services
+from ganxun.accounts import policies, selectors, services, twofactor
 from ganxun.accounts.dashboards import panels_for
 from ganxun.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
 from ganxun.accounts.jobs import trainee_accounts_start
 from ganxun.accounts.models import ApiToken, Role
+from ganxun.accounts.views_2fa import start_second_step
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.ratelimit import ratelimit
 from ganxun.orgs.forms import filter_params
 from ganxun.orgs.selectors import org_choices
 
 
+@method_decorator(ratelimit("login", "30/5m"), name="dispatch")
 class LoginView(auth_views.LoginView):
+    """Password first; accounts with an authenticator then give a code (views_2fa)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if twofactor.is_enabled(user):
+            return start_second_step(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

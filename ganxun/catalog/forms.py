@@ -20,6 +20,7 @@ from ganxun.catalog.services import (
 )
 from ganxun.core.forms import StyledForm
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
+from ganxun.orgs.lookup import cadre_by_id_number
 from ganxun.orgs.models import Cadre, CadreCategory
 
 # --- editing forms ---------------------------------------------------------------------------
@@ -149,11 +150,14 @@ class LecturerForm(StyledForm):
         raw = self.cleaned_data["cadre_id_number"].strip()
         if not raw:
             return None
+        linked = self.initial.get("_linked_cadre")
+        if linked is not None and raw == linked.id_number_masked:
+            return linked
         try:
             idn = parse_id_number(raw)
         except InvalidIdNumber as exc:
             raise forms.ValidationError(str(exc)) from None
-        cadre = Cadre.objects.visible_to(self.actor).filter(id_number=idn.value).first()
+        cadre = cadre_by_id_number(Cadre.objects.visible_to(self.actor), idn.value)
         if cadre is None:
             raise forms.ValidationError(_("您的干部名册中没有该身份证号。"))
         return cadre
@@ -191,7 +195,9 @@ class LecturerForm(StyledForm):
                 "is_active",
             )
         }
-        values["cadre_id_number"] = lecturer.cadre.id_number if lecturer.cadre else ""
+        # masked: the edit page shows no full ID number; left as is, it keeps the link
+        values["cadre_id_number"] = lecturer.cadre.id_number_masked if lecturer.cadre else ""
+        values["_linked_cadre"] = lecturer.cadre
         return values
 
 

@@ -4,6 +4,7 @@ from ganxun.accounts.views import home
 from ganxun.config.api import api
 from ganxun.needs.urls import public_patterns as survey_link_patterns
 from ganxun.orgs.urls import cadre_patterns, org_patterns
+from ganxun.outcomes.urls import public_patterns as certificate_check_patterns
 
 urlpatterns = [
     path("", home, name="home"),
@@ -22,7 +23,11 @@ urlpatterns = [
     path("budgets/", include("ganxun.budgets.urls")),
     path("stats/", include("ganxun.stats.urls")),
     *survey_link_patterns,
+    *certificate_check_patterns,
     path("", include("ganxun.core.urls")),
+    path("", include("ganxun.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
+
+handler500 = "ganxun.ops.views.server_error"  # a database outage answers 503, not 500

@@ -68,6 +68,15 @@ def job_start(*, actor, kind: str, title: str, params: dict | None = None) -> Jo
     return job
 
 
+def job_retry(*, actor, job: Job) -> Job:
+    """Start a failed job again with the same parameters, as a new job of the same user (the
+    handlers are safe to re-run: imports skip what was written, results are applied atomically).
+    """
+    if job.status != Job.Status.FAILED or job.actor_id != actor.pk:
+        raise DomainError("job_not_retryable", "只有自己发起的、已失败的任务可以重试。")
+    return job_start(actor=actor, kind=job.kind, title=job.title, params=job.params)
+
+
 def job_for(actor, job_id) -> Job | None:
     """Users see their own jobs only."""
     return Job.objects.filter(pk=job_id, actor=actor).first()

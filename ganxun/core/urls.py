@@ -5,6 +5,8 @@ from ganxun.core import views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_list, name="audit"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
+    path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job_retry"),
 ]

@@ -2,17 +2,21 @@ from datetime import datetime, time
 
 from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ganxun.accounts.policies import can_view_audit
-from ganxun.core.errors import NotFound
+from ganxun.core.audit import audit_record
+from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import page_or_partial, paginate, require
-from ganxun.core.jobs import job_for
+from ganxun.core.jobs import job_for, job_retry
 from ganxun.core.models import AuditEntry
+from ganxun.core.retention import audit_xlsx, retention_days
 
 
 class AuditFilterForm(StyledForm):
@@ -53,9 +57,7 @@ def _audit_visible_to(actor):
     return AuditEntry.objects.filter(actor__org__path__startswith=actor.org.path)
 
 
-@require(can_view_audit)
-def audit_list(request):
-    """Administrators browse the log; it is read-only everywhere, including here."""
+def _filtered_entries(request):
     form = AuditFilterForm(request.GET)
     entries = _audit_visible_to(request.user)
     if form.is_valid():
@@ -70,8 +72,41 @@ def audit_list(request):
             entries = entries.filter(at__gte=_day_start(d["date_from"]))
         if d["date_to"]:
             entries = entries.filter(at__lt=_day_start(d["date_to"]) + timezone.timedelta(days=1))
-    context = {"form": form, "page": paginate(request, entries), "query": request.GET.urlencode()}
+    return form, entries
+
+
+@require(can_view_audit)
+def audit_list(request):
+    """Administrators browse the log; it is read-only everywhere, including here."""
+    form, entries = _filtered_entries(request)
+    context = {
+        "form": form,
+        "page": paginate(request, entries),
+        "query": request.GET.urlencode(),
+        "retention_days": retention_days(),
+    }
     return page_or_partial(request, "core/audit_list.html", "core/_audit_table.html", context)
+
+
+@require(can_view_audit)
+def audit_export(request):
+    """The filtered log as Excel, stamped with who exported it; the export is itself logged."""
+    _form, entries = _filtered_entries(request)
+    content, rows = audit_xlsx(request.user, entries, what="审计日志")
+    audit_record(
+        actor=request.user,
+        action="export",
+        object_type="core.auditentry",
+        object_id="-",
+        object_repr=f"审计日志导出 {rows} 条",
+        changes={"filter": [None, request.GET.urlencode()]},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -81,6 +116,21 @@ def job_detail(request, pk):
         raise NotFound()
     template = "core/_job_progress.html" if request.htmx else "core/job.html"
     return render(request, template, {"job": job})
+
+
+@require_POST
+@login_required
+def job_retry_view(request, pk):
+    """Start a failed job again (same kind and parameters) and show the new one's progress."""
+    job = job_for(request.user, pk)
+    if job is None:
+        raise NotFound()
+    try:
+        again = job_retry(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("core:job", pk=job.pk)
+    return redirect("core:job", pk=again.pk)
 
 
 @login_required

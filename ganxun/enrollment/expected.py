@@ -2,18 +2,29 @@
 credits share.
 
 A regular session expects the program's trainees of its batch (all trainees when the session is
-for every batch). A self-selectable session (自主选学) expects those who picked it and hold a
-seat; the enrollment app extends ``expected_cadres`` for that once seats exist.
+for every batch), except those who joined the program only through self-selection (自主选学):
+they come to the sessions they picked; nor walk-ins (现场旁听), who came to one session. A
+self-selectable session expects the cadres holding an
+enrolled seat on it (waitlisted and cancelled picks are not expected).
 """
 
 from django.db.models import QuerySet
 
 from ganxun.programs.models import ProgramTrainee, Session
 
+# Trainees of these kinds are expected only where they chose to be, not at every session.
+ONLY_OWN_SESSIONS = (ProgramTrainee.Source.SELF_SELECTED, ProgramTrainee.Source.WALK_IN)
+
 
 def expected_trainees(session: Session) -> QuerySet:
     """ProgramTrainee rows expected at ``session`` (unscoped: callers have checked access)."""
+    from ganxun.enrollment.models import Seat
+
     qs = ProgramTrainee._base_manager.filter(program_id=session.program_id)
+    if session.self_selectable:
+        seated = Seat._base_manager.filter(session_id=session.pk, status=Seat.Status.ENROLLED)
+        return qs.filter(cadre_id__in=seated.values("cadre_id"))
+    qs = qs.exclude(source__in=ONLY_OWN_SESSIONS)
     if session.batch:
         qs = qs.filter(batch=session.batch)
     return qs

@@ -4,6 +4,7 @@ import io
 
 import xlsxwriter
 
+from ganxun.core.exports import stamp_workbook
 from ganxun.needs.stats import Table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +32,9 @@ def _sheet_name(index: int, text: str, used: set[str]) -> str:
     return name
 
 
-def crosstabs_xlsx(title: str, sections: list[tuple[str, list[tuple[str, Table]]]]) -> bytes:
+def crosstabs_xlsx(
+    title: str, sections: list[tuple[str, list[tuple[str, Table]]]], *, actor
+) -> bytes:
     """One sheet per question, one table per grouping under each other.
 
     Cells are "count (percent%)"; ↑/↓ marks a group that differs clearly from the rest.
@@ -52,6 +55,7 @@ def crosstabs_xlsx(title: str, sections: list[tuple[str, list[tuple[str, Table]]
             row = _write_table(sheet, row, dim_label, table, bold) + 2
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, 12, 16)
+    stamp_workbook(book, actor, what=f"{title} 交叉分析")
     book.close()
     return buffer.getvalue()
 
@@ -71,7 +75,7 @@ def _write_table(sheet, row: int, dim_label: str, table: Table, bold) -> int:
     return row
 
 
-def non_respondents_xlsx(title: str, rows: list[dict]) -> bytes:
+def non_respondents_xlsx(title: str, rows: list[dict], *, actor) -> bytes:
     buffer, book, bold, heading = _book()
     sheet = book.add_worksheet("未提交名单")
     sheet.write_string(0, 0, f"{title} · 未提交名单", heading)
@@ -81,11 +85,12 @@ def non_respondents_xlsx(title: str, rows: list[dict]) -> bytes:
         sheet.write_row(i, 0, [r["name"], r["unit"], r["rank"], r["phone"], r["status"], r["link"]])
     sheet.set_column(0, 4, 16)
     sheet.set_column(5, 5, 60)
+    stamp_workbook(book, actor, what=f"{title} 未提交名单")
     book.close()
     return buffer.getvalue()
 
 
-def common_needs_xlsx(title: str, needs: list) -> bytes:
+def common_needs_xlsx(title: str, needs: list, *, actor) -> bytes:
     buffer, book, bold, heading = _book()
     sheet = book.add_worksheet("共性需求")
     sheet.write_string(0, 0, f"{title} · 共性需求清单", heading)
@@ -112,5 +117,6 @@ def common_needs_xlsx(title: str, needs: list) -> bytes:
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 24)
     sheet.set_column(5, 6, 60)
+    stamp_workbook(book, actor, what=f"{title} 共性需求")
     book.close()
     return buffer.getvalue()

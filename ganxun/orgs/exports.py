@@ -4,9 +4,9 @@ import io
 from datetime import datetime
 
 import xlsxwriter
-from django.utils import timezone
 
 from ganxun.accounts.policies import can_see_full_id_number
+from ganxun.core.exports import stamp_workbook
 from ganxun.orgs.models import Cadre
 
 ROSTER_HEADERS = [
@@ -64,9 +64,7 @@ def write_roster_xlsx(actor, cadres) -> bytes:
             else:
                 sheet.write_string(row, col, value or "", text if col in (2, 9) else None)
     sheet.autofilter(0, 0, max(row, 1), len(ROSTER_HEADERS) - 1)
-    sheet.set_footer(
-        f"&L导出人：{actor.username}  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}&R第 &P 页"
-    )
+    stamp_workbook(book, actor, what="干部名册")
     book.close()
     return buffer.getvalue()
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
+from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.orgs.selectors import CadreFilters, get_org_for
 from ganxun.orgs.services import CadreData
@@ -61,6 +62,15 @@ class CadreForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_queryset
 
+    def clean_id_number(self):
+        # the edit page shows the number masked (a full one is shown on request, audited);
+        # sent back unchanged, it means "keep the stored number"
+        typed = self.cleaned_data["id_number"].strip()
+        stored = self.initial.get("_id_number")
+        if stored and typed == mask_id_number(stored):
+            return stored
+        return typed
+
     def to_data(self) -> CadreData:
         d = self.cleaned_data
         return CadreData(
@@ -82,7 +92,8 @@ class CadreForm(StyledForm):
     def initial_for(cadre: Cadre) -> dict:
         return {
             "name": cadre.name,
-            "id_number": cadre.id_number,
+            "id_number": cadre.id_number_masked,
+            "_id_number": cadre.id_number,
             "gender": cadre.gender,
             "birth_date": cadre.birth_date,
             "unit": cadre.unit_id,

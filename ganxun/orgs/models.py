@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.crypto import mask_phone
+from ganxun.core.encrypted import BlindIndexField, EncryptedTextField
 from ganxun.core.scoping import ScopedManager
 from ganxun.orgs.idcard import mask_id_number
 
@@ -125,7 +127,10 @@ class Cadre(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    # Encrypted at rest (core/encrypted.py); exact lookups go through the keyed hash id_hash,
+    # which carries the one-person-one-record rule; id_tail serves the last-four search.
+    id_number = EncryptedTextField(_("身份证号"), blind_index="id_hash")
+    id_hash = BlindIndexField(source="id_number", unique=True)
     id_tail = models.CharField(max_length=4, db_index=True, editable=False)
     birth_date = models.DateField(_("出生日期"))
     unit = models.ForeignKey(
@@ -137,7 +142,7 @@ class Cadre(models.Model):
     leader_role = models.CharField(
         _("班子角色"), max_length=12, choices=LeaderRole.choices, blank=True, default=""
     )
-    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("手机"), blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -171,3 +176,7 @@ class Cadre(models.Model):
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

@@ -6,6 +6,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from ganxun.core.errors import NotFound
 from ganxun.orgs.idcard import normalise
+from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 
 
@@ -82,7 +83,7 @@ def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
     q = normalise(filters.q) if filters.q else ""
     if q:
         if q.isdigit() or q.endswith("X"):
-            qs = qs.filter(id_tail=q) if len(q) == 4 else qs.filter(id_number=q)
+            qs = qs.filter(id_tail=q) if len(q) == 4 else qs.filter(id_hash=id_hash(q))
         else:
             qs = qs.filter(name__contains=filters.q.strip())
     if filters.unit is not None:

@@ -276,6 +276,8 @@ def _check_unit(actor, unit: Org) -> None:
 
 def _cadre_snapshot(cadre: Cadre) -> dict:
     snap = snapshot(cadre, CADRE_FIELDS)
+    # the log shows that these changed, not the personal data itself (PIPL 第28条)
+    snap["id_number"], snap["phone"] = cadre.id_number_masked, cadre.phone_masked
     snap["categories"] = sorted(c.name for c in cadre.categories.all())
     return snap
 

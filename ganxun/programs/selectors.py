@@ -195,11 +195,22 @@ def my_trainee_rows(actor) -> list[ProgramTrainee]:
 
 
 def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
-    """A trainee attends their program's sessions for everybody and for their own batch."""
+    """The sessions a trainee is expected at (the rule of ``enrollment.expected``): their
+    programs' regular sessions for everybody and for their own batch, plus the self-selectable
+    sessions where they hold a seat. Self-selected and walk-in trainees only get the latter."""
+    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
+    from ganxun.enrollment.models import Seat
+
     q = Q(pk__in=[])
     for row in rows:
+        if row.source in ONLY_OWN_SESSIONS:
+            continue
         batch = Q(batch__isnull=True) | Q(batch=row.batch) if row.batch else Q()
-        q |= Q(program_id=row.program_id) & batch
+        q |= Q(program_id=row.program_id, self_selectable=False) & batch
+    cadre_ids = {row.cadre_id for row in rows}
+    if cadre_ids:
+        seats = Seat._base_manager.filter(cadre_id__in=cadre_ids, status=Seat.Status.ENROLLED)
+        q |= Q(pk__in=seats.values("session_id"))
     return q
 
 

@@ -171,8 +171,9 @@ def test_analysis_page_and_export_of_every_table(client, admin, survey, question
     assert "乡科级正职" in html and "2（66.7%）" in html and 'id="crosstab-data"' in html
     export = client.get(f"/needs/{survey.pk}/analysis/export.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(export.content))
-    # one sheet per choice or rating question (the template has 7), five groupings on each
-    assert len(book.sheetnames) == 7
+    # one sheet per choice or rating question (the template has 7), five groupings on each,
+    # then the 导出信息 sheet every export ends with (who exported it, when)
+    assert len(book.sheetnames) == 7 + 1 and book.sheetnames[-1] == "导出信息"
     cells = [c for r in book.worksheets[0].iter_rows(values_only=True) for c in r if c]
     assert sum(1 for c in cells if str(c).startswith("按")) == 5
 

@@ -274,7 +274,7 @@ def test_the_demo_fills_the_catalogue_a_program_and_a_survey_for_the_demo_accoun
     assert published.count() >= 20
     assert Lecturer.objects.filter(cadre=users["lecturer"].cadre).exists()
     # and the program has upcoming sessions, the demo trainee on its list in a batch
-    program = Program.objects.get()
+    program = Program.objects.get(name="周末知行学堂")
     sessions = Session.objects.filter(program=program)
     assert sessions.count() == 6
     assert all(s.starts_at > timezone.now() for s in sessions)
@@ -285,5 +285,17 @@ def test_the_demo_fills_the_catalogue_a_program_and_a_survey_for_the_demo_accoun
     respondent = Respondent.objects.get(cadre=trainee)
     assert respondent.survey.questionnaire.status == Questionnaire.Status.OPEN
     assert Respondent.objects.filter(survey=respondent.survey, response__isnull=False).exists()
+    # and a finished cohort shows follow-ups, outcomes in every state and graduates, the demo
+    # trainee among them with a certificate
+    from ganxun.outcomes.models import Certificate, FollowUp, Outcome
+
+    assert FollowUp.objects.exists()
+    assert set(Outcome.objects.values_list("status", flat=True)) == {
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    assert Certificate.objects.filter(cadre=trainee).exists()
+    assert Certificate.objects.count() >= 3
     # and the command said so
     assert "演示内容：课程 22 门" in demo_output

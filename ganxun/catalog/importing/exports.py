@@ -4,10 +4,10 @@ Excel or WPS imports back; the blank template is the same sheet with no rows and
 import io
 
 import xlsxwriter
-from django.utils import timezone
 
 from ganxun.catalog.importing.columns import COURSE_COLUMNS, LECTURER_COLUMNS
 from ganxun.catalog.models import Course, Lecturer, TeachingForm
+from ganxun.core.exports import stamp_workbook
 from ganxun.orgs.models import Cadre
 
 COURSE_HEADERS = [words[0] for words in COURSE_COLUMNS.values()]
@@ -48,10 +48,6 @@ def _notes(book, lines: list[str]) -> None:
     notes.set_column(0, 0, 100)
     for row, line in enumerate(lines):
         notes.write_string(row, 0, line)
-
-
-def _footer(sheet, actor) -> None:
-    sheet.set_footer(f"&L导出人：{actor.username}  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}")
 
 
 def course_row(c: Course) -> list[str]:
@@ -104,7 +100,7 @@ def write_xlsx(actor, what: str, rows) -> bytes:
             sheet.write_string(n, col, value or "", text)
     for col, values in choices.items():
         sheet.data_validation(1, col, max(n, 1000), col, {"validate": "list", "source": values})
-    _footer(sheet, actor)
     _notes(book, notes)
+    stamp_workbook(book, actor, what=sheet.name)
     book.close()
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from ganxun.catalog.importing.columns import (
 from ganxun.catalog.models import Course, Lecturer, Material, TeachingForm, Theme, split_tags
 from ganxun.catalog.services import CourseData, LecturerData
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
+from ganxun.orgs.lookup import cadre_by_id_number
 from ganxun.orgs.models import Cadre, CadreCategory
 from ganxun.orgs.roster.parsing import RANK_WORDS, text
 
@@ -266,7 +267,7 @@ class LecturerSheet(Sheet):
             idn = parse_id_number(raw)
         except InvalidIdNumber as exc:
             raise CellError(str(exc)) from None
-        cadre = Cadre.objects.visible_to(self.actor).filter(id_number=idn.value).first()
+        cadre = cadre_by_id_number(Cadre.objects.visible_to(self.actor), idn.value)
         if cadre is None:
             raise CellError("您的干部名册中没有该身份证号；不关联名册请留空")
         return cadre

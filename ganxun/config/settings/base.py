@@ -38,10 +38,13 @@ INSTALLED_APPS = [
     "ganxun.credits",
     "ganxun.budgets",
     "ganxun.stats",
+    "ganxun.ops",
 ]
 
 MIDDLEWARE = [
+    "ganxun.ops.middleware.RequestLogMiddleware",  # first: its duration covers every layer
     "django.middleware.security.SecurityMiddleware",
+    "ganxun.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "ganxun.core.middleware.DomainErrorMiddleware",
     "ganxun.accounts.middleware.IdleTimeoutMiddleware",
     "ganxun.accounts.middleware.ForcePasswordChangeMiddleware",
+    "ganxun.accounts.security.AccountSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -82,6 +86,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ganxun.sqlite3'}"),
         conn_max_age=600,
+        conn_health_checks=True,  # a connection PostgreSQL dropped is replaced, not reused
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -103,6 +108,20 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# A read replica for reports (docs/scaling.md): settings only, see ganxun/ops/routers.py
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+GANXUN_REPLICA_PATHS = env_list("GANXUN_REPLICA_PATHS", ["/stats/"])
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ganxun.ops.routers.ReportReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("ganxun.core.middleware.RequestContextMiddleware"),
+        "ganxun.ops.routers.ReplicaForReportsMiddleware",
+    )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -167,12 +186,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 MESSAGE_TAGS = {40: "danger"}
 
+# GANXUN_LOG_JSON=1 (production): one JSON object per line, one line per request (ganxun.ops)
+LOG_JSON = env_bool("GANXUN_LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "ganxun.ops.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_JSON else {})}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "ganxun.request": {"level": "INFO" if LOG_JSON else "WARNING"},
+        # django.request repeats each 4xx/5xx as text; the request line already says it
+        **({"django.request": {"level": "ERROR"}} if LOG_JSON else {}),
+    },
 }
+
+# --- operations (ganxun.ops) -------------------------------------------------------------------
+GANXUN_METRICS_TOKEN = env_str("GANXUN_METRICS_TOKEN")
+GANXUN_WORKER_STALE_SECONDS = int(env_str("GANXUN_WORKER_STALE_SECONDS", "30"))
+GANXUN_READYZ_REQUIRE_WORKER = env_bool("GANXUN_READYZ_REQUIRE_WORKER", False)
 
 GANXUN_SITE_NAME = _("干部教育培训管理平台")
 
@@ -182,3 +216,27 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Only the test settings turn this on, so test databases can be emptied between tests.
 GANXUN_AUDIT_PURGE_ALLOWED = False
+
+# --- security (docs/security.md) ---------------------------------------------------------------
+# Encryption at rest of 身份证号 and phone numbers (core/crypto.py): 32 random bytes, base64.
+# Production refuses to start without it; dev and test use a fixed, public key.
+GANXUN_FIELD_KEY = env_str("GANXUN_FIELD_KEY")
+PUBLIC_DEV_FIELD_KEY = "Z2FueHVuLWRldi1maWVsZC1rZXktcHVibGljLW5vdCE="  # dev/test only: public
+# Days a password stays valid, per kind of account; 0 turns expiry off (accounts/security.py).
+GANXUN_PASSWORD_MAX_AGE_DAYS = int(env_str("GANXUN_PASSWORD_MAX_AGE_DAYS", "90"))
+GANXUN_TRAINEE_PASSWORD_MAX_AGE_DAYS = int(env_str("GANXUN_TRAINEE_PASSWORD_MAX_AGE_DAYS", "0"))
+# Roles that must sign in with a second factor (TOTP); others may enrol if they wish.
+GANXUN_2FA_REQUIRED_ROLES = env_list("GANXUN_2FA_REQUIRED_ROLES", ["admin"])
+# Audit entries younger than this are never purged; 等保 2.0 asks for at least 180 days.
+GANXUN_AUDIT_RETENTION_DAYS = max(180, int(env_str("GANXUN_AUDIT_RETENTION_DAYS", "180")))
+# Content-Security-Policy sent with every page (core/security.py): no inline script anywhere.
+# Inline style attributes (progress bars, theme colours) remain: docs/security.md says why.
+GANXUN_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+GANXUN_RATELIMITS_ENABLED = env_bool("GANXUN_RATELIMITS_ENABLED", True)
+SESSION_COOKIE_NAME = "ganxun_session"
+CSRF_COOKIE_HTTPONLY = True

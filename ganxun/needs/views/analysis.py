@@ -50,7 +50,8 @@ def crosstab_export(request, pk):
         changes={"crosstabs": [None, len(sections)]},
     )
     response = HttpResponse(
-        exports.crosstabs_xlsx(survey.title, sections), content_type=exports.XLSX
+        exports.crosstabs_xlsx(survey.title, sections, actor=request.user),
+        content_type=exports.XLSX,
     )
     response["Content-Disposition"] = f'attachment; filename="crosstabs-{survey.pk}.xlsx"'
     return response

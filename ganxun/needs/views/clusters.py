@@ -200,7 +200,8 @@ def common_needs_export(request, pk):
     survey = selectors.get_survey_for(request.user, pk, manage=True)
     needs = _needs_with_courses(request.user, survey)
     response = HttpResponse(
-        exports.common_needs_xlsx(survey.title, needs), content_type=exports.XLSX
+        exports.common_needs_xlsx(survey.title, needs, actor=request.user),
+        content_type=exports.XLSX,
     )
     response["Content-Disposition"] = f'attachment; filename="common-needs-{survey.pk}.xlsx"'
     return response

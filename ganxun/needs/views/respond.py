@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from ganxun.core.http import require
+from ganxun.core.ratelimit import ratelimit
 from ganxun.needs import policies, selectors, services
 from ganxun.needs.errors import LinkError
 from ganxun.surveys.answering import items_with_saved
@@ -93,12 +94,16 @@ def _link_urls(token: str) -> dict:
     return {"form": reverse("respond", args=[token]), "done": reverse("respond_done", args=[token])}
 
 
+# Per address and generous (a class may answer through one Wi-Fi address); the token itself
+# cannot be guessed, the limit only stops a client hammering the link.
+@ratelimit("survey_link", "300/m", key="ip", methods=None)
 @never_cache
 def respond(request, token):
     """The personal link: the token is the credential, no login."""
     return _handle(request, selectors.respondent_by_token(token), _link_urls(token))
 
 
+@ratelimit("survey_link", "300/m", key="ip", methods=None)
 @never_cache
 def respond_done(request, token):
     return _thanks(request, selectors.respondent_by_token(token), _link_urls(token))

@@ -210,7 +210,8 @@ def respondents_export(request, pk):
         changes={"non_respondents": [None, len(rows)], "unit": [None, node.name]},
     )
     response = HttpResponse(
-        exports.non_respondents_xlsx(survey.title, rows), content_type=exports.XLSX
+        exports.non_respondents_xlsx(survey.title, rows, actor=request.user),
+        content_type=exports.XLSX,
     )
     response["Content-Disposition"] = f'attachment; filename="non-respondents-{survey.pk}.xlsx"'
     return response

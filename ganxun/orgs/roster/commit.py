@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from ganxun.core.audit import audit_record, diff
 from ganxun.core.context import current_request_info
+from ganxun.core.crypto import encrypt, mask_phone
 from ganxun.core.models import AuditEntry
 from ganxun.core.scoping import unscoped
+from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.roster.plan import NEW, UPDATE, RowPlan
 from ganxun.orgs.roster.rows import Lookups
@@ -30,10 +32,13 @@ from ganxun.orgs.roster.sql import (
 from ganxun.orgs.roster.units import NewUnit
 from ganxun.orgs.services import ORG_FIELDS, _insert_org
 
-INSERT_FIELDS = ["id_number", "id_tail", "birth_date", "unit", "created_at", "updated_at"]
+INSERT_FIELDS = ["id_number", "id_hash", "id_tail", "birth_date", "unit"]
+INSERT_FIELDS += ["created_at", "updated_at"]
 TEXT_FIELDS = ["name", "gender", "position", "rank", "leader_role", "phone", "status", "note"]
 AUDIT_FIELDS = ["at", "actor", "actor_name", "ip", "channel", "action", "object_type"]
 AUDIT_FIELDS += ["object_id", "object_repr", "changes"]
+ID_CONTEXT, PHONE_CONTEXT = "orgs.cadre.id_number", "orgs.cadre.phone"
+PHONE = TEXT_FIELDS.index("phone")
 IN_STEP = 900  # SQLite's default limit on variables per statement is 999
 Link = Cadre.categories.through
 
@@ -101,18 +106,21 @@ class Writer:
 
     def _insert(self, plans: list[RowPlan]) -> list[tuple[RowPlan, int]]:
         now, ops = db_datetime(timezone.now()), connection.ops
-        rows = []
+        rows, hashes = [], []
         for plan in plans:
             v, idn = plan.values, plan.parsed.id_number
             texts = [v.get(name, "") for name in TEXT_FIELDS]
+            texts[PHONE] = _encrypted_phone(texts[PHONE])
             born = db_date(v["birth_date"], ops)
-            rows.append((idn, idn[-4:], born, v["unit"].pk, now, now, *texts))
+            hashes.append(id_hash(idn))
+            secret = encrypt(idn, context=ID_CONTEXT)
+            rows.append((secret, hashes[-1], idn[-4:], born, v["unit"].pk, now, now, *texts))
         if not rows:
             return []
         before = _max_id()
         insert_rows(Cadre, [*INSERT_FIELDS, *TEXT_FIELDS], rows)
         ids = _ids_after(before)
-        return [(plan, ids[plan.parsed.id_number]) for plan in plans]
+        return [(plan, ids[h]) for plan, h in zip(plans, hashes, strict=True)]
 
     @staticmethod
     def _link_categories(inserted: list[tuple[RowPlan, int]]) -> None:
@@ -129,7 +137,7 @@ class Writer:
         for plan in plans:
             fields = tuple(sorted(f for f in plan.changes if f != "categories"))
             if fields:
-                values = tuple(_db_value(plan.changes[name][1]) for name in fields)
+                values = tuple(_db_value(name, plan.changes[name][1]) for name in fields)
                 groups[fields].append((*values, now, plan.existing.pk))
         for fields, rows in groups.items():
             update_rows(Cadre, [*fields, "updated_at"], rows)
@@ -190,6 +198,8 @@ class Writer:
                 new = new.name
             elif name == "categories":
                 old, new = self._category_names(old), self._category_names(new)
+            elif name == "phone":  # personal data stays out of the log in the clear
+                old, new = mask_phone(old or ""), mask_phone(new or "")
             out[name] = [_plain(old), _plain(new)]
         return out
 
@@ -209,11 +219,17 @@ def _ids_after(before: int) -> dict[str, int]:
     Ids only grow, so every row this batch inserted has an id above the maximum before it."""
     table = connection.ops.quote_name(Cadre._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id_number, id FROM {table} WHERE id > %s", [before])
+        cursor.execute(f"SELECT id_hash, id FROM {table} WHERE id > %s", [before])
         return dict(cursor.fetchall())
 
 
-def _db_value(value):
+def _encrypted_phone(phone: str) -> str:
+    return encrypt(phone, context=PHONE_CONTEXT) if phone else ""
+
+
+def _db_value(name: str, value):
+    if name == "phone":
+        return _encrypted_phone(value or "")
     if isinstance(value, Org):
         return value.pk
     if isinstance(value, date):

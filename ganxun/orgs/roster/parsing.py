@@ -6,6 +6,7 @@ characters: only codes, numbers and dates are folded from full width, so a recor
 web form and re-imported from its export compares equal.
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -143,6 +144,8 @@ def birth_month(value, this_year: int | None = None) -> BirthMonth | None:
 
 
 def _birth_from_number(value, this_year: int) -> BirthMonth:
+    if not math.isfinite(value):  # found by the property tests: a cell holding inf or NaN
+        raise CellError(f"出生年月“{value}”无法识别；{BIRTH_HINT}")
     if float(value).is_integer():
         number = int(value)
         digits = str(number)

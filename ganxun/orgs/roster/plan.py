@@ -10,6 +10,8 @@ from datetime import date
 
 from django.db import connection
 
+from ganxun.core.crypto import decrypt, is_encrypted
+from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.roster.errors import RowError
 from ganxun.orgs.roster.headers import Header
@@ -33,7 +35,7 @@ COMPARED = (
 )
 _EXISTING_COLUMNS = (  # the cadre's columns, in Existing's order; the unit's path and name follow
     "id",
-    "id_number",
+    "id_hash",  # stands in for the encrypted number; replaced by the number it was found by
     "name",
     "gender",
     "birth_date",
@@ -46,6 +48,7 @@ _EXISTING_COLUMNS = (  # the cadre's columns, in Existing's order; the unit's pa
     "note",
 )
 _ABSENT = object()
+PHONE_CONTEXT = "orgs.cadre.phone"
 
 
 @dataclass(slots=True)
@@ -147,15 +150,21 @@ class Planner:
         return RowPlan(parsed, ERROR)
 
     def _fetch(self, ids: list[str]) -> dict[str, Existing]:
-        """Plain SQL, as the ORM's IN lookup prepares each of 100,000 values one by one."""
+        """Plain SQL, as the ORM's IN lookup prepares each of 100,000 values one by one.
+        Rows are found by the keyed hash of the number; the phone is decrypted to compare."""
         found: dict[str, Existing] = {}
         step = 900 if connection.vendor == "sqlite" else 5000
+        by_hash = {id_hash(number): number for number in ids}
+        hashes = list(by_hash)
         with connection.cursor() as cursor:
-            for start in range(0, len(ids), step):
-                part = ids[start : start + step]
+            for start in range(0, len(hashes), step):
+                part = hashes[start : start + step]
                 cursor.execute(_existing_sql(len(part)), _params(part))
                 for row in cursor.fetchall():
                     existing = Existing(*row)
+                    existing.id_number = by_hash[existing.id_number]
+                    if is_encrypted(existing.phone):
+                        existing.phone = decrypt(existing.phone, context=PHONE_CONTEXT)
                     if isinstance(existing.birth_date, str):  # SQLite hands back text
                         existing.birth_date = date.fromisoformat(existing.birth_date)
                     found[existing.id_number] = existing
@@ -197,7 +206,7 @@ def _existing_sql(count: int) -> str:
     return (
         f"SELECT {columns}, o.{quote('path')}, o.{quote('name')} FROM {cadre} c "
         f"JOIN {org} o ON o.{quote('id')} = c.{quote('unit_id')} "
-        f"WHERE c.{quote('id_number')} {_in(count)}"
+        f"WHERE c.{quote('id_hash')} {_in(count)}"
     )
 
 

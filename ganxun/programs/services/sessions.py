@@ -194,12 +194,33 @@ def session_save(
         [candidate(program, data, session.pk if session else None)], actor=actor
     )
     warnings = _gate(found, accept_warnings)
+    _check_seats_taken(session, data)
     before = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS) if session else {}
     session = session or Session(program=program)
     _write(session, data)
     after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
     record(actor, "update" if before else "create", session, before, after)
+    if before and session.self_selectable and (data.capacity or 0) > (before["capacity"] or 0):
+        # More seats: the waitlist moves up now, oldest first (自主选学).
+        from ganxun.enrollment.services.seats import seats_promote
+
+        seats_promote(actor=actor, session=session)
     return session, warnings
+
+
+def _check_seats_taken(session: Session | None, data: SessionData) -> None:
+    """Seats already given cannot be taken back by lowering the capacity."""
+    if session is None or not data.self_selectable:
+        return
+    from ganxun.enrollment.models import Seat
+
+    taken = Seat._base_manager.filter(session=session, status=Seat.Status.ENROLLED).count()
+    if taken > (data.capacity or 0):
+        raise ProgramError(
+            "capacity_below_taken",
+            f"已有 {taken} 人选上本课次，名额不能少于 {taken}。",
+            field="capacity",
+        )
 
 
 @transaction.atomic

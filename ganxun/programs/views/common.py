@@ -15,6 +15,7 @@ TABS = [
     ("batches", "分批", "programs:batches"),
     ("outlines", "提纲", "programs:outlines"),
     ("calendar", "日历", "programs:calendar"),
+    ("evaluations", "评估", "evaluations:program"),
 ]
 
 

@@ -33,7 +33,13 @@ class FeaturesSummary:
 def demo_features(*, seed: int) -> FeaturesSummary:
     """Build the catalogue, the program and the survey on top of a freshly loaded city."""
     # Imported here: the demo city (orgs) is the foundation the other apps build on.
+    from ganxun.orgs.demo.features.budgets import build_budgets
     from ganxun.orgs.demo.features.catalogue import build_catalogue
+    from ganxun.orgs.demo.features.checkin import build_checkin
+    from ganxun.orgs.demo.features.credits import build_credits
+    from ganxun.orgs.demo.features.enrollment import build_enrollment
+    from ganxun.orgs.demo.features.evaluations import build_evaluations
+    from ganxun.orgs.demo.features.outcomes import build_outcomes
     from ganxun.orgs.demo.features.program import build_program
     from ganxun.orgs.demo.features.survey import build_survey
 
@@ -48,7 +54,15 @@ def demo_features(*, seed: int) -> FeaturesSummary:
         }
         catalogue = build_catalogue(users, rng)
         program = build_program(users, catalogue, rng)
+        build_budgets(users, rng)
+        build_enrollment(users, rng)
+        build_checkin(users, rng)
         survey = build_survey(users, rng)
+        build_outcomes(users, rng)  # last: it reads the program, attendance and accounts
+        # After outcomes and check-in: rates the finished cohort's classes (adding two taught by
+        # the demo lecturer), before credits so those classes are credited too.
+        build_evaluations(users, rng)
+        build_credits(users, rng)  # after attendance and graduation: it credits them
     return FeaturesSummary(
         courses=len(catalogue.courses),
         lecturers=len(catalogue.lecturers),

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -74,6 +75,12 @@ class Command(BaseCommand):
                     f"学员 {login.cadre_name} 也可用身份证号 {login.id_number} 登录，"
                     f"密码同为 {DEMO_PASSWORD}。"
                 )
+        if settings.GANXUN_2FA_REQUIRED_ROLES:
+            roles = "、".join(settings.GANXUN_2FA_REQUIRED_ROLES)
+            self.stdout.write(
+                f"角色 {roles} 的账号首次登录后须用手机验证器（TOTP）绑定两步验证；"
+                "仅作本机演示时可设环境变量 GANXUN_2FA_REQUIRED_ROLES= 后再 make run 跳过。"
+            )
 
 
 def _summary_line(summary: DemoSummary) -> str:

@@ -1,0 +1,253 @@
+"""Budget pages. Thin: parse a form, call one service, render or redirect."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganxun.budgets import exports, policies, selectors, services
+from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
+from ganxun.catalog import files
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.programs.selectors import get_program_for
+from ganxun.stats.xlsx import xlsx_download
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+@require(policies.can_use_budgets)
+def budget_list(request):
+    year = _year(request)
+    budgets = selectors.budget_list(request.user, year=year)
+    page = paginate(request, budgets, 30)
+    context = {
+        "page": page,
+        "figures": selectors.budget_figures(page.object_list),
+        "year": year,
+        "years": selectors.budget_years(request.user),
+    }
+    return render(request, "budgets/budget_list.html", context)
+
+
+def _save(request, form, call, success: str):
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call()
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@require(policies.can_use_budgets)
+def budget_create(request):
+    program = None
+    if request.GET.get("program"):
+        program = get_program_for(request.user, request.GET["program"])
+    initial = {"year": timezone.localdate().year}
+    if program is not None:
+        initial = {"year": program.start_date.year, "title": f"{program.full_name}经费"}
+    form = BudgetForm(request.POST or None, initial=initial)
+    budget = _save(
+        request,
+        form,
+        lambda: services.budget_create(actor=request.user, data=form.to_data(program)),
+        "已建立经费预算。",
+    )
+    if budget:
+        return redirect("budgets:detail", pk=budget.pk)
+    title = f"为“{program}”建立经费预算" if program else "建立年度经费预算"
+    return render(
+        request,
+        "budgets/form.html",
+        {"form": form, "title": title, "program": program, "cancel": reverse("budgets:list")},
+    )
+
+
+@require(policies.can_use_budgets)
+def program_budget(request, pk):
+    """The way in from a program page: its budget, or the form that creates it."""
+    program = get_program_for(request.user, pk)
+    budget = selectors.program_budget(request.user, program)
+    if budget is not None:
+        return redirect("budgets:detail", pk=budget.pk)
+    if not policies.manages_org(request.user, program.org):
+        raise NotFound("该项目还没有经费预算。")
+    return redirect(reverse("budgets:create") + f"?program={program.pk}")
+
+
+def _detail_context(request, budget, income_form=None, expense_form=None) -> dict:
+    return {
+        "budget": budget,
+        "fig": selectors.budget_figures([budget])[0],
+        "incomes": selectors.budget_incomes(budget),
+        "expenses": selectors.budget_expenses(budget),
+        "can_manage": policies.can_manage_budget(request.user, budget),
+        "income_form": income_form or IncomeForm(),
+        "expense_form": expense_form or ExpenseForm(),
+    }
+
+
+@require(policies.can_use_budgets)
+def budget_detail(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    return render(request, "budgets/budget_detail.html", _detail_context(request, budget))
+
+
+@require(policies.can_use_budgets)
+def budget_edit(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    if not policies.can_manage_budget(request.user, budget):
+        raise PermissionDenied()
+    initial = {k: getattr(budget, k) for k in ("title", "year", "amount", "note")}
+    form = BudgetForm(request.POST or None, initial=initial)
+    if _save(
+        request,
+        form,
+        lambda: services.budget_update(
+            actor=request.user, budget=budget, data=form.to_data(budget.program)
+        ),
+        "已保存。",
+    ):
+        return redirect("budgets:detail", pk=budget.pk)
+    cancel = reverse("budgets:detail", args=[budget.pk])
+    return render(
+        request, "budgets/form.html", {"form": form, "title": f"修改“{budget}”", "cancel": cancel}
+    )
+
+
+@require_POST
+@require(policies.can_use_budgets)
+def income_add(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    form = IncomeForm(request.POST)
+    if _save(
+        request,
+        form,
+        lambda: services.income_add(actor=request.user, budget=budget, data=form.to_data()),
+        "已登记收入。",
+    ):
+        return redirect("budgets:detail", pk=budget.pk)
+    context = _detail_context(request, budget, income_form=form)
+    return render(request, "budgets/budget_detail.html", context, status=400)
+
+
+@require_POST
+@require(policies.can_use_budgets)
+def expense_add(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    form = ExpenseForm(request.POST, request.FILES)
+    saved = _save(
+        request,
+        form,
+        lambda: services.expense_add(
+            actor=request.user,
+            budget=budget,
+            data=form.to_data(),
+            upload=form.cleaned_data.get("file"),
+        ),
+        "已登记支出。",
+    )
+    if saved:
+        if saved.warning:
+            messages.warning(request, saved.warning)
+        return redirect("budgets:detail", pk=budget.pk)
+    context = _detail_context(request, budget, expense_form=form)
+    return render(request, "budgets/budget_detail.html", context, status=400)
+
+
+def _post_action(request, call, success: str, back: int):
+    try:
+        call()
+        messages.success(request, success)
+    except DomainError as exc:
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    return redirect("budgets:detail", pk=back)
+
+
+@require_POST
+@require(policies.can_use_budgets)
+def budget_close(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    call = lambda: services.budget_close(actor=request.user, budget=budget)  # noqa: E731
+    return _post_action(request, call, "已结账：不再接受新的收支登记。", budget.pk)
+
+
+@require_POST
+@require(policies.can_use_budgets)
+def budget_reopen(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    call = lambda: services.budget_reopen(actor=request.user, budget=budget)  # noqa: E731
+    return _post_action(request, call, "已重新开账。", budget.pk)
+
+
+@require_POST
+@require(policies.can_use_budgets)
+def income_delete(request, pk):
+    income = selectors.get_income_for(request.user, pk)
+    call = lambda: services.income_delete(actor=request.user, income=income)  # noqa: E731
+    return _post_action(request, call, "已删除该笔收入。", income.budget_id)
+
+
+@require_POST
+@require(policies.can_use_budgets)
+def expense_delete(request, pk):
+    expense = selectors.get_expense_for(request.user, pk)
+    call = lambda: services.expense_delete(actor=request.user, expense=expense)  # noqa: E731
+    return _post_action(request, call, "已删除该笔支出。", expense.budget_id)
+
+
+@require(policies.can_use_budgets)
+def expense_file(request, pk):
+    expense = selectors.get_expense_for(request.user, pk)
+    if not expense.file:
+        raise NotFound("该笔支出没有附件。")
+    path = Path(default_storage.path(expense.file.name))
+    if not path.exists():
+        raise NotFound("文件已不在存储中，请联系管理员。")
+    return files.ranged_file_response(
+        request,
+        path,
+        content_type=expense.content_type or "application/octet-stream",
+        filename=expense.file_name or path.name,
+        inline=expense.content_type in ("application/pdf", "image/png", "image/jpeg"),
+    )
+
+
+@require(policies.can_use_budgets)
+def budget_export(request, pk):
+    budget = selectors.get_budget_for(request.user, pk)
+    return xlsx_download(
+        actor=request.user,
+        content=exports.budget_xlsx(request.user, budget),
+        filename=f"budget-{budget.pk}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        what=f"经费明细导出：{budget}",
+        object_type="budgets.budget",
+        params=f"budget={budget.pk}",
+    )
+
+
+@require(policies.can_use_budgets)
+def budgets_export(request):
+    year = _year(request)
+    budgets = selectors.budget_list(request.user, year=year)
+    return xlsx_download(
+        actor=request.user,
+        content=exports.budgets_xlsx(request.user, budgets, year),
+        filename=f"budgets-{year or 'all'}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        what="经费执行情况导出",
+        object_type="budgets.budget",
+        params=request.GET.urlencode(),
+    )

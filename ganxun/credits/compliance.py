@@ -1,0 +1,102 @@
+"""Requirements applied to aggregated hours — pure Python, no queries.
+
+The selectors aggregate the ledger per (cadre, channel) in SQL (one GROUP BY for a whole unit
+or province) and hand each cadre's hours to ``shortfalls``, one pass over the rows.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ganxun.credits.models import Requirement
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    name: str
+    ranks: frozenset[str]
+    five_years: bool
+    required: float  # 学时
+    channels: frozenset[int]  # empty = every channel counts
+    caps: dict[int, float]  # channel → most 学时 it may contribute
+    source: str
+    source_url: str
+    amount_label: str
+
+    def applies_to(self, rank: str) -> bool:
+        return rank in self.ranks
+
+    def counted(self, by_channel: dict[int, float]) -> float:
+        total = 0.0
+        for channel, hours in by_channel.items():
+            if self.channels and channel not in self.channels:
+                continue
+            cap = self.caps.get(channel)
+            total += hours if cap is None else min(hours, cap)
+        return total
+
+
+def build_rules(requirements, hours_per_day: Decimal) -> list[Rule]:
+    rules = []
+    for r in requirements:
+        required = float(r.amount * (hours_per_day if r.unit == Requirement.Unit.DAYS else 1))
+        unit = "天" if r.unit == Requirement.Unit.DAYS else "学时"
+        label = f"{r.amount.normalize():f} {unit}"
+        if r.unit == Requirement.Unit.DAYS:
+            label += f"（{required:g} 学时）"
+        rules.append(
+            Rule(
+                id=r.pk,
+                name=r.name,
+                ranks=frozenset(r.ranks or ()),
+                five_years=r.period == Requirement.Period.FIVE_YEARS,
+                required=required,
+                channels=frozenset(int(c) for c in r.channels or ()),
+                caps={int(c): float(share) * required for c, share in (r.caps or {}).items()},
+                source=r.source,
+                source_url=r.source_url,
+                amount_label=label,
+            )
+        )
+    return rules
+
+
+@dataclass(frozen=True)
+class Gap:
+    rule: Rule
+    counted: float
+    required: float
+
+    @property
+    def missing(self) -> float:
+        return max(self.required - self.counted, 0.0)
+
+
+@dataclass
+class Hours:
+    """One cadre's hours by channel: in the year, and in the five years ending with it."""
+
+    year: dict[int, float] = field(default_factory=dict)
+    five: dict[int, float] = field(default_factory=dict)
+
+    def add(self, channel: int, year_hours, five_hours) -> None:
+        if year_hours:
+            self.year[channel] = float(year_hours)
+        if five_hours:
+            self.five[channel] = float(five_hours)
+
+
+EMPTY = Hours()
+
+
+def evaluate(rules: list[Rule], rank: str, hours: Hours) -> list[Gap]:
+    """Every applicable requirement with what counts towards it (caps applied)."""
+    return [
+        Gap(rule, rule.counted(hours.five if rule.five_years else hours.year), rule.required)
+        for rule in rules
+        if rule.applies_to(rank)
+    ]
+
+
+def shortfalls(rules: list[Rule], rank: str, hours: Hours) -> list[Gap]:
+    return [gap for gap in evaluate(rules, rank, hours) if gap.missing > 1e-9]

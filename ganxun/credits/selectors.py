@@ -1,0 +1,262 @@
+"""Reads of the ledger and compliance. One shared computation serves the pages, the Excel export,
+the CLI and the statistics dashboard (``compliance_summary``).
+
+Set-based: the ledger is summed per (cadre, channel) in one GROUP BY over the unit's subtree and
+the five-year window (an index-only scan of (cadre, day, channel, hours)); the cadres are read
+in one query; the requirements are applied in one pass in Python. No query runs per cadre.
+Functions taking an ``org`` expect one the caller may see (views get it via ``get_org_for``).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import FloatField, Q, Sum
+from django.db.models.functions import Cast, ExtractYear
+
+from ganxun.core.errors import NotFound
+from ganxun.core.scoping import unscoped
+from ganxun.credits import ledger
+from ganxun.credits.compliance import EMPTY, Gap, Hours, Rule, build_rules, evaluate, shortfalls
+from ganxun.credits.models import Channel, CreditEntry, ProgramCreditRule, Requirement
+from ganxun.orgs.models import Cadre, Org
+from ganxun.orgs.selectors import get_cadre_for, get_org_for
+
+__all__ = ["get_cadre_for", "get_org_for"]
+RANKS = list(Cadre.Rank.choices)
+
+
+def active_rules() -> list[Rule]:
+    requirements = Requirement.objects.filter(is_active=True)
+    return build_rules(requirements, ledger.credit_settings().hours_per_day)
+
+
+def window(year: int, rules: list[Rule]) -> tuple[date, date, date]:
+    """(first day counted, first day of the year, last day of the year)."""
+    start = date(year, 1, 1)
+    first = date(year - 4, 1, 1) if any(r.five_years for r in rules) else start
+    return first, start, date(year, 12, 31)
+
+
+def hours_by_cadre(org: Org | None, year: int, rules: list[Rule], cadre_id=None) -> dict:
+    """{cadre_id: Hours} for the cadres under ``org`` (or one cadre), from one GROUP BY."""
+    first, start, end = window(year, rules)
+    rows = CreditEntry.objects.filter(day__gte=first, day__lte=end)
+    if cadre_id is not None:
+        rows = rows.filter(cadre_id=cadre_id)
+    elif org is not None and org.parent_id is not None:
+        rows = rows.filter(cadre__unit__path__startswith=org.path)
+    rows = (
+        rows.values_list("cadre_id", "channel")
+        .annotate(
+            y=Cast(Sum("hours", filter=Q(day__gte=start)), FloatField()),
+            t=Cast(Sum("hours"), FloatField()),
+        )
+        .order_by()
+    )
+    out: dict[int, Hours] = {}
+    with unscoped():
+        for cid, channel, year_hours, five_hours in rows.iterator(chunk_size=20_000):
+            hours = out.get(cid)
+            if hours is None:
+                hours = out[cid] = Hours()
+            hours.add(channel, year_hours, five_hours)
+    return out
+
+
+@dataclass
+class Tally:
+    cadres: int = 0
+    compliant: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.compliant / self.cadres if self.cadres else 0.0
+
+    def count(self, ok: bool) -> None:
+        self.cadres += 1
+        self.compliant += ok
+
+
+@dataclass
+class CadreResult:
+    cadre_id: int
+    rank: str
+    unit_id: int
+    hours: Hours
+    gaps: list[Gap]  # every applicable requirement, met or not
+
+    @property
+    def short(self) -> list[Gap]:
+        return [g for g in self.gaps if g.missing > 1e-9]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.short
+
+    @property
+    def missing(self) -> float:
+        return sum(g.missing for g in self.gaps)
+
+    def year_hours(self, channel: int | None = None) -> float:
+        if channel is None:
+            return sum(self.hours.year.values())
+        return self.hours.year.get(channel, 0.0)
+
+    def five_hours(self) -> float:
+        return sum(self.hours.five.values())
+
+
+@dataclass
+class Report:
+    org: Org
+    year: int
+    rules: list[Rule]
+    total: Tally = field(default_factory=Tally)
+    units: list[tuple[Org, Tally]] = field(default_factory=list)
+    ranks: list[tuple[str, str, Tally]] = field(default_factory=list)
+    shortfalls: list[CadreResult] = field(default_factory=list)
+    results: list[CadreResult] = field(default_factory=list)  # everyone, when asked for
+
+
+def compliance_report(org: Org, year: int, *, keep: str = "short", rank: str = "") -> Report:
+    """Compliance of the active cadres under ``org`` for ``year``: overall, per child unit (the
+    org itself first when cadres sit on it directly), per rank, and who falls short
+    (``keep="short"``), everyone's result (``keep="all"``) or only the counts (``keep=""``)."""
+    rules = active_rules()
+    report = Report(org=org, year=year, rules=rules)
+    with unscoped():
+        hours = hours_by_cadre(org, year, rules)
+        cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE)
+        if org.parent_id is not None:
+            cadres = cadres.filter(unit__path__startswith=org.path)
+        if rank:
+            cadres = cadres.filter(rank=rank)
+        children = list(Org.objects.filter(parent=org).order_by("sort", "code"))
+        rows = cadres.values_list("id", "rank", "unit_id", "unit__path").iterator(chunk_size=20_000)
+        by_segment = {c.path[len(org.path) :].split("/", 1)[0]: c for c in children}
+        unit_tallies: dict[int, Tally] = defaultdict(Tally)
+        rank_tallies: dict[str, Tally] = defaultdict(Tally)
+        for cid, cadre_rank, unit_id, path in rows:
+            cadre_hours = hours.get(cid, EMPTY)
+            if keep == "all":
+                result = CadreResult(
+                    cid, cadre_rank, unit_id, cadre_hours, evaluate(rules, cadre_rank, cadre_hours)
+                )
+                report.results.append(result)
+                ok = result.compliant
+                if not ok:
+                    report.shortfalls.append(result)
+            else:
+                gaps = shortfalls(rules, cadre_rank, cadre_hours)
+                ok = not gaps
+                if gaps and keep == "short":
+                    report.shortfalls.append(
+                        CadreResult(cid, cadre_rank, unit_id, cadre_hours, gaps)
+                    )
+            report.total.count(ok)
+            rank_tallies[cadre_rank].count(ok)
+            child = by_segment.get(path[len(org.path) :].split("/", 1)[0])
+            unit_tallies[child.pk if child else org.pk].count(ok)
+    if org.pk in unit_tallies:
+        report.units.append((org, unit_tallies[org.pk]))
+    report.units += [(c, unit_tallies.get(c.pk, Tally())) for c in children]
+    report.ranks = [(key, label, rank_tallies[key]) for key, label in RANKS if key in rank_tallies]
+    report.shortfalls.sort(key=lambda s: (-s.missing, s.cadre_id))
+    return report
+
+
+def compliance_summary(org: Org, year: int) -> dict:
+    """{"cadres", "compliant", "units": [{"code", "cadres", "compliant"}]} — the CLI's JSON."""
+    report = compliance_report(org, year, keep="")
+    return {
+        "cadres": report.total.cadres,
+        "compliant": report.total.compliant,
+        "units": [
+            {"code": unit.code, "cadres": tally.cadres, "compliant": tally.compliant}
+            for unit, tally in report.units
+        ],
+    }
+
+
+def with_cadres(results: list[CadreResult]) -> list[tuple[Cadre, CadreResult]]:
+    """The results with their cadres and units (one query per 5,000, for the page or export)."""
+    out = []
+    with unscoped():
+        for start in range(0, len(results), 5000):
+            batch = results[start : start + 5000]
+            cadres = Cadre.objects.select_related("unit").in_bulk([r.cadre_id for r in batch])
+            out += [(cadres[r.cadre_id], r) for r in batch if r.cadre_id in cadres]
+    return out
+
+
+@dataclass
+class CadreRecord:
+    cadre: Cadre
+    year: int
+    entries: list[CreditEntry]
+    years: list[int]
+    channels: list[tuple[int, str]]
+    totals: dict[int, dict[int, float]]  # year → channel → hours
+    year_totals: dict[int, float]
+    gaps: list[Gap]
+
+    @property
+    def compliant(self) -> bool:
+        return all(g.missing <= 1e-9 for g in self.gaps)
+
+    @property
+    def table(self) -> list[tuple[int, list[tuple[str, float | None]], float]]:
+        """(year, (channel label, hours) in ``channels`` order, total) for the totals table."""
+        return [
+            (y, [(label, self.totals[y].get(c)) for c, label in self.channels], self.year_totals[y])
+            for y in self.years
+        ]
+
+
+def cadre_record(cadre: Cadre, year: int) -> CadreRecord:
+    """The 培训档案: every entry, totals by channel and year, and the year's requirements."""
+    rules = active_rules()
+    with unscoped():
+        entries = list(
+            CreditEntry.objects.filter(cadre=cadre)
+            .select_related("recorded_by", "reverses")
+            .order_by("-day", "-id")
+        )
+        hours = hours_by_cadre(None, year, rules, cadre_id=cadre.pk).get(cadre.pk, Hours())
+        sums = (
+            CreditEntry.objects.filter(cadre=cadre)
+            .annotate(y=ExtractYear("day"))
+            .values_list("y", "channel")
+            .annotate(h=Cast(Sum("hours"), FloatField()))
+            .order_by()
+        )
+        totals: dict[int, dict[int, float]] = defaultdict(dict)
+        for y, channel, h in sums:
+            totals[y][channel] = h
+    used = sorted({c for by in totals.values() for c in by})
+    return CadreRecord(
+        cadre=cadre,
+        year=year,
+        entries=entries,
+        years=sorted(totals, reverse=True),
+        channels=[(c, Channel(c).label) for c in used],
+        totals=dict(totals),
+        year_totals={y: sum(by.values()) for y, by in totals.items()},
+        gaps=evaluate(rules, cadre.rank, hours),
+    )
+
+
+def get_entry_for(actor, pk) -> CreditEntry:
+    entry = (
+        CreditEntry.objects.visible_to(actor).select_related("cadre").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def program_rule(program) -> ProgramCreditRule | None:
+    return ProgramCreditRule.objects.filter(program=program).first()

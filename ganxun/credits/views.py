@@ -1,0 +1,134 @@
+"""Compliance pages (学时达标), the 培训档案 of a cadre and corrections. Thin: parse, call one
+selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.audit import audit_record
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.http import apply_domain_error, require
+from ganxun.credits import policies, selectors, services
+from ganxun.credits.exports import write_compliance
+from ganxun.credits.forms import EntryForm, ReverseForm, YearForm
+from ganxun.orgs.selectors import org_ancestors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHORTFALLS_SHOWN = 100
+
+
+@require(policies.can_view_compliance)
+def index(request):
+    return redirect("credits:org", pk=request.user.org_id)
+
+
+@require(policies.can_view_compliance)
+def org_compliance(request, pk):
+    """A unit's compliance: share compliant, per child unit (drill down), per rank, shortfalls."""
+    org = selectors.get_org_for(request.user, pk)
+    form = YearForm(request.GET or None)
+    year, rank = form.chosen_year(), form.chosen_rank()
+    report = selectors.compliance_report(org, year, rank=rank)
+    context = {
+        "org": org,
+        "form": form,
+        "year": year,
+        "rank": rank,
+        "report": report,
+        "ancestors": [a for a in org_ancestors(org) if a.path.startswith(request.user.org.path)],
+        "shortfalls": selectors.with_cadres(report.shortfalls[:SHORTFALLS_SHOWN]),
+        "shown": SHORTFALLS_SHOWN,
+        "can_manage_rules": policies.can_manage_rules(request.user),
+    }
+    return render(request, "credits/org.html", context)
+
+
+@require(policies.can_view_compliance)
+def org_export(request, pk):
+    """The unit's list for annual appraisal: everyone (default) or only the shortfalls."""
+    org = selectors.get_org_for(request.user, pk)
+    form = YearForm(request.GET or None)
+    year, rank = form.chosen_year(), form.chosen_rank()
+    only_short = request.GET.get("only") == "short"
+    report = selectors.compliance_report(
+        org, year, keep="short" if only_short else "all", rank=rank
+    )
+    content = write_compliance(report, only_short=only_short, actor=request.user)
+    audit_record(
+        actor=request.user,
+        action="export",
+        obj=org,
+        changes={"year": year, "only_short": only_short},
+    )
+    name = f"compliance-{org.code}-{year}{'-short' if only_short else ''}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def mine(request):
+    """The trainee's own 培训档案."""
+    if not request.user.cadre_id:
+        raise NotFound("您的账号未关联干部信息。")
+    return redirect("credits:cadre", pk=request.user.cadre_id)
+
+
+@login_required
+def cadre_record(request, pk):
+    """培训档案: every entry, totals by channel and year, and what the year still lacks."""
+    cadre = selectors.get_cadre_for(request.user, pk)
+    form = YearForm(request.GET or None)
+    record = selectors.cadre_record(cadre, form.chosen_year())
+    may_record = policies.can_record_credits(request.user)
+    context = {
+        "cadre": cadre,
+        "record": record,
+        "form": form,
+        "may_record": may_record,
+        "entry_form": EntryForm() if may_record else None,
+        "back": reverse("credits:org", args=[cadre.unit_id])
+        if policies.can_view_compliance(request.user)
+        else None,
+    }
+    return render(request, "credits/cadre.html", context)
+
+
+@require_POST
+@require(policies.can_record_credits)
+def entry_new(request, pk):
+    cadre = selectors.get_cadre_for(request.user, pk)
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_record(actor=request.user, data=form.to_data(cadre))
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已登记学时。")
+            return redirect("credits:cadre", pk=cadre.pk)
+    record = selectors.cadre_record(cadre, YearForm().chosen_year())
+    context = {"cadre": cadre, "record": record, "form": YearForm(), "may_record": True,
+               "entry_form": form, "back": None}  # fmt: skip
+    return render(request, "credits/cadre.html", context, status=400)
+
+
+@require(policies.can_record_credits)
+def entry_reverse(request, pk):
+    """Correct an entry: a reversing entry with a reason (entries are never edited)."""
+    entry = selectors.get_entry_for(request.user, pk)
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_reverse(
+                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已冲销该记录。")
+            return redirect("credits:cadre", pk=entry.cadre_id)
+    return render(request, "credits/reverse.html", {"entry": entry, "form": form})

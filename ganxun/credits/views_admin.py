@@ -1,0 +1,196 @@
+"""Requirements and crediting rules, the external-learning import, the program bonus."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.http import apply_domain_error, require
+from ganxun.core.jobs import job_for
+from ganxun.core.models import Job
+from ganxun.credits import importing, policies, selectors, services
+from ganxun.credits.forms import BonusForm, ImportForm, RequirementForm, SettingsForm
+from ganxun.credits.jobs import credits_sync_start
+from ganxun.credits.ledger import credit_settings
+from ganxun.credits.models import Channel, CreditSettings, Requirement
+from ganxun.orgs.models import Cadre
+from ganxun.orgs.roster.jobs import save_upload
+from ganxun.programs.selectors import get_managed_program_for
+
+RANK_LABELS = dict(Cadre.Rank.choices)
+CHANNEL_LABELS = dict(Channel.choices)
+
+
+def _describe(req: Requirement) -> dict:
+    caps = [
+        f"{CHANNEL_LABELS.get(int(c), c)}最多计入 {float(s):.0%}"
+        for c, s in (req.caps or {}).items()
+    ]
+    return {
+        "req": req,
+        "ranks": "、".join(str(RANK_LABELS.get(r, r)) for r in req.ranks),
+        "channels": "、".join(str(CHANNEL_LABELS.get(int(c), c)) for c in req.channels)
+        or "全部渠道",
+        "caps": "；".join(caps),
+    }
+
+
+@require(policies.can_view_compliance)
+def rules(request):
+    """The requirements in force, each with its source; administrators edit them."""
+    context = {
+        "requirements": [_describe(r) for r in Requirement.objects.all()],
+        "settings": credit_settings(),
+        "can_manage": policies.can_manage_rules(request.user),
+    }
+    return render(request, "credits/rules.html", context)
+
+
+@require(policies.can_manage_rules)
+def rule_edit(request, pk=None):
+    req = None
+    if pk is not None:
+        req = Requirement.objects.filter(pk=pk).first()
+        if req is None:
+            raise NotFound()
+    form = RequirementForm.for_requirement(req, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_save(actor=request.user, requirement=req, data=form.to_data())
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存学时要求。")
+            return redirect("credits:rules")
+    return render(request, "credits/rule_form.html", {"form": form, "req": req})
+
+
+@require_POST
+@require(policies.can_manage_rules)
+def rules_restore(request):
+    added = services.requirements_restore_defaults(actor=request.user)
+    messages.success(
+        request, f"已恢复默认要求 {added} 条。" if added else "默认要求都在，无需恢复。"
+    )
+    return redirect("credits:rules")
+
+
+@require(policies.can_manage_rules)
+def settings_edit(request):
+    row = CreditSettings.current()
+    form = SettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        services.settings_save(actor=request.user, data=data)
+        messages.success(request, "已保存学时计算规则；已有出勤学时可用“重算学时”更新。")
+        return redirect("credits:rules")
+    return render(request, "credits/settings_form.html", {"form": form})
+
+
+@require_POST
+@require(policies.can_manage_rules)
+def sync_start(request):
+    job = credits_sync_start(actor=request.user)
+    return redirect("core:job", pk=job.pk)
+
+
+@require(policies.can_record_credits)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            path = save_upload(upload)
+            job = importing.import_start(
+                actor=request.user,
+                path=path,
+                filename=Path(upload.name).name,
+                platform=form.cleaned_data["platform"],
+            )
+        except DomainError as exc:
+            form.add_error("platform" if exc.field == "platform" else "file", exc.message)
+        else:
+            return redirect("credits:import_job", pk=job.pk)
+    return render(request, "credits/import_form.html", {"form": form})
+
+
+def _import_job(request, pk) -> Job:
+    job = job_for(request.user, pk)
+    if job is None or job.kind not in importing.KINDS:
+        raise NotFound()
+    return job
+
+
+@require(policies.can_record_credits)
+def import_job(request, pk):
+    job = _import_job(request, pk)
+    if job.status == Job.Status.SUCCEEDED:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("credits:import_rows", args=[job.pk])
+            return response
+        return redirect("credits:import_rows", pk=job.pk)
+    template = "credits/_import_progress.html" if request.htmx else "credits/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@require(policies.can_record_credits)
+def import_rows(request, pk):
+    job = _import_job(request, pk)
+    if job.status != Job.Status.SUCCEEDED:
+        return redirect("credits:import_job", pk=job.pk)
+    result = job.result
+    counts = result.get("counts", {})
+    status = request.GET.get("status", "")
+    records = result.get("records", [])
+    if status in importing.STATUSES:
+        records = [r for r in records if r["status"] == status]
+    context = {
+        "job": job,
+        "result": result,
+        "counts": [(s, importing.STATUS_LABELS[s], counts.get(s, 0)) for s in importing.STATUSES],
+        "status": status,
+        "page": Paginator(records, 50).get_page(request.GET.get("page")),
+        "is_preview": job.kind == importing.PREVIEW,
+        "can_commit": job.kind == importing.PREVIEW and counts.get(importing.NEW),
+        "status_labels": importing.STATUS_LABELS,
+    }
+    return render(request, "credits/import_rows.html", context)
+
+
+@require_POST
+@require(policies.can_record_credits)
+def import_commit(request, pk):
+    preview = _import_job(request, pk)
+    if preview.kind != importing.PREVIEW or preview.status != Job.Status.SUCCEEDED:
+        raise NotFound()
+    job = importing.commit_start(actor=request.user, preview=preview)
+    return redirect("credits:import_job", pk=job.pk)
+
+
+@require(lambda u: u.is_authenticated)
+def program_bonus(request, pk):
+    """The organizer sets the 学时 a graduate of the program is credited."""
+    program = get_managed_program_for(request.user, pk)
+    rule = selectors.program_rule(program)
+    initial = {"bonus_hours": rule.bonus_hours, "note": rule.note} if rule else {}
+    form = BonusForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_rule_save(
+                actor=request.user,
+                program=program,
+                bonus_hours=form.cleaned_data["bonus_hours"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存结业奖励学时。")
+            return redirect("credits:program_bonus", pk=program.pk)
+    return render(request, "credits/program_bonus.html", {"program": program, "form": form})

@@ -1,0 +1,80 @@
+"""Forms of enrollment: they parse input; the services decide."""
+
+from django import forms
+
+from ganxun.catalog.models import TeachingForm
+from ganxun.core.forms import StyledForm
+from ganxun.enrollment.models import Quota
+from ganxun.orgs.models import Org
+
+
+class QuotaForm(StyledForm):
+    org = forms.ModelChoiceField(label="单位", queryset=Org.objects.none())
+    kind = forms.ChoiceField(label="类型", choices=Quota.Kind.choices)
+    batch = forms.TypedChoiceField(label="批次", coerce=int, empty_value=None, required=False)
+    seats = forms.IntegerField(label="名额", min_value=0, max_value=10000)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, actor, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Units below the program's org, down to townships and departments (villages rarely
+        # get quotas and would make the list unusable).
+        root = program.org
+        self.fields["org"].queryset = (
+            Org.objects.visible_to(actor)
+            .filter(path__startswith=root.path, is_active=True, depth__lte=root.depth + 2)
+            .order_by("path")
+        )
+        self.fields["org"].label_from_instance = lambda o: o.indented_name
+        self.fields["batch"].choices = [("", "不分批")] + [
+            (b, f"第{b}批") for b in program.batch_numbers()
+        ]
+
+
+class NominateForm(StyledForm):
+    cadre = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="推荐说明", max_length=200, required=False)
+
+
+class ReturnForm(StyledForm):
+    note = forms.CharField(
+        label="退回理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RulesForm(StyledForm):
+    per_program = forms.IntegerField(
+        label="本项目每人最多选（门）", min_value=1, max_value=100, required=False
+    )
+    per_year = forms.IntegerField(
+        label="每人每年最多选（门，本单位组织的所有项目）",
+        min_value=1,
+        max_value=100,
+        required=False,
+    )
+
+
+class MenuFilterForm(StyledForm):
+    theme = forms.ChoiceField(label="专题", required=False)
+    form = forms.ChoiceField(
+        label="教学形式", required=False, choices=[("", "全部形式"), *TeachingForm.choices]
+    )
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "全部专题")] + [(str(t.pk), t.name) for t in themes]
+        for field in self.fields.values():
+            field.widget.attrs["data-autosubmit"] = ""
+
+
+class LeaveForm(StyledForm):
+    reason = forms.CharField(
+        label="请假事由", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecideForm(StyledForm):
+    decision = forms.ChoiceField(
+        label="审批", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="意见（不同意时必填）", max_length=300, required=False)

@@ -1,0 +1,7 @@
+"""Enrollment: quotas and nominations (调训, 搭车), seats (自主选学), leave (请假)."""
+
+from ganxun.enrollment.models.leave import LeaveRequest
+from ganxun.enrollment.models.quotas import Nomination, Quota
+from ganxun.enrollment.models.seats import Seat, SelectionRule
+
+__all__ = ["LeaveRequest", "Nomination", "Quota", "Seat", "SelectionRule"]

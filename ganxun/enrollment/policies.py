@@ -1,0 +1,40 @@
+"""Who may do what in enrollment. Pages, API and services all ask these functions."""
+
+from ganxun.accounts.models import Role
+from ganxun.programs import policies as program_policies
+
+
+def can_manage_quotas(user, program) -> bool:
+    """Set quotas, confirm or return nominations, read the leave list: the program's organizers."""
+    return program_policies.can_manage_program(user, program)
+
+
+def is_contact(user) -> bool:
+    return user.has_role(Role.UNIT_CONTACT, Role.ADMIN) and user.org is not None
+
+
+def can_nominate_for(user, quota) -> bool:
+    """The contact (or administrator) of the quota's unit or of a unit above it."""
+    return is_contact(user) and quota.org.path.startswith(user.org.path)
+
+
+def can_decide_leave_as_contact(user, cadre) -> bool:
+    """The contact of the cadre's unit or of a unit above it."""
+    return is_contact(user) and cadre.unit.path.startswith(user.org.path)
+
+
+def is_trainee(user) -> bool:
+    return program_policies.is_trainee(user)
+
+
+def can_select(user) -> bool:
+    return is_trainee(user)
+
+
+def may_pick_in(cadre, program) -> bool:
+    """Self-selection is open to cadres of the organizing org's subtree."""
+    return cadre.unit.path.startswith(program.org.path)
+
+
+def can_read_inbox(user) -> bool:
+    return user.is_authenticated and user.is_active

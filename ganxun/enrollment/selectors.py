@@ -1,0 +1,457 @@
+"""Every read of enrollment, cut to what the actor may see.
+
+Children of a program are read through ``_base_manager`` only after the program itself was
+fetched with a scoped helper — the program is the unit of access, as in ``programs``.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ganxun.catalog.models import Lecturer, Theme
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.models import Notice
+from ganxun.enrollment import eligibility, policies
+from ganxun.enrollment.hours import session_hours
+from ganxun.enrollment.models import LeaveRequest, Nomination, Quota, Seat, SelectionRule
+from ganxun.orgs.models import Cadre, CadreCategory
+from ganxun.programs import policies as program_policies
+from ganxun.programs.models import Program, ProgramTrainee, Session
+
+
+def _get(qs: QuerySet, pk):
+    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+# --- quotas and nominations -------------------------------------------------------------------
+
+LIVE = Q(nominations__status__in=Nomination.LIVE)
+
+
+def with_counts(qs: QuerySet[Quota]) -> QuerySet[Quota]:
+    return qs.annotate(
+        used=Count("nominations", filter=LIVE),
+        pending=Count("nominations", filter=Q(nominations__status=Nomination.Status.PENDING)),
+        confirmed=Count("nominations", filter=Q(nominations__status=Nomination.Status.CONFIRMED)),
+    )
+
+
+def program_quotas(program: Program) -> list[Quota]:
+    return list(
+        with_counts(Quota._base_manager.filter(program=program))
+        .select_related("org")
+        .order_by("org__path", "batch", "kind", "id")
+    )
+
+
+def contact_quotas(actor) -> list[Quota]:
+    """The quotas of the contact's units, open programs first."""
+    if not policies.is_contact(actor):
+        return []
+    qs = Quota.objects.visible_to(actor).filter(org__path__startswith=actor.org.path)
+    return list(
+        with_counts(qs)
+        .select_related("org", "program")
+        .order_by("program__status", "-program__start_date", "org__path", "batch", "id")
+    )
+
+
+def get_quota_for(actor, pk) -> Quota:
+    return _get(Quota.objects.visible_to(actor).select_related("org", "program__org"), pk)
+
+
+def get_nomination_for(actor, pk) -> Nomination:
+    qs = Nomination.objects.visible_to(actor).select_related(
+        "quota__org", "program__org", "cadre__unit"
+    )
+    return _get(qs, pk)
+
+
+def _category_names() -> list[str]:
+    return list(CadreCategory.objects.values_list("name", flat=True))
+
+
+def program_target(program: Program) -> eligibility.Target:
+    return eligibility.parse_target(program.target_groups, _category_names())
+
+
+def annotate_eligibility(cadres: list[Cadre], program: Program) -> list[Cadre]:
+    """Sets ``fit_warnings`` and ``category_names`` on each cadre (categories prefetched)."""
+    target = program_target(program)
+    for c in cadres:
+        names = {cat.name for cat in c.categories.all()}
+        c.category_names = "、".join(sorted(names))
+        c.fit_warnings = eligibility.warnings_for(target, c.rank, names)
+    return cadres
+
+
+def quota_nominations(quota: Quota) -> list[Nomination]:
+    """All rows of the quota, history included, newest first."""
+    rows = list(
+        Nomination._base_manager.filter(quota=quota)
+        .select_related("cadre__unit", "nominated_by", "decided_by", "replaces__cadre")
+        .prefetch_related(Prefetch("cadre__categories", queryset=CadreCategory.objects.all()))
+        .order_by("-nominated_at", "-id")
+    )
+    annotate_eligibility([n.cadre for n in rows], quota.program)
+    return rows
+
+
+def nomination_candidates(actor, quota: Quota, q: str = "") -> QuerySet[Cadre]:
+    """Active cadres of the quota's unit the contact sees and who are not nominated yet."""
+    taken = Nomination._base_manager.filter(
+        program_id=quota.program_id, status__in=Nomination.LIVE
+    ).values("cadre_id")
+    enrolled = (
+        ProgramTrainee._base_manager.filter(program_id=quota.program_id)
+        .exclude(source=ProgramTrainee.Source.SELF_SELECTED)
+        .values("cadre_id")
+    )
+    qs = (
+        Cadre.objects.visible_to(actor)
+        .filter(unit__path__startswith=quota.org.path, status=Cadre.Status.ACTIVE)
+        .exclude(pk__in=taken)
+        .exclude(pk__in=enrolled)
+        .select_related("unit")
+        .prefetch_related(Prefetch("categories", queryset=CadreCategory.objects.all()))
+    )
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(position__contains=q) | Q(id_tail=q))
+    return qs.order_by("unit__path", "name", "id")
+
+
+def program_nominations(program: Program, status: str = "") -> list[Nomination]:
+    qs = Nomination._base_manager.filter(program=program)
+    if status:
+        qs = qs.filter(status=status)
+    rows = list(
+        qs.select_related("cadre__unit", "quota__org", "nominated_by", "replaces__cadre")
+        .prefetch_related(Prefetch("cadre__categories", queryset=CadreCategory.objects.all()))
+        .order_by("quota__org__path", "-nominated_at", "-id")[:500]
+    )
+    annotate_eligibility([n.cadre for n in rows], program)
+    return rows
+
+
+# --- self-selection ---------------------------------------------------------------------------
+
+
+def _menu_base(actor) -> QuerySet[Session]:
+    """Open self-selectable sessions of programs organized by the trainee's unit or above."""
+    if not policies.can_select(actor):
+        return Session._base_manager.none()
+    unit = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id).unit
+    return Session._base_manager.filter(
+        self_selectable=True,
+        status=Session.Status.SCHEDULED,
+        program__org_id__in=[*unit.ancestor_ids, unit.pk],
+    ).exclude(program__status=Program.Status.CLOSED)
+
+
+def _with_seat_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
+    return qs.annotate(
+        n_enrolled=Count("seats", filter=Q(seats__status=Seat.Status.ENROLLED)),
+        n_waiting=Count("seats", filter=Q(seats__status=Seat.Status.WAITLISTED)),
+    )
+
+
+def menu_sessions(actor, *, theme: str = "", form: str = "") -> list[Session]:
+    """The 自助餐 menu: upcoming picks with seats left, each marked with the trainee's seat."""
+    qs = _menu_base(actor).filter(starts_at__gt=timezone.now())
+    if theme.isdigit():
+        qs = qs.filter(Q(course__theme_id=theme) | Q(unit__theme_id=theme))
+    if form:
+        qs = qs.filter(form=form)
+    sessions = list(
+        _with_seat_counts(qs)
+        .select_related("program", "unit__theme", "course__theme", "main_venue")
+        .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name")))
+        .order_by("starts_at", "id")[:200]
+    )
+    mine = {
+        s.session_id: s
+        for s in Seat._base_manager.filter(
+            cadre_id=actor.cadre_id, status__in=Seat.LIVE, session__in=[x.pk for x in sessions]
+        )
+    }
+    for s in sessions:
+        s.my_seat = mine.get(s.pk)
+        s.theme = (s.course.theme if s.course and s.course.theme else None) or (
+            s.unit.theme if s.unit else None
+        )
+        s.seats_left = None if s.capacity is None else max(0, s.capacity - s.n_enrolled)
+        s.closes_at = s.selection_deadline or s.starts_at
+    return sessions
+
+
+def menu_themes(actor) -> list[Theme]:
+    base = _menu_base(actor).filter(starts_at__gt=timezone.now())
+    ids = set(base.values_list("course__theme_id", flat=True)) | set(
+        base.values_list("unit__theme_id", flat=True)
+    )
+    return list(Theme._base_manager.filter(pk__in=[i for i in ids if i]).order_by("name"))
+
+
+def get_menu_session_for(actor, pk) -> Session:
+    return _get(_menu_base(actor).select_related("program__org"), pk)
+
+
+def get_seat_for(actor, pk) -> Seat:
+    return _get(Seat.objects.visible_to(actor).select_related("session__program__org"), pk)
+
+
+def my_seats(actor) -> list[Seat]:
+    """The trainee's picks, upcoming live ones first, each waitlisted one with its place."""
+    if not policies.can_select(actor):
+        return []
+    seats = list(
+        Seat.objects.visible_to(actor)
+        .filter(cadre_id=actor.cadre_id)
+        .select_related("session__program", "session__main_venue")
+        .order_by("-session__starts_at", "-id")[:100]
+    )
+    waiting = [s for s in seats if s.status == Seat.Status.WAITLISTED]
+    if waiting:
+        ahead = (
+            Seat._base_manager.filter(
+                session_id__in=[s.session_id for s in waiting], status=Seat.Status.WAITLISTED
+            )
+            .values_list("session_id", "id")
+            .order_by("id")
+        )
+        pairs = list(ahead)
+        for s in waiting:
+            s.position = 1 + sum(1 for sid, i in pairs if sid == s.session_id and i < s.pk)
+    now = timezone.now()
+    for s in seats:
+        s.can_cancel = s.status in Seat.LIVE and now < (
+            s.session.selection_deadline or s.session.starts_at
+        )
+    return seats
+
+
+def program_selection(program: Program) -> list[Session]:
+    qs = Session._base_manager.filter(program=program, self_selectable=True)
+    return list(_with_seat_counts(qs).order_by("starts_at", "id"))
+
+
+def session_seats(session: Session) -> list[Seat]:
+    return list(
+        Seat._base_manager.filter(session=session)
+        .select_related("cadre__unit")
+        .order_by("status", "id")
+    )
+
+
+def selection_rules(program: Program) -> dict[str, int | None]:
+    rules = SelectionRule._base_manager.filter(
+        Q(period=SelectionRule.Period.PROGRAM, program=program)
+        | Q(period=SelectionRule.Period.YEAR, org=program.org, program__isnull=True)
+    )
+    out = {"per_program": None, "per_year": None}
+    for rule in rules:
+        key = "per_program" if rule.period == SelectionRule.Period.PROGRAM else "per_year"
+        out[key] = rule.max_picks
+    return out
+
+
+def get_program_session_for(actor, pk) -> Session:
+    """A session of a program the actor manages (organizer pages)."""
+    session = _get(Session.objects.visible_to(actor).select_related("program__org"), pk)
+    if not policies.can_manage_quotas(actor, session.program):
+        raise PermissionDenied()
+    return session
+
+
+# --- leave ------------------------------------------------------------------------------------
+
+
+def approved_leave_cadre_ids(session: Session) -> QuerySet:
+    """Cadres on approved leave for ``session`` (absence lists leave them out)."""
+    return LeaveRequest._base_manager.filter(
+        session_id=session.pk, status=LeaveRequest.Status.APPROVED
+    ).values_list("cadre_id", flat=True)
+
+
+def get_leave_for(actor, pk) -> LeaveRequest:
+    qs = LeaveRequest.objects.visible_to(actor).select_related(
+        "session__program__org", "cadre__unit"
+    )
+    return _get(qs, pk)
+
+
+def my_leave(actor) -> list[LeaveRequest]:
+    if not policies.is_trainee(actor):
+        return []
+    return list(
+        LeaveRequest.objects.visible_to(actor)
+        .filter(cadre_id=actor.cadre_id)
+        .select_related("session__program")
+        .order_by("-requested_at", "-id")[:100]
+    )
+
+
+def leave_candidates(actor) -> list[Session]:
+    """Upcoming sessions the trainee is expected at (the rule of ``expected``, evaluated for
+    one trainee in three queries) and may still ask leave for."""
+    if not policies.is_trainee(actor):
+        return []
+    rows = {t.program_id: t for t in ProgramTrainee._base_manager.filter(cadre_id=actor.cadre_id)}
+    upcoming = (
+        Session._base_manager.filter(
+            program_id__in=list(rows), status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+        )
+        .select_related("program")
+        .order_by("starts_at", "id")[:100]
+    )
+    upcoming = list(upcoming)
+    seated = set(
+        Seat._base_manager.filter(
+            cadre_id=actor.cadre_id,
+            status=Seat.Status.ENROLLED,
+            session_id__in=[s.pk for s in upcoming],
+        ).values_list("session_id", flat=True)
+    )
+    out = []
+    for s in upcoming:
+        row = rows[s.program_id]
+        if s.self_selectable:
+            hit = s.pk in seated
+        else:
+            hit = row.source != ProgramTrainee.Source.SELF_SELECTED and (
+                not s.batch or s.batch == row.batch
+            )
+        if hit:
+            out.append(s)
+    return out
+
+
+def get_leave_session_for(actor, pk) -> Session:
+    """A session of the trainee's programs (whether leave is still possible is the service's
+    call, so a late request gets the reason, not a 404)."""
+    if not policies.is_trainee(actor):
+        raise PermissionDenied()
+    return _get(Session.objects.visible_to(actor).select_related("program"), pk)
+
+
+def leave_to_decide(actor) -> list[LeaveRequest]:
+    """Pending requests waiting for this user: as unit contact (first step) or as organizer
+    (second step of long leave)."""
+    qs = LeaveRequest.objects.visible_to(actor).filter(status=LeaveRequest.Status.PENDING)
+    wanted = Q(pk__in=[])
+    if policies.is_contact(actor):
+        wanted |= Q(contact_approved_by__isnull=True, cadre__unit__path__startswith=actor.org.path)
+    if program_policies.can_manage_programs(actor):
+        wanted |= Q(
+            contact_approved_by__isnull=False,
+            session__program__org__path__startswith=actor.org.path,
+        )
+    return list(
+        qs.filter(wanted)
+        .select_related("session__program", "cadre__unit", "contact_approved_by")
+        .order_by("session__starts_at", "id")[:200]
+    )
+
+
+@dataclass(frozen=True)
+class LeaveShare:
+    leave_hours: Decimal
+    total_hours: Decimal
+    limit: Decimal
+
+    @property
+    def share(self) -> Decimal:
+        return self.leave_hours / self.total_hours if self.total_hours else Decimal(0)
+
+    @property
+    def over_limit(self) -> bool:
+        return self.leave_hours > 0 and self.share > self.limit
+
+    @property
+    def percent(self) -> str:
+        return f"{self.share * 100:.1f}"
+
+    @property
+    def limit_percent(self) -> str:
+        return f"{self.limit * 100:.1f}"
+
+
+def _expected_hours(program, sessions, trainees, seated) -> dict[int, Decimal]:
+    """Hours each trainee is expected to attend: the regular sessions of their batch (unless
+    they joined by self-selection only) plus the self-selected sessions they hold a seat on."""
+    totals: dict[int, Decimal] = {}
+    for t in trainees:
+        total = Decimal(0)
+        for s in sessions:
+            if s.self_selectable:
+                hit = (s.pk, t.cadre_id) in seated
+            else:
+                self_only = t.source == ProgramTrainee.Source.SELF_SELECTED
+                hit = not self_only and (not s.batch or s.batch == t.batch)
+            if hit:
+                total += session_hours(s)
+        totals[t.cadre_id] = total
+    return totals
+
+
+def program_leave_shares(program: Program, cadre_ids=None) -> dict[int, LeaveShare]:
+    """Approved leave against expected hours per trainee (four queries whatever the size)."""
+    sessions = list(Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED))
+    trainees = ProgramTrainee._base_manager.filter(program=program)
+    leaves = LeaveRequest._base_manager.filter(
+        session__program=program, status=LeaveRequest.Status.APPROVED
+    ).select_related("session")
+    seats = Seat._base_manager.filter(session__program=program, status=Seat.Status.ENROLLED)
+    if cadre_ids is not None:
+        trainees, leaves = (
+            trainees.filter(cadre_id__in=cadre_ids),
+            leaves.filter(cadre_id__in=cadre_ids),
+        )
+        seats = seats.filter(cadre_id__in=cadre_ids)
+    seated = set(seats.values_list("session_id", "cadre_id"))
+    totals = _expected_hours(program, sessions, list(trainees), seated)
+    taken: dict[int, Decimal] = {}
+    for leave in leaves:
+        taken[leave.cadre_id] = taken.get(leave.cadre_id, Decimal(0)) + session_hours(leave.session)
+    return {
+        cid: LeaveShare(taken.get(cid, Decimal(0)), total, Decimal(program.leave_limit))
+        for cid, total in totals.items()
+    }
+
+
+def leave_share(program: Program, cadre: Cadre) -> LeaveShare:
+    return program_leave_shares(program, [cadre.pk]).get(
+        cadre.pk, LeaveShare(Decimal(0), Decimal(0), Decimal(program.leave_limit))
+    )
+
+
+def program_leave(program: Program, status: str = "") -> tuple[list[LeaveRequest], dict]:
+    qs = LeaveRequest._base_manager.filter(session__program=program)
+    if status:
+        qs = qs.filter(status=status)
+    rows = list(
+        qs.select_related("session", "cadre__unit", "contact_approved_by", "decided_by").order_by(
+            "-requested_at", "-id"
+        )[:500]
+    )
+    shares = program_leave_shares(program, {r.cadre_id for r in rows})
+    for r in rows:
+        r.share = shares.get(r.cadre_id)
+        r.hours = session_hours(r.session)
+    return rows, shares
+
+
+# --- inbox ------------------------------------------------------------------------------------
+
+
+def my_notices(actor) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=actor).order_by("-created_at", "-id")
+
+
+def unread_count(actor) -> int:
+    return Notice.objects.filter(user=actor, read_at__isnull=True).count()

@@ -1,0 +1,39 @@
+"""Every write of enrollment: one transaction each, audited, refusing with EnrollmentError."""
+
+from ganxun.enrollment.services.inbox import notices_mark_read
+from ganxun.enrollment.services.leave import leave_decide, leave_request, leave_withdraw
+from ganxun.enrollment.services.quotas import (
+    nomination_create,
+    nomination_replace,
+    nomination_return,
+    nomination_withdraw,
+    nominations_confirm,
+    quota_delete,
+    quota_save,
+)
+from ganxun.enrollment.services.seats import (
+    seat_cancel,
+    seat_pick,
+    seats_promote,
+    selection_closes_at,
+    selection_rules_save,
+)
+
+__all__ = [
+    "leave_decide",
+    "leave_request",
+    "leave_withdraw",
+    "nomination_create",
+    "nomination_replace",
+    "nomination_return",
+    "nomination_withdraw",
+    "nominations_confirm",
+    "notices_mark_read",
+    "quota_delete",
+    "quota_save",
+    "seat_cancel",
+    "seat_pick",
+    "seats_promote",
+    "selection_closes_at",
+    "selection_rules_save",
+]

@@ -1,0 +1,178 @@
+"""请假: a trainee asks, the unit contact decides, the organizer too when the leave is long.
+
+Approved leave is not absence. When a trainee's approved leave in a program passes the
+program's limit (default 1/7 of its hours, the 条例's rule) the organizer is told.
+"""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ganxun.core.errors import PermissionDenied
+from ganxun.enrollment import policies
+from ganxun.enrollment.errors import EnrollmentError
+from ganxun.enrollment.expected import is_expected
+from ganxun.enrollment.hours import session_hours
+from ganxun.enrollment.models import LeaveRequest
+from ganxun.enrollment.services.common import (
+    accounts_of,
+    clean_text,
+    contacts_for,
+    notify,
+    organizers_of,
+    record,
+)
+from ganxun.orgs.models import Cadre
+from ganxun.programs.models import Program, Session
+
+LEAVE_LIST = "enrollment:leave_inbox"
+
+
+def _when(session: Session) -> str:
+    return f"{timezone.localtime(session.starts_at):%m月%d日 %H:%M}"
+
+
+@transaction.atomic
+def leave_request(*, actor, session: Session, reason: str) -> LeaveRequest:
+    """Ask for leave before the class starts; the unit contact is told."""
+    if not policies.is_trainee(actor):
+        raise PermissionDenied()
+    cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
+    session = Session._base_manager.select_related("program").get(pk=session.pk)
+    if session.status != Session.Status.SCHEDULED:
+        raise EnrollmentError("session_cancelled", "该课次已取消，无需请假。")
+    if timezone.now() >= session.starts_at:
+        raise EnrollmentError(
+            "session_started",
+            f"该课次已于 {_when(session)} 开始，不能再请假；如有特殊情况请联系单位联络员。",
+        )
+    if not is_expected(session, cadre.pk):
+        raise EnrollmentError("not_expected", "您不在该课次的参训名单中，无需请假。")
+    reason = clean_text(reason, field="reason", label="请假事由", max_length=500)
+    program = session.program
+    leave = LeaveRequest(
+        session=session,
+        cadre=cadre,
+        reason=reason,
+        needs_organizer=session_hours(session) > program.leave_organizer_hours,
+    )
+    try:
+        with transaction.atomic():
+            leave.save()
+    except IntegrityError:
+        raise EnrollmentError(
+            "already_requested", "您已为该课次请过假（待审批或已批准）。"
+        ) from None
+    record(actor, "create", leave, {}, {"reason": reason, "needs_organizer": leave.needs_organizer})
+    notify(
+        contacts_for(cadre.unit),
+        kind="leave_requested",
+        title=f"请假待审批：{cadre.name} · {session.title}",
+        body=f"{_when(session)}《{session.title}》\n事由：{reason}",
+        url=reverse(LEAVE_LIST),
+    )
+    return leave
+
+
+def _lock(leave: LeaveRequest) -> LeaveRequest:
+    locked = LeaveRequest._base_manager.select_for_update().get(pk=leave.pk)
+    locked.session = Session._base_manager.select_related("program__org").get(pk=locked.session_id)
+    locked.cadre = Cadre._base_manager.select_related("unit").get(pk=locked.cadre_id)
+    return locked
+
+
+def _stage(actor, leave: LeaveRequest) -> str:
+    """Which decision the actor is making: the unit contact's first, then the organizer's."""
+    if leave.status != LeaveRequest.Status.PENDING:
+        raise EnrollmentError("already_decided", "该请假申请已处理。")
+    if leave.contact_approved_by_id is None:
+        if policies.can_decide_leave_as_contact(actor, leave.cadre):
+            return "contact"
+        if policies.can_manage_quotas(actor, leave.session.program):
+            raise EnrollmentError("contact_first", "请等待学员所在单位联络员先审批。")
+        raise PermissionDenied()
+    if policies.can_manage_quotas(actor, leave.session.program):
+        return "organizer"
+    if policies.can_decide_leave_as_contact(actor, leave.cadre):
+        raise EnrollmentError("organizer_pending", "单位已同意，等待主办方审批。")
+    raise PermissionDenied()
+
+
+@transaction.atomic
+def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
+    leave = _lock(leave)
+    stage = _stage(actor, leave)
+    note = clean_text(
+        note, field="note", label="不批准的理由", required=not approve, max_length=300
+    )
+    session, now = leave.session, timezone.now()
+    before = {"status": leave.status, "contact_approved": bool(leave.contact_approved_by_id)}
+    if not approve:
+        leave.status = LeaveRequest.Status.REFUSED
+        verdict = "未获批准"
+    elif stage == "contact" and leave.needs_organizer:
+        leave.contact_approved_by = actor
+        verdict = "单位已同意，待主办方审批"
+    else:
+        leave.status = LeaveRequest.Status.APPROVED
+        verdict = "已批准"
+    if stage == "contact" and approve:
+        leave.contact_approved_by = actor
+    if leave.status != LeaveRequest.Status.PENDING:
+        leave.decided_by, leave.decided_at = actor, now
+    leave.decision_note = note
+    leave.save()
+    after = {"status": leave.status, "contact_approved": bool(leave.contact_approved_by_id)}
+    record(actor, "update", leave, before, after)
+    notify(
+        accounts_of([leave.cadre_id]),
+        kind="leave_decided",
+        title=f"请假{verdict}：{session.title}",
+        body=f"{_when(session)}《{session.title}》{('；意见：' + note) if note else ''}",
+        url=reverse("enrollment:my_leave"),
+    )
+    if leave.status == LeaveRequest.Status.PENDING:
+        notify(
+            organizers_of(session.program),
+            kind="leave_requested",
+            title=f"请假待主办方审批：{leave.cadre.name} · {session.title}",
+            body=f"单位联络员已同意。事由：{leave.reason}",
+            url=reverse("enrollment:program_leave", args=[session.program_id]),
+        )
+    elif leave.status == LeaveRequest.Status.APPROVED:
+        _flag_if_over_limit(leave, session.program)
+    return leave
+
+
+def _flag_if_over_limit(leave: LeaveRequest, program: Program) -> None:
+    from ganxun.enrollment.selectors import leave_share
+
+    share = leave_share(program, leave.cadre)
+    if share.over_limit:
+        notify(
+            organizers_of(program),
+            kind="leave_over_limit",
+            title=f"请假超限：{leave.cadre.name} · {program.full_name}",
+            body=(
+                f"已批准请假 {share.leave_hours} 学时，占应参训 {share.total_hours} 学时的 "
+                f"{share.percent}%，超过本项目上限 {share.limit_percent}%。"
+            ),
+            url=reverse("enrollment:program_leave", args=[program.pk]),
+        )
+
+
+@transaction.atomic
+def leave_withdraw(*, actor, leave: LeaveRequest) -> LeaveRequest:
+    """The trainee takes a request back (before the class starts), e.g. plans changed."""
+    leave = _lock(leave)
+    if actor.cadre_id != leave.cadre_id:
+        raise PermissionDenied()
+    if leave.status not in (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED):
+        raise EnrollmentError("already_decided", "该请假申请已结束，无需撤回。")
+    if timezone.now() >= leave.session.starts_at:
+        raise EnrollmentError("session_started", "课程已开始，不能再撤回请假。")
+    before = {"status": leave.status}
+    leave.status = LeaveRequest.Status.WITHDRAWN
+    leave.save(update_fields=["status"])
+    record(actor, "update", leave, before, {"status": leave.status})
+    return leave

@@ -1,0 +1,367 @@
+"""调训 quotas and nominations.
+
+Every nomination locks its quota row (``SELECT … FOR UPDATE``) before counting the live
+nominations, so two contacts submitting at the same moment are served one after the other and
+the second sees the first's nominee: a quota is never exceeded. A unique index on the live
+nomination of a cadre in a program catches the same cadre put forward twice.
+"""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ganxun.core.errors import PermissionDenied
+from ganxun.enrollment import policies
+from ganxun.enrollment.errors import EnrollmentError
+from ganxun.enrollment.models import Nomination, Quota
+from ganxun.enrollment.services.common import (
+    accounts_of,
+    clean_text,
+    full_snapshot,
+    notify,
+    record,
+    require_open_program,
+)
+from ganxun.orgs.models import Cadre, Org
+from ganxun.programs.models import Program, ProgramTrainee, Session
+
+QUOTA_FIELDS = ["org", "batch", "kind", "seats", "note"]
+SCHEDULE_LINES = 6
+
+
+def _require_manager(actor, program: Program) -> None:
+    if not policies.can_manage_quotas(actor, program):
+        raise PermissionDenied()
+
+
+def live_count(quota: Quota, *, excluding: Nomination | None = None) -> int:
+    qs = Nomination._base_manager.filter(quota=quota, status__in=Nomination.LIVE)
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding.pk)
+    return qs.count()
+
+
+def _lock(quota: Quota) -> Quota:
+    """The quota row, locked until the transaction ends (serialises nominations on it)."""
+    return (
+        Quota._base_manager.select_for_update(of=("self",)).select_related("org").get(pk=quota.pk)
+    )
+
+
+@transaction.atomic
+def quota_save(
+    *,
+    actor,
+    program: Program,
+    org: Org,
+    seats: int,
+    kind: str = Quota.Kind.QUOTA,
+    batch: int | None = None,
+    note: str = "",
+    quota: Quota | None = None,
+) -> Quota:
+    """Give a unit seats on a program (or change them). Never below the live nominations."""
+    _require_manager(actor, program)
+    require_open_program(program)
+    if not Org.objects.visible_to(actor).filter(pk=org.pk).exists():
+        raise EnrollmentError("not_visible", "所选单位不在您可管理的范围内。", field="org")
+    if not org.path.startswith(program.org.path):
+        raise EnrollmentError(
+            "org_outside_program",
+            f"名额只能分给“{program.org.name}”及其下属单位。",
+            field="org",
+        )
+    if kind not in Quota.Kind.values:
+        raise EnrollmentError("invalid_kind", "请选择名额类型。", field="kind")
+    if batch is not None and not 1 <= batch <= program.batch_count:
+        raise EnrollmentError(
+            "invalid_batch",
+            f"本项目分 {program.batch_count} 批，批次应在 1 到 {program.batch_count} 之间。",
+            field="batch",
+        )
+    if seats is None or seats < 0 or seats > 10000:
+        raise EnrollmentError("invalid_seats", "名额应在 0 到 10000 之间。", field="seats")
+    before = {}
+    if quota is not None:
+        if quota.program_id != program.pk:
+            raise EnrollmentError("invalid_quota", "该名额不属于本项目。")
+        quota = _lock(quota)
+        used = live_count(quota)
+        if seats < used:
+            raise EnrollmentError(
+                "seats_below_nominations",
+                f"该单位已报名 {used} 人，名额不能少于 {used}；请先由联络员撤回或替换。",
+                field="seats",
+            )
+        before = full_snapshot(quota, QUOTA_FIELDS)
+    else:
+        quota = Quota(program=program, created_by=actor)
+    quota.org, quota.batch, quota.kind, quota.seats = org, batch, kind, seats
+    quota.note = clean_text(note, field="note", label="说明", required=False, max_length=200)
+    try:
+        with transaction.atomic():
+            quota.save()
+    except IntegrityError:
+        raise EnrollmentError(
+            "quota_exists", "该单位在此批次已有同类名额，请直接修改原名额。", field="org"
+        ) from None
+    record(
+        actor, "update" if before else "create", quota, before, full_snapshot(quota, QUOTA_FIELDS)
+    )
+    return quota
+
+
+@transaction.atomic
+def quota_delete(*, actor, quota: Quota) -> None:
+    _require_manager(actor, quota.program)
+    quota = _lock(quota)
+    if Nomination._base_manager.filter(quota=quota).exists():
+        raise EnrollmentError(
+            "quota_has_nominations", "该名额下已有报名记录，不能删除；可把名额改为 0。"
+        )
+    record(actor, "delete", quota, full_snapshot(quota, QUOTA_FIELDS), {})
+    Quota._base_manager.filter(pk=quota.pk).delete()
+
+
+# --- nominations -----------------------------------------------------------------------------
+
+
+def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
+    """The nominee comes from the contact's roster, inside the quota's unit, and is free."""
+    seen = Cadre.objects.visible_to(actor).filter(pk=cadre.pk).exists()
+    if not seen or not cadre.unit.path.startswith(quota.org.path):
+        raise EnrollmentError(
+            "cadre_outside_unit",
+            f"所选干部不在“{quota.org.name}”的名册中，不能占用该单位的名额。",
+            field="cadre",
+        )
+    if cadre.status != Cadre.Status.ACTIVE:
+        raise EnrollmentError("cadre_inactive", f"{cadre.name}已不在职，不能报名。", field="cadre")
+    taken = Nomination._base_manager.filter(
+        program=program, cadre=cadre, status__in=Nomination.LIVE
+    )
+    if taken.exists():
+        raise EnrollmentError(
+            "already_nominated", f"{cadre.name}已报名本项目，不能重复报名。", field="cadre"
+        )
+    if (
+        ProgramTrainee._base_manager.filter(program=program, cadre=cadre)
+        .exclude(source=ProgramTrainee.Source.SELF_SELECTED)
+        .exists()
+    ):
+        raise EnrollmentError(
+            "already_enrolled", f"{cadre.name}已在本项目学员名单中。", field="cadre"
+        )
+
+
+def _require_room(quota: Quota, *, excluding: Nomination | None = None) -> None:
+    used = live_count(quota, excluding=excluding)
+    if used >= quota.seats:
+        raise EnrollmentError(
+            "quota_full",
+            f"名额已满：{quota.org.name}共 {quota.seats} 个名额，已报 {used} 人。",
+            field="cadre",
+            seats=quota.seats,
+            used=used,
+        )
+
+
+def _insert(nomination: Nomination) -> Nomination:
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError:
+        # Another contact put the same cadre forward a moment ago.
+        raise EnrollmentError(
+            "already_nominated",
+            f"{nomination.cadre.name}已报名本项目，不能重复报名。",
+            field="cadre",
+        ) from None
+    return nomination
+
+
+@transaction.atomic
+def nomination_create(*, actor, quota: Quota, cadre: Cadre, note: str = "") -> Nomination:
+    """A unit contact puts a cadre forward within the unit's quota."""
+    quota = _lock(quota)
+    if not policies.can_nominate_for(actor, quota):
+        raise PermissionDenied()
+    program = Program._base_manager.select_related("org").get(pk=quota.program_id)
+    require_open_program(program)
+    _check_cadre(actor, quota, cadre, program)
+    _require_room(quota)
+    nomination = _insert(
+        Nomination(
+            quota=quota,
+            program=program,
+            cadre=cadre,
+            nominated_by=actor,
+            note=clean_text(note, field="note", label="推荐说明", required=False, max_length=200),
+        )
+    )
+    record(actor, "create", nomination, {}, {"cadre": cadre.name, "quota": str(quota)})
+    return nomination
+
+
+def _lock_nomination(nomination: Nomination) -> Nomination:
+    return Nomination._base_manager.select_for_update().get(pk=nomination.pk)
+
+
+def _drop_trainee(nomination: Nomination) -> None:
+    """A confirmed nominee who is replaced leaves the trainee list (if they came by 调训)."""
+    ProgramTrainee._base_manager.filter(
+        program_id=nomination.program_id,
+        cadre_id=nomination.cadre_id,
+        source__in=[ProgramTrainee.Source.ASSIGNED, ProgramTrainee.Source.RIDE_ALONG],
+    ).delete()
+
+
+@transaction.atomic
+def nomination_replace(
+    *, actor, nomination: Nomination, cadre: Cadre, note: str = ""
+) -> Nomination:
+    """Put another cadre in a nominee's place. The old row stays (REPLACED); the new one is
+    pending again and points back to it."""
+    quota = _lock(nomination.quota)
+    if not policies.can_nominate_for(actor, quota):
+        raise PermissionDenied()
+    old = _lock_nomination(nomination)
+    if not old.is_live:
+        raise EnrollmentError("not_live", "只能替换待确认或已确认的报名。")
+    program = Program._base_manager.select_related("org").get(pk=quota.program_id)
+    require_open_program(program)
+    _check_cadre(actor, quota, cadre, program)
+    _require_room(quota, excluding=old)
+    was_confirmed = old.status == Nomination.Status.CONFIRMED
+    old.status = Nomination.Status.REPLACED
+    old.save(update_fields=["status"])
+    if was_confirmed:
+        _drop_trainee(old)
+    new = _insert(
+        Nomination(
+            quota=quota,
+            program=program,
+            cadre=cadre,
+            replaces=old,
+            nominated_by=actor,
+            note=clean_text(note, field="note", label="替换说明", required=False, max_length=200),
+        )
+    )
+    record(actor, "update", old, {"cadre": old.cadre.name}, {"cadre": cadre.name})
+    return new
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination: Nomination) -> Nomination:
+    """The contact takes back a nominee the organizer has not confirmed yet."""
+    if not policies.can_nominate_for(actor, nomination.quota):
+        raise PermissionDenied()
+    nomination = _lock_nomination(nomination)
+    if nomination.status != Nomination.Status.PENDING:
+        raise EnrollmentError("not_pending", "只能撤回待确认的报名；已确认的请用“替换”。")
+    nomination.status = Nomination.Status.WITHDRAWN
+    nomination.save(update_fields=["status"])
+    record(actor, "update", nomination, {"status": "pending"}, {"status": "withdrawn"})
+    return nomination
+
+
+def _schedule_text(program: Program, batch: int | None) -> str:
+    from django.db.models import Q
+
+    sessions = (
+        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        .filter(self_selectable=False)
+        .filter(Q(batch__isnull=True) | Q(batch=batch) if batch else Q())
+        .select_related("main_venue")
+        .order_by("starts_at")[:SCHEDULE_LINES]
+    )
+    lines = []
+    for s in sessions:
+        start = timezone.localtime(s.starts_at)
+        venue = f"，{s.main_venue.name}" if s.main_venue else ""
+        lines.append(f"{start:%m月%d日 %H:%M} {s.title}{venue}")
+    return "\n".join(lines)
+
+
+def send_confirmation_notice(cadre_id: int, program: Program, batch: int | None) -> None:
+    """The 调训通知: dates, batch, classroom, the first sessions and where to start reading."""
+    venue = program.main_venue.name if program.main_venue else "另行通知"
+    schedule = _schedule_text(program, batch)
+    body = (
+        f"您已被确认参加“{program.full_name}”（{program.start_date:%Y年%m月%d日}至"
+        f"{program.end_date:%m月%d日}）{f'第{batch}批' if batch else ''}。\n"
+        f"上课地点：{venue}。\n"
+        + (f"近期课程：\n{schedule}\n" if schedule else "")
+        + "开课前请先研读各单元的书目与自学课程（点击本消息查看）。"
+    )
+    notify(
+        accounts_of([cadre_id]),
+        kind="enrollment_confirmed",
+        title=f"调训通知：{program.full_name}",
+        body=body,
+        url=reverse("programs:my_progress", args=[program.pk]),
+    )
+
+
+def _confirm_one(actor, nomination: Nomination, program: Program) -> None:
+    nomination.status = Nomination.Status.CONFIRMED
+    nomination.decided_by, nomination.decided_at = actor, timezone.now()
+    nomination.save(update_fields=["status", "decided_by", "decided_at"])
+    source = nomination.quota.trainee_source
+    trainee, created = ProgramTrainee._base_manager.get_or_create(
+        program=program,
+        cadre_id=nomination.cadre_id,
+        defaults={"batch": nomination.quota.batch, "source": source},
+    )
+    if not created and trainee.source in (
+        ProgramTrainee.Source.SELF_SELECTED,
+        ProgramTrainee.Source.WALK_IN,
+    ):
+        # Picked one elective earlier; now a full participant.
+        trainee.source, trainee.batch = source, nomination.quota.batch
+        trainee.save(update_fields=["source", "batch"])
+    record(actor, "update", nomination, {"status": "pending"}, {"status": "confirmed"})
+    send_confirmation_notice(nomination.cadre_id, program, nomination.quota.batch)
+
+
+@transaction.atomic
+def nominations_confirm(*, actor, program: Program, nominations: list[Nomination]) -> int:
+    """The organizer confirms pending nominees: each becomes a trainee and gets the notice."""
+    _require_manager(actor, program)
+    require_open_program(program)
+    ids = [n.pk for n in nominations]
+    rows = list(
+        Nomination._base_manager.select_for_update(of=("self",))
+        .filter(pk__in=ids, program=program, status=Nomination.Status.PENDING)
+        .select_related("quota", "cadre")
+        .order_by("pk")
+    )
+    if len(rows) != len(ids):
+        raise EnrollmentError("not_pending", "所选报名中有已处理或不属于本项目的，请刷新后再试。")
+    for nomination in rows:
+        _confirm_one(actor, nomination, program)
+    return len(rows)
+
+
+@transaction.atomic
+def nomination_return(*, actor, nomination: Nomination, note: str) -> Nomination:
+    """The organizer sends a nominee back to the unit with a reason; the seat is free again."""
+    program = nomination.program
+    _require_manager(actor, program)
+    note = clean_text(note, field="note", label="退回理由", max_length=300)
+    nomination = _lock_nomination(nomination)
+    if nomination.status != Nomination.Status.PENDING:
+        raise EnrollmentError("not_pending", "该报名已处理过。")
+    nomination.status = Nomination.Status.RETURNED
+    nomination.decision_note = note
+    nomination.decided_by, nomination.decided_at = actor, timezone.now()
+    nomination.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+    record(actor, "update", nomination, {"status": "pending"}, {"status": "returned", "note": note})
+    notify(
+        [nomination.nominated_by],
+        kind="nomination_returned",
+        title=f"报名被退回：{nomination.cadre.name} · {program.full_name}",
+        body=f"退回理由：{note}\n可改报其他人选。",
+        url=reverse("enrollment:quota", args=[nomination.quota_id]),
+    )
+    return nomination

@@ -1,0 +1,254 @@
+"""自主选学: picking and cancelling seats on self-selectable sessions.
+
+Each pick or cancel locks the session row first (``SELECT … FOR UPDATE``), then counts the
+enrolled seats. Picks on one session are therefore served one at a time: the first
+``capacity`` are enrolled, the rest waitlisted in the order they got the lock, and the seat ids
+(handed out under the lock) keep that order for promotion — oldest waitlisted first.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ganxun.core.errors import PermissionDenied
+from ganxun.enrollment import policies
+from ganxun.enrollment.errors import EnrollmentError
+from ganxun.enrollment.models import Seat, SelectionRule
+from ganxun.enrollment.services.common import (
+    accounts_of,
+    notify,
+    record,
+    require_open_program,
+)
+from ganxun.orgs.models import Cadre
+from ganxun.programs.models import Program, ProgramTrainee, Session
+
+
+def selection_closes_at(session: Session) -> datetime:
+    """Picks and cancellations close at the deadline, or when the class starts."""
+    return session.selection_deadline or session.starts_at
+
+
+def _lock_session(session: Session) -> Session:
+    """The session row, locked until the transaction ends: picks and cancels on one session
+    are served one at a time. The program (not locked) comes along from ``session``."""
+    locked = Session._base_manager.select_for_update().get(pk=session.pk)
+    if session.program_id == locked.program_id and "program" in session._state.fields_cache:
+        locked.program = session.program
+    else:
+        locked.program = Program._base_manager.select_related("org").get(pk=locked.program_id)
+    return locked
+
+
+def _require_selectable(session: Session, now: datetime) -> None:
+    if not session.self_selectable or session.status != Session.Status.SCHEDULED:
+        raise EnrollmentError("not_selectable", "该课程不在自主选学菜单中。")
+    require_open_program(session.program)
+    if now >= selection_closes_at(session):
+        closes = timezone.localtime(selection_closes_at(session))
+        raise EnrollmentError("selection_closed", f"选课/退课已于 {closes:%m月%d日 %H:%M} 截止。")
+
+
+def _live_seats(cadre_id: int):
+    return Seat._base_manager.filter(cadre_id=cadre_id, status__in=Seat.LIVE)
+
+
+def _check_limits(cadre: Cadre, session: Session) -> None:
+    """The organizer's per-program and per-year caps on how many sessions one trainee holds."""
+    program = session.program
+    ancestors = [*program.org.ancestor_ids, program.org_id]
+    rules = SelectionRule._base_manager.filter(
+        Q(period=SelectionRule.Period.PROGRAM, program=program)
+        | Q(period=SelectionRule.Period.YEAR, org_id__in=ancestors)
+    ).select_related("org")
+    for rule in rules:
+        held = _live_seats(cadre.pk)
+        if rule.period == SelectionRule.Period.PROGRAM:
+            held = held.filter(session__program=program)
+            scope = "本项目"
+        else:
+            year = timezone.localtime(session.starts_at).year
+            held = held.filter(
+                session__program__org__path__startswith=rule.org.path,
+                session__starts_at__year=year,
+            )
+            scope = f"{year}年"
+        if held.count() >= rule.max_picks:
+            raise EnrollmentError(
+                "limit_reached",
+                f"已达选课上限：{scope}每人最多选 {rule.max_picks} 门（含候补）。",
+                limit=rule.max_picks,
+            )
+
+
+def _check_clash(cadre: Cadre, session: Session) -> None:
+    clash = (
+        _live_seats(cadre.pk)
+        .filter(status=Seat.Status.ENROLLED)
+        .exclude(session=session)  # the same session again is "already picked", said later
+        .filter(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
+        .select_related("session")
+        .first()
+    )
+    if clash:
+        raise EnrollmentError(
+            "time_clash", f"与已选的“{clash.session.title}”时间冲突，请先退选其一。"
+        )
+
+
+def _ensure_trainee(session: Session, cadre_id: int) -> None:
+    """An enrolled pick makes the cadre a participant of the program (if not one already)."""
+    ProgramTrainee._base_manager.get_or_create(
+        program_id=session.program_id,
+        cadre_id=cadre_id,
+        defaults={"source": ProgramTrainee.Source.SELF_SELECTED},
+    )
+
+
+def _release_trainee(session: Session, cadre_id: int) -> None:
+    """Leaving the last enrolled session of a program removes a self-selection-only trainee."""
+    still = Seat._base_manager.filter(
+        session__program_id=session.program_id, cadre_id=cadre_id, status=Seat.Status.ENROLLED
+    )
+    if not still.exists():
+        ProgramTrainee._base_manager.filter(
+            program_id=session.program_id,
+            cadre_id=cadre_id,
+            source=ProgramTrainee.Source.SELF_SELECTED,
+        ).delete()
+
+
+def _enrolled_count(session: Session) -> int:
+    return Seat._base_manager.filter(session=session, status=Seat.Status.ENROLLED).count()
+
+
+def has_room(session: Session, enrolled: int) -> bool:
+    return session.capacity is None or enrolled < session.capacity
+
+
+@transaction.atomic
+def seat_pick(*, actor, session: Session) -> Seat:
+    """A trainee picks a session: enrolled while seats last, waitlisted after."""
+    if not policies.can_select(actor):
+        raise PermissionDenied()
+    cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
+    # The trainee's own checks first, without the lock: they do not depend on other picks,
+    # and the lock is held only for the count and the insert.
+    session = Session._base_manager.select_related("program__org").get(pk=session.pk)
+    _require_selectable(session, timezone.now())
+    if not policies.may_pick_in(cadre, session.program):
+        raise EnrollmentError(
+            "not_in_scope", f"该课程只面向“{session.program.org.name}”的干部，您不能选。"
+        )
+    _check_limits(cadre, session)
+    _check_clash(cadre, session)
+    session = _lock_session(session)
+    _require_selectable(session, timezone.now())  # again: the organizer may have changed it
+    mine = _live_seats(cadre.pk).filter(session=session).first()
+    if mine:
+        raise EnrollmentError(
+            "already_picked", f"您已选过这门课（{mine.get_status_display()}）。", seat=mine.pk
+        )
+    room = has_room(session, _enrolled_count(session))
+    status = Seat.Status.ENROLLED if room else Seat.Status.WAITLISTED
+    seat = Seat._base_manager.create(session=session, cadre=cadre, status=status)
+    if status == Seat.Status.ENROLLED:
+        _ensure_trainee(session, cadre.pk)
+    record(actor, "create", seat, {}, {"status": status})
+    return seat
+
+
+def _promote(session: Session) -> list[Seat]:
+    """Fill free seats from the waitlist, oldest first; each promoted trainee is told."""
+    waiting = Seat._base_manager.filter(session=session, status=Seat.Status.WAITLISTED)
+    waiting = waiting.order_by("id")
+    if session.capacity is not None:
+        free = max(0, session.capacity - _enrolled_count(session))
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for seat in promoted:
+        seat.status, seat.promoted_at = Seat.Status.ENROLLED, timezone.now()
+        seat.save(update_fields=["status", "promoted_at"])
+        _ensure_trainee(session, seat.cadre_id)
+    if promoted:
+        start = timezone.localtime(session.starts_at)
+        notify(
+            accounts_of([s.cadre_id for s in promoted]),
+            kind="seat_promoted",
+            title=f"候补成功：{session.title}",
+            body=f"有学员退选，您已从候补转为正式选上。上课时间：{start:%m月%d日 %H:%M}。",
+            url=reverse("enrollment:my_seats"),
+        )
+    return promoted
+
+
+@transaction.atomic
+def seat_cancel(*, actor, seat: Seat) -> Seat:
+    """The trainee (before the deadline) or the organizer cancels; the freed seat goes to the
+    oldest waitlisted trainee at once."""
+    session = _lock_session(seat.session)
+    seat = Seat._base_manager.select_for_update().get(pk=seat.pk)
+    organizer = policies.can_manage_quotas(actor, session.program)
+    if not organizer and actor.cadre_id != seat.cadre_id:
+        raise PermissionDenied()
+    if seat.status not in Seat.LIVE:
+        raise EnrollmentError("not_live", "这门课已经退选过了。")
+    if not organizer:
+        _require_selectable(session, timezone.now())
+    was_enrolled = seat.status == Seat.Status.ENROLLED
+    seat.status, seat.cancelled_at = Seat.Status.CANCELLED, timezone.now()
+    seat.save(update_fields=["status", "cancelled_at"])
+    if was_enrolled:
+        _release_trainee(session, seat.cadre_id)
+        _promote(session)
+    record(
+        actor,
+        "update",
+        seat,
+        {"status": "enrolled" if was_enrolled else "waitlisted"},
+        {"status": "cancelled"},
+    )
+    return seat
+
+
+@transaction.atomic
+def seats_promote(*, actor, session: Session) -> list[Seat]:
+    """After the organizer raised the capacity: move the waitlist up to fill it."""
+    session = _lock_session(session)
+    if not policies.can_manage_quotas(actor, session.program):
+        raise PermissionDenied()
+    promoted = _promote(session)
+    if promoted:
+        record(actor, "update", session, {}, {"seats_promoted": len(promoted)})
+    return promoted
+
+
+@transaction.atomic
+def selection_rules_save(
+    *, actor, program: Program, per_program: int | None, per_year: int | None
+) -> None:
+    """Set (or clear, with None) the per-program and the per-year cap for this program's org."""
+    if not policies.can_manage_quotas(actor, program):
+        raise PermissionDenied()
+    for value, label in ((per_program, "per_program"), (per_year, "per_year")):
+        if value is not None and not 1 <= value <= 100:
+            raise EnrollmentError(
+                "invalid_limit", "选课上限应在 1 到 100 之间（留空表示不限）。", field=label
+            )
+    specs = [
+        (SelectionRule.Period.PROGRAM, {"program": program, "org": program.org}, per_program),
+        (SelectionRule.Period.YEAR, {"program": None, "org": program.org}, per_year),
+    ]
+    for period, keys, value in specs:
+        qs = SelectionRule._base_manager.filter(period=period, **keys)
+        if value is None:
+            qs.delete()
+            continue
+        rule = qs.first() or SelectionRule(period=period, created_by=actor, **keys)
+        before = {"max_picks": rule.max_picks} if rule.pk else {}
+        rule.max_picks = value
+        rule.save()
+        record(actor, "update" if before else "create", rule, before, {"max_picks": value})

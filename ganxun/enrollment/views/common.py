@@ -1,0 +1,33 @@
+"""What the enrollment views share: the organizer's sub-tabs of a program, posting to services."""
+
+from django.contrib import messages
+from django.shortcuts import render
+
+from ganxun.core.errors import DomainError
+from ganxun.core.http import apply_domain_error
+
+PROGRAM_TABS = [
+    ("quotas", "名额分配", "enrollment:program_quotas"),
+    ("nominations", "报名审核", "enrollment:program_nominations"),
+    ("selection", "自主选学", "enrollment:program_selection"),
+    ("leave", "请假", "enrollment:program_leave"),
+]
+
+
+def program_page(request, template: str, program, tab: str, context: dict):
+    context.update(program=program, tab=tab, tabs=PROGRAM_TABS)
+    return render(request, template, context)
+
+
+def run(request, action, *, success: str, form=None) -> bool:
+    """Call a service; report success or the refusal (on the form when there is one)."""
+    try:
+        action()
+    except DomainError as exc:
+        if form is not None:
+            apply_domain_error(form, exc)
+        else:
+            messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True

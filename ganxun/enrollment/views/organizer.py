@@ -1,0 +1,203 @@
+"""The organizer's pages of a program: quotas per unit, nominations to confirm or return,
+self-selection (sessions, seats, limits) and the leave list with the over-limit flag."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from ganxun.core.http import require
+from ganxun.enrollment import selectors, services
+from ganxun.enrollment.forms import QuotaForm, ReturnForm, RulesForm
+from ganxun.enrollment.models import LeaveRequest, Nomination
+from ganxun.enrollment.views.common import program_page, run
+from ganxun.programs import policies as program_policies
+from ganxun.programs.selectors import get_managed_program_for
+
+manages = program_policies.can_manage_programs
+
+
+def _quota_form(request, program, quota=None):
+    initial = {}
+    if quota is not None:
+        initial = {
+            "org": quota.org_id,
+            "kind": quota.kind,
+            "batch": quota.batch or "",
+            "seats": quota.seats,
+            "note": quota.note,
+        }
+    return QuotaForm(request.POST or None, actor=request.user, program=program, initial=initial)
+
+
+def _save_quota(request, program, form, quota=None) -> bool:
+    if request.method != "POST" or not form.is_valid():
+        return False
+    data = form.cleaned_data
+    return run(
+        request,
+        lambda: services.quota_save(
+            actor=request.user,
+            program=program,
+            org=data["org"],
+            kind=data["kind"],
+            batch=data["batch"],
+            seats=data["seats"],
+            note=data["note"],
+            quota=quota,
+        ),
+        success="已保存名额。",
+        form=form,
+    )
+
+
+@require(manages)
+def program_quotas(request, pk):
+    program = get_managed_program_for(request.user, pk)
+    form = _quota_form(request, program)
+    if _save_quota(request, program, form):
+        return redirect("enrollment:program_quotas", pk=program.pk)
+    quotas = selectors.program_quotas(program)
+    totals = {
+        "seats": sum(q.seats for q in quotas),
+        "used": sum(q.used for q in quotas),
+        "confirmed": sum(q.confirmed for q in quotas),
+    }
+    context = {"quotas": quotas, "form": form, "totals": totals}
+    return program_page(request, "enrollment/program_quotas.html", program, "quotas", context)
+
+
+@require(manages)
+def quota_edit(request, pk):
+    quota = selectors.get_quota_for(request.user, pk)
+    program = get_managed_program_for(request.user, quota.program_id)
+    form = _quota_form(request, program, quota)
+    if _save_quota(request, program, form, quota):
+        return redirect("enrollment:program_quotas", pk=program.pk)
+    context = {"form": form, "quota": quota}
+    return program_page(request, "enrollment/quota_edit.html", program, "quotas", context)
+
+
+@require_POST
+@require(manages)
+def quota_delete(request, pk):
+    quota = selectors.get_quota_for(request.user, pk)
+    get_managed_program_for(request.user, quota.program_id)
+    run(
+        request,
+        lambda: services.quota_delete(actor=request.user, quota=quota),
+        success="已删除名额。",
+    )
+    return redirect("enrollment:program_quotas", pk=quota.program_id)
+
+
+@require(manages)
+def program_nominations(request, pk):
+    program = get_managed_program_for(request.user, pk)
+    status = request.GET.get("status", Nomination.Status.PENDING)
+    if status not in Nomination.Status.values:
+        status = ""
+    if request.method == "POST":
+        ids = [i for i in request.POST.getlist("nomination") if i.isdigit()]
+        chosen = [n for n in selectors.program_nominations(program, "pending") if str(n.pk) in ids]
+        if not chosen:
+            messages.error(request, "请先勾选要确认的报名。")
+        else:
+            run(
+                request,
+                lambda: services.nominations_confirm(
+                    actor=request.user, program=program, nominations=chosen
+                ),
+                success=f"已确认 {len(chosen)} 人，并已向学员发送调训通知。",
+            )
+        return redirect(request.get_full_path())
+    context = {
+        "nominations": selectors.program_nominations(program, status),
+        "status": status,
+        "statuses": Nomination.Status.choices,
+        "return_form": ReturnForm(),
+    }
+    return program_page(
+        request, "enrollment/program_nominations.html", program, "nominations", context
+    )
+
+
+@require_POST
+@require(manages)
+def nomination_return(request, pk):
+    nomination = selectors.get_nomination_for(request.user, pk)
+    get_managed_program_for(request.user, nomination.program_id)
+    note = request.POST.get("note", "")
+    run(
+        request,
+        lambda: services.nomination_return(actor=request.user, nomination=nomination, note=note),
+        success=f"已退回{nomination.cadre.name}的报名，并通知了单位联络员。",
+    )
+    return redirect("enrollment:program_nominations", pk=nomination.program_id)
+
+
+@require(manages)
+def program_selection(request, pk):
+    program = get_managed_program_for(request.user, pk)
+    form = RulesForm(request.POST or None, initial=selectors.selection_rules(program))
+    if request.method == "POST" and form.is_valid():
+        ok = run(
+            request,
+            lambda: services.selection_rules_save(
+                actor=request.user,
+                program=program,
+                per_program=form.cleaned_data["per_program"],
+                per_year=form.cleaned_data["per_year"],
+            ),
+            success="已保存选课限额。",
+            form=form,
+        )
+        if ok:
+            return redirect("enrollment:program_selection", pk=program.pk)
+    context = {"sessions": selectors.program_selection(program), "form": form}
+    return program_page(request, "enrollment/program_selection.html", program, "selection", context)
+
+
+@require(manages)
+def session_seats(request, pk):
+    session = selectors.get_program_session_for(request.user, pk)
+    seats = selectors.session_seats(session)
+    context = {
+        "session": session,
+        "enrolled": [s for s in seats if s.status == "enrolled"],
+        "waiting": [s for s in seats if s.status == "waitlisted"],
+        "cancelled": [s for s in seats if s.status == "cancelled"],
+    }
+    return program_page(
+        request, "enrollment/session_seats.html", session.program, "selection", context
+    )
+
+
+@require_POST
+@require(manages)
+def session_promote(request, pk):
+    session = selectors.get_program_session_for(request.user, pk)
+    result = []
+    run(
+        request,
+        lambda: result.extend(services.seats_promote(actor=request.user, session=session)),
+        success="已按名额从候补中递补。",
+    )
+    return redirect("enrollment:session_seats", pk=session.pk)
+
+
+@require(manages)
+def program_leave(request, pk):
+    program = get_managed_program_for(request.user, pk)
+    status = request.GET.get("status", "")
+    if status not in LeaveRequest.Status.values:
+        status = ""
+    rows, shares = selectors.program_leave(program, status)
+    over = [cid for cid, share in shares.items() if share.over_limit]
+    context = {
+        "rows": rows,
+        "status": status,
+        "statuses": LeaveRequest.Status.choices,
+        "over_count": len(over),
+        "limit_percent": f"{program.leave_limit * 100:.1f}",
+    }
+    return program_page(request, "enrollment/program_leave.html", program, "leave", context)

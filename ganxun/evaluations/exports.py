@@ -1,0 +1,84 @@
+"""The Excel workbook of a program's evaluation results (no names: aggregates only)."""
+
+import io
+
+import xlsxwriter
+
+from ganxun.core.exports import stamp_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _sheet(book, name, header, rows, bold):
+    sheet = book.add_worksheet(name)
+    sheet.write_row(0, 0, header, bold)
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, ["" if v is None else v for v in row])
+    sheet.set_column(0, 0, 36)
+    sheet.set_column(1, len(header), 12)
+    return sheet
+
+
+def program_xlsx(program, results: dict, sessions: list, *, actor) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    reaction = results["reaction"]
+    _sheet(
+        book,
+        "总体",
+        ["项目", "已评价", "应评价（签到人次）", "参评率", "平均分"],
+        [
+            [
+                program.full_name,
+                reaction["responses"],
+                reaction["expected"],
+                reaction["rate"],
+                reaction["mean"],
+            ]
+        ],
+        bold,
+    )
+    _sheet(
+        book,
+        "课次",
+        ["课次", "开始时间", "签到", "已评价", "参评率", "平均分"],
+        [
+            [
+                s.title,
+                s.starts_at.strftime("%Y-%m-%d %H:%M"),
+                s.n_attended,
+                s.n_forms,
+                s.rate,
+                s.mean,
+            ]
+            for s in sessions
+        ],
+        bold,
+    )
+    _sheet(
+        book,
+        "各题",
+        ["题目", "平均分", "作答人数", "1分", "2分", "3分", "4分", "5分"],
+        [[q["label"], q["mean"], q["n"], *q["distribution"]] for q in results["by_question"]],
+        bold,
+    )
+    for name, key in (("教师排名", "lecturers"), ("课程排名", "courses")):
+        _sheet(
+            book,
+            name,
+            ["名次", "名称", "平均分", "评价份数"],
+            [[i, r["name"], r["mean"], r["responses"]] for i, r in enumerate(results[key], 1)],
+            bold,
+        )
+    _sheet(
+        book,
+        "月度趋势",
+        ["月份", "平均分", "评价份数"],
+        [[m["month"], m["mean"], m["responses"]] for m in results["trend"]],
+        bold,
+    )
+    _sheet(book, "意见建议", ["意见和建议"], [[t] for t in results["suggestions"]], bold)
+    stamp_workbook(book, actor, what=f"{program.full_name} 课堂评价结果")
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,14 @@
+from ganxun.evaluations.models.assessments import (
+    Assessment,
+    AssessmentAttempt,
+    BankQuestion,
+)
+from ganxun.evaluations.models.forms import EvaluationSetup, SessionEvaluation
+
+__all__ = [
+    "Assessment",
+    "AssessmentAttempt",
+    "BankQuestion",
+    "EvaluationSetup",
+    "SessionEvaluation",
+]

@@ -1,0 +1,102 @@
+"""Reads behind the trainee's form: which session, what they answered, whether it is open."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from ganxun.checkin.models import Attendance
+from ganxun.core.errors import NotFound
+from ganxun.evaluations.errors import EvaluationError
+from ganxun.evaluations.models import EvaluationSetup, SessionEvaluation
+from ganxun.evaluations.services.forms import check_can_answer, form_window, setup_ensure
+from ganxun.programs.models import Session
+from ganxun.surveys import answering
+
+
+def get_session_for_form(actor, pk) -> Session:
+    """The session whose form the actor opens: one they attended, or one they may see (so the
+    page can say why they cannot answer). Anything else is "not found"."""
+    if not str(pk).isdigit():
+        raise NotFound()
+    session = Session._base_manager.select_related("program", "course").filter(pk=pk).first()
+    if session is None:
+        raise NotFound()
+    attended = bool(actor.cadre_id) and (
+        Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists()
+    )
+    if not attended and not Session.objects.visible_to(actor).filter(pk=pk).exists():
+        raise NotFound()
+    return session
+
+
+@dataclass
+class FormState:
+    session: Session
+    setup: EvaluationSetup
+    evaluation: SessionEvaluation | None
+    closes_at: datetime
+    refusal: EvaluationError | None
+
+    @property
+    def can_answer(self) -> bool:
+        return self.refusal is None
+
+    def items(self):
+        questionnaire = (
+            self.evaluation.response.questionnaire if self.evaluation else self.setup.questionnaire
+        )
+        return answering.items_with_saved(
+            questionnaire, self.evaluation.response if self.evaluation else None
+        )
+
+
+def form_state(actor, session: Session) -> FormState:
+    setup = setup_ensure(session.program)
+    evaluation = (
+        SessionEvaluation._base_manager.select_related("response__questionnaire")
+        .filter(session=session, cadre_id=actor.cadre_id)
+        .first()
+        if actor.cadre_id
+        else None
+    )
+    refusal = None
+    try:
+        if not actor.cadre_id:
+            raise EvaluationError("not_trainee", "您的账号没有关联学员信息，不能评价。")
+        check_can_answer(actor, session, setup)
+    except EvaluationError as exc:
+        refusal = exc
+    return FormState(session, setup, evaluation, form_window(session, setup)[1], refusal)
+
+
+def my_pending_forms(actor, limit: int = 20) -> list[Session]:
+    """Sessions the actor attended in the last weeks whose form is still open and unanswered
+    (window checked against each program's close hours)."""
+    if not actor.cadre_id:
+        return []
+    now = timezone.now()
+    attended = Attendance._base_manager.filter(session=OuterRef("pk"), cadre_id=actor.cadre_id)
+    answered = SessionEvaluation._base_manager.filter(
+        session=OuterRef("pk"), cadre_id=actor.cadre_id
+    )
+    sessions = list(
+        Session._base_manager.filter(
+            status=Session.Status.SCHEDULED,
+            starts_at__lte=now,
+            ends_at__gte=now - timedelta(days=31),
+        )
+        .filter(Exists(attended))
+        .exclude(Exists(answered))
+        .select_related("program", "program__evaluation_setup")
+        .order_by("-starts_at")[:limit]
+    )
+    out = []
+    for s in sessions:
+        setup = getattr(s.program, "evaluation_setup", None)
+        hours = setup.close_hours if setup else 72
+        if now < s.ends_at + timedelta(hours=hours):
+            s.form_closes_at = s.ends_at + timedelta(hours=hours)
+            out.append(s)
+    return out

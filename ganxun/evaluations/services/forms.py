@@ -1,0 +1,267 @@
+"""Satisfaction forms: the program's form (default or its own), and a trainee's answers.
+
+Answers are parsed, validated and written by the question engine (``surveys.answering``); this
+module decides who may answer which session, when, and that each trainee has one form per
+session — a second submission while the form is open edits the same response.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.checkin.models import Attendance
+from ganxun.core.audit import audit_record, diff, snapshot
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import unscoped
+from ganxun.evaluations.errors import EvaluationError
+from ganxun.evaluations.models import EvaluationSetup, SessionEvaluation
+from ganxun.evaluations.policies import can_configure
+from ganxun.programs.models import Session
+from ganxun.surveys import answering
+from ganxun.surveys import services as survey_services
+from ganxun.surveys.models import Question, Questionnaire, Response, Section
+
+MAX_CLOSE_HOURS = 24 * 30
+
+# The default form, after Yuhua's 课堂满意度评价表. The question texts are the keys results are
+# grouped by across programs, so programs with their own form keep these texts where they can.
+DEFAULT_QUESTIONS = [
+    ("rating", "主题", "选题是否切合工作需要（1 = 很不满意，5 = 非常满意）"),
+    ("rating", "内容", "内容是否充实、有针对性"),
+    ("rating", "形式", "教学形式是否生动、互动充分"),
+    ("rating", "授课教师", "授课教师的讲授水平"),
+    ("rating", "总体", "对本次课的总体评价"),
+    ("long_text", "意见和建议", "选填：对本课或今后培训的建议"),
+]
+
+
+# --- the program's form --------------------------------------------------------------------------
+
+
+def _default_form(program) -> Questionnaire:
+    """Written by the system (no actor), the first time a form of the program is needed."""
+    with unscoped():
+        questionnaire = Questionnaire.objects.create(
+            org=program.org,
+            title=f"{program.full_name} 课堂满意度评价表",
+            intro="请根据本次课的实际情况评分，评价匿名统计，授课教师只看到汇总结果。",
+            purpose=Questionnaire.Purpose.EVALUATION,
+            status=Questionnaire.Status.OPEN,
+            opened_at=timezone.now(),
+        )
+        section = Section.objects.create(questionnaire=questionnaire, title="课堂评价")
+        Question.objects.bulk_create(
+            Question(
+                questionnaire=questionnaire,
+                section=section,
+                kind=kind,
+                text=text,
+                help_text=help_text,
+                required=kind == "rating",
+                position=i,
+            )
+            for i, (kind, text, help_text) in enumerate(DEFAULT_QUESTIONS)
+        )
+    return questionnaire
+
+
+def setup_ensure(program) -> EvaluationSetup:
+    """The program's settings with a form in use (the default form on first use)."""
+    setup = (
+        EvaluationSetup._base_manager.filter(program=program)
+        .select_related("questionnaire")
+        .first()
+    )
+    if setup is not None and setup.questionnaire_id:
+        return setup
+    with transaction.atomic():
+        setup, _created = EvaluationSetup._base_manager.get_or_create(program=program)
+        setup = EvaluationSetup._base_manager.select_for_update().get(pk=setup.pk)
+        if not setup.questionnaire_id:
+            setup.questionnaire = _default_form(program)
+            setup.save(update_fields=["questionnaire", "updated_at"])
+    return setup
+
+
+def form_window(session: Session, setup: EvaluationSetup) -> tuple:
+    """(opens, closes): from the start of class until ``close_hours`` after it ends."""
+    return session.starts_at, session.ends_at + timedelta(hours=setup.close_hours)
+
+
+@transaction.atomic
+def setup_update(*, actor, program, close_hours) -> EvaluationSetup:
+    if not can_configure(actor, program):
+        raise PermissionDenied()
+    try:
+        hours = int(close_hours)
+    except (TypeError, ValueError):
+        raise EvaluationError("bad_hours", "请填写整数小时数。", field="close_hours") from None
+    if not 1 <= hours <= MAX_CLOSE_HOURS:
+        raise EvaluationError(
+            "bad_hours", f"填写时限须在 1 到 {MAX_CLOSE_HOURS} 小时之间。", field="close_hours"
+        )
+    setup = setup_ensure(program)
+    before = snapshot(setup, ["close_hours"])
+    setup.close_hours = hours
+    setup.save(update_fields=["close_hours", "updated_at"])
+    audit_record(
+        actor=actor, action="update", obj=setup, changes=diff(before, {"close_hours": hours})
+    )
+    return setup
+
+
+def form_customize(*, actor, program) -> Questionnaire:
+    """A draft copy of the form in use, to edit in the questionnaire builder; the draft already
+    being edited when there is one. Runs the surveys services, so each step is audited."""
+    if not can_configure(actor, program):
+        raise PermissionDenied()
+    setup = setup_ensure(program)
+    if setup.draft_id:
+        return setup.draft
+    with transaction.atomic():
+        source = setup.questionnaire
+        draft = survey_services.questionnaire_create(
+            actor=actor,
+            org=program.org,
+            title=f"{program.full_name} 课堂满意度评价表",
+            intro=source.intro,
+            purpose=Questionnaire.Purpose.EVALUATION,
+        )
+        sections: dict[int, Section] = {}
+        for item in answering.load_items(source):
+            q = item.question
+            if q.section_id not in sections:
+                sections[q.section_id] = survey_services.section_create(
+                    actor=actor, questionnaire=draft, title=q.section.title
+                )
+            data = survey_services.QuestionData(
+                kind=q.kind,
+                text=q.text,
+                help_text=q.help_text,
+                required=q.required,
+                max_choices=q.max_choices,
+                options=[o.text for o in item.options],
+            )
+            survey_services.question_create(actor=actor, section=sections[q.section_id], data=data)
+        setup.draft = draft
+        setup.save(update_fields=["draft", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def form_activate(*, actor, program) -> EvaluationSetup:
+    """Put the edited draft in use. Forms already filled keep their own questions; sessions
+    answered from now on use the new form."""
+    if not can_configure(actor, program):
+        raise PermissionDenied()
+    setup = setup_ensure(program)
+    setup = EvaluationSetup._base_manager.select_for_update().get(pk=setup.pk)
+    if not setup.draft_id:
+        raise EvaluationError("no_draft", "没有正在编辑的评价表。")
+    with unscoped():
+        ratings = Question.objects.filter(questionnaire_id=setup.draft_id, kind="rating").count()
+    if not ratings:
+        raise EvaluationError("no_rating", "评价表至少要有一道评分题（1–5 分）。")
+    draft = survey_services.questionnaire_open(actor=actor, questionnaire=setup.draft)
+    before = {"questionnaire": str(setup.questionnaire)}
+    setup.questionnaire, setup.draft = draft, None
+    setup.save(update_fields=["questionnaire", "draft", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=setup,
+        changes=diff(before, {"questionnaire": f"{draft} #{draft.pk}"}),
+    )
+    return setup
+
+
+# --- answering -----------------------------------------------------------------
+
+
+def _attendance_locked(session: Session, cadre_id) -> Attendance | None:
+    """The trainee's attendance row, locked: two posts of the same trainee wait for each other,
+    so the second sees the first's form and edits it instead of adding a row."""
+    return (
+        Attendance._base_manager.select_for_update()
+        .filter(session=session, cadre_id=cadre_id)
+        .first()
+    )
+
+
+def check_can_answer(actor, session: Session, setup: EvaluationSetup, now=None) -> None:
+    """The form rules that do not depend on the answers: attended, class started, not closed."""
+    now = now or timezone.now()
+    if session.status != Session.Status.SCHEDULED:
+        raise EvaluationError("cancelled", "本次课已取消，无需评价。")
+    if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():
+        raise EvaluationError(
+            "not_attended", "没有您本次课的签到记录：只有签到参加了本次课的学员才能评价。"
+        )
+    opens, closes = form_window(session, setup)
+    if now < opens:
+        raise EvaluationError("not_open", "课程开始后才能评价。")
+    if now >= closes:
+        raise EvaluationError(
+            "closed", f"本次课的评价已于 {timezone.localtime(closes):%m月%d日 %H:%M} 截止。"
+        )
+
+
+def _mean_rating(parsed) -> float | None:
+    scores = [
+        i.value
+        for i in parsed.items
+        if i.question.kind == Question.Kind.RATING and isinstance(i.value, int)
+    ]
+    return round(sum(scores) / len(scores), 3) if scores else None
+
+
+@transaction.atomic
+def evaluation_submit(*, actor, session: Session, data, submission_key: str = ""):
+    """Submit (or, while the form is open, edit) the actor's form for ``session``.
+
+    Refusals (``EvaluationError``): not_trainee, not_attended, not_open, closed, cancelled,
+    invalid (``details["errors"]`` maps question id → message). Nothing is written on refusal.
+    """
+    if not getattr(actor, "cadre_id", None):
+        raise EvaluationError("not_trainee", "您的账号没有关联学员信息，不能评价。")
+    setup = setup_ensure(session.program)
+    check_can_answer(actor, session, setup)
+    if _attendance_locked(session, actor.cadre_id) is None:
+        raise EvaluationError("not_attended", "没有您本次课的签到记录。")
+    existing = (
+        SessionEvaluation._base_manager.select_related("response__questionnaire")
+        .filter(session=session, cadre_id=actor.cadre_id)
+        .first()
+    )
+    questionnaire = existing.response.questionnaire if existing else setup.questionnaire
+    parsed = answering.parse(questionnaire, data, final=True)
+    if not parsed.ok:
+        raise EvaluationError(
+            "invalid",
+            "有题目未答或答案无效，请检查标红的题目。",
+            errors={str(k): v for k, v in parsed.errors.items()},
+        )
+    with unscoped():
+        response = (
+            existing.response if existing else Response.objects.create(questionnaire=questionnaire)
+        )
+        answering.response_save(
+            response=response, data=data, submit=True, submission_key=submission_key
+        )
+    if existing:
+        existing.mean_score = _mean_rating(parsed)
+        existing.edits += 1
+        existing.save(update_fields=["mean_score", "edits", "updated_at"])
+        audit_record(actor=actor, action="update", obj=existing, changes={"edits": existing.edits})
+        return existing
+    evaluation = SessionEvaluation._base_manager.create(
+        session=session,
+        cadre_id=actor.cadre_id,
+        response=response,
+        mean_score=_mean_rating(parsed),
+        submitted_at=timezone.now(),
+    )
+    # The answers stay out of the audit log: it records that a form was filed, not its content.
+    audit_record(actor=actor, action="create", obj=evaluation)
+    return evaluation

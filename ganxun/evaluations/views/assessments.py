@@ -1,0 +1,211 @@
+"""Organizer pages of tests (测评): the question bank, a program's pre/post tests and gains."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError
+from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.evaluations import policies, selectors, services
+from ganxun.evaluations.forms import AssessmentForm, BankQuestionForm
+from ganxun.evaluations.models import BankQuestion
+from ganxun.evaluations.progress import program_learning
+from ganxun.evaluations.services.assessments import assessment_questions
+from ganxun.programs import selectors as program_selectors
+from ganxun.programs.views.common import program_page
+
+TAB = "evaluations"
+
+
+def _save(request, form, call, success: str):
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call()
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@require(policies.can_manage_evaluations)
+def program_tests(request, pk):
+    program = program_selectors.get_program_for(request.user, pk)
+    can_manage = policies.can_configure(request.user, program)
+    form = AssessmentForm(request.POST or None, program=program) if can_manage else None
+    if form is not None:
+        created = _save(
+            request,
+            form,
+            lambda: services.assessment_save(
+                actor=request.user, program=program, data=form.to_data()
+            ),
+            "已新建测评，请从题库选题。",
+        )
+        if created:
+            return redirect("evaluations:assessment", pk=created.pk)
+    return program_page(
+        request,
+        "evaluations/program_tests.html",
+        program,
+        TAB,
+        {
+            "form": form,
+            "tests": selectors.program_assessments(program),
+            "results": selectors.assessment_results(program),
+            "learning": _learning(program),
+        },
+    )
+
+
+def _learning(program):
+    return program_learning(program)
+
+
+@require(policies.can_manage_evaluations)
+def assessment_detail(request, pk):
+    actor = request.user
+    assessment = selectors.get_assessment_for(actor, pk)
+    can_manage = policies.can_configure(actor, assessment.program)
+    questions = assessment_questions(assessment)
+    chosen = {q.pk for q in questions}
+    bank = []
+    if can_manage and assessment.status == assessment.Status.DRAFT:
+        bank = list(
+            selectors.bank_list(actor, q=request.GET.get("q", "")).exclude(pk__in=chosen)[:100]
+        )
+    edit = AssessmentForm(
+        request.POST or None,
+        program=assessment.program,
+        initial={
+            "kind": assessment.kind,
+            "title": assessment.title,
+            "pass_mark": assessment.pass_mark,
+            "unit": assessment.unit_id,
+        },
+    )
+    if can_manage and _save(
+        request,
+        edit,
+        lambda: services.assessment_save(
+            actor=actor, program=assessment.program, data=edit.to_data(), assessment=assessment
+        ),
+        "已保存。",
+    ):
+        return redirect("evaluations:assessment", pk=assessment.pk)
+    return render(
+        request,
+        "evaluations/assessment.html",
+        {
+            "assessment": assessment,
+            "questions": questions,
+            "bank": bank,
+            "can_manage": can_manage,
+            "form": edit,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@require_POST
+@require(policies.can_manage_evaluations)
+def assessment_status(request, pk):
+    assessment = selectors.get_managed_assessment_for(request.user, pk)
+    try:
+        services.assessment_set_status(
+            actor=request.user, assessment=assessment, status=request.POST.get("status", "")
+        )
+        messages.success(request, "状态已更新。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluations:assessment", pk=assessment.pk)
+
+
+@require_POST
+@require(policies.can_manage_evaluations)
+def assessment_add(request, pk):
+    assessment = selectors.get_managed_assessment_for(request.user, pk)
+    try:
+        n = services.assessment_add_questions(
+            actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
+        )
+        messages.success(request, f"已加入 {n} 道题。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluations:assessment", pk=assessment.pk)
+
+
+@require_POST
+@require(policies.can_manage_evaluations)
+def assessment_remove(request, pk, question):
+    assessment = selectors.get_managed_assessment_for(request.user, pk)
+    try:
+        services.assessment_remove_question(
+            actor=request.user, assessment=assessment, question_id=question
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluations:assessment", pk=assessment.pk)
+
+
+@require(policies.can_manage_evaluations)
+def bank(request):
+    actor = request.user
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in BankQuestion.Kind.values else ""
+    page = paginate(request, selectors.bank_list(actor, q=request.GET.get("q", ""), kind=kind))
+    form = BankQuestionForm(request.POST or None, actor=actor)
+    if _save(
+        request,
+        form,
+        lambda: services.bank_question_save(actor=actor, owner=actor.org, data=form.to_data()),
+        "已加入题库。",
+    ):
+        return redirect("evaluations:bank")
+    return render(
+        request,
+        "evaluations/bank.html",
+        {"page": page, "form": form, "kinds": BankQuestion.Kind.choices, "kind": kind},
+    )
+
+
+@require(policies.can_manage_evaluations)
+def bank_edit(request, pk):
+    actor = request.user
+    question = selectors.get_bank_question_for(actor, pk)
+    form = BankQuestionForm(
+        request.POST or None, actor=actor, initial=BankQuestionForm.initial_for(question)
+    )
+    if _save(
+        request,
+        form,
+        lambda: services.bank_question_save(
+            actor=actor, owner=question.owner, data=form.to_data(), question=question
+        ),
+        "已保存。",
+    ):
+        return redirect("evaluations:bank")
+    return render(
+        request,
+        "evaluations/form.html",
+        {
+            "form": form,
+            "title": "修改试题",
+            "cancel": reverse("evaluations:bank"),
+            "delete_action": reverse("evaluations:bank_delete", args=[question.pk]),
+        },
+    )
+
+
+@require_POST
+@require(policies.can_manage_evaluations)
+def bank_delete(request, pk):
+    question = selectors.get_bank_question_for(request.user, pk)
+    try:
+        services.bank_question_delete(actor=request.user, question=question)
+        messages.success(request, "已停用该试题。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("evaluations:bank")

@@ -1,0 +1,225 @@
+"""Graduation progress (过关斩将): each criterion of a program's rule, met or not, with what is
+left — for one trainee on a phone and for every trainee in the organizer's graduation table.
+
+Attendance rule: the sessions that count are the program's scheduled sessions that have begun
+and at which the trainee was expected (``enrollment.expected``). A session the trainee attended
+counts as present; one missed with approved leave (请假获批) counts as neither present nor
+absent — it leaves the denominator; any other missed session is an absence. Share = present /
+(expected − excused). With nothing left to count the share is unknown and the criterion unmet.
+
+Forms rule: a share is forms filled / sessions attended (a form follows each attended class).
+
+Queries are bounded by the number of the program's sessions, never by the number of trainees.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ganxun.checkin.models import Attendance
+from ganxun.enrollment.expected import expected_cadre_ids
+from ganxun.enrollment.models import LeaveRequest
+from ganxun.evaluations import progress as evaluations
+from ganxun.outcomes.models import Certificate, GraduationRule, Outcome
+from ganxun.programs.models import ProgramTrainee, Session
+
+
+@dataclass
+class Criterion:
+    key: str
+    label: str
+    met: bool
+    value: str  # where the trainee stands, e.g. "出勤 5/6（83%）"
+    left: str = ""  # what is still to do, empty when met
+
+
+@dataclass
+class AttendanceTally:
+    expected: int = 0
+    present: int = 0
+    excused: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.expected - self.excused
+
+    @property
+    def share(self) -> Decimal | None:
+        if self.counted <= 0:
+            return None
+        return Decimal(self.present) / Decimal(self.counted)
+
+
+@dataclass
+class TraineeProgress:
+    trainee: ProgramTrainee
+    criteria: list[Criterion] = field(default_factory=list)
+    certificate: Certificate | None = None
+
+    @property
+    def ready(self) -> bool:
+        return all(c.met for c in self.criteria)
+
+    @property
+    def graduated(self) -> bool:
+        return self.certificate is not None
+
+    @property
+    def met_count(self) -> int:
+        return sum(c.met for c in self.criteria)
+
+
+def attendance_for(program, trainees: list[ProgramTrainee], now=None) -> dict[int, AttendanceTally]:
+    now = now or timezone.now()
+    cadre_ids = [t.cadre_id for t in trainees]
+    sessions = list(
+        Session._base_manager.filter(
+            program=program, status=Session.Status.SCHEDULED, starts_at__lte=now
+        ).only("pk", "program_id", "batch", "self_selectable")
+    )
+    wanted = set(cadre_ids)
+    expected: dict[int, set[int]] = {}
+    for session in sessions:
+        expected[session.pk] = set(expected_cadre_ids(session)) & wanted
+    session_ids = [s.pk for s in sessions]
+    present = set(
+        Attendance._base_manager.filter(
+            session_id__in=session_ids, cadre_id__in=cadre_ids
+        ).values_list("session_id", "cadre_id")
+    )
+    excused = set(
+        LeaveRequest._base_manager.filter(
+            session_id__in=session_ids,
+            cadre_id__in=cadre_ids,
+            status=LeaveRequest.Status.APPROVED,
+        ).values_list("session_id", "cadre_id")
+    )
+    out = {cid: AttendanceTally() for cid in cadre_ids}
+    for session_id, people in expected.items():
+        for cid in people:
+            row = out[cid]
+            row.expected += 1
+            if (session_id, cid) in present:
+                row.present += 1
+            elif (session_id, cid) in excused:
+                row.excused += 1
+    return out
+
+
+def outcome_states(program, cadre_ids: list[int]) -> dict[int, set[str]]:
+    """Cadre id → the statuses of the outcomes naming them in this program."""
+    through = Outcome.cadres.through
+    rows = through.objects.filter(outcome__program=program, cadre_id__in=cadre_ids).values_list(
+        "cadre_id", "outcome__status"
+    )
+    out: dict[int, set[str]] = defaultdict(set)
+    for cid, status in rows:
+        out[cid].add(status)
+    return out
+
+
+def percent(share: Decimal | float | None) -> str:
+    return "—" if share is None else f"{float(share):.0%}"
+
+
+def _attendance_criterion(rule, att: AttendanceTally) -> Criterion:
+    need = rule.min_attendance
+    share = att.share
+    value = f"出勤 {att.present}/{att.counted} 次（{percent(share)}）"
+    if att.excused:
+        value += f"，请假 {att.excused} 次不计"
+    met = share is not None and share >= need
+    left = ""
+    if not met:
+        left = "尚无可计出勤的课次" if share is None else f"出勤率需达到 {percent(need)}"
+    return Criterion("attendance", f"出勤率不低于 {percent(need)}", met, value, left)
+
+
+def _forms_criteria(rule, att: AttendanceTally, filled: int) -> list[Criterion]:
+    out = []
+    if rule.min_forms_count is not None:
+        need = rule.min_forms_count
+        met = filled >= need
+        left = "" if met else f"还需填写 {need - filled} 份课堂评价"
+        out.append(
+            Criterion(
+                "forms_count", f"填写课堂评价不少于 {need} 份", met, f"已填 {filled} 份", left
+            )
+        )
+    if rule.min_forms_share is not None:
+        need = rule.min_forms_share
+        share = Decimal(filled) / Decimal(att.present) if att.present else None
+        met = share is not None and share >= need
+        if share is None:
+            met = need == 0
+        left = "" if met else f"已上课次的评价填写率需达到 {percent(need)}"
+        value = f"已填 {filled}/{att.present} 份（{percent(share)}）"
+        out.append(Criterion("forms_share", f"评价填写率不低于 {percent(need)}", met, value, left))
+    return out
+
+
+def _outcome_criterion(rule, states: set[str]) -> Criterion:
+    accepted = Outcome.Status.ACCEPTED in states
+    submitted = accepted or Outcome.Status.SUBMITTED in states
+    if rule.outcome == GraduationRule.OutcomeNeed.ACCEPTED:
+        met, label = accepted, "学用成果经审核采纳"
+        left = "" if met else ("成果待审核" if submitted else "请提交学用成果")
+    else:
+        met, label = submitted, "提交学用成果"
+        left = "" if met else "请提交学用成果"
+    if Outcome.Status.RETURNED in states and not met:
+        left = "成果被退回，请修改后重新提交"
+    value = "已采纳" if accepted else ("待审核" if submitted else "未提交")
+    return Criterion("outcome", label, met, value, left)
+
+
+def program_progress(program, rule, trainees: list[ProgramTrainee]) -> list[TraineeProgress]:
+    """Every criterion of ``rule`` for each trainee, plus their valid certificate if any."""
+    cadre_ids = [t.cadre_id for t in trainees]
+    att = attendance_for(program, trainees) if rule and rule.min_attendance is not None else {}
+    wants_forms = rule and (rule.min_forms_count is not None or rule.min_forms_share is not None)
+    if wants_forms and rule.min_forms_share is not None and not att:
+        att = attendance_for(program, trainees)
+    filled = evaluations.forms_filled(program, cadre_ids) if wants_forms else {}
+    passed = evaluations.tests_passed(program, cadre_ids) if rule and rule.require_tests else {}
+    outcomes = outcome_states(program, cadre_ids) if rule and rule.outcome else {}
+    certificates = {
+        c.cadre_id: c
+        for c in Certificate._base_manager.filter(
+            program=program, cadre_id__in=cadre_ids, revoked_at__isnull=True
+        )
+    }
+    out = []
+    for t in trainees:
+        row = TraineeProgress(t, certificate=certificates.get(t.cadre_id))
+        if rule is not None:
+            a = att.get(t.cadre_id, AttendanceTally())
+            if rule.min_attendance is not None:
+                row.criteria.append(_attendance_criterion(rule, a))
+            if wants_forms:
+                row.criteria += _forms_criteria(rule, a, filled.get(t.cadre_id, 0))
+            if rule.require_tests:
+                ok = passed.get(t.cadre_id, False)
+                row.criteria.append(
+                    Criterion(
+                        "tests",
+                        "通过结业测评",
+                        ok,
+                        "已通过" if ok else "未通过",
+                        "" if ok else "请参加并通过后测",
+                    )
+                )
+            if rule.outcome:
+                row.criteria.append(_outcome_criterion(rule, outcomes.get(t.cadre_id, set())))
+        out.append(row)
+    return out
+
+
+def trainees_of(program, cadre_ids=None) -> list[ProgramTrainee]:
+    qs = ProgramTrainee._base_manager.filter(program=program).select_related("cadre__unit")
+    if cadre_ids is not None:
+        qs = qs.filter(Q(cadre_id__in=cadre_ids))
+    return list(qs.order_by("cadre__unit__path", "cadre__name", "id"))

@@ -1,0 +1,245 @@
+"""Every read of outcomes, cut to what the actor may see.
+
+Children of a program are read through ``_base_manager`` only after the program itself was
+fetched with ``programs.selectors.get_program_for`` — the program is the unit of access.
+"""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.orgs.models import Cadre, Org
+from ganxun.outcomes import policies
+from ganxun.outcomes.models import (
+    Attachment,
+    Certificate,
+    FollowUp,
+    FollowUpSample,
+    Outcome,
+    SampleMember,
+)
+from ganxun.outcomes.models.graduation import normalize_code
+from ganxun.programs import selectors as programs
+from ganxun.programs.models import Program, ProgramTrainee
+
+
+def _get(qs: QuerySet, pk):
+    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def get_managed_program_for(actor, pk) -> Program:
+    """Pages that run a program's outcomes: 404 when unseen, 403 when only readable."""
+    program = programs.get_program_for(actor, pk)
+    if not policies.can_manage(actor, program):
+        raise PermissionDenied()
+    return program
+
+
+def get_readable_program_for(actor, pk) -> Program:
+    """The four-level summary and showcase: staff who see the program."""
+    program = programs.get_program_for(actor, pk)
+    if not policies.can_see_summary(actor):
+        raise PermissionDenied()
+    return program
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+CADRES = Prefetch("cadres", queryset=Cadre._base_manager.select_related("unit").order_by("name"))
+
+
+def program_followups(program) -> QuerySet[FollowUp]:
+    return (
+        FollowUp._base_manager.filter(program=program)
+        .select_related("unit", "created_by")
+        .prefetch_related(CADRES, "attachments")
+        .order_by("-visited_on", "-id")
+    )
+
+
+def get_followup_for(actor, pk) -> FollowUp:
+    qs = FollowUp.objects.visible_to(actor).select_related("program", "unit", "created_by")
+    return _get(qs.prefetch_related(CADRES, "attachments"), pk)
+
+
+def latest_sample(program) -> FollowUpSample | None:
+    return (
+        FollowUpSample._base_manager.filter(program=program).order_by("-created_at", "-id").first()
+    )
+
+
+def sample_checklist(program, sample: FollowUpSample) -> list[dict]:
+    """The sample's people by unit, ticked when a follow-up of the program has seen them."""
+    seen = set(
+        FollowUp.cadres.through.objects.filter(followup__program=program).values_list(
+            "cadre_id", flat=True
+        )
+    )
+    members = SampleMember.objects.filter(sample=sample).select_related("cadre", "unit")
+    return [
+        {"cadre": m.cadre, "unit": m.unit, "done": m.cadre_id in seen}
+        for m in members.order_by("unit__path", "cadre__name")
+    ]
+
+
+def trainee_units(program, actor=None) -> QuerySet[Org]:
+    """The units the program's trainees come from (within a unit contact's subtree)."""
+    trainees = ProgramTrainee._base_manager.filter(program=program)
+    if (
+        actor is not None
+        and policies.is_unit_contact(actor)
+        and not policies.can_manage(actor, program)
+    ):
+        trainees = trainees.filter(cadre__unit__path__startswith=actor.org.path)
+    return Org._base_manager.filter(pk__in=trainees.values("cadre__unit_id")).order_by("path")
+
+
+def trainee_cadres(program, actor=None) -> QuerySet[Cadre]:
+    trainees = ProgramTrainee._base_manager.filter(program=program)
+    if (
+        actor is not None
+        and policies.is_unit_contact(actor)
+        and not policies.can_manage(actor, program)
+    ):
+        trainees = trainees.filter(cadre__unit__path__startswith=actor.org.path)
+    return (
+        Cadre._base_manager.filter(pk__in=trainees.values("cadre_id"))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
+# --- outcomes --------------------------------------------------------------------------------
+
+
+def _outcome_details(qs: QuerySet[Outcome]) -> QuerySet[Outcome]:
+    return qs.select_related("program", "unit", "submitted_by").prefetch_related(
+        CADRES, "attachments"
+    )
+
+
+def get_outcome_for(actor, pk) -> Outcome:
+    qs = _outcome_details(Outcome.objects.visible_to(actor))
+    return _get(qs.prefetch_related("reviews__decided_by"), pk)
+
+
+def my_outcomes(actor) -> QuerySet[Outcome]:
+    return _outcome_details(Outcome.objects.visible_to(actor)).order_by("-submitted_at", "-id")
+
+
+def program_outcomes(program, *, status: str = "") -> QuerySet[Outcome]:
+    qs = Outcome._base_manager.filter(program=program)
+    if status:
+        qs = qs.filter(status=status)
+    return _outcome_details(qs).order_by("-submitted_at", "-id")
+
+
+def showcase(program) -> QuerySet[Outcome]:
+    qs = Outcome._base_manager.filter(program=program, published_at__isnull=False)
+    return _outcome_details(qs).order_by("kind", "-published_at")
+
+
+def outcome_status_counts(program) -> dict[str, int]:
+    rows = (
+        Outcome._base_manager.filter(program=program)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["status"]: r["n"] for r in rows}
+
+
+def programs_for_submitter(actor) -> QuerySet[Program]:
+    """Programs a trainee took part in, or with trainees of a unit contact's subtree."""
+    trainees = ProgramTrainee._base_manager.none()
+    if policies.is_unit_contact(actor):
+        trainees = ProgramTrainee._base_manager.filter(cadre__unit__path__startswith=actor.org.path)
+    elif policies.is_trainee(actor):
+        trainees = ProgramTrainee._base_manager.filter(cadre_id=actor.cadre_id)
+    return Program._base_manager.filter(pk__in=trainees.values("program_id")).order_by(
+        "-start_date", "-id"
+    )
+
+
+def get_attachment_for(actor, pk) -> Attachment:
+    """An attachment is readable by whoever may read its follow-up or outcome."""
+    row = _get(Attachment.objects.all(), pk)
+    if row.outcome_id:
+        visible = Outcome.objects.visible_to(actor).filter(pk=row.outcome_id)
+        published = Outcome._base_manager.filter(pk=row.outcome_id, published_at__isnull=False)
+        if not visible.exists() and not (
+            published.exists() and _sees_program(actor, published.first().program_id)
+        ):
+            raise NotFound()
+    elif not FollowUp.objects.visible_to(actor).filter(pk=row.follow_up_id).exists():
+        raise NotFound()
+    return row
+
+
+def _sees_program(actor, program_id) -> bool:
+    return Program.objects.visible_to(actor).filter(pk=program_id).exists()
+
+
+# --- graduation and certificates -------------------------------------------------------------
+
+
+def get_certificate_for(actor, pk) -> Certificate:
+    return _get(Certificate.objects.visible_to(actor).select_related("program", "cadre"), pk)
+
+
+def my_certificates(actor) -> list[Certificate]:
+    if not policies.is_trainee(actor):
+        return []
+    return list(
+        Certificate.objects.visible_to(actor)
+        .filter(cadre_id=actor.cadre_id, revoked_at__isnull=True)
+        .select_related("program")
+        .order_by("-issued_at")
+    )
+
+
+def my_trainee_rows(actor) -> list[ProgramTrainee]:
+    return programs.my_trainee_rows(actor)
+
+
+def certificate_by_code(raw: str) -> Certificate | None:
+    """The public verification: anyone holding the code. Unknown codes are simply None."""
+    code = normalize_code(raw)
+    if not code:
+        return None
+    return Certificate._base_manager.filter(code=code).first()
+
+
+def program_certificates(program) -> QuerySet[Certificate]:
+    return Certificate._base_manager.filter(program=program).select_related("cadre__unit")
+
+
+def contact_units(actor, programs) -> QuerySet[Org]:
+    """Units of a unit contact's subtree with trainees in the given programs."""
+    trainees = ProgramTrainee._base_manager.filter(
+        program__in=programs, cadre__unit__path__startswith=actor.org.path
+    )
+    return Org._base_manager.filter(pk__in=trainees.values("cadre__unit_id")).order_by("path")
+
+
+def contact_trainees(actor, programs) -> QuerySet[Cadre]:
+    trainees = ProgramTrainee._base_manager.filter(
+        program__in=programs, cadre__unit__path__startswith=actor.org.path
+    )
+    return (
+        Cadre._base_manager.filter(pk__in=trainees.values("cadre_id"))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
+def outcomes_to_review(actor) -> QuerySet[Outcome]:
+    """Outcomes waiting for this organizer, across the programs they run, oldest first."""
+    if not policies.can_see_summary(actor):
+        return Outcome._base_manager.none()
+    qs = Outcome.objects.visible_to(actor).filter(
+        status=Outcome.Status.SUBMITTED, program__org__path__startswith=actor.org.path
+    )
+    return _outcome_details(qs).order_by("submitted_at", "id")

@@ -1,0 +1,93 @@
+"""Field follow-ups (一线调研) of a program and the follow-up sample checklist."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError
+from ganxun.core.http import paginate, require
+from ganxun.outcomes import policies, selectors, services
+from ganxun.outcomes.forms import FollowUpForm, SampleForm
+from ganxun.outcomes.summary import behaviour
+from ganxun.outcomes.views.common import form_page, handle_form, program_page
+
+
+@require(policies.can_see_summary)
+def program_followups(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    sample = selectors.latest_sample(program)
+    checklist = selectors.sample_checklist(program, sample) if sample else []
+    context = {
+        "page": paginate(request, selectors.program_followups(program), per_page=30),
+        "sample": sample,
+        "checklist": checklist,
+        "done": sum(1 for c in checklist if c["done"]),
+        "sample_form": SampleForm(),
+        "behaviour": behaviour(program),
+    }
+    return program_page(request, "outcomes/followups.html", program, "followups", context)
+
+
+@require(policies.can_see_summary)
+def followup_create(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    wanted = [c for c in request.GET.getlist("cadre") if c.isdigit()]
+    initial = {"cadres": wanted} if wanted else {}
+    form = FollowUpForm(
+        request.POST or None, request.FILES or None, program=program, initial=initial
+    )
+    saved = handle_form(
+        request,
+        form,
+        lambda: services.followup_create(
+            actor=request.user,
+            program=program,
+            data=form.to_data(),
+            uploads=form.cleaned_data["files"],
+        ),
+        success="已记录一线调研。",
+    )
+    if saved:
+        return redirect("outcomes:followups", pk=program.pk)
+    return form_page(
+        request,
+        form,
+        title="记录一线调研",
+        cancel=reverse("outcomes:followups", args=[program.pk]),
+        program=program,
+        multipart=True,
+        guidance="培训结束数周后到学员所在单位走访：看学员把所学用在了哪里，"
+        "按 1（未见应用）到 5（成效显著）评分，并附上照片或文件作为佐证。",
+    )
+
+
+@require_POST
+@require(policies.can_see_summary)
+def sample_create(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    form = SampleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "抽样比例应是 1 到 100 之间的百分数。")
+        return redirect("outcomes:followups", pk=program.pk)
+    try:
+        sample = services.sample_create(
+            actor=request.user,
+            program=program,
+            share=form.cleaned_data["share"],
+            seed=form.cleaned_data["seed"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        n = sample.members.count()
+        messages.success(request, f"已按单位分层抽取 {n} 名学员（随机种子 {sample.seed}）。")
+    return redirect(reverse("outcomes:followups", args=[program.pk]) + "#sample")
+
+
+@require(policies.can_see_summary)
+def followup_detail(request, pk):
+    followup = selectors.get_followup_for(request.user, pk)
+    return render(
+        request, "outcomes/followup_detail.html", {"f": followup, "program": followup.program}
+    )

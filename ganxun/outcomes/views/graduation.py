@@ -1,0 +1,122 @@
+"""Graduation: criteria, the organizer's graduation table with bulk confirmation, the trainee's
+step-by-step progress (过关斩将) and the printable certificate."""
+
+import segno
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.http import require
+from ganxun.outcomes import policies, progress, selectors, services
+from ganxun.outcomes.forms import RevokeForm, RuleForm
+from ganxun.outcomes.views.common import form_page, handle_form, program_page
+
+
+@require(policies.can_see_summary)
+def graduation(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    rule = services.rule_for(program)
+    rows = progress.program_progress(program, rule, progress.trainees_of(program)) if rule else []
+    context = {
+        "rule": rule,
+        "rows": rows,
+        "ready": sum(1 for r in rows if r.ready and not r.graduated),
+        "graduated": sum(1 for r in rows if r.graduated),
+        "revoked": selectors.program_certificates(program).filter(revoked_at__isnull=False),
+        "criteria": rows[0].criteria if rows else [],
+    }
+    return program_page(request, "outcomes/graduation.html", program, "graduation", context)
+
+
+@require(policies.can_see_summary)
+def rule_edit(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    rule = services.rule_for(program)
+    form = RuleForm(request.POST or None, initial=RuleForm.initial_for(rule, program))
+    if handle_form(
+        request,
+        form,
+        lambda: services.rule_save(actor=request.user, program=program, data=form.to_data()),
+        success="已保存结业条件。",
+    ):
+        return redirect("outcomes:graduation", pk=program.pk)
+    return form_page(
+        request,
+        form,
+        title="结业条件",
+        cancel=reverse("outcomes:graduation", args=[program.pk]),
+        program=program,
+        guidance="学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。",
+    )
+
+
+@require_POST
+@require(policies.can_see_summary)
+def graduates_confirm(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    ids = [c for c in request.POST.getlist("cadre") if c.isdigit()]
+    try:
+        result = services.graduates_confirm(actor=request.user, program=program, cadre_ids=ids)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.issued:
+            messages.success(request, f"已确认 {len(result.issued)} 名学员结业并颁发结业证书。")
+        if result.skipped:
+            messages.warning(request, "未结业：" + "；".join(result.skipped[:20]))
+    return redirect("outcomes:graduation", pk=program.pk)
+
+
+@require(policies.is_trainee)
+def my_progress(request, pk):
+    """过关斩将: each criterion with ✓/✗ and what is left, on the trainee's phone."""
+    rows = [r for r in selectors.my_trainee_rows(request.user) if str(r.program_id) == str(pk)]
+    if not rows:
+        raise NotFound()
+    program = rows[0].program
+    rule = services.rule_for(program)
+    trainees = progress.trainees_of(program, [request.user.cadre_id])
+    mine = progress.program_progress(program, rule, trainees)[0] if rule else None
+    return render(
+        request,
+        "outcomes/my_progress.html",
+        {"program": program, "rule": rule, "row": mine},
+    )
+
+
+@require(lambda u: u.is_authenticated)
+def certificate(request, pk):
+    cert = selectors.get_certificate_for(request.user, pk)
+    manage = policies.can_manage(request.user, cert.program)
+    verify_url = request.build_absolute_uri(reverse("verify_code", args=[cert.display_code]))
+    context = {
+        "cert": cert,
+        "verify_url": verify_url,
+        "qr": segno.make(verify_url, error="m").svg_data_uri(scale=4, border=1),
+        "can_manage": manage,
+        "revoke_form": RevokeForm() if manage and not cert.is_revoked else None,
+    }
+    return render(request, "outcomes/certificate.html", context)
+
+
+@require_POST
+@require(policies.can_see_summary)
+def certificate_revoke(request, pk):
+    cert = selectors.get_certificate_for(request.user, pk)
+    if not policies.can_manage(request.user, cert.program):
+        raise PermissionDenied()
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写撤销原因。")
+        return redirect("outcomes:certificate", pk=cert.pk)
+    try:
+        services.certificate_revoke(
+            actor=request.user, certificate=cert, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "证书已撤销；验证页面将显示“已撤销”。")
+    return redirect("outcomes:certificate", pk=cert.pk)

@@ -1,0 +1,199 @@
+"""Outcome reports (学用成果): trainees and unit contacts file them (phone-friendly), organizers
+review and publish them to the program's showcase."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ganxun.catalog import files
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.http import paginate, require
+from ganxun.outcomes import policies, selectors, services
+from ganxun.outcomes.forms import OutcomeForm, ReviewForm
+from ganxun.outcomes.models import Outcome
+from ganxun.outcomes.views.common import form_page, handle_form, program_page
+from ganxun.programs import selectors as programs
+
+
+@require(policies.can_submit_outcomes)
+def my_outcomes(request):
+    """我的学用成果: what I filed, and — for trainees — each program's progress and certificate."""
+    certificates = {c.program_id: c for c in selectors.my_certificates(request.user)}
+    rows = [(r, certificates.get(r.program_id)) for r in selectors.my_trainee_rows(request.user)]
+    context = {"outcomes": selectors.my_outcomes(request.user)[:100], "rows": rows}
+    return render(request, "outcomes/my.html", context)
+
+
+@require(policies.can_submit_outcomes)
+def outcome_create(request):
+    initial = {"program": request.GET.get("program")} if request.GET.get("program") else {}
+    form = OutcomeForm(
+        request.POST or None, request.FILES or None, actor=request.user, initial=initial
+    )
+    outcome = handle_form(
+        request,
+        form,
+        lambda: services.outcome_submit(
+            actor=request.user, data=form.to_data(), uploads=form.cleaned_data["files"]
+        ),
+        success="学用成果已提交，等待审核。",
+    )
+    if outcome:
+        return redirect("outcomes:detail", pk=outcome.pk)
+    return form_page(
+        request,
+        form,
+        title="提交学用成果",
+        cancel=reverse("outcomes:my"),
+        narrow=True,
+        multipart=True,
+    )
+
+
+@require(policies.can_use_outcomes)
+def outcome_detail(request, pk):
+    outcome = selectors.get_outcome_for(request.user, pk)
+    manage = policies.can_manage(request.user, outcome.program)
+    context = {
+        "outcome": outcome,
+        "can_manage": manage,
+        "can_revise": policies.can_revise(request.user, outcome),
+        "review_form": ReviewForm()
+        if manage and outcome.status == Outcome.Status.SUBMITTED
+        else None,
+    }
+    return render(request, "outcomes/outcome_detail.html", context)
+
+
+@require(policies.can_submit_outcomes)
+def outcome_edit(request, pk):
+    outcome = selectors.get_outcome_for(request.user, pk)
+    if outcome.submitted_by_id != request.user.pk:
+        raise PermissionDenied()
+    initial = {
+        "title": outcome.title,
+        "kind": outcome.kind,
+        "change": outcome.change,
+        "effect_value": "" if outcome.effect_value is None else f"{outcome.effect_value:f}",
+        "effect_unit": outcome.effect_unit,
+        "effect_note": outcome.effect_note,
+        "unit": outcome.unit_id,
+        "cadres": [c.pk for c in outcome.cadres.all()],
+    }
+    form = OutcomeForm(
+        request.POST or None,
+        request.FILES or None,
+        actor=request.user,
+        outcome=outcome,
+        initial=initial,
+    )
+    saved = handle_form(
+        request,
+        form,
+        lambda: services.outcome_revise(
+            actor=request.user,
+            outcome=outcome,
+            data=form.to_data(outcome.program),
+            uploads=form.cleaned_data["files"],
+        ),
+        success="已修改并重新提交审核。",
+    )
+    if saved:
+        return redirect("outcomes:detail", pk=outcome.pk)
+    guidance = (
+        f"退回意见：{outcome.review_note}" if outcome.status == Outcome.Status.RETURNED else ""
+    )
+    return form_page(
+        request,
+        form,
+        title=f"修改学用成果：{outcome.title}",
+        cancel=reverse("outcomes:detail", args=[outcome.pk]),
+        narrow=True,
+        multipart=True,
+        guidance=guidance,
+    )
+
+
+@require_POST
+@require(policies.can_use_outcomes)
+def outcome_review(request, pk):
+    outcome = selectors.get_outcome_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审核结论。")
+        return redirect("outcomes:detail", pk=outcome.pk)
+    try:
+        services.outcome_review(
+            actor=request.user,
+            outcome=outcome,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录审核结论，并通知了提交人。")
+    return redirect("outcomes:detail", pk=outcome.pk)
+
+
+@require_POST
+@require(policies.can_use_outcomes)
+def outcome_publish(request, pk):
+    outcome = selectors.get_outcome_for(request.user, pk)
+    publish = request.POST.get("publish") != "0"
+    try:
+        services.outcome_publish(actor=request.user, outcome=outcome, publish=publish)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已在成果展示页展示。" if publish else "已从成果展示页撤下。")
+    return redirect("outcomes:detail", pk=outcome.pk)
+
+
+@require(lambda u: u.is_authenticated)
+def attachment(request, pk):
+    row = selectors.get_attachment_for(request.user, pk)
+    path = Path(default_storage.path(row.file.name))
+    if not path.exists():
+        raise NotFound("文件已不在存储中，请联系管理员。")
+    inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
+    return files.ranged_file_response(
+        request, path, content_type=row.content_type, filename=row.file_name, inline=inline
+    )
+
+
+@require(policies.can_see_summary)
+def review_queue(request):
+    """待审学用成果: everything waiting for this organizer, oldest first."""
+    page = paginate(request, selectors.outcomes_to_review(request.user))
+    return render(request, "outcomes/review_queue.html", {"page": page})
+
+
+STATUS_FILTERS = [("", "全部"), *Outcome.Status.choices]
+
+
+@require(policies.can_see_summary)
+def program_outcomes(request, pk):
+    program = selectors.get_managed_program_for(request.user, pk)
+    status = request.GET.get("status", "")
+    if status not in Outcome.Status.values:
+        status = ""
+    context = {
+        "page": paginate(request, selectors.program_outcomes(program, status=status)),
+        "status": status,
+        "filters": STATUS_FILTERS,
+        "counts": selectors.outcome_status_counts(program),
+    }
+    return program_page(request, "outcomes/program_outcomes.html", program, "outcomes", context)
+
+
+@require(lambda u: u.is_authenticated)
+def showcase(request, pk):
+    """成果展示: the program's published outcomes, for everyone who sees the program."""
+    program = programs.get_program_for(request.user, pk)
+    context = {"outcomes": selectors.showcase(program)}
+    return program_page(request, "outcomes/showcase.html", program, "showcase", context)

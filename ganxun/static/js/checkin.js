@@ -1,0 +1,53 @@
+// 签到 pages: behaviour without inline scripts.
+
+// Projector: fetch the next code right when the current one turns over (every 30 s).
+(function () {
+  const box = document.querySelector("[data-qr-url]");
+  if (!box) return;
+  const nextDelay = () => {
+    const qr = box.querySelector("[data-next-ms]");
+    return qr ? parseInt(qr.dataset.nextMs, 10) + 250 : 30000;
+  };
+  async function refresh() {
+    let delay = 5000; // retry soon when the network hiccups
+    try {
+      const response = await fetch(box.dataset.qrUrl, { credentials: "same-origin" });
+      if (response.ok) {
+        box.innerHTML = await response.text();
+        delay = nextDelay();
+      }
+    } catch (err) {
+      /* keep the old code on screen and retry */
+    }
+    setTimeout(refresh, delay);
+  }
+  setTimeout(refresh, nextDelay());
+})();
+
+// Geofenced classroom: ask for the position, then send the check-in with it.
+(function () {
+  const form = document.querySelector("[data-geo-form]");
+  if (!form) return;
+  const status = form.querySelector("[data-geo-status]");
+  if (!navigator.geolocation) {
+    status.textContent = "此浏览器无法获取位置，请换用手机自带浏览器或联系教务手工签到。";
+    return;
+  }
+  navigator.geolocation.getCurrentPosition(
+    (pos) => {
+      form.elements.lat.value = pos.coords.latitude;
+      form.elements.lng.value = pos.coords.longitude;
+      status.textContent = "已获取位置，正在签到…";
+      form.requestSubmit();
+    },
+    () => {
+      status.textContent = "未能获取位置：请在浏览器设置中允许定位后点“签到”重试。";
+    },
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+  );
+})();
+
+// Printable sign-in sheet.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
