@@ -1,9 +1,26 @@
 from datetime import timedelta
 
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from ganxun.accounts.models import ApiToken, hash_token
+from ganxun.accounts.models import ApiToken, RoleGrant, hash_token
+
+
+class _RoleList(Aggregate):
+    """The role codes of a user joined by commas (STRING_AGG / GROUP_CONCAT)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def _roles_of_token_user() -> Subquery:
+    grants = RoleGrant.objects.filter(user_id=OuterRef("user_id")).order_by()
+    return Subquery(grants.values("user_id").annotate(codes=_RoleList("role")).values("codes"))
 
 
 class TokenAuth(HttpBearer):
@@ -13,10 +30,13 @@ class TokenAuth(HttpBearer):
         row = (
             ApiToken.objects.select_related("user", "user__org")
             .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .annotate(role_codes=_roles_of_token_user())
             .first()
         )
         if row is None:
             return None
+        # The roles come with the token (one statement): kiosks call in bursts.
+        row.user._roles_cache = frozenset(filter(None, (row.role_codes or "").split(",")))
         now = timezone.now()
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
