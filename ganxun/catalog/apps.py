@@ -8,4 +8,5 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Job handlers register themselves on import; the task worker needs them at start-up.
+        from ganxun.catalog import pickers  # noqa: F401
         from ganxun.catalog.importing import run  # noqa: F401

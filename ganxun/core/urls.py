@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.core import views
+from ganxun.core import views, views_picker
 
 app_name = "core"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job_retry"),
+    path("pick/<slug:kind>/", views_picker.pick, name="pick"),
 ]

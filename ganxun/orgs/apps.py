@@ -8,4 +8,5 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         # Job handlers register themselves on import; the task worker needs them at start-up.
+        from ganxun.orgs import pickers  # noqa: F401
         from ganxun.orgs.roster import jobs  # noqa: F401

@@ -20,6 +20,7 @@ def test_admin_drills_from_city_to_county_and_downloads_the_export(
     dataset.build(city, admin)
     sign_in(desktop, live_server, admin.username, PASSWORD)
     # when the admin opens 统计报表 and picks 2030
+    desktop.get_by_test_id("nav").get_by_role("button", name="统计").click()
     desktop.get_by_test_id("nav").get_by_role("link", name="统计报表").click()
     desktop.goto(f"{live_server.url}/stats/?org={city.city.pk}&year=2030")
     # then the city's figures and its charts are shown
