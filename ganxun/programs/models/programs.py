@@ -89,6 +89,24 @@ class Venue(models.Model):
         return shared_scope_q(actor, shared_up=False)
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    """1–99 in Chinese numerals as cohorts are written: 2 → 二, 10 → 十, 12 → 十二, 21 → 二十一."""
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return _CN_DIGITS[n]
+    return f"{_CN_DIGITS[tens] if tens > 1 else ''}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+def _names_cohort(name: str, cohort: int) -> bool:
+    written = {f"第{cohort}期", f"第{cohort:02d}期"}
+    if 0 < cohort < 100:
+        written.add(f"第{_cn_number(cohort)}期")
+    return any(w in name for w in written)
+
+
 class Program(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("筹备中")
@@ -172,6 +190,8 @@ class Program(models.Model):
     @property
     def full_name(self) -> str:
         cohort = f"第{self.cohort}期" if self.cohort else ""
+        if cohort and _names_cohort(self.name, self.cohort):
+            cohort = ""  # "周末知行学堂第2期" with 期数 2 is not "…第2期第2期"
         brand = f"{self.brand}·" if self.brand and self.brand not in self.name else ""
         return f"{brand}{self.name}{cohort}"
 
