@@ -13,5 +13,8 @@ urlpatterns = [
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job_retry"),
     path("pick/<slug:kind>/", views_picker.pick, name="pick"),
     # browsers ask for /favicon.ico whatever the page says
-    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}ganxun/favicon.svg")),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}ganxun/favicon.svg", permanent=True),
+    ),
 ]
