@@ -1,0 +1,83 @@
+"""Every page of the demo city, as its city administrator sees it, weighs under 60 KB of HTML.
+
+The demo (1,794 organizations) is where a large ``<select>`` of every organization made pages
+of 100–170 KB that took seconds to lay out. The walk starts from every page without an id in
+its URL and follows the links it finds, at most two URLs per route, GET only, no downloads.
+``python -m pytest tests/test_page_weight.py -s`` prints the heaviest and slowest pages (their
+figures are in docs/benchmarks.md).
+"""
+
+import re
+import time
+from collections import deque
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from ganxun.accounts.models import User
+from tests.test_scoping_http import walk
+
+LIMIT = 60 * 1024
+PER_ROUTE = 2
+SKIP = re.compile(
+    r"(export|download|\.xlsx|\.csv|\.docx|\.pdf|/qr/|logout|/i18n/|/api/|healthz|readyz|"
+    r"metrics|favicon|/pick/|/s/|/verify/|/file/|/attachment|/media/|/static/)"
+)
+HREF = re.compile(r'href="(/[^"#]*)"')
+
+
+def start_urls() -> list[str]:
+    return ["/" + p for p in walk() if "<" not in p and not SKIP.search("/" + p)]
+
+
+def route_of(path: str) -> str | None:
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return None
+
+
+@pytest.mark.django_db
+def test_every_demo_page_weighs_under_60_kb_for_the_city_administrator(client, capsys):
+    call_command("demo", seed=1, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.force_login(User.objects.get(username="admin"))
+    client.raise_request_exception = False
+    errors: list[str] = []
+    queue = deque(start_urls())
+    seen_urls: set[str] = set()
+    per_route: dict[str, int] = {}
+    pages: list[tuple[int, float, str]] = []
+    while queue:
+        url = queue.popleft()
+        path = urlparse(url).path
+        route = route_of(path)
+        if url in seen_urls or route is None or per_route.get(route, 0) >= PER_ROUTE:
+            continue
+        seen_urls.add(url)
+        per_route[route] = per_route.get(route, 0) + 1
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        if response.status_code >= 500:
+            errors.append(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        pages.append((len(response.content), elapsed, url))
+        for href in HREF.findall(html):
+            link = urldefrag(href.replace("&amp;", "&"))[0]
+            if not SKIP.search(link) and link not in seen_urls:
+                queue.append(link)
+    heavy = sorted(pages, reverse=True)
+    with capsys.disabled():
+        print(f"\n{len(pages)} pages over {len(per_route)} routes; heaviest and slowest:")
+        for size, elapsed, url in heavy[:10]:
+            print(f"  {size / 1024:6.1f} KB  {elapsed * 1000:6.0f} ms  {url}")
+        for size, elapsed, url in sorted(pages, key=lambda p: -p[1])[:10]:
+            print(f"  {elapsed * 1000:6.0f} ms  {size / 1024:6.1f} KB  {url}")
+    assert len(per_route) >= 60  # the walk reached most of the site
+    assert errors == []
+    over = [(round(size / 1024, 1), url) for size, _, url in heavy if size > LIMIT]
+    assert over == []
