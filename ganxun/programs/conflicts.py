@@ -400,24 +400,31 @@ def _overlapping_pairs(ordered: list) -> list[tuple]:
     return pairs
 
 
-def double_booking_lines(bookings: list[DoubleBooking], *, limit: int = 10) -> list[str]:
-    """Plain sentences for a page: who, and which two sessions."""
+def double_booking_lines(bookings: list[DoubleBooking], *, actor, limit: int = 10) -> list[str]:
+    """Plain sentences for a page: who, and which two sessions (a program the actor may not
+    open is described without its titles)."""
     from ganxun.orgs.models import Cadre
 
-    wanted = {c for b in bookings[:limit] for c in sorted(b.cadre_ids)[:MAX_NAMES]}
+    shown_bookings = bookings[:limit]
+    programs = {s.program_id for b in shown_bookings for s in (b.first, b.second)}
+    visible = _visible_program_ids(actor, programs)
+    wanted = {c for b in shown_bookings for c in sorted(b.cadre_ids)[:MAX_NAMES]}
     names = dict(Cadre._base_manager.filter(pk__in=wanted).values_list("pk", "name"))
     lines = []
-    for b in bookings[:limit]:
+    for b in shown_bookings:
         shown = [names[c] for c in sorted(b.cadre_ids)[:MAX_NAMES] if c in names]
         more = f"等 {len(b.cadre_ids)} 人" if len(b.cadre_ids) > len(shown) else ""
-        pair = f"{slot_label(b.first)} 与 {slot_label(b.second)}"
+        pair = f"{slot_label(b.first, visible)} 与 {slot_label(b.second, visible)}"
         lines.append(f"{'、'.join(shown)}{more}：{pair} 时间重叠。")
     if len(bookings) > limit:
         lines.append(f"另有 {len(bookings) - limit} 处时间重叠。")
     return lines
 
 
-def slot_label(slot) -> str:
+def slot_label(slot, visible: set[int] | None = None) -> str:
+    """A session as a line names it; ``visible`` given, others' programs stay unnamed."""
     when = when_label(slot.starts_at, slot.ends_at)
+    if visible is not None and slot.program_id not in visible:
+        return f"其他单位组织的课次（{when}）"
     title = slot.title or "本次新排课次"
     return f"{slot.program.full_name}·{title}（{when}）"

@@ -91,3 +91,24 @@ def test_the_trainees_schedule_marks_each_clashing_session(client, setup, city, 
     assert page.count('data-testid="double-booked"') == 2
     assert "同一时间还有：年轻干部班·年轻干部班开班式" in page
     assert "同一时间还有：周末知行学堂·风险防范与应急处置" in page
+
+
+@pytest.mark.django_db
+def test_the_warning_does_not_name_another_countys_program(client, setup, city):
+    wang = CadreFactory(unit=city.town_a1, name="王小明")
+    west = make_program(city.county_b, name="西山区干部班")
+    enroll(west, [wang])
+    make_session(west, at(SAT, 8), at(SAT, 10), title="西山的课")
+    make_session(setup.program, at(SAT, 9), at(SAT, 11), title="风险防范与应急处置")
+    quota = make_quota(setup.program, city.town_a1, seats=1)
+    nomination = Nomination.objects.create(
+        quota=quota, program=setup.program, cadre=wang, nominated_by=setup.organizer
+    )
+    client.force_login(setup.organizer)
+    page = client.post(
+        f"/enrollment/programs/{setup.program.pk}/nominations/?status=pending",
+        {"nomination": [nomination.pk]},
+        follow=True,
+    ).content.decode()
+    assert "王小明" in page and "其他单位组织的课次" in page
+    assert "西山区干部班" not in page and "西山的课" not in page

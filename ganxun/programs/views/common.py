@@ -72,6 +72,6 @@ def warn_double_bookings(request, *, program, cadre_ids) -> None:
     """After trainees join ``program`` (nominations confirmed, people added): say who is now
     booked twice — in this program and another at the same time — by the one rule."""
     found = conflicts.trainee_double_bookings(cadre_ids=cadre_ids, program_id=program.pk)
-    lines = conflicts.double_booking_lines(found)
+    lines = conflicts.double_booking_lines(found, actor=request.user)
     if lines:
         messages.warning(request, "以下学员同一时间另有课，请与相关项目协调：" + "".join(lines))
