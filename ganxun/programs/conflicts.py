@@ -9,9 +9,12 @@ Lecturers and classrooms are shared across the tree, so the checks look at every
 sessions, not only those the actor may open; sessions the actor cannot see are described
 without their titles.
 
+Trainees booked twice are found by ``trainee_double_bookings``, the one definition that the
+scheduling check, the confirmation of nominations and the trainee's 课表 all read.
+
 Cost: one query for sessions overlapping the candidates' time span that share a lecturer or a
-classroom, one for the programs whose trainees overlap, one for those trainees, one for
-capacity — a handful whatever the program's size.
+classroom, two for trainees booked twice, one for the head counts, one for capacity — a
+handful whatever the program's size.
 """
 
 from collections import Counter, defaultdict
@@ -40,6 +43,11 @@ class Candidate:
     lecturer_ids: set[int] = field(default_factory=set)
     main_venue_id: int | None = None
     sub_venue_ids: set[int] = field(default_factory=set)
+    index: int = 0  # its place in the list checked together
+
+    @property
+    def program_id(self) -> int:
+        return self.program.pk
 
     @property
     def venue_ids(self) -> set[int]:
@@ -62,6 +70,8 @@ class Conflict:
 def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
     if not candidates:
         return []
+    for i, c in enumerate(candidates):
+        c.index = i
     found: list[Conflict] = []
     for i, c in enumerate(candidates):
         found += [_at(conflict, i) for conflict in _dates(c)]
@@ -73,11 +83,12 @@ def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
     for i, c in enumerate(candidates):
         for s in others:
             if s.pk != c.pk and _overlaps(c, s):
-                found += [_at(x, i) for x in _clash(c, s, visible, attendance)]
+                found += [_at(x, i) for x in _clash(c, s, visible)]
         for j in range(i + 1, len(candidates)):
             other = candidates[j]
             if _overlaps(c, other):
-                found += [_at(x, j) for x in _series_clash(c, other, attendance)]
+                found += [_at(x, j) for x in _series_clash(c, other)]
+    found += _trainees_busy(candidates, visible, attendance)
     found += _capacity(candidates, attendance)
     return found
 
@@ -165,7 +176,7 @@ def _describe(s: Session, visible: set[int]) -> dict:
     return {"label": f"其他单位组织的课次（{when}）"}
 
 
-def _clash(c: Candidate, s: Session, visible: set[int], attendance) -> list[Conflict]:
+def _clash(c: Candidate, s: Session, visible: set[int]) -> list[Conflict]:
     out = []
     item = _describe(s, visible)
     if c.lecturer_ids & s.lecturer_ids:
@@ -174,13 +185,10 @@ def _clash(c: Candidate, s: Session, visible: set[int], attendance) -> list[Conf
         )
     if c.venue_ids & s.venue_ids:
         out.append(Conflict("venue_busy", True, f"{c.when}：教室已被占用。", items=[item]))
-    both = attendance.shared(c, s)
-    if both:
-        out.append(_trainee_conflict(c, both, item, attendance))
     return out
 
 
-def _series_clash(a: Candidate, b: Candidate, attendance) -> list[Conflict]:
+def _series_clash(a: Candidate, b: Candidate) -> list[Conflict]:
     item = {"label": f"{b.title or '本次新排课次'}（{b.when}）"}
     out = []
     if a.lecturer_ids & b.lecturer_ids:
@@ -189,9 +197,24 @@ def _series_clash(a: Candidate, b: Candidate, attendance) -> list[Conflict]:
         )
     if a.venue_ids & b.venue_ids:
         out.append(Conflict("venue_busy", True, f"{b.when}：教室已被占用。", items=[item]))
-    both = attendance.shared(a, b)
-    if both:
-        out.append(_trainee_conflict(b, both, item, attendance))
+    return out
+
+
+def _trainees_busy(candidates: list[Candidate], visible: set[int], attendance) -> list[Conflict]:
+    """Trainees of the candidates booked twice at once: read from trainee_double_bookings."""
+    out = []
+    for clash in trainee_double_bookings(candidates=candidates):
+        first, second = clash.first, clash.second
+        if isinstance(first, Candidate) and isinstance(second, Candidate):
+            index, c, item = (
+                second.index,
+                second,
+                {"label": f"{first.title or '本次新排课次'}（{first.when}）"},
+            )
+        else:
+            c, other = (first, second) if isinstance(first, Candidate) else (second, first)
+            index, item = c.index, _describe(other, visible)
+        out.append(_at(_trainee_conflict(c, clash.cadre_ids, item, attendance), index))
     return out
 
 
@@ -207,9 +230,8 @@ def _trainee_conflict(c: Candidate, cadre_ids: set[int], item: dict, attendance)
 
 
 class _Attendance:
-    """Who attends what: a session takes its program's trainees of its batch (all batches when
-    it has none). Loads only the trainees of the candidates' programs, and of other programs
-    only those cadres who are also in the candidates' programs; names only of those who clash."""
+    """Who attends the candidates (for head counts): a session takes its program's trainees of
+    its batch (all batches when it has none). Names only of those who clash."""
 
     def __init__(self, candidates: list[Candidate], others: list[Session]):
         mine = {c.program.pk for c in candidates}
@@ -218,21 +240,9 @@ class _Attendance:
         )
         self.by_batch: dict[tuple[int, int | None], set[int]] = defaultdict(set)
         self.venue: dict[tuple[int, int], int | None] = {}
-        cadres: set[int] = set()
         for program_id, cadre_id, batch, venue_id in rows:
             self.by_batch[program_id, batch].add(cadre_id)
             self.venue[program_id, cadre_id] = venue_id
-            cadres.add(cadre_id)
-        foreign = {s.program_id for s in others} - mine
-        if foreign and cadres:
-            shared = ProgramTrainee._base_manager.filter(
-                program_id__in=foreign,
-                cadre_id__in=ProgramTrainee._base_manager.filter(program_id__in=mine).values(
-                    "cadre_id"
-                ),
-            ).values_list("program_id", "cadre_id", "batch")
-            for program_id, cadre_id, batch in shared:
-                self.by_batch[program_id, batch].add(cadre_id)
         self._cache: dict[tuple[int, int | None], set[int]] = {}
 
     def attendees(self, program_id: int, batch: int | None) -> set[int]:
@@ -244,11 +254,6 @@ class _Attendance:
             else:
                 self._cache[key] = self.by_batch.get(key, set())
         return self._cache[key]
-
-    def shared(self, a, b) -> set[int]:
-        pa = a.program.pk if isinstance(a, Candidate) else a.program_id
-        pb = b.program.pk if isinstance(b, Candidate) else b.program_id
-        return self.attendees(pa, a.batch) & self.attendees(pb, b.batch)
 
     def names(self, cadre_ids: set[int]) -> list[str]:
         from ganxun.orgs.models import Cadre
@@ -286,3 +291,140 @@ def _capacity(candidates: list[Candidate], attendance: _Attendance) -> list[Conf
                 )
             )
     return out
+
+
+# --- trainees booked twice -------------------------------------------------------------------
+
+
+@dataclass
+class DoubleBooking:
+    """Two sessions at overlapping times that the same trainees must both attend."""
+
+    first: object  # a Session, or a Candidate being scheduled
+    second: object
+    cadre_ids: set[int]
+
+
+def trainee_double_bookings(
+    *,
+    cadre_ids: set[int] | list[int] | None = None,
+    candidates: list[Candidate] = (),
+    since: datetime | None = None,
+    program_id: int | None = None,
+) -> list[DoubleBooking]:
+    """The one rule for "a trainee booked twice": every pair of overlapping scheduled sessions
+    (in different programs, or one program's twice) that the same trainees attend. A session
+    is attended by its program's trainees of its batch, by all of them when it has none.
+
+    Used when sessions are scheduled (``candidates``: only pairs involving them), when
+    nominations are confirmed and on the trainee's 课表 (``cadre_ids``, optionally from
+    ``since`` on; only pairs with a session of ``program_id`` when given). Trainees with the
+    same programs and batches share their answer, so a program of thousands costs a few
+    queries and one sweep per distinct enrolment pattern.
+    """
+    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
+
+    # Self-selected and walk-in trainees attend only their own picks (enrollment.expected).
+    trainees = ProgramTrainee._base_manager.exclude(source__in=ONLY_OWN_SESSIONS)
+    if candidates:
+        mine = {c.program_id for c in candidates}
+        trainees = trainees.filter(
+            cadre_id__in=ProgramTrainee._base_manager.filter(program_id__in=mine).values("cadre_id")
+        )
+    elif cadre_ids is not None:
+        trainees = trainees.filter(cadre_id__in=list(cadre_ids))
+    else:
+        return []
+    enrolled: dict[int, set[tuple[int, int | None]]] = defaultdict(set)
+    for cadre_id, program_id, batch in trainees.values_list("cadre_id", "program_id", "batch"):
+        enrolled[cadre_id].add((program_id, batch))
+    if not enrolled:
+        return []
+    programs = {p for pairs in enrolled.values() for p, _b in pairs}
+    slots = _slots(programs, candidates, since)
+    by_program: dict[int, list] = defaultdict(list)
+    for slot in slots:
+        by_program[slot.program_id].append(slot)
+    patterns: dict[frozenset, set[int]] = defaultdict(set)
+    for cadre_id, pairs in enrolled.items():
+        patterns[frozenset(pairs)].add(cadre_id)
+    found: dict[tuple, DoubleBooking] = {}
+    for pattern, cadres in patterns.items():
+        attended = sorted(
+            (
+                slot
+                for program_id, batch in pattern
+                for slot in by_program.get(program_id, ())
+                if slot.batch is None or slot.batch == batch
+            ),
+            key=lambda x: x.starts_at,
+        )
+        for a, b in _overlapping_pairs(attended):
+            if candidates and not (isinstance(a, Candidate) or isinstance(b, Candidate)):
+                continue
+            if program_id is not None and program_id not in (a.program_id, b.program_id):
+                continue
+            key = (_slot_key(a), _slot_key(b))
+            if key not in found:
+                found[key] = DoubleBooking(a, b, set())
+            found[key].cadre_ids |= cadres
+    return sorted(found.values(), key=lambda d: (d.first.starts_at, d.second.starts_at))
+
+
+def _slot_key(slot) -> tuple:
+    return ("candidate", slot.index) if isinstance(slot, Candidate) else ("session", slot.pk)
+
+
+def _slots(programs: set[int], candidates: list[Candidate], since: datetime | None) -> list:
+    qs = Session._base_manager.filter(
+        program_id__in=programs, status=Session.Status.SCHEDULED, self_selectable=False
+    )
+    if candidates:
+        lo = min(c.starts_at for c in candidates)
+        hi = max(c.ends_at for c in candidates)
+        qs = qs.filter(starts_at__lt=hi, ends_at__gt=lo).exclude(
+            pk__in=[c.pk for c in candidates if c.pk]
+        )
+    elif since is not None:
+        qs = qs.filter(ends_at__gt=since)
+    return [*qs.select_related("program"), *candidates]
+
+
+def _overlapping_pairs(ordered: list) -> list[tuple]:
+    """Pairs of overlapping slots in a list sorted by start: one sweep."""
+    pairs, open_ = [], []
+    for slot in ordered:
+        open_ = [o for o in open_ if o.ends_at > slot.starts_at]
+        pairs += [(o, slot) for o in open_ if _slot_key(o) != _slot_key(slot)]
+        open_.append(slot)
+    return pairs
+
+
+def double_booking_lines(bookings: list[DoubleBooking], *, actor, limit: int = 10) -> list[str]:
+    """Plain sentences for a page: who, and which two sessions (a program the actor may not
+    open is described without its titles)."""
+    from ganxun.orgs.models import Cadre
+
+    shown_bookings = bookings[:limit]
+    programs = {s.program_id for b in shown_bookings for s in (b.first, b.second)}
+    visible = _visible_program_ids(actor, programs)
+    wanted = {c for b in shown_bookings for c in sorted(b.cadre_ids)[:MAX_NAMES]}
+    names = dict(Cadre._base_manager.filter(pk__in=wanted).values_list("pk", "name"))
+    lines = []
+    for b in shown_bookings:
+        shown = [names[c] for c in sorted(b.cadre_ids)[:MAX_NAMES] if c in names]
+        more = f"等 {len(b.cadre_ids)} 人" if len(b.cadre_ids) > len(shown) else ""
+        pair = f"{slot_label(b.first, visible)} 与 {slot_label(b.second, visible)}"
+        lines.append(f"{'、'.join(shown)}{more}：{pair} 时间重叠。")
+    if len(bookings) > limit:
+        lines.append(f"另有 {len(bookings) - limit} 处时间重叠。")
+    return lines
+
+
+def slot_label(slot, visible: set[int] | None = None) -> str:
+    """A session as a line names it; ``visible`` given, others' programs stay unnamed."""
+    when = when_label(slot.starts_at, slot.ends_at)
+    if visible is not None and slot.program_id not in visible:
+        return f"其他单位组织的课次（{when}）"
+    title = slot.title or "本次新排课次"
+    return f"{slot.program.full_name}·{title}（{when}）"

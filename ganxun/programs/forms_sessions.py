@@ -28,7 +28,19 @@ class _SessionFields(StyledForm):
     course = forms.ModelChoiceField(
         label=_("课程"), queryset=None, required=False, empty_label=_("（不选课程库中的课程）")
     )
-    form = forms.ChoiceField(label=_("教学形式"), choices=TeachingForm.choices)
+    form = forms.ChoiceField(
+        label=_("教学形式"),
+        choices=[("", _("（按所选课程）")), *TeachingForm.choices],
+        required=False,
+        help_text=_("留空则取所选课程的教学形式；未选课程时为专题讲座。"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("专题"),
+        queryset=None,
+        required=False,
+        empty_label=_("（按所选课程）"),
+        help_text=_("留空则取所选课程的专题。"),
+    )
     lecturers = forms.ModelMultipleChoiceField(
         label=_("授课教师"),
         queryset=None,
@@ -81,7 +93,11 @@ class _SessionFields(StyledForm):
         self.fields["course"].label_from_instance = lambda c: (
             f"★ {c.title}" if getattr(c, "on_menu", False) else c.title
         )
+        self.fields["theme"].queryset = catalog.theme_choices(actor)
         self.fields["lecturers"].queryset = catalog.lecturer_choices(actor)
+        self.fields["lecturers"].help_text = _(
+            "可多选（按住 Ctrl 或 ⌘）；新选课程时留空则取课程的主讲人。"
+        )
         self.fields["lecturers"].label_from_instance = lecturer_label
         venues = Venue.objects.visible_to(actor).filter(is_active=True)
         self.fields["main_venue"].queryset = venues
@@ -103,7 +119,8 @@ class _SessionFields(StyledForm):
             ends_at=ends_at,
             title=d["title"],
             course=d["course"],
-            form=d["form"],
+            form=d["form"] or None,
+            theme=d["theme"],
             lecturers=list(d["lecturers"]),
             main_venue=d["main_venue"],
             sub_venues=list(d["sub_venues"]),
@@ -159,7 +176,7 @@ class SessionForm(_SessionFields):
         help_text=_("留空则按项目规定的课前天数。"),
     )
 
-    field_order = ["unit", "day", "start_time", "end_time", "title", "course", "form"]
+    field_order = ["unit", "day", "start_time", "end_time", "title", "course", "form", "theme"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,6 +196,7 @@ class SessionForm(_SessionFields):
             "title": session.title,
             "course": session.course_id,
             "form": session.form,
+            "theme": session.theme_id,
             "lecturers": [lec.pk for lec in session.lecturers.all()],
             "main_venue": session.main_venue_id,
             "sub_venues": [v.pk for v in session.sub_venues.all()],

@@ -8,7 +8,7 @@ Lists run a fixed number of queries: lecturers and classrooms come in one prefet
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -113,8 +113,12 @@ def get_session_for(actor, pk) -> Session:
 
 
 def session_outlines(session: Session) -> list[Outline]:
+    """The outline versions of the session's group (one outline per course and lecturer)."""
+    from ganxun.programs.outline_groups import outline_holder, outline_siblings
+
+    holder = outline_holder(outline_siblings(session))
     return list(
-        Outline._base_manager.filter(session=session)
+        Outline._base_manager.filter(session=holder)
         .select_related("submitted_by")
         .prefetch_related("decisions__decided_by")
         .order_by("-version")
@@ -165,6 +169,8 @@ def outlines_to_review(actor) -> QuerySet[Session]:
         Session.objects.visible_to(actor)
         .filter(program_id__in=reviewing, status=Session.Status.SCHEDULED)
         .filter(outline_status=OutlineStatus.SUBMITTED)
+        # One entry per outline: the session holding it (batch 2 of a class shares batch 1's).
+        .filter(Exists(Outline._base_manager.filter(session=OuterRef("pk"))))
         .select_related("program")
         .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.only("name")))
         .order_by("starts_at", "id")
@@ -218,6 +224,21 @@ def trainee_sessions(actor, rows: list[ProgramTrainee] | None = None) -> QuerySe
     rows = my_trainee_rows(actor) if rows is None else rows
     qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
     return with_details(qs.filter(trainee_sessions_q(rows))).order_by("starts_at", "id")
+
+
+def my_double_bookings(actor, since) -> dict[int, str]:
+    """The trainee's sessions from ``since`` on that clash with another of their sessions:
+    session id → what it clashes with (the rule lives in ``conflicts``)."""
+    from ganxun.programs.conflicts import slot_label, trainee_double_bookings
+
+    if not policies.is_trainee(actor):
+        return {}
+    clashes: dict[int, str] = {}
+    for b in trainee_double_bookings(cadre_ids=[actor.cadre_id], since=since):
+        for mine, other in ((b.first, b.second), (b.second, b.first)):
+            label = slot_label(other)
+            clashes[mine.pk] = f"{clashes[mine.pk]}；{label}" if mine.pk in clashes else label
+    return clashes
 
 
 def next_session_for_trainee(actor) -> Session | None:

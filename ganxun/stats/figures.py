@@ -60,8 +60,9 @@ def _node_sessions(node: Org, period: Period):
 
 
 def session_theme():
-    """A session's theme: its unit's (单元专题), else its course's."""
-    return Coalesce(F("unit__theme_id"), F("course__theme_id"))
+    """A session's theme: its own (taken from the course, editable), else its unit's, else its
+    course's."""
+    return Coalesce(F("theme_id"), F("unit__theme_id"), F("course__theme_id"))
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -130,7 +131,11 @@ def attendances_by_group(node: Org, period: Period) -> dict[tuple, int]:
         _attendance(node, period)
         .annotate(
             channel=F("session__program__channel"),
-            theme=Coalesce(F("session__unit__theme_id"), F("session__course__theme_id")),
+            theme=Coalesce(
+                F("session__theme_id"),
+                F("session__unit__theme_id"),
+                F("session__course__theme_id"),
+            ),
         )
         .values_list("cadre__unit_id", "channel", "theme")
         .annotate(n=Count("id"))
@@ -156,12 +161,14 @@ def node_programs(node: Org, period: Period) -> list[tuple[str, str, str]]:
 
 def sessions_by_form_theme(node: Org, period: Period) -> list[dict]:
     """Sessions and their 学时 per (teaching form, theme, channel)."""
-    return list(
+    rows = (
         _node_sessions(node, period)
-        .annotate(theme=session_theme(), channel=F("program__channel"))
-        .values("form", "theme", "channel")
+        .annotate(theme_key=session_theme(), channel=F("program__channel"))
+        .values("form", "theme_key", "channel")
         .annotate(n=Count("id"), **hours_sums())
     )
+    # ``theme`` is also a field of the session (its own), so the annotation has another name.
+    return [{**row, "theme": row.pop("theme_key")} for row in rows]
 
 
 # --- the tree -------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ class Item:
     options: list
     value: object = None
     error: str = ""
+    # Ranking places as posted when they did not validate, so the form shows them unchanged.
+    places: dict | None = None
 
     @property
     def field(self) -> str:
@@ -39,6 +41,8 @@ class Item:
     @property
     def option_ranks(self) -> list[tuple]:
         """(option, its current place or None) for ranking questions."""
+        if self.places is not None:
+            return [(o, self.places.get(o.pk)) for o in self.options]
         order = self.value if isinstance(self.value, list) else []
         return [(o, order.index(o.pk) + 1 if o.pk in order else None) for o in self.options]
 
@@ -61,7 +65,12 @@ class Parsed:
         return not self.errors
 
     def values(self) -> dict[int, object]:
-        return {i.question.pk: i.value for i in self.items if i.value not in (None, "", [])}
+        """The valid answers only: a value kept for display beside its error is left out."""
+        return {
+            i.question.pk: i.value
+            for i in self.items
+            if not i.error and i.value not in (None, "", [])
+        }
 
 
 def load_items(questionnaire) -> list[Item]:
@@ -115,7 +124,9 @@ def parse(questionnaire, data, *, final: bool) -> Parsed:
         try:
             item.value = _read(item, data)
         except SurveyError as exc:
-            item.value, item.error = None, exc.message
+            # Never lose what the person entered: show it again as posted, beside the error.
+            item.error = exc.message
+            item.value = _as_posted(item, data)
         if not item.error and final:
             item.error = _final_check(item)
         if item.error:
@@ -180,6 +191,27 @@ def _read(item: Item, data):
     return text or None
 
 
+def _as_posted(item: Item, data):
+    """What was posted for a question that did not validate, for showing it again."""
+    q, name = item.question, item.field
+    known = {str(o.pk): o.pk for o in item.options}
+    if q.kind == Kind.MULTIPLE:
+        return [known[r] for r in dict.fromkeys(data.getlist(name)) if r in known] or None
+    if q.kind == Kind.SINGLE:
+        return known.get(data.get(name, ""))
+    if q.kind == Kind.RANKING:
+        places = {}
+        for option in item.options:
+            raw = str(data.get(f"{name}_o{option.pk}", "")).strip()
+            if raw.isdigit():
+                places[option.pk] = int(raw)
+        item.places = places
+        return None
+    if q.kind == Kind.RATING:
+        return None
+    return data.get(name) or None
+
+
 def _checked_options(item: Item, raws: list[str]) -> list[int]:
     ids = [_as_int(r) for r in raws]
     if not set(ids) <= _option_ids(item):
@@ -216,7 +248,7 @@ def write_answers(response: Response, parsed: Parsed) -> None:
     answers, choices = [], []
     for item in parsed.items:
         q, value = item.question, item.value
-        if _blank(value):
+        if item.error or _blank(value):
             continue
         if q.kind == Kind.RATING:
             answers.append(Answer(response=response, question=q, number=value))

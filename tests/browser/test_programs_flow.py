@@ -118,6 +118,9 @@ def test_program_batches_sessions_and_outline_review(city, signed_in, live_serve
     organizer.get_by_role("link", name="学员").click()
     field(organizer, "单位（含下级）").select_option(label="\u3000东江县")
     organizer.get_by_role("button", name="添加符合条件的在职干部").click()
+    # a preview first (how many, by unit), and the write only on confirming it
+    expect(organizer.get_by_test_id("bulk-preview")).to_contain_text("添加 12 名学员")
+    organizer.get_by_test_id("bulk-confirm").click()
     expect(organizer.get_by_text("共 12 名学员")).to_be_visible()
     organizer.get_by_role("link", name="分批").click()
     organizer.get_by_role("button", name="计算分批方案").click()
@@ -156,6 +159,9 @@ def test_program_batches_sessions_and_outline_review(city, signed_in, live_serve
     field(organizer, "授课教师").select_option(label="张平（县应急管理局）")
     field(organizer, "参训批次").select_option(label="第2批")
     organizer.get_by_role("button", name="保存").click()
+    # a preview of the two sessions first; they are written on confirming it
+    expect(organizer.get_by_test_id("bulk-preview")).to_contain_text("生成 2 次课")
+    organizer.get_by_test_id("bulk-confirm").click()
     expect(organizer.get_by_test_id("sessions")).to_contain_text("风险研判与应急处置（第2批）")
     assert organizer.get_by_test_id("sessions").locator("tbody tr").count() == 3
 

@@ -124,9 +124,16 @@ def test_trainees_are_added_from_the_roster_by_unit_and_role(organizer_client, s
     CadreFactory(unit=city.town_a2, leader_role="secretary")
     CadreFactory(unit=city.town_a1, leader_role="secretary", status="retired")
     url = f"/programs/{setup.program.pk}/trainees/"
-    organizer_client.post(url, {"unit": city.town_a1.pk})
+
+    def add(filters):
+        # a preview first; then the confirmation of exactly that preview
+        page = organizer_client.post(url, filters).content.decode()
+        fp = page.split('name="bulk_fingerprint" value="')[1].split('"')[0]
+        organizer_client.post(url, {**filters, "bulk_confirm": "1", "bulk_fingerprint": fp})
+
+    add({"unit": city.town_a1.pk})
     assert ProgramTrainee.objects.visible_to(setup.organizer).count() == 2
-    organizer_client.post(url, {"unit": city.county_a.pk, "leader_role": "secretary"})
+    add({"unit": city.county_a.pk, "leader_role": "secretary"})
     assert ProgramTrainee.objects.visible_to(setup.organizer).count() == 3
 
 

@@ -162,3 +162,28 @@ def test_submit_freezes_with_its_key(form):
     response_save(response=response, data=complete(q, o), submit=True, submission_key="k1")
     response.refresh_from_db()
     assert response.is_submitted and response.submission_key == "k1" and response.submitted_at
+
+
+def test_too_many_ticks_come_back_ticked_beside_the_error_and_nothing_else_is_lost(form):
+    questionnaire, q, o = form
+    response = Response.objects.create(questionnaire=questionnaire)
+    # given a trainee who ticks all three options of a "at most 2" question and a bad ranking
+    data = complete(q, o)
+    data.setlist(f"q{q['multiple'].pk}", [str(x.pk) for x in o["multiple"]])
+    data[f"q{q['ranking'].pk}_o{o['ranking'][0].pk}"] = "1"
+    # when the draft is saved
+    parsed = response_save(response=response, data=data, submit=False)
+    items = {i.question.pk: i for i in parsed.items}
+    # then the question says why, and every tick is shown again as submitted
+    multiple = items[q["multiple"].pk]
+    assert multiple.error == "最多选择 2 项。"
+    assert multiple.chosen == {x.pk for x in o["multiple"]}
+    ranking = items[q["ranking"].pk]
+    assert ranking.error
+    assert [place for _o, place in ranking.option_ranks] == [1, None, 1]
+    # and the other answers stay, while the invalid ones are not stored
+    assert items[q["single"].pk].value == o["single"][1].pk
+    assert q["multiple"].pk not in parsed.values()
+    with unscoped():
+        assert not AnswerChoice.objects.filter(response=response, question=q["multiple"]).exists()
+        assert AnswerChoice.objects.filter(response=response, question=q["single"]).exists()

@@ -12,6 +12,7 @@ from ganxun.enrollment.models import LeaveRequest, Nomination
 from ganxun.enrollment.views.common import program_page, run
 from ganxun.programs import policies as program_policies
 from ganxun.programs.selectors import get_managed_program_for
+from ganxun.programs.views.common import warn_double_bookings
 
 manages = program_policies.can_manage_programs
 
@@ -109,6 +110,7 @@ def program_nominations(request, pk):
                 ),
                 success=f"已确认 {len(chosen)} 人，并已向学员发送调训通知。",
             )
+            warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
         return redirect(request.get_full_path())
     context = {
         "nominations": selectors.program_nominations(program, status),

@@ -65,12 +65,11 @@ def _handle(request, respondent, urls: dict):
         if "submit" in request.POST:
             return _form(request, respondent, urls, items=outcome.parsed.items)
         bad = len(outcome.parsed.errors)
-        note = (
-            f"草稿已保存。有 {bad} 题的回答无效，未保存。"
-            if bad
-            else "草稿已保存，可稍后继续填写。"
-        )
-        messages.success(request, note)
+        if bad:
+            # Show the form again as posted, each error beside its question: nothing is lost.
+            messages.warning(request, f"草稿已保存。有 {bad} 题的回答无效，请按提示修改。")
+            return _form(request, respondent, urls, items=outcome.parsed.items)
+        messages.success(request, "草稿已保存，可稍后继续填写。")
         return redirect(urls["form"])
     response = respondent.response
     if response is not None and response.is_submitted:

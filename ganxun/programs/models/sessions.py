@@ -42,6 +42,15 @@ class Session(models.Model):
     form = models.CharField(
         _("教学形式"), max_length=20, choices=TeachingForm.choices, default=TeachingForm.LECTURE
     )
+    # 专题: taken from the chosen course when the session is scheduled, editable afterwards.
+    theme = models.ForeignKey(
+        "catalog.Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("专题"),
+    )
     lecturers = models.ManyToManyField(
         "catalog.Lecturer", blank=True, related_name="+", verbose_name=_("授课教师")
     )
@@ -120,6 +129,13 @@ class Session(models.Model):
     @property
     def batch_label(self) -> str:
         return f"第{self.batch}批" if self.batch else "全体"
+
+    @property
+    def outline_overdue(self) -> bool:
+        """No outline yet and its deadline has passed (shown as 已逾期)."""
+        from django.utils import timezone
+
+        return self.outline_status == OutlineStatus.NONE and timezone.now() > self.outline_due()
 
     def outline_due(self):
         """When the outline must be in: the session's own deadline, or N days before class."""

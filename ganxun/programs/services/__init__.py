@@ -21,6 +21,7 @@ from ganxun.programs.services.programs import (
     program_update,
     trainee_remove,
     trainees_add,
+    trainees_add_preview,
     unit_delete,
     unit_save,
     venue_save,
@@ -33,6 +34,7 @@ from ganxun.programs.services.sessions import (
     session_delete,
     session_save,
     sessions_generate,
+    sessions_generate_preview,
 )
 
 __all__ = [
@@ -55,10 +57,12 @@ __all__ = [
     "session_delete",
     "session_save",
     "sessions_generate",
+    "sessions_generate_preview",
     "step_mark",
     "trainee_remove",
     "trainee_set_batch",
     "trainees_add",
+    "trainees_add_preview",
     "unit_delete",
     "unit_save",
     "venue_save",

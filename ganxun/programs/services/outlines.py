@@ -13,6 +13,7 @@ from ganxun.programs import policies
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Outline, OutlineDecision, OutlineStatus, Session
 from ganxun.programs.models.reviews import outline_upload_to
+from ganxun.programs.outline_groups import outline_holder, outline_siblings
 from ganxun.programs.services.common import record
 
 MAX_OUTLINE_BYTES = 20 * files.MB
@@ -44,15 +45,15 @@ def _check_file(upload) -> files.Sniffed:
     return found
 
 
-def _check_deadline(session: Session) -> None:
-    """The first version must be in by the deadline; after a return the lecturer may answer
-    until class begins (the reviewer asked for it)."""
+def _check_deadline(session: Session, siblings: list[Session]) -> None:
+    """The first version must be in by the deadline (of the group's first class still to
+    come); after a return the lecturer may answer until class begins (the reviewer asked)."""
     now = timezone.now()
     if now >= session.starts_at:
         raise ProgramError("session_started", "课次已开始，不能再提交提纲。")
     if session.outline_status == OutlineStatus.RETURNED:
         return
-    due = session.outline_due()
+    due = min(s.outline_due() for s in siblings if s.starts_at > now)
     if now > due:
         raise ProgramError(
             "outline_late",
@@ -73,40 +74,67 @@ def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> O
         raise ProgramError("outline_approved", "提纲已审核通过，无需再提交。")
     if session.outline_status == OutlineStatus.SUBMITTED:
         raise ProgramError("outline_pending", "上一版提纲正在审核中，请等待审核结果。")
+    siblings = outline_siblings(session)
+    holder = outline_holder(siblings)
+    last = Outline._base_manager.filter(session=holder).order_by("-version").first()
     text = str(text or "").strip()
-    if not text and upload is None:
+    keeps_file = upload is None and last is not None and bool(last.file)
+    if not text and upload is None and not keeps_file:
         raise ProgramError("outline_empty", "请填写提纲内容或上传提纲文件。", field="text")
     if len(text) > MAX_TEXT:
         raise ProgramError("too_long", f"提纲内容最多 {MAX_TEXT:,} 字。", field="text")
-    _check_deadline(session)
+    _check_deadline(session, siblings)
     sniffed = _check_file(upload) if upload is not None else None
-    last = Outline._base_manager.filter(session=session).order_by("-version").first()
     outline = Outline(
-        session=session, version=(last.version + 1) if last else 1, text=text, submitted_by=actor
+        session=holder, version=(last.version + 1) if last else 1, text=text, submitted_by=actor
     )
     if upload is not None:
         outline.file.name = default_storage.save(outline_upload_to(outline, upload.name), upload)
         outline.file_name = upload.name[:200]
         outline.content_type = sniffed.content_type
         outline.size = upload.size
+    elif keeps_file:
+        # A new version keeps the file of the last one unless a new file replaces it.
+        outline.file.name = last.file.name
+        outline.file_name, outline.content_type, outline.size = (
+            last.file_name,
+            last.content_type,
+            last.size,
+        )
     try:
         outline.save()
-        _set_status(session, OutlineStatus.SUBMITTED)
+        _set_status(siblings, OutlineStatus.SUBMITTED)
         record(
             actor, "create", outline, {}, {"version": outline.version, "file": outline.file_name}
         )
     except Exception:
-        if outline.file:  # nothing half-saved: the stored file goes with the failed rows
+        # Nothing half-saved: a newly stored file goes with the failed rows (a kept one stays).
+        if upload is not None and outline.file:
             default_storage.delete(outline.file.name)
         raise
     return outline
 
 
-def _set_status(session: Session, status: str) -> None:
-    Session._base_manager.filter(pk=session.pk).update(
+def _set_status(sessions: list[Session], status: str) -> None:
+    """The outline's state, on every session that shares it."""
+    Session._base_manager.filter(pk__in=[s.pk for s in sessions]).update(
         outline_status=status, updated_at=timezone.now()
     )
-    session.outline_status = status
+    for session in sessions:
+        session.outline_status = status
+
+
+def outline_status_join(session: Session) -> None:
+    """A session newly scheduled (or given a course or lecturer) joins its group's outline:
+    batch 2 added after batch 1's outline was approved needs no second review."""
+    if Outline._base_manager.filter(session=session).exists():
+        return
+    siblings = outline_siblings(session)
+    if len(siblings) == 1:
+        return
+    holder = outline_holder(siblings)
+    if holder.pk != session.pk and holder.outline_status != session.outline_status:
+        _set_status([session], holder.outline_status)
 
 
 @transaction.atomic
@@ -120,6 +148,7 @@ def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "")
         raise PermissionDenied()
     if decision not in OutlineDecision.Decision.values:
         raise ProgramError("invalid_decision", "请选择“通过”或“退回修改”。", field="decision")
+    siblings = outline_siblings(session)
     latest = Outline._base_manager.filter(session=session).order_by("-version").first()
     if latest.pk != outline.pk or session.outline_status != OutlineStatus.SUBMITTED:
         raise ProgramError("outline_not_pending", "这一版提纲已审核过或已有新版本。")
@@ -130,6 +159,6 @@ def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "")
         outline=outline, decision=decision, comment=comment, decided_by=actor
     )
     status = OutlineStatus.APPROVED if decision == "approved" else OutlineStatus.RETURNED
-    _set_status(session, status)
+    _set_status(siblings, status)
     record(actor, "update", outline, {"decision": None}, {"decision": decision, "comment": comment})
     return made

@@ -1,5 +1,6 @@
 """Writes to programs, their units, classrooms and trainee lists. One transaction each, audited."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -9,6 +10,8 @@ from django.db import transaction
 from ganxun.accounts.models import Role, User
 from ganxun.catalog.models import Material, ProposalCall, Theme
 from ganxun.core.audit import audit_record
+from ganxun.core.bulk import Preview, require_unchanged
+from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import PermissionDenied
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs import policies
@@ -362,28 +365,63 @@ def venue_save(*, actor, data: VenueData, venue: Venue | None = None) -> Venue:
 MAX_ADD = 20_000
 
 
-@transaction.atomic
-def trainees_add(*, actor, program: Program, cadres) -> int:
-    """Add the chosen roster cadres (a queryset the actor may see) who are not in yet."""
-    require_manager(actor, program)
-    ids = list(
-        cadres.filter(status=Cadre.Status.ACTIVE).values_list("pk", flat=True)[: MAX_ADD + 1]
+MAX_GROUPS = 30  # units listed one by one in a preview; the rest are summed up
+
+
+def _to_add(program: Program, cadres) -> tuple[list[tuple[int, str]], int]:
+    """(cadre id, unit name) of the active cadres not in the program yet, and how many of the
+    chosen are in already. One query for the chosen, one for those present."""
+    rows = list(
+        cadres.filter(status=Cadre.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", "unit__name")[: MAX_ADD + 1]
     )
-    if len(ids) > MAX_ADD:
+    if len(rows) > MAX_ADD:
         raise ProgramError("too_many", f"一次最多添加 {MAX_ADD:,} 人，请缩小筛选范围。")
     present = set(
         ProgramTrainee._base_manager.filter(program=program).values_list("cadre_id", flat=True)
     )
-    new = [ProgramTrainee(program=program, cadre_id=pk) for pk in ids if pk not in present]
-    ProgramTrainee._base_manager.bulk_create(new, batch_size=900)
-    if new:
+    new = [(pk, unit) for pk, unit in rows if pk not in present]
+    return new, len(rows) - len(new)
+
+
+def trainees_add_preview(*, actor, program: Program, cadres) -> Preview:
+    """Who "添加符合条件的在职干部" would add: the count, by unit, before anything is written."""
+    require_manager(actor, program)
+    new, already = _to_add(program, cadres)
+    by_unit = Counter(unit for _pk, unit in new).most_common()
+    groups = by_unit[:MAX_GROUPS]
+    rest = by_unit[MAX_GROUPS:]
+    if rest:
+        groups.append((f"其他 {len(rest)} 个单位", sum(n for _u, n in rest)))
+    notes = [f"已在项目中的 {already:,} 人不重复添加。"] if already else []
+    return Preview(
+        title=f"添加 {len(new):,} 名学员",
+        total=len(new),
+        fingerprint=bulk_fingerprint(pk for pk, _unit in new),
+        groups=groups,
+        group_label="单位",
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def trainees_add(*, actor, program: Program, cadres, fingerprint: str | None = None) -> int:
+    """Add the chosen roster cadres (a queryset the actor may see) who are not in yet. With
+    ``fingerprint`` (from ``trainees_add_preview``), only if that is still who would be added."""
+    require_manager(actor, program)
+    new, _already = _to_add(program, cadres)
+    require_unchanged(bulk_fingerprint(pk for pk, _u in new), fingerprint, ProgramError)
+    rows = [ProgramTrainee(program=program, cadre_id=pk) for pk, _unit in new]
+    ProgramTrainee._base_manager.bulk_create(rows, batch_size=900)
+    if rows:
         audit_record(
             actor=actor,
             action="update",
             obj=program,
-            changes={"trainees_added": [None, len(new)]},
+            changes={"trainees_added": [None, len(rows)]},
         )
-    return len(new)
+    return len(rows)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ organizer accepts them (``accept_warnings``). Either way the refusal carries the
 nothing is written — a series is saved whole or not at all.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from decimal import Decimal
@@ -12,7 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ganxun.catalog.models import Course, Lecturer, TeachingForm
+from ganxun.catalog.models import Course, Lecturer, TeachingForm, Theme
+from ganxun.core.bulk import Preview, require_unchanged
+from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.programs import conflicts, recurrence
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramUnit, Session, Venue
@@ -24,6 +27,7 @@ from ganxun.programs.services.common import (
     require_visible,
     set_links,
 )
+from ganxun.programs.services.outlines import outline_status_join
 
 # Enrollment and check-in rules a session carries (自主选学 seats, 学时, walk-ins, thresholds).
 SESSION_RULES = [
@@ -41,6 +45,7 @@ SESSION_FIELDS = [
     "title",
     "course",
     "form",
+    "theme",
     "starts_at",
     "ends_at",
     "main_venue",
@@ -60,7 +65,10 @@ class SessionData:
     title: str = ""
     unit: ProgramUnit | None = None
     course: Course | None = None
-    form: str = TeachingForm.LECTURE
+    # None: from the chosen course (专题讲座 when there is none). Likewise the theme; and no
+    # lecturers on a newly chosen course means the course's own.
+    form: str | None = None
+    theme: Theme | None = None
     lecturers: list[Lecturer] = field(default_factory=list)
     main_venue: Venue | None = None
     sub_venues: list[Venue] = field(default_factory=list)
@@ -92,9 +100,14 @@ class ConflictError(ProgramError):
         self.blocking = blocking
 
 
-def _validate(actor, program: Program, data: SessionData) -> SessionData:
+def _validate(
+    actor, program: Program, data: SessionData, session: Session | None = None
+) -> SessionData:
     if data.course is not None:
         require_visible(actor, Course, [data.course], field="course", label="课程")
+    if data.theme is not None:
+        require_visible(actor, Theme, [data.theme], field="theme", label="专题")
+    _from_course(actor, data, session)
     data.title = clean_text(
         data.title or (data.course.title if data.course else ""),
         field="title",
@@ -119,6 +132,24 @@ def _validate(actor, program: Program, data: SessionData) -> SessionData:
     data.note = clean_text(data.note, field="note", label="备注", required=False, max_length=300)
     _check_rules(data)
     return data
+
+
+def _from_course(actor, data: SessionData, session: Session | None) -> None:
+    """What a session takes from its course unless the organizer set it: teaching form, theme,
+    and — when the course is newly chosen and no lecturer is given — the course's lecturers
+    (those the actor may assign)."""
+    course = data.course
+    if data.form is None:
+        data.form = course.form if course is not None else TeachingForm.LECTURE
+    if course is None:
+        return
+    if data.theme is None and course.theme_id:
+        data.theme = Theme._base_manager.get(pk=course.theme_id)
+    newly_chosen = session is None or session.course_id != course.pk
+    if newly_chosen and not data.lecturers:
+        data.lecturers = list(
+            Lecturer.objects.visible_to(actor).filter(courses=course, is_active=True).order_by("pk")
+        )
 
 
 def _check_rules(data: SessionData) -> None:
@@ -189,7 +220,7 @@ def session_save(
     require_manager(actor, program)
     if session is not None and session.program_id != program.pk:
         raise ProgramError("invalid_session", "该课次不属于本项目。")
-    data = _validate(actor, program, data)
+    data = _validate(actor, program, data, session)
     found = conflicts.check(
         [candidate(program, data, session.pk if session else None)], actor=actor
     )
@@ -198,6 +229,7 @@ def session_save(
     before = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS) if session else {}
     session = session or Session(program=program)
     _write(session, data)
+    outline_status_join(session)
     after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
     record(actor, "update" if before else "create", session, before, after)
     if before and session.self_selectable and (data.capacity or 0) > (before["capacity"] or 0):
@@ -270,11 +302,8 @@ def _unit_for(units: list[ProgramUnit], day) -> ProgramUnit | None:
     return next((u for u in units if u.start_date <= day <= u.end_date), None)
 
 
-@transaction.atomic
-def sessions_generate(
-    *, actor, program: Program, series: SeriesData, accept_warnings: bool = False
-) -> tuple[list[Session], list[conflicts.Conflict]]:
-    """Create every session of a recurring rule in one step, all checked, all or nothing."""
+def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData], list]:
+    """The sessions a rule would create, each validated, and the program's units."""
     require_manager(actor, program)
     if series.end_time <= series.start_time:
         raise ProgramError("invalid_time", "结束时间须晚于开始时间。", field="end_time")
@@ -292,6 +321,48 @@ def sessions_generate(
         if series.unit_by_date:
             data.unit = _unit_for(units, day)
         planned.append(_validate(actor, program, data))
+    return planned, units
+
+
+def _series_fingerprint(planned: list[SessionData]) -> str:
+    return bulk_fingerprint(d.starts_at.isoformat() for d in planned)
+
+
+def sessions_generate_preview(*, actor, program: Program, series: SeriesData) -> Preview:
+    """What a recurring rule would create — how many sessions, by unit, first and last date —
+    before anything is written."""
+    planned, _units = _plan(actor, program, series)
+    by_unit = Counter(str(d.unit) if d.unit else "不属于任何单元" for d in planned)
+    notes = []
+    if planned:
+        first, last = planned[0], planned[-1]
+        notes.append(
+            f"从 {conflicts.when_label(first.starts_at, first.ends_at)} "
+            f"到 {conflicts.when_label(last.starts_at, last.ends_at)}。"
+        )
+    return Preview(
+        title=f"生成 {len(planned)} 次课",
+        total=len(planned),
+        fingerprint=_series_fingerprint(planned),
+        groups=list(by_unit.items()),
+        group_label="单元",
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def sessions_generate(
+    *,
+    actor,
+    program: Program,
+    series: SeriesData,
+    accept_warnings: bool = False,
+    fingerprint: str | None = None,
+) -> tuple[list[Session], list[conflicts.Conflict]]:
+    """Create every session of a recurring rule in one step, all checked, all or nothing. With
+    ``fingerprint`` (from the preview), only if the rule still gives the dates previewed."""
+    planned, units = _plan(actor, program, series)
+    require_unchanged(_series_fingerprint(planned), fingerprint, ProgramError)
     found = conflicts.check([candidate(program, d) for d in planned], actor=actor)
     if series.unit_by_date and units:
         found += _outside_every_unit(planned)
@@ -300,6 +371,7 @@ def sessions_generate(
     for data in planned:
         session = Session(program=program)
         _write(session, data)
+        outline_status_join(session)
         created.append(session)
     record(
         actor,

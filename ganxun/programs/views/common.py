@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
-from ganxun.programs import policies
+from ganxun.programs import conflicts, policies
 from ganxun.programs.services import ConflictError
 
 TABS = [
@@ -66,3 +66,12 @@ def show_warnings(request, warnings) -> None:
     """Warnings the organizer accepted stay visible after the save."""
     for w in warnings:
         messages.warning(request, w.message)
+
+
+def warn_double_bookings(request, *, program, cadre_ids) -> None:
+    """After trainees join ``program`` (nominations confirmed, people added): say who is now
+    booked twice — in this program and another at the same time — by the one rule."""
+    found = conflicts.trainee_double_bookings(cadre_ids=cadre_ids, program_id=program.pk)
+    lines = conflicts.double_booking_lines(found, actor=request.user)
+    if lines:
+        messages.warning(request, "以下学员同一时间另有课，请与相关项目协调：" + "".join(lines))

@@ -30,8 +30,13 @@ def teaching(request):
 def my_schedule(request):
     """我的课表: upcoming sessions of the trainee's batch, and each program's progress."""
     rows = selectors.my_trainee_rows(request.user)
-    upcoming = selectors.trainee_sessions(request.user, rows).filter(ends_at__gte=timezone.now())
-    context = {"rows": rows, "sessions": upcoming[:20], "now": timezone.now()}
+    now = timezone.now()
+    upcoming = selectors.trainee_sessions(request.user, rows).filter(ends_at__gte=now)
+    clashes = selectors.my_double_bookings(request.user, since=now)
+    sessions = list(upcoming[:20])
+    for s in sessions:
+        s.clash = clashes.get(s.pk, "")
+    context = {"rows": rows, "sessions": sessions, "now": now}
     return render(request, "programs/my_schedule.html", context)
 
 

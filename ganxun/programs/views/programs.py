@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import page_or_partial, paginate, require
 from ganxun.orgs.selectors import cadre_search
@@ -205,20 +206,37 @@ def trainee_list(request, pk):
     actor = request.user
     program = selectors.get_program_for(actor, pk)
     pick = TraineePickForm(request.POST or None, actor=actor)
+    preview = None
     if request.method == "POST":
         if not policies.can_manage_program(actor, program):
             raise PermissionDenied()
         if pick.is_valid():
             cadres = cadre_search(actor, pick.filters())
+            # First a preview (who, by unit); the write only on confirming that same preview.
+            confirmed, fingerprint = bulk_confirmed(request)
             try:
-                added = services.trainees_add(actor=actor, program=program, cadres=cadres)
+                if not confirmed:
+                    preview = services.trainees_add_preview(
+                        actor=actor, program=program, cadres=cadres
+                    )
+                else:
+                    added = services.trainees_add(
+                        actor=actor, program=program, cadres=cadres, fingerprint=fingerprint
+                    )
             except DomainError as exc:
-                messages.error(request, exc.message)
+                pick.add_error(exc.field if exc.field in pick.fields else None, exc.message)
+                if exc.code == "preview_stale":
+                    preview = services.trainees_add_preview(
+                        actor=actor, program=program, cadres=cadres
+                    )
             else:
-                messages.success(request, f"已添加 {added} 名学员（已在项目中的未重复添加）。")
-                return redirect("programs:trainees", pk=program.pk)
+                if confirmed:
+                    messages.success(request, f"已添加 {added} 名学员（已在项目中的未重复添加）。")
+                    return redirect("programs:trainees", pk=program.pk)
     trainees = selectors.program_trainees(program)
     context = {
+        "preview": preview,
+        "repost": repost_fields(request) if preview else [],
         "pick": pick,
         "page": paginate(request, trainees, 50),
         "total": trainees.count(),

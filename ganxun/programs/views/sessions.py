@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import require
+from ganxun.core.http import apply_domain_error, require
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import DecisionForm, SeriesForm, SessionForm
 from ganxun.programs.services.consultations import representative_for
@@ -92,17 +93,31 @@ def session_series(request, pk):
         "weekdays": [5],
     }
     form = SeriesForm(request.POST or None, actor=request.user, program=program, initial=initial)
-    result = handle_form(
-        request,
-        form,
-        lambda: services.sessions_generate(
-            actor=request.user,
-            program=program,
-            series=form.to_series(),
-            accept_warnings=form.cleaned_data["accept_warnings"],
-        ),
-        success="已按规则生成课次。",
-    )
+    # A preview of the sessions first (how many, by unit); they are written on confirming it.
+    confirmed, fingerprint = bulk_confirmed(request)
+    preview, result = None, None
+    if request.method == "POST" and not confirmed:
+        form.conflicts = []
+        if form.is_valid():
+            try:
+                preview = services.sessions_generate_preview(
+                    actor=request.user, program=program, series=form.to_series()
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+    else:
+        result = handle_form(
+            request,
+            form,
+            lambda: services.sessions_generate(
+                actor=request.user,
+                program=program,
+                series=form.to_series(),
+                accept_warnings=form.cleaned_data["accept_warnings"],
+                fingerprint=fingerprint,
+            ),
+            success="已按规则生成课次。",
+        )
     if result:
         created, warnings = result
         messages.info(request, f"共生成 {len(created)} 次课。")
@@ -115,7 +130,14 @@ def session_series(request, pk):
         "全部通过冲突检查才会保存。"
     )
     return form_page(
-        request, form, title="按规则批量排课", cancel=cancel, program=program, guidance=guidance
+        request,
+        form,
+        title="按规则批量排课",
+        cancel=cancel,
+        program=program,
+        guidance=guidance,
+        preview=preview,
+        repost=repost_fields(request) if preview else [],
     )
 
 
