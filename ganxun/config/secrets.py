@@ -48,12 +48,29 @@ def estimated_bits(value: str) -> float:
     return per_char * n
 
 
+def example_values() -> set[str]:
+    """The values deploy/ganxun.env.example ships with (when the file is at hand)."""
+    from ganxun.config.env import BASE_DIR
+
+    values = {EXAMPLE_SECRET_KEY}
+    try:
+        lines = (BASE_DIR / "deploy" / "ganxun.env.example").read_text().splitlines()
+    except OSError:
+        return values
+    for line in lines:
+        if "=" in line and not line.lstrip().startswith("#"):
+            value = line.split("=", 1)[1].strip()
+            if value:
+                values.add(value.lower())
+    return values
+
+
 def secret_key_problem(value: str) -> str | None:
     """Why ``value`` is no fit secret key, or None if it is."""
     lowered = value.strip().lower()
     if not lowered:
         return "is not set"
-    if lowered == EXAMPLE_SECRET_KEY or any(word in lowered for word in PLACEHOLDER_WORDS):
+    if lowered in example_values() or any(word in lowered for word in PLACEHOLDER_WORDS):
         return "is a placeholder (the example value or a word like change-me)"
     if len(value) < MIN_SECRET_LENGTH:
         return f"is shorter than {MIN_SECRET_LENGTH} characters"
