@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.forms import OrgChoiceField
-from ganxun.core.errors import NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import mask_id_number
@@ -143,13 +142,9 @@ class CadreFilterForm(StyledForm):
         self.actor = actor
 
     def clean_unit(self):
+        # a unit that is missing or out of scope is "not found" (404), as everywhere else
         pk = self.cleaned_data.get("unit")
-        if pk is None:
-            return None
-        try:
-            return get_org_for(self.actor, pk)
-        except NotFound:
-            raise forms.ValidationError(_("单位不存在或不在您的管辖范围内。")) from None
+        return None if pk is None else get_org_for(self.actor, pk)
 
     def filters(self) -> CadreFilters:
         d = self.cleaned_data

@@ -49,15 +49,17 @@ def test_an_invalid_filter_lists_nobody_and_says_why(client, admin, roster, para
     assert 'data-testid="filter-errors"' in part and "赵六" not in part
 
 
-def test_a_unit_outside_the_scope_is_an_error_not_the_whole_scope(client, city, roster):
+def test_a_unit_outside_the_scope_is_not_found_anywhere(client, city, roster):
     from ganxun.accounts.models import Role
     from tests.factories import make_user
 
     official = make_user(city.county_a, Role.UNIT_CONTACT, username="county_a")
     client.force_login(official)
-    page = client.get("/cadres/", {"unit": city.town_b1.pk}).content.decode()
-    assert "单位不存在或不在您的管辖范围内" in page
-    assert "张三" not in page and "李四" not in page
+    foreign = {"unit": city.town_b1.pk}
+    assert client.get("/cadres/", foreign).status_code == 404
+    assert client.get("/cadres/export.xlsx", foreign).status_code == 404
+    assert client.post("/accounts/trainee-accounts/", foreign).status_code == 404
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("params", INVALID)
