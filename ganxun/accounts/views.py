@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
@@ -15,7 +18,7 @@ from ganxun.accounts.views_2fa import start_second_step
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, paginate, require
 from ganxun.core.ratelimit import ratelimit
-from ganxun.orgs.forms import filter_params
+from ganxun.orgs.forms import InvalidFilter, cadre_filters, filter_params
 from ganxun.orgs.selectors import org_choices
 
 
@@ -170,5 +173,11 @@ def token_revoke(request, pk):
 @require(policies.can_create_trainee_accounts)
 def trainee_accounts(request):
     """Open trainee accounts for every cadre of the current roster filter (a background job)."""
-    job = trainee_accounts_start(actor=request.user, params=filter_params(request.POST))
+    params = filter_params(request.POST)
+    try:  # an invalid filter is refused here, never read as "the whole scope"
+        cadre_filters(request.user, params)
+    except InvalidFilter as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
+    job = trainee_accounts_start(actor=request.user, params=params)
     return redirect("core:job", pk=job.pk)

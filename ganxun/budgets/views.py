@@ -14,6 +14,7 @@ from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
 from ganxun.catalog import files
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.idempotency import submit_once
 from ganxun.programs.selectors import get_program_for
 from ganxun.stats.xlsx import xlsx_download
 
@@ -41,7 +42,7 @@ def _save(request, form, call, success: str):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        result = call()
+        result = submit_once(request, call)
     except DomainError as exc:
         apply_domain_error(form, exc)
         return None

@@ -135,3 +135,27 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SubmissionKey(models.Model):
+    """One claimed form submission (core/idempotency.py). The key is rendered into the form as a
+    hidden field; the primary key's uniqueness makes a double click, a retried post or ten
+    simultaneous posts write once, and ``object_type``/``object_id`` lead the repeats to what the
+    first one made."""
+
+    key = models.UUIDField(primary_key=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=300)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    # when the service returned a dataclass around the object: "module:QualName:field"
+    wrapper = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+
+    def __str__(self):
+        return str(self.key)

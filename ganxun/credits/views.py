@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.credits import policies, selectors, services
 from ganxun.credits.exports import write_compliance
 from ganxun.credits.forms import EntryForm, ReverseForm, YearForm
@@ -104,7 +105,10 @@ def entry_new(request, pk):
     form = EntryForm(request.POST)
     if form.is_valid():
         try:
-            services.entry_record(actor=request.user, data=form.to_data(cadre))
+            submit_once(
+                request,
+                lambda: services.entry_record(actor=request.user, data=form.to_data(cadre)),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

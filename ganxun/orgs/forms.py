@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
+from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.orgs.selectors import CadreFilters, get_org_for
@@ -108,12 +109,16 @@ class CadreForm(StyledForm):
 
 
 class CadreFilterForm(StyledForm):
+    """The roster filter. An invalid value is an error, never "no filter": the page lists nobody
+    and says why, the export and the bulk-account job refuse (issue 25, item 10)."""
+
     q = forms.CharField(
         label=_("姓名或身份证后4位"),
         required=False,
+        max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("姓名或身份证后4位"), "type": "search"}),
     )
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = forms.IntegerField(label=_("单位"), required=False, widget=forms.HiddenInput)
     rank = forms.ChoiceField(
         label=_("职级"), choices=[("", _("全部职级")), *Cadre.Rank.choices], required=False
     )
@@ -132,22 +137,47 @@ class CadreFilterForm(StyledForm):
         required=False,
     )
 
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_unit(self):
+        # a unit that is missing or out of scope is "not found" (404), as everywhere else
+        pk = self.cleaned_data.get("unit")
+        return None if pk is None else get_org_for(self.actor, pk)
+
+    def filters(self) -> CadreFilters:
+        d = self.cleaned_data
+        return CadreFilters(
+            q=d["q"],
+            unit=d["unit"],
+            rank=d["rank"],
+            category=d["category"],
+            status=d["status"],
+            leader_role=d["leader_role"],
+        )
+
+    def error_summary(self) -> str:
+        return "；".join(
+            f"{self.fields[name].label if name in self.fields else ''}：{'、'.join(errors)}"
+            for name, errors in self.errors.items()
+        )
+
+
+class InvalidFilter(OrgError):
+    """A roster filter value the form refused: nothing is listed, exported or opened."""
+
 
 def cadre_filters(actor, data) -> CadreFilters:
-    """Roster filters from a query string (page, export and jobs read them the same way)."""
-    form = CadreFilterForm(data)
+    """Roster filters from a query string: the page, the export and the bulk-account job all read
+    them here. Raises InvalidFilter (code ``invalid_filter``) for any value it cannot apply."""
+    form = CadreFilterForm(data, actor=actor)
     if not form.is_valid():
-        return CadreFilters()
-    d = form.cleaned_data
-    unit = get_org_for(actor, d["unit"]) if d.get("unit") else None
-    return CadreFilters(
-        q=d["q"],
-        unit=unit,
-        rank=d["rank"],
-        category=d["category"],
-        status=d["status"],
-        leader_role=d["leader_role"],
-    )
+        raise InvalidFilter(
+            "invalid_filter",
+            _("筛选条件无效（%(errors)s），请修改后重试。") % {"errors": form.error_summary()},
+        )
+    return form.filters()
 
 
 FILTER_KEYS = ("q", "unit", "rank", "category", "status", "leader_role")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,11 +20,13 @@ from ganxun.orgs.forms import (
     CadreFilterForm,
     CadreForm,
     CategoryForm,
+    InvalidFilter,
     OrgForm,
     OrgMoveForm,
     cadre_filters,
 )
 from ganxun.orgs.models import Cadre, CadreCategory
+from ganxun.orgs.selectors import CadreFilters
 
 # --- organization tree -----------------------------------------------------------------------
 
@@ -156,9 +159,12 @@ def _child_level(parent) -> str:
 
 @require(policies.can_view_roster)
 def cadre_list(request):
-    form = CadreFilterForm(request.GET)
-    filters = cadre_filters(request.user, request.GET)
-    page = paginate(request, selectors.cadre_search(request.user, filters))
+    form = CadreFilterForm(request.GET, actor=request.user)
+    if form.is_valid():
+        filters = form.filters()
+        page = paginate(request, selectors.cadre_search(request.user, filters))
+    else:  # an invalid filter lists nobody and says why (never the whole scope)
+        filters, page = CadreFilters(), None
     context = {
         "form": form,
         "page": page,
@@ -175,7 +181,11 @@ def cadre_list(request):
 
 @require(policies.can_view_roster)
 def cadre_export(request):
-    filters = cadre_filters(request.user, request.GET)
+    try:
+        filters = cadre_filters(request.user, request.GET)
+    except InvalidFilter as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
     cadres = selectors.cadre_search(request.user, filters)
     content = write_roster_xlsx(request.user, cadres)
     audit_record(

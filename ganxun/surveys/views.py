@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.scoping import unscoped
 from ganxun.surveys import selectors, services
 from ganxun.surveys.answering import load_items
@@ -59,8 +60,11 @@ def section_create(request, pk):
     form = SectionForm(request.POST)
     if form.is_valid():
         try:
-            services.section_create(
-                actor=request.user, questionnaire=questionnaire, **form.cleaned_data
+            submit_once(
+                request,
+                lambda: services.section_create(
+                    actor=request.user, questionnaire=questionnaire, **form.cleaned_data
+                ),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -106,7 +110,12 @@ def question_create(request, pk):
     form = QuestionForm(request.POST or None, initial={"kind": Question.Kind.SINGLE})
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_create(actor=request.user, section=section, data=form.to_data())
+            submit_once(
+                request,
+                lambda: services.question_create(
+                    actor=request.user, section=section, data=form.to_data()
+                ),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

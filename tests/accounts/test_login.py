@@ -123,3 +123,25 @@ def test_generated_passwords_pass_the_house_rules(city, admin):
             roles=[Role.LECTURER],
             password=services.generate_password(),
         )
+
+
+def test_wrong_passwords_during_the_lockout_do_not_extend_it(client, admin, axes_on):
+    """One wrong attempt every few minutes must not hold somebody's account locked for ever."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    start = timezone.now()
+    clock = {"now": start}
+    with mock.patch("axes.handlers.proxy.now", lambda: clock["now"]):
+        for _ in range(5):
+            post_login(client, "admin", "Wrong@Pass1")
+        assert post_login(client, "admin", PASSWORD).status_code == 429
+        # an attacker keeps trying while the account is locked…
+        for minutes in (5, 10, 14):
+            clock["now"] = start + timedelta(minutes=minutes)
+            assert post_login(client, "admin", "Wrong@Pass1").status_code == 429
+        # …yet 15 minutes after the fifth failure the owner signs in
+        clock["now"] = start + timedelta(minutes=15, seconds=5)
+        response = post_login(client, "admin", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"

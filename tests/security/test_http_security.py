@@ -125,7 +125,7 @@ def test_production_settings_turn_on_secure_cookies_and_hsts():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ganxun.config.settings.production",
-        "GANXUN_SECRET_KEY": "x" * 50,
+        "GANXUN_SECRET_KEY": "q7Vd-2LmR9xKp4TzW0bN8sYcJ6hFuE3aG1oIiP5vXnQ",
         "GANXUN_ALLOWED_HOSTS": "ganxun.example",
         "GANXUN_FIELD_KEY": "Z2FueHVuLXRlc3QtZmllbGQta2V5LTMyLWJ5dGVzISE=",
     }

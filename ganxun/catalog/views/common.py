@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from ganxun.catalog import policies, services
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
+from ganxun.core.idempotency import submit_once
 
 PER_PAGE = 30
 
@@ -53,7 +54,7 @@ def handle_form(request, form, save, *, success: str):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        obj = save()
+        obj = submit_once(request, save)
     except DomainError as exc:
         apply_domain_error(form, exc)
         return None

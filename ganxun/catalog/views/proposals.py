@@ -18,6 +18,7 @@ from ganxun.catalog.selectors import interactive_share
 from ganxun.catalog.views.common import form_page, handle_form, section
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import require
+from ganxun.core.idempotency import submit_once
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
 
@@ -114,7 +115,12 @@ def round_open(request, pk):
         messages.error(request, "请填写轮次名称。")
         return redirect("catalog:call", pk=call.pk)
     try:
-        rnd = services.round_open(actor=request.user, call=call, name=form.cleaned_data["name"])
+        rnd = submit_once(
+            request,
+            lambda: services.round_open(
+                actor=request.user, call=call, name=form.cleaned_data["name"]
+            ),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalog:call", pk=call.pk)

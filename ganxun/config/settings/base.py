@@ -147,6 +147,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# A wrong password during the lockout must not restart the 15 minutes, or one attempt every
+# 14 minutes would hold an account locked for ever (issue 25).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 GANXUN_IDLE_TIMEOUT = timedelta(minutes=30)

@@ -1,24 +1,32 @@
-"""Production: refuse to start with a default secret, DEBUG on or no allowed hosts."""
+"""Production: refuse to start with a guessable secret, DEBUG on, wildcard hosts or a public key.
+
+The rules live in ganxun/config/secrets.py (docs/security.md).
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ganxun.config.secrets import allowed_hosts_problem, field_key_problem, secret_key_problem
 from ganxun.config.settings.base import *  # noqa: F403
-from ganxun.config.settings.base import ALLOWED_HOSTS, DEBUG, SECRET_KEY
+from ganxun.config.settings.base import (
+    ALLOWED_HOSTS,
+    DEBUG,
+    GANXUN_FIELD_KEY,
+    PUBLIC_DEV_FIELD_KEY,
+    SECRET_KEY,
+)
 
-if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("GANXUN_SECRET_KEY must be set to a random value of 32+ characters")
+if problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"GANXUN_SECRET_KEY {problem}: set a random value of 50 characters "
+        '(python3 -c "import secrets; print(secrets.token_urlsafe(50))")'
+    )
 if DEBUG:
     raise ImproperlyConfigured("GANXUN_DEBUG must be off in production")
-if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("GANXUN_ALLOWED_HOSTS must name the hosts this site answers")
-
+if problem := allowed_hosts_problem(ALLOWED_HOSTS):
+    raise ImproperlyConfigured(f"GANXUN_ALLOWED_HOSTS {problem}")
 # Personal data is encrypted with this key (core/crypto.py); a public default would defeat it.
-from ganxun.config.settings.base import GANXUN_FIELD_KEY
-from ganxun.core.crypto import parse_master_key
-
-if not GANXUN_FIELD_KEY:
-    raise ImproperlyConfigured("GANXUN_FIELD_KEY must be set (generate one: ganxun field-key)")
-parse_master_key(GANXUN_FIELD_KEY)  # raises ImproperlyConfigured unless 32 bytes in base64
+if problem := field_key_problem(GANXUN_FIELD_KEY, public_key=PUBLIC_DEV_FIELD_KEY):
+    raise ImproperlyConfigured(f"GANXUN_FIELD_KEY {problem}")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
+from ganxun.core.idempotency import submit_once
 
 PROGRAM_TABS = [
     ("quotas", "名额分配", "enrollment:program_quotas"),
@@ -22,7 +23,7 @@ def program_page(request, template: str, program, tab: str, context: dict):
 def run(request, action, *, success: str, form=None) -> bool:
     """Call a service; report success or the refusal (on the form when there is one)."""
     try:
-        action()
+        submit_once(request, action)
     except DomainError as exc:
         if form is not None:
             apply_domain_error(form, exc)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.idempotency import submit_once
 from ganxun.evaluations import policies, selectors, services
 from ganxun.evaluations.forms import AssessmentForm, BankQuestionForm
 from ganxun.evaluations.models import BankQuestion
@@ -22,7 +23,7 @@ def _save(request, form, call, success: str):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        result = call()
+        result = submit_once(request, call)
     except DomainError as exc:
         apply_domain_error(form, exc)
         return None

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
+from ganxun.core.idempotency import submit_once
 from ganxun.needs import exports, links, policies, selectors, services
 from ganxun.needs.forms import OpenForm, SurveyCreateForm, TargetingForm
 from ganxun.needs.targeting import Targeting, matching_cadres
@@ -38,8 +39,11 @@ def survey_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            survey = services.needs_survey_create(
-                actor=request.user, org=d["org"], title=d["title"], template=d["template"]
+            survey = submit_once(
+                request,
+                lambda: services.needs_survey_create(
+                    actor=request.user, org=d["org"], title=d["title"], template=d["template"]
+                ),
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import paginate, require
+from ganxun.core.idempotency import submit_once
 from ganxun.outcomes import policies, selectors, services
 from ganxun.outcomes.forms import FollowUpForm, SampleForm
 from ganxun.outcomes.summary import behaviour
@@ -71,11 +72,14 @@ def sample_create(request, pk):
         messages.error(request, "抽样比例应是 1 到 100 之间的百分数。")
         return redirect("outcomes:followups", pk=program.pk)
     try:
-        sample = services.sample_create(
-            actor=request.user,
-            program=program,
-            share=form.cleaned_data["share"],
-            seed=form.cleaned_data["seed"],
+        sample = submit_once(
+            request,
+            lambda: services.sample_create(
+                actor=request.user,
+                program=program,
+                share=form.cleaned_data["share"],
+                seed=form.cleaned_data["seed"],
+            ),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

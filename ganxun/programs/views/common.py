@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
+from ganxun.core.idempotency import submit_once
 from ganxun.programs import conflicts, policies
 from ganxun.programs.services import ConflictError
 
@@ -42,7 +43,7 @@ def handle_form(request, form, save, *, success: str):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        result = save()
+        result = submit_once(request, save)
     except ConflictError as exc:
         form.conflicts = exc.conflicts
         form.add_error(None, exc.message)
