@@ -5,6 +5,7 @@ from ganxun.accounts import policies
 from ganxun.accounts.models import Role
 from ganxun.catalog import policies as catalog_policies
 from ganxun.credits import policies as credits_policies
+from ganxun.enrollment import policies as enrollment_policies
 from ganxun.needs import policies as needs_policies
 from ganxun.outcomes import policies as outcomes_policies
 from ganxun.programs import policies as programs_policies
@@ -31,7 +32,7 @@ NAV = [
     (_("我的问卷"), "needs:inbox", needs_policies.can_answer_as_trainee),
     (_("评价与测评"), "evaluations:mine", lambda u: u.has_role(Role.TRAINEE)),
     (_("我的档案"), "cadres:mine", lambda u: u.has_role(Role.TRAINEE) and bool(u.cadre_id)),
-    (_("我的消息"), "enrollment:inbox", lambda u: u.has_role(Role.TRAINEE)),
+    (_("我的消息"), "enrollment:inbox", enrollment_policies.has_inbox),
     (_("学用成果"), "outcomes:my", outcomes_policies.can_submit_outcomes),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance),
     (_("统计报表"), "stats:dashboard", stats_policies.can_view_stats),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ganxun.catalog.models import Lecturer, Theme
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.models import Notice
+from ganxun.core.notices import inbox_q
 from ganxun.enrollment import eligibility, policies
 from ganxun.enrollment.hours import session_hours
 from ganxun.enrollment.models import (
@@ -515,8 +516,8 @@ def program_leave(program: Program, status: str = "") -> tuple[list[LeaveRequest
 
 
 def my_notices(actor) -> QuerySet[Notice]:
-    return Notice.objects.filter(user=actor).order_by("-created_at", "-id")
+    return Notice.objects.filter(inbox_q(actor)).order_by("-created_at", "-id")
 
 
 def unread_count(actor) -> int:
-    return Notice.objects.filter(user=actor, read_at__isnull=True).count()
+    return Notice.objects.filter(inbox_q(actor), read_at__isnull=True).count()
