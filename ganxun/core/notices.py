@@ -62,15 +62,15 @@ def notices_send_to_cadre(*, cadre_id: int, kind: str, title: str, body: str = "
     check-in path sends one per scan). Returns the rows written."""
     user_model = get_user_model()
     notice, users = Notice._meta.db_table, user_model._meta.db_table
-    cols = "%s, %s, %s, %s, %s, NULL"
+    values = "%s, %s, %s, %s, %s"  # kind, title, body, url, created_at (read_at stays NULL)
     sql = (
-        f"INSERT INTO {notice} (user_id, cadre_id, kind, title, body, url, created_at, read_at) "
-        f"SELECT id, cadre_id, {cols[4:]} FROM {users} WHERE cadre_id = %s AND is_active "
-        f"UNION ALL SELECT NULL, {cols} WHERE NOT EXISTS "
+        f"INSERT INTO {notice} (user_id, cadre_id, kind, title, body, url, created_at) "
+        f"SELECT id, cadre_id, {values} FROM {users} WHERE cadre_id = %s AND is_active "
+        f"UNION ALL SELECT NULL, %s, {values} WHERE NOT EXISTS "
         f"(SELECT 1 FROM {users} WHERE cadre_id = %s AND is_active)"
     )
-    values = [kind, title[:200], body, url[:300], timezone.now()]
-    params = [*values, cadre_id, cadre_id, *values, cadre_id]
+    row = [kind, title[:200], body, url[:300], timezone.now()]
+    params = [*row, cadre_id, cadre_id, *row, cadre_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

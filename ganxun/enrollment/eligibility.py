@@ -197,6 +197,17 @@ def parse_groups(
 # --- display ----------------------------------------------------------------------------------
 
 
+def _ranks_text(ranks: set[str]) -> str:
+    """Whole levels by their word (乡科级), the rest by rank label, top down."""
+    words, left = [], set(ranks)
+    for word, level in LEVELS.items():
+        if set(level) <= left:
+            words.append((RANK_ORDER.index(level[0]), word))
+            left -= set(level)
+    words += [(RANK_ORDER.index(r), str(R(r).label)) for r in left]
+    return "、".join(w for _i, w in sorted(words))
+
+
 def render_group(group: Group, unit_names: dict[int, str], category_names: dict[int, str]) -> str:
     parts = []
     if group.unit_ids:
@@ -208,13 +219,13 @@ def render_group(group: Group, unit_names: dict[int, str], category_names: dict[
     elif group.min_age is not None:
         parts.append(f"{group.min_age}岁以上")
     if group.ranks:
-        parts.append("、".join(str(R(r).label) for r in RANK_ORDER if r in group.ranks))
+        parts.append(_ranks_text(group.ranks))
     if group.leader_roles:
         parts.append("、".join(str(L(r).label) for r in L.values if r in group.leader_roles))
     if group.category_ids:
         parts.append("、".join(sorted(category_names.get(c, "?") for c in group.category_ids)))
-    text = "".join(parts) if len(parts) == 1 else " ".join(parts)
-    return text if group.ranks or group.category_ids or group.leader_roles else text + "干部"
+    text = " ".join(parts)
+    return text if text.endswith("干部") else text + "干部"
 
 
 def render_groups(

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from ganxun.accounts.models import Role
+from ganxun.core.models import AuditEntry
 from ganxun.core.scoping import unscoped
 from ganxun.enrollment import eligibility
 from ganxun.enrollment.models import EligibilityGroup
@@ -110,3 +111,37 @@ def test_data_migration_turns_existing_text_into_groups(city, young, reserve):
     with unscoped():
         assert [[u.name for u in r.units.all()] for r in rows] == [["东湖镇"], ["东湖镇"]]
     assert [c.name for c in rows[1].categories.all()] == ["后备干部"]
+
+
+def _group_post(**fields) -> dict:
+    data = {"g-TOTAL_FORMS": "1", "g-INITIAL_FORMS": "0", "g-MIN_NUM_FORMS": "0"}
+    data["g-MAX_NUM_FORMS"] = "10"
+    data.update({f"g-0-{k}": v for k, v in fields.items()})
+    return data
+
+
+def test_organizer_edits_groups_bad_ages_are_refused_beside_the_field(setup, city, young, client):
+    # given the organizer on the 培训对象 page of a program read from "乡科级及以下干部"
+    program = setup.program
+    client.force_login(setup.organizer)
+    url = f"/enrollment/programs/{program.pk}/eligibility/"
+    page = client.get(url).content.decode()
+    assert "当前培训对象：<strong>乡科级、一般干部</strong>" in page
+    # when they save a group of 东湖镇's young cadres aged 40 to 35
+    bad = _group_post(units=[str(city.town_a1.pk)], categories=[str(young.pk)])
+    bad.update({"g-0-min_age": "40", "g-0-max_age": "35"})
+    response = client.post(url, bad)
+    # then the page says why beside the age, and nothing is written
+    assert response.status_code == 200
+    assert "第 1 组：最低年龄不能大于最高年龄。" in response.content.decode()
+    assert not EligibilityGroup._base_manager.filter(program=program).exists()
+    program.refresh_from_db()
+    assert program.target_groups == "乡科级及以下干部"
+    # when they fix it
+    bad["g-0-min_age"] = ""
+    assert client.post(url, bad).status_code == 302
+    # then the group is stored, the text regenerated from it, and the change audited
+    program.refresh_from_db()
+    assert program.target_groups == "东湖镇 35岁以下 年轻干部"
+    assert EligibilityGroup._base_manager.filter(program=program, max_age=35).count() == 1
+    assert AuditEntry.objects.filter(changes__has_key="target_groups").exists()

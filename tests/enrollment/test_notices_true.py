@@ -143,3 +143,21 @@ def test_sending_stale_changes_is_refused_with_nothing_sent(setup, city, client)
     )
     assert "请刷新后核对再发送" in response.content.decode()
     assert not Notice.objects.filter(kind="schedule_changed").exists()
+
+
+def test_a_notice_to_a_cadre_without_an_account_waits_for_the_account(city, client):
+    # given a cadre with no account gets an invitation by the check-in path's one statement
+    from ganxun.core.notices import notices_send_to_cadre
+
+    cadre = CadreFactory(unit=city.town_a1, name="陈晓")
+    assert notices_send_to_cadre(cadre_id=cadre.pk, kind="x", title="课堂评价邀请") == 1
+    # when an account is linked later
+    account = make_user(city.town_a1, Role.TRAINEE, cadre=cadre)
+    # then the inbox shows it, and reading it makes it the account's own
+    assert "课堂评价邀请" in _inbox(client, account)
+    client.post("/enrollment/inbox/read-all/")
+    notice = Notice.objects.get(cadre_id=cadre.pk)
+    assert notice.user == account and notice.read_at is not None
+    # and with an account, one row per account, none left for the cadre alone
+    assert notices_send_to_cadre(cadre_id=cadre.pk, kind="x", title="第二条") == 1
+    assert Notice.objects.filter(title="第二条", user=account).count() == 1

@@ -85,6 +85,10 @@ def _batch(value) -> str:
     return f"第{value}批" if value else "全体学员"
 
 
+def _own_batch(value) -> str:
+    return f"第{value}批" if value else "未分批"
+
+
 def session_change_record(*, actor, session: Session, before: dict, after: dict):
     """A session created, moved, re-roomed, re-batched or cancelled (``before``/``after`` are
     the audit snapshots the programs service already takes)."""
@@ -139,7 +143,7 @@ def trainee_batch_change_record(*, actor, trainee: ProgramTrainee, batch: int | 
         actor=actor,
         program=trainee.program,
         kind=K.TRAINEE_BATCH,
-        summary=f"{trainee.cadre.name}由{_batch(trainee.batch)}调整为{_batch(batch)}",
+        summary=f"{trainee.cadre.name}由{_own_batch(trainee.batch)}调整为{_own_batch(batch)}",
         trainee_cadre_ids=[trainee.cadre_id],
     )
 
