@@ -106,14 +106,15 @@ def _subtree_units(program: Program) -> list[tuple[int, str, str]]:
 
 
 def program_target(program: Program) -> ProgramTarget:
-    """The stored groups, or — for a program saved without them — the text read as groups."""
+    """The stored groups, or — for a program saved without them, or whose text was changed
+    in the program form since — the text read as groups."""
     categories = dict(CadreCategory.objects.values_list("pk", "name"))
     rows = list(
         EligibilityGroup._base_manager.filter(program=program).prefetch_related(
             Prefetch("units", queryset=Org._base_manager.only("pk", "name", "path")), "categories"
         )
     )
-    if rows:
+    if rows and rows[0].for_text == program.target_groups:
         units = {u.pk: u for row in rows for u in row.units.all()}
         groups = [group_of(row) for row in rows]
         paths = {pk: u.path for pk, u in units.items()}

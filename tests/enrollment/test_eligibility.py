@@ -145,3 +145,12 @@ def test_organizer_edits_groups_bad_ages_are_refused_beside_the_field(setup, cit
     assert program.target_groups == "东湖镇 35岁以下 年轻干部"
     assert EligibilityGroup._base_manager.filter(program=program, max_age=35).count() == 1
     assert AuditEntry.objects.filter(changes__has_key="target_groups").exists()
+    # and when the program form later rewrites the text, the text is what applies
+    from ganxun.enrollment.selectors import program_target
+
+    program.target_groups = "县处级干部"
+    program.save(update_fields=["target_groups"])
+    target = program_target(program)
+    assert not target.stored and [g.ranks for g in target.groups] == [
+        {"county_main", "county_deputy"}
+    ]

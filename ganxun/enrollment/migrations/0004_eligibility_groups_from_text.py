@@ -33,6 +33,7 @@ def _forwards(apps):
                 leader_roles=sorted(group.leader_roles),
                 min_age=group.min_age,
                 max_age=group.max_age,
+                for_text=program.target_groups,
             )
             row.units.set(group.unit_ids)
             row.categories.set(group.category_ids)

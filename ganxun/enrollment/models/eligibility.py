@@ -26,6 +26,9 @@ class EligibilityGroup(models.Model):
     leader_roles = models.JSONField(_("领导职务"), default=list, blank=True)
     min_age = models.PositiveSmallIntegerField(_("最低年龄"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("最高年龄"), null=True, blank=True)
+    # The 培训对象 text these groups stand for. When the program form later changes the text,
+    # it no longer matches and the text is read again (what is shown is what applies).
+    for_text = models.CharField(max_length=300, blank=True)
 
     objects = ScopedManager()
 

@@ -94,6 +94,7 @@ def eligibility_save(*, actor, program: Program, groups: list[GroupData]) -> str
             leader_roles=sorted(group.leader_roles),
             min_age=group.min_age,
             max_age=group.max_age,
+            for_text=text,
         )
         set_links(row, "units", data.units)
         set_links(row, "categories", data.categories)
