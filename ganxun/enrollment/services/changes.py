@@ -236,12 +236,12 @@ def changes_preview(
     title = f"调训通知（更新）：{program.full_name}"
     out: list[Outgoing] = []
     touched_by_unit: dict[int, list[ProgramTrainee]] = {}
+    reach = [
+        (c.summary, None if c.trainee_cadre_ids is None else set(c.trainee_cadre_ids))
+        for c in changes
+    ]
     for t in trainees:
-        mine = [
-            c.summary
-            for c in changes
-            if c.trainee_cadre_ids is None or t.cadre_id in c.trainee_cadre_ids
-        ]
+        mine = [text for text, ids in reach if ids is None or t.cadre_id in ids]
         if not mine:
             continue
         body = (
