@@ -161,3 +161,28 @@ def test_a_notice_to_a_cadre_without_an_account_waits_for_the_account(city, clie
     # and with an account, one row per account, none left for the cadre alone
     assert notices_send_to_cadre(cadre_id=cadre.pk, kind="x", title="第二条") == 1
     assert Notice.objects.filter(title="第二条", user=account).count() == 1
+
+
+def test_the_preview_costs_the_same_queries_for_few_or_many_trainees(setup, city, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given a program whose classrooms were assigned (every trainee affected)
+    program = setup.program
+    program.main_venue = make_venue(city.county_a, capacity=500)
+    program.save()
+    client.force_login(setup.organizer)
+    url = f"/enrollment/programs/{program.pk}/changes/"
+    counts = []
+    for n, town in ((2, city.town_a1), (12, city.town_a2)):
+        for _ in range(n):
+            ProgramTrainee.objects.create(program=program, cadre=CadreFactory(unit=town))
+        make_user(town, Role.UNIT_CONTACT)
+        venues_assign(actor=setup.organizer, program=program)
+        client.get(url)
+        # when the organizer previews
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    # then six times the trainees and twice the contacts cost no more queries
+    assert counts[0] == counts[1]
