@@ -93,10 +93,13 @@ def trainee_schedule(
     ]
     mine = sessions_for(program, trainee, sessions, seats)
     if mine:
-        lines.append(f"您的课表（共 {len(mine)} 次课）：")
+        pending = "；各批次的课程分批后另行通知" if _batch_pending(program, trainee) else ""
+        lines.append(f"您的课表（共 {len(mine)} 次课{pending}）：")
         lines += [f"{_when(s)} {s.title}，{room_for(s, trainee)}" for s in mine[:MAX_LINES]]
         if len(mine) > MAX_LINES:
             lines.append(f"……其余 {len(mine) - MAX_LINES} 次课请点击本消息查看")
+    elif _batch_pending(program, trainee):
+        lines.append("课表：分批后另行通知。")
     else:
         lines.append("课表：尚未排定，排课后另行通知。")
     return "\n".join(lines)
