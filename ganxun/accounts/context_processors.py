@@ -7,6 +7,7 @@ from ganxun.budgets import policies as budgets_policies
 from ganxun.catalog import policies as catalog_policies
 from ganxun.checkin import policies as checkin_policies
 from ganxun.credits import policies as credits_policies
+from ganxun.enrollment import policies as enrollment_policies
 from ganxun.needs import policies as needs_policies
 from ganxun.outcomes import policies as outcomes_policies
 from ganxun.programs import policies as programs_policies
@@ -42,7 +43,7 @@ NAV = [
         lambda u: u.has_role(Role.TRAINEE) and bool(u.cadre_id),
         None,
     ),
-    (_("我的消息"), "enrollment:inbox", lambda u: u.has_role(Role.TRAINEE), None),
+    (_("我的消息"), "enrollment:inbox", enrollment_policies.has_inbox, None),
     (_("学用成果"), "outcomes:my", outcomes_policies.can_submit_outcomes, None),
     (_("组织机构"), "orgs:tree", policies.can_view_orgs, ORGS),
     (_("干部名册"), "cadres:list", policies.can_view_roster, ORGS),

@@ -110,6 +110,7 @@ def lecturer_panel(user) -> Panel:
             Tile("所属单位", user.org.name if user.org else "—"),
             *(Tile(*t) for t in programs_tiles(user, Role.LECTURER)),
             *(Tile(*t) for t in evaluations_tiles(user, Role.LECTURER)),
+            *(Tile(*t) for t in enrollment_tiles(user, Role.LECTURER)),
         ],
     )
 

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -118,9 +119,17 @@ class Notice(models.Model):
     """A message in a user's inbox (我的消息): enrollment confirmations, evaluation invitations,
     leave decisions. ``url`` leads to where the user acts on it."""
 
+    # Addressed to an account, or to a roster cadre (``cadre_id``, no FK: core imports no
+    # app). A notice to a cadre with no account yet has no user: any account linked to the
+    # cadre later sees it and takes it over when reading it (core/notices.py).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
     )
+    cadre_id = models.PositiveIntegerField(null=True, blank=True)
     kind = models.CharField(_("类别"), max_length=30)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
@@ -131,7 +140,12 @@ class Notice(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("消息")
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(
+                fields=["cadre_id"], condition=Q(user__isnull=True), name="notice_unclaimed"
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -14,6 +14,8 @@ def enrollment_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
         if policies.can_select(user):
             tiles.append(("自主选学", "去选课", reverse("enrollment:menu")))
         return tiles
+    if role == Role.LECTURER:
+        return [("未读消息", selectors.unread_count(user), reverse("enrollment:inbox"))]
     if role == Role.UNIT_CONTACT:
         return [
             ("待审批请假", len(selectors.leave_to_decide(user)), reverse("enrollment:leave_inbox")),

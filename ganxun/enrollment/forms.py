@@ -5,7 +5,7 @@ from django import forms
 from ganxun.catalog.models import TeachingForm
 from ganxun.core.forms import StyledForm
 from ganxun.enrollment.models import Quota
-from ganxun.orgs.models import Org
+from ganxun.orgs.models import Cadre, CadreCategory, Org
 
 
 class QuotaForm(StyledForm):
@@ -78,3 +78,46 @@ class DecideForm(StyledForm):
         label="审批", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect
     )
     note = forms.CharField(label="意见（不同意时必填）", max_length=300, required=False)
+
+
+class EligibilityGroupForm(StyledForm):
+    """One invited group: every kind chosen narrows, values of one kind widen."""
+
+    units = forms.ModelMultipleChoiceField(
+        label="单位（含下级）", queryset=Org.objects.none(), required=False
+    )
+    ranks = forms.MultipleChoiceField(
+        label="职级",
+        choices=Cadre.Rank.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label="人员类别",
+        queryset=CadreCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    leader_roles = forms.MultipleChoiceField(
+        label="领导职务",
+        choices=[c for c in Cadre.LeaderRole.choices if c[0]],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_age = forms.IntegerField(label="最低年龄", required=False)
+    max_age = forms.IntegerField(label="最高年龄", required=False)
+
+    def __init__(self, *args, actor, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        root = program.org
+        self.fields["units"].queryset = (
+            Org.objects.visible_to(actor)
+            .filter(path__startswith=root.path, is_active=True, depth__lte=root.depth + 2)
+            .order_by("path")
+        )
+        self.fields["units"].label_from_instance = lambda o: o.indented_name
+
+
+EligibilityFormSet = forms.formset_factory(
+    EligibilityGroupForm, extra=1, can_delete=True, max_num=10, validate_max=True
+)

@@ -38,3 +38,9 @@ def may_pick_in(cadre, program) -> bool:
 
 def can_read_inbox(user) -> bool:
     return user.is_authenticated and user.is_active
+
+
+def has_inbox(user) -> bool:
+    """我的消息 in the menu: trainees and lecturers (notices about their classes and
+    teaching); everyone else reaches it from the home page tiles."""
+    return user.has_role(Role.TRAINEE, Role.LECTURER)

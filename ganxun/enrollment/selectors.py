@@ -13,10 +13,18 @@ from django.utils import timezone
 from ganxun.catalog.models import Lecturer, Theme
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.models import Notice
+from ganxun.core.notices import inbox_q
 from ganxun.enrollment import eligibility, policies
 from ganxun.enrollment.hours import session_hours
-from ganxun.enrollment.models import LeaveRequest, Nomination, Quota, Seat, SelectionRule
-from ganxun.orgs.models import Cadre, CadreCategory
+from ganxun.enrollment.models import (
+    EligibilityGroup,
+    LeaveRequest,
+    Nomination,
+    Quota,
+    Seat,
+    SelectionRule,
+)
+from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.programs import policies as program_policies
 from ganxun.programs.models import Program, ProgramTrainee, Session
 
@@ -72,21 +80,80 @@ def get_nomination_for(actor, pk) -> Nomination:
     return _get(qs, pk)
 
 
-def _category_names() -> list[str]:
-    return list(CadreCategory.objects.values_list("name", flat=True))
+@dataclass
+class ProgramTarget:
+    """A program's 培训对象 ready to match: groups plus the unit paths and category names
+    they name."""
+
+    groups: list[eligibility.Group]
+    unit_paths: dict[int, str]
+    unit_names: dict[int, str]
+    category_names: dict[int, str]
+    stored: bool  # groups saved as rows (else read from the text)
+
+    @property
+    def text(self) -> str:
+        return eligibility.render_groups(self.groups, self.unit_names, self.category_names)
 
 
-def program_target(program: Program) -> eligibility.Target:
-    return eligibility.parse_target(program.target_groups, _category_names())
+def _subtree_units(program: Program) -> list[tuple[int, str, str]]:
+    # Unscoped: the program was authorised by the caller; only names and paths are read.
+    return list(
+        Org._base_manager.filter(path__startswith=program.org.path)
+        .exclude(level=Org.Level.VILLAGE)
+        .values_list("pk", "name", "path")
+    )
+
+
+def program_target(program: Program) -> ProgramTarget:
+    """The stored groups, or — for a program saved without them, or whose text was changed
+    in the program form since — the text read as groups."""
+    categories = dict(CadreCategory.objects.values_list("pk", "name"))
+    rows = list(
+        EligibilityGroup._base_manager.filter(program=program).prefetch_related(
+            Prefetch("units", queryset=Org._base_manager.only("pk", "name", "path")), "categories"
+        )
+    )
+    if rows and rows[0].for_text == program.target_groups:
+        units = {u.pk: u for row in rows for u in row.units.all()}
+        groups = [group_of(row) for row in rows]
+        paths = {pk: u.path for pk, u in units.items()}
+        names = {pk: u.name for pk, u in units.items()}
+        return ProgramTarget(groups, paths, names, categories, stored=True)
+    units = _subtree_units(program) if program.target_groups else []
+    groups = eligibility.parse_groups(
+        program.target_groups, [(pk, name) for pk, name, _p in units], list(categories.items())
+    )
+    paths = {pk: path for pk, _n, path in units}
+    names = {pk: name for pk, name, _p in units}
+    return ProgramTarget(groups, paths, names, categories, stored=False)
+
+
+def group_of(row: EligibilityGroup) -> eligibility.Group:
+    return eligibility.Group(
+        unit_ids={u.pk for u in row.units.all()},
+        ranks=set(row.ranks or []),
+        category_ids={c.pk for c in row.categories.all()},
+        leader_roles=set(row.leader_roles or []),
+        min_age=row.min_age,
+        max_age=row.max_age,
+    )
 
 
 def annotate_eligibility(cadres: list[Cadre], program: Program) -> list[Cadre]:
-    """Sets ``fit_warnings`` and ``category_names`` on each cadre (categories prefetched)."""
+    """Sets ``fit_warnings`` and ``category_names`` on each cadre (categories and unit
+    prefetched). A warning means the cadre fits none of the invited groups."""
     target = program_target(program)
+    day = program.start_date or timezone.localdate()
     for c in cadres:
-        names = {cat.name for cat in c.categories.all()}
-        c.category_names = "、".join(sorted(names))
-        c.fit_warnings = eligibility.warnings_for(target, c.rank, names)
+        c.category_names = "、".join(sorted(cat.name for cat in c.categories.all()))
+        c.fit_warnings = eligibility.warnings_for(
+            target.groups,
+            eligibility.facts_of(c),
+            target.unit_paths,
+            target.category_names,
+            day,
+        )
     return cadres
 
 
@@ -450,8 +517,8 @@ def program_leave(program: Program, status: str = "") -> tuple[list[LeaveRequest
 
 
 def my_notices(actor) -> QuerySet[Notice]:
-    return Notice.objects.filter(user=actor).order_by("-created_at", "-id")
+    return Notice.objects.filter(inbox_q(actor)).order_by("-created_at", "-id")
 
 
 def unread_count(actor) -> int:
-    return Notice.objects.filter(user=actor, read_at__isnull=True).count()
+    return Notice.objects.filter(inbox_q(actor), read_at__isnull=True).count()

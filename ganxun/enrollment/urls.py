@@ -11,6 +11,10 @@ urlpatterns = [
     ),
     path("programs/<int:pk>/selection/", organizer.program_selection, name="program_selection"),
     path("programs/<int:pk>/leave/", organizer.program_leave, name="program_leave"),
+    path("programs/<int:pk>/changes/", organizer.program_changes, name="program_changes"),
+    path(
+        "programs/<int:pk>/eligibility/", organizer.program_eligibility, name="program_eligibility"
+    ),
     path("quotas/<int:pk>/edit/", organizer.quota_edit, name="quota_edit"),
     path("quotas/<int:pk>/delete/", organizer.quota_delete, name="quota_delete"),
     path("nominations/<int:pk>/return/", organizer.nomination_return, name="nomination_return"),

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.core.errors import PermissionDenied
-from ganxun.enrollment import policies
+from ganxun.core.notices import CadreNotice, notices_send_to_cadres
+from ganxun.enrollment import policies, schedule
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.models import Nomination, Quota
 from ganxun.enrollment.services.common import (
-    accounts_of,
     clean_text,
     full_snapshot,
     notify,
@@ -23,10 +23,9 @@ from ganxun.enrollment.services.common import (
     require_open_program,
 )
 from ganxun.orgs.models import Cadre, Org
-from ganxun.programs.models import Program, ProgramTrainee, Session
+from ganxun.programs.models import Program, ProgramTrainee
 
 QUOTA_FIELDS = ["org", "batch", "kind", "seats", "note"]
-SCHEDULE_LINES = 6
 
 
 def _require_manager(actor, program: Program) -> None:
@@ -265,42 +264,36 @@ def nomination_withdraw(*, actor, nomination: Nomination) -> Nomination:
     return nomination
 
 
-def _schedule_text(program: Program, batch: int | None) -> str:
-    from django.db.models import Q
+def send_confirmation_notices(program: Program, cadre_ids) -> int:
+    """The 调训通知 for each newly confirmed trainee: their batch, classroom and sessions as
+    they stand now (``enrollment.schedule``; "待定" until batching and classroom assignment,
+    which send an update through ``services.changes``). Addressed to the cadre, so an account
+    created later still receives it."""
+    trainees = schedule.trainees_of(program, cadre_ids)
+    sessions = schedule.program_sessions(program)
+    seats = schedule.seats_of(program, [t.cadre_id for t in trainees])
+    has_subs = schedule.has_sub_venues(program)
+    url = reverse("programs:my_progress", args=[program.pk])
+    notices = [
+        CadreNotice(
+            t.cadre_id,
+            "enrollment_confirmed",
+            f"调训通知：{program.full_name}",
+            f"您已被确认参加“{program.full_name}”。\n"
+            + schedule.trainee_schedule(
+                program, t, sessions, has_subs=has_subs, seats=seats.get(t.cadre_id, ())
+            )
+            + "\n开课前请先研读各单元的书目与自学课程（点击本消息查看）。",
+            url,
+        )
+        for t in trainees
+    ]
+    return notices_send_to_cadres(notices)
 
-    sessions = (
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
-        .filter(self_selectable=False)
-        .filter(Q(batch__isnull=True) | Q(batch=batch) if batch else Q())
-        .select_related("main_venue")
-        .order_by("starts_at")[:SCHEDULE_LINES]
-    )
-    lines = []
-    for s in sessions:
-        start = timezone.localtime(s.starts_at)
-        venue = f"，{s.main_venue.name}" if s.main_venue else ""
-        lines.append(f"{start:%m月%d日 %H:%M} {s.title}{venue}")
-    return "\n".join(lines)
 
-
-def send_confirmation_notice(cadre_id: int, program: Program, batch: int | None) -> None:
-    """The 调训通知: dates, batch, classroom, the first sessions and where to start reading."""
-    venue = program.main_venue.name if program.main_venue else "另行通知"
-    schedule = _schedule_text(program, batch)
-    body = (
-        f"您已被确认参加“{program.full_name}”（{program.start_date:%Y年%m月%d日}至"
-        f"{program.end_date:%m月%d日}）{f'第{batch}批' if batch else ''}。\n"
-        f"上课地点：{venue}。\n"
-        + (f"近期课程：\n{schedule}\n" if schedule else "")
-        + "开课前请先研读各单元的书目与自学课程（点击本消息查看）。"
-    )
-    notify(
-        accounts_of([cadre_id]),
-        kind="enrollment_confirmed",
-        title=f"调训通知：{program.full_name}",
-        body=body,
-        url=reverse("programs:my_progress", args=[program.pk]),
-    )
+def send_confirmation_notice(cadre_id: int, program: Program, batch: int | None = None) -> None:
+    """One trainee's 调训通知 (the batch is read from the trainee row)."""
+    send_confirmation_notices(program, [cadre_id])
 
 
 def _confirm_one(actor, nomination: Nomination, program: Program) -> None:
@@ -321,7 +314,6 @@ def _confirm_one(actor, nomination: Nomination, program: Program) -> None:
         trainee.source, trainee.batch = source, nomination.quota.batch
         trainee.save(update_fields=["source", "batch"])
     record(actor, "update", nomination, {"status": "pending"}, {"status": "confirmed"})
-    send_confirmation_notice(nomination.cadre_id, program, nomination.quota.batch)
 
 
 @transaction.atomic
@@ -340,6 +332,7 @@ def nominations_confirm(*, actor, program: Program, nominations: list[Nomination
         raise EnrollmentError("not_pending", "所选报名中有已处理或不属于本项目的，请刷新后再试。")
     for nomination in rows:
         _confirm_one(actor, nomination, program)
+    send_confirmation_notices(program, [n.cadre_id for n in rows])
     return len(rows)
 
 

@@ -12,6 +12,8 @@ PROGRAM_TABS = [
     ("nominations", "报名审核", "enrollment:program_nominations"),
     ("selection", "自主选学", "enrollment:program_selection"),
     ("leave", "请假", "enrollment:program_leave"),
+    ("changes", "变更通知", "enrollment:program_changes"),
+    ("eligibility", "培训对象", "enrollment:program_eligibility"),
 ]
 
 

@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from ganxun.core.errors import DomainError
 from ganxun.core.http import require
 from ganxun.enrollment import selectors, services
-from ganxun.enrollment.forms import QuotaForm, ReturnForm, RulesForm
+from ganxun.enrollment.forms import EligibilityFormSet, QuotaForm, ReturnForm, RulesForm
 from ganxun.enrollment.models import LeaveRequest, Nomination
+from ganxun.enrollment.services import changes
+from ganxun.enrollment.services import eligibility as eligibility_services
 from ganxun.enrollment.views.common import program_page, run
 from ganxun.programs import policies as program_policies
 from ganxun.programs.selectors import get_managed_program_for
@@ -203,3 +206,95 @@ def program_leave(request, pk):
         "limit_percent": f"{program.leave_limit * 100:.1f}",
     }
     return program_page(request, "enrollment/program_leave.html", program, "leave", context)
+
+
+@require(manages)
+def program_changes(request, pk):
+    """变更待通知: what changed since the last notice, who gets what; confirm to send."""
+    program = get_managed_program_for(request.user, pk)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("change") if i.isdigit()]
+        sent = {}
+        if run(
+            request,
+            lambda: sent.update(
+                n=changes.changes_notify(actor=request.user, program=program, change_ids=ids)
+            ),
+            success="已发送更新的调训通知。",
+        ):
+            messages.info(request, f"共发出 {sent['n']} 条消息。")
+        return redirect("enrollment:program_changes", pk=program.pk)
+    pending = changes.pending_changes(program)
+    outgoing = changes.changes_preview(program, pending)
+    context = {
+        "pending": pending,
+        "outgoing": outgoing,
+        "by_role": {
+            role: sum(1 for o in outgoing if o.role == role)
+            for role in ("学员", "授课教师", "单位联络员")
+        },
+    }
+    return program_page(request, "enrollment/program_changes.html", program, "changes", context)
+
+
+def _group_initial(program) -> list[dict]:
+    target = selectors.program_target(program)
+    return [
+        {
+            "units": sorted(g.unit_ids),
+            "ranks": sorted(g.ranks),
+            "categories": sorted(g.category_ids),
+            "leader_roles": sorted(g.leader_roles),
+            "min_age": g.min_age,
+            "max_age": g.max_age,
+        }
+        for g in target.groups
+    ]
+
+
+@require(manages)
+def program_eligibility(request, pk):
+    """培训对象: groups of invited cadres (any group fits); the text is generated from them."""
+    program = get_managed_program_for(request.user, pk)
+    kwargs = {"actor": request.user, "program": program}
+    formset = EligibilityFormSet(
+        request.POST or None,
+        initial=None if request.method == "POST" else _group_initial(program),
+        form_kwargs=kwargs,
+        prefix="g",
+    )
+    if request.method == "POST" and formset.is_valid():
+        kept = [
+            f
+            for f in formset.forms
+            if f.has_changed() and not f.cleaned_data.get("DELETE") and f.cleaned_data
+        ]
+        groups = [
+            eligibility_services.GroupData(
+                units=list(f.cleaned_data["units"]),
+                ranks=f.cleaned_data["ranks"],
+                categories=list(f.cleaned_data["categories"]),
+                leader_roles=f.cleaned_data["leader_roles"],
+                min_age=f.cleaned_data["min_age"],
+                max_age=f.cleaned_data["max_age"],
+            )
+            for f in kept
+        ]
+        try:
+            eligibility_services.eligibility_save(
+                actor=request.user, program=program, groups=groups
+            )
+        except DomainError as exc:
+            index, _sep, name = (exc.field or "").partition("-")
+            form = kept[int(index)] if index.isdigit() and int(index) < len(kept) else None
+            if form is not None:
+                form.add_error(name if name in form.fields else None, exc.message)
+            else:
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存培训对象。")
+            return redirect("enrollment:program_eligibility", pk=program.pk)
+    context = {"formset": formset, "target": selectors.program_target(program)}
+    return program_page(
+        request, "enrollment/program_eligibility.html", program, "eligibility", context
+    )

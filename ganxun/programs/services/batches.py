@@ -13,6 +13,7 @@ from ganxun.core.audit import audit_record
 from ganxun.core.errors import NotFound
 from ganxun.core.jobs import job_handler, job_start
 from ganxun.core.models import Job
+from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
 from ganxun.orgs.models import Cadre
 from ganxun.programs import batching
 from ganxun.programs.errors import ProgramError
@@ -177,6 +178,9 @@ def _apply(actor, program: Program, result: batching.Result, batches: int, share
     for t in trainees:
         t.batch = result.batches[str(t.cadre_id)] + 1
     ProgramTrainee._base_manager.bulk_update(trainees, ["batch"], batch_size=900)
+    changes.schedule_change_record(
+        actor=actor, program=program, kind="batches", summary=f"学员已分为 {batches} 批"
+    )
     before = {"batch_count": program.batch_count, "min_on_duty": str(program.min_on_duty)}
     Program._base_manager.filter(pk=program.pk).update(batch_count=batches, min_on_duty=share)
     audit_record(
@@ -225,6 +229,7 @@ def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> l
         obj=trainee,
         changes={"batch": [trainee.batch, batch]},
     )
+    changes.trainee_batch_change_record(actor=actor, trainee=trainee, batch=batch)
     trainee.batch = batch
     trainee.save(update_fields=["batch"])
     return program_violations(program)
@@ -255,6 +260,9 @@ def venues_assign(*, actor, program: Program) -> dict:
         if t.venue is None:
             overflow[t.cadre.unit.name] += 1
     ProgramTrainee._base_manager.bulk_update(trainees, ["venue"], batch_size=900)
+    changes.schedule_change_record(
+        actor=actor, program=program, kind="venues", summary="已为学员分配上课教室"
+    )
     by_venue = defaultdict(int)
     for (venue_id, _batch), n in taken.items():
         by_venue[venue_id] += n

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ganxun.catalog.models import Course, Lecturer, TeachingForm, Theme
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
+from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
 from ganxun.programs import conflicts, recurrence
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramUnit, Session, Venue
@@ -232,6 +233,7 @@ def session_save(
     outline_status_join(session)
     after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
     record(actor, "update" if before else "create", session, before, after)
+    changes.session_change_record(actor=actor, session=session, before=before, after=after)
     if before and session.self_selectable and (data.capacity or 0) > (before["capacity"] or 0):
         # More seats: the waitlist moves up now, oldest first (自主选学).
         from ganxun.enrollment.services.seats import seats_promote
@@ -263,6 +265,9 @@ def session_cancel(*, actor, session: Session) -> Session:
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status", "updated_at"])
     record(actor, "update", session, before, full_snapshot(session, ["status"]))
+    changes.session_change_record(
+        actor=actor, session=session, before=before, after={"status": session.status}
+    )
     return session
 
 
@@ -279,6 +284,12 @@ def session_delete(*, actor, session: Session) -> None:
             "该课次已有授课提纲或三方研议记录，不能删除；如不再开课，请改为“取消”。",
         )
     record(actor, "delete", session, full_snapshot(session, SESSION_FIELDS, SESSION_LINKS), {})
+    changes.session_change_record(
+        actor=actor,
+        session=session,
+        before={"status": session.status},
+        after={"status": "cancelled"},
+    )
     Session._base_manager.filter(pk=session.pk).delete()
 
 
@@ -380,6 +391,7 @@ def sessions_generate(
         {},
         {"sessions_generated": len(created), "rule": recurrence.describe(series.rule)},
     )
+    changes.sessions_added_record(actor=actor, program=program, sessions=created)
     return created, warnings
 
 

@@ -1,0 +1,12 @@
+"""{% pending_changes program as n %}: how many timetable changes wait to be told."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def pending_changes(program) -> int:
+    from ganxun.enrollment.services.changes import pending_count
+
+    return pending_count(program)
