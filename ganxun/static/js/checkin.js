@@ -47,6 +47,13 @@
   );
 })();
 
+// Full-screen projector: the browser's own full screen (hides its bars too) on a click.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-fullscreen]") && document.documentElement.requestFullscreen) {
+    document.documentElement.requestFullscreen().catch(() => {});
+  }
+});
+
 // Printable sign-in sheet.
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
