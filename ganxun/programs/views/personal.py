@@ -11,7 +11,7 @@ from ganxun.accounts.models import Role
 from ganxun.catalog.models import Material
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import require
-from ganxun.programs import policies, selectors, services
+from ganxun.programs import policies, rooms, selectors, services
 from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
 from ganxun.programs.models import Expectation
 from ganxun.programs.services.consultations import representative_for
@@ -31,7 +31,11 @@ def my_schedule(request):
     """我的课表: upcoming sessions of the trainee's batch, and each program's progress."""
     rows = selectors.my_trainee_rows(request.user)
     upcoming = selectors.trainee_sessions(request.user, rows).filter(ends_at__gte=timezone.now())
-    context = {"rows": rows, "sessions": upcoming[:20], "now": timezone.now()}
+    sessions = list(upcoming[:20])
+    assigned = {r.program_id: r.venue for r in rows}
+    for s in sessions:  # the room this trainee sits in, not the program's assignment
+        s.my_room = rooms.session_room(s, assigned.get(s.program_id))
+    context = {"rows": rows, "sessions": sessions, "now": timezone.now()}
     return render(request, "programs/my_schedule.html", context)
 
 
