@@ -12,7 +12,8 @@
     let delay = 5000; // retry soon when the network hiccups
     try {
       const response = await fetch(box.dataset.qrUrl, { credentials: "same-origin" });
-      if (response.ok) {
+      // a redirect means the sign-in lapsed: keep the code on screen rather than a login form
+      if (response.ok && !response.redirected) {
         box.innerHTML = await response.text();
         delay = nextDelay();
       }
