@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ganxun.checkin import codes, selectors, services
 from ganxun.programs import services as programs_services
@@ -137,3 +138,15 @@ def test_a_walk_in_at_a_sub_classroom_stays_unflagged_in_its_area(klass, city):
     walker = make_trainee(city.village_a1, "郑磊")
     scan_at(walker, session, klass.video)
     assert selectors.board(session).outside_count == 0
+
+
+def test_the_trainees_week_calendar_shows_her_room(client, klass):
+    # given 陈红 assigned to 东湖镇's video room, which today's session uses
+    assign(klass.program, klass.alice.cadre, klass.video)
+    client.force_login(klass.alice)
+    day = timezone.localdate(klass.session.starts_at).isoformat()
+    page = client.get(reverse("programs:my_calendar"), {"view": "week", "date": day})
+    # then the week view names her room, not the main hall
+    html = page.content.decode()
+    assert '<span data-testid="my-room">东湖镇视频分课堂</span>' in html
+    assert "县委党校报告厅" not in html
