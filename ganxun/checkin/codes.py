@@ -68,5 +68,10 @@ def _b36(n: int) -> str:
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code, scaled by CSS to fill the projector (error correction L: a
-    projected code is clean, and fewer modules read better from the back of the room)."""
-    return segno.make(url, error="l").svg_inline(scale=1, border=2, title="签到二维码")
+    projected code is clean, and fewer modules read better from the back of the room).
+
+    Without width and height but with a viewBox (``omitsize``): a fixed-size SVG stays at its
+    module count in pixels (41 px) whatever size CSS gives it."""
+    return segno.make(url, error="l").svg_inline(
+        border=2, omitsize=True, title="签到二维码", svgclass="gx-qr-svg"
+    )

@@ -4,7 +4,7 @@ queries whatever the class size (counts are computed in the database, not in Pyt
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from ganxun.checkin import policies
 from ganxun.checkin.models import Attendance
@@ -12,10 +12,12 @@ from ganxun.core.errors import PermissionDenied
 from ganxun.enrollment.expected import expected_trainees
 from ganxun.enrollment.selectors import approved_leave_cadre_ids
 from ganxun.orgs.models import Cadre
+from ganxun.programs import rooms
 from ganxun.programs import selectors as programs_selectors
 from ganxun.programs.models import ProgramTrainee, Session, Venue
 
 MISSING_SHOWN = 300  # the board lists at most this many missing names (the count is exact)
+OUTSIDE_SHOWN = 100  # and at most this many check-ins outside a sub-classroom's area
 
 
 def get_checkin_session_for(actor, pk) -> Session:
@@ -59,6 +61,7 @@ class Row:
     label: str
     expected: int = 0
     checked: int = 0
+    outside: int = 0  # checked in here although the sub-classroom does not serve their area
 
     @property
     def percent(self) -> int:
@@ -78,6 +81,8 @@ class Board:
     missing: list[ProgramTrainee]
     by_venue: list[Row] = field(default_factory=list)
     by_unit: list[Row] = field(default_factory=list)
+    outside_count: int = 0
+    outside: list[Attendance] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -94,6 +99,8 @@ def board(session: Session) -> Board:
     )
     expected_checked = expected.filter(cadre_id__in=attended_cadre_ids(session)).count()
     missing = missing_trainees(session)
+    outside = outside_area(attendance)
+    by_venue = _by_venue(session, expected, attendance, outside)
     return Board(
         session=session,
         expected=expected.count(),
@@ -104,22 +111,49 @@ def board(session: Session) -> Board:
         on_leave=expected.filter(cadre_id__in=approved_leave_cadre_ids(session)).count(),
         missing_count=missing.count(),
         missing=list(missing[:MISSING_SHOWN]),
-        by_venue=_by_venue(session, expected, attendance),
+        by_venue=by_venue,
         by_unit=_by_unit(expected, attendance),
+        outside_count=sum(r.outside for r in by_venue),
+        outside=list(
+            outside.select_related("cadre__unit", "venue__serves").order_by(
+                "venue__name", "checked_in_at", "pk"
+            )[:OUTSIDE_SHOWN]
+        ),
     )
 
 
-def _by_venue(session, expected, attendance) -> list[Row]:
+def outside_area(attendance: QuerySet[Attendance]) -> QuerySet[Attendance]:
+    """Check-ins at a video sub-classroom whose served area does not contain the trainee's
+    unit (a 东江县 cadre scanning at 梅溪's classroom). Accepted, and flagged on the board."""
+    return attendance.filter(venue__kind=Venue.Kind.VIDEO, venue__serves__isnull=False).exclude(
+        cadre__unit__path__startswith=F("venue__serves__path")
+    )
+
+
+def room_expected(session: Session, venues: list[Venue], expected=None) -> dict[int, int]:
+    """应到 per classroom, from the classroom assignment (``programs.rooms.room_id``)."""
+    expected = expected_trainees(session).order_by() if expected is None else expected
+    main_id = session.main_venue_id
+    used = {v.pk for v in venues}
+    counts: dict[int, int] = {}
+    for r in expected.values("venue_id").annotate(n=Count("pk")):
+        key = rooms.room_id(main_id, used, r["venue_id"])
+        counts[key] = counts.get(key, 0) + r["n"]
+    return counts
+
+
+def _by_venue(session, expected, attendance, outside) -> list[Row]:
     venues = session_venues(session)
     rows = {v.pk: Row(v.name) for v in venues}
     main_id = venues[0].pk if venues else None
-    for r in expected.values("venue_id").annotate(n=Count("pk")):
-        # Trainees without an assigned classroom (or one not used today) sit in the main one.
-        key = r["venue_id"] if r["venue_id"] in rows else main_id
-        rows.setdefault(key, Row("未指定教室")).expected += r["n"]
+    for key, n in room_expected(session, venues, expected).items():
+        rows.setdefault(key if key in rows else main_id, Row("未指定教室")).expected += n
     for r in attendance.values("venue_id").annotate(n=Count("pk")):
         key = r["venue_id"] if r["venue_id"] in rows else main_id
         rows.setdefault(key, Row("未指定教室")).checked += r["n"]
+    for r in outside.values("venue_id").annotate(n=Count("pk")):
+        if r["venue_id"] in rows:
+            rows[r["venue_id"]].outside += r["n"]
     return list(rows.values())
 
 
@@ -197,3 +231,15 @@ def desk_search(actor, session: Session, q: str, limit: int = 20) -> list[DeskHi
 
 def checked_in_at_venue(session: Session, venue: Venue) -> int:
     return Attendance._base_manager.filter(session=session, venue=venue).count()
+
+
+@dataclass(frozen=True)
+class RoomCount:
+    checked: int
+    expected: int
+
+
+def room_count(session: Session, venue: Venue, venues: list[Venue]) -> RoomCount:
+    """The projector's 已签到/应到 for one classroom of the session's ``venues``."""
+    expected = room_expected(session, venues).get(venue.pk, 0)
+    return RoomCount(checked_in_at_venue(session, venue), expected)

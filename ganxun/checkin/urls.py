@@ -11,6 +11,8 @@ urlpatterns = [
     path("sessions/<int:pk>/checkout/mine/", scan.check_out_self, name="check_out_self"),
     # the organizer
     path("sessions/<int:pk>/projector/", desk.projector, name="projector"),
+    path("sessions/<int:pk>/projector/full/", desk.projector_full, name="projector_full"),
+    path("sessions/<int:pk>/projector/count/", desk.projector_count, name="projector_count"),
     path("sessions/<int:pk>/qr/", desk.qr, name="qr"),
     path("sessions/<int:pk>/board/", desk.board, name="board"),
     path("sessions/<int:pk>/desk/", desk.desk, name="desk"),

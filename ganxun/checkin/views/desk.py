@@ -62,11 +62,39 @@ def projector(request, pk):
 
 
 @require(policies.can_run_any_checkin)
+def projector_full(request, pk):
+    """The hall's screen: nothing but the code (most of the shorter side), the course, the
+    room and a live 已签到/应到; the code and the count refresh themselves (checkin.js, htmx)."""
+    session = selectors.get_checkin_session_for(request.user, pk)
+    venues = selectors.session_venues(session)
+    venue = _venue(session, venues, request.GET.get("venue"))
+    context = {
+        "session": session,
+        "venue": venue,
+        "count": selectors.room_count(session, venue, venues),
+        **_qr(request, session, venue),
+    }
+    return render(request, "checkin/projector_full.html", context)
+
+
+@require(policies.can_run_any_checkin)
+def projector_count(request, pk):
+    """The full-screen projector's count, polled every few seconds."""
+    session = selectors.get_checkin_session_for(request.user, pk)
+    venues = selectors.session_venues(session)
+    venue = _venue(session, venues, request.GET.get("venue"))
+    context = {"count": selectors.room_count(session, venue, venues)}
+    return render(request, "checkin/_projector_count.html", context)
+
+
+@require(policies.can_run_any_checkin)
 def qr(request, pk):
     """The code alone, fetched by the projector's script when the slot turns over."""
     session = selectors.get_checkin_session_for(request.user, pk)
     venue = _venue(session, selectors.session_venues(session), request.GET.get("venue"))
-    return render(request, "checkin/_qr.html", {"session": session, **_qr(request, session, venue)})
+    context = {"session": session, **_qr(request, session, venue)}
+    template = "checkin/_qr_full.html" if request.GET.get("full") else "checkin/_qr.html"
+    return render(request, template, context)
 
 
 def _qr(request, session, venue) -> dict:

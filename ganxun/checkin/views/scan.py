@@ -1,11 +1,10 @@
 """The trainee's side: scan the projector's code, sign in once, see the confirmation.
 
-The code is checked when it is scanned. A trainee who must sign in first (or whose phone asks
-for its location) keeps the scan in the session for a few minutes, so typing the ID number
-does not make the code expire under them; a forwarded photo has no such scan and is refused.
+The code is checked when it is scanned. A browser that must sign in first (or whose phone is
+asked for its location) keeps the scan in its session (``checkin.pending``): bound to that
+browser, never extended, used once. A forwarded photo opened elsewhere has no such scan and is
+refused once its slot is over.
 """
-
-import time
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,30 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ganxun.checkin import codes, geo, selectors, services
+from ganxun.checkin import geo, pending, selectors, services
 from ganxun.checkin.errors import CheckinError
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.ratelimit import ratelimit
 from ganxun.programs.models import Venue
-
-PENDING_KEY = "checkin_pending"
-PENDING_SECONDS = 10 * 60
-
-
-def _read(request, code: str) -> codes.ScanCode:
-    try:
-        return codes.read_code(code)
-    except CheckinError as exc:
-        pending = request.session.get(PENDING_KEY) or {}
-        fresh = time.time() - pending.get("at", 0) < PENDING_SECONDS
-        if exc.code == "code_expired" and pending.get("code") == code and fresh:
-            return codes.read_code(code, grace_slots=PENDING_SECONDS // codes.SLOT_SECONDS + 2)
-        raise
-
-
-def _remember(request, code: str) -> None:
-    if (request.session.get(PENDING_KEY) or {}).get("code") != code:
-        request.session[PENDING_KEY] = {"code": code, "at": time.time()}
 
 
 def _refused(request, exc: DomainError):
@@ -49,26 +29,29 @@ def _refused(request, exc: DomainError):
 @ratelimit("checkin_scan", "600/m", key="ip", methods=None)
 @require_http_methods(["GET", "POST"])
 def scan(request, code: str):
+    signed_in = request.user.is_authenticated
+    remembered = pending.take(request, code)  # used by this visit only, whatever its end
     try:
-        scanned = _read(request, code)
+        scanned = pending.read(code, remembered)
     except CheckinError as exc:
         return _refused(request, exc)
-    if not request.user.is_authenticated:
-        _remember(request, code)
+    if not signed_in:
+        pending.remember(request, code, pending.SIGN_IN, since=remembered)
         return redirect_to_login(request.get_full_path())
     venue = Venue._base_manager.filter(pk=scanned.venue_id).first()
     position = None
     if geo.has_geofence(venue):
         if request.method != "POST":
-            _remember(request, code)
+            pending.remember(request, code, pending.LOCATE, since=remembered)
             return render(request, "checkin/locate.html", {"venue": venue, "code": code})
         position = geo.parse_position(request.POST.get("lat"), request.POST.get("lng"))
     try:
         services.attendance_scan(actor=request.user, scan=scanned, position=position)
     except (CheckinError, NotFound) as exc:
+        if position is not None and getattr(exc, "code", None) == "out_of_range":
+            # a poor position fix may be retried from the same page (same two minutes)
+            pending.remember(request, code, pending.LOCATE, since=remembered)
         return _refused(request, exc)
-    if PENDING_KEY in request.session:
-        del request.session[PENDING_KEY]
     return redirect("checkin:done", pk=scanned.session_id)
 
 

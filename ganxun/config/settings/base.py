@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "ganxun.accounts.middleware.IdleTimeoutMiddleware",
     "ganxun.accounts.middleware.ForcePasswordChangeMiddleware",
     "ganxun.accounts.security.AccountSecurityMiddleware",
+    "ganxun.checkin.pending.PendingScanMiddleware",  # after every sign-in step: back to the scan
     "axes.middleware.AxesMiddleware",
 ]
 

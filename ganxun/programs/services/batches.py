@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ganxun.core.audit import audit_record
@@ -18,6 +18,7 @@ from ganxun.orgs.models import Cadre
 from ganxun.programs import batching
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.selectors import trainee_sessions_q
 from ganxun.programs.services.common import require_manager
 
 KIND = "program_batches"
@@ -275,7 +276,40 @@ def venues_assign(*, actor, program: Program) -> dict:
             "overflow": [None, sum(overflow.values())],
         },
     )
-    return {"assigned": dict(by_venue), "overflow": sorted(overflow.items(), key=lambda kv: -kv[1])}
+    return {
+        "assigned": dict(by_venue),
+        "overflow": sorted(overflow.items(), key=lambda kv: -kv[1]),
+        "unused": rooms_unused_by_sessions(program, trainees),
+    }
+
+
+def rooms_unused_by_sessions(program: Program, trainees: list[ProgramTrainee]) -> list[str]:
+    """Warnings for trainees assigned to a classroom (other than the program's main one) that
+    some of their sessions do not use: there they are expected in the session's main classroom
+    (``programs.rooms``). One query per (classroom, batch, way in) group."""
+    groups: dict[tuple, list[ProgramTrainee]] = defaultdict(list)
+    for t in trainees:
+        if t.venue is not None and t.venue.pk != program.main_venue_id:
+            groups[t.venue.pk, t.batch, t.source].append(t)
+    warnings = []
+    for (venue_id, batch, _source), members in sorted(groups.items(), key=lambda kv: kv[0][:2]):
+        sessions = Session._base_manager.filter(
+            trainee_sessions_q(members[:1]), program=program, status=Session.Status.SCHEDULED
+        )
+        used_here = Q(main_venue_id=venue_id) | Q(sub_venues=venue_id)
+        n = sessions.aggregate(
+            total=Count("pk", distinct=True), using=Count("pk", filter=used_here, distinct=True)
+        )
+        if n["total"] == n["using"]:
+            continue
+        who = f"第{batch}批 " if batch else ""
+        some = "都没有" if n["using"] == 0 else f"有 {n['total'] - n['using']} 个没有"
+        warnings.append(
+            f"{members[0].venue.name}：{who}{len(members)} 名学员分到此教室，"
+            f"但他们的 {n['total']} 个课次中{some}使用该教室，这些课次按主课堂计应到。"
+            "请在课次中加上该教室，或调整教室分配。"
+        )
+    return warnings
 
 
 def _seat(t: ProgramTrainee, subs: list[Venue], main: Venue | None, taken: Counter):

@@ -124,4 +124,6 @@ def venues_assign(request, pk):
         where = "、".join(f"{unit} {n} 人" for unit, n in result["overflow"][:10])
         total = sum(n for _u, n in result["overflow"])
         messages.warning(request, f"有 {total} 名学员因教室容量不足未能安排：{where}。")
+    for warning in result["unused"][:10]:
+        messages.warning(request, warning)
     return redirect("programs:batches", pk=program.pk)

@@ -3,6 +3,7 @@ view only says which sessions and what the page is called."""
 
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import partial
 
 from django.db.models import Q
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.utils import timezone
 from ganxun.catalog.selectors import get_lecturer_for
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.http import require
-from ganxun.programs import policies, selectors
+from ganxun.programs import policies, rooms, selectors
 from ganxun.programs.dates import local_day
 
 WEEKDAY_HEADERS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
@@ -24,12 +25,15 @@ def _day(raw: str) -> date:
         return timezone.localdate()
 
 
-def calendar_page(request, *, title: str, sessions, extra: dict | None = None):
+def calendar_page(request, *, title: str, sessions, extra: dict | None = None, room_of=None):
+    """``room_of(session)``: the classroom to show (a trainee's own, ``programs.rooms``)."""
     view = "week" if request.GET.get("view") == "week" else "month"
     day = _day(request.GET.get("date"))
     window = selectors.week_window(day) if view == "week" else selectors.month_window(day)
     by_day = defaultdict(list)
     for s in selectors.in_window(sessions, window):
+        if room_of is not None:
+            s.my_room = room_of(s)
         by_day[local_day(s.starts_at)].append(s)
     days = []
     current = window.start
@@ -91,16 +95,25 @@ def venue_calendar(request, pk):
     return calendar_page(request, title=f"{venue.name} 的使用日历", sessions=sessions)
 
 
+def _my_room(assigned: dict, session):
+    return rooms.session_room(session, assigned.get(session.program_id))
+
+
 @require(policies.can_use_programs)
 def my_calendar(request):
     """A trainee's own sessions, or a lecturer's own teaching."""
     user = request.user
+    room_of = None
     if policies.is_trainee(user):
-        sessions = selectors.trainee_sessions(user)
+        rows = selectors.my_trainee_rows(user)
+        sessions = selectors.trainee_sessions(user, rows)
         title = "我的课表"
+        room_of = partial(_my_room, {r.program_id: r.venue for r in rows})
     elif policies.can_teach(user):
         sessions = selectors.lecturer_sessions(user, upcoming=False)
         title = "我的授课日历"
     else:
         raise PermissionDenied()
-    return calendar_page(request, title=title, sessions=sessions, extra={"mine": True})
+    return calendar_page(
+        request, title=title, sessions=sessions, extra={"mine": True}, room_of=room_of
+    )

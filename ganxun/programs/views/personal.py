@@ -11,7 +11,7 @@ from ganxun.accounts.models import Role
 from ganxun.catalog.models import Material
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import require
-from ganxun.programs import policies, selectors, services
+from ganxun.programs import policies, rooms, selectors, services
 from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
 from ganxun.programs.models import Expectation
 from ganxun.programs.services.consultations import representative_for
@@ -34,8 +34,10 @@ def my_schedule(request):
     upcoming = selectors.trainee_sessions(request.user, rows).filter(ends_at__gte=now)
     clashes = selectors.my_double_bookings(request.user, since=now)
     sessions = list(upcoming[:20])
-    for s in sessions:
+    assigned = {r.program_id: r.venue for r in rows}
+    for s in sessions:  # the room this trainee sits in, not the program's assignment
         s.clash = clashes.get(s.pk, "")
+        s.my_room = rooms.session_room(s, assigned.get(s.program_id))
     context = {"rows": rows, "sessions": sessions, "now": now}
     return render(request, "programs/my_schedule.html", context)
 

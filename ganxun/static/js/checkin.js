@@ -12,7 +12,8 @@
     let delay = 5000; // retry soon when the network hiccups
     try {
       const response = await fetch(box.dataset.qrUrl, { credentials: "same-origin" });
-      if (response.ok) {
+      // a redirect means the sign-in lapsed: keep the code on screen rather than a login form
+      if (response.ok && !response.redirected) {
         box.innerHTML = await response.text();
         delay = nextDelay();
       }
@@ -46,6 +47,13 @@
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
   );
 })();
+
+// Full-screen projector: the browser's own full screen (hides its bars too) on a click.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-fullscreen]") && document.documentElement.requestFullscreen) {
+    document.documentElement.requestFullscreen().catch(() => {});
+  }
+});
 
 // Printable sign-in sheet.
 document.addEventListener("click", (event) => {
