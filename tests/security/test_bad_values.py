@@ -162,3 +162,93 @@ def test_multi_select_with_an_id_beyond_2_63_is_refused_not_a_crash(client, city
 
     form = Pick({"kinds": [HUGE_INT, "-" + HUGE_INT]})
     assert not form.is_valid() and "kinds" in form.errors
+
+
+# --- the API: every integer bounded, huge ids and malformed bodies answer 4xx -------------
+
+
+def _request_integers(schema: dict):
+    """(where, schema) of every integer a client sends: path/query parameters, body fields."""
+    components = schema["components"]["schemas"]
+
+    def walk_schema(node, where, seen):
+        if not isinstance(node, dict):
+            return
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                yield from walk_schema(components[name], f"{where}→{name}", seen | {name})
+            return
+        if node.get("type") == "integer":
+            yield where, node
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in node.get(key, []):
+                yield from walk_schema(sub, where, seen)
+        for name, sub in node.get("properties", {}).items():
+            yield from walk_schema(sub, f"{where}.{name}", seen)
+        if "items" in node:
+            yield from walk_schema(node["items"], f"{where}[]", seen)
+
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            for p in op.get("parameters", []):
+                yield from walk_schema(p["schema"], f"{method} {path} {p['name']}", set())
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                yield from walk_schema(body["schema"], f"{method} {path} body", set())
+
+
+def test_every_integer_the_api_takes_is_bounded(client):
+    found = list(_request_integers(client.get("/api/openapi.json").json()))
+    assert len(found) > 20
+    unbounded = [where for where, node in found if "maximum" not in node or "minimum" not in node]
+    assert not unbounded
+
+
+@pytest.fixture
+def admin_token(city):
+    from ganxun.accounts.services import api_token_create
+
+    admin = make_user(city.city, Role.ADMIN, Role.ORGANIZER, username="api_admin")
+    _token, raw = api_token_create(actor=admin, name="对接")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_ids_beyond_2_63_in_every_api_path_answer_422(client, admin_token):
+    client.raise_request_exception = False
+    schema = client.get("/api/openapi.json").json()
+    tried = 0
+    for path, methods in schema["paths"].items():
+        if "{" not in path or "_id}" not in path:
+            continue
+        url = re.sub(r"\{\w+_id\}", HUGE_INT, path)
+        url = re.sub(r"\{\w+\}", "x", url)
+        for method in methods:
+            response = getattr(client, method)(url, content_type="application/json", **admin_token)
+            assert response.status_code == 422, (method, url, response.status_code)
+            tried += 1
+    assert tried >= 10
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "null",
+        "[]",
+        '"x"',
+        "{",
+        '{"session": "a"}',
+        '{"session": 1e400}',
+        f'{{"session": {HUGE_INT}}}',
+        f'{{"session": 1, "cadre": {HUGE_INT}}}',
+        f'{{"session": 1, "venue": -{HUGE_INT}}}',
+        '{"session": 1, "id_number": "\\u0000"}',
+        '{"session": 1, "id_number": 5}',
+        '{"session": 1, "id_number": "１１０１０５１９４９１２３１００２Ｘ"}',
+    ],
+)
+def test_checkin_with_a_malformed_body_answers_4xx(client, admin_token, body):
+    client.raise_request_exception = False
+    response = client.post("/api/checkin", body, content_type="application/json", **admin_token)
+    assert 400 <= response.status_code < 500, response.content
