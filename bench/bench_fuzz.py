@@ -10,7 +10,13 @@ counted: requests served and how many answered 5xx.
 
     python3 -m venv bench/.venv-fuzz
     bench/.venv-fuzz/bin/pip install -r bench/requirements-fuzz.txt
-    .venv/bin/python bench/bench_fuzz.py [--examples 100] [--database ganxun_ops]
+    .venv/bin/python bench/bench_fuzz.py [--examples 100] [--database ganxun_ops] [--sqlite]
+
+Bounded: only 127.0.0.1 (``--port``), at most ``--examples`` cases per operation and phase, and
+the whole schemathesis run is stopped after ``--max-seconds`` (then the run counts as failed).
+``--sqlite`` runs the same against a fresh SQLite file instead of PostgreSQL (integers beyond
+2⁶³ fail differently there). The app's tools are taken from the interpreter running this
+script, so a worktree can use the main checkout's virtualenv.
 """
 
 import argparse
@@ -25,8 +31,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
-PORT = 8103
+BIN = Path(sys.executable).parent  # the app's virtualenv (.venv/bin/python bench/bench_fuzz.py)
 
 
 def main() -> None:
@@ -38,20 +43,30 @@ def main() -> None:
         "--schemathesis", default=str(ROOT / "bench" / ".venv-fuzz" / "bin" / "schemathesis")
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--port", type=int, default=8103)
+    parser.add_argument("--max-seconds", type=int, default=1800, help="stop schemathesis after")
+    parser.add_argument("--sqlite", action="store_true", help="a fresh SQLite file, not PG")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="ganxun-bench-fuzz-"))
+    database_url = (
+        f"sqlite:///{data_dir / 'fuzz.sqlite3'}"
+        if args.sqlite
+        else f"{args.postgres.rstrip('/')}/{args.database}"
+    )
     env = {
         **os.environ,
+        "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "ganxun.config.settings.dev",
-        "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
+        "DATABASE_URL": database_url,
         "GANXUN_DATA_DIR": str(data_dir),
         "GANXUN_LOG_JSON": "1",
         "GANXUN_RATELIMITS_ENABLED": "0",  # the fuzzer is one client sending thousands of cases
     }
     url = urlparse(args.postgres)
     pg = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", "postgres"]
-    subprocess.run(["dropdb", "--if-exists", *pg, args.database], check=True)
-    subprocess.run(["createdb", *pg, args.database], check=True)
+    if not args.sqlite:
+        subprocess.run(["dropdb", "--if-exists", *pg, args.database], check=True)
+        subprocess.run(["createdb", *pg, args.database], check=True)
     subprocess.run([str(BIN / "ganxun"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     subprocess.run(
         [str(BIN / "ganxun"), "demo", "--cadres", "3000", "-v0"],
@@ -67,7 +82,7 @@ def main() -> None:
             [
                 str(BIN / "gunicorn"),
                 "ganxun.config.wsgi:application",
-                f"--bind=127.0.0.1:{PORT}",
+                f"--bind=127.0.0.1:{args.port}",
                 "--workers=2",
                 "--threads=4",
                 "--timeout=120",
@@ -79,11 +94,11 @@ def main() -> None:
         )
         try:
             started = time.monotonic()
-            fuzz = subprocess.run(
+            fuzz = run_bounded(
                 [
                     args.schemathesis,
                     "run",
-                    f"http://127.0.0.1:{PORT}/api/openapi.json",
+                    f"http://127.0.0.1:{args.port}/api/openapi.json",
                     "--wait-for-schema",
                     "120",
                     "-H",
@@ -101,8 +116,7 @@ def main() -> None:
                     "2",
                 ],
                 cwd=data_dir,
-                capture_output=True,
-                text=True,
+                seconds=args.max_seconds,
             )
             seconds = time.monotonic() - started
         finally:
@@ -112,6 +126,7 @@ def main() -> None:
     print(fuzz.stderr[-2000:], file=sys.stderr)
     served, errors = server_log_counts(log_path)
     summary = {
+        "database": "sqlite" if args.sqlite else "postgresql",
         "schemathesis_exit": fuzz.returncode,
         "cases": cases_generated(fuzz.stdout),
         "server_requests": served,
@@ -122,6 +137,16 @@ def main() -> None:
     print(json.dumps(summary, ensure_ascii=False, indent=1))
     if fuzz.returncode or errors:
         sys.exit(1)
+
+
+def run_bounded(command: list[str], *, cwd: Path, seconds: int) -> subprocess.CompletedProcess:
+    """schemathesis, stopped after ``seconds`` (a stopped run is a failed run, exit 124)."""
+    try:
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else ""
+        err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else ""
+        return subprocess.CompletedProcess(command, 124, out, err + "\nstopped: time bound")
 
 
 def make_token(env: dict) -> str:

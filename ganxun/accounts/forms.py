@@ -75,3 +75,11 @@ class UserForm(StyledForm):
 
 class ApiTokenForm(StyledForm):
     name = forms.CharField(label=_("用途"), max_length=100)
+    reads_id_numbers = forms.BooleanField(
+        label=_("可读取完整身份证号（每次调用均记入审计日志）"), required=False
+    )
+
+    def __init__(self, *args, may_read_id_numbers: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_read_id_numbers:
+            del self.fields["reads_id_numbers"]

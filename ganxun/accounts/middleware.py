@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -16,6 +17,11 @@ from ganxun.accounts.models import Role
 TOUCH_EVERY_SECONDS = 60
 # "/s/": personal survey links work without an account, whoever else is signed in on the phone.
 EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/healthz", "/s/")
+# A browser session calling the API follows the same rules as its pages (answered in JSON);
+# bearer tokens are not logins and carry no session, so they pass untouched.
+API_PREFIX = "/api/"
+IDLE_MESSAGE = "您已长时间未操作，为保护数据安全已自动退出，请重新登录。"
+CHANGE_MESSAGE = "请先修改初始密码。"
 # A trainee signs in once on their own phone (scan-to-check-in) and stays signed in; every
 # account with a staff role keeps the short idle logout (等保 2.0).
 TRAINEE_SESSION_AGE = timedelta(days=30)
@@ -32,13 +38,17 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
+        api = request.path.startswith(API_PREFIX)
+        if request.user.is_authenticated and (api or not request.path.startswith(EXEMPT_PREFIXES)):
             now = int(time.time())
             last_seen = request.session.get("last_seen", now)
             timeout = int(idle_timeout_for(request.user).total_seconds())
             if now - last_seen > timeout:
                 logout(request)
-                messages.info(request, "您已长时间未操作，为保护数据安全已自动退出，请重新登录。")
+                if api:
+                    body = {"code": "session_expired", "message": IDLE_MESSAGE}
+                    return JsonResponse(body, status=401)
+                messages.info(request, IDLE_MESSAGE)
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             if now - last_seen >= TOUCH_EVERY_SECONDS or "last_seen" not in request.session:
                 request.session["last_seen"] = now
@@ -55,6 +65,9 @@ class ForcePasswordChangeMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and user.must_change_password:
+            if request.path.startswith(API_PREFIX):
+                body = {"code": "password_change_required", "message": CHANGE_MESSAGE}
+                return JsonResponse(body, status=403)
             allowed = (reverse("accounts:password_change"), reverse("accounts:logout"))
             if request.path not in allowed and not request.path.startswith(EXEMPT_PREFIXES):
                 return redirect("accounts:password_change")

@@ -92,6 +92,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The one scope: answers carry full 身份证号 (each call audited). Off, they are masked
+    # like every page; only an account that may see full numbers can create such a token.
+    reads_id_numbers = models.BooleanField(_("可读取完整身份证号"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

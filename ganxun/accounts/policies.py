@@ -19,6 +19,11 @@ def can_see_full_id_number(user) -> bool:
     return user.has_role(*SENSITIVE_VIEWERS)
 
 
+def can_reveal_id_number(user, cadre) -> bool:
+    """One person's full number, on request: roles that may see numbers, or the person."""
+    return can_see_full_id_number(user) or (cadre.pk is not None and cadre.pk == user.cadre_id)
+
+
 def can_view_orgs(user) -> bool:
     return user.has_role(Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
 

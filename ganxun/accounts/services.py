@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from ganxun.accounts.errors import AccountError
 from ganxun.accounts.models import ApiToken, Role, RoleGrant, User, hash_token
-from ganxun.accounts.policies import can_create_trainee_accounts, can_manage_users
+from ganxun.accounts.policies import (
+    can_create_trainee_accounts,
+    can_manage_users,
+    can_see_full_id_number,
+)
 from ganxun.core.audit import audit_record, diff
 from ganxun.core.errors import PermissionDenied
 from ganxun.orgs.models import Cadre, Org
@@ -144,17 +148,29 @@ def password_change(*, actor, old_password: str, new_password: str) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
-    """Returns the token and its raw key; only the hash is kept, so the key is shown once."""
+def api_token_create(*, actor, name: str, reads_id_numbers: bool = False) -> tuple[ApiToken, str]:
+    """Returns the token and its raw key; only the hash is kept, so the key is shown once.
+    ``reads_id_numbers``: the token's answers carry full 身份证号 (each call audited)."""
     if not can_manage_users(actor):
         raise PermissionDenied()
+    if reads_id_numbers and not can_see_full_id_number(actor):
+        raise PermissionDenied("您无权查看完整身份证号，不能创建此类令牌。")
     if not name.strip():
         raise AccountError("required", "请填写令牌用途。", field="name")
     raw = ApiToken.new_raw_key()
     token = ApiToken.objects.create(
-        user=actor, name=name.strip(), prefix=raw[:8], key_hash=hash_token(raw)
+        user=actor,
+        name=name.strip(),
+        prefix=raw[:8],
+        key_hash=hash_token(raw),
+        reads_id_numbers=reads_id_numbers,
     )
-    audit_record(actor=actor, action="create", obj=token, changes={"name": [None, token.name]})
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=token,
+        changes={"name": [None, token.name], "reads_id_numbers": [None, reads_id_numbers]},
+    )
     return token, raw
 
 

@@ -141,17 +141,20 @@ def user_reset_password(request, pk):
 
 @require(policies.can_manage_users)
 def token_list(request):
-    form = ApiTokenForm(request.POST or None)
+    may_read = policies.can_see_full_id_number(request.user)
+    form = ApiTokenForm(request.POST or None, may_read_id_numbers=may_read)
     raw_key = None
     if request.method == "POST" and form.is_valid():
         try:
             _token, raw_key = services.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"]
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                reads_id_numbers=form.cleaned_data.get("reads_id_numbers", False),
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            form = ApiTokenForm()
+            form = ApiTokenForm(may_read_id_numbers=may_read)
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": tokens, "raw_key": raw_key}

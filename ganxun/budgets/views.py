@@ -15,13 +15,13 @@ from ganxun.catalog import files
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import apply_domain_error, paginate, require
 from ganxun.core.idempotency import submit_once
+from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
 from ganxun.stats.xlsx import xlsx_download
 
 
 def _year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+    return query_int(request.GET.get("year"), min_value=2000, max_value=2100)
 
 
 @require(policies.can_use_budgets)

@@ -17,4 +17,6 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
+        from ganxun.core import lookups  # noqa: F401  (registers IntegerFieldIn)
+
         connection_created.connect(_register_sqlite_functions)

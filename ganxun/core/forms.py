@@ -1,5 +1,7 @@
 from django import forms
 
+from ganxun.core.values import validate_date_range, validate_decimal_range, validate_int_range
+
 CHECKABLE = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.CheckboxInput)
 
 
@@ -24,6 +26,22 @@ class StyledFormMixin:
             html_type = widget.attrs.get("type", getattr(widget, "input_type", ""))
             if html_type in ISO_FORMATS:
                 widget.format = ISO_FORMATS[html_type]
+            _bound(field)
+
+
+def _bound(field) -> None:
+    """Every date, integer and decimal a form takes stays within core.values' ranges, so a
+    typed ``9999-12-31``, ``1e309`` or 2⁶³ is a message beside the field, not a 500 later."""
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        check = validate_date_range
+    elif isinstance(field, forms.DecimalField):
+        check = validate_decimal_range
+    elif isinstance(field, forms.IntegerField):  # after DecimalField, which is not one
+        check = validate_int_range
+    else:
+        return
+    if check not in field.validators:
+        field.validators.append(check)
 
 
 class StyledForm(StyledFormMixin, forms.Form):

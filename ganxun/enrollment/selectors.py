@@ -14,6 +14,7 @@ from ganxun.catalog.models import Lecturer, Theme
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.models import Notice
 from ganxun.core.notices import inbox_q
+from ganxun.core.values import query_int
 from ganxun.enrollment import eligibility, policies
 from ganxun.enrollment.hours import session_hours
 from ganxun.enrollment.models import (
@@ -30,7 +31,8 @@ from ganxun.programs.models import Program, ProgramTrainee, Session
 
 
 def _get(qs: QuerySet, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
+    obj = qs.filter(pk=pk).first() if pk is not None else None
     if obj is None:
         raise NotFound()
     return obj
@@ -230,8 +232,8 @@ def _with_seat_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
 def menu_sessions(actor, *, theme: str = "", form: str = "") -> list[Session]:
     """The 自助餐 menu: upcoming picks with seats left, each marked with the trainee's seat."""
     qs = _menu_base(actor).filter(starts_at__gt=timezone.now())
-    if theme.isdigit():
-        qs = qs.filter(Q(course__theme_id=theme) | Q(unit__theme_id=theme))
+    if (theme_id := query_int(theme, min_value=1)) is not None:
+        qs = qs.filter(Q(course__theme_id=theme_id) | Q(unit__theme_id=theme_id))
     if form:
         qs = qs.filter(form=form)
     sessions = list(

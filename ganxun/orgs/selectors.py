@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from ganxun.core.errors import NotFound
+from ganxun.core.values import query_int
 from ganxun.orgs.idcard import normalise
 from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Cadre, CadreCategory, Org
@@ -12,7 +13,8 @@ from ganxun.orgs.models import Cadre, CadreCategory, Org
 
 def get_org_for(actor, pk) -> Org:
     """Fetch-and-authorise: missing and out-of-scope both answer "not found"."""
-    org = Org.objects.visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+    pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
+    org = Org.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
     if org is None:
         raise NotFound()
     return org
@@ -26,13 +28,14 @@ def get_org_by_code_for(actor, code: str) -> Org:
 
 
 def get_cadre_for(actor, pk) -> Cadre:
+    pk = query_int(pk, min_value=1)
     cadre = (
         Cadre.objects.visible_to(actor)
         .select_related("unit")
         .prefetch_related("categories")
         .filter(pk=pk)
         .first()
-        if str(pk).isdigit()
+        if pk is not None
         else None
     )
     if cadre is None:

@@ -9,7 +9,12 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
-from ganxun.accounts.policies import can_edit_roster, can_manage_orgs
+from ganxun.accounts.policies import (
+    can_edit_roster,
+    can_manage_orgs,
+    can_reveal_id_number,
+    can_see_full_id_number,
+)
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.scoping import unscoped
@@ -314,6 +319,40 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreData) -> Cadre:
     if changes:
         audit_record(actor=actor, action="update", obj=cadre, changes=changes)
     return cadre
+
+
+@transaction.atomic
+def cadre_id_number_reveal(*, actor, cadre: Cadre, via: str = "页面") -> str:
+    """One person's full 身份证号, on an explicit request; every showing is audited (PIPL 第28条,
+    等保 安全审计). Pages and the API both come here."""
+    if not can_reveal_id_number(actor, cadre):
+        raise PermissionDenied()
+    audit_record(
+        actor=actor,
+        action="view_sensitive",
+        obj=cadre,
+        changes={"field": [None, "身份证号"], "via": [None, via]},
+    )
+    return cadre.id_number
+
+
+@transaction.atomic
+def cadre_id_numbers_read(*, actor, cadres: Collection[Cadre], via: str) -> None:
+    """An integration whose token may read full numbers received these people's numbers in
+    one answer: one audit entry per call naming each person."""
+    if not can_see_full_id_number(actor):
+        raise PermissionDenied()
+    if not cadres:
+        return
+    ids = [c.pk for c in cadres]
+    audit_record(
+        actor=actor,
+        action="view_sensitive",
+        object_type="orgs.cadre",
+        object_id=str(ids[0]) if len(ids) == 1 else "-",
+        object_repr=f"接口读取完整身份证号 {len(ids)} 人"[:200],
+        changes={"field": [None, "身份证号"], "via": [None, via], "cadres": [None, ids]},
+    )
 
 
 @transaction.atomic

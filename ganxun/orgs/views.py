@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies
 from ganxun.core.audit import audit_record
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
 from ganxun.core.models import AuditEntry
 from ganxun.orgs import selectors, services
@@ -210,14 +210,10 @@ def cadre_detail(request, pk):
     return render(request, "orgs/cadre_detail.html", _cadre_context(request, cadre))
 
 
-def _may_reveal_id_number(user, cadre) -> bool:
-    return policies.can_see_full_id_number(user) or cadre.pk == user.cadre_id
-
-
 def _cadre_context(request, cadre) -> dict:
     return {
         "cadre": cadre,
-        "may_reveal": _may_reveal_id_number(request.user, cadre),
+        "may_reveal": policies.can_reveal_id_number(request.user, cadre),
         "ancestors": selectors.org_ancestors(cadre.unit),
         "can_edit": policies.can_edit_roster(request.user),
         "account": getattr(cadre, "account", None),
@@ -229,16 +225,9 @@ def _cadre_context(request, cadre) -> dict:
 def cadre_reveal_id_number(request, pk):
     """The full ID number, on request only, and every showing is audited (PIPL, 等保)."""
     cadre = selectors.get_cadre_for(request.user, pk)
-    if not _may_reveal_id_number(request.user, cadre):
-        raise PermissionDenied()
-    audit_record(
-        actor=request.user,
-        action="view_sensitive",
-        obj=cadre,
-        changes={"field": [None, "身份证号"]},
-    )
+    number = services.cadre_id_number_reveal(actor=request.user, cadre=cadre)
     return HttpResponse(
-        f'<span class="font-monospace" data-testid="id-number-full">{cadre.id_number}</span>'
+        f'<span class="font-monospace" data-testid="id-number-full">{number}</span>'
     )
 
 

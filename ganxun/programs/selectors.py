@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.values import query_int
 from ganxun.programs import policies
 from ganxun.programs.models import (
     Consultation,
@@ -29,7 +30,8 @@ from ganxun.programs.models import (
 
 
 def _get(qs: QuerySet, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
+    obj = qs.filter(pk=pk).first() if pk is not None else None
     if obj is None:
         raise NotFound()
     return obj

@@ -6,6 +6,7 @@ CLI, ``stats_report`` directly after resolving the org by its code.
 """
 
 from ganxun.core.errors import NotFound
+from ganxun.core.values import query_int
 from ganxun.orgs.models import Org
 from ganxun.stats import panels, policies
 from ganxun.stats.period import Period
@@ -17,7 +18,8 @@ def get_node_for(actor, pk=None) -> Org:
     if pk in (None, ""):
         node = actor.org
     else:
-        node = Org.objects.visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+        pk = query_int(pk, min_value=1)
+        node = Org.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
     if node is None or not policies.can_view_node(actor, node):
         raise NotFound()
     return node

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import require
+from ganxun.core.values import query_int
 from ganxun.stats import exports, policies, selectors
 from ganxun.stats.charts import chart_data
 from ganxun.stats.forms import PeriodForm
@@ -85,8 +86,7 @@ def export(request):
 def annual(request):
     """年度干部教育培训工作统计: the headline in words, then the tables, ready to print."""
     node = selectors.get_node_for(request.user, request.GET.get("org"))
-    value = request.GET.get("year", "")
-    year = int(value) if value.isdigit() else timezone.localdate().year
+    year = query_int(request.GET.get("year"), timezone.localdate().year, min_value=1)
     try:
         period = Period.of_year(year)
     except DomainError as exc:

@@ -33,10 +33,10 @@ def money(value, *, field: str, label: str, allow_zero: bool = False) -> Decimal
         raise BudgetError("negative_amount", f"{label}不能为负数。", field=field)
     if amount == 0 and not allow_zero:
         raise BudgetError("zero_amount", f"{label}应大于 0。", field=field)
+    if amount > MAX_AMOUNT:  # before quantize, which cannot hold 1e309 (InvalidOperation)
+        raise BudgetError("too_large", f"{label}超出可记录的范围。", field=field)
     if amount != amount.quantize(CENT):
         raise BudgetError("too_precise", f"{label}最多保留两位小数（分）。", field=field)
-    if amount > MAX_AMOUNT:
-        raise BudgetError("too_large", f"{label}超出可记录的范围。", field=field)
     return amount.quantize(CENT)
 
 

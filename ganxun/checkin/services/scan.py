@@ -16,6 +16,7 @@ from ganxun.checkin.services.core import (
     require_session_venue,
 )
 from ganxun.core.errors import NotFound
+from ganxun.core.values import query_int
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
 from ganxun.orgs.lookup import cadre_by_id_number
 from ganxun.orgs.models import Cadre, Org
@@ -28,8 +29,9 @@ def session_for_checkin(session_id) -> Session:
     select_related across three wide tables cost more than the round trip; the program and
     org are partial instances whose other fields load on access (deferred)."""
     session = None
-    if str(session_id).isdigit():
-        session = next(iter(Session._base_manager.raw(_session_sql(), [int(session_id)])), None)
+    # raw SQL: a value beyond the column (2⁶³) would overflow SQLite's driver, not just miss
+    if (pk := query_int(session_id, min_value=1)) is not None:
+        session = next(iter(Session._base_manager.raw(_session_sql(), [pk])), None)
     if session is None:
         raise NotFound("未找到该课次。")
     alias = session._state.db

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.http import paginate, require
+from ganxun.core.values import query_int
 from ganxun.enrollment import policies, selectors, services
 from ganxun.enrollment.forms import DecideForm
 from ganxun.enrollment.models import Nomination
@@ -23,10 +24,10 @@ def _contact_quota(request, pk):
 
 
 def _picked_cadre(request) -> Cadre:
-    raw = request.POST.get("cadre", "")
+    raw = query_int(request.POST.get("cadre"), min_value=1)
     cadre = (
         Cadre.objects.visible_to(request.user).select_related("unit").filter(pk=raw).first()
-        if raw.isdigit()
+        if raw is not None
         else None
     )
     if cadre is None:
@@ -47,8 +48,8 @@ def quota_detail(request, pk):
     quota = _contact_quota(request, pk)
     q = request.GET.get("q", "").strip()
     replacing = None
-    if request.GET.get("replace", "").isdigit():
-        replacing = selectors.get_nomination_for(request.user, request.GET["replace"])
+    if (replace := query_int(request.GET.get("replace"), min_value=1)) is not None:
+        replacing = selectors.get_nomination_for(request.user, replace)
         if replacing.quota_id != quota.pk or not replacing.is_live:
             replacing = None
     page = paginate(request, selectors.nomination_candidates(request.user, quota, q), 30)

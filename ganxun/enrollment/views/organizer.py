@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import require
+from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
 from ganxun.enrollment.forms import EligibilityFormSet, QuotaForm, ReturnForm, RulesForm
 from ganxun.enrollment.models import LeaveRequest, Nomination
@@ -101,8 +102,8 @@ def program_nominations(request, pk):
     if status not in Nomination.Status.values:
         status = ""
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("nomination") if i.isdigit()]
-        chosen = [n for n in selectors.program_nominations(program, "pending") if str(n.pk) in ids]
+        ids = {query_int(i) for i in request.POST.getlist("nomination")}
+        chosen = [n for n in selectors.program_nominations(program, "pending") if n.pk in ids]
         if not chosen:
             messages.error(request, "请先勾选要确认的报名。")
         else:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.errors import DomainError
 from ganxun.core.http import require
 from ganxun.core.scoping import unscoped
+from ganxun.core.values import query_int
 from ganxun.needs import courses, curation, exports, policies, selectors
 from ganxun.needs.analysis import DIMENSIONS, dimension
 from ganxun.needs.forms import ClusterStartForm, LabelForm
@@ -79,7 +80,7 @@ def _refusal(request, exc: DomainError) -> None:
 @require(policies.can_manage_needs)
 def clusters_merge(request, pk):
     run = selectors.get_run_for(request.user, pk)
-    ids = [int(i) for i in request.POST.getlist("cluster") if i.isdigit()]
+    ids = [n for n in map(query_int, request.POST.getlist("cluster")) if n is not None]
     try:
         target = curation.clusters_merge(
             actor=request.user, run=run, cluster_ids=ids, label=request.POST.get("label", "")

@@ -11,6 +11,7 @@ from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import require
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
+from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import BatchForm
 from ganxun.programs.services.batches import KIND, classroom_capacity, program_venues
@@ -86,7 +87,7 @@ def trainee_batch(request, pk):
     raw = request.POST.get("batch", "")
     try:
         violations = services.trainee_set_batch(
-            actor=request.user, trainee=trainee, batch=int(raw) if raw.isdigit() else None
+            actor=request.user, trainee=trainee, batch=query_int(raw, min_value=0)
         )
     except DomainError as exc:
         messages.error(request, exc.message)

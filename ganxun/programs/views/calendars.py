@@ -12,6 +12,7 @@ from django.utils import timezone
 from ganxun.catalog.selectors import get_lecturer_for
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.http import require
+from ganxun.core.values import query_date, query_int
 from ganxun.programs import policies, rooms, selectors
 from ganxun.programs.dates import local_day
 
@@ -19,10 +20,8 @@ WEEKDAY_HEADERS = ["周一", "周二", "周三", "周四", "周五", "周六", "
 
 
 def _day(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except (TypeError, ValueError):
-        return timezone.localdate()
+    """The day shown; a missing, malformed or far-off ``?date=`` shows today."""
+    return query_date(raw) or timezone.localdate()
 
 
 def calendar_page(request, *, title: str, sessions, extra: dict | None = None, room_of=None):
@@ -68,8 +67,8 @@ def program_calendar(request, pk):
     program = selectors.get_program_for(request.user, pk)
     sessions = selectors.program_sessions(program)
     batch = request.GET.get("batch", "")
-    if batch.isdigit():
-        sessions = sessions.filter(Q(batch=int(batch)) | Q(batch__isnull=True))
+    if (number := query_int(batch, min_value=0)) is not None:
+        sessions = sessions.filter(Q(batch=number) | Q(batch__isnull=True))
     extra = {
         "program": program,
         "batch": batch,

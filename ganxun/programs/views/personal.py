@@ -11,6 +11,7 @@ from ganxun.accounts.models import Role
 from ganxun.catalog.models import Material
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import require
+from ganxun.core.values import query_int
 from ganxun.programs import policies, rooms, selectors, services
 from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
 from ganxun.programs.models import Expectation
@@ -73,9 +74,9 @@ def my_progress(request, pk):
 def step_mark(request, pk):
     unit = selectors.get_unit_for(request.user, pk)
     kind = request.POST.get("kind", "")
-    material_id = request.POST.get("material", "")
+    material_id = query_int(request.POST.get("material"), min_value=1)
     material = (
-        Material._base_manager.filter(pk=material_id).first() if material_id.isdigit() else None
+        Material._base_manager.filter(pk=material_id).first() if material_id is not None else None
     )
     try:
         services.step_mark(

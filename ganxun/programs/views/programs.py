@@ -13,6 +13,7 @@ from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import ProgramForm, TraineePickForm, UnitForm, VenueForm
 from ganxun.programs.models import Program
 from ganxun.programs.services.batches import program_venues
+from ganxun.programs.services.programs import VENUE_FIELDS
 from ganxun.programs.views.common import form_page, handle_form, program_page
 
 
@@ -186,7 +187,7 @@ def venue_edit(request, pk):
     form = VenueForm(
         request.POST or None,
         actor=request.user,
-        initial={name: getattr(venue, name) for name in services.VENUE_FIELDS},
+        initial={name: getattr(venue, name) for name in VENUE_FIELDS},
     )
     if handle_form(
         request,

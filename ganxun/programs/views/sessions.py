@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import DecisionForm, SeriesForm, SessionForm
 from ganxun.programs.services.consultations import representative_for
@@ -22,8 +23,8 @@ def session_list(request, pk):
     program = selectors.get_program_for(actor, pk)
     sessions = selectors.program_sessions(program, include_cancelled=True)
     batch = request.GET.get("batch", "")
-    if batch.isdigit():
-        sessions = sessions.filter(Q(batch=int(batch)) | Q(batch__isnull=True))
+    if (number := query_int(batch, min_value=0)) is not None:
+        sessions = sessions.filter(Q(batch=number) | Q(batch__isnull=True))
     context = {"sessions": sessions, "batch": batch, "units": selectors.program_units(program)}
     return program_page(request, "programs/sessions.html", program, "sessions", context)
 
@@ -198,13 +199,13 @@ def timetable(request, pk):
     """A printable timetable of the program, for everybody or one batch."""
     program = selectors.get_program_for(request.user, pk)
     sessions = selectors.program_sessions(program)
-    batch = request.GET.get("batch", "")
-    if batch.isdigit():
-        sessions = sessions.filter(Q(batch=int(batch)) | Q(batch__isnull=True))
+    batch = query_int(request.GET.get("batch"), min_value=0)
+    if batch is not None:
+        sessions = sessions.filter(Q(batch=batch) | Q(batch__isnull=True))
     context = {
         "program": program,
         "sessions": sessions,
-        "batch": int(batch) if batch.isdigit() else None,
+        "batch": batch,
         "units": {u.pk: u for u in selectors.program_units(program)},
     }
     return render(request, "programs/timetable.html", context)
