@@ -235,3 +235,38 @@ def test_the_preview_shows_masked_id_numbers(city, tmp_path):
     assert "*" in shown[0]["id"]
     text = "".join(p.read_text() for p in (tmp_path / "job").glob("rows-*.jsonl"))
     assert person_id(1) not in text
+
+
+def test_an_admin_adds_an_unknown_tag_in_one_click_and_the_file_is_checked_again(
+    client, city, admin, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ganxun.core.models import Job
+
+    settings.DATA_DIR = tmp_path / "data"
+    rows = [[*HEAD[:8], "标签"]]
+    rows.append(
+        [1, "王建国", "男", person_id(1), "1985.03", "东湖镇", "镇长", "正科", "大学生村官"]
+    )
+    path = write_xlsx(tmp_path / "名册.xlsx", rows)
+    client.force_login(admin)
+    # given a preview that warned about the tag 大学生村官, showing the person's ID masked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/cadres/import/",
+            {"file": SimpleUploadedFile(path.name, path.read_bytes()), "root": city.town_a1.pk},
+        )
+    preview = Job.objects.get(kind="roster_preview")
+    page = client.get(f"/cadres/import/{preview.pk}/rows/").content.decode()
+    assert "大学生村官" in page and "添加此标签并重新检查" in page
+    assert person_id(1) not in page and person_id(1)[-4:] in page
+    assert "乡科级正职 1" in page  # the preview counts the rows it will write per level
+    # when the administrator adds it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/cadres/import/{preview.pk}/add-tag/", {"name": "大学生村官"})
+    # then the tag exists and a new preview of the same file no longer warns
+    assert CadreCategory.objects.filter(name="大学生村官").exists()
+    again = Job.objects.filter(kind="roster_preview").exclude(pk=preview.pk).get()
+    assert response.url == f"/cadres/import/{again.pk}/"
+    assert again.result["unknown_tags"] == {} and again.result["counts"]["new"] == 1
