@@ -7,7 +7,12 @@ written 管理８级, '参公 ' or "Civil Servant" means the same everywhere.
 from dataclasses import dataclass
 
 from ganxun.orgs.models import PersonnelCategory, RankTitle
-from ganxun.orgs.ranks import category_key, rank_key
+from ganxun.orgs.ranks import (
+    category_key,
+    default_personnel_categories,
+    default_ranks,
+    rank_key,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,24 +37,56 @@ class UnknownWord(ValueError):
 
 
 class Vocabulary:
-    def __init__(self):
+    def __init__(self, ranks=None, categories=None):
+        """From the database, or from given rows (the shipped defaults: ``from_defaults``)."""
+        if ranks is None:
+            systems = dict(RankTitle.System.choices)
+            ranks = [
+                (r.pk, r.name, r.system, r.level, r.spellings, str(systems[r.system]))
+                for r in RankTitle.objects.order_by("sort", "pk")
+            ]
+        if categories is None:
+            categories = [
+                (c.pk, c.name, c.spellings)
+                for c in PersonnelCategory.objects.order_by("sort", "pk")
+            ]
         self.ranks: dict[str, RankChoice] = {}
         self.rank_names: dict[int, RankChoice] = {}
         self.rank_examples: dict[str, list[str]] = {}
-        for row in RankTitle.objects.order_by("sort", "pk"):
-            choice = RankChoice(row.pk, row.name, row.system, row.level)
-            self.rank_names[row.pk] = choice
-            self.rank_examples.setdefault(row.get_system_display(), []).append(row.name)
-            for word in row.spellings:
+        for pk, name, system, level, spellings, system_label in ranks:
+            choice = RankChoice(pk, name, system, level)
+            self.rank_names[pk] = choice
+            self.rank_examples.setdefault(system_label, []).append(name)
+            for word in spellings:
                 self.ranks.setdefault(rank_key(word), choice)
-        # the level's own label (县处级正职 …) is accepted as the leading-post rank of that level
         self.categories: dict[str, CategoryChoice] = {}
         self.category_names: dict[int, CategoryChoice] = {}
-        for row in PersonnelCategory.objects.order_by("sort", "pk"):
-            choice = CategoryChoice(row.pk, row.name)
-            self.category_names[row.pk] = choice
-            for word in row.spellings:
+        for pk, name, spellings in categories:
+            choice = CategoryChoice(pk, name)
+            self.category_names[pk] = choice
+            for word in spellings:
                 self.categories.setdefault(category_key(word), choice)
+
+    @classmethod
+    def from_defaults(cls) -> "Vocabulary":
+        """The shipped table without a database (numbered in order), for pure tests."""
+        systems = dict(RankTitle.System.choices)
+        ranks = [
+            (
+                i,
+                r["name"],
+                r["system"],
+                r["level"],
+                [r["name"], *filter(None, r["synonyms"].split("、"))],
+                str(systems[r["system"]]),
+            )
+            for i, r in enumerate(default_ranks(), start=1)
+        ]
+        categories = [
+            (i, c["name"], [c["name"], c["code"], *filter(None, c["synonyms"].split("、"))])
+            for i, c in enumerate(default_personnel_categories(), start=1)
+        ]
+        return cls(ranks, categories)
 
     def rank(self, written: str) -> RankChoice | None:
         """None for a blank cell; UnknownWord lists what is accepted."""

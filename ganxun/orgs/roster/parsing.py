@@ -33,7 +33,9 @@ RANK_WORDS.update(
         for word in (row["name"], *filter(None, row["synonyms"].split("、")))
     }
 )
-RANK_WORDS.update({w + "级": v for w, v in list(RANK_WORDS.items()) if len(w) == 2})
+RANK_WORDS.update(
+    {w + "级": v for w, v in list(RANK_WORDS.items()) if len(w) == 2 and w[0] in "正副"}
+)
 GENDERS = {"男": "M", "男性": "M", "M": "M", "女": "F", "女性": "F", "F": "F"}
 LEADER_ROLES = {
     "无": "",
