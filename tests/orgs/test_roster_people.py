@@ -270,3 +270,44 @@ def test_an_admin_adds_an_unknown_tag_in_one_click_and_the_file_is_checked_again
     again = Job.objects.filter(kind="roster_preview").exclude(pk=preview.pk).get()
     assert response.url == f"/cadres/import/{again.pk}/"
     assert again.result["unknown_tags"] == {} and again.result["counts"]["new"] == 1
+
+
+def test_a_rank_the_table_cannot_place_is_listed_until_the_table_places_it(
+    client, city, admin, tmp_path
+):
+    # given a 事业单位 head at 管理二级, which the shipped table leaves without a level
+    rows = [
+        HEAD[:9],
+        [1, "王建国", "男", person_id(1), "1985.03", "东湖镇", "院长", "管理二级", "事业"],
+    ]
+    summary = run_import(
+        write_xlsx(tmp_path / "a.xlsx", rows), ImportOptions(root=city.town_a1, commit=True)
+    )
+    assert summary.counts["new"] == 1 and summary.by_level == {"未能对应层次": 1}
+    client.force_login(admin)
+    page = client.get("/cadres/ranks/").content.decode()
+    # then the data-quality list names the rank and how many hold it
+    assert "无法对应层次" in page and "管理二级（事业单位管理岗位）：1 人" in page
+    # when the administrator places it at 厅局级副职 in the table
+    from ganxun.orgs.models import RankTitle
+
+    title = RankTitle.objects.get(name="管理二级")
+    response = client.post(
+        "/cadres/ranks/",
+        {
+            "pk": title.pk,
+            "rank-code": title.code,
+            "rank-name": title.name,
+            "rank-system": title.system,
+            "rank-level": "bureau_deputy",
+            "rank-synonyms": title.synonyms,
+            "rank-source": title.source,
+            "rank-sort": title.sort,
+        },
+    )
+    assert response.status_code == 302
+    # then the holder counts at that level, in the record and in the current history
+    with unscoped():
+        assert Cadre.objects.get(name="王建国").rank == "bureau_deputy"
+        assert CadreHistory.objects.get(end=None).rank == "bureau_deputy"
+    assert "管理二级（事业单位管理岗位）" not in client.get("/cadres/ranks/").content.decode()
