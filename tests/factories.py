@@ -8,7 +8,7 @@ import factory
 from ganxun.accounts.models import RoleGrant, User
 from ganxun.orgs.idcard import make_id_number
 from ganxun.orgs.models import Cadre, CadreCategory, Org
-from ganxun.orgs.services import _insert_org
+from ganxun.orgs.services import _insert_org, rank_title_for_level
 
 _codes = itertools.count(1)
 
@@ -48,6 +48,8 @@ class CadreFactory(factory.django.DjangoModelFactory):
         lambda o: date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14]))
     )
     rank = Cadre.Rank.SECTION_MAIN
+    # the leading-post rank of that level, as the services record a bare level
+    rank_title = factory.LazyAttribute(lambda o: rank_title_for_level(o.rank))
     position = "科员"
     status = Cadre.Status.ACTIVE
 

@@ -94,3 +94,28 @@ def test_malformed_payloads_get_422_not_500(api, city, body):
 
 def test_bad_token_is_401(client, db):
     assert client.get("/api/orgs", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_a_cadre_is_registered_with_rank_and_category_as_offices_write_them(api, city):
+    payload = {
+        "name": "吴静",
+        "id_number": "11010519491231002X",
+        "unit_code": "330201001",
+        "rank_title": "管理８级 ",
+        "personnel_category": "参公",
+        "position": "站长",
+    }
+    response = api("post", "/api/cadres", content_type="application/json", data=payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["rank_title"], body["rank"]) == ("管理八级", "section_deputy")
+    assert body["rank_system"] == "事业单位管理岗位"
+    assert body["personnel_category"] == "参照公务员法管理人员"
+    unknown = api(
+        "post",
+        "/api/cadres",
+        content_type="application/json",
+        data={**payload, "id_number": "110105194912310021", "personnel_category": "合同工"},
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["code"] == "invalid_personnel_category"

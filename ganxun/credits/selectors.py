@@ -9,17 +9,17 @@ Functions taking an ``org`` expect one the caller may see (views get it via ``ge
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear
 
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import unscoped
-from ganxun.credits import ledger
+from ganxun.credits import ledger, promotion
 from ganxun.credits.compliance import EMPTY, Gap, Hours, Rule, build_rules, evaluate, shortfalls
 from ganxun.credits.models import Channel, CreditEntry, ProgramCreditRule, Requirement
-from ganxun.orgs.models import Cadre, Org
+from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.orgs.selectors import get_cadre_for, get_org_for
 
 __all__ = ["get_cadre_for", "get_org_for"]
@@ -260,3 +260,76 @@ def get_entry_for(actor, pk) -> CreditEntry:
 
 def program_rule(program) -> ProgramCreditRule | None:
     return ProgramCreditRule.objects.filter(program=program).first()
+
+
+def promotion_training(org: Org, today: date | None = None) -> list[promotion.PromotionCheck]:
+    """Cadres under ``org`` promoted to a leadership level within the last two years, each with
+    the requirement of the new level counted over its promotion window: inside the year (and
+    how much is left), done, or overdue. Three queries whatever the number of cadres: the
+    current history records started in the period, the records before them, and the ledger
+    rows of the promoted cadres."""
+    today = today or date.today()
+    rules = active_rules()
+    since = today - timedelta(days=2 * 365)
+    with unscoped():
+        current = CadreHistory.objects.filter(
+            end__isnull=True, start__gte=since, start__lte=today, cadre__status="active"
+        )
+        if org.parent_id is not None:
+            current = current.filter(cadre__unit__path__startswith=org.path)
+        current = list(
+            current.values_list(
+                "cadre_id", "start", "rank", "cadre__name", "cadre__unit_id", "cadre__unit__name"
+            )
+        )
+        ids = [row[0] for row in current]
+        before: dict[int, tuple[date, str]] = {}
+        for cid, end, rank in (
+            CadreHistory.objects.filter(cadre_id__in=ids, end__isnull=False)
+            .order_by("cadre_id", "end")
+            .values_list("cadre_id", "end", "rank")
+        ):
+            before[cid] = (end, rank)  # the latest closed record wins
+        promoted = []
+        for cid, start, rank, name, unit_id, unit_name in current:
+            previous = before.get(cid)
+            if previous is None or previous[0] > start:
+                continue
+            rule = promotion.rule_for(rules, rank)
+            if rule is not None and promotion.is_promotion(previous[1], rank):
+                promoted.append((cid, start, previous[1], rank, name, unit_id, unit_name, rule))
+        if not promoted:
+            return []
+        first = min(promotion.counting_window(p[7], p[1])[0] for p in promoted)
+        entries = (
+            CreditEntry.objects.filter(cadre_id__in=[p[0] for p in promoted], day__gte=first)
+            .values_list("cadre_id", "day", "channel")
+            .annotate(h=Cast(Sum("hours"), FloatField()))
+            .order_by()
+        )
+        by_cadre: dict[int, list] = defaultdict(list)
+        for cid, day, channel, hours in entries:
+            by_cadre[cid].append((day, channel, hours))
+    out = []
+    for cid, start, was, rank, name, unit_id, unit_name, rule in promoted:
+        low, high = promotion.counting_window(rule, start)
+        by_channel: dict[int, float] = defaultdict(float)
+        for day, channel, hours in by_cadre.get(cid, ()):
+            if low <= day <= high and day <= today:
+                by_channel[channel] += hours
+        out.append(
+            promotion.PromotionCheck(
+                cid,
+                name,
+                unit_id,
+                unit_name,
+                start,
+                was,
+                rank,
+                rule,
+                rule.counted(by_channel),
+                today,
+            )
+        )
+    out.sort(key=lambda c: (c.unit_name, c.state != promotion.OVERDUE, c.due, c.cadre_id))
+    return out

@@ -43,6 +43,7 @@ def org_compliance(request, pk):
         "shortfalls": selectors.with_cadres(report.shortfalls[:SHORTFALLS_SHOWN]),
         "shown": SHORTFALLS_SHOWN,
         "can_manage_rules": policies.can_manage_rules(request.user),
+        "promotions": selectors.promotion_training(org),
     }
     return render(request, "credits/org.html", context)
 

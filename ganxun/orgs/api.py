@@ -32,9 +32,12 @@ class CadreOut(Schema):
     birth_date: date
     unit_id: int
     unit_name: str
-    position: str
-    rank: str
-    categories: list[str]
+    position: str = Field(description="现任职务（职务名称）")
+    rank: str = Field(description="对应层次（职级对应表），空表示表中无法对应")
+    rank_title: str = Field(description="职级，如管理八级、一级主任科员、乡科级正职")
+    rank_system: str = Field(description="职级体系")
+    personnel_category: str = Field(description="人员类别，如公务员、参照公务员法管理人员")
+    categories: list[str] = Field(description="标签，如年轻干部")
     leader_role: str
     status: str
 
@@ -43,13 +46,15 @@ class CadreIn(Schema):
     name: str = Field(min_length=1, max_length=50)
     id_number: str = Field(min_length=15, max_length=30)
     unit_code: str = Field(min_length=1, max_length=32)
-    rank: str
+    rank: str = Field("", description="对应层次编码（旧写法）；填写 rank_title 时可省略")
+    rank_title: str = Field("", max_length=30, description="职级，任一常见写法")
+    personnel_category: str = Field("", max_length=50, description="人员类别，任一常见写法")
     gender: str = Field("", pattern="^(M|F)?$")
     birth_date: date | None = None
     position: str = Field("", max_length=100)
     leader_role: str = Field("", pattern="^(secretary|head|deputy)?$")
     phone: str = Field("", max_length=20)
-    categories: list[str] = Field(default_factory=list, description="人员类别编码")
+    categories: list[str] = Field(default_factory=list, description="标签编码")
 
 
 class CadrePage(Schema):
@@ -99,6 +104,9 @@ def _cadre_out(c: Cadre, *, full: bool = False) -> dict:
         "unit_name": c.unit.name,
         "position": c.position,
         "rank": c.rank,
+        "rank_title": c.rank_title.name if c.rank_title_id else "",
+        "rank_system": c.rank_title.get_system_display() if c.rank_title_id else "",
+        "personnel_category": c.personnel_category.name if c.personnel_category_id else "",
         "categories": [cat.name for cat in c.categories.all()],
         "leader_role": c.leader_role,
         "status": c.status,
@@ -170,7 +178,12 @@ def create_cadre(request, payload: CadreIn):
     actor = request.auth
     unit = selectors.get_org_by_code_for(actor, payload.unit_code)
     categories = list(CadreCategory.objects.filter(code__in=payload.categories))
+    rank_title, personnel_category = services.resolve_rank_and_category(
+        payload.rank_title, payload.personnel_category
+    )
     data = services.CadreData(
+        rank_title=rank_title,
+        personnel_category=personnel_category,
         name=payload.name,
         id_number=payload.id_number,
         unit=unit,

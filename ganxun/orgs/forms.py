@@ -5,7 +5,7 @@ from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import mask_id_number
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory, RankTitle
 from ganxun.orgs.selectors import CadreFilters, get_org_for
 from ganxun.orgs.services import CadreData
 
@@ -23,12 +23,46 @@ class CategoryForm(StyledForm):
     sort = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
 
 
+class RankTitleForm(StyledForm):
+    code = forms.CharField(label=_("编码"), max_length=32)
+    name = forms.CharField(label=_("职级名称"), max_length=30)
+    system = forms.ChoiceField(label=_("职级体系"), choices=RankTitle.System.choices)
+    level = forms.ChoiceField(
+        label=_("对应层次"),
+        choices=[("", _("（无法对应）")), *Cadre.Rank.choices],
+        required=False,
+        help_text=_("学时要求、达标、调训对象和统计按此层次计算。"),
+    )
+    synonyms = forms.CharField(
+        label=_("其他写法"), max_length=500, required=False, help_text=_("用顿号分隔。")
+    )
+    source = forms.CharField(label=_("依据"), max_length=300, required=False)
+    sort = forms.IntegerField(label=_("排序"), min_value=0, initial=0, required=False)
+
+
+class PersonnelCategoryForm(StyledForm):
+    code = forms.CharField(label=_("编码"), max_length=32)
+    name = forms.CharField(label=_("名称"), max_length=50)
+    synonyms = forms.CharField(
+        label=_("其他写法"), max_length=500, required=False, help_text=_("用顿号分隔。")
+    )
+    sort = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
+
+
 class OrgMoveForm(StyledForm):
     new_parent = OrgChoiceField(label=_("移动到（新的上级）"), queryset=Org.objects.none())
 
     def __init__(self, *args, org_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = org_queryset
+
+
+class RankTitleField(forms.ModelChoiceField):
+    """The correspondence table's ranks, each with its system and the level it counts as."""
+
+    def label_from_instance(self, obj):
+        level = obj.get_level_display() if obj.level else _("未能对应层次")
+        return f"{obj.get_system_display()} · {obj.name}（{level}）"
 
 
 class CadreForm(StyledForm):
@@ -44,10 +78,27 @@ class CadreForm(StyledForm):
         help_text=_("留空则按身份证号填写。"),
     )
     unit = OrgChoiceField(label=_("单位"), queryset=Org.objects.none())
-    position = forms.CharField(label=_("职务"), max_length=100, required=False)
-    rank = forms.ChoiceField(label=_("职级"), choices=Cadre.Rank.choices)
-    categories = forms.ModelMultipleChoiceField(
+    position = forms.CharField(
+        label=_("现任职务"),
+        max_length=100,
+        required=False,
+        help_text=_("职务名称，如县长、镇党委书记；职级另填。"),
+    )
+    rank_title = RankTitleField(label=_("职级"), queryset=RankTitle.objects.all())
+    personnel_category = forms.ModelChoiceField(
         label=_("人员类别"),
+        queryset=PersonnelCategory.objects.all(),
+        required=False,
+        empty_label=_("（未填）"),
+    )
+    start = forms.DateField(
+        label=_("任职时间"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("单位、职务、职级或人员类别变动时填写，记入任职经历；留空按今天。"),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("标签"),
         queryset=CadreCategory.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -78,7 +129,10 @@ class CadreForm(StyledForm):
             name=d["name"],
             id_number=d["id_number"],
             unit=d["unit"],
-            rank=d["rank"],
+            rank="",
+            rank_title=d["rank_title"],
+            personnel_category=d["personnel_category"],
+            start=d["start"],
             gender=d["gender"] or "",
             birth_date=d["birth_date"],
             position=d["position"],
@@ -99,7 +153,8 @@ class CadreForm(StyledForm):
             "birth_date": cadre.birth_date,
             "unit": cadre.unit_id,
             "position": cadre.position,
-            "rank": cadre.rank,
+            "rank_title": cadre.rank_title_id,
+            "personnel_category": cadre.personnel_category_id,
             "categories": list(cadre.categories.all()),
             "leader_role": cadre.leader_role,
             "phone": cadre.phone,
@@ -122,11 +177,23 @@ class CadreFilterForm(StyledForm):
     rank = forms.ChoiceField(
         label=_("职级"), choices=[("", _("全部职级")), *Cadre.Rank.choices], required=False
     )
+    personnel_category = forms.ModelChoiceField(
+        label=_("人员类别"),
+        queryset=PersonnelCategory.objects.all(),
+        required=False,
+        empty_label=_("全部人员类别"),
+    )
+    rank_title = forms.ModelChoiceField(
+        label=_("具体职级"),
+        queryset=RankTitle.objects.all(),
+        required=False,
+        empty_label=_("全部具体职级"),
+    )
     category = forms.ModelChoiceField(
-        label=_("类别"),
+        label=_("标签"),
         queryset=CadreCategory.objects.all(),
         required=False,
-        empty_label=_("全部类别"),
+        empty_label=_("全部标签"),
     )
     status = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部状态")), *Cadre.Status.choices], required=False
@@ -155,6 +222,8 @@ class CadreFilterForm(StyledForm):
             category=d["category"],
             status=d["status"],
             leader_role=d["leader_role"],
+            personnel_category=d["personnel_category"],
+            rank_title=d["rank_title"],
         )
 
     def error_summary(self) -> str:
@@ -181,6 +250,7 @@ def cadre_filters(actor, data) -> CadreFilters:
 
 
 FILTER_KEYS = ("q", "unit", "rank", "category", "status", "leader_role")
+FILTER_KEYS += ("personnel_category", "rank_title")
 
 
 def filter_params(data) -> dict:

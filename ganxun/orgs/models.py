@@ -84,10 +84,28 @@ class Org(models.Model):
 
 
 class CadreCategory(models.Model):
-    """人员类别 such as 年轻干部, 后备干部, 村社区干部 — a list administrators keep."""
+    """Tags (标签) such as 年轻干部, 后备干部, 大学生村官 — a list administrators keep; a cadre has
+    any number of them. The personnel category (人员类别/身份) is ``PersonnelCategory``."""
 
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "name"]
+        verbose_name = _("标签")
+
+    def __str__(self):
+        return self.name
+
+
+class PersonnelCategory(models.Model):
+    """人员类别/身份: 公务员, 参公, 事业单位人员 … — one per cadre; administrators extend the list.
+    ``synonyms`` are the other spellings offices write (参公、参照管理、事业编 …), 、-separated."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    synonyms = models.CharField(_("其他写法"), max_length=500, blank=True)
     sort = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -96,6 +114,10 @@ class CadreCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def spellings(self) -> list[str]:
+        return [self.name, self.code, *filter(None, self.synonyms.split("、"))]
 
 
 class Cadre(models.Model):
@@ -124,6 +146,7 @@ class Cadre(models.Model):
         ACTIVE = "active", _("在职")
         TRANSFERRED = "transferred", _("调出")
         RETIRED = "retired", _("退休")
+        DECEASED = "deceased", _("去世")
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
@@ -136,9 +159,28 @@ class Cadre(models.Model):
     unit = models.ForeignKey(
         Org, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("单位")
     )
-    position = models.CharField(_("职务"), max_length=100, blank=True)
-    rank = models.CharField(_("职级"), max_length=20, choices=Rank.choices)
-    categories = models.ManyToManyField(CadreCategory, blank=True, verbose_name=_("人员类别"))
+    position = models.CharField(_("现任职务"), max_length=100, blank=True)
+    # 职级 as the office writes it (a row of the correspondence table), and the comparable level
+    # that row places it at — what requirements, compliance, targeting and statistics read.
+    # rank is "" when the table cannot place the rank (the data-quality list shows those).
+    rank_title = models.ForeignKey(
+        "RankTitle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name=_("职级"),
+    )
+    rank = models.CharField(_("职级层次"), max_length=20, choices=Rank.choices, blank=True)
+    personnel_category = models.ForeignKey(
+        PersonnelCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name=_("人员类别"),
+    )
+    categories = models.ManyToManyField(CadreCategory, blank=True, verbose_name=_("标签"))
     leader_role = models.CharField(
         _("班子角色"), max_length=12, choices=LeaderRole.choices, blank=True, default=""
     )
@@ -180,3 +222,88 @@ class Cadre(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+class RankTitle(models.Model):
+    """One row of the rank correspondence table (职级对应表): a rank in its system, as offices
+    write it (管理八级, 专技十级, 一级主任科员, 乡科级正职 …), and the comparable level it counts
+    as. Defaults and sources in ``orgs/ranks.py``; administrators edit the table, and a changed
+    level is carried to the cadres holding the rank (``services.rank_title_update``)."""
+
+    class System(models.TextChoices):
+        LEADING = "leading", _("领导职务")
+        GRADE = "grade", _("公务员职级")
+        MANAGEMENT = "management", _("事业单位管理岗位")
+        PROFESSIONAL = "professional", _("事业单位专业技术岗位")
+        WORKER = "worker", _("事业单位工勤技能岗位")
+        OTHER = "other", _("其他")
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    system = models.CharField(_("职级体系"), max_length=16, choices=System.choices)
+    level = models.CharField(_("对应层次"), max_length=20, choices=Cadre.Rank.choices, blank=True)
+    synonyms = models.CharField(_("其他写法"), max_length=500, blank=True)
+    source = models.CharField(_("依据"), max_length=300, blank=True)
+    sort = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "name"]
+        verbose_name = _("职级对应表")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def spellings(self) -> list[str]:
+        return [self.name, *filter(None, self.synonyms.split("、"))]
+
+
+class CadreHistory(models.Model):
+    """A dated record of a cadre's unit, post, rank and category (任职经历). The current record
+    has no end; a change of any of them closes it and opens the next; 调出, 退休 and 去世 close
+    it. Reports at a past date read the record covering that date."""
+
+    class EndReason(models.TextChoices):
+        CHANGED = "changed", _("变动")
+        TRANSFERRED = "transferred", _("调出")
+        RETIRED = "retired", _("退休")
+        DECEASED = "deceased", _("去世")
+
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.CASCADE, related_name="history", verbose_name=_("干部")
+    )
+    unit = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    rank_title = models.ForeignKey(
+        RankTitle, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rank = models.CharField(_("职级层次"), max_length=20, choices=Cadre.Rank.choices, blank=True)
+    personnel_category = models.ForeignKey(
+        PersonnelCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start = models.DateField(_("任职时间"))
+    end = models.DateField(_("结束时间"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("结束原因"), max_length=12, choices=EndReason.choices, blank=True
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["cadre", "start", "id"]
+        indexes = [
+            models.Index(fields=["cadre", "start"]),
+            models.Index(fields=["unit", "start"]),
+        ]
+        verbose_name = _("任职经历")
+
+    def __str__(self):
+        return f"{self.start} {self.position}"
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:
+        """As the cadre's record: whoever may see the cadre sees the whole history."""
+        inner = Cadre.scope_q(actor)
+        return Q(cadre__in=Cadre.objects.unscoped().filter(inner).values("pk"))

@@ -5,10 +5,18 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from ganxun.core.errors import NotFound
+from ganxun.core.scoping import unscoped
 from ganxun.core.values import query_int
 from ganxun.orgs.idcard import normalise
 from ganxun.orgs.lookup import id_hash
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.models import (
+    Cadre,
+    CadreCategory,
+    CadreHistory,
+    Org,
+    PersonnelCategory,
+    RankTitle,
+)
 
 
 def get_org_for(actor, pk) -> Org:
@@ -31,7 +39,7 @@ def get_cadre_for(actor, pk) -> Cadre:
     pk = query_int(pk, min_value=1)
     cadre = (
         Cadre.objects.visible_to(actor)
-        .select_related("unit")
+        .select_related("unit", "rank_title", "personnel_category")
         .prefetch_related("categories")
         .filter(pk=pk)
         .first()
@@ -78,6 +86,8 @@ class CadreFilters:
     category: CadreCategory | None = None
     status: str = ""
     leader_role: str = ""
+    personnel_category: PersonnelCategory | None = None
+    rank_title: RankTitle | None = None
 
 
 def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
@@ -99,7 +109,11 @@ def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
         qs = qs.filter(status=filters.status)
     if filters.leader_role:
         qs = qs.filter(leader_role=filters.leader_role)
-    return qs.select_related("unit").prefetch_related(
+    if filters.personnel_category is not None:
+        qs = qs.filter(personnel_category=filters.personnel_category)
+    if filters.rank_title is not None:
+        qs = qs.filter(rank_title=filters.rank_title)
+    return qs.select_related("unit", "rank_title", "personnel_category").prefetch_related(
         Prefetch("categories", queryset=CadreCategory.objects.all())
     )
 
@@ -111,3 +125,35 @@ def roster_counts(actor) -> dict:
         "active": sum(by_rank.values()),
         "by_rank": [(label, by_rank.get(value, 0)) for value, label in Cadre.Rank.choices],
     }
+
+
+def unplaced_ranks(actor) -> list[dict]:
+    """The data-quality list: cadres in the actor's scope whose rank the correspondence table
+    cannot place at a level (or who have no rank at all), by rank — never silently dropped
+    from statistics, but listed here until the table or the record is fixed."""
+    rows = (
+        Cadre.objects.visible_to(actor)
+        .filter(rank="")
+        .order_by()
+        .values("rank_title__name", "rank_title__system")
+        .annotate(n=Count("id"))
+    )
+    systems = dict(RankTitle.System.choices)
+    return [
+        {
+            "rank": row["rank_title__name"] or "（未填职级）",
+            "system": str(systems.get(row["rank_title__system"], "")),
+            "count": row["n"],
+        }
+        for row in rows
+    ]
+
+
+def cadre_history(cadre: Cadre) -> list[CadreHistory]:
+    """A cadre's career records, newest first (the cadre was fetched through its scope)."""
+    with unscoped():
+        return list(
+            CadreHistory.objects.filter(cadre=cadre)
+            .select_related("unit", "rank_title", "personnel_category")
+            .order_by("-start", "-id")
+        )

@@ -18,9 +18,19 @@ from ganxun.accounts.policies import (
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.scoping import unscoped
+from ganxun.orgs import history
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import IdNumber, InvalidIdNumber, parse_id_number
-from ganxun.orgs.models import PATH_SEP, Cadre, CadreCategory, Org, path_segment
+from ganxun.orgs.models import (
+    PATH_SEP,
+    Cadre,
+    CadreCategory,
+    CadreHistory,
+    Org,
+    PersonnelCategory,
+    RankTitle,
+    path_segment,
+)
 
 ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]
 CADRE_FIELDS = [
@@ -30,7 +40,9 @@ CADRE_FIELDS = [
     "birth_date",
     "unit",
     "position",
+    "rank_title",
     "rank",
+    "personnel_category",
     "leader_role",
     "phone",
     "status",
@@ -181,6 +193,11 @@ class CadreData:
     status: str = Cadre.Status.ACTIVE
     note: str = ""
     categories: list[CadreCategory] = field(default_factory=list)
+    # 职级 as a row of the correspondence table; when only ``rank`` (a level) is given, the
+    # leading-post rank of that level is recorded
+    rank_title: RankTitle | None = None
+    personnel_category: PersonnelCategory | None = None
+    start: date | None = None  # 任职时间 of a change of unit, post, rank or category
 
 
 def cadre_validate(data: CadreData) -> CadreData:
@@ -194,9 +211,54 @@ def cadre_validate(data: CadreData) -> CadreData:
         )
     data.birth_date = idn.birth_date
     data.gender = check_gender(data.gender, idn)
-    check_rank(data.rank)
+    if data.rank_title is None:
+        check_rank(data.rank)  # a bare level (the API's and older callers' way)
+        data.rank_title = rank_title_for_level(data.rank)
+    else:
+        data.rank = data.rank_title.level
     check_phone(data.phone)
+    if data.start is not None:
+        if data.start > timezone.localdate():
+            raise OrgError("start_in_future", "任职时间晚于今天，请核对。", field="start")
+        if data.start < data.birth_date:
+            raise OrgError("start_before_birth", "任职时间早于出生日期，请核对。", field="start")
     return data
+
+
+def resolve_rank_and_category(
+    rank: str, category: str
+) -> tuple[RankTitle | None, PersonnelCategory | None]:
+    """A rank and a category as written (any spelling the tables know); OrgError if unknown."""
+    from ganxun.orgs.vocab import UnknownWord, Vocabulary
+
+    vocab = Vocabulary()
+    try:
+        title = vocab.rank(rank)
+    except UnknownWord as exc:
+        raise OrgError(
+            "invalid_rank", f"职级“{rank}”无法识别；可填写：{'；'.join(exc.accepted)}", field="rank"
+        ) from None
+    try:
+        kind = vocab.category(category)
+    except UnknownWord as exc:
+        raise OrgError(
+            "invalid_personnel_category",
+            f"人员类别“{category}”无法识别；可填写：{'、'.join(exc.accepted)}",
+            field="personnel_category",
+        ) from None
+    return (
+        RankTitle.objects.get(pk=title.pk) if title else None,
+        PersonnelCategory.objects.get(pk=kind.pk) if kind else None,
+    )
+
+
+def rank_title_for_level(level: str) -> RankTitle | None:
+    """The leading-post rank (乡科级正职 …) standing for a bare level, for callers that give one."""
+    return (
+        RankTitle.objects.filter(level=level, system__in=["leading", "other"])
+        .order_by("sort")
+        .first()
+    )
 
 
 # The checks below are shared by the form/API path (cadre_validate) and the roster importer,
@@ -297,6 +359,13 @@ def cadre_create(*, actor, data: CadreData) -> Cadre:
     cadre = Cadre(id_tail=data.id_number[-4:], **_model_values(data))
     cadre.save()
     cadre.categories.set(data.categories)
+    history.insert(
+        [
+            history.record(
+                cadre.pk, _history_facts(cadre), data.start or timezone.localdate(), cadre.status
+            )
+        ]
+    )
     audit_record(actor=actor, action="create", obj=cadre, changes=diff({}, _cadre_snapshot(cadre)))
     return cadre
 
@@ -310,11 +379,13 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreData) -> Cadre:
     _check_unit(actor, data.unit)
     _check_id_number_free(data.id_number, exclude_pk=cadre.pk)
     before = _cadre_snapshot(cadre)
+    facts_before, status_before = _history_facts(cadre), cadre.status
     for name, value in _model_values(data).items():
         setattr(cadre, name, value)
     cadre.id_tail = cadre.id_number[-4:]
     cadre.save()
     cadre.categories.set(data.categories)
+    _history_follow(cadre, facts_before, status_before, data.start)
     changes = diff(before, _cadre_snapshot(cadre))
     if changes:
         audit_record(actor=actor, action="update", obj=cadre, changes=changes)
@@ -366,6 +437,40 @@ def cadre_delete(*, actor, cadre: Cadre) -> None:
     Cadre._base_manager.filter(pk=cadre.pk).delete()
 
 
+def _history_facts(cadre: Cadre) -> dict:
+    return {
+        "unit": cadre.unit_id,
+        "position": cadre.position,
+        "rank_title": cadre.rank_title_id,
+        "rank": cadre.rank,
+        "personnel_category": cadre.personnel_category_id,
+    }
+
+
+def _history_follow(cadre: Cadre, facts_before: dict, status_before: str, start) -> None:
+    """The form's edit, in the career history: a changed unit, post, rank or category closes
+    the current record and opens the next (from ``start``, else today); 调出/退休/去世 close it."""
+    today = timezone.localdate()
+    if cadre.status in history.CLOSING:
+        if status_before != cadre.status:
+            history.close({(today, str(history.CLOSING[cadre.status])): [cadre.pk]})
+        return
+    facts = _history_facts(cadre)
+    if facts == facts_before and status_before == cadre.status:
+        return
+    day = start or today
+    current = history.current_start(cadre.pk)
+    if current is not None and day < current:
+        raise OrgError(
+            "history_overlap",
+            f"任职时间早于当前任职记录的开始时间 {current:%Y-%m-%d}，任职经历不能重叠。",
+            field="start",
+        )
+    if facts != facts_before:
+        history.close({(day, "changed"): [cadre.pk]})
+    history.insert([history.record(cadre.pk, facts, day)])
+
+
 def _model_values(data: CadreData) -> dict:
     return {name: getattr(data, name) for name in CADRE_FIELDS}
 
@@ -396,5 +501,89 @@ def category_save(*, actor, category: CadreCategory | None, code: str, name: str
         action="update" if before else "create",
         obj=category,
         changes=diff(before, after),
+    )
+    return category
+
+
+def tag_add(*, actor, name: str) -> CadreCategory:
+    """A tag the roster import met and an administrator chose to keep: a free code is made
+    from the list's size; an existing tag of that name is returned as is."""
+    existing = CadreCategory.objects.filter(name=name.strip()).first()
+    if existing is not None:
+        return existing
+    taken = set(CadreCategory.objects.values_list("code", flat=True))
+    n = len(taken) + 1
+    while f"tag{n}" in taken:
+        n += 1
+    return category_save(actor=actor, category=None, code=f"tag{n}", name=name[:50])
+
+
+# --- the rank correspondence table and the personnel categories ------------------------------
+
+RANK_FIELDS = ["code", "name", "system", "level", "synonyms", "source", "sort"]
+
+
+@transaction.atomic
+def rank_title_save(*, actor, title: RankTitle | None, **values) -> RankTitle:
+    """Add a rank to the correspondence table or change one. A changed level is carried to the
+    cadres holding the rank and to their current history records (two UPDATEs)."""
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    if not values.get("code") or not values.get("name"):
+        raise OrgError("required", "编码和名称不能为空。")
+    others = RankTitle.objects.exclude(pk=title.pk if title else None)
+    if others.filter(code=values["code"]).exists():
+        raise OrgError("duplicate_code", f"编码 {values['code']} 已存在。", field="code")
+    if others.filter(name=values["name"]).exists():
+        raise OrgError("duplicate_name", f"职级“{values['name']}”已存在。", field="name")
+    before = snapshot(title, RANK_FIELDS) if title else {}
+    title = title or RankTitle()
+    for name in RANK_FIELDS:
+        setattr(title, name, values.get(name, getattr(title, name)) or "")
+    title.sort = values.get("sort") or 0
+    title.save()
+    after = snapshot(title, RANK_FIELDS)
+    if before and before.get("level") != title.level:
+        with unscoped():  # the table is the whole tree's: every holder follows it
+            Cadre.objects.filter(rank_title=title).update(rank=title.level)
+            CadreHistory.objects.filter(rank_title=title, end__isnull=True).update(rank=title.level)
+    audit_record(
+        actor=actor, action="update" if before else "create", obj=title, changes=diff(before, after)
+    )
+    return title
+
+
+@transaction.atomic
+def personnel_category_save(
+    *,
+    actor,
+    category: PersonnelCategory | None,
+    code: str,
+    name: str,
+    synonyms: str = "",
+    sort: int = 0,
+) -> PersonnelCategory:
+    """Extend or rename the 人员类别 list (公务员, 参公 …); shared by the whole tree."""
+    if not can_manage_orgs(actor):
+        raise PermissionDenied()
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise OrgError("required", "编码和名称不能为空。")
+    others = PersonnelCategory.objects.exclude(pk=category.pk if category else None)
+    if others.filter(code=code).exists():
+        raise OrgError("duplicate_code", f"编码 {code} 已存在。", field="code")
+    if others.filter(name=name).exists():
+        raise OrgError("duplicate_name", f"人员类别“{name}”已存在。", field="name")
+    fields = ["code", "name", "synonyms", "sort"]
+    before = snapshot(category, fields) if category else {}
+    category = category or PersonnelCategory()
+    category.code, category.name, category.synonyms, category.sort = code, name, synonyms, sort
+    category.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=category,
+        changes=diff(before, snapshot(category, fields)),
     )
     return category

@@ -23,9 +23,11 @@ from ganxun.orgs.forms import (
     InvalidFilter,
     OrgForm,
     OrgMoveForm,
+    PersonnelCategoryForm,
+    RankTitleForm,
     cadre_filters,
 )
-from ganxun.orgs.models import Cadre, CadreCategory
+from ganxun.orgs.models import Cadre, CadreCategory, PersonnelCategory, RankTitle
 from ganxun.orgs.selectors import CadreFilters
 
 # --- organization tree -----------------------------------------------------------------------
@@ -217,6 +219,7 @@ def _cadre_context(request, cadre) -> dict:
         "ancestors": selectors.org_ancestors(cadre.unit),
         "can_edit": policies.can_edit_roster(request.user),
         "account": getattr(cadre, "account", None),
+        "history": selectors.cadre_history(cadre),
     }
 
 
@@ -321,3 +324,50 @@ def category_list(request):
         "orgs/categories.html",
         {"form": form, "categories": categories, "editing": editing},
     )
+
+
+# --- the rank correspondence table and personnel categories ----------------------------------
+
+
+@require(policies.can_manage_orgs)
+def rank_table(request):
+    """职级对应表: every rank system's ranks and the level each counts as, with its source,
+    editable; the personnel categories; and the data-quality list of ranks not placed."""
+    editing = None
+    if request.GET.get("edit"):
+        editing = RankTitle.objects.filter(pk=request.GET["edit"]).first()
+    initial = {f: getattr(editing, f) for f in services.RANK_FIELDS} if editing else {}
+    form = RankTitleForm(request.POST or None, initial=initial, prefix="rank")
+    category_form = PersonnelCategoryForm(
+        request.POST if "category-code" in request.POST else None, prefix="category"
+    )
+    if request.method == "POST":
+        if "category-code" in request.POST:
+            if category_form.is_valid():
+                try:
+                    services.personnel_category_save(
+                        actor=request.user, category=None, **category_form.cleaned_data
+                    )
+                except DomainError as exc:
+                    apply_domain_error(category_form, exc)
+                else:
+                    messages.success(request, "已保存。")
+                    return redirect("cadres:ranks")
+        elif form.is_valid():
+            target = RankTitle.objects.filter(pk=request.POST.get("pk") or None).first()
+            try:
+                services.rank_title_save(actor=request.user, title=target, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("cadres:ranks")
+    context = {
+        "form": form,
+        "category_form": category_form,
+        "editing": editing,
+        "titles": RankTitle.objects.annotate(n=Count("cadres")),
+        "categories": PersonnelCategory.objects.annotate(n=Count("cadres")),
+        "unplaced": selectors.unplaced_ranks(request.user),
+    }
+    return render(request, "orgs/ranks.html", context)

@@ -16,7 +16,7 @@ from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
-from ganxun.orgs import selectors
+from ganxun.orgs import selectors, services
 from ganxun.orgs.exports import write_roster_template
 from ganxun.orgs.models import Org
 from ganxun.orgs.roster.jobs import (
@@ -24,6 +24,7 @@ from ganxun.orgs.roster.jobs import (
     PREVIEW,
     job_folder,
     roster_commit_start,
+    roster_preview_again,
     roster_preview_start,
     save_upload,
 )
@@ -128,6 +129,7 @@ def import_detail(request, pk):
         "can_commit": job.kind == PREVIEW and (counts.get(NEW, 0) or counts.get(UPDATE, 0)),
         "root": Org.objects.visible_to(request.user).filter(pk=job.params.get("root")).first(),
         "status_labels": STATUS_LABELS,
+        "can_add_tags": policies.can_manage_orgs(request.user) and job.kind == PREVIEW,
     }
     return render(request, "orgs/import_detail.html", context)
 
@@ -143,6 +145,20 @@ def import_commit(request, pk):
     if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
     job = roster_commit_start(actor=request.user, preview=preview)
+    return redirect("cadres:import_job", pk=job.pk)
+
+
+@require_POST
+@require(policies.can_manage_orgs)
+def import_add_tag(request, pk):
+    """ "Add this tag": a tag the preview warned about joins the list, and the file is
+    previewed again so its rows now carry it."""
+    preview = _roster_job(request, pk)
+    name = request.POST.get("name", "").strip()
+    if preview.kind != PREVIEW or name not in preview.result.get("unknown_tags", {}):
+        raise NotFound()
+    services.tag_add(actor=request.user, name=name)
+    job = roster_preview_again(actor=request.user, preview=preview)
     return redirect("cadres:import_job", pk=job.pk)
 
 

@@ -24,12 +24,17 @@ from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 
 from ganxun.checkin.models import Attendance
-from ganxun.orgs.models import Cadre, Org
+from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.programs.models import Program, ProgramTrainee, Session
 from ganxun.stats.hours import hours_sums
 from ganxun.stats.period import Period
 
 ACTIVE = Cadre.Status.ACTIVE
+# the career-history record covering the program's first day (records never overlap)
+AT_PROGRAM_START = (
+    f"LEFT JOIN {CadreHistory._meta.db_table} h ON h.cadre_id = c.id "
+    'AND h."start" <= p.start_date AND (h."end" IS NULL OR h."end" > p.start_date)'
+)
 
 
 def _pt(node: Org, period: Period):
@@ -87,20 +92,26 @@ def trainees_by_group(node: Org, period: Period) -> dict[tuple, tuple[int, int, 
     the third gives 参训人数 per unit and rank without counting a cadre of two channels twice
     (a cadre has one unit, rank and status, so these sums are exact). The window function runs
     on the per-cadre groups, after GROUP BY; SQLite (3.25+) and PostgreSQL both have it.
+
+    Unit and rank are the cadre's on the program's first day, from the career history (a
+    cadre transferred since still counts in the unit they were in); a cadre without a history
+    record covering that day counts with the current unit and rank.
     """
+    rank_then = "CASE WHEN h.id IS NULL THEN c.rank ELSE h.rank END"
     sql = f"""
         SELECT unit_id, rank, active, channel, SUM(n), COUNT(*), SUM(first_channel)
         FROM (
-            SELECT c.unit_id AS unit_id, c.rank AS rank, c.status = %s AS active,
+            SELECT o.id AS unit_id, {rank_then} AS rank, c.status = %s AS active,
                    p.channel AS channel, COUNT(*) AS n,
                    CASE WHEN ROW_NUMBER() OVER (PARTITION BY pt.cadre_id ORDER BY p.channel) = 1
                         THEN 1 ELSE 0 END AS first_channel
             FROM {ProgramTrainee._meta.db_table} pt
             JOIN {Program._meta.db_table} p ON p.id = pt.program_id
             JOIN {Cadre._meta.db_table} c ON c.id = pt.cadre_id
-            JOIN {Org._meta.db_table} o ON o.id = c.unit_id
+            {AT_PROGRAM_START}
+            JOIN {Org._meta.db_table} o ON o.id = COALESCE(h.unit_id, c.unit_id)
             WHERE o.path LIKE %s AND p.start_date >= %s AND p.start_date <= %s
-            GROUP BY pt.cadre_id, c.unit_id, c.rank, c.status, p.channel
+            GROUP BY pt.cadre_id, o.id, {rank_then}, c.status, p.channel
         ) per_cadre
         GROUP BY unit_id, rank, active, channel
     """

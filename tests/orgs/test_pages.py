@@ -5,10 +5,14 @@ import pytest
 from ganxun.accounts.models import Role
 from ganxun.core.models import AuditEntry
 from ganxun.core.scoping import unscoped
-from ganxun.orgs.models import Cadre, Org
+from ganxun.orgs.models import Cadre, Org, RankTitle
 from tests.factories import CadreFactory, make_user
 
 VALID_ID = "11010519491231002X"
+
+
+def general_rank() -> int:
+    return RankTitle.objects.get(name="一般干部").pk
 
 
 def test_admin_adds_renames_moves_and_retires_a_node_through_the_pages(client, admin, city):
@@ -55,7 +59,7 @@ def test_bad_cadre_form_shows_field_errors_and_saves_nothing(client, town_contac
             "name": "孙丽",
             "id_number": "110105194912310021",
             "unit": city.town_a1.pk,
-            "rank": "general",
+            "rank_title": general_rank(),
             "status": "active",
         },
     )
@@ -73,7 +77,7 @@ def test_unit_outside_scope_is_not_even_offered(client, town_contact, city):
             "name": "孙丽",
             "id_number": VALID_ID,
             "unit": city.town_b1.pk,
-            "rank": "general",
+            "rank_title": general_rank(),
             "status": "active",
         },
     )
@@ -93,7 +97,7 @@ def test_contact_registers_and_edits_a_cadre(client, town_contact, city):
             "name": "孙丽",
             "id_number": VALID_ID,
             "unit": city.village_a1.pk,
-            "rank": "general",
+            "rank_title": general_rank(),
             "status": "active",
             "position": "村委委员",
         },

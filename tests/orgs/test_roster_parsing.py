@@ -11,6 +11,7 @@ from ganxun.orgs.models import Cadre
 from ganxun.orgs.roster import parsing
 from ganxun.orgs.roster.errors import CellError
 from ganxun.orgs.roster.importer import ImportOptions, run_import
+from ganxun.orgs.vocab import Vocabulary
 from tests.orgs.roster_files import person_id, write_csv, write_xls, write_xlsx
 
 BORN = date(1985, 3, 14)
@@ -185,15 +186,31 @@ def test_an_xls_with_a_real_date_and_numbers_reads_like_an_xlsx(city, tmp_path):
         ("乡科级副职", "section_deputy"),
         ("科员", "general"),
         ("正 科", "section_main"),
+        ("正科级", "section_main"),
+        ("管理八级", "section_deputy"),
+        ("管理８级", "section_deputy"),
+        ("管理岗位五级 ", "county_main"),
+        ("管理岗7级", "section_main"),
+        ("专技十级", "general"),
+        ("专业技术岗位十三级", "general"),
+        ("试用期", "general"),
+        ("未定级", "general"),
+        ("技术工二级", "general"),
+        ("二级巡视员", "bureau_deputy"),
     ],
 )
-def test_ranks_as_offices_write_them(word, rank):
-    assert parsing.rank(word) == rank
+@pytest.mark.django_db
+def test_ranks_as_offices_write_them_in_every_system(word, rank):
+    assert parsing.rank(word, Vocabulary()).level == rank
 
 
-def test_an_unknown_rank_lists_what_is_accepted():
-    with pytest.raises(CellError, match="乡科级正职"):
-        parsing.rank("处长")
+@pytest.mark.django_db
+def test_an_unknown_rank_lists_what_is_accepted_per_system():
+    with pytest.raises(CellError) as exc:
+        parsing.rank("处长", Vocabulary())
+    message = str(exc.value)
+    assert "领导职务：" in message and "乡科级正职" in message
+    assert "事业单位管理岗位：管理一级至管理十级" in message
 
 
 @pytest.mark.parametrize("value", ["138-0013-8000 / 139-0000-0000", "138abc"])

@@ -197,7 +197,7 @@ def test_the_edit_page_shows_the_number_masked_and_saving_keeps_it(client, city,
         "name": "张三",
         "id_number": cadre.id_number_masked,  # sent back as shown
         "unit": city.town_a1.pk,
-        "rank": cadre.rank,
+        "rank_title": cadre.rank_title_id,
         "position": "副镇长",
         "status": "active",
         "phone": "13800138000",

@@ -25,6 +25,7 @@ from ganxun.orgs.roster import parsing
 from ganxun.orgs.roster.errors import CellError, RosterFileError
 from ganxun.orgs.roster.headers import FIELDS, field_for, locate_header, normalise_label
 from ganxun.orgs.roster.reading import Table
+from ganxun.orgs.vocab import Vocabulary
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TODAY = date(2026, 11, 23)
@@ -141,12 +142,17 @@ def test_any_birth_cell_gives_a_month_none_or_a_cell_error(value):
         assert 1900 <= result.year <= TODAY.year and result.months <= set(range(1, 13))
 
 
+VOCAB = Vocabulary.from_defaults()
+
+
 @FAST
 @given(cell_values)
 def test_the_other_cells_return_a_value_or_a_documented_error(value):
     parsers = [
         parsing.gender,
-        parsing.rank,
+        lambda v: parsing.rank(v, VOCAB),
+        lambda v: parsing.personnel_category(v, VOCAB, {"年轻干部": 1}),
+        lambda v: parsing.since(v, TODAY),
         parsing.leader_role,
         parsing.status,
         parsing.phone,
@@ -162,7 +168,7 @@ def test_the_other_cells_return_a_value_or_a_documented_error(value):
 @FAST
 @given(st.sampled_from(list(parsing.RANK_WORDS)), st.sampled_from(["", " ", "\u3000"]))
 def test_every_rank_word_is_understood_with_stray_spaces(word, space):
-    assert parsing.rank(space + word + space) == parsing.RANK_WORDS[word]
+    assert parsing.rank(space + word + space, VOCAB).level == parsing.RANK_WORDS[word]
 
 
 @FAST

@@ -17,7 +17,7 @@ from ganxun.core.scoping import unscoped
 from ganxun.orgs.demo.accounts import DEMO_USERNAMES, create_accounts
 from ganxun.orgs.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 from ganxun.orgs.errors import OrgError
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.models import Cadre, CadreCategory, Org, RankTitle
 
 BATCH = 5_000  # Django lowers it to what the backend allows (SQLite: 999 parameters a statement)
 
@@ -118,6 +118,13 @@ def _ensure_categories(plan: DemoPlan) -> dict[str, int]:
 
 
 def _insert_cadres(plan: DemoPlan) -> None:
+    titles = {}  # each level's leading-post rank in the correspondence table
+    for pk, level in (
+        RankTitle.objects.filter(system__in=["leading", "other"])
+        .order_by("-sort")
+        .values_list("pk", "level")
+    ):
+        titles[level] = pk
     Cadre.objects.bulk_create(
         (
             Cadre(
@@ -130,6 +137,7 @@ def _insert_cadres(plan: DemoPlan) -> None:
                 unit_id=row.unit_pk,
                 position=row.position,
                 rank=row.rank,
+                rank_title_id=titles.get(row.rank),
                 leader_role=row.leader_role,
                 phone=row.phone,
                 status=row.status,

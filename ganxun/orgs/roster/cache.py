@@ -18,7 +18,7 @@ from ganxun.orgs.roster.rows import Lookups, ParsedRow
 from ganxun.orgs.roster.units import NewUnit
 
 CACHE_NAME = "parsed.pickle"
-FORMAT = 1
+FORMAT = 2
 
 
 class CacheWriter:
@@ -49,7 +49,8 @@ def _pack(row: ParsedRow) -> tuple:
     elif isinstance(unit, NewUnit):
         values["unit"] = ("new", unit.name)
     errors = [(e.column, e.message, e.code) for e in row.errors]
-    return (row.row, row.cells, values, row.id_number, row.id_text, errors)
+    warnings = [(e.column, e.message, e.code) for e in row.warnings]
+    return (row.row, row.cells, values, row.id_number, row.id_text, errors, warnings)
 
 
 def load(folder: Path) -> tuple[str, int, Header, Iterator[list[tuple]]] | None:
@@ -80,11 +81,14 @@ def _chunks(f) -> Iterator[list[tuple]]:
 
 def unpack(chunks: Iterator[list[tuple]], header: Header, lookups: Lookups) -> Iterator[ParsedRow]:
     for chunk in chunks:
-        for number, cells, values, id_number, id_text, errors in chunk:
+        for number, cells, values, id_number, id_text, errors, warnings in chunk:
             row = ParsedRow(number, cells)
             row.values, row.id_number, row.id_text = values, id_number, id_text
             row.errors = [
                 RowError(number, column, message, code) for column, message, code in errors
+            ]
+            row.warnings = [
+                RowError(number, column, message, code) for column, message, code in warnings
             ]
             _recheck(row, header, lookups)
             yield row
@@ -93,6 +97,22 @@ def unpack(chunks: Iterator[list[tuple]], header: Header, lookups: Lookups) -> I
 def _recheck(row: ParsedRow, header: Header, lookups: Lookups) -> None:
     """Re-attach units and categories as they are now."""
     values = row.values
+    vocab = lookups.vocab
+    tables = (("rank_title", vocab.rank_names), ("personnel_category", vocab.category_names))
+    for name, known in tables:
+        pk = values.get(name)
+        if pk is not None and pk not in known:
+            del values[name]
+            row.errors.append(
+                RowError(
+                    row.row,
+                    header.label("rank" if name == "rank_title" else name),
+                    "该职级或人员类别在预览之后已被删除；请核对后重新上传",
+                    "vocabulary_changed",
+                )
+            )
+        elif name == "rank_title" and pk is not None:
+            values["rank"] = known[pk].level  # the table may have been edited since
     unit = values.get("unit")
     if unit is not None:
         kind, key = unit
@@ -118,7 +138,7 @@ def _recheck(row: ParsedRow, header: Header, lookups: Lookups) -> None:
             RowError(
                 row.row,
                 header.label("categories"),
-                "该人员类别在预览之后已被删除；请核对后重新上传",
+                "该标签在预览之后已被删除；请核对后重新上传",
                 "category_changed",
             )
         )

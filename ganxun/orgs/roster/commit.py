@@ -18,9 +18,10 @@ from ganxun.core.context import current_request_info
 from ganxun.core.crypto import encrypt, mask_phone
 from ganxun.core.models import AuditEntry
 from ganxun.core.scoping import unscoped
+from ganxun.orgs import history
 from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Cadre, Org
-from ganxun.orgs.roster.plan import NEW, UPDATE, RowPlan
+from ganxun.orgs.roster.plan import HISTORY_FIELDS, NEW, UPDATE, RowPlan
 from ganxun.orgs.roster.rows import Lookups
 from ganxun.orgs.roster.sql import (
     db_date,
@@ -33,6 +34,7 @@ from ganxun.orgs.roster.units import NewUnit
 from ganxun.orgs.services import ORG_FIELDS, _insert_org
 
 INSERT_FIELDS = ["id_number", "id_hash", "id_tail", "birth_date", "unit"]
+INSERT_FIELDS += ["rank_title", "personnel_category"]
 INSERT_FIELDS += ["created_at", "updated_at"]
 TEXT_FIELDS = ["name", "gender", "position", "rank", "leader_role", "phone", "status", "note"]
 AUDIT_FIELDS = ["at", "actor", "actor_name", "ip", "channel", "action", "object_type"]
@@ -64,7 +66,43 @@ class Writer:
             self._link_categories(inserted)
             updated = [p for p in changed if p.status == UPDATE]
             self._update(updated)
+            self._history(inserted, updated)
             self._audit(inserted, updated)
+
+    # --- career history ----------------------------------------------------------------------
+
+    def _history(self, inserted: list[tuple[RowPlan, int]], updated: list[RowPlan]) -> None:
+        """A first record for each new cadre; for a changed cadre, the current record closed and
+        the next one opened (unit, post, rank, category changed) or closed only (调出, 退休,
+        去世). Two statements per kind of change, whatever the row count."""
+        today = timezone.localdate()
+        rows = [
+            history.record(
+                pk, _facts(plan.values), plan.values.get("start") or today, plan.values["status"]
+            )
+            for plan, pk in inserted
+        ]
+        closing: dict[tuple, list[int]] = defaultdict(list)
+        for plan in updated:
+            changes, existing = plan.changes, plan.existing
+            status = changes["status"][1] if "status" in changes else existing.status
+            day = plan.values.get("start") or today
+            if status in history.CLOSING:
+                if "status" in changes:
+                    closing[(today, str(history.CLOSING[status]))].append(existing.pk)
+                continue
+            facts_changed = any(f in changes for f in HISTORY_FIELDS)
+            if facts_changed or "status" in changes:
+                if facts_changed:
+                    closing[(day, "changed")].append(existing.pk)
+                facts = {f: getattr(existing, f) for f in HISTORY_FIELDS if f != "unit"}
+                facts["unit"] = existing.unit_id
+                facts.update({f: new for f, (_, new) in changes.items() if f in HISTORY_FIELDS})
+                if isinstance(facts["unit"], Org):
+                    facts["unit"] = facts["unit"].pk
+                rows.append(history.record(existing.pk, facts, day))
+        history.close(closing)
+        history.insert(rows)
 
     # --- units the administrator chose to create --------------------------------------------
 
@@ -114,7 +152,20 @@ class Writer:
             born = db_date(v["birth_date"], ops)
             hashes.append(id_hash(idn))
             secret = encrypt(idn, context=ID_CONTEXT)
-            rows.append((secret, hashes[-1], idn[-4:], born, v["unit"].pk, now, now, *texts))
+            rows.append(
+                (
+                    secret,
+                    hashes[-1],
+                    idn[-4:],
+                    born,
+                    v["unit"].pk,
+                    v.get("rank_title"),
+                    v.get("personnel_category"),
+                    now,
+                    now,
+                    *texts,
+                )
+            )
         if not rows:
             return []
         before = _max_id()
@@ -198,6 +249,9 @@ class Writer:
                 new = new.name
             elif name == "categories":
                 old, new = self._category_names(old), self._category_names(new)
+            elif name in ("rank_title", "personnel_category"):
+                name_of = self.lookups.vocab.name_of
+                old, new = name_of(name, old), name_of(name, new)
             elif name == "phone":  # personal data stays out of the log in the clear
                 old, new = mask_phone(old or ""), mask_phone(new or "")
             out[name] = [_plain(old), _plain(new)]
@@ -206,6 +260,10 @@ class Writer:
     def _category_names(self, ids) -> list[str]:
         names = self.lookups.category_names
         return sorted(names.get(i, str(i)) for i in ids)
+
+
+def _facts(values: dict) -> dict:
+    return {**values, "unit": values["unit"].pk}
 
 
 def _max_id() -> int:

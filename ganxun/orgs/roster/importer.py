@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import IntegrityError, connection
 
 from ganxun.core.audit import audit_record
-from ganxun.orgs.models import Org
+from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.roster import cache
 from ganxun.orgs.roster.commit import Writer
 from ganxun.orgs.roster.errors import RosterFileError, RowError
@@ -25,6 +25,7 @@ from ganxun.orgs.roster.reading import Table, open_tables
 from ganxun.orgs.roster.rows import Lookups, parse_rows
 from ganxun.orgs.roster.units import UnitMatcher
 
+LEVEL_LABELS = {value: str(label) for value, label in Cadre.Rank.choices}
 CHUNK = 5000  # rows planned and written per transaction (fewer commits: measured faster)
 
 
@@ -49,12 +50,35 @@ class ImportSummary:
     errors: list[RowError] = field(default_factory=list)
     created_units: list[str] = field(default_factory=list)
     committed: bool = False
+    # what the rows to be written (new and updated) hold: category name / level label → rows
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_level: dict[str, int] = field(default_factory=dict)
+    unknown_tags: dict[str, int] = field(default_factory=dict)  # word → rows, for "add tag"
+    warnings: int = 0
 
-    def add(self, plans: list[RowPlan]) -> None:
+    def add(self, plans: list[RowPlan], vocab=None) -> None:
         self.rows += len(plans)
         for plan in plans:
             self.counts[plan.status] += 1
             self.errors.extend(plan.parsed.errors)
+            for warning in plan.parsed.warnings:
+                self.warnings += 1
+                if warning.code == "unknown_tag":
+                    word = warning.message.split("“", 1)[1].split("”", 1)[0]
+                    self.unknown_tags[word] = self.unknown_tags.get(word, 0) + 1
+            if vocab is not None and plan.status in (NEW, UPDATE):
+                self._tally(plan, vocab)
+
+    def _tally(self, plan: RowPlan, vocab) -> None:
+        values, existing = plan.values, plan.existing
+        category = values.get(
+            "personnel_category", existing.personnel_category if existing else None
+        )
+        name = vocab.name_of("personnel_category", category) or "未填"
+        self.by_category[name] = self.by_category.get(name, 0) + 1
+        level = values.get("rank", existing.rank if existing else "")
+        label = LEVEL_LABELS.get(level, "") or "未能对应层次"
+        self.by_level[label] = self.by_level.get(label, 0) + 1
 
     def as_json(self) -> dict:
         """The CLI's --json shape, exactly."""
@@ -77,6 +101,10 @@ class ImportSummary:
             "error_count": len(self.errors),
             "created_units": self.created_units,
             "committed": self.committed,
+            "by_category": self.by_category,
+            "by_level": self.by_level,
+            "unknown_tags": self.unknown_tags,
+            "warnings": self.warnings,
         }
 
 
@@ -146,7 +174,7 @@ def _run_import(path, options, progress, sink, cache_to, cache_from) -> ImportSu
             plans = planner.classify(chunk)
             if options.commit:
                 plans = _write(writer, planner, plans)
-            summary.add(plans)
+            summary.add(plans, lookups.vocab)
             if sink is not None:
                 sink.add(plans)
             if progress is not None:

@@ -17,6 +17,7 @@ from ganxun.core.jobs import job_handler, job_result_path, job_start
 from ganxun.core.models import Job
 from ganxun.core.scoping import unscoped
 from ganxun.orgs.models import Org
+from ganxun.orgs.roster import cache
 from ganxun.orgs.roster.errors import RosterFileError
 from ganxun.orgs.roster.importer import ImportOptions, run_import
 from ganxun.orgs.roster.reading import MAX_BYTES, sniff
@@ -92,6 +93,9 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
         cache_to=None if commit else folder,
         cache_from=job_folder(preview) if commit and preview else None,
     )
+    if commit and preview:
+        # the preview's parsed rows hold full ID numbers: once committed they are not needed
+        (job_folder(preview) / cache.CACHE_NAME).unlink(missing_ok=True)
     if store.error_report is not None:
         job.result_file = str(store.error_report)
     job.errors = [str(e) for e in summary.errors[:50]]
@@ -101,6 +105,21 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
         f"更新 {c['update']}，未变 {c['unchanged']}，有错误 {c['error']}"
     )
     return summary.as_result()
+
+
+def roster_preview_again(*, actor, preview: Job) -> Job:
+    """The same upload previewed again (after a tag was added to the list, say)."""
+    with unscoped():
+        root = Org.objects.filter(pk=preview.params["root"]).first()
+        under = preview.params.get("create_units_under")
+        create_under = Org.objects.filter(pk=under).first() if under else None
+    return roster_preview_start(
+        actor=actor,
+        path=Path(preview.params["file"]),
+        filename=preview.params["filename"],
+        root=root,
+        create_units_under=create_under,
+    )
 
 
 def job_folder(job_id) -> Path:

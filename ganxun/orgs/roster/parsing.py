@@ -15,20 +15,27 @@ from datetime import date, datetime, timedelta
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import IdNumber, normalise
 from ganxun.orgs.models import Cadre
+from ganxun.orgs.ranks import GRADE, LEADING, OTHER, default_ranks
 from ganxun.orgs.roster.errors import CellError
 from ganxun.orgs.services import check_phone, clean_id_number
+from ganxun.orgs.vocab import RankChoice, UnknownWord, Vocabulary
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, past Lotus's phantom 1900-02-29
 
-RANKS: dict[str, tuple[str, ...]] = {
-    Cadre.Rank.BUREAU_MAIN: ("正厅", "正厅级", "正局级", "厅级正职", "一级巡视员"),
-    Cadre.Rank.BUREAU_DEPUTY: ("副厅", "副厅级", "副局级", "厅级副职", "二级巡视员"),
-    Cadre.Rank.COUNTY_MAIN: ("正处", "正处级", "正县", "正县级", "一级调研员", "二级调研员"),
-    Cadre.Rank.COUNTY_DEPUTY: ("副处", "副处级", "副县", "副县级", "三级调研员", "四级调研员"),
-    Cadre.Rank.SECTION_MAIN: ("正科", "正科级", "一级主任科员", "二级主任科员"),
-    Cadre.Rank.SECTION_DEPUTY: ("副科", "副科级", "三级主任科员", "四级主任科员"),
-    Cadre.Rank.GENERAL: ("一般", "科员", "办事员", "一级科员", "二级科员"),
-}
+# word → comparable level, from the shipped correspondence table (for lists of levels such as a
+# course's target ranks; a cadre's own rank is read through the editable table, ``vocab``)
+RANK_WORDS = {str(label): value for value, label in Cadre.Rank.choices}
+RANK_WORDS.update(
+    {
+        word: row["level"]
+        for row in default_ranks()
+        if row["level"] and row["system"] in (LEADING, GRADE, OTHER)
+        for word in (row["name"], *filter(None, row["synonyms"].split("、")))
+    }
+)
+RANK_WORDS.update(
+    {w + "级": v for w, v in list(RANK_WORDS.items()) if len(w) == 2 and w[0] in "正副"}
+)
 GENDERS = {"男": "M", "男性": "M", "M": "M", "女": "F", "女性": "F", "F": "F"}
 LEADER_ROLES = {
     "无": "",
@@ -40,15 +47,8 @@ LEADER_ROLES = {
     **{str(label): value for value, label in Cadre.LeaderRole.choices if value},
 }
 STATUSES = {str(label): value for value, label in Cadre.Status.choices}
-
-
-def _choices(table: dict[str, tuple[str, ...]], labels) -> dict[str, str]:
-    out = {str(label): value for value, label in labels}
-    out.update({word: value for value, words in table.items() for word in words})
-    return out
-
-
-RANK_WORDS = _choices(RANKS, Cadre.Rank.choices)
+STATUSES.update({"调离": "transferred", "死亡": "deceased", "已故": "deceased", "病故": "deceased"})
+STATUSES.update({"离休": "retired", "退职": "retired", "现职": "active", "在岗": "active"})
 
 
 def fold(value) -> str:
@@ -181,17 +181,58 @@ def gender(value) -> str:
     return GENDERS[folded]
 
 
-def rank(value) -> str:
-    folded = fold(value)
-    if not folded:
-        return ""
-    if folded not in RANK_WORDS:
-        examples = "、".join(str(label) for label in Cadre.Rank.labels)
+def rank(value, vocab: Vocabulary) -> RankChoice | None:
+    """职级 in any system and any spelling the correspondence table knows (管理８级, 专技十级,
+    正科, 一级主任科员 …); None when blank."""
+    try:
+        return vocab.rank(text(value))
+    except UnknownWord as exc:
         raise CellError(
-            f"职级“{text(value)}”无法识别；请填写以下之一：{examples}（也可写正科、副处、"
-            "一级主任科员等）"
-        )
-    return RANK_WORDS[folded]
+            f"职级“{text(value)}”无法识别；可填写："
+            + "；".join(exc.accepted)
+            + "（全角数字、“管理岗位八级”“专业技术十级”等写法也可）"
+        ) from None
+
+
+def personnel_category(value, vocab: Vocabulary, tags: dict[str, int]):
+    """人员类别/身份 (公务员, 参公, 事业编 …); None when blank. A file exported before the
+    category had its own column kept tags here: words that are all configured tags come back as
+    a frozenset of tag ids, for the caller to treat as tags."""
+    try:
+        return vocab.category(text(value))
+    except UnknownWord as exc:
+        words = [w for w in _CATEGORY_SPLIT.split(text(value)) if w]
+        if words and all(w in tags for w in words):
+            return frozenset(tags[w] for w in words)
+        raise CellError(
+            f"人员类别“{text(value)}”无法识别；可填写：{'、'.join(exc.accepted)}"
+            "（也可写参公、参照管理、事业编、事业等）；如需新的类别，请管理员在人员类别清单中添加"
+        ) from None
+
+
+def since(value, today: date) -> date | None:
+    """任职时间: 2021.03, 2021-03-15, 2021年3月 or a date cell; the 1st when no day is given."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        day = value
+    else:
+        folded = fold(value).split("T")[0]
+        match = _YM.match(folded) or _COMPACT.match(folded)
+        if match is None:
+            raise CellError(f"任职时间“{text(value)}”无法识别；请写成 2021.03 或 2021-03-15 的形式")
+        groups = match.groups()
+        year, month = int(groups[0]), int(groups[2] if len(groups) == 4 else groups[1])
+        raw_day = groups[3] if len(groups) == 4 else groups[2]
+        try:
+            day = date(year, month, int(raw_day) if raw_day else 1)
+        except ValueError:
+            raise CellError(f"任职时间“{text(value)}”不是有效的日期") from None
+    if day > today:
+        raise CellError(f"任职时间“{text(value)}”晚于今天；请核对")
+    return day
 
 
 def leader_role(value) -> str:
@@ -211,7 +252,9 @@ def status(value) -> str:
     if not folded:
         return ""
     if folded not in STATUSES:
-        raise CellError(f"状态“{text(value)}”无法识别；请填写在职、调出或退休（留空则不改变）")
+        raise CellError(
+            f"状态“{text(value)}”无法识别；请填写在职、调出、退休或去世（留空则不改变）"
+        )
     return STATUSES[folded]
 
 
@@ -242,19 +285,15 @@ def limited(value, limit: int, what: str) -> str:
 _CATEGORY_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
-def categories(value, by_word: dict[str, int]) -> frozenset[int]:
+def categories(value, by_word: dict[str, int]) -> tuple[frozenset[int], tuple[str, ...]]:
+    """Tags (年轻干部、后备干部 …): the configured ones found, and the words that are not
+    configured tags — a warning with "add this tag", never a refusal."""
     found, unknown = set(), []
     for word in _CATEGORY_SPLIT.split(text(value)):
         if not word:
             continue
         if word in by_word:
             found.add(by_word[word])
-        else:
+        elif word not in unknown:
             unknown.append(word)
-    if unknown:
-        known = "、".join(sorted({w for w in by_word if not w.isascii()})) or "（暂无）"
-        raise CellError(
-            f"人员类别“{'、'.join(unknown)}”不在类别清单中（现有：{known}）；"
-            "请改为清单中的类别，或请管理员先添加该类别"
-        )
-    return frozenset(found)
+    return frozenset(found), tuple(unknown)

@@ -12,7 +12,7 @@ from django.db import connection
 
 from ganxun.core.crypto import decrypt, is_encrypted
 from ganxun.orgs.lookup import id_hash
-from ganxun.orgs.models import Cadre, Org
+from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.orgs.roster.errors import RowError
 from ganxun.orgs.roster.headers import Header
 from ganxun.orgs.roster.rows import Lookups, ParsedRow
@@ -26,7 +26,9 @@ COMPARED = (
     "birth_date",
     "unit",
     "position",
+    "rank_title",
     "rank",
+    "personnel_category",
     "categories",
     "leader_role",
     "phone",
@@ -41,12 +43,16 @@ _EXISTING_COLUMNS = (  # the cadre's columns, in Existing's order; the unit's pa
     "birth_date",
     "unit_id",
     "position",
+    "rank_title_id",
     "rank",
+    "personnel_category_id",
     "leader_role",
     "phone",
     "status",
     "note",
 )
+# the fields a career-history record holds: a change of any of them opens a new record
+HISTORY_FIELDS = ("unit", "position", "rank_title", "rank", "personnel_category")
 _ABSENT = object()
 PHONE_CONTEXT = "orgs.cadre.phone"
 
@@ -62,13 +68,16 @@ class Existing:
     birth_date: date
     unit_id: int
     position: str
+    rank_title: int | None
     rank: str
+    personnel_category: int | None
     leader_role: str
     phone: str
     status: str
     note: str
     unit_path: str
     unit_name: str
+    current_start: date | None = None  # the open history record's start
     categories: frozenset = frozenset()
 
 
@@ -93,7 +102,10 @@ class Planner:
         self.root = root
         self.header = header
         self.lookups = lookups
-        self.with_categories = "categories" in header.columns
+        # tags come from their own column, or from an older export's 人员类别 column
+        self.with_categories = "categories" in header.columns or (
+            "personnel_category" in header.columns
+        )
 
     def classify(self, chunk: list[ParsedRow]) -> list[RowPlan]:
         found = self._fetch([p.id_number for p in chunk if p.id_number and not p.errors])
@@ -127,11 +139,22 @@ class Planner:
             old = getattr(existing, name)
             if old != new:
                 changes[name] = (old, new)
+        start = values.get("start")
+        current = existing.current_start
+        moved = any(f in changes for f in HISTORY_FIELDS)
+        if moved and start is not None and current is not None and start < current:
+            return self._refuse(
+                parsed,
+                "start",
+                f"任职时间 {start:%Y.%m.%d} 早于当前任职记录的开始时间 "
+                f"{current:%Y.%m.%d}，任职经历不能重叠；请核对任职时间",
+                "history_overlap",
+            )
         return RowPlan(parsed, UPDATE if changes else UNCHANGED, existing, changes)
 
     def _plan_new(self, parsed: ParsedRow) -> RowPlan:
         values = parsed.values
-        if not values.get("rank"):
+        if not values.get("rank_title"):
             return self._refuse(
                 parsed,
                 "rank",
@@ -167,6 +190,8 @@ class Planner:
                         existing.phone = decrypt(existing.phone, context=PHONE_CONTEXT)
                     if isinstance(existing.birth_date, str):  # SQLite hands back text
                         existing.birth_date = date.fromisoformat(existing.birth_date)
+                    if isinstance(existing.current_start, str):
+                        existing.current_start = date.fromisoformat(existing.current_start)
                     found[existing.id_number] = existing
         if self.with_categories and found:
             self._attach_categories(found, step)
@@ -202,9 +227,14 @@ def _params(keys: list) -> list:
 def _existing_sql(count: int) -> str:
     quote = connection.ops.quote_name
     cadre, org = quote(Cadre._meta.db_table), quote(Org._meta.db_table)
+    history = quote(CadreHistory._meta.db_table)
     columns = ", ".join(f"c.{quote(c)}" for c in _EXISTING_COLUMNS)
+    current = (
+        f"(SELECT MAX(h.{quote('start')}) FROM {history} h WHERE h.{quote('cadre_id')} = "
+        f"c.{quote('id')} AND h.{quote('end')} IS NULL)"
+    )
     return (
-        f"SELECT {columns}, o.{quote('path')}, o.{quote('name')} FROM {cadre} c "
+        f"SELECT {columns}, o.{quote('path')}, o.{quote('name')}, {current} FROM {cadre} c "
         f"JOIN {org} o ON o.{quote('id')} = c.{quote('unit_id')} "
         f"WHERE c.{quote('id_hash')} {_in(count)}"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.roster.headers import Header
 from ganxun.orgs.roster.plan import ERROR, STATUSES, RowPlan
@@ -68,12 +69,22 @@ class PreviewStore:
         record = {
             "row": plan.row,
             "name": v.get("name") or "",
-            "id": plan.parsed.id_number or plan.parsed.id_text,
+            # masked: the preview is a page anyone with the job can open, and the rows stay on
+            # disk until purged; the full number is only in the uploaded file itself
+            "id": mask_id_number(plan.parsed.id_number)
+            if plan.parsed.id_number
+            else _masked_text(plan.parsed.id_text),
             "unit": _unit_text(v.get("unit")),
-            "rank": self._labels["rank"].get(v.get("rank"), ""),
+            "rank": self._lookups.vocab.name_of("rank_title", v.get("rank_title")),
+            "level": self._labels["rank"].get(v.get("rank"), ""),
+            "category": self._lookups.vocab.name_of(
+                "personnel_category", v.get("personnel_category")
+            ),
         }
         if plan.parsed.errors:
             record["errors"] = [[e.column, e.message] for e in plan.parsed.errors]
+        if plan.parsed.warnings:
+            record["warnings"] = [[e.column, e.message] for e in plan.parsed.warnings]
         if plan.changes:
             record["changes"] = [
                 [self._field_label(name), self._shown(name, old), self._shown(name, new)]
@@ -94,6 +105,8 @@ class PreviewStore:
                 if isinstance(value, int) and value in by_id
                 else _unit_text(value)
             )
+        if name in ("rank_title", "personnel_category"):
+            return self._lookups.vocab.name_of(name, value)
         if name == "categories":
             names = self._lookups.category_names
             return "、".join(sorted(names.get(i, str(i)) for i in value))
@@ -143,6 +156,13 @@ class PreviewStore:
             self._sheet.write_string(row, col, str(value))
         else:
             self._sheet.write_string(row, col, str(value))
+
+
+def _masked_text(written: str) -> str:
+    """An invalid number as written, with its middle hidden (enough to find the row)."""
+    if len(written) <= 8:
+        return written
+    return written[:4] + "*" * (len(written) - 8) + written[-4:]
 
 
 def _unit_text(unit) -> str:

@@ -13,10 +13,13 @@ from ganxun.orgs.roster.errors import CellError, RowError
 from ganxun.orgs.roster.headers import FIELDS, Header
 from ganxun.orgs.roster.units import UnitMatcher
 from ganxun.orgs.services import check_birth_month, check_gender, clean_name
+from ganxun.orgs.vocab import CategoryChoice, RankChoice, Vocabulary
 
 # Rows below the table that are notes, not people: 填表人：…, 制表日期：…, 合计 52 人.
 NOTE_ROW = re.compile(
-    r"^(填表|制表|审核|审批|合计|小计|总计|备注|注[:：]|说明|负责人|单位负责人|联系人|盖章)"
+    r"^(填表|填报|制表|审核|审批|复核|合计|小计|总计|共计|备注|注[:：]|说明|负责人|"
+    r"单位负责人|主要负责人|分管领导|联系人|联系电话|电话[:：]|盖章|单位[（(]?盖章|日期[:：]|"
+    r"打印|统计人|统计日期|经办人)"
 )
 NAME_WORDS = {word for word in FIELDS["name"]}
 
@@ -24,7 +27,7 @@ NAME_WORDS = {word for word in FIELDS["name"]}
 class ParsedRow:
     """One data row: a plain slotted class, as 100,000 of them are made per import."""
 
-    __slots__ = ("cells", "errors", "id_number", "id_text", "row", "values")
+    __slots__ = ("cells", "errors", "id_number", "id_text", "row", "values", "warnings")
 
     def __init__(self, row: int, cells: list):
         self.row = row  # as Excel shows it
@@ -33,6 +36,7 @@ class ParsedRow:
         self.id_number = ""  # the valid 18-digit number, or "" when it has an error
         self.id_text = ""  # as written, shown when the number is invalid
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []  # written anyway (a tag not in the list …)
 
 
 class Lookups:
@@ -40,6 +44,7 @@ class Lookups:
 
     def __init__(self, units: UnitMatcher):
         self.units = units
+        self.vocab = Vocabulary()
         self.categories: dict[str, int] = {}
         self.category_names: dict[int, str] = {}
         for pk, code, name in CadreCategory.objects.values_list("id", "code", "name"):
@@ -79,10 +84,12 @@ def parse_rows(
 def _skipped(cells: list, name_col: int, id_col: int, header: Header) -> bool:
     name = parsing.text(cells[name_col]) if name_col < len(cells) else ""
     id_text = parsing.text(cells[id_col]) if id_col < len(cells) else ""
+    if NOTE_ROW.match(name) or NOTE_ROW.match(id_text):  # 填表人：… / 联系电话：… in any column
+        return True
     if name and id_text:  # the usual row: only a repeated header or the example is skipped
         return name.replace(" ", "") in NAME_WORDS or id_text == TEMPLATE_EXAMPLE_ID
     filled = [c for c in cells if c != "" and str(c).strip()]
-    if not filled or NOTE_ROW.match(parsing.text(filled[0])):
+    if not filled or any(NOTE_ROW.match(parsing.text(c)) for c in filled[:3]):
         return True
     if name.replace(" ", "") in NAME_WORDS:  # the header repeated on every printed page
         return True
@@ -101,6 +108,7 @@ def _parse(number: int, cells: list, header: Header, parsers: list) -> ParsedRow
             values[field_name] = parse(cells[index] if index < width else "")
         except (CellError, OrgError) as exc:
             parsed.errors.append(RowError(number, label, _with_fix(exc), _code(exc)))
+    _settle(parsed, header)
     idn = values.pop("id_number", None)
     if idn is None:
         parsed.id_text = _as_excel_shows(cells[header.columns["id_number"].index])
@@ -108,6 +116,36 @@ def _parse(number: int, cells: list, header: Header, parsers: list) -> ParsedRow
         parsed.id_number = idn.value
         _cross_check(parsed, idn, header)
     return parsed
+
+
+def _settle(parsed: ParsedRow, header: Header) -> None:
+    """Parsed cells into the stored fields: a rank into its table row and comparable level, a
+    category into its id, unknown tags into warnings. A blank rank or category leaves the
+    stored one alone."""
+    values = parsed.values
+    rank = values.pop("rank", None)
+    if isinstance(rank, RankChoice):
+        values["rank_title"], values["rank"] = rank.pk, rank.level
+    category = values.pop("personnel_category", None)
+    if isinstance(category, CategoryChoice):
+        values["personnel_category"] = category.pk
+    elif isinstance(category, frozenset) and "categories" not in header.columns:
+        values["categories"] = category  # an older export: its 人员类别 column held tags
+    tags = values.get("categories")
+    if isinstance(tags, tuple):
+        found, unknown = tags
+        values["categories"] = found
+        for word in unknown:
+            parsed.warnings.append(
+                RowError(
+                    parsed.row,
+                    header.label("categories"),
+                    f"标签“{word}”不在标签清单中，本行照常导入但不带该标签；管理员可一键添加该标签",
+                    "unknown_tag",
+                )
+            )
+    if values.get("start") is None:
+        values.pop("start", None)
 
 
 def _cross_check(parsed: ParsedRow, idn, header: Header) -> None:
@@ -123,6 +161,17 @@ def _cross_check(parsed: ParsedRow, idn, header: Header) -> None:
     except OrgError as exc:
         parsed.errors.append(RowError(parsed.row, header.label("gender"), _with_fix(exc), exc.code))
     parsed.values["birth_date"] = idn.birth_date
+    start = parsed.values.get("start")
+    if start is not None and start < idn.birth_date:
+        del parsed.values["start"]
+        parsed.errors.append(
+            RowError(
+                parsed.row,
+                header.label("start"),
+                f"任职时间 {start:%Y.%m} 早于出生日期 {idn.birth_date:%Y.%m}；请核对任职时间",
+                "start_before_birth",
+            )
+        )
 
 
 def _as_excel_shows(value) -> str:
@@ -183,7 +232,11 @@ def _cell_parsers(header: Header, lookups: Lookups) -> list[tuple[str, int, str,
         "birth": _memo(lambda v: parsing.birth_month(v, today.year)),
         "unit": _memo(lambda v: _unit(v, lookups)),
         "position": _memo(lambda v: parsing.limited(v, 100, "职务")),
-        "rank": _memo(parsing.rank),
+        "rank": _memo(lambda v: parsing.rank(v, lookups.vocab)),
+        "personnel_category": _memo(
+            lambda v: parsing.personnel_category(v, lookups.vocab, lookups.categories)
+        ),
+        "start": _memo(lambda v: parsing.since(v, today)),
         "categories": _memo(lambda v: parsing.categories(v, lookups.categories)),
         "leader_role": _memo(parsing.leader_role),
         "phone": parsing.phone,

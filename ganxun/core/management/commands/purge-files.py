@@ -1,4 +1,4 @@
-"""`ganxun purge-files [--days 7] [--dry-run]`
+"""`ganxun purge-files [--days 1] [--dry-run]`
 
 For operators (a daily cron job): delete uploaded rosters and job results (error reports,
 exported files, issued initial passwords) older than the given number of days, so personal
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "删除超过指定天数的导入文件和任务结果文件（含个人信息）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=7, help="保留天数（默认 7）")
+        parser.add_argument("--days", type=int, default=1, help="保留天数（默认 1）")
         parser.add_argument("--dry-run", action="store_true", help="只列出，不删除")
 
     def handle(self, *args, **options):
