@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ganxun.core import hours
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, require
 from ganxun.core.jobs import job_for
@@ -46,6 +47,7 @@ def rules(request):
     context = {
         "requirements": [_describe(r) for r in Requirement.objects.all()],
         "settings": credit_settings(),
+        "hours_source": hours.SOURCE,
         "can_manage": policies.can_manage_rules(request.user),
     }
     return render(request, "credits/rules.html", context)
