@@ -176,7 +176,7 @@ def _dimension_view(dim: str):
                 "results": results,
                 "chart": chart,
                 "sessions": selectors.dimension_sessions(request.user, dim, obj),
-                "threshold": policies.LECTURER_MIN_RESPONSES,
+                "threshold": policies.min_group(),
             },
         )
 
