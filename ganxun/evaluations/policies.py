@@ -4,7 +4,8 @@ Anonymity: ONE threshold, the setting ``GANXUN_ANONYMITY_MIN_GROUP`` (default 5)
 ``min_group()``. Every breakdown of results, for every role (by unit, lecturer, course, month, an
 org's page, the statistics' satisfaction panel), hides groups with fewer forms, so no single
 trainee's rating can be read back from a small group (a county's secretary and county head). A
-lecturer sees aggregates of their own sessions only, and only from the threshold on. Organizers and administrators see each answer, without names unless the deployment's
+lecturer sees aggregates of their own sessions only, and only from the threshold on.
+Organizers and administrators see each answer, without names unless the deployment's
 setting ``GANXUN_EVALUATION_SHOW_NAMES`` allows them.
 """
 
