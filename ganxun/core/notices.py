@@ -20,16 +20,19 @@ def notices_send(*, users: Iterable, kind: str, title: str, body: str = "", url:
     return len(rows)
 
 
-def notices_send_to_cadre(*, cadre_id: int, kind: str, title: str, body: str = "", url: str = ""):
+def notices_send_to_cadre(
+    *, cadre_id: int, kind: str, title: str, body: str = "", url: str = "", shows_at=None
+):
     """The same notice for every active account of a cadre, in one INSERT … SELECT (no round
-    trip to look the accounts up first: the check-in path sends one per scan)."""
+    trip to look the accounts up first: the check-in path sends one per scan). ``shows_at``
+    (default now) is when it appears in the inbox (``Notice.objects`` hides later ones)."""
     user_model = get_user_model()
     notice, users = Notice._meta.db_table, user_model._meta.db_table
     sql = (
         f"INSERT INTO {notice} (user_id, kind, title, body, url, created_at, read_at) "
         f"SELECT id, %s, %s, %s, %s, %s, NULL FROM {users} WHERE cadre_id = %s AND is_active"
     )
-    params = [kind, title[:200], body, url[:300], timezone.now(), cadre_id]
+    params = [kind, title[:200], body, url[:300], shows_at or timezone.now(), cadre_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

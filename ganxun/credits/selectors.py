@@ -260,3 +260,23 @@ def get_entry_for(actor, pk) -> CreditEntry:
 
 def program_rule(program) -> ProgramCreditRule | None:
     return ProgramCreditRule.objects.filter(program=program).first()
+
+
+def program_hours(program, cadre_ids) -> dict:
+    """学时 each cadre earned in a program, as the ledger holds them: the net of its entries for
+    the program's sessions (``core.hours`` under the crediting rules, after late/early rules and
+    corrections), plus the program's graduation bonus (credited when they graduate). The figure
+    a certificate states, the same as the trainee's 培训档案."""
+    from decimal import Decimal
+
+    rule = program_rule(program)
+    bonus = rule.bonus_hours if rule and rule.bonus_hours > 0 else Decimal(0)
+    rows = (
+        CreditEntry._base_manager.filter(program_id=program.pk, cadre_id__in=list(cadre_ids))
+        .exclude(source=f"program:{program.pk}")
+        .values("cadre_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    earned = {r["cadre_id"]: r["h"] for r in rows}
+    return {cid: Decimal(earned.get(cid) or 0) + bonus for cid in cadre_ids}
