@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 from ganxun.budgets.models import Budget, Expense, ExpenseCategory, Income, IncomeSource
 from ganxun.core.errors import NotFound
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import hours_from, hours_sums
+from ganxun.stats.hours import grouped_hours
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -72,7 +72,8 @@ def budget_years(actor) -> list[int]:
 @dataclass
 class Figures:
     """A budget's money and what it bought. 人次 of a program = its confirmed trainees
-    (``ProgramTrainee`` rows); 学时 = the 学时 of its scheduled sessions (``stats.hours``)."""
+    (``ProgramTrainee`` rows); 学时 = the 学时 of its scheduled sessions (``core.hours``,
+    summed by ``stats.hours``)."""
 
     budget: Budget
     income: Decimal = ZERO
@@ -162,14 +163,10 @@ def _attach_output(budgets: list[Budget], out: dict[int, Figures]) -> None:
     for row in trainees:
         for budget_id in covers[row["program_id"]]:
             out[budget_id].person_times += row["n"]
-    sessions = (
-        Session._base_manager.filter(program_id__in=list(covers))
-        .values("program_id")
-        .annotate(**hours_sums())
-    )
-    for row in sessions:
+    sessions = Session._base_manager.filter(program_id__in=list(covers))
+    for row in grouped_hours(sessions, ("program_id",)):
         for budget_id in covers[row["program_id"]]:
-            out[budget_id].hours += hours_from(row["set_hours"], row["free_time"])
+            out[budget_id].hours += row["hours"]
 
 
 def budget_incomes(budget: Budget) -> QuerySet[Income]:

@@ -115,6 +115,17 @@ class Job(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
 
+class DueNoticeManager(models.Manager):
+    """Notices whose time has come: a notice may be written ahead with a later ``created_at``
+    (an evaluation invitation written at check-in shows when the form opens, at the end of
+    class) — derived on read, no scheduler. ``_base_manager`` sees every row."""
+
+    def get_queryset(self):
+        from django.utils import timezone
+
+        return super().get_queryset().filter(created_at__lte=timezone.now())
+
+
 class Notice(models.Model):
     """A message in a user's inbox (我的消息): enrollment confirmations, evaluation invitations,
     leave decisions. ``url`` leads to where the user acts on it."""
@@ -136,6 +147,8 @@ class Notice(models.Model):
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = DueNoticeManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

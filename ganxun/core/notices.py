@@ -56,10 +56,13 @@ def notices_send_each(rows: list[tuple]) -> int:
     return len(rows)
 
 
-def notices_send_to_cadre(*, cadre_id: int, kind: str, title: str, body: str = "", url: str = ""):
+def notices_send_to_cadre(
+    *, cadre_id: int, kind: str, title: str, body: str = "", url: str = "", shows_at=None
+):
     """The same notice for every active account of a cadre — or, with none, for the cadre to
     find later — in one INSERT … SELECT (no round trip to look the accounts up first: the
-    check-in path sends one per scan). Returns the rows written."""
+    check-in path sends one per scan). ``shows_at`` (default now) is when it appears in the
+    inbox (``Notice.objects`` hides later ones). Returns the rows written."""
     user_model = get_user_model()
     notice, users = Notice._meta.db_table, user_model._meta.db_table
     values = "%s, %s, %s, %s, %s"  # kind, title, body, url, created_at (read_at stays NULL)
@@ -69,7 +72,7 @@ def notices_send_to_cadre(*, cadre_id: int, kind: str, title: str, body: str = "
         f"UNION ALL SELECT NULL, %s, {values} WHERE NOT EXISTS "
         f"(SELECT 1 FROM {users} WHERE cadre_id = %s AND is_active)"
     )
-    row = [kind, title[:200], body, url[:300], timezone.now()]
+    row = [kind, title[:200], body, url[:300], shows_at or timezone.now()]
     params = [*row, cadre_id, cadre_id, *row, cadre_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -22,9 +22,10 @@ class Rule:
     source: str
     source_url: str
     amount_label: str
+    org_path: str = ""  # the owner's subtree ("" = city-wide); a county's rule adds to the city's
 
-    def applies_to(self, rank: str) -> bool:
-        return rank in self.ranks
+    def applies_to(self, rank: str, path: str) -> bool:
+        return rank in self.ranks and path.startswith(self.org_path)
 
     def counted(self, by_channel: dict[int, float]) -> float:
         total = 0.0
@@ -56,6 +57,7 @@ def build_rules(requirements, hours_per_day: Decimal) -> list[Rule]:
                 source=r.source,
                 source_url=r.source_url,
                 amount_label=label,
+                org_path=r.org.path if r.org_id and r.org.parent_id else "",
             )
         )
     return rules
@@ -89,14 +91,15 @@ class Hours:
 EMPTY = Hours()
 
 
-def evaluate(rules: list[Rule], rank: str, hours: Hours) -> list[Gap]:
-    """Every applicable requirement with what counts towards it (caps applied)."""
+def evaluate(rules: list[Rule], rank: str, hours: Hours, path: str) -> list[Gap]:
+    """Every requirement applicable to a cadre of this rank whose unit has this org path (the
+    city's and those of the orgs above the cadre), with what counts towards it (caps applied)."""
     return [
         Gap(rule, rule.counted(hours.five if rule.five_years else hours.year), rule.required)
         for rule in rules
-        if rule.applies_to(rank)
+        if rule.applies_to(rank, path)
     ]
 
 
-def shortfalls(rules: list[Rule], rank: str, hours: Hours) -> list[Gap]:
-    return [gap for gap in evaluate(rules, rank, hours) if gap.missing > 1e-9]
+def shortfalls(rules: list[Rule], rank: str, hours: Hours, path: str) -> list[Gap]:
+    return [gap for gap in evaluate(rules, rank, hours, path) if gap.missing > 1e-9]

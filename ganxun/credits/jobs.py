@@ -106,14 +106,14 @@ def sync_credits(*, teaching: bool = True, attendance: bool = True, progress=Non
 
 
 def credits_sync_start(*, actor) -> Job:
-    if not policies.can_manage_rules(actor):
+    if not policies.owns_city_rules(actor):
         raise PermissionDenied()
     return job_start(actor=actor, kind=SYNC, title="重算授课与出勤学时")
 
 
 @job_handler(SYNC)
 def run_sync(job: Job, progress) -> dict:
-    if not policies.can_manage_rules(job.actor):
+    if not policies.owns_city_rules(job.actor):
         raise PermissionDenied()
     result = sync_credits(progress=progress)
     job.message = (

@@ -12,14 +12,15 @@ next version written — the ledger shows both, nothing is edited.
 import time
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
+from ganxun.core import hours
+from ganxun.core.hours import floor_half, session_minutes
 from ganxun.core.scoping import unscoped
 from ganxun.credits.models import Channel, CreditEntry, CreditSettings
 
-HALF = Decimal("0.5")
 ZERO = Decimal("0")
 # programs.Channel (how a program reaches cadres) → the ledger's channel.
 PROGRAM_CHANNELS = {
@@ -49,22 +50,13 @@ def forget_settings() -> None:
     _settings_cache.clear()
 
 
-def floor_half(value: Decimal) -> Decimal:
-    """Round down to half a 学时 (platforms and party schools count half 学时, never less)."""
-    if value <= 0:
-        return ZERO
-    return (value / HALF).to_integral_value(rounding=ROUND_FLOOR) * HALF
-
-
-def session_minutes(session) -> int:
-    return max(int((session.ends_at - session.starts_at).total_seconds() // 60), 0)
+def hours_rule(rules: CreditSettings) -> hours.HoursRule:
+    return hours.HoursRule(minutes_per_hour=rules.minutes_per_hour)
 
 
 def session_hours(session, rules: CreditSettings) -> Decimal:
-    """The session's 学时: as set on it, else its length at ``minutes_per_hour`` a 学时."""
-    if session.credit_hours is not None:
-        return Decimal(session.credit_hours)
-    return floor_half(Decimal(session_minutes(session)) / rules.minutes_per_hour)
+    """The session's 学时 by the one definition (``core.hours``) under these rules."""
+    return hours.session_hours(session, hours_rule(rules))
 
 
 def attendance_hours(attendance, session, rules: CreditSettings) -> Decimal:

@@ -178,6 +178,16 @@ class Requirement(models.Model):
         HOURS = "hours", _("学时")
         DAYS = "days", _("天")
 
+    # The owner: its administrators change it, and it applies to cadres of its subtree. Empty =
+    # the city's (root's). A county adds its own on top of the city's, so it can only tighten.
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("制定单位"),
+    )
     name = models.CharField(_("名称"), max_length=100)
     ranks = models.JSONField(_("适用职级"), default=list)
     period = models.CharField(_("周期"), max_length=12, choices=Period.choices)

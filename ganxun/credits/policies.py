@@ -17,8 +17,26 @@ def can_record_credits(user) -> bool:
 
 
 def can_manage_rules(user) -> bool:
-    """Requirements and crediting rules apply to the whole tree: administrators only."""
+    """Administrators keep their own org's requirements (a county adds its own on top of the
+    city's: tightening only); see ``can_edit_requirement`` for one rule."""
     return user.has_role(Role.ADMIN)
+
+
+def owns_city_rules(user) -> bool:
+    """The crediting settings (the 学时 definition among them), the city-wide requirements,
+    restoring the national defaults and the whole-tree recompute belong to the root
+    organization: its administrators only."""
+    org = getattr(user, "org", None)
+    return user.has_role(Role.ADMIN) and org is not None and org.parent_id is None
+
+
+def can_edit_requirement(user, requirement) -> bool:
+    """Only the owner's administrators change a requirement."""
+    if not user.has_role(Role.ADMIN):
+        return False
+    if requirement.org_id is None:
+        return owns_city_rules(user)
+    return requirement.org_id == user.org_id
 
 
 def can_set_program_bonus(user, program) -> bool:

@@ -27,7 +27,7 @@ RANKS = list(Cadre.Rank.choices)
 
 
 def active_rules() -> list[Rule]:
-    requirements = Requirement.objects.filter(is_active=True)
+    requirements = Requirement.objects.filter(is_active=True).select_related("org")
     return build_rules(requirements, ledger.credit_settings().hours_per_day)
 
 
@@ -140,15 +140,14 @@ def compliance_report(org: Org, year: int, *, keep: str = "short", rank: str = "
         for cid, cadre_rank, unit_id, path in rows:
             cadre_hours = hours.get(cid, EMPTY)
             if keep == "all":
-                result = CadreResult(
-                    cid, cadre_rank, unit_id, cadre_hours, evaluate(rules, cadre_rank, cadre_hours)
-                )
+                gaps = evaluate(rules, cadre_rank, cadre_hours, path)
+                result = CadreResult(cid, cadre_rank, unit_id, cadre_hours, gaps)
                 report.results.append(result)
                 ok = result.compliant
                 if not ok:
                     report.shortfalls.append(result)
             else:
-                gaps = shortfalls(rules, cadre_rank, cadre_hours)
+                gaps = shortfalls(rules, cadre_rank, cadre_hours, path)
                 ok = not gaps
                 if gaps and keep == "short":
                     report.shortfalls.append(
@@ -218,6 +217,7 @@ def cadre_record(cadre: Cadre, year: int) -> CadreRecord:
     """The 培训档案: every entry, totals by channel and year, and the year's requirements."""
     rules = active_rules()
     with unscoped():
+        unit_path = Org.objects.filter(pk=cadre.unit_id).values_list("path", flat=True).first()
         entries = list(
             CreditEntry.objects.filter(cadre=cadre)
             .select_related("recorded_by", "reverses")
@@ -243,7 +243,7 @@ def cadre_record(cadre: Cadre, year: int) -> CadreRecord:
         channels=[(c, Channel(c).label) for c in used],
         totals=dict(totals),
         year_totals={y: sum(by.values()) for y, by in totals.items()},
-        gaps=evaluate(rules, cadre.rank, hours),
+        gaps=evaluate(rules, cadre.rank, hours, unit_path),
     )
 
 
@@ -333,3 +333,40 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
         )
     out.sort(key=lambda c: (c.unit_name, c.state != promotion.OVERDUE, c.due, c.cadre_id))
     return out
+
+
+def program_hours(program, cadre_ids) -> dict:
+    """学时 each cadre earned in a program, as the ledger holds them: the net of its entries for
+    the program's sessions (``core.hours`` under the crediting rules, after late/early rules and
+    corrections), plus the program's graduation bonus (credited when they graduate). The figure
+    a certificate states, the same as the trainee's 培训档案."""
+    from decimal import Decimal
+
+    rule = program_rule(program)
+    bonus = rule.bonus_hours if rule and rule.bonus_hours > 0 else Decimal(0)
+    rows = (
+        CreditEntry._base_manager.filter(program_id=program.pk, cadre_id__in=list(cadre_ids))
+        .exclude(source=f"program:{program.pk}")
+        .values("cadre_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    earned = {r["cadre_id"]: r["h"] for r in rows}
+    return {cid: Decimal(earned.get(cid) or 0) + bonus for cid in cadre_ids}
+
+
+def visible_requirements(user):
+    """The requirements that bind the user's subtree or are kept below it: the city's, those of
+    the orgs above the user's org and the user's own, and those of orgs beneath it."""
+    org = getattr(user, "org", None)
+    if org is None:
+        return Requirement.objects.none()
+    parts = org.path.split("/")[:-1]
+    above = ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return (
+        Requirement.objects.filter(
+            Q(org__isnull=True) | Q(org__path__in=above) | Q(org__path__startswith=org.path)
+        )
+        .select_related("org")
+        .order_by("sort", "id")
+    )

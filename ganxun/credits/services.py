@@ -206,9 +206,13 @@ REQUIREMENT_FIELDS = [
 
 def requirement_save(*, actor, requirement: Requirement | None, data: dict) -> Requirement:
     _require(policies.can_manage_rules(actor))
+    if requirement is not None:
+        _require(policies.can_edit_requirement(actor, requirement))
     _validate_requirement(data)
     with transaction.atomic():
-        obj = requirement or Requirement()
+        # a new rule belongs to the actor's org (none = the city's, for the root's administrators)
+        owner = None if policies.owns_city_rules(actor) else actor.org
+        obj = requirement or Requirement(org=owner)
         before = snapshot(obj, REQUIREMENT_FIELDS) if requirement else {}
         for name in REQUIREMENT_FIELDS:
             if name in data:
@@ -238,10 +242,10 @@ def _validate_requirement(data: dict) -> None:
 
 def requirements_restore_defaults(*, actor) -> int:
     """Add back the national defaults that are missing (by name); existing rules stay."""
-    _require(policies.can_manage_rules(actor))
+    _require(policies.owns_city_rules(actor))
     added = 0
     with transaction.atomic():
-        names = set(Requirement.objects.values_list("name", flat=True))
+        names = set(Requirement.objects.filter(org=None).values_list("name", flat=True))
         for row in DEFAULT_REQUIREMENTS:
             if row["name"] not in names:
                 obj = Requirement.objects.create(**row)
@@ -256,7 +260,7 @@ SETTINGS_FIELDS = [
 
 
 def settings_save(*, actor, data: dict) -> CreditSettings:
-    _require(policies.can_manage_rules(actor))
+    _require(policies.owns_city_rules(actor))
     with transaction.atomic():
         row, _ = CreditSettings.objects.get_or_create(pk=1)
         before = snapshot(row, SETTINGS_FIELDS)

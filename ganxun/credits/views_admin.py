@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core import hours
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import apply_domain_error, require
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
@@ -43,10 +44,16 @@ def _describe(req: Requirement) -> dict:
 @require(policies.can_view_compliance)
 def rules(request):
     """The requirements in force, each with its source; administrators edit them."""
+    user = request.user
     context = {
-        "requirements": [_describe(r) for r in Requirement.objects.all()],
+        "requirements": [
+            {**_describe(r), "can_edit": policies.can_edit_requirement(user, r)}
+            for r in selectors.visible_requirements(user)
+        ],
         "settings": credit_settings(),
-        "can_manage": policies.can_manage_rules(request.user),
+        "hours_source": hours.SOURCE,
+        "can_manage": policies.can_manage_rules(user),
+        "owns_city_rules": policies.owns_city_rules(user),
     }
     return render(request, "credits/rules.html", context)
 
@@ -55,9 +62,11 @@ def rules(request):
 def rule_edit(request, pk=None):
     req = None
     if pk is not None:
-        req = Requirement.objects.filter(pk=pk).first()
+        req = selectors.visible_requirements(request.user).filter(pk=pk).first()
         if req is None:
             raise NotFound()
+        if not policies.can_edit_requirement(request.user, req):
+            raise PermissionDenied()
     form = RequirementForm.for_requirement(req, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +80,7 @@ def rule_edit(request, pk=None):
 
 
 @require_POST
-@require(policies.can_manage_rules)
+@require(policies.owns_city_rules)
 def rules_restore(request):
     added = services.requirements_restore_defaults(actor=request.user)
     messages.success(
@@ -80,7 +89,7 @@ def rules_restore(request):
     return redirect("credits:rules")
 
 
-@require(policies.can_manage_rules)
+@require(policies.owns_city_rules)
 def settings_edit(request):
     row = CreditSettings.current()
     form = SettingsForm(request.POST or None, instance=row)
@@ -93,7 +102,7 @@ def settings_edit(request):
 
 
 @require_POST
-@require(policies.can_manage_rules)
+@require(policies.owns_city_rules)
 def sync_start(request):
     job = credits_sync_start(actor=request.user)
     return redirect("core:job", pk=job.pk)

@@ -83,34 +83,47 @@ def suggestions(evals: QuerySet, limit: int = 2000) -> list[str]:
     )
 
 
+def _shown(rows: list[dict]) -> list[dict]:
+    """Groups below the anonymity threshold (``policies.min_group``) are never shown."""
+    from ganxun.evaluations.policies import enough
+
+    return [r for r in rows if enough(r["responses"])]
+
+
 def monthly(evals: QuerySet) -> list[dict]:
-    """Trend: mean score and number of forms per month of the session."""
+    """Trend: mean score and number of forms per month of the session (months with fewer forms
+    than the anonymity threshold left out)."""
     rows = (
         evals.annotate(month=TruncMonth("session__starts_at"))
         .values("month")
         .annotate(mean=Avg("mean_score"), responses=Count("id"))
         .order_by("month")
     )
-    return [
-        {
-            "month": row["month"].strftime("%Y-%m"),
-            "mean": _round(row["mean"]),
-            "responses": row["responses"],
-        }
-        for row in rows
-    ]
+    return _shown(
+        [
+            {
+                "month": row["month"].strftime("%Y-%m"),
+                "mean": _round(row["mean"]),
+                "responses": row["responses"],
+            }
+            for row in rows
+        ]
+    )
 
 
 def ranking(evals: QuerySet, key: str, name: str) -> list[dict]:
     """Mean score and number of forms grouped by ``key`` (e.g. "session__lecturers"), best
-    first; ``name`` is the lookup of the label shown."""
+    first; ``name`` is the lookup of the label shown. Groups below the anonymity threshold are
+    left out."""
     rows = (
         evals.exclude(**{f"{key}__isnull": True})
         .values(key, name)
         .annotate(mean=Avg("mean_score"), responses=Count("id", distinct=True))
         .order_by("-mean", name)
     )
-    return [
-        {"id": r[key], "name": r[name], "mean": _round(r["mean"]), "responses": r["responses"]}
-        for r in rows
-    ]
+    return _shown(
+        [
+            {"id": r[key], "name": r[name], "mean": _round(r["mean"]), "responses": r["responses"]}
+            for r in rows
+        ]
+    )

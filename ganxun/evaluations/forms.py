@@ -5,7 +5,7 @@ from ganxun.catalog.models import Course
 from ganxun.core.forms import StyledForm
 from ganxun.evaluations.models import Assessment, BankQuestion
 from ganxun.evaluations.services import AssessmentData, BankQuestionData
-from ganxun.evaluations.services.forms import MAX_CLOSE_HOURS
+from ganxun.evaluations.services.forms import MAX_CLOSE_HOURS, MAX_OPEN_BEFORE_MINUTES
 from ganxun.programs.models import ProgramUnit
 
 LETTERS = "ABCDEFGHIJ"
@@ -16,7 +16,14 @@ class SetupForm(StyledForm):
         label=_("下课后可填写（小时）"),
         min_value=1,
         max_value=MAX_CLOSE_HOURS,
-        help_text=_("学员从开课起到下课后这么多小时内可以填写和修改评价，默认 72 小时。"),
+        help_text=_("从评价开放起到下课后这么多小时内，学员可以填写和修改评价，默认 72 小时。"),
+    )
+    open_minutes_before_end = forms.IntegerField(
+        label=_("下课前开放（分钟）"),
+        min_value=0,
+        max_value=MAX_OPEN_BEFORE_MINUTES,
+        initial=0,
+        help_text=_("0 = 下课时开放评价；填 15 则下课前 15 分钟开放。签到时不开放。"),
     )
 
 

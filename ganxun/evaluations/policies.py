@@ -1,8 +1,11 @@
 """Who may do what with evaluations and tests. Pages, API and jobs ask these functions.
 
-Anonymity toward lecturers: a lecturer sees aggregates of their own sessions only, and only once
-at least ``LECTURER_MIN_RESPONSES`` trainees answered, so no single trainee's rating can be read
-back. Organizers and administrators see each answer, without names unless the deployment's
+Anonymity: ONE threshold, the setting ``GANXUN_ANONYMITY_MIN_GROUP`` (default 5), read through
+``min_group()``. Every breakdown of results, for every role (by unit, lecturer, course, month, an
+org's page, the statistics' satisfaction panel), hides groups with fewer forms, so no single
+trainee's rating can be read back from a small group (a county's secretary and county head). A
+lecturer sees aggregates of their own sessions only, and only from the threshold on.
+Organizers and administrators see each answer, without names unless the deployment's
 setting ``GANXUN_EVALUATION_SHOW_NAMES`` allows them.
 """
 
@@ -12,7 +15,16 @@ from ganxun.accounts.models import Role
 from ganxun.programs.models import MANAGING_ROLES
 from ganxun.programs.policies import can_manage_program, teaches
 
-LECTURER_MIN_RESPONSES = 5
+DEFAULT_MIN_GROUP = 5
+
+
+def min_group() -> int:
+    """The anonymity threshold: the fewest forms a shown group may have."""
+    return int(getattr(settings, "GANXUN_ANONYMITY_MIN_GROUP", DEFAULT_MIN_GROUP))
+
+
+def enough(responses: int) -> bool:
+    return responses >= min_group()
 
 
 def can_manage_evaluations(user) -> bool:
@@ -43,7 +55,7 @@ def can_see_session_results(user, session) -> bool:
 
 
 def enough_for_lecturer(responses: int) -> bool:
-    return responses >= LECTURER_MIN_RESPONSES
+    return enough(responses)
 
 
 def can_see_lecturer_results(user, lecturer) -> bool:

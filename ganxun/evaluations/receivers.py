@@ -1,9 +1,12 @@
-"""The inbox invitation to rate a class, sent when a trainee's attendance is first recorded.
+"""The inbox invitation to rate a class, written when a trainee's attendance is first recorded
+and shown when the form opens — at the end of class, or the program's minutes before it.
 
-Why on check-in rather than a job when the session ends: the trainee gets the link while still
-in class (the form opens at the start), nothing needs a scheduler, and each check-in adds just
-one INSERT … SELECT over the trainee's accounts, inside the check-in transaction. Updates of
-the same attendance (check-out, corrections) send nothing: ``created`` is False for them.
+Why written on check-in rather than by a job when the session ends: nothing needs a scheduler.
+The notice is inserted now with its ``created_at`` at the opening time, and the inbox
+(``core.Notice.objects``) shows only notices whose time has come — derived on read. Each
+check-in adds one small SELECT (the program's opening rule) and one INSERT … SELECT over the
+trainee's accounts, inside the check-in transaction. Updates of the same attendance
+(check-out, corrections) send nothing: ``created`` is False for them.
 """
 
 from django.dispatch import receiver
@@ -11,6 +14,8 @@ from django.urls import reverse
 
 from ganxun.checkin.signals import attendance_recorded
 from ganxun.core.notices import notices_send_to_cadre
+from ganxun.evaluations.models import EvaluationSetup
+from ganxun.evaluations.services.forms import opens_at
 
 NOTICE_KIND = "evaluation"
 
@@ -20,10 +25,16 @@ def invite_to_rate(sender, attendance, created=False, **kwargs):
     if not created:
         return
     session = attendance.session
+    minutes = (
+        EvaluationSetup._base_manager.filter(program_id=session.program_id)
+        .values_list("open_minutes_before_end", flat=True)
+        .first()
+    )
     notices_send_to_cadre(
         cadre_id=attendance.cadre_id,
         kind=NOTICE_KIND,
         title=f"请为“{session.title}”评价",
-        body="课后请花一分钟填写课堂满意度评价表，评价匿名统计。",
+        body="请花一分钟填写课堂满意度评价表，评价匿名统计。",
         url=reverse("evaluations:session_form", args=[session.pk]),
+        shows_at=opens_at(session, minutes or 0),
     )

@@ -14,6 +14,7 @@ Queries are bounded by the number of the program's sessions, never by the number
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -109,6 +110,25 @@ def attendance_for(program, trainees: list[ProgramTrainee], now=None) -> dict[in
     return out
 
 
+def last_session_end(program):
+    """When the program's teaching is over: the end of its last scheduled session, or the end
+    of its last day when it has none."""
+    last = (
+        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        .order_by("-ends_at")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        return last
+    day_after = program.end_date + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day_after, time.min))
+
+
+def program_over(program, now=None) -> bool:
+    return (now or timezone.now()) >= last_session_end(program)
+
+
 def outcome_states(program, cadre_ids: list[int]) -> dict[int, set[str]]:
     """Cadre id → the statuses of the outcomes naming them in this program."""
     through = Outcome.cadres.through
@@ -152,11 +172,14 @@ def _forms_criteria(rule, att: AttendanceTally, filled: int) -> list[Criterion]:
     if rule.min_forms_share is not None:
         need = rule.min_forms_share
         share = Decimal(filled) / Decimal(att.present) if att.present else None
-        met = share is not None and share >= need
-        if share is None:
-            met = need == 0
+        # nothing attended, nothing due: not a failure (attendance has its own criterion)
+        met = share is None or share >= need
         left = "" if met else f"已上课次的评价填写率需达到 {percent(need)}"
-        value = f"已填 {filled}/{att.present} 份（{percent(share)}）"
+        value = (
+            f"已填 {filled}/{att.present} 份（{percent(share)}）"
+            if att.present
+            else "暂无应填的评价"
+        )
         out.append(Criterion("forms_share", f"评价填写率不低于 {percent(need)}", met, value, left))
     return out
 

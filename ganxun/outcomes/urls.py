@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.outcomes.views import followups, graduation, public, reports, summary
+from ganxun.outcomes.views import followups, graduation, loop, public, reports, summary
 
 app_name = "outcomes"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("programs/<int:pk>/graduation/rule/", graduation.rule_edit, name="rule"),
     path("programs/<int:pk>/graduation/confirm/", graduation.graduates_confirm, name="confirm"),
     path("programs/<int:pk>/my/", graduation.my_progress, name="my_progress"),
+    path("programs/<int:pk>/loop/", loop.loop, name="loop"),
     path("followups/<int:pk>/", followups.followup_detail, name="followup"),
     path("certificates/<int:pk>/", graduation.certificate, name="certificate"),
     path("certificates/<int:pk>/revoke/", graduation.certificate_revoke, name="revoke"),

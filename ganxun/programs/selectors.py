@@ -24,7 +24,6 @@ from ganxun.programs.models import (
     ProgramTrainee,
     ProgramUnit,
     Session,
-    StepRecord,
     Venue,
 )
 
@@ -343,71 +342,21 @@ def batch_overview(program: Program) -> list[dict]:
 
 
 def unit_progress(program: Program, trainee: ProgramTrainee, units: list[ProgramUnit]) -> list:
-    """For each unit, each step of the program's loop: (label, done, total, detail)."""
-    records = list(
-        StepRecord.objects.filter(trainee=trainee).values_list(
-            "unit_id", "kind", "material_id", "text"
-        )
-    )
-    now = timezone.now()
-    held = dict(
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
-        .filter(Q(batch__isnull=True) | Q(batch=trainee.batch) if trainee.batch else Q())
-        .values("unit_id")
-        .annotate(n=Count("pk", filter=Q(ends_at__lt=now)))
-        .values_list("unit_id", "n")
-    )
-    planned = dict(
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
-        .filter(Q(batch__isnull=True) | Q(batch=trainee.batch) if trainee.batch else Q())
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    out = []
-    for unit in units:
-        books = [m for m in unit.materials.all() if m.kind != Material.Kind.VIDEO]
-        videos = [m for m in unit.materials.all() if m.kind == Material.Kind.VIDEO]
-        mine = {(k, m) for u, k, m, _t in records if u == unit.pk}
-        summary = next((t for u, k, _m, t in records if u == unit.pk and k == "summary"), None)
-        steps = []
-        for kind, label in program.step_labels():
-            if kind == "reading":
-                steps.append(_step(kind, label, books, mine))
-            elif kind == "online":
-                steps.append(_step(kind, label, videos, mine))
-            elif kind == "sessions":
-                steps.append(
-                    {
-                        "kind": kind,
-                        "label": label,
-                        "done": held.get(unit.pk, 0),
-                        "total": planned.get(unit.pk, 0),
-                    }
-                )
-            else:
-                steps.append(
-                    {
-                        "kind": kind,
-                        "label": label,
-                        "done": int(summary is not None),
-                        "total": 1,
-                        "text": summary,
-                    }
-                )
-        out.append({"unit": unit, "steps": steps})
-    return out
+    """For each unit, each step of the program's loop (``programs.loop``: sessions count the
+    trainee's check-ins): kind, label, done, total and the step's detail."""
+    from ganxun.programs.loop import loop_progress
 
-
-def _step(kind: str, label: str, items: list[Material], mine: set) -> dict:
-    done = {m.pk for m in items if (kind, m.pk) in mine}
-    return {
-        "kind": kind,
-        "label": label,
-        "done": len(done),
-        "total": len(items),
-        "items": [(m, m.pk in done) for m in items],
-    }
+    progress = loop_progress(program, [trainee], units)
+    return [
+        {
+            "unit": unit,
+            "steps": [
+                {"kind": kind, "label": label, **progress[(trainee.pk, unit.pk)][kind]}
+                for kind, label in program.step_labels()
+            ],
+        }
+        for unit in units
+    ]
 
 
 def lecturer_future_sessions(lecturer: Lecturer) -> list[str]:

@@ -11,7 +11,7 @@ Definitions (the same on the dashboard, in the Excel export, the annual report a
             within the period;
   覆盖率    参训人数 among the node's active cadres ÷ its active cadres;
   培训班（期） programs organized by an org of the node's subtree that start within the period;
-  课次      scheduled sessions of those organizers held within the period; 学时 per ``stats.hours``.
+  课次      scheduled sessions of those organizers held within the period; 学时 per ``core.hours``.
 
 The node is the unit of access (the view checked it lies in the actor's subtree), so the queries
 read through ``_base_manager`` below it, as programs' children are read below their program.
@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from ganxun.checkin.models import Attendance
 from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import hours_sums
+from ganxun.stats.hours import grouped_hours
 from ganxun.stats.period import Period
 
 ACTIVE = Cadre.Status.ACTIVE
@@ -172,11 +172,11 @@ def node_programs(node: Org, period: Period) -> list[tuple[str, str, str]]:
 
 def sessions_by_form_theme(node: Org, period: Period) -> list[dict]:
     """Sessions and their 学时 per (teaching form, theme, channel)."""
-    rows = (
-        _node_sessions(node, period)
-        .annotate(theme_key=session_theme(), channel=F("program__channel"))
-        .values("form", "theme_key", "channel")
-        .annotate(n=Count("id"), **hours_sums())
+    rows = grouped_hours(
+        _node_sessions(node, period).annotate(
+            theme_key=session_theme(), channel=F("program__channel")
+        ),
+        ("form", "theme_key", "channel"),
     )
     # ``theme`` is also a field of the session (its own), so the annotation has another name.
     return [{**row, "theme": row.pop("theme_key")} for row in rows]

@@ -1,15 +1,17 @@
-"""学时 of sessions, the one definition budgets and statistics share.
+"""学时 of groups of sessions, summed by the one definition in ``ganxun.core.hours``.
 
-A session's 学时 is its ``credit_hours`` when the organizer set them, otherwise its length in
-hours (1 学时 = 60 minutes). Cancelled sessions count nothing. Summed in the database: the set
-hours and the durations of the sessions without set hours are two sums of one query.
+The database groups the sessions by the caller's keys *and* by (length, hours set on the
+session, status), so the rows are few whatever the number of sessions (a timetable repeats a
+handful of lengths); each distinct session shape is converted to 学时 once in Python by
+``core.hours.hours_of`` — exactly as the ledger credits one attendance. Cancelled sessions
+count nothing.
 """
 
-from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
 
+from ganxun.core.hours import current_rule, hours_of
 from ganxun.programs.models import Session
 
 HOUR = Decimal("0.1")
@@ -19,28 +21,27 @@ def duration():
     return ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
 
 
-def hours_sums(prefix: str = "") -> dict:
-    """Aggregates (for ``aggregate`` or ``annotate``) over sessions reached through ``prefix``
-    (e.g. "sessions__"); combine their results with ``hours_from``."""
-    scheduled = Q(**{f"{prefix}status": Session.Status.SCHEDULED})
-    set_hours = Q(**{f"{prefix}credit_hours__isnull": False})
-    length = ExpressionWrapper(
-        F(f"{prefix}ends_at") - F(f"{prefix}starts_at"), output_field=DurationField()
+def grouped_hours(sessions: QuerySet, keys: tuple[str, ...] = ()) -> list[dict]:
+    """One dict per distinct ``keys`` value: the keys, ``n`` (sessions) and ``hours`` (学时)."""
+    rule = current_rule()
+    rows = (
+        sessions.order_by()
+        .annotate(gx_length=duration())
+        .values(*keys, "gx_length", "credit_hours", "status")
+        .annotate(gx_n=Count("id"))
     )
-    return {
-        "set_hours": Sum(f"{prefix}credit_hours", filter=scheduled & set_hours),
-        "free_time": Sum(length, filter=scheduled & ~set_hours),
-    }
-
-
-def hours_from(set_hours, free_time) -> Decimal:
-    total = Decimal(set_hours or 0)
-    if free_time:
-        seconds = free_time.total_seconds() if isinstance(free_time, timedelta) else free_time
-        total += Decimal(str(seconds)) / Decimal(3600)
-    return total.quantize(HOUR)
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        target = out.setdefault(
+            key, {**dict(zip(keys, key, strict=True)), "n": 0, "hours": Decimal(0)}
+        )
+        target["n"] += row["gx_n"]
+        if row["status"] == Session.Status.SCHEDULED:
+            target["hours"] += row["gx_n"] * hours_of(row["gx_length"], row["credit_hours"], rule)
+    return list(out.values())
 
 
 def sessions_hours(sessions: QuerySet) -> Decimal:
-    row = sessions.aggregate(**hours_sums())
-    return hours_from(row["set_hours"], row["free_time"])
+    rows = grouped_hours(sessions)
+    return rows[0]["hours"] if rows else Decimal("0.0")

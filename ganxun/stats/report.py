@@ -8,7 +8,6 @@ from ganxun.catalog.models import INTERACTIVE_FORMS, TeachingForm, Theme
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.programs.models import Channel
 from ganxun.stats import figures, panels
-from ganxun.stats.hours import hours_from
 from ganxun.stats.period import Period
 
 PERCENT = Decimal("0.1")
@@ -180,7 +179,7 @@ def _teaching(report: Report, attended: dict) -> None:
     }
     themes: dict[int | None, TeachingRow] = {}
     for row in rows:
-        hours = hours_from(row["set_hours"], row["free_time"])
+        hours = row["hours"]
         for target in (forms[row["form"]], themes.setdefault(row["theme"], TeachingRow(""))):
             target.sessions += row["n"]
             target.hours += hours

@@ -33,7 +33,7 @@ def expense(voucher="A-001", amount="1000.00", **extra) -> ExpenseData:
 
 
 def test_budget_figures_count_income_spending_and_cost_per_person_time_and_hour(city, admin):
-    # given a program with 4 trainees and two sessions of 3 h and 2.5 set 学时
+    # given a program with 4 trainees and sessions of 3 h (4 学时 of 45 min) and 2.5 set 学时
     program = make_program(city.city, organizer=admin, start=date(2030, 3, 1))
     enroll(program, [CadreFactory(unit=city.town_a1) for _ in range(4)])
     make_session(program, at(date(2030, 3, 9), 9), at(date(2030, 3, 9), 12))
@@ -57,9 +57,9 @@ def test_budget_figures_count_income_spending_and_cost_per_person_time_and_hour(
     assert saved.warning == ""
     assert fig.income == Decimal("10000.00") and fig.spent == Decimal("3500.50")
     assert fig.rate == Decimal("35.0")
-    assert fig.person_times == 4 and fig.hours == Decimal("5.5")
+    assert fig.person_times == 4 and fig.hours == Decimal("6.5")
     assert fig.per_person_time == Decimal("875.13")  # 3500.50 / 4
-    assert fig.per_hour == Decimal("636.45")  # 3500.50 / 5.5
+    assert fig.per_hour == Decimal("538.54")  # 3500.50 / 6.5
     assert dict(fig.category_rows())["教材资料"] == Decimal("500.50")
     # and every write is on the audit log
     assert AuditEntry.objects.filter(object_type="budgets.expense", action="create").count() == 2

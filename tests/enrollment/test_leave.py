@@ -118,14 +118,14 @@ def test_a_second_request_for_the_same_session_is_refused_until_withdrawn(setup,
 
 
 def test_leave_beyond_the_program_limit_is_flagged_to_the_organizer(setup, trainee, login):
-    # given a program of four 3-hour sessions (12 hours; limit 1/7 ≈ 1.7 hours)
+    # given a program of four 3-hour sessions (4 学时 each at 45 minutes: 16; limit 1/7 ≈ 2.3)
     sessions = [_session(setup.program, days=d, hours=3) for d in (2, 3, 4, 5)]
-    # when one leave of 3 hours is approved
+    # when one leave of 3 hours (4 学时) is approved
     leave = leave_request(actor=trainee, session=sessions[0], reason="出差")
     leave_decide(actor=setup.contact, leave=leave, approve=True)
     # then the share is 25%, over the limit, and the organizer gets a notice
     share = leave_share(setup.program, trainee.cadre)
-    assert share.leave_hours == Decimal(3) and share.total_hours == Decimal(12)
+    assert share.leave_hours == Decimal(4) and share.total_hours == Decimal(16)
     assert share.over_limit
     assert Notice.objects.filter(user=setup.organizer, kind="leave_over_limit").exists()
     # and the program's leave list shows the flag

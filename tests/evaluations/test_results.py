@@ -18,6 +18,14 @@ from tests.programs.factories import make_session
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def groups_of_one(settings):
+    """These tests check the arithmetic on a handful of forms; the anonymity threshold that
+    hides small groups is tested in test_small_groups.py and test_anonymity.py."""
+    settings.GANXUN_ANONYMITY_MIN_GROUP = 1
+
+
 # Three forms: rating question 1 gets 5, 4, 3 (mean 4.0); question 5 ("总体") 5, 5, 2.
 FORMS = [(5, 4, 4, 5, 5), (4, 4, 4, 4, 5), (3, 4, 4, 4, 2)]
 

@@ -2,10 +2,10 @@
 
 甬江市 2030 (see the comments for how each figure was counted):
   P1 city, 本地集中, starts 2030-03-01, brand 周末知行学堂 cohort 1: trainees a1, a2, b1;
-     S1 lecture 3 h (a1, a2, b1 attend), S2 case 2.5 set 学时 (a1, b1 attend)
+     S1 lecture 3 h = 4 学时 (a1, a2, b1 attend), S2 case 2.5 set 学时 (a1, b1 attend)
   P2 东江县, 域外, starts 2030-05-01, same brand cohort 2: trainees a1, a3, x (x retired);
-     S3 seminar 4 h (a1, a3 attend)
-  P3 city, 远程, starts 2029-12-20 (outside 2030): trainee c1; S4 lecture 3 h on 2030-01-05
+     S3 seminar 4 h = 5 学时 (a1, a3 attend)
+  P3 city, 远程, starts 2029-12-20 (outside 2030): trainee c1; S4 lecture 3 h = 4 学时 on 2030-01-05
      (c1 attends — the session is in 2030, the program is not)
   P4 西山区, starts 2031 — outside.
 """
@@ -86,7 +86,7 @@ CITY_2030 = {
     "programs": 2,  # P1, P2 (P3 started in 2029, P4 in 2031)
     "projects": 1,  # both are 周末知行学堂
     "sessions": 4,  # S1–S4 (S4 belongs to P3 but is held in 2030)
-    "hours": "12.5",  # 3 + 2.5 + 4 + 3
+    "hours": "15.5",  # 4 + 2.5 + 5 + 4 (45-minute 学时, rounded down to halves)
     "person_times": 6,  # P1: 3, P2: 3
     "trainees": 5,  # a1, a2, b1, a3, x
     "attendances": 8,  # 3 + 2 + 2 + 1

@@ -77,7 +77,7 @@ def test_the_annual_report_puts_the_headline_in_words(city, admin, client):
     client.force_login(admin)
     html = client.get(f"/stats/annual/?org={city.city.pk}&year=2030").content.decode()
     assert "甬江市2030年度干部教育培训工作统计" in html
-    assert "全年甬江市共举办培训班2期（1个培训项目），安排课次4次、12.5学时" in html
+    assert "全年甬江市共举办培训班2期（1个培训项目），安排课次4次、15.5学时" in html
     assert "培训干部6人次（5人），到课8人次" in html
     assert "覆盖率80.0%" in html
 

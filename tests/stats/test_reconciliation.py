@@ -55,7 +55,7 @@ def test_dashboard_export_and_cli_agree_with_the_hand_count(city, admin, client)
     overview = {r[0]: r[1] for r in sheets["总体情况"] if r and r[0]}
     assert overview["参训人次"] == 6 and overview["到课人次"] == 8
     assert overview["培训班（期）"] == 2 and overview["课次"] == 4
-    assert Decimal(str(overview["学时"])) == Decimal("12.5")
+    assert Decimal(str(overview["学时"])) == Decimal("15.5")
     excel_units = [
         (r[0], r[1], r[2], r[3], r[4], None if r[5] is None else f"{r[5]:.1f}")
         for r in sheets["按单位"]

@@ -244,3 +244,8 @@ GANXUN_CSP = (
 GANXUN_RATELIMITS_ENABLED = env_bool("GANXUN_RATELIMITS_ENABLED", True)
 SESSION_COOKIE_NAME = "ganxun_session"
 CSRF_COOKIE_HTTPONLY = True
+
+# Anonymity of evaluation results: every breakdown (by unit, lecturer, course, month, org page,
+# the statistics' satisfaction panel) hides groups with fewer forms than this
+# (read through evaluations.policies.min_group).
+GANXUN_ANONYMITY_MIN_GROUP = max(2, int(env_str("GANXUN_ANONYMITY_MIN_GROUP", "5")))

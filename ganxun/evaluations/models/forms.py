@@ -41,6 +41,9 @@ class EvaluationSetup(models.Model):
     close_hours = models.PositiveSmallIntegerField(
         _("下课后可填写（小时）"), default=DEFAULT_CLOSE_HOURS
     )
+    # The form opens when the class ends, or this many minutes before the end (never before
+    # the start); derived on read, no scheduler.
+    open_minutes_before_end = models.PositiveSmallIntegerField(_("下课前开放（分钟）"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()

@@ -10,7 +10,12 @@ from ganxun.checkin.models import Attendance
 from ganxun.core.errors import NotFound
 from ganxun.evaluations.errors import EvaluationError
 from ganxun.evaluations.models import EvaluationSetup, SessionEvaluation
-from ganxun.evaluations.services.forms import check_can_answer, form_window, setup_ensure
+from ganxun.evaluations.services.forms import (
+    check_can_answer,
+    form_window,
+    opens_at,
+    setup_ensure,
+)
 from ganxun.programs.models import Session
 from ganxun.surveys import answering
 
@@ -72,8 +77,9 @@ def form_state(actor, session: Session) -> FormState:
 
 
 def my_pending_forms(actor, limit: int = 20) -> list[Session]:
-    """Sessions the actor attended in the last weeks whose form is still open and unanswered
-    (window checked against each program's close hours)."""
+    """Sessions the actor attended in the last weeks whose form is open now and unanswered
+    (window checked against each program's setup: from the end of class, or N minutes before
+    it, until the close hours after it)."""
     if not actor.cadre_id:
         return []
     now = timezone.now()
@@ -96,7 +102,8 @@ def my_pending_forms(actor, limit: int = 20) -> list[Session]:
     for s in sessions:
         setup = getattr(s.program, "evaluation_setup", None)
         hours = setup.close_hours if setup else 72
-        if now < s.ends_at + timedelta(hours=hours):
+        opens = opens_at(s, setup.open_minutes_before_end if setup else 0)
+        if opens <= now < s.ends_at + timedelta(hours=hours):
             s.form_closes_at = s.ends_at + timedelta(hours=hours)
             out.append(s)
     return out

@@ -45,8 +45,8 @@ def get_session_results_for(actor, pk) -> Session:
 def _hidden(responses: int) -> dict:
     return {
         "hidden": True,
-        "missing": policies.LECTURER_MIN_RESPONSES - responses,
-        "threshold": policies.LECTURER_MIN_RESPONSES,
+        "missing": policies.min_group() - responses,
+        "threshold": policies.min_group(),
     }
 
 
@@ -204,6 +204,7 @@ def program_results(program) -> dict:
         "units": aggregates.ranking(evals, "cadre__unit", "cadre__unit__name"),
         "trend": aggregates.monthly(evals),
         "suggestions": aggregates.suggestions(evals, limit=MAX_CLUSTERED),
+        "min_group": policies.min_group(),
     }
 
 
@@ -262,10 +263,9 @@ def dimension_results(actor, dim: str, obj) -> dict:
     evals = aggregates.evaluations(q)
     head = aggregates.overall(evals)
     trend = aggregates.monthly(evals)
-    if as_lecturer:
-        if not policies.enough_for_lecturer(head["responses"]):
-            return {**_hidden(head["responses"]), "trend": []}
-        trend = [m for m in trend if policies.enough_for_lecturer(m["responses"])]
+    if not policies.enough(head["responses"]):
+        # a unit, lecturer, course, theme or classroom with too few forms: hidden for every role
+        return {**_hidden(head["responses"]), "trend": []}
     expected = aggregates.expected_count(q)
     return {
         "hidden": False,

@@ -23,6 +23,7 @@ from ganxun.surveys import services as survey_services
 from ganxun.surveys.models import Question, Questionnaire, Response, Section
 
 MAX_CLOSE_HOURS = 24 * 30
+MAX_OPEN_BEFORE_MINUTES = 240
 
 # The default form, after Yuhua's 课堂满意度评价表. The question texts are the keys results are
 # grouped by across programs, so programs with their own form keep these texts where they can.
@@ -84,13 +85,23 @@ def setup_ensure(program) -> EvaluationSetup:
     return setup
 
 
+def opens_at(session: Session, minutes_before_end: int):
+    """When a session's form opens: at the end of class, or ``minutes_before_end`` before it,
+    never before the class starts."""
+    return max(session.starts_at, session.ends_at - timedelta(minutes=minutes_before_end or 0))
+
+
 def form_window(session: Session, setup: EvaluationSetup) -> tuple:
-    """(opens, closes): from the start of class until ``close_hours`` after it ends."""
-    return session.starts_at, session.ends_at + timedelta(hours=setup.close_hours)
+    """(opens, closes): from the end of class (or the program's minutes before it) until
+    ``close_hours`` after the end."""
+    return (
+        opens_at(session, setup.open_minutes_before_end),
+        session.ends_at + timedelta(hours=setup.close_hours),
+    )
 
 
 @transaction.atomic
-def setup_update(*, actor, program, close_hours) -> EvaluationSetup:
+def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -> EvaluationSetup:
     if not can_configure(actor, program):
         raise PermissionDenied()
     try:
@@ -102,11 +113,28 @@ def setup_update(*, actor, program, close_hours) -> EvaluationSetup:
             "bad_hours", f"填写时限须在 1 到 {MAX_CLOSE_HOURS} 小时之间。", field="close_hours"
         )
     setup = setup_ensure(program)
-    before = snapshot(setup, ["close_hours"])
+    minutes = setup.open_minutes_before_end
+    if open_minutes_before_end is not None:
+        try:
+            minutes = int(open_minutes_before_end)
+        except (TypeError, ValueError):
+            minutes = -1
+        if not 0 <= minutes <= MAX_OPEN_BEFORE_MINUTES:
+            raise EvaluationError(
+                "bad_minutes",
+                f"开放时间须为下课时（0）或下课前 1 到 {MAX_OPEN_BEFORE_MINUTES} 分钟。",
+                field="open_minutes_before_end",
+            )
+    fields = ["close_hours", "open_minutes_before_end"]
+    before = snapshot(setup, fields)
     setup.close_hours = hours
-    setup.save(update_fields=["close_hours", "updated_at"])
+    setup.open_minutes_before_end = minutes
+    setup.save(update_fields=[*fields, "updated_at"])
     audit_record(
-        actor=actor, action="update", obj=setup, changes=diff(before, {"close_hours": hours})
+        actor=actor,
+        action="update",
+        obj=setup,
+        changes=diff(before, {"close_hours": hours, "open_minutes_before_end": minutes}),
     )
     return setup
 
@@ -200,7 +228,9 @@ def check_can_answer(actor, session: Session, setup: EvaluationSetup, now=None) 
         )
     opens, closes = form_window(session, setup)
     if now < opens:
-        raise EvaluationError("not_open", "课程开始后才能评价。")
+        raise EvaluationError(
+            "not_open", f"评价将于 {timezone.localtime(opens):%m月%d日 %H:%M} 开放。"
+        )
     if now >= closes:
         raise EvaluationError(
             "closed", f"本次课的评价已于 {timezone.localtime(closes):%m月%d日 %H:%M} 截止。"

@@ -75,11 +75,20 @@ def program_export(request, pk):
 def program_setup(request, pk):
     program = program_selectors.get_managed_program_for(request.user, pk)
     setup = services.setup_ensure(program)
-    form = SetupForm(request.POST or None, initial={"close_hours": setup.close_hours})
+    form = SetupForm(
+        request.POST or None,
+        initial={
+            "close_hours": setup.close_hours,
+            "open_minutes_before_end": setup.open_minutes_before_end,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.setup_update(
-                actor=request.user, program=program, close_hours=form.cleaned_data["close_hours"]
+                actor=request.user,
+                program=program,
+                close_hours=form.cleaned_data["close_hours"],
+                open_minutes_before_end=form.cleaned_data["open_minutes_before_end"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
@@ -176,7 +185,7 @@ def _dimension_view(dim: str):
                 "results": results,
                 "chart": chart,
                 "sessions": selectors.dimension_sessions(request.user, dim, obj),
-                "threshold": policies.LECTURER_MIN_RESPONSES,
+                "threshold": policies.min_group(),
             },
         )
 

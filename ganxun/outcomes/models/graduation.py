@@ -96,6 +96,11 @@ class Certificate(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     issuer = models.CharField(_("颁发单位"), max_length=100)
+    # 学时 earned in the program (the ledger's figure at issue, graduation bonus included).
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, null=True, blank=True)
+    # Filled when the organizer graduated the trainee before the last session ended; the
+    # certificate then ends on the day of issue, not on the program's last day.
+    early_reason = models.CharField(_("提前结业原因"), max_length=300, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ganxun.accounts.models import User
 from ganxun.core.notices import notices_send
+from ganxun.credits.selectors import program_hours
 from ganxun.credits.services import credit_program_bonus
 from ganxun.outcomes import progress
 from ganxun.outcomes.errors import OutcomeError
@@ -86,13 +87,31 @@ class GraduationResult:
 
 
 @transaction.atomic
-def graduates_confirm(*, actor, program, cadre_ids) -> GraduationResult:
+def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> GraduationResult:
     """Issue a certificate to each named trainee who meets every criterion; the others are
-    listed with the reason, and nothing is issued for them."""
+    listed with the reason, and nothing is issued for them. Only once the program's last
+    session has ended — before that only as an explicit early graduation with a reason
+    (audited; the certificate then ends on the day of issue and says so)."""
     require_manager(actor, program)
     rule = rule_for(program)
     if rule is None:
         raise OutcomeError("no_rule", "请先设置本项目的结业条件。")
+    now = timezone.now()
+    early_reason = (early_reason or "").strip()
+    if progress.program_over(program, now):
+        early_reason = ""
+    elif not early_reason:
+        last = timezone.localtime(progress.last_session_end(program))
+        raise OutcomeError(
+            "not_finished",
+            f"本项目最后一次课 {last:%Y年%m月%d日 %H:%M} 结束后才能确认结业；"
+            "确需提前结业的，请填写提前结业原因。",
+            field="early_reason",
+        )
+    else:
+        early_reason = clean_text(
+            early_reason, field="early_reason", label="提前结业原因", max_length=300
+        )
     ids = sorted({int(c) for c in cadre_ids})
     if not ids:
         raise OutcomeError("none_selected", "请勾选要确认结业的学员。")
@@ -110,9 +129,13 @@ def graduates_confirm(*, actor, program, cadre_ids) -> GraduationResult:
             skipped.append(f"{cadre.name}：{left}")
         else:
             ready.append(cadre)
-    issued = _issue_all(actor, program, rule, ready, timezone.now())
+    hours = program_hours(program, [c.pk for c in ready])
+    issued = _issue_all(actor, program, rule, ready, now, hours, early_reason)
     for cert in issued:
-        record(actor, "create", cert, {}, {"cadre": cert.name, "code": cert.code})
+        after = {"cadre": cert.name, "code": cert.code, "hours": str(cert.hours)}
+        if early_reason:
+            after["early_reason"] = early_reason
+        record(actor, "create", cert, {}, after)
         # The program's graduation bonus hours, if credits configures one (idempotent there).
         credit_program_bonus(actor=actor, program=program, cadre=cert.cadre)
     accounts = User.objects.filter(cadre_id__in=[c.cadre_id for c in issued], is_active=True)
@@ -126,7 +149,10 @@ def graduates_confirm(*, actor, program, cadre_ids) -> GraduationResult:
     return GraduationResult(issued, skipped)
 
 
-def _certificate(actor, program, rule, cadre, now) -> Certificate:
+def _certificate(actor, program, rule, cadre, now, hours, early_reason) -> Certificate:
+    end = program.end_date
+    if early_reason:
+        end = min(end, timezone.localdate(now))
     return Certificate(
         program=program,
         cadre=cadre,
@@ -135,30 +161,33 @@ def _certificate(actor, program, rule, cadre, now) -> Certificate:
         unit_name=cadre.unit.name,
         program_name=program.full_name,
         start_date=program.start_date,
-        end_date=program.end_date,
+        end_date=end,
+        hours=hours.get(cadre.pk),
+        early_reason=early_reason,
         issuer=rule.issuer,
         issued_by=actor,
         issued_at=now,
     )
 
 
-def _issue_all(actor, program, rule, cadres, now) -> list[Certificate]:
+def _issue_all(actor, program, rule, cadres, now, hours, early) -> list[Certificate]:
     """One INSERT for the whole class; row by row only if that hit a unique code or a
     certificate issued meanwhile by a concurrent confirmation."""
     try:
         with transaction.atomic():
             return Certificate.objects.bulk_create(
-                [_certificate(actor, program, rule, c, now) for c in cadres], batch_size=500
+                [_certificate(actor, program, rule, c, now, hours, early) for c in cadres],
+                batch_size=500,
             )
     except IntegrityError:
-        return [_issue(actor, program, rule, cadre, now) for cadre in cadres]
+        return [_issue(actor, program, rule, cadre, now, hours, early) for cadre in cadres]
 
 
-def _issue(actor, program, rule, cadre, now) -> Certificate:
+def _issue(actor, program, rule, cadre, now, hours, early) -> Certificate:
     for _attempt in range(5):  # a code collision is astronomically rare; retry anyway
         try:
             with transaction.atomic():
-                cert = _certificate(actor, program, rule, cadre, now)
+                cert = _certificate(actor, program, rule, cadre, now, hours, early)
                 cert.save()
                 return cert
         except IntegrityError:

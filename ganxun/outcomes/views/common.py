@@ -11,6 +11,7 @@ from ganxun.outcomes import policies
 TABS = [
     ("summary", "四级评估", "outcomes:summary"),
     ("graduation", "结业", "outcomes:graduation"),
+    ("loop", "学习闭环", "outcomes:loop"),
     ("outcomes", "学用成果", "outcomes:program_outcomes"),
     ("followups", "一线调研", "outcomes:followups"),
     ("showcase", "成果展示", "outcomes:showcase"),

@@ -26,6 +26,8 @@ def graduation(request, pk):
         "graduated": sum(1 for r in rows if r.graduated),
         "revoked": selectors.program_certificates(program).filter(revoked_at__isnull=False),
         "criteria": rows[0].criteria if rows else [],
+        "over": progress.program_over(program),
+        "last_end": progress.last_session_end(program),
     }
     return program_page(request, "outcomes/graduation.html", program, "graduation", context)
 
@@ -58,7 +60,12 @@ def graduates_confirm(request, pk):
     program = selectors.get_managed_program_for(request.user, pk)
     ids = [c for c in request.POST.getlist("cadre") if c.isdigit()]
     try:
-        result = services.graduates_confirm(actor=request.user, program=program, cadre_ids=ids)
+        result = services.graduates_confirm(
+            actor=request.user,
+            program=program,
+            cadre_ids=ids,
+            early_reason=request.POST.get("early_reason", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
