@@ -155,14 +155,6 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
     status, _ = contact.login("bench_contact")
     assert status == 302, f"login answered {status}"
     pages = ["/", "/cadres/"]
-    baseline = [contact.request("GET", p)[3] for p in pages * 10]
-
-    status, location, _, _ = contact.request("POST", "/accounts/trainee-accounts/", {})
-    assert status == 302 and "/jobs/" in location, (status, location)
-    job_id = re.search(r"/jobs/([0-9a-f-]+)/", location).group(1)
-    started = time.monotonic()
-    pages.append(f"/jobs/{job_id}/")
-
     stop = threading.Event()
     samples: list[tuple[str, int, float]] = []
     lock = threading.Lock()
@@ -190,10 +182,30 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
             with lock:
                 samples.append(("POST /accounts/login/", status, seconds))
 
-    threads = [threading.Thread(target=browse, args=(n,)) for n in range(args.clients)]
-    threads.append(threading.Thread(target=log_in_and_out))
+    def clients() -> list[threading.Thread]:
+        threads = [threading.Thread(target=browse, args=(n,)) for n in range(args.clients)]
+        threads.append(threading.Thread(target=log_in_and_out))
+        for t in threads:
+            t.start()
+        return threads
+
+    # the baseline: the same clients for 15 s with no job running
+    threads = clients()
+    time.sleep(15)
+    stop.set()
     for t in threads:
-        t.start()
+        t.join()
+    baseline = [s for _, _, s in samples]
+    baseline_errors = sum(1 for _, st, _ in samples if st not in (200, 302))
+    samples.clear()
+    stop.clear()
+
+    status, location, _, _ = contact.request("POST", "/accounts/trainee-accounts/", {})
+    assert status == 302 and "/jobs/" in location, (status, location)
+    job_id = re.search(r"/jobs/([0-9a-f-]+)/", location).group(1)
+    started = time.monotonic()
+    pages.append(f"/jobs/{job_id}/")
+    threads = clients()
     first_progress = None
     job = {}
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
@@ -232,6 +244,8 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
         "page_p95_ms": round(_p95(during) * 1000) if during else None,
         "page_max_ms": round(max(during) * 1000) if during else None,
         "idle_page_p95_ms": round(_p95(baseline) * 1000),
+        "idle_requests": len(baseline),
+        "idle_errors": baseline_errors,
     }
 
 
