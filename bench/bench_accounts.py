@@ -13,6 +13,7 @@ p50/p95/max and errors during the job (any answer other than 200/302), and the s
 p95 before the job (the idle baseline).
 
     .venv/bin/python bench/bench_accounts.py [--cadres 50000] [--clients 4] [--json]
+        [--baseline-seconds 15] [--port 8131]
 """
 
 import argparse
@@ -41,6 +42,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--port", type=int, default=8131)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--baseline-seconds", type=float, default=15)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-accounts-") as data_dir:
@@ -189,9 +191,9 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
             t.start()
         return threads
 
-    # the baseline: the same clients for 15 s with no job running
+    # the baseline: the same clients with no job running
     threads = clients()
-    time.sleep(15)
+    time.sleep(args.baseline_seconds)
     stop.set()
     for t in threads:
         t.join()

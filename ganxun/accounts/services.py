@@ -189,24 +189,26 @@ def trainee_accounts_create(
         raise PermissionDenied()
     if any(not cadre.unit.is_within(actor.org) for cadre in cadres):
         raise PermissionDenied()
+    wanted = {trainee_username(c): c for c in cadres}
+    built = [  # built before the transaction: on SQLite it holds the one write lock
+        User(
+            username=username,
+            display_name=cadre.name,
+            org_id=cadre.unit_id,
+            cadre=cadre,
+            must_change_password=True,
+            password=initial_passwords[cadre.pk],
+        )
+        for username, cadre in wanted.items()
+    ]
     with transaction.atomic():
-        wanted = {trainee_username(c): c for c in cadres}
         taken = User.objects.filter(Q(username__in=list(wanted)) | Q(cadre__in=cadres))
         skip_names, skip_cadres = set(), set()
         for username, cadre_id in taken.values_list("username", "cadre_id"):
             skip_names.add(username)
             skip_cadres.add(cadre_id)
         users = User.objects.bulk_create(
-            User(
-                username=username,
-                display_name=cadre.name,
-                org_id=cadre.unit_id,
-                cadre=cadre,
-                must_change_password=True,
-                password=initial_passwords[cadre.pk],
-            )
-            for username, cadre in wanted.items()
-            if username not in skip_names and cadre.pk not in skip_cadres
+            u for u in built if u.username not in skip_names and u.cadre_id not in skip_cadres
         )
         RoleGrant.objects.bulk_create(RoleGrant(user=u, role=Role.TRAINEE) for u in users)
         audit_record_many(

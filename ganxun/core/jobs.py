@@ -47,6 +47,9 @@ def job_handler(kind: str):
 STOP_REQUESTED = threading.Event()
 
 
+SQLITE_PAUSE = 0.1  # seconds between two batches on SQLite (see Progress.checkpoint)
+
+
 class JobInterrupted(Exception):
     """Raised by ``Progress.checkpoint`` when the worker is stopping."""
 
@@ -74,9 +77,14 @@ class Progress:
             self._save(message)
 
     def checkpoint(self) -> None:
-        """Call between batches, outside any transaction: stops the job if the worker stops."""
+        """Call between batches, outside any transaction: stops the job if the worker stops.
+        On SQLite it also leaves the write lock free for a moment: a waiting writer (a page
+        saving its session, a login) polls for it every 100 ms at most, and a job that begins
+        its next batch at once could take it again first, batch after batch."""
         if STOP_REQUESTED.is_set():
             raise JobInterrupted
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            time.sleep(SQLITE_PAUSE)
 
     def _save(self, message: str) -> None:
         if message:
