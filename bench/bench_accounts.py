@@ -90,7 +90,7 @@ def run(args, data_dir: Path) -> dict:
     )
     try:
         _wait_for(args.port)
-        return measure(args, data_dir / "ganxun.sqlite3", seed_seconds)
+        return measure(args, data_dir / "ganxun.sqlite3", seed_seconds, worker.pid)
     finally:
         for proc in (server, worker):
             proc.terminate()
@@ -152,7 +152,13 @@ class Browser:
         return status, seconds
 
 
-def measure(args, db_path: Path, seed_seconds: float) -> dict:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux): on a shared box, the comparable figure."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(args, db_path: Path, seed_seconds: float, worker_pid: int) -> dict:
     contact = Browser(args.port)
     status, _ = contact.login("bench_contact")
     assert status == 302, f"login answered {status}"
@@ -206,6 +212,7 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
     assert status == 302 and "/jobs/" in location, (status, location)
     job_id = re.search(r"/jobs/([0-9a-f-]+)/", location).group(1)
     started = time.monotonic()
+    cpu_before = _cpu_seconds(worker_pid)
     pages.append(f"/jobs/{job_id}/")
     threads = clients()
     first_progress = None
@@ -226,6 +233,7 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
             time.sleep(0.1)
     finally:
         elapsed = time.monotonic() - started
+        worker_cpu = _cpu_seconds(worker_pid) - cpu_before
         stop.set()
         for t in threads:
             t.join()
@@ -238,6 +246,8 @@ def measure(args, db_path: Path, seed_seconds: float) -> dict:
         "job_status": job.get("status"),
         "job_message": job.get("message"),
         "job_seconds": round(elapsed, 1),
+        "job_worker_cpu_seconds": round(worker_cpu, 1),
+        "load_average": os.getloadavg()[0],
         "first_progress_seconds": round(first_progress, 2) if first_progress else None,
         "requests_during_job": len(samples),
         "errors_during_job": len(errors),
