@@ -47,6 +47,7 @@ def job_handler(kind: str):
 STOP_REQUESTED = threading.Event()
 
 
+_handing_over = threading.local()
 SQLITE_PAUSE = 0.1  # seconds between two batches on SQLite (see Progress.checkpoint)
 
 
@@ -141,7 +142,11 @@ def run_job(job_id: str) -> None:
     if job.finished:
         return  # a retried delivery of a job that already ran
     if STOP_REQUESTED.is_set():
-        return  # the worker is stopping: the job stays queued for the next one
+        # the worker is stopping (the signal came between claiming the task and here): hand the
+        # job to the next worker — unless this is that hand-over running in process already
+        if not getattr(_handing_over, "active", False):
+            _requeue_interrupted(job)
+        return
     started = job.started_at or timezone.now()
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=started)
     try:
@@ -162,11 +167,15 @@ def _requeue_interrupted(job: Job) -> None:
     """The worker is stopping: the job goes back to the queue with a new task (the database
     backend writes it now; the next worker to start picks it up and the handler resumes)."""
     message = f"后台进程正在重启，任务已在第 {job.done} 条处暂停，重启后自动继续。"
-    with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.QUEUED, done=job.done, message=message
-        )
-        run_job.enqueue(str(job.pk))
+    _handing_over.active = True  # an in-process backend runs the new task inside enqueue
+    try:
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.QUEUED, done=job.done, message=message
+            )
+            run_job.enqueue(str(job.pk))
+    finally:
+        _handing_over.active = False
     log.warning("job %s paused at %s/%s: the worker is stopping", job.pk, job.done, job.total)
 
 

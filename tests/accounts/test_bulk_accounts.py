@@ -2,7 +2,6 @@
 job is stopped or fails half-way, and a credentials workbook in which no password is a formula."""
 
 import io
-import time
 
 import openpyxl
 import pytest
@@ -47,14 +46,12 @@ def test_accounts_are_opened_fast_and_sign_in_with_the_handed_out_password(
     people = [CadreFactory(unit=city.town_a1) for _ in range(30)]
     client.force_login(town_contact)
     # when the contact opens their accounts
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/trainee-accounts/")
     job = Job.objects.get()
     job.refresh_from_db()
     # then every account exists with a fast initial hash (no Argon2 per account) …
     assert job.status == "succeeded" and job.result == {"created": 30}, job.message
-    assert time.monotonic() - started < 10
     users = User.objects.filter(cadre__in=people)
     assert users.count() == 30
     assert all(is_initial_password(u.password) for u in users)

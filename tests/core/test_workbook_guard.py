@@ -56,7 +56,7 @@ def refused(path: Path) -> RosterFileError:
         for table in open_tables(path):
             for _ in table.rows:
                 pass
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 60  # streamed, not parsed (seconds on a busy box)
     return exc.value
 
 
