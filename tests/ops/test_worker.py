@@ -142,3 +142,30 @@ def test_the_job_page_offers_retry_for_a_failed_job(
     # and somebody else cannot retry it
     client.force_login(make_user(city.city, Role.ADMIN, username="intruder"))
     assert client.post(f"/jobs/{job.pk}/retry/").status_code == 404
+
+
+def test_sigterm_asks_the_running_job_to_stop_at_its_next_batch():
+    import signal
+
+    from ganxun.core.jobs import STOP_REQUESTED
+    from ganxun.ops.management.commands.worker import StoppingWorker
+
+    # given `ganxun worker` in the middle of a task
+    worker = StoppingWorker(
+        queue_names=["default"],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="w-term",
+        excluded_queue_names=[],
+    )
+    worker.running_task = True
+    try:
+        # when systemd sends SIGTERM
+        worker.shutdown(signal.SIGTERM, None)
+        # then the worker takes no further task and the job's next checkpoint stops it
+        assert not worker.running and STOP_REQUESTED.is_set()
+    finally:
+        STOP_REQUESTED.clear()
