@@ -2,10 +2,9 @@
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
 
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 
 HEADERS = ["单位", "姓名", "职务", "手机"]
 WIDTHS = [28, 10, 24, 14]
@@ -13,7 +12,7 @@ WIDTHS = [28, 10, 24, 14]
 
 def write_absences_xlsx(actor, session, groups) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, in_memory=True)
     sheet = book.add_worksheet("缺勤名单")
     title = book.add_format({"bold": True, "font_size": 13})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})

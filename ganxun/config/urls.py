@@ -31,3 +31,4 @@ urlpatterns = [
 ]
 
 handler500 = "ganxun.ops.views.server_error"  # a database outage answers 503, not 500
+handler400 = "ganxun.ops.views.bad_request"  # a session save the database refused: 503 too

@@ -68,3 +68,23 @@ def audit_record(
         object_repr=object_repr,
         changes=changes or {},
     )
+
+
+def audit_record_many(*, actor, action: str, objs, changes=None) -> None:
+    """One entry per object in one INSERT (bulk writes: a batch of accounts); ``changes`` is a
+    function of the object."""
+    info = current_request_info()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "") or "system",
+            ip=info.ip,
+            channel=info.channel,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            changes=(changes(obj) if changes else {}) or {},
+        )
+        for obj in objs
+    )

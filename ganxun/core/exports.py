@@ -6,6 +6,10 @@ comments), and on a last sheet 导出信息 that also names what was exported. D
 rows untouched, so an exported roster still imports. The export itself is audited by the view.
 """
 
+import copy
+
+import xlsxwriter
+import xlsxwriter.worksheet
 from django.utils import timezone
 
 INFO_SHEET = "导出信息"
@@ -33,3 +37,57 @@ def stamp_workbook(book, actor, *, what: str = "", note: str = "") -> None:
     lines.append("本文件含个人信息，仅限工作需要使用，不得外传；用毕请删除。")
     for row, line in enumerate(line for line in lines if line):
         info.write_string(row, 0, line)
+
+
+# --- the one workbook writer --------------------------------------------------------------
+# Text a person typed (a suggestion, a name, a note) may start with "=", "+", "-" or "@": Excel
+# and WPS read such a cell as a formula once it is edited or the sheet saved as CSV, and
+# xlsxwriter's write() even writes "=…" as a live formula. Every workbook is made here: text is
+# never turned into a formula, and text starting with one of these characters is stored with
+# Excel's quote prefix (the cell shows the text as typed, and stays text when edited).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+class SafeWorksheet(xlsxwriter.worksheet.Worksheet):
+    def _write_string(self, row, col, string, cell_format=None):
+        if formula_like(string):
+            cell_format = self._quoted(cell_format)
+        return super()._write_string(row, col, string, cell_format)
+
+    def _quoted(self, cell_format):
+        book = self._safe_book
+        key = id(cell_format)
+        quoted = book._quoted_formats.get(key)
+        if quoted is None:
+            if cell_format is None:
+                quoted = book.add_format({"quote_prefix": True})
+            else:
+                quoted = copy.copy(cell_format)
+                quoted.xf_index = None
+                quoted.set_quote_prefix(True)
+                book.formats.append(quoted)
+            book._quoted_formats[key] = (quoted, cell_format)  # keep the original alive
+            return quoted
+        return quoted[0]
+
+
+class SafeWorkbook(xlsxwriter.Workbook):
+    worksheet_class = SafeWorksheet
+
+    def __init__(self, target, options: dict | None = None):
+        super().__init__(target, {**(options or {}), "strings_to_formulas": False})
+        self._quoted_formats: dict = {}
+
+    def add_worksheet(self, name=None, worksheet_class=None):
+        sheet = super().add_worksheet(name, worksheet_class or SafeWorksheet)
+        sheet._safe_book = self
+        return sheet
+
+
+def safe_workbook(target, **options) -> SafeWorkbook:
+    """``xlsxwriter.Workbook(target, options)`` for every export: see the note above."""
+    return SafeWorkbook(target, options)

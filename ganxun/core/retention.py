@@ -14,14 +14,13 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import xlsxwriter
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.core.models import AuditEntry
 
 MIN_RETENTION_DAYS = 180
@@ -118,7 +117,7 @@ _WIDTHS = [18, 14, 16, 6, 12, 22, 12, 30, 80]
 def audit_xlsx(actor, entries, *, what: str) -> tuple[bytes, int]:
     """The filtered log as a workbook (streamed, constant memory); (content, rows written)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    book = safe_workbook(buffer, constant_memory=True, in_memory=True)
     sheet = book.add_worksheet("审计日志")
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for col, (title, width) in enumerate(zip(AUDIT_HEADERS, _WIDTHS, strict=True)):

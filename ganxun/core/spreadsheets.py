@@ -14,9 +14,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import chain, islice
 from pathlib import Path
 
-import xlsxwriter
-
 from ganxun.core.errors import DomainError
+from ganxun.core.exports import safe_workbook
 
 HEAD_SCAN = 30  # title rows above the header are few; data starts well before this
 _BRACKETED = re.compile(r"[(\[（【].*?[)\]）】]")
@@ -128,7 +127,7 @@ class ErrorReport:
     def __init__(self, path: Path, labels: list[str], sheet: str = "错误行"):
         self.path = path
         self.rows = 0
-        self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        self._book = safe_workbook(str(path), constant_memory=True)
         self._sheet = self._book.add_worksheet(sheet)
         bold = self._book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
         self._wrap = self._book.add_format({"text_wrap": True, "font_color": "#C00000"})

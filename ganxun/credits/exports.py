@@ -3,9 +3,7 @@
 
 import io
 
-import xlsxwriter
-
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.credits.models import Channel
 from ganxun.credits.selectors import Report, with_cadres
 
@@ -14,7 +12,7 @@ HEAD = ["序号", "姓名", "单位", "职务", "职级", "年度学时", "其�
 
 def write_compliance(report: Report, *, only_short: bool, actor) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = safe_workbook(out, in_memory=True)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     red = book.add_format({"font_color": "#C00000", "text_wrap": True})
     title = book.add_format({"bold": True, "font_size": 14})

@@ -2,9 +2,7 @@
 
 import io
 
-import xlsxwriter
-
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +19,7 @@ def _sheet(book, name, header, rows, bold):
 
 def program_xlsx(program, results: dict, sessions: list, *, actor) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, in_memory=True)
     bold = book.add_format({"bold": True})
     reaction = results["reaction"]
     _sheet(

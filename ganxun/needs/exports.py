@@ -2,9 +2,7 @@
 
 import io
 
-import xlsxwriter
-
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.needs.stats import Table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -13,7 +11,7 @@ FLAG_MARK = {"high": " ↑", "low": " ↓", "": ""}
 
 def _book():
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, in_memory=True)
     return (
         buffer,
         book,

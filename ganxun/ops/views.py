@@ -62,6 +62,40 @@ def metrics_allowed(request) -> bool:
         return False
 
 
+def _database_unavailable(exc) -> bool:
+    """The exception, or one it was raised from or while handling, is the database refusing
+    service (locked, unreachable, connection dropped)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def service_unavailable(request):
+    """The styled Chinese 503 with Retry-After (JSON for the API). Renders without a request
+    context: no context processor may touch the database that just failed."""
+    headers = {"Retry-After": "5"}
+    if request.path.startswith("/api/"):
+        body = {"code": "service_unavailable", "message": "服务暂时不可用，请稍后重试。"}
+        return JsonResponse(body, status=503, headers=headers)
+    html = loader.render_to_string("ops/503.html")
+    return HttpResponse(html, status=503, headers=headers)
+
+
+def bad_request(request, exception=None):
+    """handler400. A session that could not be saved because the database was locked or down
+    (``SessionInterrupted`` ← ``UpdateError`` ← ``OperationalError``) is the database being
+    unavailable, not a bad request: the styled 503 with a retry hint, never a bare English
+    "Bad Request (400)"."""
+    if _database_unavailable(exception) or _database_unavailable(sys.exc_info()[1]):
+        log.warning("database unavailable while saving the session: %s", request.path)
+        return service_unavailable(request)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     """handler500: an unreachable database (PostgreSQL restarting, a terminated connection) is a
     503 with Retry-After, not a 500 — wherever it was raised, in a view or a middleware. Django
@@ -73,12 +107,7 @@ def server_error(request):
     if not isinstance(exc, OperationalError | InterfaceError):
         return defaults.server_error(request)
     log.warning("database unavailable: %s", type(exc).__name__)
-    headers = {"Retry-After": "5"}
-    if request.path.startswith("/api/"):
-        body = {"code": "service_unavailable", "message": "服务暂时不可用，请稍后重试。"}
-        return JsonResponse(body, status=503, headers=headers)
-    html = loader.render_to_string("ops/503.html")  # no request: no context processor queries
-    return HttpResponse(html, status=503, headers=headers)
+    return service_unavailable(request)
 
 
 def _refused_value(request):

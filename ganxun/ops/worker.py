@@ -5,7 +5,9 @@ killed (SIGKILL, OOM, power): the job would stay "进行中" forever. Each worke
 ``ganxun worker`` keeps a heartbeat row fresh from a thread; every beat it also looks for
 tasks claimed by workers whose heartbeat went stale, and
 
-- re-queues the job (a new task for the same ``core.Job``) up to ``MAX_ATTEMPTS`` deliveries —
+- re-queues the job (a new task for the same ``core.Job``) unless its worker died with it
+  ``MAX_CRASHES`` times (twice: a job that kills its worker — a hostile workbook, a memory
+  bomb — is not handed to a third one) —
   the handlers are safe to run again: imports skip what was written, the solver's result is
   applied in one transaction, exports rewrite their file;
 - after that marks the job failed with a message that says so; the user starts it again
@@ -31,7 +33,8 @@ from ganxun.ops.models import WorkerHeartbeat
 log = logging.getLogger(__name__)
 
 RUN_JOB = "ganxun.core.jobs.run_job"
-MAX_ATTEMPTS = 3
+WORKER_LOST = "ganxun.ops.worker.WorkerLost"
+MAX_CRASHES = 2
 
 
 def stale_after() -> timedelta:
@@ -113,7 +116,7 @@ def _recover_task(task) -> tuple[str, str] | None:
         gone = DBTaskResult.objects.filter(pk=task.pk, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
-            exception_class_path="ganxun.ops.worker.WorkerLost",
+            exception_class_path=WORKER_LOST,
             traceback="the worker running this task stopped sending heartbeats",
         )
         if not gone or job is None or job.finished:
@@ -124,23 +127,32 @@ def _recover_task(task) -> tuple[str, str] | None:
 def _requeue_or_fail(job: Job) -> tuple[str, str]:
     from ganxun.core.jobs import run_job
 
-    attempts = attempts_of(job)
-    if attempts < MAX_ATTEMPTS:
+    crashes = crashes_of(job)  # this one included: it was marked WorkerLost just now
+    if crashes < MAX_CRASHES:
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.QUEUED,
-            message=f"处理任务的后台进程中断，已自动重新排队（第 {attempts + 1} 次尝试）。",
+            message=f"处理任务的后台进程中断，已自动重新排队（第 {crashes + 1} 次尝试）。",
         )
         run_job.enqueue(str(job.pk))  # the database backend writes it in this transaction
-        log.warning("job %s re-queued after its worker died (attempt %d)", job.pk, attempts + 1)
+        log.warning("job %s re-queued after its worker died (crash %d)", job.pk, crashes)
         return str(job.pk), "requeued"
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.FAILED,
         finished_at=timezone.now(),
-        message=f"处理任务的后台进程中断了 {attempts} 次，任务没有完成；已写入的数据完整保留，"
-        "可以重新发起。",
+        message=f"处理任务的后台进程中断了 {crashes} 次，任务没有完成，不再自动重试；"
+        "已写入的数据完整保留。请检查上传的文件后重新发起。",
     )
-    log.error("job %s failed: its worker died %d times", job.pk, attempts)
+    log.error("job %s failed: its worker died %d times", job.pk, crashes)
     return str(job.pk), "failed"
+
+
+def crashes_of(job: Job) -> int:
+    """Deliveries of the job whose worker died running it (a paused job's are not counted)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=RUN_JOB, args_kwargs__args__0=str(job.pk), exception_class_path=WORKER_LOST
+    ).count()
 
 
 def attempts_of(job: Job) -> int:

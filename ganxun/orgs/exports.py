@@ -3,10 +3,8 @@
 import io
 from datetime import datetime
 
-import xlsxwriter
-
 from ganxun.accounts.policies import can_see_full_id_number
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.orgs.models import Cadre, PersonnelCategory
 
 ROSTER_HEADERS = [
@@ -51,7 +49,7 @@ def roster_rows(actor, cadres):
 def write_roster_xlsx(actor, cadres) -> bytes:
     """ID numbers are written as text (never numbers, which Excel would round), dates as dates."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    book = safe_workbook(buffer, constant_memory=True, in_memory=True)
     sheet = book.add_worksheet("干部名册")
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})
@@ -116,7 +114,7 @@ TEMPLATE_NOTES = [
 def write_roster_template() -> bytes:
     """The canonical headers, an example row, text-formatted ID/phone columns and drop-downs."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, in_memory=True)
     sheet = book.add_worksheet("干部名册")
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
 from django.http import HttpResponse
 
 from ganxun.core.audit import audit_record
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,7 +39,7 @@ def sheet_name(index: int, text: str, used: set[str]) -> str:
 def tables_xlsx(title: str, tables: list[Table], *, actor=None) -> bytes:
     """One sheet per table: the report's title, the table's title and note, then the table."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, in_memory=True)
     formats = {
         "heading": book.add_format({"bold": True, "font_size": 13}),
         "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),

@@ -1,6 +1,7 @@
-"""The worker heartbeat's recovery rules, in process: a job whose worker died is re-queued, up to
-three deliveries, then failed with a message and a retry path; a job whose task was never
-written (app process killed after its commit) is enqueued; a live worker's job is left alone."""
+"""The worker heartbeat's recovery rules, in process: a job whose worker died is re-queued once;
+after its second worker died with it, it is failed with a message and a retry path; a job whose
+task was never written (app process killed after its commit) is enqueued; a live worker's job is
+left alone."""
 
 from datetime import timedelta
 
@@ -34,7 +35,8 @@ def user(city):
 
 
 def running_job(user, *, worker: str, deliveries: int = 1) -> Job:
-    """A job claimed by ``worker`` (its last delivery RUNNING, the earlier ones failed)."""
+    """A job claimed by ``worker`` (its last delivery RUNNING, the earlier ones lost with their
+    workers)."""
     job = Job.objects.create(
         actor=user, kind=KIND, title="回声", params={"n": 7}, status=Job.Status.RUNNING
     )
@@ -46,6 +48,7 @@ def running_job(user, *, worker: str, deliveries: int = 1) -> Job:
             backend_name="default",
             run_after=get_date_max(),
             status=TaskResultStatus.RUNNING if last else TaskResultStatus.FAILED,
+            exception_class_path="" if last else "ganxun.ops.worker.WorkerLost",
             worker_ids=[worker],
         )
     return job
@@ -78,24 +81,24 @@ def test_a_live_workers_job_is_left_alone(user):
     assert job.status == Job.Status.RUNNING
 
 
-def test_after_three_deaths_the_job_fails_with_a_message_and_can_be_retried(
+def test_after_two_deaths_the_job_is_not_redelivered_and_can_be_retried(
     user, django_capture_on_commit_callbacks
 ):
-    # given a job whose third delivery's worker died as well
-    job = running_job(user, worker=dead_worker("w-dead3"), deliveries=3)
+    # given a job whose second delivery's worker died as well (a file that kills the worker)
+    job = running_job(user, worker=dead_worker("w-dead2"), deliveries=2)
     # when lost jobs are recovered
     assert recover_lost_jobs() == [(str(job.pk), "failed")]
     # then the job failed and says so in words the user understands
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.finished_at is not None
-    assert "中断了 3 次" in job.message and "重新发起" in job.message
+    assert "中断了 2 次" in job.message and "重新发起" in job.message
     # when its owner retries it
     with django_capture_on_commit_callbacks(execute=True):
         again = job_retry(actor=user, job=job)
     # then a new job with the same parameters ran to the end
     again.refresh_from_db()
     assert again.pk != job.pk and again.status == Job.Status.SUCCEEDED
-    assert again.params == {"n": 7}
+    assert again.params == {"n": 7, "retry_of": str(job.pk)}
 
 
 def test_only_the_owner_may_retry_and_only_a_failed_job(user, city):
@@ -139,3 +142,30 @@ def test_the_job_page_offers_retry_for_a_failed_job(
     # and somebody else cannot retry it
     client.force_login(make_user(city.city, Role.ADMIN, username="intruder"))
     assert client.post(f"/jobs/{job.pk}/retry/").status_code == 404
+
+
+def test_sigterm_asks_the_running_job_to_stop_at_its_next_batch():
+    import signal
+
+    from ganxun.core.jobs import STOP_REQUESTED
+    from ganxun.ops.management.commands.worker import StoppingWorker
+
+    # given `ganxun worker` in the middle of a task
+    worker = StoppingWorker(
+        queue_names=["default"],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="w-term",
+        excluded_queue_names=[],
+    )
+    worker.running_task = True
+    try:
+        # when systemd sends SIGTERM
+        worker.shutdown(signal.SIGTERM, None)
+        # then the worker takes no further task and the job's next checkpoint stops it
+        assert not worker.running and STOP_REQUESTED.is_set()
+    finally:
+        STOP_REQUESTED.clear()

@@ -3,11 +3,9 @@ Excel or WPS imports back; the blank template is the same sheet with no rows and
 
 import io
 
-import xlsxwriter
-
 from ganxun.catalog.importing.columns import COURSE_COLUMNS, LECTURER_COLUMNS
 from ganxun.catalog.models import Course, Lecturer, TeachingForm
-from ganxun.core.exports import stamp_workbook
+from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.orgs.models import Cadre
 
 COURSE_HEADERS = [words[0] for words in COURSE_COLUMNS.values()]
@@ -33,7 +31,7 @@ LECTURER_NOTES = [
 
 def _book(sheet_name: str, headers: list[str], widths: list[int]):
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = safe_workbook(buffer, in_memory=True)
     sheet = book.add_worksheet(sheet_name)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for col, (title, width) in enumerate(zip(headers, widths, strict=True)):

@@ -130,6 +130,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "ganxun.accounts.passwords.InitialPasswordHasher",  # bulk accounts' initial passwords
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

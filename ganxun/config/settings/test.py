@@ -3,7 +3,10 @@
 from ganxun.config.settings.base import *  # noqa: F403
 from ganxun.config.settings.base import DATABASES, GANXUN_FIELD_KEY, PUBLIC_DEV_FIELD_KEY
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "ganxun.accounts.passwords.InitialPasswordHasher",
+]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from ganxun.core.spreadsheets import SpreadsheetError
+from ganxun.core.workbook_guard import guard_workbook
 from ganxun.orgs.roster.errors import RosterFileError
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -107,6 +109,10 @@ def open_tables(path: Path) -> Iterator[Table]:
     if kind == "csv":
         yield _csv_table(path)
         return
+    try:
+        guard_workbook(path, kind)  # dimension, zip and cell-count bombs: before any parser
+    except SpreadsheetError as exc:
+        raise RosterFileError(exc.code, exc.message) from None
     book = _open_workbook(path)
     for meta in book.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible:
@@ -173,8 +179,21 @@ def _csv_table(path: Path) -> Table:
     text = _decode(path.read_bytes())
     delimiter = _delimiter(text[:20_000])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = ((n, cells) for n, cells in enumerate(reader, start=1))
-    return Table(name=path.name, rows=rows, total=text.count("\n") + 1)
+    return Table(name=path.name, rows=_csv_rows(reader), total=text.count("\n") + 1)
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+    # a long cell (a pasted résumé) is read whole — the file is at most MAX_BYTES — and judged by
+    # the importer's own rules; a malformed file is refused in words, never "任务出错：Error"
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise RosterFileError(
+            "unreadable",
+            f"CSV 文件第 {reader.line_num} 行的格式有误（{exc}），无法读取；"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。",
+        ) from None
 
 
 def _decode(data: bytes) -> str:

@@ -6,8 +6,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
 
-import xlsxwriter
-
+from ganxun.core.exports import safe_workbook
 from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.roster.headers import Header
@@ -130,7 +129,7 @@ class PreviewStore:
 
     def _open_report(self) -> None:
         self.error_report = self.folder / ERROR_REPORT
-        self._book = xlsxwriter.Workbook(str(self.error_report), {"constant_memory": True})
+        self._book = safe_workbook(str(self.error_report), constant_memory=True)
         self._sheet = self._book.add_worksheet("错误行")
         bold = self._book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
         self._wrap = self._book.add_format({"text_wrap": True, "font_color": "#C00000"})
