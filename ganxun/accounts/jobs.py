@@ -55,6 +55,7 @@ def run_trainee_accounts(job, progress) -> dict:
         cadre_search(actor, cadre_filters(actor, job.params))
         .filter(status=Cadre.Status.ACTIVE, account__isnull=True)
         .prefetch_related(None)
+        .select_related(None)
         .select_related("unit")
         .only("pk", "name", "unit_id", "unit__name", "unit__path")
         .order_by("pk")

@@ -85,12 +85,14 @@ class PromotionCheck:
         return str(Cadre.Rank(self.after).label)
 
 
-def rule_for(rules: list[Rule], level: str) -> Rule | None:
-    """The requirement a promotion to ``level`` must meet: its five-year rule where it has one
-    (县处级以上), else its yearly classroom rule — the first applying rule that counts
-    classroom channels, as the rules are sorted."""
+def rule_for(rules: list[Rule], level: str, path: str) -> Rule | None:
+    """The requirement a promotion to ``level`` in the unit at ``path`` must meet: its five-year
+    rule where it has one (县处级以上), else its yearly classroom rule — the first applying rule
+    that counts classroom channels, as the rules are sorted."""
     applying = [
-        r for r in rules if r.applies_to(level) and (not r.channels or CLASSROOM in r.channels)
+        r
+        for r in rules
+        if r.applies_to(level, path) and (not r.channels or CLASSROOM in r.channels)
     ]
     five = [r for r in applying if r.five_years]
     return (five or applying or [None])[0]

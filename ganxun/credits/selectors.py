@@ -279,7 +279,13 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
             current = current.filter(cadre__unit__path__startswith=org.path)
         current = list(
             current.values_list(
-                "cadre_id", "start", "rank", "cadre__name", "cadre__unit_id", "cadre__unit__name"
+                "cadre_id",
+                "start",
+                "rank",
+                "cadre__name",
+                "cadre__unit_id",
+                "cadre__unit__name",
+                "cadre__unit__path",
             )
         )
         ids = [row[0] for row in current]
@@ -291,11 +297,11 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
         ):
             before[cid] = (end, rank)  # the latest closed record wins
         promoted = []
-        for cid, start, rank, name, unit_id, unit_name in current:
+        for cid, start, rank, name, unit_id, unit_name, path in current:
             previous = before.get(cid)
             if previous is None or previous[0] > start:
                 continue
-            rule = promotion.rule_for(rules, rank)
+            rule = promotion.rule_for(rules, rank, path)
             if rule is not None and promotion.is_promotion(previous[1], rank):
                 promoted.append((cid, start, previous[1], rank, name, unit_id, unit_name, rule))
         if not promoted:
