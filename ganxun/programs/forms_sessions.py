@@ -1,6 +1,6 @@
 """Forms for sessions, recurring series, outlines and consultations."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -274,6 +274,45 @@ class SeriesForm(_SessionFields):
         return SeriesData(
             rule=rule, start_time=d["start_time"], end_time=d["end_time"], template=template
         )
+
+
+class CopyForm(StyledForm):
+    """Copy a session to another batch: only what differs — the batch, the day and the times."""
+
+    batch = forms.TypedChoiceField(label=_("复制到"), coerce=int)
+    day = forms.DateField(label=_("日期"), widget=date_input())
+    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    accept_warnings = forms.BooleanField(
+        label=_("我已知晓以上提示，仍然保存"), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        program = session.program
+        self.fields["batch"].choices = [
+            (b, f"第{b}批") for b in program.batch_numbers() if b != session.batch
+        ]
+
+    @staticmethod
+    def initial_for(session) -> dict:
+        """The next batch, the next day (batch 1 on Saturday, batch 2 on Sunday), same hours."""
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        others = [b for b in session.program.batch_numbers() if b != session.batch]
+        later = [b for b in others if session.batch is None or b > session.batch]
+        return {
+            "batch": (later or others or [None])[0],
+            "day": start.date() + timedelta(days=1),
+            "start_time": start.time(),
+            "end_time": end.time(),
+        }
+
+    def show_acceptance(self) -> None:
+        self.fields["accept_warnings"].widget = forms.CheckboxInput({"class": "form-check-input"})
+
+    def times(self) -> tuple[datetime, datetime]:
+        d = self.cleaned_data
+        return _aware(d["day"], d["start_time"]), _aware(d["day"], d["end_time"])
 
 
 class OutlineForm(StyledForm):

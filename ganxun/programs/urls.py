@@ -27,6 +27,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/copy/", sessions.session_copy, name="session_copy"),
     path("sessions/<int:pk>/delete/", sessions.session_delete, name="session_delete"),
     path("sessions/<int:pk>/outline/", outlines.outline_submit, name="outline_submit"),
     path("sessions/<int:pk>/consultation/", personal.consultation_edit, name="consultation"),

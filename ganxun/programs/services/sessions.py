@@ -17,6 +17,7 @@ from ganxun.catalog.models import Course, Lecturer, TeachingForm, Theme
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.programs import conflicts, recurrence
+from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramUnit, Session, Venue
 from ganxun.programs.services.common import (
@@ -280,6 +281,76 @@ def session_delete(*, actor, session: Session) -> None:
         )
     record(actor, "delete", session, full_snapshot(session, SESSION_FIELDS, SESSION_LINKS), {})
     Session._base_manager.filter(pk=session.pk).delete()
+
+
+# --- copying to another batch ----------------------------------------------------------------
+
+
+def session_copy_data(session: Session) -> SessionData:
+    """Everything a session's copy carries: course, title, teaching form, theme, lecturers,
+    classrooms, note and rules (the outline is shared by course and lecturer: outline_groups)."""
+    return SessionData(
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        title=session.title,
+        unit=session.unit,
+        course=session.course,
+        form=session.form,
+        theme=session.theme,
+        lecturers=list(
+            Lecturer._base_manager.filter(
+                pk__in=Session.lecturers.through.objects.filter(session=session).values(
+                    "lecturer_id"
+                )
+            ).order_by("pk")
+        ),
+        main_venue=session.main_venue,
+        sub_venues=list(
+            Venue._base_manager.filter(
+                pk__in=Session.sub_venues.through.objects.filter(session=session).values("venue_id")
+            ).order_by("pk")
+        ),
+        batch=session.batch,
+        note=session.note,
+        outline_due_at=session.outline_due_at,
+        **{name: getattr(session, name) for name in SESSION_RULES},
+    )
+
+
+def session_copy(
+    *,
+    actor,
+    session: Session,
+    batch: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    accept_warnings: bool = False,
+) -> tuple[Session, list[conflicts.Conflict]]:
+    """The same session for another batch at another time (batch 2 on Sunday what batch 1 had
+    on Saturday), checked like any new session; it joins the original's outline group."""
+    program = Program._base_manager.get(pk=session.program_id)
+    require_manager(actor, program)
+    if session.status != Session.Status.SCHEDULED:
+        raise ProgramError("invalid_session", "已取消的课次不能复制。")
+    if program.batch_count < 2:
+        raise ProgramError("no_batches", "本项目不分批，没有其他批次可复制。", field="batch")
+    if batch is None or not 1 <= batch <= program.batch_count:
+        raise ProgramError(
+            "invalid_batch",
+            f"本项目分 {program.batch_count} 批，请选择 1 到 {program.batch_count} 之间的批次。",
+            field="batch",
+        )
+    if batch == session.batch:
+        raise ProgramError(
+            "same_batch", f"该课次已排给第{batch}批，请选择另一个批次。", field="batch"
+        )
+    data = replace(session_copy_data(session), starts_at=starts_at, ends_at=ends_at, batch=batch)
+    units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
+    data.unit = _unit_for(units, local_day(starts_at)) or session.unit
+    copy, warnings = session_save(
+        actor=actor, program=program, data=data, accept_warnings=accept_warnings
+    )
+    return copy, warnings
 
 
 # --- recurring series ------------------------------------------------------------------------
