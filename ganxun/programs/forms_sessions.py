@@ -242,6 +242,13 @@ class SeriesForm(_SessionFields):
     count = forms.IntegerField(label=_("或共几次"), min_value=1, required=False)
     start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
     end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    batch_gap_days = forms.IntegerField(
+        label=_("每批各排一次，后一批错后几天"),
+        min_value=0,
+        max_value=31,
+        required=False,
+        help_text=_("分批项目：填 1 即第1批周六、第2批周日；留空则只排上面所选的批次。"),
+    )
 
     field_order = [
         "freq",
@@ -253,11 +260,14 @@ class SeriesForm(_SessionFields):
         "count",
         "start_time",
         "end_time",
+        "batch_gap_days",
     ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.field_order)
+        if self.program.batch_count < 2:
+            del self.fields["batch_gap_days"]
 
     def to_series(self) -> SeriesData:
         d = self.cleaned_data
@@ -272,7 +282,11 @@ class SeriesForm(_SessionFields):
         )
         template = self.template_data(None, None)
         return SeriesData(
-            rule=rule, start_time=d["start_time"], end_time=d["end_time"], template=template
+            rule=rule,
+            start_time=d["start_time"],
+            end_time=d["end_time"],
+            template=template,
+            batch_gap_days=d.get("batch_gap_days"),
         )
 
 

@@ -7,7 +7,7 @@ nothing is written — a series is saved whole or not at all.
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -363,6 +363,9 @@ class SeriesData:
     end_time: time
     template: SessionData  # everything but the times; ``unit`` None means "by date"
     unit_by_date: bool = True
+    # Each batch in one step: batch 1 on the rule's dates, batch 2 that many days later, and so
+    # on (0: the same day). None: the template's batch only.
+    batch_gap_days: int | None = None
 
 
 def _at(day, moment: time) -> datetime:
@@ -381,13 +384,14 @@ def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData
     days = recurrence.dates(series.rule)
     units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
     planned: list[SessionData] = []
-    for day in days:
+    for day, batch in _days_and_batches(program, series, days):
         data = replace(
             series.template,
             starts_at=_at(day, series.start_time),
             ends_at=_at(day, series.end_time),
             lecturers=list(series.template.lecturers),
             sub_venues=list(series.template.sub_venues),
+            batch=batch,
         )
         if series.unit_by_date:
             data.unit = _unit_for(units, day)
@@ -395,15 +399,43 @@ def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData
     return planned, units
 
 
+def _days_and_batches(program: Program, series: SeriesData, days: list) -> list[tuple]:
+    """The rule's dates, or with ``batch_gap_days`` each date once per batch, shifted."""
+    gap = series.batch_gap_days
+    if gap is None:
+        return [(day, series.template.batch) for day in days]
+    if program.batch_count < 2:
+        raise ProgramError("no_batches", "本项目不分批，无需每批各排一次。", field="batch_gap_days")
+    if not 0 <= gap <= 31:
+        raise ProgramError(
+            "invalid_gap", "批次之间错开的天数应在 0 到 31 之间。", field="batch_gap_days"
+        )
+    total = len(days) * program.batch_count
+    if total > recurrence.MAX_SESSIONS:
+        raise ProgramError(
+            "too_many_sessions",
+            f"该规则每批 {len(days)} 次、共 {program.batch_count} 批，将生成 {total} 次课，"
+            f"超过单次上限 {recurrence.MAX_SESSIONS} 次；请缩短日期范围后分批生成。",
+            field="until",
+        )
+    return [
+        (day + timedelta(days=gap * (b - 1)), b) for day in days for b in program.batch_numbers()
+    ]
+
+
 def _series_fingerprint(planned: list[SessionData]) -> str:
-    return bulk_fingerprint(d.starts_at.isoformat() for d in planned)
+    return bulk_fingerprint(f"{d.starts_at.isoformat()}|{d.batch}" for d in planned)
 
 
 def sessions_generate_preview(*, actor, program: Program, series: SeriesData) -> Preview:
     """What a recurring rule would create — how many sessions, by unit, first and last date —
     before anything is written."""
     planned, _units = _plan(actor, program, series)
-    by_unit = Counter(str(d.unit) if d.unit else "不属于任何单元" for d in planned)
+    by_unit = Counter(
+        (str(d.unit) if d.unit else "不属于任何单元")
+        + (f"·第{d.batch}批" if series.batch_gap_days is not None else "")
+        for d in planned
+    )
     notes = []
     if planned:
         first, last = planned[0], planned[-1]
@@ -416,7 +448,7 @@ def sessions_generate_preview(*, actor, program: Program, series: SeriesData) ->
         total=len(planned),
         fingerprint=_series_fingerprint(planned),
         groups=list(by_unit.items()),
-        group_label="单元",
+        group_label="单元" if series.batch_gap_days is None else "单元·批次",
         notes=notes,
     )
 
