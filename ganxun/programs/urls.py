@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/trainees/", programs.trainee_list, name="trainees"),
     path("<int:pk>/batches/", batches.batches, name="batches"),
     path("<int:pk>/batches/solve/", batches.batch_solve, name="batch_solve"),
+    path("<int:pk>/batches/apply/", batches.batch_apply, name="batch_apply"),
     path("<int:pk>/venues/assign/", batches.venues_assign, name="venues_assign"),
     path("<int:pk>/outlines/", outlines.program_outlines, name="outlines"),
     # units

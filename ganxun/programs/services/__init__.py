@@ -1,6 +1,8 @@
 """Every programs write: one transaction each, audited. Views, API, jobs and the CLI call these."""
 
 from ganxun.programs.services.batches import (
+    batch_apply,
+    batch_apply_preview,
     batch_solve_start,
     program_violations,
     trainee_set_batch,
@@ -47,6 +49,8 @@ __all__ = [
     "SessionData",
     "UnitData",
     "VenueData",
+    "batch_apply",
+    "batch_apply_preview",
     "batch_solve_start",
     "consultation_save",
     "expectation_submit",
