@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ganxun.programs.dates import local_day, when_label
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
@@ -76,18 +77,24 @@ def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
     for i, c in enumerate(candidates):
         found += [_at(conflict, i) for conflict in _dates(c)]
         if not c.lecturer_ids:
-            found.append(Conflict("no_lecturer", False, f"{c.when}：尚未指定授课教师。", i))
+            message = _("%(when)s“%(title)s”：尚未指定授课教师。") % {
+                "when": c.when,
+                "title": c.title or "本次新排课次",
+            }
+            found.append(Conflict("no_lecturer", False, message, i))
     others = _overlapping(candidates)
     visible = _visible_program_ids(actor, {s.program_id for s in others})
     attendance = _Attendance(candidates, others)
+    names = _Names(candidates)
     for i, c in enumerate(candidates):
         for s in others:
             if s.pk != c.pk and _overlaps(c, s):
-                found += [_at(x, i) for x in _clash(c, s, visible)]
+                found += [_at(x, i) for x in _clash(c, s, _describe(s, visible), names)]
         for j in range(i + 1, len(candidates)):
             other = candidates[j]
             if _overlaps(c, other):
-                found += [_at(x, j) for x in _series_clash(c, other)]
+                item = {"label": f"{c.title or '本次新排课次'}（{c.when}）"}
+                found += [_at(x, j) for x in _clash(other, c, item, names)]
     found += _trainees_busy(candidates, visible, attendance)
     found += _capacity(candidates, attendance)
     return found
@@ -176,27 +183,44 @@ def _describe(s: Session, visible: set[int]) -> dict:
     return {"label": f"其他单位组织的课次（{when}）"}
 
 
-def _clash(c: Candidate, s: Session, visible: set[int]) -> list[Conflict]:
-    out = []
-    item = _describe(s, visible)
-    if c.lecturer_ids & s.lecturer_ids:
-        out.append(
-            Conflict("lecturer_busy", True, f"{c.when}：授课教师同一时间另有课。", items=[item])
+class _Names:
+    """Names of the candidates' lecturers and classrooms, for messages: two queries."""
+
+    def __init__(self, candidates: list[Candidate]):
+        from ganxun.catalog.models import Lecturer
+
+        lecturers = set().union(*(c.lecturer_ids for c in candidates))
+        venues = set().union(*(c.venue_ids for c in candidates))
+        self.lecturers = dict(
+            Lecturer._base_manager.filter(pk__in=lecturers).values_list("pk", "name")
         )
-    if c.venue_ids & s.venue_ids:
-        out.append(Conflict("venue_busy", True, f"{c.when}：教室已被占用。", items=[item]))
-    return out
+        self.venues = dict(Venue._base_manager.filter(pk__in=venues).values_list("pk", "name"))
+
+    @staticmethod
+    def join(table: dict, ids: set) -> str:
+        return "、".join(sorted(table[i] for i in ids if i in table))
 
 
-def _series_clash(a: Candidate, b: Candidate) -> list[Conflict]:
-    item = {"label": f"{b.title or '本次新排课次'}（{b.when}）"}
+def _clash(c: Candidate, s, item: dict, names: _Names) -> list[Conflict]:
+    """``c`` against ``s`` (a saved session or another candidate of the series), described by
+    ``item``: the message names the lecturer or classroom, the other session and when."""
     out = []
-    if a.lecturer_ids & b.lecturer_ids:
-        out.append(
-            Conflict("lecturer_busy", True, f"{b.when}：授课教师同一时间另有课。", items=[item])
-        )
-    if a.venue_ids & b.venue_ids:
-        out.append(Conflict("venue_busy", True, f"{b.when}：教室已被占用。", items=[item]))
+    shared = c.lecturer_ids & s.lecturer_ids
+    if shared:
+        message = _("%(when)s：授课教师%(who)s同一时间另有课：%(other)s。") % {
+            "when": c.when,
+            "who": names.join(names.lecturers, shared),
+            "other": item["label"],
+        }
+        out.append(Conflict("lecturer_busy", True, message, items=[item]))
+    shared = c.venue_ids & s.venue_ids
+    if shared:
+        message = _("%(when)s：教室“%(room)s”已被占用：%(other)s。") % {
+            "when": c.when,
+            "room": names.join(names.venues, shared),
+            "other": item["label"],
+        }
+        out.append(Conflict("venue_busy", True, message, items=[item]))
     return out
 
 
@@ -221,12 +245,12 @@ def _trainees_busy(candidates: list[Candidate], visible: set[int], attendance) -
 def _trainee_conflict(c: Candidate, cadre_ids: set[int], item: dict, attendance) -> Conflict:
     names = attendance.names(cadre_ids)
     more = f"等 {len(cadre_ids)} 人" if len(cadre_ids) > len(names) else ""
-    return Conflict(
-        "trainee_busy",
-        False,
-        f"{c.when}：{'、'.join(names)}{more}同一时间另有课。",
-        items=[item],
-    )
+    message = _("%(when)s：学员%(who)s同一时间另有课：%(other)s。") % {
+        "when": c.when,
+        "who": "、".join(names) + more,
+        "other": item["label"],
+    }
+    return Conflict("trainee_busy", False, message, items=[item])
 
 
 class _Attendance:

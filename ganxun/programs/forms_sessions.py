@@ -1,6 +1,6 @@
 """Forms for sessions, recurring series, outlines and consultations."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -242,6 +242,13 @@ class SeriesForm(_SessionFields):
     count = forms.IntegerField(label=_("或共几次"), min_value=1, required=False)
     start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
     end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    batch_gap_days = forms.IntegerField(
+        label=_("每批各排一次，后一批错后几天"),
+        min_value=0,
+        max_value=31,
+        required=False,
+        help_text=_("分批项目：填 1 即第1批周六、第2批周日；留空则只排上面所选的批次。"),
+    )
 
     field_order = [
         "freq",
@@ -253,11 +260,14 @@ class SeriesForm(_SessionFields):
         "count",
         "start_time",
         "end_time",
+        "batch_gap_days",
     ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.field_order)
+        if self.program.batch_count < 2:
+            del self.fields["batch_gap_days"]
 
     def to_series(self) -> SeriesData:
         d = self.cleaned_data
@@ -272,8 +282,51 @@ class SeriesForm(_SessionFields):
         )
         template = self.template_data(None, None)
         return SeriesData(
-            rule=rule, start_time=d["start_time"], end_time=d["end_time"], template=template
+            rule=rule,
+            start_time=d["start_time"],
+            end_time=d["end_time"],
+            template=template,
+            batch_gap_days=d.get("batch_gap_days"),
         )
+
+
+class CopyForm(StyledForm):
+    """Copy a session to another batch: only what differs — the batch, the day and the times."""
+
+    batch = forms.TypedChoiceField(label=_("复制到"), coerce=int)
+    day = forms.DateField(label=_("日期"), widget=date_input())
+    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(TIME, format="%H:%M"))
+    accept_warnings = forms.BooleanField(
+        label=_("我已知晓以上提示，仍然保存"), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        program = session.program
+        self.fields["batch"].choices = [
+            (b, f"第{b}批") for b in program.batch_numbers() if b != session.batch
+        ]
+
+    @staticmethod
+    def initial_for(session) -> dict:
+        """The next batch, the next day (batch 1 on Saturday, batch 2 on Sunday), same hours."""
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        others = [b for b in session.program.batch_numbers() if b != session.batch]
+        later = [b for b in others if session.batch is None or b > session.batch]
+        return {
+            "batch": (later or others or [None])[0],
+            "day": start.date() + timedelta(days=1),
+            "start_time": start.time(),
+            "end_time": end.time(),
+        }
+
+    def show_acceptance(self) -> None:
+        self.fields["accept_warnings"].widget = forms.CheckboxInput({"class": "form-check-input"})
+
+    def times(self) -> tuple[datetime, datetime]:
+        d = self.cleaned_data
+        return _aware(d["day"], d["start_time"]), _aware(d["day"], d["end_time"])
 
 
 class OutlineForm(StyledForm):

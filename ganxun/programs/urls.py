@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/trainees/", programs.trainee_list, name="trainees"),
     path("<int:pk>/batches/", batches.batches, name="batches"),
     path("<int:pk>/batches/solve/", batches.batch_solve, name="batch_solve"),
+    path("<int:pk>/batches/apply/", batches.batch_apply, name="batch_apply"),
     path("<int:pk>/venues/assign/", batches.venues_assign, name="venues_assign"),
     path("<int:pk>/outlines/", outlines.program_outlines, name="outlines"),
     # units
@@ -27,6 +28,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/copy/", sessions.session_copy, name="session_copy"),
     path("sessions/<int:pk>/delete/", sessions.session_delete, name="session_delete"),
     path("sessions/<int:pk>/outline/", outlines.outline_submit, name="outline_submit"),
     path("sessions/<int:pk>/consultation/", personal.consultation_edit, name="consultation"),

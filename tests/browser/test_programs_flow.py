@@ -124,6 +124,10 @@ def test_program_batches_sessions_and_outline_review(city, signed_in, live_serve
     expect(organizer.get_by_text("共 12 名学员")).to_be_visible()
     organizer.get_by_role("link", name="分批").click()
     organizer.get_by_role("button", name="计算分批方案").click()
+    # the solved split is previewed (per batch, how many move) and written on confirming it
+    expect(organizer.get_by_test_id("bulk-preview")).to_contain_text("按方案分批 12 名学员")
+    organizer.get_by_test_id("bulk-confirm").click()
+    expect(organizer.get_by_test_id("bulk-preview")).to_have_count(0)
     verdict = organizer.get_by_test_id("verdict")
     expect(verdict).to_have_attribute("data-status", "optimal")
     batches = dict(

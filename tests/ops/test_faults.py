@@ -108,6 +108,9 @@ with unscoped():
 out["import_audited"] = sum(len(e.changes["created"][1]) for e in
     AuditEntry.objects.filter(object_type="orgs.cadre", object_id="import-batch"))
 out["unbatched"] = ProgramTrainee._base_manager.filter(batch__isnull=True).count()
+out["trainees"] = ProgramTrainee._base_manager.count()
+out["proposed"] = sum(len((j.result or {}).get("proposal", {})) for j in jobs.values()
+    if j.kind == "program_batches")
 out["solve_audits"] = AuditEntry.objects.filter(object_type="programs.program",
     changes__has_key="batches_solved").count()
 out["running_tasks"] = DBTaskResult.objects.running().count()
@@ -139,8 +142,10 @@ def test_workers_killed_mid_solve_import_and_export_lose_nothing(tmp_path):
         assert job["status"] == "succeeded", (name, job)
         assert job["attempts"] == 2, (name, job)
     assert state["running_tasks"] == 0
-    # and the solve applied its split once: every trainee has a batch, one audit entry
-    assert state["unbatched"] == 0 and state["solve_audits"] == 1
+    # and the solve proposed a split for every trainee once, writing nothing before the
+    # organizer confirms it (programs.services.batches.batch_apply)
+    assert state["proposed"] == state["trainees"] == state["unbatched"] > 0
+    assert state["solve_audits"] == 0
     # and the import holds each of the 15 people exactly once, each audited once
     assert state["imported"] == 15 and state["import_audited"] == 15
     # and the exported error report is a whole workbook with the 4 bad rows

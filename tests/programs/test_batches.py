@@ -28,12 +28,16 @@ def rows(program) -> list[ProgramTrainee]:
     return list(ProgramTrainee._base_manager.filter(program=program).select_related("cadre"))
 
 
-def solve(setup, capture, *, batches=2, share=0.4) -> Job:
+def solve(setup, capture, *, batches=2, share=0.4, apply=True) -> Job:
+    """Run the solver; with ``apply``, confirm its split as the organizer would."""
     with capture(execute=True):
         job = services.batch_solve_start(
             actor=setup.organizer, program=setup.program, batches=batches, min_on_duty=share
         )
     job.refresh_from_db()
+    if apply and job.result.get("proposal"):
+        program = Program._base_manager.get(pk=setup.program.pk)
+        services.batch_apply(actor=setup.organizer, program=program)
     return job
 
 

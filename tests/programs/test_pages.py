@@ -93,7 +93,7 @@ def test_the_session_form_shows_conflicts_and_asks_to_accept_warnings(organizer_
     assert response["Location"] == f"/programs/sessions/{session.pk}/"
     # the same room at the same time is refused outright
     page = organizer_client.post(url, {**form, "lecturers": [setup.li.pk]}).content.decode()
-    assert "教室已被占用" in page and 'data-kind="venue_busy"' in page
+    assert "教室“县委党校报告厅”已被占用" in page and 'data-kind="venue_busy"' in page
 
 
 @pytest.mark.django_db

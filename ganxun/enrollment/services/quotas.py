@@ -131,17 +131,24 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
     if not seen or not cadre.unit.path.startswith(quota.org.path):
         raise EnrollmentError(
             "cadre_outside_unit",
-            f"所选干部不在“{quota.org.name}”的名册中，不能占用该单位的名额。",
+            f"不能报名：所选干部不在“{quota.org.name}”的名册中"
+            "（规则：单位的名额只能由本单位及下属单位的干部占用）。",
             field="cadre",
         )
     if cadre.status != Cadre.Status.ACTIVE:
-        raise EnrollmentError("cadre_inactive", f"{cadre.name}已不在职，不能报名。", field="cadre")
+        raise EnrollmentError(
+            "cadre_inactive",
+            f"不能报名：{cadre.name}已不在职（规则：只有在职干部可以报名）。",
+            field="cadre",
+        )
     taken = Nomination._base_manager.filter(
         program=program, cadre=cadre, status__in=Nomination.LIVE
     )
     if taken.exists():
         raise EnrollmentError(
-            "already_nominated", f"{cadre.name}已报名本项目，不能重复报名。", field="cadre"
+            "already_nominated",
+            f"不能报名：{cadre.name}已报名本项目（规则：同一干部在一个项目中只报名一次）。",
+            field="cadre",
         )
     if (
         ProgramTrainee._base_manager.filter(program=program, cadre=cadre)
@@ -149,7 +156,9 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
         .exists()
     ):
         raise EnrollmentError(
-            "already_enrolled", f"{cadre.name}已在本项目学员名单中。", field="cadre"
+            "already_enrolled",
+            f"不能报名：{cadre.name}已在本项目学员名单中（规则：已是学员的不再占用名额）。",
+            field="cadre",
         )
 
 
@@ -158,7 +167,8 @@ def _require_room(quota: Quota, *, excluding: Nomination | None = None) -> None:
     if used >= quota.seats:
         raise EnrollmentError(
             "quota_full",
-            f"名额已满：{quota.org.name}共 {quota.seats} 个名额，已报 {used} 人。",
+            f"名额已满：{quota.org.name}共 {quota.seats} 个名额，已报 {used} 人"
+            "（规则：报名人数不能超过分给本单位的名额；可先撤回或替换已报的人）。",
             field="cadre",
             seats=quota.seats,
             used=used,
@@ -173,7 +183,8 @@ def _insert(nomination: Nomination) -> Nomination:
         # Another contact put the same cadre forward a moment ago.
         raise EnrollmentError(
             "already_nominated",
-            f"{nomination.cadre.name}已报名本项目，不能重复报名。",
+            f"不能报名：{nomination.cadre.name}已报名本项目"
+            "（规则：同一干部在一个项目中只报名一次）。",
             field="cadre",
         ) from None
     return nomination

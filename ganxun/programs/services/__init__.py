@@ -1,6 +1,8 @@
 """Every programs write: one transaction each, audited. Views, API, jobs and the CLI call these."""
 
 from ganxun.programs.services.batches import (
+    batch_apply,
+    batch_apply_preview,
     batch_solve_start,
     program_violations,
     trainee_set_batch,
@@ -31,6 +33,8 @@ from ganxun.programs.services.sessions import (
     SeriesData,
     SessionData,
     session_cancel,
+    session_copy,
+    session_copy_data,
     session_delete,
     session_save,
     sessions_generate,
@@ -45,6 +49,8 @@ __all__ = [
     "SessionData",
     "UnitData",
     "VenueData",
+    "batch_apply",
+    "batch_apply_preview",
     "batch_solve_start",
     "consultation_save",
     "expectation_submit",
@@ -54,6 +60,8 @@ __all__ = [
     "program_update",
     "program_violations",
     "session_cancel",
+    "session_copy",
+    "session_copy_data",
     "session_delete",
     "session_save",
     "sessions_generate",

@@ -10,6 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ganxun.core.audit import audit_record
+from ganxun.core.bulk import Preview, require_unchanged
+from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import NotFound
 from ganxun.core.jobs import job_handler, job_start
 from ganxun.core.models import Job
@@ -136,13 +138,15 @@ def run_batch_solve(job: Job, progress) -> dict:
     progress.every = 1
     progress.advance(10, f"{len(inst.people)} 名学员，正在求解……")
     result = batching.solve(inst, time_limit=TIME_LIMIT, on_progress=_reporter(job))
-    if result.status in ("optimal", "feasible"):
-        _apply(actor, program, result, batches, share)
-    _remember(program, result, batches, share)
+    # The split is proposed, not written: the organizer previews who moves and confirms it
+    # (batch_apply), like every bulk write (core/bulk.py).
+    _remember(program, result, batches, share, job=job)
     progress.advance(100, _summary(result))
     job.message = _summary(result)
     out = result.as_dict()
-    out.pop("batches")  # the split lives on the trainees; the job row keeps the verdict
+    proposal = out.pop("batches")
+    if result.status in ("optimal", "feasible"):
+        out["proposal"] = {cadre: b + 1 for cadre, b in proposal.items()}
     return out
 
 
@@ -173,17 +177,92 @@ def _summary(result: batching.Result) -> str:
     return "无法分批：" + "；".join(result.reasons[:3])
 
 
+def _remember(program: Program, result: batching.Result, batches: int, share, *, job) -> None:
+    verdict = result.as_dict()
+    verdict.pop("batches")
+    verdict.update(
+        at=timezone.now().isoformat(), batches=batches, min_on_duty=str(share), job=str(job.pk)
+    )
+    if result.status in ("optimal", "feasible"):
+        verdict["applied"] = False
+    Program._base_manager.filter(pk=program.pk).update(last_solve=verdict)
+
+
+def pending_solution(program: Program) -> Job | None:
+    """The last solve's job when its split is waiting to be previewed and confirmed."""
+    verdict = program.last_solve or {}
+    if verdict.get("applied") is not False or not verdict.get("job"):
+        return None
+    job = Job.objects.filter(pk=verdict["job"], kind=KIND).first()
+    if job is None or not (job.result or {}).get("proposal"):
+        return None
+    return job
+
+
+def _moves(program: Program, job: Job) -> tuple[list[ProgramTrainee], dict[int, int]]:
+    trainees = list(
+        ProgramTrainee._base_manager.filter(program=program).only("pk", "cadre_id", "batch")
+    )
+    proposal = job.result["proposal"]
+    new = {t.pk: proposal.get(str(t.cadre_id), t.batch) for t in trainees}
+    return trainees, new
+
+
+def batch_apply_preview(*, actor, program: Program, job: Job) -> Preview:
+    """Who the solved split puts in which batch, and how many move, before anything is written."""
+    require_manager(actor, program)
+    trainees, new = _moves(program, job)
+    batches = job.params["batches"]
+    moved = sum(1 for t in trainees if t.batch != new[t.pk])
+    sizes = Counter(new.values())
+    notes = [f"其中 {moved} 人的批次会改变，{len(trainees) - moved} 人不变。"]
+    if program.batch_count != batches:
+        notes.append(f"项目批次数由 {program.batch_count} 改为 {batches}。")
+    missing = sum(1 for t in trainees if str(t.cadre_id) not in job.result["proposal"])
+    if missing:
+        notes.append(f"有 {missing} 名学员在求解后加入，不在方案中，保持原批次；可重新计算。")
+    return Preview(
+        title=f"按方案分批 {len(trainees)} 名学员",
+        total=len(trainees),
+        fingerprint=bulk_fingerprint(
+            [f"{t.pk}:{t.batch}>{new[t.pk]}" for t in trainees] + [f"n{batches}"]
+        ),
+        groups=[(f"第{b}批" if b else "未分批", sizes[b]) for b in sorted(sizes, key=_order)],
+        group_label="批次",
+        notes=notes,
+    )
+
+
+def _order(batch) -> int:
+    return batch or 10_000
+
+
 @transaction.atomic
-def _apply(actor, program: Program, result: batching.Result, batches: int, share) -> None:
-    trainees = list(ProgramTrainee._base_manager.filter(program=program).only("pk", "cadre_id"))
-    for t in trainees:
-        t.batch = result.batches[str(t.cadre_id)] + 1
-    ProgramTrainee._base_manager.bulk_update(trainees, ["batch"], batch_size=900)
+def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> int:
+    """Write the last solved split, as the organizer previewed it (``fingerprint``); refused
+    if the roster changed since, or if there is no split waiting (applied already)."""
+    program = Program._base_manager.select_for_update().get(pk=program.pk)
+    require_manager(actor, program)
+    job = pending_solution(program)
+    if job is None:
+        raise ProgramError("no_solution", "没有待确认的分批方案，请重新计算分批方案。")
+    batches, share = job.params["batches"], Decimal(job.params["min_on_duty"])
+    _check_start(program, batches, share)
+    preview = batch_apply_preview(actor=actor, program=program, job=job)
+    require_unchanged(preview.fingerprint, fingerprint, ProgramError)
+    trainees, new = _moves(program, job)
+    moved = [t for t in trainees if t.batch != new[t.pk]]
+    for t in moved:
+        t.batch = new[t.pk]
+    ProgramTrainee._base_manager.bulk_update(moved, ["batch"], batch_size=900)
     changes.schedule_change_record(
         actor=actor, program=program, kind="batches", summary=f"学员已分为 {batches} 批"
     )
     before = {"batch_count": program.batch_count, "min_on_duty": str(program.min_on_duty)}
-    Program._base_manager.filter(pk=program.pk).update(batch_count=batches, min_on_duty=share)
+    verdict = {**program.last_solve, "applied": True}
+    Program._base_manager.filter(pk=program.pk).update(
+        batch_count=batches, min_on_duty=share, last_solve=verdict
+    )
     audit_record(
         actor=actor,
         action="update",
@@ -191,16 +270,11 @@ def _apply(actor, program: Program, result: batching.Result, batches: int, share
         changes={
             "batch_count": [before["batch_count"], batches],
             "min_on_duty": [before["min_on_duty"], str(share)],
-            "batches_solved": [None, result.status],
+            "batches_solved": [None, job.result["status"]],
+            "trainees_moved": [None, len(moved)],
         },
     )
-
-
-def _remember(program: Program, result: batching.Result, batches: int, share) -> None:
-    verdict = result.as_dict()
-    verdict.pop("batches")
-    verdict.update(at=timezone.now().isoformat(), batches=batches, min_on_duty=str(share))
-    Program._base_manager.filter(pk=program.pk).update(last_solve=verdict)
+    return len(moved)
 
 
 # --- hand edits ------------------------------------------------------------------------------

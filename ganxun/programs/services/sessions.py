@@ -7,7 +7,7 @@ nothing is written — a series is saved whole or not at all.
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
 from ganxun.programs import conflicts, recurrence
+from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramUnit, Session, Venue
 from ganxun.programs.services.common import (
@@ -293,6 +294,76 @@ def session_delete(*, actor, session: Session) -> None:
     Session._base_manager.filter(pk=session.pk).delete()
 
 
+# --- copying to another batch ----------------------------------------------------------------
+
+
+def session_copy_data(session: Session) -> SessionData:
+    """Everything a session's copy carries: course, title, teaching form, theme, lecturers,
+    classrooms, note and rules (the outline is shared by course and lecturer: outline_groups)."""
+    return SessionData(
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        title=session.title,
+        unit=session.unit,
+        course=session.course,
+        form=session.form,
+        theme=session.theme,
+        lecturers=list(
+            Lecturer._base_manager.filter(
+                pk__in=Session.lecturers.through.objects.filter(session=session).values(
+                    "lecturer_id"
+                )
+            ).order_by("pk")
+        ),
+        main_venue=session.main_venue,
+        sub_venues=list(
+            Venue._base_manager.filter(
+                pk__in=Session.sub_venues.through.objects.filter(session=session).values("venue_id")
+            ).order_by("pk")
+        ),
+        batch=session.batch,
+        note=session.note,
+        outline_due_at=session.outline_due_at,
+        **{name: getattr(session, name) for name in SESSION_RULES},
+    )
+
+
+def session_copy(
+    *,
+    actor,
+    session: Session,
+    batch: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    accept_warnings: bool = False,
+) -> tuple[Session, list[conflicts.Conflict]]:
+    """The same session for another batch at another time (batch 2 on Sunday what batch 1 had
+    on Saturday), checked like any new session; it joins the original's outline group."""
+    program = Program._base_manager.get(pk=session.program_id)
+    require_manager(actor, program)
+    if session.status != Session.Status.SCHEDULED:
+        raise ProgramError("invalid_session", "已取消的课次不能复制。")
+    if program.batch_count < 2:
+        raise ProgramError("no_batches", "本项目不分批，没有其他批次可复制。", field="batch")
+    if batch is None or not 1 <= batch <= program.batch_count:
+        raise ProgramError(
+            "invalid_batch",
+            f"本项目分 {program.batch_count} 批，请选择 1 到 {program.batch_count} 之间的批次。",
+            field="batch",
+        )
+    if batch == session.batch:
+        raise ProgramError(
+            "same_batch", f"该课次已排给第{batch}批，请选择另一个批次。", field="batch"
+        )
+    data = replace(session_copy_data(session), starts_at=starts_at, ends_at=ends_at, batch=batch)
+    units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
+    data.unit = _unit_for(units, local_day(starts_at)) or session.unit
+    copy, warnings = session_save(
+        actor=actor, program=program, data=data, accept_warnings=accept_warnings
+    )
+    return copy, warnings
+
+
 # --- recurring series ------------------------------------------------------------------------
 
 
@@ -303,6 +374,9 @@ class SeriesData:
     end_time: time
     template: SessionData  # everything but the times; ``unit`` None means "by date"
     unit_by_date: bool = True
+    # Each batch in one step: batch 1 on the rule's dates, batch 2 that many days later, and so
+    # on (0: the same day). None: the template's batch only.
+    batch_gap_days: int | None = None
 
 
 def _at(day, moment: time) -> datetime:
@@ -321,13 +395,14 @@ def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData
     days = recurrence.dates(series.rule)
     units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
     planned: list[SessionData] = []
-    for day in days:
+    for day, batch in _days_and_batches(program, series, days):
         data = replace(
             series.template,
             starts_at=_at(day, series.start_time),
             ends_at=_at(day, series.end_time),
             lecturers=list(series.template.lecturers),
             sub_venues=list(series.template.sub_venues),
+            batch=batch,
         )
         if series.unit_by_date:
             data.unit = _unit_for(units, day)
@@ -335,15 +410,43 @@ def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData
     return planned, units
 
 
+def _days_and_batches(program: Program, series: SeriesData, days: list) -> list[tuple]:
+    """The rule's dates, or with ``batch_gap_days`` each date once per batch, shifted."""
+    gap = series.batch_gap_days
+    if gap is None:
+        return [(day, series.template.batch) for day in days]
+    if program.batch_count < 2:
+        raise ProgramError("no_batches", "本项目不分批，无需每批各排一次。", field="batch_gap_days")
+    if not 0 <= gap <= 31:
+        raise ProgramError(
+            "invalid_gap", "批次之间错开的天数应在 0 到 31 之间。", field="batch_gap_days"
+        )
+    total = len(days) * program.batch_count
+    if total > recurrence.MAX_SESSIONS:
+        raise ProgramError(
+            "too_many_sessions",
+            f"该规则每批 {len(days)} 次、共 {program.batch_count} 批，将生成 {total} 次课，"
+            f"超过单次上限 {recurrence.MAX_SESSIONS} 次；请缩短日期范围后分批生成。",
+            field="until",
+        )
+    return [
+        (day + timedelta(days=gap * (b - 1)), b) for day in days for b in program.batch_numbers()
+    ]
+
+
 def _series_fingerprint(planned: list[SessionData]) -> str:
-    return bulk_fingerprint(d.starts_at.isoformat() for d in planned)
+    return bulk_fingerprint(f"{d.starts_at.isoformat()}|{d.batch}" for d in planned)
 
 
 def sessions_generate_preview(*, actor, program: Program, series: SeriesData) -> Preview:
     """What a recurring rule would create — how many sessions, by unit, first and last date —
     before anything is written."""
     planned, _units = _plan(actor, program, series)
-    by_unit = Counter(str(d.unit) if d.unit else "不属于任何单元" for d in planned)
+    by_unit = Counter(
+        (str(d.unit) if d.unit else "不属于任何单元")
+        + (f"·第{d.batch}批" if series.batch_gap_days is not None else "")
+        for d in planned
+    )
     notes = []
     if planned:
         first, last = planned[0], planned[-1]
@@ -356,7 +459,7 @@ def sessions_generate_preview(*, actor, program: Program, series: SeriesData) ->
         total=len(planned),
         fingerprint=_series_fingerprint(planned),
         groups=list(by_unit.items()),
-        group_label="单元",
+        group_label="单元" if series.batch_gap_days is None else "单元·批次",
         notes=notes,
     )
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ganxun.core.bulk import bulk_confirmed
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import require
 from ganxun.core.jobs import job_for
@@ -14,7 +15,12 @@ from ganxun.core.models import Job
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import BatchForm
-from ganxun.programs.services.batches import KIND, classroom_capacity, program_venues
+from ganxun.programs.services.batches import (
+    KIND,
+    classroom_capacity,
+    pending_solution,
+    program_venues,
+)
 from ganxun.programs.views.common import program_page
 
 
@@ -26,7 +32,12 @@ def batches(request, pk):
         initial={"batches": max(program.batch_count, 2), "min_on_duty": program.min_on_duty}
     )
     main, subs = program_venues(program)
+    # A solved split waits for the organizer: previewed (who goes where), written on confirming.
+    pending = pending_solution(program) if policies.can_manage_program(actor, program) else None
     context = {
+        "preview": pending
+        and services.batch_apply_preview(actor=actor, program=program, job=pending),
+        "repost": [],
         "form": form,
         "overview": selectors.batch_overview(program),
         "violations": services.program_violations(program),
@@ -58,6 +69,23 @@ def batch_solve(request, pk):
         messages.error(request, exc.message)
         return redirect("programs:batches", pk=program.pk)
     return redirect("programs:batch_job", pk=job.pk)
+
+
+@require_POST
+@require(policies.can_manage_programs)
+def batch_apply(request, pk):
+    """Write the solved split the organizer has just previewed on the batches page."""
+    program = selectors.get_managed_program_for(request.user, pk)
+    _confirmed, fingerprint = bulk_confirmed(request)
+    try:
+        moved = services.batch_apply(
+            actor=request.user, program=program, fingerprint=fingerprint or ""
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已按方案分批，{moved} 名学员的批次有变化。")
+    return redirect("programs:batches", pk=program.pk)
 
 
 @require(policies.can_manage_programs)

@@ -12,7 +12,7 @@ from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import apply_domain_error, require
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
-from ganxun.programs.forms_sessions import DecisionForm, SeriesForm, SessionForm
+from ganxun.programs.forms_sessions import CopyForm, DecisionForm, SeriesForm, SessionForm
 from ganxun.programs.services.consultations import representative_for
 from ganxun.programs.views.common import form_page, handle_form, program_page, show_warnings
 
@@ -139,6 +139,44 @@ def session_series(request, pk):
         guidance=guidance,
         preview=preview,
         repost=repost_fields(request) if preview else [],
+    )
+
+
+@require(policies.can_manage_programs)
+def session_copy(request, pk):
+    """Copy a session to another batch: same course, lecturers and rooms, shared outline."""
+    session = selectors.get_session_for(request.user, pk)
+    program = selectors.get_managed_program_for(request.user, session.program_id)
+    form = CopyForm(request.POST or None, session=session, initial=CopyForm.initial_for(session))
+
+    def save():
+        starts_at, ends_at = form.times()
+        return services.session_copy(
+            actor=request.user,
+            session=session,
+            batch=form.cleaned_data["batch"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            accept_warnings=form.cleaned_data["accept_warnings"],
+        )
+
+    result = handle_form(request, form, save, success="已复制到所选批次。")
+    if result:
+        copy, warnings = result
+        show_warnings(request, warnings)
+        return redirect("programs:session", pk=copy.pk)
+    cancel = reverse("programs:session", args=[session.pk])
+    guidance = (
+        "课程、授课教师、主课堂和视频分课堂、学时与签到规则照原课次；"
+        "同一课程同一教师的授课提纲两批共用，只需提交和审核一次。"
+    )
+    return form_page(
+        request,
+        form,
+        title=f"复制到其他批次：{session.title}（{session.batch_label}）",
+        cancel=cancel,
+        program=program,
+        guidance=guidance,
     )
 
 

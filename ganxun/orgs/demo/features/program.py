@@ -18,6 +18,7 @@ from ganxun.programs.services import (
     SessionData,
     UnitData,
     VenueData,
+    batch_apply,
     batch_solve_start,
     outline_submit,
     program_create,
@@ -183,3 +184,5 @@ def _solve_batches(organizer, program: Program) -> None:
         actor=organizer, program=program, batches=BATCHES, min_on_duty=Decimal("0.40")
     )
     run_job.call(str(job.pk))
+    # The solve proposes; confirming the preview writes the split (programs.batch_apply).
+    batch_apply(actor=organizer, program=program)
