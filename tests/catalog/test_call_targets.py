@@ -52,8 +52,11 @@ def propose_page(client, contact, call, title):
 
 def test_a_call_to_two_units_tells_only_their_contacts_and_only_they_may_answer(client, depts):
     org = depts["organizer"]
-    # when the organizer opens a call naming 卫健委 and 发改委 on the form
+    # when the organizer opens a call naming 卫健委 and 发改委 on the form (a searchable picker)
     client.force_login(org)
+    form_page = client.get("/catalog/calls/new/").content.decode()
+    assert 'data-name="target_units"' in form_page
+    assert "征集单位" in form_page
     resp = client.post(
         "/catalog/calls/new/",
         {

@@ -69,6 +69,8 @@ def test_largest_remainder_adds_up_exactly_and_gives_the_rest_to_the_largest_fra
 
 def test_ten_seats_in_proportion_to_3_3_1_cadres_preview_then_confirm(client, setup, units):
     client.force_login(setup.organizer)
+    blank = client.get(bulk_url(setup.program))
+    assert blank.status_code == 200 and "按在职干部人数比例分配共 M 名" in blank.content.decode()
     form = {
         "orgs": [o.pk for o in units["orgs"]],
         "mode": "proportional",
