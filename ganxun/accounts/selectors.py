@@ -43,3 +43,21 @@ def role_counts(actor) -> dict[str, int]:
 
 def org_count(actor) -> int:
     return Org.objects.visible_to(actor).filter(is_active=True).count()
+
+
+def unit_contacts(org_ids) -> dict[int, list[User]]:
+    """The active unit contacts (单位联络员) of each of these units — users with the role whose
+    org is the unit itself — in one query, keyed by org id."""
+    from ganxun.accounts.models import Role
+
+    contacts: dict[int, list[User]] = {}
+    rows = (
+        User.objects.filter(
+            is_active=True, org_id__in=list(org_ids), role_grants__role=Role.UNIT_CONTACT
+        )
+        .distinct()
+        .order_by("org_id", "pk")
+    )
+    for user in rows:
+        contacts.setdefault(user.org_id, []).append(user)
+    return contacts

@@ -10,6 +10,8 @@ from ganxun.catalog.models import Proposal, TeachingForm
 from ganxun.catalog.services import ProposalData
 from ganxun.catalog.services.proposals import REVIEWER_ROLES
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
+from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import org_choices
 
 
@@ -40,9 +42,23 @@ class CallForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("本级及下级的审核领导、教务组织者。"),
     )
+    target_units = forms.ModelMultipleChoiceField(
+        label=_("征集单位"),
+        queryset=None,
+        required=False,
+        help_text=_("选定后只有这些单位的联络员可以申报，并会收到通知；留空表示所有下级单位。"),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        root = actor.org
+        units = self.fields["target_units"]
+        units.queryset = (
+            Org.objects.visible_to(actor).filter(path__startswith=root.path).exclude(pk=root.pk)
+            if root is not None
+            else Org.objects.none()
+        )
+        use_picker(units, "org", within=str(root.pk) if root is not None else "")
         self.fields["reviewers"].queryset = (
             users_visible_to(actor)
             .filter(is_active=True, role_grants__role__in=REVIEWER_ROLES)

@@ -1,9 +1,14 @@
 """Reads for course proposals, selection rounds and menus, scoped to the actor."""
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
 
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ganxun.accounts.selectors import unit_contacts
 from ganxun.catalog import policies
 from ganxun.catalog.models import (
+    CallTarget,
     MenuItem,
     Proposal,
     ProposalCall,
@@ -12,6 +17,7 @@ from ganxun.catalog.models import (
     SelectionRound,
 )
 from ganxun.catalog.selectors import _get, lecturer_names
+from ganxun.core.notices import remind_due
 
 
 def calls_for(actor) -> QuerySet[ProposalCall]:
@@ -132,3 +138,44 @@ def pending_reviews(actor) -> QuerySet[RoundEntry]:
         .filter(round__status=SelectionRound.Status.OPEN, round__call__reviewers=actor)
         .exclude(reviews__reviewer=actor)
     )
+
+
+def call_targets_answered(call: ProposalCall) -> set[int]:
+    """The named units that have a live proposal (their own or a sub-unit's) in the call."""
+    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    paths = list(
+        Proposal._base_manager.filter(call=call)
+        .exclude(status=Proposal.Status.WITHDRAWN)
+        .values_list("unit__path", flat=True)
+        .distinct()
+    )
+    return {t.unit_id for t in targets if any(p.startswith(t.unit.path) for p in paths)}
+
+
+@dataclass
+class TargetRow:
+    """A unit a call names, for the organizer: has it answered, who its contacts are."""
+
+    target: CallTarget
+    answered: bool
+    contacts: list
+    remind_due: bool
+
+    @property
+    def unit(self):
+        return self.target.unit
+
+
+def call_target_rows(call: ProposalCall) -> list[TargetRow]:
+    """The call's named units, those that have not answered first (three queries)."""
+    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    answered = call_targets_answered(call)
+    contacts = unit_contacts(t.unit_id for t in targets)
+    now = timezone.now()
+    rows = [
+        TargetRow(
+            t, t.unit_id in answered, contacts.get(t.unit_id, []), remind_due(t.reminded_at, now)
+        )
+        for t in targets
+    ]
+    return sorted(rows, key=lambda r: (r.answered, r.unit.path))

@@ -62,6 +62,7 @@ urlpatterns = [
     path("calls/new/", proposals.call_create, name="call_create"),
     path("calls/<int:pk>/", proposals.call_detail, name="call"),
     path("calls/<int:pk>/edit/", proposals.call_edit, name="call_edit"),
+    path("calls/<int:pk>/remind/", proposals.call_remind, name="call_remind"),
     path("calls/<int:pk>/propose/", proposals.proposal_create, name="proposal_create"),
     path("calls/<int:pk>/rounds/", proposals.round_open, name="round_open"),
     path("calls/<int:pk>/finalize/", proposals.menu_finalize, name="menu_finalize"),

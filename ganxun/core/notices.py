@@ -9,6 +9,7 @@ still receive it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -126,3 +127,13 @@ def notices_mark_read(*, user, notice_id: int | None = None) -> int:
     if notice_id is not None:
         qs = qs.filter(pk=notice_id)
     return qs.update(read_at=timezone.now(), user_id=user.pk)
+
+
+# Reminders to units that have not answered (a course call, a quota): at most one a day per unit.
+REMIND_INTERVAL = timedelta(days=1)
+
+
+def remind_due(last_reminded_at, now=None) -> bool:
+    """Whether a unit last reminded at ``last_reminded_at`` (None: never) may be reminded now."""
+    now = now or timezone.now()
+    return last_reminded_at is None or now - last_reminded_at >= REMIND_INTERVAL

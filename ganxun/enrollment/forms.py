@@ -1,9 +1,11 @@
 """Forms of enrollment: they parse input; the services decide."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog.models import TeachingForm
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.enrollment.models import Quota
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 
@@ -121,3 +123,36 @@ class EligibilityGroupForm(StyledForm):
 EligibilityFormSet = forms.formset_factory(
     EligibilityGroupForm, extra=1, can_delete=True, max_num=10, validate_max=True
 )
+
+
+class QuotaBulkForm(StyledForm):
+    """批量分配名额: the same number to each chosen unit, or a total in proportion to cadres.
+    Numbers are checked by the service (its Chinese message lands beside the field)."""
+
+    orgs = forms.ModelMultipleChoiceField(
+        label=_("单位"), queryset=Org.objects.none(), required=False
+    )
+    mode = forms.ChoiceField(
+        label=_("分配方式"),
+        choices=[
+            ("each", _("给所选单位每个 N 名")),
+            ("proportional", _("按在职干部人数比例分配共 M 名")),
+        ],
+        initial="each",
+        widget=forms.RadioSelect,
+    )
+    number = forms.IntegerField(label=_("名额数（N 或 M）"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=Quota.Kind.choices)
+    batch = forms.TypedChoiceField(label=_("批次"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, actor, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        root = program.org
+        units = self.fields["orgs"]
+        units.queryset = Org.objects.visible_to(actor).filter(
+            path__startswith=root.path, is_active=True
+        )
+        use_picker(units, "org", within=str(root.pk))
+        self.fields["batch"].choices = [("", _("不分批"))] + [
+            (b, _("第%(b)s批") % {"b": b}) for b in program.batch_numbers()
+        ]

@@ -6,6 +6,8 @@ app_name = "enrollment"
 urlpatterns = [
     # organizer, per program
     path("programs/<int:pk>/quotas/", organizer.program_quotas, name="program_quotas"),
+    path("programs/<int:pk>/quotas/bulk/", organizer.quotas_bulk, name="quotas_bulk"),
+    path("programs/<int:pk>/quotas/remind/", organizer.quotas_remind, name="quotas_remind"),
     path(
         "programs/<int:pk>/nominations/", organizer.program_nominations, name="program_nominations"
     ),

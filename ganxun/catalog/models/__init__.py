@@ -7,6 +7,7 @@ from ganxun.catalog.models.courses import (
 )
 from ganxun.catalog.models.faculty import Lecturer, split_tags
 from ganxun.catalog.models.proposals import (
+    CallTarget,
     MenuItem,
     Proposal,
     ProposalCall,
@@ -26,6 +27,7 @@ from ganxun.catalog.models.sharing import SharedResource, lineage_ids, shared_sc
 __all__ = [
     "INTERACTIVE_FORMS",
     "SITE_KINDS",
+    "CallTarget",
     "Course",
     "Lecturer",
     "Material",

@@ -34,6 +34,14 @@ class ProposalCall(models.Model):
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("评审人")
     )
+    target_units = models.ManyToManyField(
+        "orgs.Org",
+        through="CallTarget",
+        blank=True,
+        related_name="+",
+        verbose_name=_("征集单位"),
+        help_text=_("留空表示本单位以下所有单位均可申报。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -56,6 +64,23 @@ class ProposalCall(models.Model):
             return Q(pk__in=[])
         reviewing = cls.reviewers.through.objects.filter(user_id=actor.pk).values("proposalcall")
         return shared_scope_q(actor, shared_up=False) | Q(pk__in=reviewing)
+
+
+class CallTarget(models.Model):
+    """A unit a call is addressed to: its contacts were told when it was named, and the
+    organizer may remind them (at most once a day) until the unit answers."""
+
+    call = models.ForeignKey(ProposalCall, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    reminded_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "unit__path"]
+        verbose_name = _("征集单位")
+        constraints = [models.UniqueConstraint(fields=["call", "unit"], name="uniq_call_target")]
+
+    def __str__(self):
+        return f"{self.call} · {self.unit}"
 
 
 class SelectionRound(models.Model):

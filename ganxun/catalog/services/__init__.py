@@ -27,7 +27,10 @@ from ganxun.catalog.services.materials import (
 from ganxun.catalog.services.menu import menu_finalize
 from ganxun.catalog.services.proposals import (
     ProposalData,
+    call_invites,
+    call_remind,
     call_save,
+    call_targets_answered,
     entry_decide,
     proposal_submit,
     proposal_update,
@@ -59,7 +62,10 @@ __all__ = [
     "base_create",
     "base_delete",
     "base_update",
+    "call_invites",
+    "call_remind",
     "call_save",
+    "call_targets_answered",
     "course_create",
     "course_set_status",
     "course_update",

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.accounts.models import Role, User
-from ganxun.accounts.selectors import users_visible_to
+from ganxun.accounts.selectors import unit_contacts, users_visible_to
 from ganxun.catalog import policies
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import (
+    CallTarget,
     Lecturer,
     Proposal,
     ProposalCall,
@@ -26,10 +28,12 @@ from ganxun.catalog.models import (
     TeachingForm,
     Theme,
 )
+from ganxun.catalog.selectors_proposals import call_targets_answered
 from ganxun.catalog.services.common import clean_text, full_snapshot, record, require_visible
 from ganxun.catalog.services.courses import clean_hours
 from ganxun.core.audit import snapshot
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.notices import notices_send, remind_due
 from ganxun.orgs.models import Org
 
 CALL_FIELDS = ["title", "guidance", "deadline", "status", "owner"]
@@ -81,8 +85,12 @@ def call_save(
     guidance: str = "",
     deadline=None,
     reviewers: list[User] | None = None,
+    target_units: list[Org] | None = None,
 ) -> ProposalCall:
-    """Open a call for course proposals (课程征集) for the actor's org, or change one."""
+    """Open a call for course proposals (课程征集) for the actor's org, or change one.
+
+    ``target_units`` names the units the call goes to (empty: every unit below the owner);
+    the contacts of each newly named unit get one notice."""
     if not policies.can_edit_catalog(actor):
         raise PermissionDenied()
     if call is not None:
@@ -91,15 +99,104 @@ def call_save(
             raise CatalogError("call_finalized", "该征集已定稿，不能再修改。")
     reviewers = list(reviewers or [])
     _check_reviewers(actor, reviewers)
-    before = full_snapshot(call, CALL_FIELDS, ("reviewers",)) if call else {}
+    owner = call.owner if call else actor.org
+    targets = _check_targets(actor, owner, list(target_units or []))
+    m2m = ("reviewers", "target_units")
+    before = full_snapshot(call, CALL_FIELDS, m2m) if call else {}
+    known = (
+        set(CallTarget.objects.filter(call=call).values_list("unit_id", flat=True))
+        if call
+        else set()
+    )
     call = call or ProposalCall(owner=actor.org, created_by=actor)
     call.title = clean_text(title, field="title", label="征集名称", max_length=200)
     call.guidance, call.deadline = guidance.strip(), deadline
     call.save()
     call.reviewers.set(reviewers)
-    after = full_snapshot(call, CALL_FIELDS, ("reviewers",))
+    wanted = {u.pk for u in targets}
+    CallTarget.objects.filter(call=call).exclude(unit_id__in=wanted).delete()
+    CallTarget.objects.bulk_create(
+        [CallTarget(call=call, unit=u) for u in targets if u.pk not in known]
+    )
+    after = full_snapshot(call, CALL_FIELDS, m2m)
     record(actor, "update" if before else "create", call, before, after)
+    added = [u for u in targets if u.pk not in known]
+    if added and call.status == ProposalCall.Status.OPEN:
+        _notify_targets(call, added, reminder=False)
     return call
+
+
+def _check_targets(actor, owner: Org, units: list[Org]) -> list[Org]:
+    """The named units must be below the call's owner and inside the actor's scope."""
+    for unit in units:
+        if actor.org is None or not unit.is_within(actor.org) or not unit.is_within(owner):
+            raise CatalogError(
+                "target_out_of_scope",
+                f"{unit.name}不在本单位的管理范围内，不能作为征集单位。",
+                field="target_units",
+            )
+    return sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
+
+
+def _notify_targets(call: ProposalCall, units: list[Org], *, reminder: bool) -> int:
+    """One notice to each contact of these units: the call is open (or a reminder of it)."""
+    contacts = unit_contacts(u.pk for u in units)
+    users = [user for unit in units for user in contacts.get(unit.pk, [])]
+    deadline = f"，申报截止 {call.deadline:%Y-%m-%d}" if call.deadline else ""
+    if reminder:
+        title = f"提醒：请为“{call.title}”申报课程"
+        body = f"{call.owner.name}发起的课程征集尚未收到贵单位的申报{deadline}。"
+    else:
+        title = f"课程征集：{call.title}"
+        body = f"{call.owner.name}向贵单位征集课程{deadline}。"
+    url = reverse("catalog:call", args=[call.pk])
+    return notices_send(
+        users=users,
+        kind="call_reminder" if reminder else "call_opened",
+        title=title,
+        body=body,
+        url=url,
+    )
+
+
+def call_invites(call: ProposalCall, unit: Org | None) -> bool:
+    """Whether the unit may answer the call: below its owner and, when the call names units,
+    one of them (or below one)."""
+    if unit is None or not unit.is_within(call.owner):
+        return False
+    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    return not targets or any(unit.is_within(t.unit) for t in targets)
+
+
+@transaction.atomic
+def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) -> dict:
+    """Remind the named units that have not answered (all of them, or those given): one notice
+    per contact, at most once a day per unit. Returns {"units": n, "notices": n, "skipped": n}."""
+    require_call_manager(actor, call)
+    call = ProposalCall._base_manager.select_for_update().select_related("owner").get(pk=call.pk)
+    if call.status != ProposalCall.Status.OPEN:
+        raise CatalogError("call_closed", f"“{call.title}”已不在征集中，无需提醒。")
+    targets = CallTarget.objects.filter(call=call).select_related("unit")
+    if units is not None:
+        targets = targets.filter(unit__in=[u.pk for u in units])
+    answered = call_targets_answered(call)
+    now = timezone.now()
+    pending = [t for t in targets if t.unit_id not in answered]
+    due = [t for t in pending if remind_due(t.reminded_at, now)]
+    if not pending:
+        raise CatalogError("nothing_to_remind", "所选单位都已申报，无需提醒。")
+    if not due:
+        raise CatalogError("reminded_today", "这些单位今天已提醒过，每个单位每天最多提醒一次。")
+    sent = _notify_targets(call, [t.unit for t in due], reminder=True)
+    CallTarget.objects.filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
+    record(
+        actor,
+        "update",
+        call,
+        {},
+        {"reminded_units": [t.unit.name for t in due], "notices": sent},
+    )
+    return {"units": len(due), "notices": sent, "skipped": len(pending) - len(due)}
 
 
 # --- proposals -------------------------------------------------------------------------------
@@ -122,7 +219,7 @@ class ProposalData:
 def _validate_proposal(actor, call: ProposalCall, data: ProposalData) -> ProposalData:
     if actor.org is None or not data.unit.is_within(actor.org):
         raise CatalogError("unit_out_of_scope", "申报单位不在您的管理范围内。", field="unit")
-    if not data.unit.is_within(call.owner):
+    if not call_invites(call, data.unit):
         raise CatalogError(
             "unit_not_invited", f"{data.unit.name}不在“{call.title}”的征集范围内。", field="unit"
         )

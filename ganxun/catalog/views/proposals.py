@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ganxun.accounts.models import Role
 from ganxun.catalog import policies, services
 from ganxun.catalog import selectors_proposals as sel
 from ganxun.catalog.forms_proposals import (
@@ -19,6 +21,7 @@ from ganxun.catalog.views.common import form_page, handle_form, section
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import require
 from ganxun.core.idempotency import submit_once
+from ganxun.core.values import query_int
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
 
@@ -52,6 +55,7 @@ def call_edit(request, pk):
         "guidance": call.guidance,
         "deadline": call.deadline,
         "reviewers": [u.pk for u in call.reviewers.all()],
+        "target_units": [u.pk for u in call.target_units.all()],
     }
     form = CallForm(request.POST or None, actor=request.user, initial=initial)
     if handle_form(request, form, lambda: _save_call(request, form, call), success="已保存。"):
@@ -74,6 +78,7 @@ def _save_call(request, form, call):
         guidance=d["guidance"],
         deadline=d["deadline"],
         reviewers=list(d["reviewers"]),
+        target_units=list(d["target_units"]),
     )
 
 
@@ -88,7 +93,10 @@ def call_detail(request, pk):
         "call": call,
         "manages": manages,
         "reviews": policies.is_reviewer_of(actor, call, reviewer_ids),
-        "can_propose": policies.can_propose(actor) and call.status == call.Status.OPEN,
+        "can_propose": policies.can_propose(actor)
+        and call.status == call.Status.OPEN
+        and (actor.has_role(Role.ADMIN) or services.call_invites(call, actor.org)),
+        "target_rows": sel.call_target_rows(call) if manages else [],
         "proposals": sel.call_proposals(actor, call),
         "rounds": sel.call_rounds(call) if manages or actor.pk in reviewer_ids else [],
         "menu": menu,
@@ -104,6 +112,30 @@ def _menu_share(menu) -> dict | None:
         return None
     ids = [item.course_id for item in menu]
     return interactive_share(Course._base_manager.filter(pk__in=ids))
+
+
+@require_POST
+@require(policies.can_edit_catalog)
+def call_remind(request, pk):
+    """提醒: the named units that have not answered (one, or all of them) get a reminder."""
+    call = sel.get_call_for(request.user, pk)
+    units = None
+    if request.POST.get("unit"):
+        unit_id = query_int(request.POST["unit"])
+        units = [t.unit for t in sel.call_target_rows(call) if t.unit.pk == unit_id]
+        if not units:
+            messages.error(request, _("该单位不在本次征集的单位中。"))
+            return redirect("catalog:call", pk=call.pk)
+    try:
+        result = services.call_remind(actor=request.user, call=call, units=units)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = _("已提醒 %(units)s 个单位，发出 %(notices)s 条消息。") % result
+        if result["skipped"]:
+            text += _("另有 %(skipped)s 个单位今天已提醒过，未重复提醒。") % result
+        messages.success(request, text)
+    return redirect("catalog:call", pk=call.pk)
 
 
 @require_POST

@@ -42,6 +42,7 @@ class Quota(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.QUOTA)
     seats = models.PositiveIntegerField(_("名额"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    reminded_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

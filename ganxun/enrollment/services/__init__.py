@@ -1,5 +1,11 @@
 """Every write of enrollment: one transaction each, audited, refusing with EnrollmentError."""
 
+from ganxun.enrollment.services.allocation import (
+    quota_units,
+    quotas_allocate,
+    quotas_allocate_preview,
+    quotas_remind,
+)
 from ganxun.enrollment.services.inbox import notices_mark_read
 from ganxun.enrollment.services.leave import leave_decide, leave_request, leave_withdraw
 from ganxun.enrollment.services.quotas import (
@@ -31,6 +37,10 @@ __all__ = [
     "notices_mark_read",
     "quota_delete",
     "quota_save",
+    "quota_units",
+    "quotas_allocate",
+    "quotas_allocate_preview",
+    "quotas_remind",
     "seat_cancel",
     "seat_pick",
     "seats_promote",

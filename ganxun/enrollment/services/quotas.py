@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ganxun.accounts.selectors import unit_contacts
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.notices import CadreNotice, notices_send_to_cadres
+from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
 from ganxun.enrollment import policies, schedule
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.models import Nomination, Quota
@@ -26,6 +27,53 @@ from ganxun.orgs.models import Cadre, Org
 from ganxun.programs.models import Program, ProgramTrainee
 
 QUOTA_FIELDS = ["org", "batch", "kind", "seats", "note"]
+
+
+MAX_SEATS = 10000
+
+
+def check_quota_units(actor, program: Program, orgs: list[Org], *, field: str) -> None:
+    """Quotas go to units the actor manages, at or below the program's org."""
+    ids = {o.pk for o in orgs}
+    if Org.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
+        raise EnrollmentError("not_visible", "所选单位不在您可管理的范围内。", field=field)
+    outside = [o.name for o in orgs if not o.path.startswith(program.org.path)]
+    if outside:
+        raise EnrollmentError(
+            "org_outside_program",
+            f"名额只能分给“{program.org.name}”及其下属单位（{'、'.join(outside)}不是）。",
+            field=field,
+        )
+
+
+def check_kind_batch(program: Program, kind: str, batch: int | None) -> None:
+    if kind not in Quota.Kind.values:
+        raise EnrollmentError("invalid_kind", "请选择名额类型。", field="kind")
+    if batch is not None and not 1 <= batch <= program.batch_count:
+        raise EnrollmentError(
+            "invalid_batch",
+            f"本项目分 {program.batch_count} 批，批次应在 1 到 {program.batch_count} 之间。",
+            field="batch",
+        )
+
+
+def quota_notify(program: Program, quotas: list[Quota]) -> int:
+    """Tell each unit's contacts the seats they were given (调训名额分配通知), one notice each."""
+    contacts = unit_contacts(q.org_id for q in quotas)
+    url = reverse("enrollment:my_quotas")
+    rows = [
+        (
+            user,
+            "quota_allocated",
+            f"名额分配：{program.full_name}",
+            f"{program.org.name}分给{q.org.name}{q.get_kind_display()} {q.seats} 个"
+            f"{f'（第{q.batch}批）' if q.batch else ''}，请从本单位名册报名。",
+            url,
+        )
+        for q in quotas
+        for user in contacts.get(q.org_id, [])
+    ]
+    return notices_send_each(rows)
 
 
 def _require_manager(actor, program: Program) -> None:
@@ -62,24 +110,10 @@ def quota_save(
     """Give a unit seats on a program (or change them). Never below the live nominations."""
     _require_manager(actor, program)
     require_open_program(program)
-    if not Org.objects.visible_to(actor).filter(pk=org.pk).exists():
-        raise EnrollmentError("not_visible", "所选单位不在您可管理的范围内。", field="org")
-    if not org.path.startswith(program.org.path):
-        raise EnrollmentError(
-            "org_outside_program",
-            f"名额只能分给“{program.org.name}”及其下属单位。",
-            field="org",
-        )
-    if kind not in Quota.Kind.values:
-        raise EnrollmentError("invalid_kind", "请选择名额类型。", field="kind")
-    if batch is not None and not 1 <= batch <= program.batch_count:
-        raise EnrollmentError(
-            "invalid_batch",
-            f"本项目分 {program.batch_count} 批，批次应在 1 到 {program.batch_count} 之间。",
-            field="batch",
-        )
-    if seats is None or seats < 0 or seats > 10000:
-        raise EnrollmentError("invalid_seats", "名额应在 0 到 10000 之间。", field="seats")
+    check_quota_units(actor, program, [org], field="org")
+    check_kind_batch(program, kind, batch)
+    if seats is None or seats < 0 or seats > MAX_SEATS:
+        raise EnrollmentError("invalid_seats", f"名额应在 0 到 {MAX_SEATS} 之间。", field="seats")
     before = {}
     if quota is not None:
         if quota.program_id != program.pk:
@@ -107,6 +141,8 @@ def quota_save(
     record(
         actor, "update" if before else "create", quota, before, full_snapshot(quota, QUOTA_FIELDS)
     )
+    if not before and quota.seats:
+        quota_notify(program, [quota])
     return quota
 
 

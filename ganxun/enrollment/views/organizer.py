@@ -3,13 +3,21 @@ self-selection (sessions, seats, limits) and the leave list with the over-limit 
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError
-from ganxun.core.http import require
+from ganxun.core.http import apply_domain_error, require
 from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
-from ganxun.enrollment.forms import EligibilityFormSet, QuotaForm, ReturnForm, RulesForm
+from ganxun.enrollment.forms import (
+    EligibilityFormSet,
+    QuotaBulkForm,
+    QuotaForm,
+    ReturnForm,
+    RulesForm,
+)
 from ganxun.enrollment.models import LeaveRequest, Nomination
 from ganxun.enrollment.services import changes
 from ganxun.enrollment.services import eligibility as eligibility_services
@@ -67,8 +75,80 @@ def program_quotas(request, pk):
         "used": sum(q.used for q in quotas),
         "confirmed": sum(q.confirmed for q in quotas),
     }
-    context = {"quotas": quotas, "form": form, "totals": totals}
+    context = {
+        "quotas": quotas,
+        "form": form,
+        "totals": totals,
+        "quota_units": services.quota_units(program),
+        "bulk_form": QuotaBulkForm(actor=request.user, program=program),
+    }
     return program_page(request, "enrollment/program_quotas.html", program, "quotas", context)
+
+
+@require(manages)
+def quotas_bulk(request, pk):
+    """批量分配名额: the form, then the preview table, then the write on confirming it."""
+    program = get_managed_program_for(request.user, pk)
+    form = QuotaBulkForm(request.POST or None, actor=request.user, program=program)
+    allocation = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        args = {
+            "actor": request.user,
+            "program": program,
+            "orgs": list(d["orgs"]),
+            "mode": d["mode"],
+            "number": d["number"],
+            "kind": d["kind"],
+            "batch": d["batch"],
+        }
+        confirmed, fingerprint = bulk_confirmed(request)
+        try:
+            if confirmed:
+                done = services.quotas_allocate(**args, fingerprint=fingerprint)
+            else:
+                allocation = services.quotas_allocate_preview(**args)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+            if exc.code == "preview_stale":
+                allocation = services.quotas_allocate_preview(**args)
+        else:
+            if confirmed:
+                messages.success(
+                    request, _("已分配名额：%(title)s。") % {"title": done.preview.title}
+                )
+                return redirect("enrollment:program_quotas", pk=program.pk)
+    context = {
+        "form": form,
+        "allocation": allocation,
+        "preview": allocation.preview if allocation else None,
+        "repost": repost_fields(request) if allocation else [],
+    }
+    return program_page(request, "enrollment/quotas_bulk.html", program, "quotas", context)
+
+
+@require_POST
+@require(manages)
+def quotas_remind(request, pk):
+    """提醒: units with seats that have nominated nobody (one, or all of them)."""
+    program = get_managed_program_for(request.user, pk)
+    orgs = None
+    if request.POST.get("org"):
+        org_id = query_int(request.POST["org"])
+        orgs = [u.org for u in services.quota_units(program) if u.org.pk == org_id]
+        if not orgs:
+            messages.error(request, _("该单位在本项目没有名额。"))
+            return redirect("enrollment:program_quotas", pk=program.pk)
+    try:
+        result = services.quotas_remind(actor=request.user, program=program, orgs=orgs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = _("已提醒 %(units)s 个单位，发出 %(notices)s 条消息。") % result
+        if result["skipped"]:
+            text += _("另有 %(skipped)s 个单位今天已提醒过，未重复提醒。") % result
+        messages.success(request, text)
+    return redirect("enrollment:program_quotas", pk=program.pk)
 
 
 @require(manages)
