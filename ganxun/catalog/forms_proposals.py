@@ -10,6 +10,7 @@ from ganxun.catalog.models import Proposal, TeachingForm
 from ganxun.catalog.services import ProposalData
 from ganxun.catalog.services.proposals import REVIEWER_ROLES
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.orgs.selectors import org_choices
 
 
@@ -93,6 +94,8 @@ class ProposalForm(StyledForm):
         self.fields["lecturer"].label_from_instance = lambda lec: (
             f"{lec.name}（{lec.affiliation}）" if lec.affiliation else lec.name
         )
+        use_picker(self.fields["unit"], "org")
+        use_picker(self.fields["lecturer"], "lecturer")
         self.initial.setdefault("unit", actor.org_id)
         self.initial.setdefault("hours", 3)
 

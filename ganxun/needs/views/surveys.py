@@ -132,7 +132,11 @@ def survey_close(request, pk):
 def targeting(request, pk):
     survey = selectors.get_survey_for(request.user, pk, manage=True)
     units = org_choices(request.user).filter(path__startswith=survey.questionnaire.org.path)
-    form = TargetingForm(request.POST or request.GET or None, unit_queryset=units)
+    form = TargetingForm(
+        request.POST or request.GET or None,
+        unit_queryset=units,
+        within=str(survey.questionnaire.org_id),
+    )
     context = {"survey": survey, "form": form}
     if not form.is_bound or form.is_valid():
         criteria = form.to_targeting() if form.is_bound else Targeting()
