@@ -96,7 +96,6 @@ class _SessionFields(StyledForm):
         self.fields["lecturers"].queryset = catalog.lecturer_choices(actor)
         self.fields["lecturers"].help_text = _("可多选；新选课程时留空则取课程的主讲人。")
         self.fields["lecturers"].label_from_instance = lecturer_label
-        use_picker(self.fields["course"], "course")
         use_picker(self.fields["lecturers"], "lecturer")
         venues = Venue.objects.visible_to(actor).filter(is_active=True)
         self.fields["main_venue"].queryset = venues
