@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.core.forms import StyledForm, StyledFormMixin
+from ganxun.core.picker import use_picker
 from ganxun.core.scoping import unscoped
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
 from ganxun.orgs.lookup import id_hash
@@ -67,6 +68,7 @@ class UserForm(StyledForm):
     def __init__(self, *args, org_queryset, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = org_queryset
+        use_picker(self.fields["org"], "org")
         if editing:
             self.fields["username"].disabled = True
         else:

@@ -19,6 +19,7 @@ from ganxun.catalog.services import (
     SiteData,
 )
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
 from ganxun.orgs.lookup import cadre_by_id_number
 from ganxun.orgs.models import Cadre, CadreCategory
@@ -62,8 +63,6 @@ class CourseForm(StyledForm):
         label=_("主讲人"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple({"size": 6}),
-        help_text=_("可多选（按住 Ctrl 或 ⌘）。"),
     )
     materials = forms.ModelMultipleChoiceField(
         label=_("教材资料"),
@@ -78,6 +77,7 @@ class CourseForm(StyledForm):
         self.fields["lecturers"].queryset = selectors.lecturer_choices(actor)
         self.fields["materials"].queryset = selectors.material_choices(actor)
         self.fields["lecturers"].label_from_instance = _lecturer_label
+        use_picker(self.fields["lecturers"], "lecturer")
 
     def to_data(self) -> CourseData:
         d = self.cleaned_data
@@ -253,6 +253,7 @@ class BaseForm(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["courses"].queryset = selectors.course_choices(actor)
+        use_picker(self.fields["courses"], "course")
 
     def to_data(self) -> BaseData:
         d = dict(self.cleaned_data)

@@ -109,6 +109,8 @@ class ProposalForm(StyledForm):
         self.fields["lecturer"].label_from_instance = lambda lec: (
             f"{lec.name}（{lec.affiliation}）" if lec.affiliation else lec.name
         )
+        use_picker(self.fields["unit"], "org")
+        use_picker(self.fields["lecturer"], "lecturer")
         self.initial.setdefault("unit", actor.org_id)
         self.initial.setdefault("hours", 3)
 

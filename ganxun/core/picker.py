@@ -48,7 +48,9 @@ def register_picker(kind: str, source: PickerSource) -> None:
 
 
 def clean_query(raw: str | None) -> str:
-    return " ".join((raw or "").split())[:MAX_QUERY]
+    """Whitespace folded, control characters dropped (PostgreSQL refuses a NUL byte), cut."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw or "")
+    return " ".join(printable.split())[:MAX_QUERY]
 
 
 def picker_choices(

@@ -28,6 +28,7 @@ class QuotaForm(StyledForm):
             .order_by("path")
         )
         self.fields["org"].label_from_instance = lambda o: o.indented_name
+        use_picker(self.fields["org"], "org", within=str(root.pk))
         self.fields["batch"].choices = [("", "不分批")] + [
             (b, f"第{b}批") for b in program.batch_numbers()
         ]
@@ -118,6 +119,7 @@ class EligibilityGroupForm(StyledForm):
             .order_by("path")
         )
         self.fields["units"].label_from_instance = lambda o: o.indented_name
+        use_picker(self.fields["units"], "org", within=str(root.pk))
 
 
 EligibilityFormSet = forms.formset_factory(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog.models import Course
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.evaluations.models import Assessment, BankQuestion
 from ganxun.evaluations.services import AssessmentData, BankQuestionData
 from ganxun.evaluations.services.forms import MAX_CLOSE_HOURS, MAX_OPEN_BEFORE_MINUTES
@@ -56,6 +57,7 @@ class BankQuestionForm(StyledForm):
             ProgramUnit.objects.visible_to(actor).select_related("program").order_by("-id")
         )
         self.fields["unit"].label_from_instance = lambda u: f"{u.program.full_name} · {u}"
+        use_picker(self.fields["course"], "course")
 
     def clean_correct(self):
         raw = "".join(self.cleaned_data["correct"].upper().split()).replace(",", "")

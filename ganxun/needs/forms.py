@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.needs.analysis import DIMENSIONS
 from ganxun.needs.curation import MAX_K
 from ganxun.needs.models import AgeBand, NeedTopic
@@ -32,6 +33,7 @@ class SurveyCreateForm(StyledForm):
     def __init__(self, *args, org_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = org_queryset
+        use_picker(self.fields["org"], "org")
 
     def clean(self):
         data = super().clean()
@@ -55,8 +57,7 @@ class TargetingForm(StyledForm):
         label=_("单位（含下级）"),
         queryset=Org.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("不选则为发起单位的全部下级。可按住 Ctrl 多选。"),
+        help_text=_("不选则为发起单位的全部下级。"),
     )
     ranks = forms.MultipleChoiceField(
         label=_("职级"),
@@ -83,10 +84,11 @@ class TargetingForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, unit_queryset, **kwargs):
+    def __init__(self, *args, unit_queryset, within: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = unit_queryset
         self.fields["units"].label_from_instance = lambda org: org.indented_name
+        use_picker(self.fields["units"], "org", within=within)
 
     def to_targeting(self) -> Targeting:
         d = self.cleaned_data

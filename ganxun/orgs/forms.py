@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory, RankTitle
@@ -55,6 +56,7 @@ class OrgMoveForm(StyledForm):
     def __init__(self, *args, org_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = org_queryset
+        use_picker(self.fields["new_parent"], "org")
 
 
 class RankTitleField(forms.ModelChoiceField):
@@ -113,6 +115,7 @@ class CadreForm(StyledForm):
     def __init__(self, *args, unit_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_queryset
+        use_picker(self.fields["unit"], "org")
 
     def clean_id_number(self):
         # the edit page shows the number masked (a full one is shown on request, audited);
@@ -231,6 +234,17 @@ class CadreFilterForm(StyledForm):
             f"{self.fields[name].label if name in self.fields else ''}：{'、'.join(errors)}"
             for name, errors in self.errors.items()
         )
+
+
+class UnitPickForm(forms.Form):
+    """The roster's unit filter as a picker (the filter itself is read by CadreFilterForm)."""
+
+    unit = OrgChoiceField(label=_("单位"), queryset=Org.objects.none(), required=False)
+
+    def __init__(self, *args, actor, unit=None, **kwargs):
+        super().__init__(*args, initial={"unit": unit.pk if unit else None}, **kwargs)
+        self.fields["unit"].queryset = Org.objects.visible_to(actor)
+        use_picker(self.fields["unit"], "org")
 
 
 class InvalidFilter(OrgError):

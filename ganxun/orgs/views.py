@@ -25,6 +25,7 @@ from ganxun.orgs.forms import (
     OrgMoveForm,
     PersonnelCategoryForm,
     RankTitleForm,
+    UnitPickForm,
     cadre_filters,
 )
 from ganxun.orgs.models import Cadre, CadreCategory, PersonnelCategory, RankTitle
@@ -171,9 +172,7 @@ def cadre_list(request):
         "form": form,
         "page": page,
         "filters": filters,
-        "unit_choices": selectors.org_choices(request.user).filter(
-            depth__lte=request.user.org.depth + 2
-        ),
+        "unit_pick": UnitPickForm(actor=request.user, unit=filters.unit),
         "query": request.GET.urlencode(),
         "can_edit": policies.can_edit_roster(request.user),
         "can_create_accounts": policies.can_create_trainee_accounts(request.user),

@@ -16,6 +16,7 @@ from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
+from ganxun.core.picker import use_picker
 from ganxun.orgs import selectors, services
 from ganxun.orgs.exports import write_roster_template
 from ganxun.orgs.models import Org
@@ -51,9 +52,11 @@ class ImportForm(StyledForm):
         choices = selectors.org_choices(actor)
         self.fields["root"].queryset = choices
         self.fields["root"].initial = actor.org_id
+        use_picker(self.fields["root"], "org")
         if policies.can_manage_orgs(actor):
             self.fields["units_parent"].queryset = choices
             self.fields["units_parent"].help_text = "留空则建在“导入范围”之下。"
+            use_picker(self.fields["units_parent"], "org")
         else:  # only administrators may add units to the tree
             del self.fields["create_units"], self.fields["units_parent"]
 

@@ -10,6 +10,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.catalog import selectors as catalog
 from ganxun.catalog.models import ProposalCall, lineage_ids
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.orgs.models import Cadre, CadreCategory
 from ganxun.orgs.selectors import CadreFilters, org_choices
 from ganxun.programs.batching import MAX_BATCHES
@@ -290,6 +291,7 @@ class VenueForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["serves"].queryset = org_choices(actor)
         self.fields["serves"].label_from_instance = lambda o: o.indented_name
+        use_picker(self.fields["serves"], "org")
 
     def to_data(self) -> VenueData:
         d = self.cleaned_data
@@ -322,6 +324,7 @@ class TraineePickForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = org_choices(actor)
         self.fields["unit"].label_from_instance = lambda o: o.indented_name
+        use_picker(self.fields["unit"], "org")
         self.fields["rank"].choices = [("", _("全部职级")), *Cadre.Rank.choices]
         self.fields["category"].empty_label = _("全部类别")
         self.fields["leader_role"].choices = [

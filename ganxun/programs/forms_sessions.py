@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.catalog import selectors as catalog
 from ganxun.catalog.models import Lecturer, MenuItem, TeachingForm
 from ganxun.core.forms import StyledForm
+from ganxun.core.picker import use_picker
 from ganxun.programs import recurrence
 from ganxun.programs.forms import date_input, lecturer_label, venue_label
 from ganxun.programs.models import OutlineDecision, Program, ProgramTrainee, ProgramUnit, Venue
@@ -45,8 +46,6 @@ class _SessionFields(StyledForm):
         label=_("授课教师"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple({"size": 5}),
-        help_text=_("可多选（按住 Ctrl 或 ⌘）。"),
     )
     main_venue = forms.ModelChoiceField(
         label=_("主课堂"), queryset=None, required=False, empty_label=_("（未定）")
@@ -95,10 +94,9 @@ class _SessionFields(StyledForm):
         )
         self.fields["theme"].queryset = catalog.theme_choices(actor)
         self.fields["lecturers"].queryset = catalog.lecturer_choices(actor)
-        self.fields["lecturers"].help_text = _(
-            "可多选（按住 Ctrl 或 ⌘）；新选课程时留空则取课程的主讲人。"
-        )
+        self.fields["lecturers"].help_text = _("可多选；新选课程时留空则取课程的主讲人。")
         self.fields["lecturers"].label_from_instance = lecturer_label
+        use_picker(self.fields["lecturers"], "lecturer")
         venues = Venue.objects.visible_to(actor).filter(is_active=True)
         self.fields["main_venue"].queryset = venues
         self.fields["sub_venues"].queryset = venues.filter(kind=Venue.Kind.VIDEO)

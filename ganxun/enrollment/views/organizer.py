@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, require
+from ganxun.core.http import apply_domain_error, paginate, require
 from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
 from ganxun.enrollment.forms import (
@@ -310,6 +310,7 @@ def program_changes(request, pk):
     context = {
         "pending": pending,
         "outgoing": outgoing,
+        "page": paginate(request, outgoing, 20),  # whole notices: 20 keep the page under 60 KB
         "by_role": {
             role: sum(1 for o in outgoing if o.role == role)
             for role in ("学员", "授课教师", "单位联络员")

@@ -132,7 +132,11 @@ def survey_close(request, pk):
 def targeting(request, pk):
     survey = selectors.get_survey_for(request.user, pk, manage=True)
     units = org_choices(request.user).filter(path__startswith=survey.questionnaire.org.path)
-    form = TargetingForm(request.POST or request.GET or None, unit_queryset=units)
+    form = TargetingForm(
+        request.POST or request.GET or None,
+        unit_queryset=units,
+        within=str(survey.questionnaire.org_id),
+    )
     context = {"survey": survey, "form": form}
     if not form.is_bound or form.is_valid():
         criteria = form.to_targeting() if form.is_bound else Targeting()
@@ -226,7 +230,8 @@ def slips(request, pk):
     """Printable slips with each non-respondent's QR code, to hand out in a meeting."""
     survey = selectors.get_survey_for(request.user, pk)
     node = _node(request, survey)
-    page = paginate(request, selectors.non_respondents(request.user, survey, node), per_page=60)
+    # 20 slips fill an A4 sheet; each inline QR code weighs about 2 KB
+    page = paginate(request, selectors.non_respondents(request.user, survey, node), per_page=20)
     slips = [(r, links.qr_svg(links.link_url(request, r), scale=3)) for r in page]
     audit_record(
         actor=request.user, action="export", obj=survey, changes={"qr_slips": [None, len(slips)]}

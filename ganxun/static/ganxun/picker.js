@@ -67,6 +67,12 @@
       active = -1;
     }
 
+    // tell the form its value changed (an htmx preview listening for "change" refreshes)
+    function changed() {
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      if (root.hasAttribute("data-autosubmit") && input.form) input.form.requestSubmit();
+    }
+
     function choose(option) {
       const value = option.dataset.value;
       if (!multiple) chips.replaceChildren();
@@ -75,8 +81,9 @@
       }
       input.value = "";
       close();
+      list.replaceChildren(); // the next search shows its own answer, never this one
       input.focus();
-      if (root.hasAttribute("data-autosubmit") && input.form) input.form.requestSubmit();
+      changed();
     }
 
     input.addEventListener("input", () => {
@@ -101,7 +108,10 @@
         close();
       } else if (event.key === "Backspace" && !input.value) {
         const last = chips.lastElementChild;
-        if (last) last.remove();
+        if (last) {
+          last.remove();
+          changed();
+        }
       }
     });
     list.addEventListener("mousedown", (event) => {
@@ -116,7 +126,7 @@
       if (!button) return;
       button.closest(".gx-chip").remove();
       input.focus();
-      if (root.hasAttribute("data-autosubmit") && input.form) input.form.requestSubmit();
+      changed();
     });
   }
 
