@@ -3,6 +3,7 @@ self-selection (sessions, seats, limits) and the leave list with the over-limit 
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -105,7 +106,7 @@ def program_nominations(request, pk):
         ids = {query_int(i) for i in request.POST.getlist("nomination")}
         chosen = [n for n in selectors.program_nominations(program, "pending") if n.pk in ids]
         if not chosen:
-            messages.error(request, "请先勾选要确认的报名。")
+            messages.error(request, _("请先勾选要确认的报名。"))
         else:
             run(
                 request,
@@ -223,7 +224,7 @@ def program_changes(request, pk):
             ),
             success="已发送更新的调训通知。",
         ):
-            messages.info(request, f"共发出 {sent['n']} 条消息。")
+            messages.info(request, _("共发出 %(n)s 条消息。") % {"n": sent["n"]})
         return redirect("enrollment:program_changes", pk=program.pk)
     pending = changes.pending_changes(program)
     outgoing = changes.changes_preview(program, pending)
@@ -231,8 +232,12 @@ def program_changes(request, pk):
         "pending": pending,
         "outgoing": outgoing,
         "by_role": {
-            role: sum(1 for o in outgoing if o.role == role)
-            for role in ("学员", "授课教师", "单位联络员")
+            key: sum(1 for o in outgoing if o.role == role)
+            for key, role in (
+                ("trainee", "学员"),
+                ("teacher", "授课教师"),
+                ("contact", "单位联络员"),
+            )
         },
     }
     return program_page(request, "enrollment/program_changes.html", program, "changes", context)
@@ -293,7 +298,7 @@ def program_eligibility(request, pk):
             else:
                 messages.error(request, exc.message)
         else:
-            messages.success(request, "已保存培训对象。")
+            messages.success(request, _("已保存培训对象。"))
             return redirect("enrollment:program_eligibility", pk=program.pk)
     context = {"formset": formset, "target": selectors.program_target(program)}
     return program_page(
