@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies, selectors, services, twofactor
@@ -56,7 +57,7 @@ def password_change(request):
             apply_domain_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改。")
+            messages.success(request, _("密码已修改。"))
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -120,7 +121,7 @@ def user_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("accounts:users")
     return render(
         request,
@@ -168,7 +169,7 @@ def token_revoke(request, pk):
     if token is None:
         raise NotFound()
     services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, f"已吊销令牌“{token.name}”。")
+    messages.success(request, _("已吊销令牌“%(name)s”。") % {"name": token.name})
     return redirect("accounts:tokens")
 
 

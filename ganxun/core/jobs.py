@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ganxun.core.context import RequestInfo, request_info
@@ -73,7 +74,7 @@ def job_retry(*, actor, job: Job) -> Job:
     handlers are safe to re-run: imports skip what was written, results are applied atomically).
     """
     if job.status != Job.Status.FAILED or job.actor_id != actor.pk:
-        raise DomainError("job_not_retryable", "只有自己发起的、已失败的任务可以重试。")
+        raise DomainError("job_not_retryable", _("只有自己发起的、已失败的任务可以重试。"))
     return job_start(actor=actor, kind=job.kind, title=job.title, params=job.params)
 
 
@@ -101,7 +102,9 @@ def run_job(job_id: str) -> None:
         _finish(job, Job.Status.FAILED, message=exc.message)
     except Exception as exc:  # a job must always end in a state the user can see
         log.exception("job %s failed", job.pk)
-        _finish(job, Job.Status.FAILED, message=f"任务出错：{type(exc).__name__}")
+        _finish(
+            job, Job.Status.FAILED, message=_("任务出错：%(name)s") % {"name": type(exc).__name__}
+        )
     else:
         _finish(job, Job.Status.SUCCEEDED, result=result or {})
 

@@ -24,6 +24,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.models import Job
 from ganxun.ops.models import WorkerHeartbeat
@@ -128,7 +129,8 @@ def _requeue_or_fail(job: Job) -> tuple[str, str]:
     if attempts < MAX_ATTEMPTS:
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.QUEUED,
-            message=f"处理任务的后台进程中断，已自动重新排队（第 {attempts + 1} 次尝试）。",
+            message=_("处理任务的后台进程中断，已自动重新排队（第 %(value)s 次尝试）。")
+            % {"value": attempts + 1},
         )
         run_job.enqueue(str(job.pk))  # the database backend writes it in this transaction
         log.warning("job %s re-queued after its worker died (attempt %d)", job.pk, attempts + 1)
@@ -136,8 +138,11 @@ def _requeue_or_fail(job: Job) -> tuple[str, str]:
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.FAILED,
         finished_at=timezone.now(),
-        message=f"处理任务的后台进程中断了 {attempts} 次，任务没有完成；已写入的数据完整保留，"
-        "可以重新发起。",
+        message=_(
+            "处理任务的后台进程中断了 %(attempts)s 次，任务没有完成；已写入的数据完整保留，可以重"
+            "新发起。"
+        )
+        % {"attempts": attempts},
     )
     log.error("job %s failed: its worker died %d times", job.pk, attempts)
     return str(job.pk), "failed"

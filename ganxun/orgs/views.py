@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies
@@ -83,7 +84,7 @@ def org_create(request, parent_pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, f"已新建“{org.name}”。")
+            messages.success(request, _("已新建“%(name)s”。") % {"name": org.name})
             return redirect("orgs:detail", pk=org.pk)
     return render(
         request,
@@ -103,7 +104,7 @@ def org_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("orgs:detail", pk=org.pk)
     return render(
         request, "orgs/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"}
@@ -124,7 +125,9 @@ def org_move(request, pk):
             apply_domain_error(form, exc)
         else:
             messages.success(
-                request, f"已将“{org.name}”移动到“{form.cleaned_data['new_parent'].name}”下。"
+                request,
+                _("已将“%(name)s”移动到“%(name2)s”下。")
+                % {"name": org.name, "name2": form.cleaned_data["new_parent"].name},
             )
             return redirect("orgs:detail", pk=org.pk)
     return render(
@@ -141,7 +144,7 @@ def org_retire(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已撤销“{org.name}”。")
+        messages.success(request, _("已撤销“%(name)s”。") % {"name": org.name})
     return redirect("orgs:detail", pk=org.pk)
 
 
@@ -257,7 +260,7 @@ def cadre_create(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, f"已登记“{cadre.name}”。")
+            messages.success(request, _("已登记“%(name)s”。") % {"name": cadre.name})
             return redirect("cadres:detail", pk=cadre.pk)
     return render(request, "orgs/cadre_form.html", {"form": form, "title": "登记干部"})
 
@@ -276,7 +279,7 @@ def cadre_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("cadres:detail", pk=cadre.pk)
     return render(
         request,
@@ -294,7 +297,7 @@ def cadre_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("cadres:detail", pk=pk)
-    messages.success(request, f"已删除“{cadre.name}”的记录。")
+    messages.success(request, _("已删除“%(name)s”的记录。") % {"name": cadre.name})
     return redirect("cadres:list")
 
 
@@ -316,7 +319,7 @@ def category_list(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("cadres:categories")
     categories = CadreCategory.objects.annotate(n=Count("cadre"))
     return render(
@@ -351,7 +354,7 @@ def rank_table(request):
                 except DomainError as exc:
                     apply_domain_error(category_form, exc)
                 else:
-                    messages.success(request, "已保存。")
+                    messages.success(request, _("已保存。"))
                     return redirect("cadres:ranks")
         elif form.is_valid():
             target = RankTitle.objects.filter(pk=request.POST.get("pk") or None).first()
@@ -360,7 +363,7 @@ def rank_table(request):
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("cadres:ranks")
     context = {
         "form": form,

@@ -9,6 +9,7 @@ nomination of a cadre in a program catches the same cadre put forward twice.
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import CadreNotice, notices_send_to_cadres
@@ -63,46 +64,48 @@ def quota_save(
     _require_manager(actor, program)
     require_open_program(program)
     if not Org.objects.visible_to(actor).filter(pk=org.pk).exists():
-        raise EnrollmentError("not_visible", "所选单位不在您可管理的范围内。", field="org")
+        raise EnrollmentError("not_visible", _("所选单位不在您可管理的范围内。"), field="org")
     if not org.path.startswith(program.org.path):
         raise EnrollmentError(
             "org_outside_program",
-            f"名额只能分给“{program.org.name}”及其下属单位。",
+            _("名额只能分给“%(name)s”及其下属单位。") % {"name": program.org.name},
             field="org",
         )
     if kind not in Quota.Kind.values:
-        raise EnrollmentError("invalid_kind", "请选择名额类型。", field="kind")
+        raise EnrollmentError("invalid_kind", _("请选择名额类型。"), field="kind")
     if batch is not None and not 1 <= batch <= program.batch_count:
         raise EnrollmentError(
             "invalid_batch",
-            f"本项目分 {program.batch_count} 批，批次应在 1 到 {program.batch_count} 之间。",
+            _("本项目分 %(batch_count)s 批，批次应在 1 到 %(batch_count)s 之间。")
+            % {"batch_count": program.batch_count},
             field="batch",
         )
     if seats is None or seats < 0 or seats > 10000:
-        raise EnrollmentError("invalid_seats", "名额应在 0 到 10000 之间。", field="seats")
+        raise EnrollmentError("invalid_seats", _("名额应在 0 到 10000 之间。"), field="seats")
     before = {}
     if quota is not None:
         if quota.program_id != program.pk:
-            raise EnrollmentError("invalid_quota", "该名额不属于本项目。")
+            raise EnrollmentError("invalid_quota", _("该名额不属于本项目。"))
         quota = _lock(quota)
         used = live_count(quota)
         if seats < used:
             raise EnrollmentError(
                 "seats_below_nominations",
-                f"该单位已报名 {used} 人，名额不能少于 {used}；请先由联络员撤回或替换。",
+                _("该单位已报名 %(used)s 人，名额不能少于 %(used)s；请先由联络员撤回或替换。")
+                % {"used": used},
                 field="seats",
             )
         before = full_snapshot(quota, QUOTA_FIELDS)
     else:
         quota = Quota(program=program, created_by=actor)
     quota.org, quota.batch, quota.kind, quota.seats = org, batch, kind, seats
-    quota.note = clean_text(note, field="note", label="说明", required=False, max_length=200)
+    quota.note = clean_text(note, field="note", label=_("说明"), required=False, max_length=200)
     try:
         with transaction.atomic():
             quota.save()
     except IntegrityError:
         raise EnrollmentError(
-            "quota_exists", "该单位在此批次已有同类名额，请直接修改原名额。", field="org"
+            "quota_exists", _("该单位在此批次已有同类名额，请直接修改原名额。"), field="org"
         ) from None
     record(
         actor, "update" if before else "create", quota, before, full_snapshot(quota, QUOTA_FIELDS)
@@ -116,7 +119,7 @@ def quota_delete(*, actor, quota: Quota) -> None:
     quota = _lock(quota)
     if Nomination._base_manager.filter(quota=quota).exists():
         raise EnrollmentError(
-            "quota_has_nominations", "该名额下已有报名记录，不能删除；可把名额改为 0。"
+            "quota_has_nominations", _("该名额下已有报名记录，不能删除；可把名额改为 0。")
         )
     record(actor, "delete", quota, full_snapshot(quota, QUOTA_FIELDS), {})
     Quota._base_manager.filter(pk=quota.pk).delete()
@@ -131,17 +134,23 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
     if not seen or not cadre.unit.path.startswith(quota.org.path):
         raise EnrollmentError(
             "cadre_outside_unit",
-            f"所选干部不在“{quota.org.name}”的名册中，不能占用该单位的名额。",
+            _("所选干部不在“%(name)s”的名册中，不能占用该单位的名额。") % {"name": quota.org.name},
             field="cadre",
         )
     if cadre.status != Cadre.Status.ACTIVE:
-        raise EnrollmentError("cadre_inactive", f"{cadre.name}已不在职，不能报名。", field="cadre")
+        raise EnrollmentError(
+            "cadre_inactive",
+            _("%(name)s已不在职，不能报名。") % {"name": cadre.name},
+            field="cadre",
+        )
     taken = Nomination._base_manager.filter(
         program=program, cadre=cadre, status__in=Nomination.LIVE
     )
     if taken.exists():
         raise EnrollmentError(
-            "already_nominated", f"{cadre.name}已报名本项目，不能重复报名。", field="cadre"
+            "already_nominated",
+            _("%(name)s已报名本项目，不能重复报名。") % {"name": cadre.name},
+            field="cadre",
         )
     if (
         ProgramTrainee._base_manager.filter(program=program, cadre=cadre)
@@ -149,7 +158,9 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
         .exists()
     ):
         raise EnrollmentError(
-            "already_enrolled", f"{cadre.name}已在本项目学员名单中。", field="cadre"
+            "already_enrolled",
+            _("%(name)s已在本项目学员名单中。") % {"name": cadre.name},
+            field="cadre",
         )
 
 
@@ -158,7 +169,8 @@ def _require_room(quota: Quota, *, excluding: Nomination | None = None) -> None:
     if used >= quota.seats:
         raise EnrollmentError(
             "quota_full",
-            f"名额已满：{quota.org.name}共 {quota.seats} 个名额，已报 {used} 人。",
+            _("名额已满：%(name)s共 %(seats)s 个名额，已报 %(used)s 人。")
+            % {"name": quota.org.name, "seats": quota.seats, "used": used},
             field="cadre",
             seats=quota.seats,
             used=used,
@@ -173,7 +185,7 @@ def _insert(nomination: Nomination) -> Nomination:
         # Another contact put the same cadre forward a moment ago.
         raise EnrollmentError(
             "already_nominated",
-            f"{nomination.cadre.name}已报名本项目，不能重复报名。",
+            _("%(name)s已报名本项目，不能重复报名。") % {"name": nomination.cadre.name},
             field="cadre",
         ) from None
     return nomination
@@ -195,7 +207,9 @@ def nomination_create(*, actor, quota: Quota, cadre: Cadre, note: str = "") -> N
             program=program,
             cadre=cadre,
             nominated_by=actor,
-            note=clean_text(note, field="note", label="推荐说明", required=False, max_length=200),
+            note=clean_text(
+                note, field="note", label=_("推荐说明"), required=False, max_length=200
+            ),
         )
     )
     record(actor, "create", nomination, {}, {"cadre": cadre.name, "quota": str(quota)})
@@ -226,7 +240,7 @@ def nomination_replace(
         raise PermissionDenied()
     old = _lock_nomination(nomination)
     if not old.is_live:
-        raise EnrollmentError("not_live", "只能替换待确认或已确认的报名。")
+        raise EnrollmentError("not_live", _("只能替换待确认或已确认的报名。"))
     program = Program._base_manager.select_related("org").get(pk=quota.program_id)
     require_open_program(program)
     _check_cadre(actor, quota, cadre, program)
@@ -243,7 +257,9 @@ def nomination_replace(
             cadre=cadre,
             replaces=old,
             nominated_by=actor,
-            note=clean_text(note, field="note", label="替换说明", required=False, max_length=200),
+            note=clean_text(
+                note, field="note", label=_("替换说明"), required=False, max_length=200
+            ),
         )
     )
     record(actor, "update", old, {"cadre": old.cadre.name}, {"cadre": cadre.name})
@@ -257,7 +273,7 @@ def nomination_withdraw(*, actor, nomination: Nomination) -> Nomination:
         raise PermissionDenied()
     nomination = _lock_nomination(nomination)
     if nomination.status != Nomination.Status.PENDING:
-        raise EnrollmentError("not_pending", "只能撤回待确认的报名；已确认的请用“替换”。")
+        raise EnrollmentError("not_pending", _("只能撤回待确认的报名；已确认的请用“替换”。"))
     nomination.status = Nomination.Status.WITHDRAWN
     nomination.save(update_fields=["status"])
     record(actor, "update", nomination, {"status": "pending"}, {"status": "withdrawn"})
@@ -329,7 +345,9 @@ def nominations_confirm(*, actor, program: Program, nominations: list[Nomination
         .order_by("pk")
     )
     if len(rows) != len(ids):
-        raise EnrollmentError("not_pending", "所选报名中有已处理或不属于本项目的，请刷新后再试。")
+        raise EnrollmentError(
+            "not_pending", _("所选报名中有已处理或不属于本项目的，请刷新后再试。")
+        )
     for nomination in rows:
         _confirm_one(actor, nomination, program)
     send_confirmation_notices(program, [n.cadre_id for n in rows])
@@ -341,10 +359,10 @@ def nomination_return(*, actor, nomination: Nomination, note: str) -> Nomination
     """The organizer sends a nominee back to the unit with a reason; the seat is free again."""
     program = nomination.program
     _require_manager(actor, program)
-    note = clean_text(note, field="note", label="退回理由", max_length=300)
+    note = clean_text(note, field="note", label=_("退回理由"), max_length=300)
     nomination = _lock_nomination(nomination)
     if nomination.status != Nomination.Status.PENDING:
-        raise EnrollmentError("not_pending", "该报名已处理过。")
+        raise EnrollmentError("not_pending", _("该报名已处理过。"))
     nomination.status = Nomination.Status.RETURNED
     nomination.decision_note = note
     nomination.decided_by, nomination.decided_at = actor, timezone.now()

@@ -3,6 +3,7 @@ nominee; and the leave requests waiting for a decision (contacts and organizers)
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import NotFound, PermissionDenied
@@ -135,7 +136,7 @@ def leave_decide(request, pk):
     if not form.is_valid():
         from django.contrib import messages
 
-        messages.error(request, "请选择同意或不同意。")
+        messages.error(request, _("请选择同意或不同意。"))
     else:
         approve = form.cleaned_data["decision"] == "approve"
         run(

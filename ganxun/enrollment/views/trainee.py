@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.http import require
@@ -37,7 +38,10 @@ def pick(request, pk):
 
         # Replace the plain success with what actually happened.
         list(messages.get_messages(request))
-        messages.warning(request, f"“{session.title}”名额已满，您已进入候补，有人退选会自动递补。")
+        messages.warning(
+            request,
+            _("“%(title)s”名额已满，您已进入候补，有人退选会自动递补。") % {"title": session.title},
+        )
     return redirect("enrollment:my_seats" if ok else "enrollment:menu")
 
 
