@@ -91,7 +91,7 @@ def user_create(request):
             return render(
                 request, "accounts/password_issued.html", {"target": user, "password": password}
             )
-    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("新建账号")})
 
 
 @require(policies.can_manage_users)
@@ -126,7 +126,11 @@ def user_edit(request, pk):
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "title": f"修改账号 {target.username}"},
+        {
+            "form": form,
+            "target": target,
+            "title": _("修改账号 %(username)s") % {"username": target.username},
+        },
     )
 
 

@@ -123,7 +123,7 @@ def two_factor_setup(request):
     context = {
         "form": form,
         "secret": " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4)),
-        "qr": segno.make(uri, error="m").svg_inline(scale=4, title="双因素认证二维码"),
+        "qr": segno.make(uri, error="m").svg_inline(scale=4, title=_("双因素认证二维码")),
     }
     return render(request, "accounts/two_factor_setup.html", context)
 

@@ -37,7 +37,10 @@ class AuditFilterForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", "全部对象"), *audited_model_choices()]
+        self.fields["object_type"].choices = [
+            ("", gettext_lazy("全部对象")),
+            *audited_model_choices(),
+        ]
 
 
 def audited_model_choices() -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -75,7 +76,7 @@ def server_error(request):
     log.warning("database unavailable: %s", type(exc).__name__)
     headers = {"Retry-After": "5"}
     if request.path.startswith("/api/"):
-        body = {"code": "service_unavailable", "message": "服务暂时不可用，请稍后重试。"}
+        body = {"code": "service_unavailable", "message": _("服务暂时不可用，请稍后重试。")}
         return JsonResponse(body, status=503, headers=headers)
     html = loader.render_to_string("ops/503.html")  # no request: no context processor queries
     return HttpResponse(html, status=503, headers=headers)

@@ -89,7 +89,7 @@ def org_create(request, parent_pk):
     return render(
         request,
         "orgs/form.html",
-        {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建"},
+        {"form": form, "parent": parent, "title": _("在“%(name)s”下新建") % {"name": parent.name}},
     )
 
 
@@ -107,7 +107,9 @@ def org_edit(request, pk):
             messages.success(request, _("已保存。"))
             return redirect("orgs:detail", pk=org.pk)
     return render(
-        request, "orgs/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"}
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": _("修改“%(name)s”") % {"name": org.name}},
     )
 
 
@@ -131,7 +133,9 @@ def org_move(request, pk):
             )
             return redirect("orgs:detail", pk=org.pk)
     return render(
-        request, "orgs/form.html", {"form": form, "org": org, "title": f"移动“{org.name}”"}
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": _("移动“%(name)s”") % {"name": org.name}},
     )
 
 
@@ -242,7 +246,7 @@ def my_record(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     if not request.user.cadre_id:
-        raise NotFound("您的账号未关联干部信息。")
+        raise NotFound(_("您的账号未关联干部信息。"))
     cadre = selectors.get_cadre_for(request.user, request.user.cadre_id)
     return render(request, "orgs/cadre_detail.html", _cadre_context(request, cadre))
 
@@ -262,7 +266,7 @@ def cadre_create(request):
         else:
             messages.success(request, _("已登记“%(name)s”。") % {"name": cadre.name})
             return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "orgs/cadre_form.html", {"form": form, "title": "登记干部"})
+    return render(request, "orgs/cadre_form.html", {"form": form, "title": _("登记干部")})
 
 
 @require(policies.can_edit_roster)
@@ -284,7 +288,7 @@ def cadre_edit(request, pk):
     return render(
         request,
         "orgs/cadre_form.html",
-        {"form": form, "cadre": cadre, "title": f"修改“{cadre.name}”"},
+        {"form": form, "cadre": cadre, "title": _("修改“%(name)s”") % {"name": cadre.name}},
     )
 
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,12 @@ from ganxun.orgs.roster.plan import ERROR, NEW, STATUSES, UNCHANGED, UPDATE
 from ganxun.orgs.roster.report import RowList
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_LABELS = {ERROR: "有错误", NEW: "新增", UPDATE: "更新", UNCHANGED: "未变"}
+STATUS_LABELS = {
+    ERROR: gettext_lazy("有错误"),
+    NEW: gettext_lazy("新增"),
+    UPDATE: gettext_lazy("更新"),
+    UNCHANGED: gettext_lazy("未变"),
+}
 
 
 class ImportForm(StyledForm):
@@ -58,7 +64,7 @@ class ImportForm(StyledForm):
         self.fields["root"].initial = actor.org_id
         if policies.can_manage_orgs(actor):
             self.fields["units_parent"].queryset = choices
-            self.fields["units_parent"].help_text = "留空则建在“导入范围”之下。"
+            self.fields["units_parent"].help_text = _("留空则建在“导入范围”之下。")
         else:  # only administrators may add units to the tree
             del self.fields["create_units"], self.fields["units_parent"]
 

@@ -51,7 +51,7 @@ def _save_quota(request, program, form, quota=None) -> bool:
             note=data["note"],
             quota=quota,
         ),
-        success="已保存名额。",
+        success=_("已保存名额。"),
         form=form,
     )
 
@@ -91,7 +91,7 @@ def quota_delete(request, pk):
     run(
         request,
         lambda: services.quota_delete(actor=request.user, quota=quota),
-        success="已删除名额。",
+        success=_("已删除名额。"),
     )
     return redirect("enrollment:program_quotas", pk=quota.program_id)
 
@@ -113,7 +113,8 @@ def program_nominations(request, pk):
                 lambda: services.nominations_confirm(
                     actor=request.user, program=program, nominations=chosen
                 ),
-                success=f"已确认 {len(chosen)} 人，并已向学员发送调训通知。",
+                success=_("已确认 %(n_chosen)s 人，并已向学员发送调训通知。")
+                % {"n_chosen": len(chosen)},
             )
             warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
         return redirect(request.get_full_path())
@@ -137,7 +138,7 @@ def nomination_return(request, pk):
     run(
         request,
         lambda: services.nomination_return(actor=request.user, nomination=nomination, note=note),
-        success=f"已退回{nomination.cadre.name}的报名，并通知了单位联络员。",
+        success=_("已退回%(name)s的报名，并通知了单位联络员。") % {"name": nomination.cadre.name},
     )
     return redirect("enrollment:program_nominations", pk=nomination.program_id)
 
@@ -155,7 +156,7 @@ def program_selection(request, pk):
                 per_program=form.cleaned_data["per_program"],
                 per_year=form.cleaned_data["per_year"],
             ),
-            success="已保存选课限额。",
+            success=_("已保存选课限额。"),
             form=form,
         )
         if ok:
@@ -187,7 +188,7 @@ def session_promote(request, pk):
     run(
         request,
         lambda: result.extend(services.seats_promote(actor=request.user, session=session)),
-        success="已按名额从候补中递补。",
+        success=_("已按名额从候补中递补。"),
     )
     return redirect("enrollment:session_seats", pk=session.pk)
 
@@ -222,7 +223,7 @@ def program_changes(request, pk):
             lambda: sent.update(
                 n=changes.changes_notify(actor=request.user, program=program, change_ids=ids)
             ),
-            success="已发送更新的调训通知。",
+            success=_("已发送更新的调训通知。"),
         ):
             messages.info(request, _("共发出 %(n)s 条消息。") % {"n": sent["n"]})
         return redirect("enrollment:program_changes", pk=program.pk)
