@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.errors import AccountError
 from ganxun.accounts.models import ApiToken, Role, RoleGrant, User, hash_token
@@ -35,15 +36,19 @@ def _user_snapshot(user: User) -> dict:
 
 def _check_org(actor, org: Org | None) -> None:
     if org is None or actor.org is None or not org.is_within(actor.org):
-        raise AccountError("org_out_of_scope", "所选组织不在您的管理范围内。", field="org")
+        raise AccountError("org_out_of_scope", _("所选组织不在您的管理范围内。"), field="org")
 
 
 def _check_roles(roles: list[str]) -> None:
     if not roles:
-        raise AccountError("roles_required", "至少选择一个角色。", field="roles")
+        raise AccountError("roles_required", _("至少选择一个角色。"), field="roles")
     unknown = set(roles) - set(Role.values)
     if unknown:
-        raise AccountError("unknown_role", f"未知角色：{'、'.join(sorted(unknown))}", field="roles")
+        raise AccountError(
+            "unknown_role",
+            _("未知角色：%(items)s") % {"items": "、".join(sorted(unknown))},
+            field="roles",
+        )
 
 
 def _check_password(password: str, user: User) -> None:
@@ -85,9 +90,13 @@ def user_create(
     _check_roles(roles)
     username = username.strip()
     if not username:
-        raise AccountError("required", "用户名不能为空。", field="username")
+        raise AccountError("required", _("用户名不能为空。"), field="username")
     if User.objects.filter(username=username).exists():
-        raise AccountError("duplicate_username", f"用户名 {username} 已存在。", field="username")
+        raise AccountError(
+            "duplicate_username",
+            _("用户名 %(username)s 已存在。") % {"username": username},
+            field="username",
+        )
     user = User(username=username, display_name=display_name.strip(), org=org, cadre=cadre)
     _check_password(password, user)
     user.set_password(password)
@@ -109,7 +118,7 @@ def user_update(
     _check_org(actor, org)
     _check_roles(roles)
     if user.pk == actor.pk and (Role.ADMIN not in roles or not is_active):
-        raise AccountError("cannot_demote_self", "不能取消自己的管理员角色或停用自己的账号。")
+        raise AccountError("cannot_demote_self", _("不能取消自己的管理员角色或停用自己的账号。"))
     before = _user_snapshot(user)
     user.display_name, user.org, user.is_active = display_name.strip(), org, is_active
     user.save(update_fields=["display_name", "org", "is_active"])
@@ -141,9 +150,9 @@ def user_reset_password(*, actor, user: User) -> str:
 @transaction.atomic
 def password_change(*, actor, old_password: str, new_password: str) -> None:
     if not actor.check_password(old_password):
-        raise AccountError("wrong_password", "原密码不正确。", field="old_password")
+        raise AccountError("wrong_password", _("原密码不正确。"), field="old_password")
     if old_password == new_password:
-        raise AccountError("same_password", "新密码不能与原密码相同。", field="new_password")
+        raise AccountError("same_password", _("新密码不能与原密码相同。"), field="new_password")
     _check_password(new_password, actor)
     actor.set_password(new_password)
     actor.must_change_password = False
@@ -161,7 +170,7 @@ def api_token_create(*, actor, name: str, reads_id_numbers: bool = False) -> tup
     if reads_id_numbers and not can_see_full_id_number(actor):
         raise PermissionDenied("您无权查看完整身份证号，不能创建此类令牌。")
     if not name.strip():
-        raise AccountError("required", "请填写令牌用途。", field="name")
+        raise AccountError("required", _("请填写令牌用途。"), field="name")
     raw = ApiToken.new_raw_key()
     token = ApiToken.objects.create(
         user=actor,

@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts import totp
 from ganxun.accounts.errors import AccountError
@@ -46,7 +47,7 @@ def two_factor_begin(*, actor) -> TwoFactor:
     """A fresh secret for enrolment; replaces an unconfirmed one, never a confirmed one."""
     device = TwoFactor.objects.select_for_update().filter(user=actor).first()
     if device and device.confirmed_at:
-        raise AccountError("already_enabled", "您已启用双因素认证。")
+        raise AccountError("already_enabled", _("您已启用双因素认证。"))
     if device is None:
         device = TwoFactor(user=actor)
     device.secret, device.last_step = totp.new_secret(), 0
@@ -59,10 +60,10 @@ def two_factor_confirm(*, actor, code: str) -> list[str]:
     """The first right code turns the authenticator on; returns the recovery codes (shown once)."""
     device = TwoFactor.objects.select_for_update().filter(user=actor).first()
     if device is None or device.confirmed_at:
-        raise AccountError("not_started", "请先扫描二维码开始绑定。")
+        raise AccountError("not_started", _("请先扫描二维码开始绑定。"))
     step = totp.matching_step(device.secret, code)
     if step is None:
-        raise AccountError("wrong_code", "验证码不正确，请核对手机时间后重试。", field="code")
+        raise AccountError("wrong_code", _("验证码不正确，请核对手机时间后重试。"), field="code")
     device.confirmed_at, device.last_step = timezone.now(), step
     device.save(update_fields=["confirmed_at", "last_step"])
     codes = _replace_recovery_codes(actor)
@@ -87,7 +88,7 @@ def two_factor_verify(*, user: User, code: str) -> str:
         audit_record(
             actor=None, action="login_failed", obj=user, changes={"factor": [None, "totp"]}
         )
-        raise AccountError("wrong_code", "验证码不正确。", field="code")
+        raise AccountError("wrong_code", _("验证码不正确。"), field="code")
     return factor
 
 
@@ -122,7 +123,7 @@ def two_factor_disable(*, actor, user: User) -> None:
     to use one may switch their own off. Audited either way."""
     own = actor.pk == user.pk
     if own and is_required(user):
-        raise AccountError("required", "管理员账号必须启用双因素认证，不能关闭。")
+        raise AccountError("required", _("管理员账号必须启用双因素认证，不能关闭。"))
     if not own:
         if not can_manage_users(actor):
             raise PermissionDenied()

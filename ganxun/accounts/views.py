@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies, selectors, services, twofactor
@@ -56,7 +57,7 @@ def password_change(request):
             apply_domain_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改。")
+            messages.success(request, _("密码已修改。"))
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -90,7 +91,7 @@ def user_create(request):
             return render(
                 request, "accounts/password_issued.html", {"target": user, "password": password}
             )
-    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("新建账号")})
 
 
 @require(policies.can_manage_users)
@@ -120,12 +121,16 @@ def user_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("accounts:users")
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "title": f"修改账号 {target.username}"},
+        {
+            "form": form,
+            "target": target,
+            "title": _("修改账号 %(username)s") % {"username": target.username},
+        },
     )
 
 
@@ -168,7 +173,7 @@ def token_revoke(request, pk):
     if token is None:
         raise NotFound()
     services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, f"已吊销令牌“{token.name}”。")
+    messages.success(request, _("已吊销令牌“%(name)s”。") % {"name": token.name})
     return redirect("accounts:tokens")
 
 

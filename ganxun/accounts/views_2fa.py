@@ -11,6 +11,8 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies, selectors, totp, twofactor
@@ -26,9 +28,9 @@ PENDING_SECONDS = 300  # the password step counts for five minutes
 
 class CodeForm(StyledForm):
     code = forms.CharField(
-        label="验证码",
+        label=gettext_lazy("验证码"),
         max_length=20,
-        help_text="手机验证器显示的6位数字；手机丢失时可输入一个恢复码。",
+        help_text=gettext_lazy("手机验证器显示的6位数字；手机丢失时可输入一个恢复码。"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -63,7 +65,7 @@ def two_factor_verify(request):
     user, pending = _pending_user(request)
     if user is None:
         request.session.pop(PENDING, None)
-        messages.info(request, "请重新输入用户名和密码。")
+        messages.info(request, _("请重新输入用户名和密码。"))
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +79,9 @@ def two_factor_verify(request):
             request.session["2fa_ok"] = user.pk
             if factor == "recovery":
                 left = twofactor.recovery_codes_left(user)
-                messages.warning(request, f"已使用恢复码登录，还剩 {left} 个恢复码。")
+                messages.warning(
+                    request, _("已使用恢复码登录，还剩 %(left)s 个恢复码。") % {"left": left}
+                )
             return redirect(_safe_next(request, pending["next"]))
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
@@ -119,7 +123,7 @@ def two_factor_setup(request):
     context = {
         "form": form,
         "secret": " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4)),
-        "qr": segno.make(uri, error="m").svg_inline(scale=4, title="双因素认证二维码"),
+        "qr": segno.make(uri, error="m").svg_inline(scale=4, title=_("双因素认证二维码")),
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -133,7 +137,7 @@ def two_factor_disable_own(request):
         messages.error(request, exc.message)
     else:
         request.session.pop("2fa_ok", None)
-        messages.success(request, "已关闭双因素认证。")
+        messages.success(request, _("已关闭双因素认证。"))
     return redirect("accounts:two_factor_setup")
 
 
@@ -147,5 +151,8 @@ def two_factor_reset(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已重置 {target} 的双因素认证，其下次登录时须重新绑定。")
+        messages.success(
+            request,
+            _("已重置 %(target)s 的双因素认证，其下次登录时须重新绑定。") % {"target": target},
+        )
     return redirect("accounts:user_edit", pk=target.pk)

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ganxun.core.context import RequestInfo, request_info
@@ -158,7 +159,9 @@ def run_job(job_id: str) -> None:
         _finish(job, Job.Status.FAILED, message=exc.message)
     except Exception as exc:  # a job must always end in a state the user can see
         log.exception("job %s failed", job.pk)
-        _finish(job, Job.Status.FAILED, message=f"任务出错：{type(exc).__name__}")
+        _finish(
+            job, Job.Status.FAILED, message=_("任务出错：%(name)s") % {"name": type(exc).__name__}
+        )
     else:
         _finish(job, Job.Status.SUCCEEDED, result=result or {})
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
@@ -71,8 +72,11 @@ def audit_purge(*, before: datetime, dry_run: bool = False) -> int:
     if before > limit:
         raise RetentionError(
             "within_retention",
-            f"审计日志至少保留 {retention_days()} 天："
-            f"只能清理 {timezone.localtime(limit):%Y-%m-%d} 之前的记录。",
+            _("审计日志至少保留 %(retention_days)s 天：只能清理 %(localtime)s 之前的记录。")
+            % {
+                "retention_days": retention_days(),
+                "localtime": f"{timezone.localtime(limit):%Y-%m-%d}",
+            },
         )
     old = AuditEntry.objects.filter(at__lt=before)
     if dry_run:

@@ -5,6 +5,7 @@ refusals keep the app's error type while the rule is written once.
 """
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import DomainError
@@ -22,10 +23,13 @@ def clean_text(
 ) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise error("required", f"{label}不能为空。", field=field)
+        raise error("required", _("%(label)s不能为空。") % {"label": label}, field=field)
     if max_length and len(text) > max_length:
         raise error(
-            "too_long", f"{label}最多 {max_length} 个字（现有 {len(text)} 个）。", field=field
+            "too_long",
+            _("%(label)s最多 %(max_length)s 个字（现有 %(n_text)s 个）。")
+            % {"label": label, "max_length": max_length, "n_text": len(text)},
+            field=field,
         )
     return text
 
@@ -39,7 +43,9 @@ def require_visible(
         return
     seen = set(model.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
     if seen != ids:
-        raise error("not_visible", f"所选{label}不在您可使用的范围内。", field=field)
+        raise error(
+            "not_visible", _("所选%(label)s不在您可使用的范围内。") % {"label": label}, field=field
+        )
 
 
 def set_links(obj: models.Model, name: str, targets) -> None:

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import chain, islice
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from ganxun.core.errors import DomainError
 from ganxun.core.exports import safe_workbook
 
@@ -66,7 +68,7 @@ def find_header(
     by_label = {normalise_label(word): name for name, words in fields.items() for word in words}
     probe = list(islice(table.rows, HEAD_SCAN))
     best = None
-    for i, (_, cells) in enumerate(probe):
+    for i, (_row, cells) in enumerate(probe):
         below = probe[i + 1][1] if i + 1 < len(probe) else None
         for height, mapping in (
             (1, _map(by_label, cells, None)),
@@ -111,13 +113,18 @@ def _at(cells: list, index: int):
 
 def _refuse(table, probe: list, fields: dict, required: tuple[str, ...]) -> None:
     if not any(any(str(c).strip() for c in cells) for _, cells in probe):
-        raise SpreadsheetError("empty_sheet", f"工作表“{table.name}”是空的，没有可导入的数据。")
+        raise SpreadsheetError(
+            "empty_sheet", _("工作表“%(name)s”是空的，没有可导入的数据。") % {"name": table.name}
+        )
     must = "、".join(f"“{fields[f][0]}”" for f in required)
     known = "、".join(words[0] for words in fields.values())
     raise SpreadsheetError(
         "no_header",
-        f"在工作表“{table.name}”的前 {HEAD_SCAN} 行中没有找到表头。表头至少要有{must}列；"
-        f"可识别的列有：{known}。请对照导入模板修改表头后再导入。",
+        _(
+            "在工作表“%(name)s”的前 %(HEAD_SCAN)s 行中没有找到表头。表头至少要有%(must)s列；可识别"
+            "的列有：%(known)s。请对照导入模板修改表头后再导入。"
+        )
+        % {"name": table.name, "HEAD_SCAN": HEAD_SCAN, "must": must, "known": known},
     )
 
 

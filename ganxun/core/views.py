@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.policies import can_view_audit
@@ -20,21 +21,26 @@ from ganxun.core.retention import audit_xlsx, retention_days
 
 
 class AuditFilterForm(StyledForm):
-    user = forms.CharField(label="操作人", required=False)
-    object_type = forms.ChoiceField(label="对象类型", required=False)
+    user = forms.CharField(label=gettext_lazy("操作人"), required=False)
+    object_type = forms.ChoiceField(label=gettext_lazy("对象类型"), required=False)
     action = forms.ChoiceField(
-        label="操作", required=False, choices=[("", "全部操作"), *AuditEntry.Action.choices]
+        label=gettext_lazy("操作"),
+        required=False,
+        choices=[("", gettext_lazy("全部操作")), *AuditEntry.Action.choices],
     )
     date_from = forms.DateField(
-        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", "全部对象"), *audited_model_choices()]
+        self.fields["object_type"].choices = [
+            ("", gettext_lazy("全部对象")),
+            *audited_model_choices(),
+        ]
 
 
 def audited_model_choices() -> list[tuple[str, str]]:

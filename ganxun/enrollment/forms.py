@@ -1,6 +1,7 @@
 """Forms of enrollment: they parse input; the services decide."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog.models import TeachingForm
@@ -11,11 +12,13 @@ from ganxun.orgs.models import Cadre, CadreCategory, Org
 
 
 class QuotaForm(StyledForm):
-    org = forms.ModelChoiceField(label="单位", queryset=Org.objects.none())
-    kind = forms.ChoiceField(label="类型", choices=Quota.Kind.choices)
-    batch = forms.TypedChoiceField(label="批次", coerce=int, empty_value=None, required=False)
-    seats = forms.IntegerField(label="名额", min_value=0, max_value=10000)
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    org = forms.ModelChoiceField(label=gettext_lazy("单位"), queryset=Org.objects.none())
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=Quota.Kind.choices)
+    batch = forms.TypedChoiceField(
+        label=gettext_lazy("批次"), coerce=int, empty_value=None, required=False
+    )
+    seats = forms.IntegerField(label=gettext_lazy("名额"), min_value=0, max_value=10000)
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
 
     def __init__(self, *args, actor, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,21 +39,21 @@ class QuotaForm(StyledForm):
 
 class NominateForm(StyledForm):
     cadre = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label="推荐说明", max_length=200, required=False)
+    note = forms.CharField(label=gettext_lazy("推荐说明"), max_length=200, required=False)
 
 
 class ReturnForm(StyledForm):
     note = forms.CharField(
-        label="退回理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("退回理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class RulesForm(StyledForm):
     per_program = forms.IntegerField(
-        label="本项目每人最多选（门）", min_value=1, max_value=100, required=False
+        label=gettext_lazy("本项目每人最多选（门）"), min_value=1, max_value=100, required=False
     )
     per_year = forms.IntegerField(
-        label="每人每年最多选（门，本单位组织的所有项目）",
+        label=gettext_lazy("每人每年最多选（门，本单位组织的所有项目）"),
         min_value=1,
         max_value=100,
         required=False,
@@ -58,9 +61,11 @@ class RulesForm(StyledForm):
 
 
 class MenuFilterForm(StyledForm):
-    theme = forms.ChoiceField(label="专题", required=False)
+    theme = forms.ChoiceField(label=gettext_lazy("专题"), required=False)
     form = forms.ChoiceField(
-        label="教学形式", required=False, choices=[("", "全部形式"), *TeachingForm.choices]
+        label=gettext_lazy("教学形式"),
+        required=False,
+        choices=[("", gettext_lazy("全部形式")), *TeachingForm.choices],
     )
 
     def __init__(self, *args, themes=(), **kwargs):
@@ -72,43 +77,47 @@ class MenuFilterForm(StyledForm):
 
 class LeaveForm(StyledForm):
     reason = forms.CharField(
-        label="请假事由", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("请假事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class DecideForm(StyledForm):
     decision = forms.ChoiceField(
-        label="审批", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect
+        label=gettext_lazy("审批"),
+        choices=[("approve", gettext_lazy("同意")), ("refuse", gettext_lazy("不同意"))],
+        widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="意见（不同意时必填）", max_length=300, required=False)
+    note = forms.CharField(
+        label=gettext_lazy("意见（不同意时必填）"), max_length=300, required=False
+    )
 
 
 class EligibilityGroupForm(StyledForm):
     """One invited group: every kind chosen narrows, values of one kind widen."""
 
     units = forms.ModelMultipleChoiceField(
-        label="单位（含下级）", queryset=Org.objects.none(), required=False
+        label=gettext_lazy("单位（含下级）"), queryset=Org.objects.none(), required=False
     )
     ranks = forms.MultipleChoiceField(
-        label="职级",
+        label=gettext_lazy("职级"),
         choices=Cadre.Rank.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     categories = forms.ModelMultipleChoiceField(
-        label="人员类别",
+        label=gettext_lazy("人员类别"),
         queryset=CadreCategory.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     leader_roles = forms.MultipleChoiceField(
-        label="领导职务",
+        label=gettext_lazy("领导职务"),
         choices=[c for c in Cadre.LeaderRole.choices if c[0]],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    min_age = forms.IntegerField(label="最低年龄", required=False)
-    max_age = forms.IntegerField(label="最高年龄", required=False)
+    min_age = forms.IntegerField(label=gettext_lazy("最低年龄"), required=False)
+    max_age = forms.IntegerField(label=gettext_lazy("最高年龄"), required=False)
 
     def __init__(self, *args, actor, program, **kwargs):
         super().__init__(*args, **kwargs)

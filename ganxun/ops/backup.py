@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMAT = "ganxun-backup/1"
 MANIFEST = "manifest.json"
@@ -87,7 +88,7 @@ def _dump_database(work: Path) -> Path:
         return _dump_sqlite(work)
     if connection.vendor == "postgresql":
         return _dump_postgres(work)
-    raise BackupError(f"不支持的数据库：{connection.vendor}")
+    raise BackupError(_("不支持的数据库：%(vendor)s") % {"vendor": connection.vendor})
 
 
 def _dump_sqlite(work: Path) -> Path:
@@ -151,28 +152,35 @@ def backup_verify(path: Path, into: Path) -> dict:
     """Unpack the archive into ``into`` and check every part against the manifest."""
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"找不到备份文件 {path}。")
+        raise BackupError(_("找不到备份文件 %(path)s。") % {"path": path})
     try:
         with tarfile.open(path, "r:") as tar:
             tar.extractall(into, filter="data")
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise BackupError(f"备份文件已损坏，无法读取（{exc}）；未做任何更改。") from exc
+        raise BackupError(
+            _("备份文件已损坏，无法读取（%(exc)s）；未做任何更改。") % {"exc": exc}
+        ) from exc
     try:
         manifest = json.loads((into / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
         raise BackupError(
-            "备份文件缺少可读的清单（manifest.json），已损坏；未做任何更改。"
+            _("备份文件缺少可读的清单（manifest.json），已损坏；未做任何更改。")
         ) from exc
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"不认识的备份格式：{manifest.get('format')!r}；未做任何更改。")
+        raise BackupError(
+            _("不认识的备份格式：%(get)s；未做任何更改。") % {"get": f"{manifest.get('format')!r}"}
+        )
     for name, part in manifest["parts"].items():
         file = into / name
         if not file.is_file():
-            raise BackupError(f"备份文件已损坏：缺少 {name}；未做任何更改。")
+            raise BackupError(_("备份文件已损坏：缺少 %(name)s；未做任何更改。") % {"name": name})
         if sha256_of(file) != part["sha256"]:
             raise BackupError(
-                f"备份文件已损坏：{name} 的 SHA-256 校验和与清单不符；未做任何更改。"
-                "请换用另一份备份。"
+                _(
+                    "备份文件已损坏：%(name)s 的 SHA-256 校验和与清单不符；未做任何更改。请换用另"
+                    "一份备份。"
+                )
+                % {"name": name}
             )
     return manifest
 
@@ -195,13 +203,16 @@ def backup_restore(path: Path, *, force: bool = False) -> dict:
         manifest = backup_verify(path, work)
         if manifest["vendor"] != connection.vendor:
             raise BackupError(
-                f"这份备份来自 {manifest['vendor']} 数据库，当前实例用的是 {connection.vendor}；"
-                "请恢复到同类数据库。"
+                _(
+                    "这份备份来自 %(vendor)s 数据库，当前实例用的是 %(vendor2)s；请恢复到同类数据"
+                    "库。"
+                )
+                % {"vendor": manifest["vendor"], "vendor2": connection.vendor}
             )
         _refuse_newer(manifest)
         if database_has_data() and not force:
             raise BackupError(
-                "当前数据库已有用户数据，恢复会覆盖它们。请恢复到空实例，或确认后加 --force。"
+                _("当前数据库已有用户数据，恢复会覆盖它们。请恢复到空实例，或确认后加 --force。")
             )
         if connection.vendor == "sqlite":
             _restore_sqlite(work / SQLITE_PART)
@@ -224,8 +235,11 @@ def _refuse_newer(manifest: dict) -> None:
     ]
     if unknown:
         raise BackupError(
-            f"这份备份来自更新的版本（{manifest['app_version']}，含本版本没有的迁移 "
-            f"{', '.join(unknown[:3])}）；请先升级程序再恢复。"
+            _(
+                "这份备份来自更新的版本（%(app_version)s，含本版本没有的迁移 %(items)s）；请先升级"
+                "程序再恢复。"
+            )
+            % {"app_version": manifest["app_version"], "items": ", ".join(unknown[:3])}
         )
 
 
@@ -275,7 +289,10 @@ def _restore_media(part: Path) -> None:
 
 def _run_pg(program: str, args: list[str], *, target: str = "--dbname") -> None:
     if shutil.which(program) is None:
-        raise BackupError(f"找不到 {program}：请安装 postgresql-client（与服务器同一大版本）。")
+        raise BackupError(
+            _("找不到 %(program)s：请安装 postgresql-client（与服务器同一大版本）。")
+            % {"program": program}
+        )
     db = connection.settings_dict
     env = {**os.environ}
     if db.get("PASSWORD"):
@@ -286,7 +303,10 @@ def _run_pg(program: str, args: list[str], *, target: str = "--dbname") -> None:
     command = [program, *conn, f"{target}={db['NAME']}", *args]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise BackupError(f"{program} 失败：{result.stderr.strip()[-800:]}")
+        raise BackupError(
+            _("%(program)s 失败：%(value)s")
+            % {"program": program, "value": result.stderr.strip()[-800:]}
+        )
 
 
 def describe(manifest: dict) -> str:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.policies import (
     can_edit_roster,
@@ -55,14 +56,18 @@ CADRE_FIELDS = [
 
 def _require_within_scope(actor, org: Org | None) -> None:
     if org is None or actor.org is None or not org.is_within(actor.org):
-        raise OrgError("org_out_of_scope", "所选组织不在您的管理范围内。", field="parent")
+        raise OrgError("org_out_of_scope", _("所选组织不在您的管理范围内。"), field="parent")
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     with unscoped():
         clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()
     if clash:
-        raise OrgError("duplicate_code", f"编码 {code} 已被“{clash.name}”使用。", field="code")
+        raise OrgError(
+            "duplicate_code",
+            _("编码 %(code)s 已被“%(name)s”使用。") % {"code": code, "name": clash.name},
+            field="code",
+        )
 
 
 @transaction.atomic
@@ -74,11 +79,13 @@ def org_create(
     _require_within_scope(actor, parent)
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise OrgError("required", "编码和名称不能为空。")
+        raise OrgError("required", _("编码和名称不能为空。"))
     _check_code_free(code)
     if parent is not None and not parent.is_active:
         raise OrgError(
-            "parent_retired", f"上级“{parent.name}”已撤销，不能在其下新建。", field="parent"
+            "parent_retired",
+            _("上级“%(name)s”已撤销，不能在其下新建。") % {"name": parent.name},
+            field="parent",
         )
     org = _insert_org(parent=parent, code=code, name=name, level=level, sort=sort)
     audit_record(actor=actor, action="create", obj=org, changes=diff({}, snapshot(org, ORG_FIELDS)))
@@ -102,7 +109,7 @@ def org_update(*, actor, org: Org, code: str, name: str, level: str, sort: int) 
     _require_within_scope(actor, org)
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise OrgError("required", "编码和名称不能为空。")
+        raise OrgError("required", _("编码和名称不能为空。"))
     _check_code_free(code, exclude_pk=org.pk)
     before = snapshot(org, ORG_FIELDS)
     org.code, org.name, org.level, org.sort = code, name, level, sort
@@ -121,13 +128,17 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     _require_within_scope(actor, org)
     _require_within_scope(actor, new_parent)
     if org.parent_id is None:
-        raise OrgError("cannot_move_root", "根节点不能移动。")
+        raise OrgError("cannot_move_root", _("根节点不能移动。"))
     if new_parent.is_within(org):
         raise OrgError(
-            "move_into_own_subtree", "不能把组织移动到它自己或它的下级之下。", field="parent"
+            "move_into_own_subtree", _("不能把组织移动到它自己或它的下级之下。"), field="parent"
         )
     if not new_parent.is_active:
-        raise OrgError("parent_retired", f"“{new_parent.name}”已撤销，不能移入。", field="parent")
+        raise OrgError(
+            "parent_retired",
+            _("“%(name)s”已撤销，不能移入。") % {"name": new_parent.name},
+            field="parent",
+        )
     before = snapshot(org, ORG_FIELDS)
     old_prefix = org.path
     new_prefix = new_parent.path + path_segment(org.pk) + PATH_SEP
@@ -151,7 +162,7 @@ def org_retire(*, actor, org: Org) -> Org:
         raise PermissionDenied()
     _require_within_scope(actor, org)
     if org.parent_id is None:
-        raise OrgError("cannot_retire_root", "根节点不能撤销。")
+        raise OrgError("cannot_retire_root", _("根节点不能撤销。"))
     with unscoped():
         live_children = Org.objects.filter(parent=org, is_active=True).count()
         live_cadres = Cadre.objects.filter(
@@ -159,11 +170,15 @@ def org_retire(*, actor, org: Org) -> Org:
         ).count()
     if live_children:
         raise OrgError(
-            "has_active_children", f"该组织下还有 {live_children} 个在用的下级，请先处理。"
+            "has_active_children",
+            _("该组织下还有 %(live_children)s 个在用的下级，请先处理。")
+            % {"live_children": live_children},
         )
     if live_cadres:
         raise OrgError(
-            "has_active_cadres", f"该组织下还有 {live_cadres} 名在职干部，请先调整其单位。"
+            "has_active_cadres",
+            _("该组织下还有 %(live_cadres)s 名在职干部，请先调整其单位。")
+            % {"live_cadres": live_cadres},
         )
     before = snapshot(org, ORG_FIELDS)
     org.is_active, org.retired_at = False, timezone.now()
@@ -219,9 +234,9 @@ def cadre_validate(data: CadreData) -> CadreData:
     check_phone(data.phone)
     if data.start is not None:
         if data.start > timezone.localdate():
-            raise OrgError("start_in_future", "任职时间晚于今天，请核对。", field="start")
+            raise OrgError("start_in_future", _("任职时间晚于今天，请核对。"), field="start")
         if data.start < data.birth_date:
-            raise OrgError("start_before_birth", "任职时间早于出生日期，请核对。", field="start")
+            raise OrgError("start_before_birth", _("任职时间早于出生日期，请核对。"), field="start")
     return data
 
 
@@ -236,14 +251,18 @@ def resolve_rank_and_category(
         title = vocab.rank(rank)
     except UnknownWord as exc:
         raise OrgError(
-            "invalid_rank", f"职级“{rank}”无法识别；可填写：{'；'.join(exc.accepted)}", field="rank"
+            "invalid_rank",
+            _("职级“%(rank)s”无法识别；可填写：%(items)s")
+            % {"rank": rank, "items": "；".join(exc.accepted)},
+            field="rank",
         ) from None
     try:
         kind = vocab.category(category)
     except UnknownWord as exc:
         raise OrgError(
             "invalid_personnel_category",
-            f"人员类别“{category}”无法识别；可填写：{'、'.join(exc.accepted)}",
+            _("人员类别“%(category)s”无法识别；可填写：%(items)s")
+            % {"category": category, "items": "、".join(exc.accepted)},
             field="personnel_category",
         ) from None
     return (
@@ -269,7 +288,7 @@ def clean_name(raw: str) -> str:
     """Spaces inside names come from aligning two-character names ("王  五"); drop them all."""
     name = "".join(str(raw).split())
     if not name:
-        raise OrgError("required", "姓名不能为空。", field="name")
+        raise OrgError("required", _("姓名不能为空。"), field="name")
     return name
 
 
@@ -293,7 +312,8 @@ def check_birth_month(
         shown = shown() if callable(shown) else shown
         raise OrgError(
             "birth_date_mismatch",
-            f"出生日期 {shown} 与身份证号中的 {born:%Y-%m} 不一致。",
+            _("出生日期 %(shown)s 与身份证号中的 %(born)s 不一致。")
+            % {"shown": shown, "born": f"{born:%Y-%m}"},
             field="birth_date",
         )
 
@@ -303,18 +323,18 @@ def check_gender(gender: str, idn: IdNumber) -> str:
     if not gender:
         return idn.gender
     if gender != idn.gender:
-        raise OrgError("gender_mismatch", "性别与身份证号（第17位）不一致。", field="gender")
+        raise OrgError("gender_mismatch", _("性别与身份证号（第17位）不一致。"), field="gender")
     return gender
 
 
 def check_rank(rank: str) -> None:
     if rank not in Cadre.Rank.values:
-        raise OrgError("invalid_rank", "请选择职级。", field="rank")
+        raise OrgError("invalid_rank", _("请选择职级。"), field="rank")
 
 
 def check_phone(phone: str) -> None:
     if phone and not phone.replace("-", "").isdigit():
-        raise OrgError("invalid_phone", "手机号只能包含数字。", field="phone")
+        raise OrgError("invalid_phone", _("手机号只能包含数字。"), field="phone")
 
 
 def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None:
@@ -328,7 +348,8 @@ def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None
     if clash:
         raise OrgError(
             "duplicate_id_number",
-            f"该身份证号已登记为“{clash.name}”（{clash.unit.name}），同一人只能登记一次。",
+            _("该身份证号已登记为“%(name)s”（%(name2)s），同一人只能登记一次。")
+            % {"name": clash.name, "name2": clash.unit.name},
             field="id_number",
             existing_id=clash.pk,
         )
@@ -336,9 +357,11 @@ def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None
 
 def _check_unit(actor, unit: Org) -> None:
     if actor.org is None or not unit.is_within(actor.org):
-        raise OrgError("unit_out_of_scope", "所选单位不在您的管理范围内。", field="unit")
+        raise OrgError("unit_out_of_scope", _("所选单位不在您的管理范围内。"), field="unit")
     if not unit.is_active:
-        raise OrgError("unit_retired", f"单位“{unit.name}”已撤销。", field="unit")
+        raise OrgError(
+            "unit_retired", _("单位“%(name)s”已撤销。") % {"name": unit.name}, field="unit"
+        )
 
 
 def _cadre_snapshot(cadre: Cadre) -> dict:
@@ -463,7 +486,8 @@ def _history_follow(cadre: Cadre, facts_before: dict, status_before: str, start)
     if current is not None and day < current:
         raise OrgError(
             "history_overlap",
-            f"任职时间早于当前任职记录的开始时间 {current:%Y-%m-%d}，任职经历不能重叠。",
+            _("任职时间早于当前任职记录的开始时间 %(current)s，任职经历不能重叠。")
+            % {"current": f"{current:%Y-%m-%d}"},
             field="start",
         )
     if facts != facts_before:
@@ -485,12 +509,12 @@ def category_save(*, actor, category: CadreCategory | None, code: str, name: str
         raise PermissionDenied()
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise OrgError("required", "编码和名称不能为空。")
+        raise OrgError("required", _("编码和名称不能为空。"))
     others = CadreCategory.objects.exclude(pk=category.pk if category else None)
     if others.filter(code=code).exists():
-        raise OrgError("duplicate_code", f"编码 {code} 已存在。", field="code")
+        raise OrgError("duplicate_code", _("编码 %(code)s 已存在。") % {"code": code}, field="code")
     if others.filter(name=name).exists():
-        raise OrgError("duplicate_name", f"类别“{name}”已存在。", field="name")
+        raise OrgError("duplicate_name", _("类别“%(name)s”已存在。") % {"name": name}, field="name")
     before = snapshot(category, ["code", "name", "sort"]) if category else {}
     category = category or CadreCategory()
     category.code, category.name, category.sort = code, name, sort
@@ -531,12 +555,16 @@ def rank_title_save(*, actor, title: RankTitle | None, **values) -> RankTitle:
         raise PermissionDenied()
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if not values.get("code") or not values.get("name"):
-        raise OrgError("required", "编码和名称不能为空。")
+        raise OrgError("required", _("编码和名称不能为空。"))
     others = RankTitle.objects.exclude(pk=title.pk if title else None)
     if others.filter(code=values["code"]).exists():
-        raise OrgError("duplicate_code", f"编码 {values['code']} 已存在。", field="code")
+        raise OrgError(
+            "duplicate_code", _("编码 %(code)s 已存在。") % {"code": values["code"]}, field="code"
+        )
     if others.filter(name=values["name"]).exists():
-        raise OrgError("duplicate_name", f"职级“{values['name']}”已存在。", field="name")
+        raise OrgError(
+            "duplicate_name", _("职级“%(name)s”已存在。") % {"name": values["name"]}, field="name"
+        )
     before = snapshot(title, RANK_FIELDS) if title else {}
     title = title or RankTitle()
     for name in RANK_FIELDS:
@@ -569,12 +597,14 @@ def personnel_category_save(
         raise PermissionDenied()
     code, name = code.strip(), name.strip()
     if not code or not name:
-        raise OrgError("required", "编码和名称不能为空。")
+        raise OrgError("required", _("编码和名称不能为空。"))
     others = PersonnelCategory.objects.exclude(pk=category.pk if category else None)
     if others.filter(code=code).exists():
-        raise OrgError("duplicate_code", f"编码 {code} 已存在。", field="code")
+        raise OrgError("duplicate_code", _("编码 %(code)s 已存在。") % {"code": code}, field="code")
     if others.filter(name=name).exists():
-        raise OrgError("duplicate_name", f"人员类别“{name}”已存在。", field="name")
+        raise OrgError(
+            "duplicate_name", _("人员类别“%(name)s”已存在。") % {"name": name}, field="name"
+        )
     fields = ["code", "name", "synonyms", "sort"]
     before = snapshot(category, fields) if category else {}
     category = category or PersonnelCategory()

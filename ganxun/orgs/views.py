@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies
@@ -84,12 +85,12 @@ def org_create(request, parent_pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, f"已新建“{org.name}”。")
+            messages.success(request, _("已新建“%(name)s”。") % {"name": org.name})
             return redirect("orgs:detail", pk=org.pk)
     return render(
         request,
         "orgs/form.html",
-        {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建"},
+        {"form": form, "parent": parent, "title": _("在“%(name)s”下新建") % {"name": parent.name}},
     )
 
 
@@ -104,10 +105,12 @@ def org_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("orgs:detail", pk=org.pk)
     return render(
-        request, "orgs/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"}
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": _("修改“%(name)s”") % {"name": org.name}},
     )
 
 
@@ -125,11 +128,15 @@ def org_move(request, pk):
             apply_domain_error(form, exc)
         else:
             messages.success(
-                request, f"已将“{org.name}”移动到“{form.cleaned_data['new_parent'].name}”下。"
+                request,
+                _("已将“%(name)s”移动到“%(name2)s”下。")
+                % {"name": org.name, "name2": form.cleaned_data["new_parent"].name},
             )
             return redirect("orgs:detail", pk=org.pk)
     return render(
-        request, "orgs/form.html", {"form": form, "org": org, "title": f"移动“{org.name}”"}
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": _("移动“%(name)s”") % {"name": org.name}},
     )
 
 
@@ -142,7 +149,7 @@ def org_retire(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已撤销“{org.name}”。")
+        messages.success(request, _("已撤销“%(name)s”。") % {"name": org.name})
     return redirect("orgs:detail", pk=org.pk)
 
 
@@ -238,7 +245,7 @@ def my_record(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     if not request.user.cadre_id:
-        raise NotFound("您的账号未关联干部信息。")
+        raise NotFound(_("您的账号未关联干部信息。"))
     cadre = selectors.get_cadre_for(request.user, request.user.cadre_id)
     return render(request, "orgs/cadre_detail.html", _cadre_context(request, cadre))
 
@@ -256,9 +263,9 @@ def cadre_create(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, f"已登记“{cadre.name}”。")
+            messages.success(request, _("已登记“%(name)s”。") % {"name": cadre.name})
             return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "orgs/cadre_form.html", {"form": form, "title": "登记干部"})
+    return render(request, "orgs/cadre_form.html", {"form": form, "title": _("登记干部")})
 
 
 @require(policies.can_edit_roster)
@@ -275,12 +282,12 @@ def cadre_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("cadres:detail", pk=cadre.pk)
     return render(
         request,
         "orgs/cadre_form.html",
-        {"form": form, "cadre": cadre, "title": f"修改“{cadre.name}”"},
+        {"form": form, "cadre": cadre, "title": _("修改“%(name)s”") % {"name": cadre.name}},
     )
 
 
@@ -293,7 +300,7 @@ def cadre_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("cadres:detail", pk=pk)
-    messages.success(request, f"已删除“{cadre.name}”的记录。")
+    messages.success(request, _("已删除“%(name)s”的记录。") % {"name": cadre.name})
     return redirect("cadres:list")
 
 
@@ -315,7 +322,7 @@ def category_list(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("cadres:categories")
     categories = CadreCategory.objects.annotate(n=Count("cadre"))
     return render(
@@ -350,7 +357,7 @@ def rank_table(request):
                 except DomainError as exc:
                     apply_domain_error(category_form, exc)
                 else:
-                    messages.success(request, "已保存。")
+                    messages.success(request, _("已保存。"))
                     return redirect("cadres:ranks")
         elif form.is_valid():
             target = RankTitle.objects.filter(pk=request.POST.get("pk") or None).first()
@@ -359,7 +366,7 @@ def rank_table(request):
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("cadres:ranks")
     context = {
         "form": form,

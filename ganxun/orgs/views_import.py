@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies
@@ -33,18 +34,27 @@ from ganxun.orgs.roster.plan import ERROR, NEW, STATUSES, UNCHANGED, UPDATE
 from ganxun.orgs.roster.report import RowList
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_LABELS = {ERROR: "有错误", NEW: "新增", UPDATE: "更新", UNCHANGED: "未变"}
+STATUS_LABELS = {
+    ERROR: gettext_lazy("有错误"),
+    NEW: gettext_lazy("新增"),
+    UPDATE: gettext_lazy("更新"),
+    UNCHANGED: gettext_lazy("未变"),
+}
 
 
 class ImportForm(StyledForm):
     file = forms.FileField(
-        label="名册文件",
-        help_text="支持 Excel（.xlsx、.xls）和 CSV（UTF-8 或 GBK 编码），不超过 50 MB。",
+        label=gettext_lazy("名册文件"),
+        help_text=gettext_lazy(
+            "支持 Excel（.xlsx、.xls）和 CSV（UTF-8 或 GBK 编码），不超过 50 MB。"
+        ),
     )
-    root = OrgChoiceField(label="导入范围（名册中的单位须在其下）", queryset=Org.objects.none())
-    create_units = forms.BooleanField(label="找不到的单位自动新建", required=False)
+    root = OrgChoiceField(
+        label=gettext_lazy("导入范围（名册中的单位须在其下）"), queryset=Org.objects.none()
+    )
+    create_units = forms.BooleanField(label=gettext_lazy("找不到的单位自动新建"), required=False)
     units_parent = OrgChoiceField(
-        label="新建单位的上级", queryset=Org.objects.none(), required=False
+        label=gettext_lazy("新建单位的上级"), queryset=Org.objects.none(), required=False
     )
 
     def __init__(self, *args, actor, **kwargs):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.core.audit import audit_record
@@ -343,7 +344,7 @@ def changes_notify(*, actor, program: Program, change_ids: list[int]) -> int:
     )
     if not changes or len(changes) != len(set(change_ids)):
         raise EnrollmentError(
-            "changes_stale", "待通知的变更已有变化（可能已由他人发送），请刷新后核对再发送。"
+            "changes_stale", _("待通知的变更已有变化（可能已由他人发送），请刷新后核对再发送。")
         )
     outgoing = changes_preview(program, changes)
     url = reverse("programs:my_progress", args=[program.pk])

@@ -1,6 +1,7 @@
 """Checks, audit and notice helpers the enrollment services share."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.core import services as core_services
@@ -18,7 +19,10 @@ def clean_text(value, **kwargs) -> str:
 
 def require_open_program(program: Program) -> None:
     if program.status == Program.Status.CLOSED:
-        raise EnrollmentError("program_closed", f"“{program.full_name}”已结业，不能再变动。")
+        raise EnrollmentError(
+            "program_closed",
+            _("“%(full_name)s”已结业，不能再变动。") % {"full_name": program.full_name},
+        )
 
 
 def accounts_of(cadre_ids) -> list[User]:

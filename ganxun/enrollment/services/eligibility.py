@@ -4,6 +4,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.services import set_links
@@ -27,7 +28,11 @@ class GroupData:
 
 def _refuse(i: int, code: str, message: str, name: str | None = None):
     """Refusals name the group (``<index>-<field>``) so the page shows them beside the field."""
-    raise EnrollmentError(code, f"第 {i + 1} 组：{message}", field=f"{i}-{name or '__all__'}")
+    raise EnrollmentError(
+        code,
+        _("第 %(value)s 组：%(message)s") % {"value": i + 1, "message": message},
+        field=f"{i}-{name or '__all__'}",
+    )
 
 
 def _check(actor, program: Program, i: int, g: GroupData) -> eligibility.Group:
@@ -81,7 +86,7 @@ def eligibility_save(*, actor, program: Program, groups: list[GroupData]) -> str
     text = eligibility.render_groups(checked, unit_names, category_names)
     if len(text) > 300:
         raise EnrollmentError(
-            "text_too_long", "培训对象文字超过 300 字，请合并或减少分组。", field="__all__"
+            "text_too_long", _("培训对象文字超过 300 字，请合并或减少分组。"), field="__all__"
         )
     program = Program._base_manager.select_for_update().get(pk=program.pk)
     before = {"target_groups": program.target_groups}

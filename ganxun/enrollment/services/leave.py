@@ -7,6 +7,7 @@ program's limit (default 1/7 of its hours, the 条例's rule) the organizer is t
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.enrollment import policies
@@ -40,15 +41,16 @@ def leave_request(*, actor, session: Session, reason: str) -> LeaveRequest:
     cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
     session = Session._base_manager.select_related("program").get(pk=session.pk)
     if session.status != Session.Status.SCHEDULED:
-        raise EnrollmentError("session_cancelled", "该课次已取消，无需请假。")
+        raise EnrollmentError("session_cancelled", _("该课次已取消，无需请假。"))
     if timezone.now() >= session.starts_at:
         raise EnrollmentError(
             "session_started",
-            f"该课次已于 {_when(session)} 开始，不能再请假；如有特殊情况请联系单位联络员。",
+            _("该课次已于 %(when)s 开始，不能再请假；如有特殊情况请联系单位联络员。")
+            % {"when": _when(session)},
         )
     if not is_expected(session, cadre.pk):
-        raise EnrollmentError("not_expected", "您不在该课次的参训名单中，无需请假。")
-    reason = clean_text(reason, field="reason", label="请假事由", max_length=500)
+        raise EnrollmentError("not_expected", _("您不在该课次的参训名单中，无需请假。"))
+    reason = clean_text(reason, field="reason", label=_("请假事由"), max_length=500)
     program = session.program
     leave = LeaveRequest(
         session=session,
@@ -61,7 +63,7 @@ def leave_request(*, actor, session: Session, reason: str) -> LeaveRequest:
             leave.save()
     except IntegrityError:
         raise EnrollmentError(
-            "already_requested", "您已为该课次请过假（待审批或已批准）。"
+            "already_requested", _("您已为该课次请过假（待审批或已批准）。")
         ) from None
     record(actor, "create", leave, {}, {"reason": reason, "needs_organizer": leave.needs_organizer})
     notify(
@@ -84,17 +86,17 @@ def _lock(leave: LeaveRequest) -> LeaveRequest:
 def _stage(actor, leave: LeaveRequest) -> str:
     """Which decision the actor is making: the unit contact's first, then the organizer's."""
     if leave.status != LeaveRequest.Status.PENDING:
-        raise EnrollmentError("already_decided", "该请假申请已处理。")
+        raise EnrollmentError("already_decided", _("该请假申请已处理。"))
     if leave.contact_approved_by_id is None:
         if policies.can_decide_leave_as_contact(actor, leave.cadre):
             return "contact"
         if policies.can_manage_quotas(actor, leave.session.program):
-            raise EnrollmentError("contact_first", "请等待学员所在单位联络员先审批。")
+            raise EnrollmentError("contact_first", _("请等待学员所在单位联络员先审批。"))
         raise PermissionDenied()
     if policies.can_manage_quotas(actor, leave.session.program):
         return "organizer"
     if policies.can_decide_leave_as_contact(actor, leave.cadre):
-        raise EnrollmentError("organizer_pending", "单位已同意，等待主办方审批。")
+        raise EnrollmentError("organizer_pending", _("单位已同意，等待主办方审批。"))
     raise PermissionDenied()
 
 
@@ -103,7 +105,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -
     leave = _lock(leave)
     stage = _stage(actor, leave)
     note = clean_text(
-        note, field="note", label="不批准的理由", required=not approve, max_length=300
+        note, field="note", label=_("不批准的理由"), required=not approve, max_length=300
     )
     session, now = leave.session, timezone.now()
     before = {"status": leave.status, "contact_approved": bool(leave.contact_approved_by_id)}
@@ -168,9 +170,9 @@ def leave_withdraw(*, actor, leave: LeaveRequest) -> LeaveRequest:
     if actor.cadre_id != leave.cadre_id:
         raise PermissionDenied()
     if leave.status not in (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED):
-        raise EnrollmentError("already_decided", "该请假申请已结束，无需撤回。")
+        raise EnrollmentError("already_decided", _("该请假申请已结束，无需撤回。"))
     if timezone.now() >= leave.session.starts_at:
-        raise EnrollmentError("session_started", "课程已开始，不能再撤回请假。")
+        raise EnrollmentError("session_started", _("课程已开始，不能再撤回请假。"))
     before = {"status": leave.status}
     leave.status = LeaveRequest.Status.WITHDRAWN
     leave.save(update_fields=["status"])

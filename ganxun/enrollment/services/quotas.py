@@ -9,6 +9,7 @@ nomination of a cadre in a program catches the same cadre put forward twice.
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.selectors import unit_contacts
 from ganxun.core.errors import PermissionDenied
@@ -117,26 +118,27 @@ def quota_save(
     before = {}
     if quota is not None:
         if quota.program_id != program.pk:
-            raise EnrollmentError("invalid_quota", "该名额不属于本项目。")
+            raise EnrollmentError("invalid_quota", _("该名额不属于本项目。"))
         quota = _lock(quota)
         used = live_count(quota)
         if seats < used:
             raise EnrollmentError(
                 "seats_below_nominations",
-                f"该单位已报名 {used} 人，名额不能少于 {used}；请先由联络员撤回或替换。",
+                _("该单位已报名 %(used)s 人，名额不能少于 %(used)s；请先由联络员撤回或替换。")
+                % {"used": used},
                 field="seats",
             )
         before = full_snapshot(quota, QUOTA_FIELDS)
     else:
         quota = Quota(program=program, created_by=actor)
     quota.org, quota.batch, quota.kind, quota.seats = org, batch, kind, seats
-    quota.note = clean_text(note, field="note", label="说明", required=False, max_length=200)
+    quota.note = clean_text(note, field="note", label=_("说明"), required=False, max_length=200)
     try:
         with transaction.atomic():
             quota.save()
     except IntegrityError:
         raise EnrollmentError(
-            "quota_exists", "该单位在此批次已有同类名额，请直接修改原名额。", field="org"
+            "quota_exists", _("该单位在此批次已有同类名额，请直接修改原名额。"), field="org"
         ) from None
     record(
         actor, "update" if before else "create", quota, before, full_snapshot(quota, QUOTA_FIELDS)
@@ -152,7 +154,7 @@ def quota_delete(*, actor, quota: Quota) -> None:
     quota = _lock(quota)
     if Nomination._base_manager.filter(quota=quota).exists():
         raise EnrollmentError(
-            "quota_has_nominations", "该名额下已有报名记录，不能删除；可把名额改为 0。"
+            "quota_has_nominations", _("该名额下已有报名记录，不能删除；可把名额改为 0。")
         )
     record(actor, "delete", quota, full_snapshot(quota, QUOTA_FIELDS), {})
     Quota._base_manager.filter(pk=quota.pk).delete()
@@ -242,7 +244,9 @@ def nomination_create(*, actor, quota: Quota, cadre: Cadre, note: str = "") -> N
             program=program,
             cadre=cadre,
             nominated_by=actor,
-            note=clean_text(note, field="note", label="推荐说明", required=False, max_length=200),
+            note=clean_text(
+                note, field="note", label=_("推荐说明"), required=False, max_length=200
+            ),
         )
     )
     record(actor, "create", nomination, {}, {"cadre": cadre.name, "quota": str(quota)})
@@ -273,7 +277,7 @@ def nomination_replace(
         raise PermissionDenied()
     old = _lock_nomination(nomination)
     if not old.is_live:
-        raise EnrollmentError("not_live", "只能替换待确认或已确认的报名。")
+        raise EnrollmentError("not_live", _("只能替换待确认或已确认的报名。"))
     program = Program._base_manager.select_related("org").get(pk=quota.program_id)
     require_open_program(program)
     _check_cadre(actor, quota, cadre, program)
@@ -290,7 +294,9 @@ def nomination_replace(
             cadre=cadre,
             replaces=old,
             nominated_by=actor,
-            note=clean_text(note, field="note", label="替换说明", required=False, max_length=200),
+            note=clean_text(
+                note, field="note", label=_("替换说明"), required=False, max_length=200
+            ),
         )
     )
     record(actor, "update", old, {"cadre": old.cadre.name}, {"cadre": cadre.name})
@@ -304,7 +310,7 @@ def nomination_withdraw(*, actor, nomination: Nomination) -> Nomination:
         raise PermissionDenied()
     nomination = _lock_nomination(nomination)
     if nomination.status != Nomination.Status.PENDING:
-        raise EnrollmentError("not_pending", "只能撤回待确认的报名；已确认的请用“替换”。")
+        raise EnrollmentError("not_pending", _("只能撤回待确认的报名；已确认的请用“替换”。"))
     nomination.status = Nomination.Status.WITHDRAWN
     nomination.save(update_fields=["status"])
     record(actor, "update", nomination, {"status": "pending"}, {"status": "withdrawn"})
@@ -376,7 +382,9 @@ def nominations_confirm(*, actor, program: Program, nominations: list[Nomination
         .order_by("pk")
     )
     if len(rows) != len(ids):
-        raise EnrollmentError("not_pending", "所选报名中有已处理或不属于本项目的，请刷新后再试。")
+        raise EnrollmentError(
+            "not_pending", _("所选报名中有已处理或不属于本项目的，请刷新后再试。")
+        )
     for nomination in rows:
         _confirm_one(actor, nomination, program)
     send_confirmation_notices(program, [n.cadre_id for n in rows])
@@ -388,10 +396,10 @@ def nomination_return(*, actor, nomination: Nomination, note: str) -> Nomination
     """The organizer sends a nominee back to the unit with a reason; the seat is free again."""
     program = nomination.program
     _require_manager(actor, program)
-    note = clean_text(note, field="note", label="退回理由", max_length=300)
+    note = clean_text(note, field="note", label=_("退回理由"), max_length=300)
     nomination = _lock_nomination(nomination)
     if nomination.status != Nomination.Status.PENDING:
-        raise EnrollmentError("not_pending", "该报名已处理过。")
+        raise EnrollmentError("not_pending", _("该报名已处理过。"))
     nomination.status = Nomination.Status.RETURNED
     nomination.decision_note = note
     nomination.decided_by, nomination.decided_at = actor, timezone.now()

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.enrollment import policies
@@ -45,11 +47,14 @@ def _lock_session(session: Session) -> Session:
 
 def _require_selectable(session: Session, now: datetime) -> None:
     if not session.self_selectable or session.status != Session.Status.SCHEDULED:
-        raise EnrollmentError("not_selectable", "该课程不在自主选学菜单中。")
+        raise EnrollmentError("not_selectable", _("该课程不在自主选学菜单中。"))
     require_open_program(session.program)
     if now >= selection_closes_at(session):
         closes = timezone.localtime(selection_closes_at(session))
-        raise EnrollmentError("selection_closed", f"选课/退课已于 {closes:%m月%d日 %H:%M} 截止。")
+        raise EnrollmentError(
+            "selection_closed",
+            _("选课/退课已于 %(closes)s 截止。") % {"closes": date_format(closes, _("m月d日 H:i"))},
+        )
 
 
 def _live_seats(cadre_id: int):
@@ -79,7 +84,8 @@ def _check_limits(cadre: Cadre, session: Session) -> None:
         if held.count() >= rule.max_picks:
             raise EnrollmentError(
                 "limit_reached",
-                f"已达选课上限：{scope}每人最多选 {rule.max_picks} 门（含候补）。",
+                _("已达选课上限：%(scope)s每人最多选 %(max_picks)s 门（含候补）。")
+                % {"scope": scope, "max_picks": rule.max_picks},
                 limit=rule.max_picks,
             )
 
@@ -95,7 +101,8 @@ def _check_clash(cadre: Cadre, session: Session) -> None:
     )
     if clash:
         raise EnrollmentError(
-            "time_clash", f"与已选的“{clash.session.title}”时间冲突，请先退选其一。"
+            "time_clash",
+            _("与已选的“%(title)s”时间冲突，请先退选其一。") % {"title": clash.session.title},
         )
 
 
@@ -141,7 +148,8 @@ def seat_pick(*, actor, session: Session) -> Seat:
     _require_selectable(session, timezone.now())
     if not policies.may_pick_in(cadre, session.program):
         raise EnrollmentError(
-            "not_in_scope", f"该课程只面向“{session.program.org.name}”的干部，您不能选。"
+            "not_in_scope",
+            _("该课程只面向“%(name)s”的干部，您不能选。") % {"name": session.program.org.name},
         )
     _check_limits(cadre, session)
     _check_clash(cadre, session)
@@ -150,7 +158,10 @@ def seat_pick(*, actor, session: Session) -> Seat:
     mine = _live_seats(cadre.pk).filter(session=session).first()
     if mine:
         raise EnrollmentError(
-            "already_picked", f"您已选过这门课（{mine.get_status_display()}）。", seat=mine.pk
+            "already_picked",
+            _("您已选过这门课（%(get_status_display)s）。")
+            % {"get_status_display": mine.get_status_display()},
+            seat=mine.pk,
         )
     room = has_room(session, _enrolled_count(session))
     status = Seat.Status.ENROLLED if room else Seat.Status.WAITLISTED
@@ -195,7 +206,7 @@ def seat_cancel(*, actor, seat: Seat) -> Seat:
     if not organizer and actor.cadre_id != seat.cadre_id:
         raise PermissionDenied()
     if seat.status not in Seat.LIVE:
-        raise EnrollmentError("not_live", "这门课已经退选过了。")
+        raise EnrollmentError("not_live", _("这门课已经退选过了。"))
     if not organizer:
         _require_selectable(session, timezone.now())
     was_enrolled = seat.status == Seat.Status.ENROLLED
@@ -236,7 +247,7 @@ def selection_rules_save(
     for value, label in ((per_program, "per_program"), (per_year, "per_year")):
         if value is not None and not 1 <= value <= 100:
             raise EnrollmentError(
-                "invalid_limit", "选课上限应在 1 到 100 之间（留空表示不限）。", field=label
+                "invalid_limit", _("选课上限应在 1 到 100 之间（留空表示不限）。"), field=label
             )
     specs = [
         (SelectionRule.Period.PROGRAM, {"program": program, "org": program.org}, per_program),

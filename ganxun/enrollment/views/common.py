@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
 from ganxun.core.idempotency import submit_once
 
 PROGRAM_TABS = [
-    ("quotas", "名额分配", "enrollment:program_quotas"),
-    ("nominations", "报名审核", "enrollment:program_nominations"),
-    ("selection", "自主选学", "enrollment:program_selection"),
-    ("leave", "请假", "enrollment:program_leave"),
-    ("changes", "变更通知", "enrollment:program_changes"),
-    ("eligibility", "培训对象", "enrollment:program_eligibility"),
+    ("quotas", gettext_lazy("名额分配"), "enrollment:program_quotas"),
+    ("nominations", gettext_lazy("报名审核"), "enrollment:program_nominations"),
+    ("selection", gettext_lazy("自主选学"), "enrollment:program_selection"),
+    ("leave", gettext_lazy("请假"), "enrollment:program_leave"),
+    ("changes", gettext_lazy("变更通知"), "enrollment:program_changes"),
+    ("eligibility", gettext_lazy("培训对象"), "enrollment:program_eligibility"),
 ]
 
 

@@ -3,6 +3,7 @@ nominee; and the leave requests waiting for a decision (contacts and organizers)
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import NotFound, PermissionDenied
@@ -31,7 +32,7 @@ def _picked_cadre(request) -> Cadre:
         else None
     )
     if cadre is None:
-        raise NotFound("所选干部不存在，或不在您的名册中。")
+        raise NotFound(_("所选干部不存在，或不在您的名册中。"))
     return cadre
 
 
@@ -79,7 +80,7 @@ def nominate(request, pk):
         lambda: services.nomination_create(
             actor=request.user, quota=quota, cadre=cadre, note=request.POST.get("note", "")
         ),
-        success=f"已报名{cadre.name}，等待主办方确认。",
+        success=_("已报名%(name)s，等待主办方确认。") % {"name": cadre.name},
     )
     return redirect("enrollment:quota", pk=quota.pk)
 
@@ -91,7 +92,7 @@ def nomination_withdraw(request, pk):
     run(
         request,
         lambda: services.nomination_withdraw(actor=request.user, nomination=nomination),
-        success=f"已撤回{nomination.cadre.name}的报名。",
+        success=_("已撤回%(name)s的报名。") % {"name": nomination.cadre.name},
     )
     return redirect("enrollment:quota", pk=nomination.quota_id)
 
@@ -111,7 +112,8 @@ def nomination_replace(request, pk):
             cadre=cadre,
             note=request.POST.get("note", ""),
         ),
-        success=f"已由{cadre.name}替换{nomination.cadre.name}，等待主办方确认。",
+        success=_("已由%(name)s替换%(name2)s，等待主办方确认。")
+        % {"name": cadre.name, "name2": nomination.cadre.name},
     )
     url = reverse("enrollment:quota", args=[nomination.quota_id])
     return redirect(url if ok else f"{url}?replace={nomination.pk}")
@@ -135,7 +137,7 @@ def leave_decide(request, pk):
     if not form.is_valid():
         from django.contrib import messages
 
-        messages.error(request, "请选择同意或不同意。")
+        messages.error(request, _("请选择同意或不同意。"))
     else:
         approve = form.cleaned_data["decision"] == "approve"
         run(
@@ -143,7 +145,7 @@ def leave_decide(request, pk):
             lambda: services.leave_decide(
                 actor=request.user, leave=leave, approve=approve, note=form.cleaned_data["note"]
             ),
-            success=f"已处理{leave.cadre.name}的请假。",
+            success=_("已处理%(name)s的请假。") % {"name": leave.cadre.name},
         )
     back = request.POST.get("next", "")
     if back.startswith("/enrollment/"):

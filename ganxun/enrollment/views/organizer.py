@@ -58,7 +58,7 @@ def _save_quota(request, program, form, quota=None) -> bool:
             note=data["note"],
             quota=quota,
         ),
-        success="已保存名额。",
+        success=_("已保存名额。"),
         form=form,
     )
 
@@ -170,7 +170,7 @@ def quota_delete(request, pk):
     run(
         request,
         lambda: services.quota_delete(actor=request.user, quota=quota),
-        success="已删除名额。",
+        success=_("已删除名额。"),
     )
     return redirect("enrollment:program_quotas", pk=quota.program_id)
 
@@ -185,14 +185,15 @@ def program_nominations(request, pk):
         ids = {query_int(i) for i in request.POST.getlist("nomination")}
         chosen = [n for n in selectors.program_nominations(program, "pending") if n.pk in ids]
         if not chosen:
-            messages.error(request, "请先勾选要确认的报名。")
+            messages.error(request, _("请先勾选要确认的报名。"))
         else:
             run(
                 request,
                 lambda: services.nominations_confirm(
                     actor=request.user, program=program, nominations=chosen
                 ),
-                success=f"已确认 {len(chosen)} 人，并已向学员发送调训通知。",
+                success=_("已确认 %(n_chosen)s 人，并已向学员发送调训通知。")
+                % {"n_chosen": len(chosen)},
             )
             warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
         return redirect(request.get_full_path())
@@ -216,7 +217,7 @@ def nomination_return(request, pk):
     run(
         request,
         lambda: services.nomination_return(actor=request.user, nomination=nomination, note=note),
-        success=f"已退回{nomination.cadre.name}的报名，并通知了单位联络员。",
+        success=_("已退回%(name)s的报名，并通知了单位联络员。") % {"name": nomination.cadre.name},
     )
     return redirect("enrollment:program_nominations", pk=nomination.program_id)
 
@@ -234,7 +235,7 @@ def program_selection(request, pk):
                 per_program=form.cleaned_data["per_program"],
                 per_year=form.cleaned_data["per_year"],
             ),
-            success="已保存选课限额。",
+            success=_("已保存选课限额。"),
             form=form,
         )
         if ok:
@@ -266,7 +267,7 @@ def session_promote(request, pk):
     run(
         request,
         lambda: result.extend(services.seats_promote(actor=request.user, session=session)),
-        success="已按名额从候补中递补。",
+        success=_("已按名额从候补中递补。"),
     )
     return redirect("enrollment:session_seats", pk=session.pk)
 
@@ -301,9 +302,9 @@ def program_changes(request, pk):
             lambda: sent.update(
                 n=changes.changes_notify(actor=request.user, program=program, change_ids=ids)
             ),
-            success="已发送更新的调训通知。",
+            success=_("已发送更新的调训通知。"),
         ):
-            messages.info(request, f"共发出 {sent['n']} 条消息。")
+            messages.info(request, _("共发出 %(n)s 条消息。") % {"n": sent["n"]})
         return redirect("enrollment:program_changes", pk=program.pk)
     pending = changes.pending_changes(program)
     outgoing = changes.changes_preview(program, pending)
@@ -312,8 +313,12 @@ def program_changes(request, pk):
         "outgoing": outgoing,
         "page": paginate(request, outgoing, 20),  # whole notices: 20 keep the page under 60 KB
         "by_role": {
-            role: sum(1 for o in outgoing if o.role == role)
-            for role in ("学员", "授课教师", "单位联络员")
+            key: sum(1 for o in outgoing if o.role == role)
+            for key, role in (
+                ("trainee", "学员"),
+                ("teacher", "授课教师"),
+                ("contact", "单位联络员"),
+            )
         },
     }
     return program_page(request, "enrollment/program_changes.html", program, "changes", context)
@@ -374,7 +379,7 @@ def program_eligibility(request, pk):
             else:
                 messages.error(request, exc.message)
         else:
-            messages.success(request, "已保存培训对象。")
+            messages.success(request, _("已保存培训对象。"))
             return redirect("enrollment:program_eligibility", pk=program.pk)
     context = {"formset": formset, "target": selectors.program_target(program)}
     return program_page(

@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.http import require
@@ -30,14 +31,17 @@ def pick(request, pk):
     ok = run(
         request,
         lambda: result.append(services.seat_pick(actor=request.user, session=session)),
-        success=f"已选“{session.title}”。",
+        success=_("已选“%(title)s”。") % {"title": session.title},
     )
     if ok and result[0].status == "waitlisted":
         from django.contrib import messages
 
         # Replace the plain success with what actually happened.
         list(messages.get_messages(request))
-        messages.warning(request, f"“{session.title}”名额已满，您已进入候补，有人退选会自动递补。")
+        messages.warning(
+            request,
+            _("“%(title)s”名额已满，您已进入候补，有人退选会自动递补。") % {"title": session.title},
+        )
     return redirect("enrollment:my_seats" if ok else "enrollment:menu")
 
 
@@ -53,7 +57,7 @@ def seat_cancel(request, pk):
     run(
         request,
         lambda: services.seat_cancel(actor=request.user, seat=seat),
-        success=f"已退选“{seat.session.title}”。",
+        success=_("已退选“%(title)s”。") % {"title": seat.session.title},
     )
     return redirect("enrollment:my_seats")
 
@@ -79,7 +83,7 @@ def leave_new(request, pk):
             lambda: services.leave_request(
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
             ),
-            success="已提交请假申请，等待单位审批。",
+            success=_("已提交请假申请，等待单位审批。"),
             form=form,
         )
     ):
@@ -96,6 +100,6 @@ def leave_withdraw(request, pk):
     run(
         request,
         lambda: services.leave_withdraw(actor=request.user, leave=leave),
-        success="已撤回请假。",
+        success=_("已撤回请假。"),
     )
     return redirect("enrollment:my_leave")

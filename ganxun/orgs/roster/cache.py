@@ -11,6 +11,8 @@ import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from ganxun.orgs.models import Org
 from ganxun.orgs.roster.errors import RowError
 from ganxun.orgs.roster.headers import Header
@@ -107,7 +109,7 @@ def _recheck(row: ParsedRow, header: Header, lookups: Lookups) -> None:
                 RowError(
                     row.row,
                     header.label("rank" if name == "rank_title" else name),
-                    "该职级或人员类别在预览之后已被删除；请核对后重新上传",
+                    _("该职级或人员类别在预览之后已被删除；请核对后重新上传"),
                     "vocabulary_changed",
                 )
             )
@@ -126,7 +128,7 @@ def _recheck(row: ParsedRow, header: Header, lookups: Lookups) -> None:
                     RowError(
                         row.row,
                         header.label("unit"),
-                        "该单位在预览之后已被撤销或移出导入范围；请核对后重新上传",
+                        _("该单位在预览之后已被撤销或移出导入范围；请核对后重新上传"),
                         "unit_changed",
                     )
                 )
@@ -138,7 +140,7 @@ def _recheck(row: ParsedRow, header: Header, lookups: Lookups) -> None:
             RowError(
                 row.row,
                 header.label("categories"),
-                "该标签在预览之后已被删除；请核对后重新上传",
+                _("该标签在预览之后已被删除；请核对后重新上传"),
                 "category_changed",
             )
         )

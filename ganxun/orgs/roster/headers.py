@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 
+from django.utils.translation import gettext as _
+
 from ganxun.orgs.roster.errors import RosterFileError
 from ganxun.orgs.roster.reading import Table
 
@@ -103,7 +105,7 @@ def locate_header(table: Table) -> tuple[Header, Iterator[tuple[int, list]]]:
     """The header and the rows below it, or RosterFileError (empty sheet / no header)."""
     probe = list(islice(table.rows, HEAD_SCAN))
     best = None
-    for i, (_, cells) in enumerate(probe):
+    for i, (_row, cells) in enumerate(probe):
         below = probe[i + 1][1] if i + 1 < len(probe) else None
         for height, mapping in ((1, _map_one(cells)), (2, _map_two(cells, below))):
             if mapping is None or not all(f in mapping for f in REQUIRED):
@@ -159,11 +161,16 @@ def _at(cells: list, index: int):
 def _refuse(table: Table, probe: list) -> None:
     filled = [cells for _, cells in probe if any(str(c).strip() for c in cells)]
     if not filled:
-        raise RosterFileError("empty_sheet", f"工作表“{table.name}”是空的，没有可导入的数据。")
+        raise RosterFileError(
+            "empty_sheet", _("工作表“%(name)s”是空的，没有可导入的数据。") % {"name": table.name}
+        )
     expected = "、".join(FIELDS[f][0] for f in FIELDS)
     raise RosterFileError(
         "no_header",
-        f"在工作表“{table.name}”的前 {HEAD_SCAN} 行中没有找到表头。表头至少要有“姓名”和"
-        f"“身份证号”（或“公民身份号码”“身份证号码”）两列；可识别的列有：{expected}。"
-        "请对照导入模板修改表头后再导入。",
+        _(
+            "在工作表“%(name)s”的前 %(HEAD_SCAN)s 行中没有找到表头。表头至少要有“姓名”和“身份证号"
+            "”（或“公民身份号码”“身份证号码”）两列；可识别的列有：%(expected)s。请对照导入模板修改"
+            "表头后再导入。"
+        )
+        % {"name": table.name, "HEAD_SCAN": HEAD_SCAN, "expected": expected},
     )

@@ -13,6 +13,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.db import IntegrityError, connection
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
 from ganxun.orgs.models import Cadre, Org
@@ -118,7 +119,7 @@ def open_roster(path: Path) -> tuple[Table, Header, Iterator[tuple[int, list]]]:
             first_error = first_error or exc
             continue
         return table, header, rows
-    raise first_error or RosterFileError("empty_sheet", "文件中没有可导入的工作表。")
+    raise first_error or RosterFileError("empty_sheet", _("文件中没有可导入的工作表。"))
 
 
 @contextmanager

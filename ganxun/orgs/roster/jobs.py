@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.policies import can_edit_roster, can_manage_orgs
 from ganxun.core.errors import PermissionDenied
@@ -32,8 +33,11 @@ def save_upload(upload) -> Path:
     if upload.size > MAX_BYTES:
         raise RosterFileError(
             "file_too_large",
-            f"文件有 {upload.size / 1024 / 1024:.0f} MB，超过了 {MAX_BYTES // 1024 // 1024} MB "
-            "的上限；请删除无关的工作表、图片后再导入，或拆分成几个文件。",
+            _(
+                "文件有 %(value)s MB，超过了 %(value2)s MB 的上限；请删除无关的工作表、图片后再导"
+                "入，或拆分成几个文件。"
+            )
+            % {"value": f"{upload.size / 1024 / 1024:.0f}", "value2": MAX_BYTES // 1024 // 1024},
         )
     folder = Path(settings.DATA_DIR) / "imports" / uuid.uuid4().hex
     folder.mkdir(parents=True)

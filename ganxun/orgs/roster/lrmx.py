@@ -22,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
+from django.utils.translation import gettext as _
+
 from ganxun.orgs.roster.errors import RosterFileError
 from ganxun.orgs.roster.reading import ZIP_MAGIC, Table
 
@@ -94,18 +96,21 @@ def _archive_forms(path: Path) -> Iterator[LrmxForm]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise RosterFileError("not_spreadsheet", "压缩包已损坏，无法打开。") from None
+        raise RosterFileError("not_spreadsheet", _("压缩包已损坏，无法打开。")) from None
     with archive:
         members = [i for i in archive.infolist() if _is_form_name(i.filename) and not i.is_dir()]
         if not members:
-            raise RosterFileError("no_forms", "压缩包里没有 .lrmx 任免审批表文件。")
+            raise RosterFileError("no_forms", _("压缩包里没有 .lrmx 任免审批表文件。"))
         if len(members) > MAX_FORMS:
             raise RosterFileError(
                 "too_many_forms",
-                f"压缩包里有 {len(members)} 份任免审批表，一次最多 {MAX_FORMS} 份。",
+                _("压缩包里有 %(n_members)s 份任免审批表，一次最多 %(MAX_FORMS)s 份。")
+                % {"n_members": len(members), "MAX_FORMS": MAX_FORMS},
             )
         if sum(i.file_size for i in members) > MAX_ARCHIVE_BYTES:
-            raise RosterFileError("archive_too_large", "压缩包解压后过大，请分成几个压缩包导入。")
+            raise RosterFileError(
+                "archive_too_large", _("压缩包解压后过大，请分成几个压缩包导入。")
+            )
         for info in sorted(members, key=lambda i: i.filename):
             name = _member_name(info)
             if info.file_size > MAX_FORM_BYTES:

@@ -12,6 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.idcard import IdNumber, normalise
 from ganxun.orgs.models import Cadre
@@ -84,8 +87,10 @@ def id_number(value, today: date | None = None) -> IdNumber:
         digits = normalise(raw)
         if len(digits) == 18 and digits.endswith("000") and "校验位" in exc.message:
             raise CellError(
-                "身份证号末尾是 000 且校验位不正确，多半是 Excel 把它当作数字保存后丢失了后几位；"
-                "请把该列设为文本格式后重新填写完整号码"
+                _(
+                    "身份证号末尾是 000 且校验位不正确，多半是 Excel 把它当作数字保存后丢失了后几"
+                    "位；请把该列设为文本格式后重新填写完整号码"
+                )
             ) from None
         raise
 
@@ -112,7 +117,7 @@ class BirthMonth:
 _YM = re.compile(r"^(\d{4})\s*([./\-年])\s*(\d{1,2})\s*(?:[./\-月]\s*(\d{1,2})\s*日?|月)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[./\-](\d{1,2})[./\-](\d{4})$")
-BIRTH_HINT = "请写成 1985.03、1985-03-14 或 1985年3月 的形式"
+BIRTH_HINT = gettext_lazy("请写成 1985.03、1985-03-14 或 1985年3月 的形式")
 
 
 def birth_month(value, this_year: int | None = None) -> BirthMonth | None:
@@ -140,12 +145,18 @@ def birth_month(value, this_year: int | None = None) -> BirthMonth | None:
         return _birth(int(match[3]), {int(match[1]), int(match[2])}, shown, this_year)
     if folded.isdigit() and len(folded) == 5:
         return _birth_from_number(int(folded), this_year)
-    raise CellError(f"出生年月“{shown}”无法识别；{BIRTH_HINT}")
+    raise CellError(
+        _("出生年月“%(shown)s”无法识别；%(BIRTH_HINT)s")
+        % {"shown": shown, "BIRTH_HINT": BIRTH_HINT}
+    )
 
 
 def _birth_from_number(value, this_year: int) -> BirthMonth:
     if not math.isfinite(value):  # found by the property tests: a cell holding inf or NaN
-        raise CellError(f"出生年月“{value}”无法识别；{BIRTH_HINT}")
+        raise CellError(
+            _("出生年月“%(value)s”无法识别；%(BIRTH_HINT)s")
+            % {"value": value, "BIRTH_HINT": BIRTH_HINT}
+        )
     if float(value).is_integer():
         number = int(value)
         digits = str(number)
@@ -154,7 +165,10 @@ def _birth_from_number(value, this_year: int) -> BirthMonth:
         if 1 <= number < 80_000:  # an Excel date serial whose cell lost its date format
             day = EXCEL_EPOCH + timedelta(days=number)
             return _birth(day.year, {day.month}, f"{day:%Y.%m}", this_year)
-        raise CellError(f"出生年月“{digits}”无法识别；{BIRTH_HINT}")
+        raise CellError(
+            _("出生年月“%(digits)s”无法识别；%(BIRTH_HINT)s")
+            % {"digits": digits, "BIRTH_HINT": BIRTH_HINT}
+        )
     # 1985.03 typed as a number: Excel keeps 1985.03 but turns 1985.10 into 1985.1
     year = int(value)
     hundredths = round((value - year) * 100)
@@ -166,7 +180,10 @@ def _birth(year: int, months: set[int], written: str, this_year: int) -> BirthMo
     valid = frozenset(m for m in months if 1 <= m <= 12)
     if not valid or not 1900 <= year <= this_year:
         shown = written or f"{year}.{min(months):02d}"
-        raise CellError(f"出生年月“{shown}”不是有效的年月；{BIRTH_HINT}")
+        raise CellError(
+            _("出生年月“%(shown)s”不是有效的年月；%(BIRTH_HINT)s")
+            % {"shown": shown, "BIRTH_HINT": BIRTH_HINT}
+        )
     return BirthMonth(year, valid, written)
 
 
@@ -176,7 +193,8 @@ def gender(value) -> str:
         return ""
     if folded not in GENDERS:
         raise CellError(
-            f"性别“{text(value)}”无法识别；请填写“男”或“女”（也可留空，按身份证号判断）"
+            _("性别“%(text)s”无法识别；请填写“男”或“女”（也可留空，按身份证号判断）")
+            % {"text": text(value)}
         )
     return GENDERS[folded]
 
@@ -188,9 +206,9 @@ def rank(value, vocab: Vocabulary) -> RankChoice | None:
         return vocab.rank(text(value))
     except UnknownWord as exc:
         raise CellError(
-            f"职级“{text(value)}”无法识别；可填写："
+            _("职级“%(text)s”无法识别；可填写：") % {"text": text(value)}
             + "；".join(exc.accepted)
-            + "（全角数字、“管理岗位八级”“专业技术十级”等写法也可）"
+            + _("（全角数字、“管理岗位八级”“专业技术十级”等写法也可）")
         ) from None
 
 
@@ -205,8 +223,11 @@ def personnel_category(value, vocab: Vocabulary, tags: dict[str, int]):
         if words and all(w in tags for w in words):
             return frozenset(tags[w] for w in words)
         raise CellError(
-            f"人员类别“{text(value)}”无法识别；可填写：{'、'.join(exc.accepted)}"
-            "（也可写参公、参照管理、事业编、事业等）；如需新的类别，请管理员在人员类别清单中添加"
+            _(
+                "人员类别“%(text)s”无法识别；可填写：%(items)s（也可写参公、参照管理、事业编、事业"
+                "等）；如需新的类别，请管理员在人员类别清单中添加"
+            )
+            % {"text": text(value), "items": "、".join(exc.accepted)}
         ) from None
 
 
@@ -222,16 +243,19 @@ def since(value, today: date) -> date | None:
         folded = fold(value).split("T")[0]
         match = _YM.match(folded) or _COMPACT.match(folded)
         if match is None:
-            raise CellError(f"任职时间“{text(value)}”无法识别；请写成 2021.03 或 2021-03-15 的形式")
+            raise CellError(
+                _("任职时间“%(text)s”无法识别；请写成 2021.03 或 2021-03-15 的形式")
+                % {"text": text(value)}
+            )
         groups = match.groups()
         year, month = int(groups[0]), int(groups[2] if len(groups) == 4 else groups[1])
         raw_day = groups[3] if len(groups) == 4 else groups[2]
         try:
             day = date(year, month, int(raw_day) if raw_day else 1)
         except ValueError:
-            raise CellError(f"任职时间“{text(value)}”不是有效的日期") from None
+            raise CellError(_("任职时间“%(text)s”不是有效的日期") % {"text": text(value)}) from None
     if day > today:
-        raise CellError(f"任职时间“{text(value)}”晚于今天；请核对")
+        raise CellError(_("任职时间“%(text)s”晚于今天；请核对") % {"text": text(value)})
     return day
 
 
@@ -241,7 +265,8 @@ def leader_role(value) -> str:
         return ""
     if folded not in LEADER_ROLES:
         raise CellError(
-            f"班子角色“{text(value)}”无法识别；请填写党委/党组书记、行政正职、副职或留空"
+            _("班子角色“%(text)s”无法识别；请填写党委/党组书记、行政正职、副职或留空")
+            % {"text": text(value)}
         )
     return LEADER_ROLES[folded]
 
@@ -253,7 +278,8 @@ def status(value) -> str:
         return ""
     if folded not in STATUSES:
         raise CellError(
-            f"状态“{text(value)}”无法识别；请填写在职、调出、退休或去世（留空则不改变）"
+            _("状态“%(text)s”无法识别；请填写在职、调出、退休或去世（留空则不改变）")
+            % {"text": text(value)}
         )
     return STATUSES[folded]
 
@@ -263,22 +289,28 @@ def phone(value) -> str:
     if number.startswith("+86"):
         number = number[3:]
     if len(re.findall(r"\d{7,}", number)) > 1:
-        raise CellError(f"“{text(value)}”中有多个号码；请只保留一个手机号码，其余写到备注")
+        raise CellError(
+            _("“%(text)s”中有多个号码；请只保留一个手机号码，其余写到备注") % {"text": text(value)}
+        )
     try:
         check_phone(number)
     except OrgError:
         raise CellError(
-            f"手机号“{text(value)}”只能包含数字（固定电话可用“-”）；请删除其他字符"
+            _("手机号“%(text)s”只能包含数字（固定电话可用“-”）；请删除其他字符")
+            % {"text": text(value)}
         ) from None
     if len(number) > 20:
-        raise CellError("手机号超过 20 位；请核对")
+        raise CellError(_("手机号超过 20 位；请核对"))
     return number
 
 
 def limited(value, limit: int, what: str) -> str:
     out = text(value)
     if len(out) > limit:
-        raise CellError(f"{what}超过 {limit} 个字（现有 {len(out)} 个）；请精简")
+        raise CellError(
+            _("%(what)s超过 %(limit)s 个字（现有 %(n_out)s 个）；请精简")
+            % {"what": what, "limit": limit, "n_out": len(out)}
+        )
     return out
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from ganxun.core.spreadsheets import SpreadsheetError
@@ -28,7 +30,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A password-protected .xlsx is an OLE container holding an "EncryptedPackage" stream; directory
 # entry names are UTF-16LE.
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-RESAVE_HINT = "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+RESAVE_HINT = gettext_lazy("请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。")
 
 
 @dataclass
@@ -44,12 +46,15 @@ def sniff(path: Path) -> str:
     """'xlsx', 'xls', 'ods' or 'csv' — or a RosterFileError saying in Chinese what the file is."""
     size = path.stat().st_size
     if size == 0:
-        raise RosterFileError("empty_file", "文件是空的（0 字节），请检查是否选错了文件。")
+        raise RosterFileError("empty_file", _("文件是空的（0 字节），请检查是否选错了文件。"))
     if size > MAX_BYTES:
         raise RosterFileError(
             "file_too_large",
-            f"文件有 {size / 1024 / 1024:.0f} MB，超过了 {MAX_BYTES // 1024 // 1024} MB 的上限；"
-            "请删除无关的工作表、图片后再导入，或拆分成几个文件。",
+            _(
+                "文件有 %(value)s MB，超过了 %(value2)s MB 的上限；请删除无关的工作表、图片后再导"
+                "入，或拆分成几个文件。"
+            )
+            % {"value": f"{size / 1024 / 1024:.0f}", "value2": MAX_BYTES // 1024 // 1024},
         )
     with path.open("rb") as f:
         head = f.read(4096)
@@ -57,7 +62,7 @@ def sniff(path: Path) -> str:
         return _sniff_zip(path)
     if head.startswith(OLE_MAGIC):
         if _contains(path, ENCRYPTED_MARK):
-            raise RosterFileError("encrypted", "文件已加密，请取消密码后再导入。")
+            raise RosterFileError("encrypted", _("文件已加密，请取消密码后再导入。"))
         return "xls"
     return _sniff_text(head)
 
@@ -68,17 +73,19 @@ def _sniff_zip(path: Path) -> str:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError):
-        raise RosterFileError("not_spreadsheet", "文件已损坏，无法打开。" + RESAVE_HINT) from None
+        raise RosterFileError(
+            "not_spreadsheet", _("文件已损坏，无法打开。") + RESAVE_HINT
+        ) from None
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "xlsx"
     if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
         return "ods"
     if "word/document.xml" in names:
         raise RosterFileError(
-            "not_spreadsheet", "这是一个 Word 文档，不是表格；请上传 Excel 名册。"
+            "not_spreadsheet", _("这是一个 Word 文档，不是表格；请上传 Excel 名册。")
         )
     raise RosterFileError(
-        "not_spreadsheet", "这是一个压缩包，不是 Excel 表格；请上传名册文件本身。"
+        "not_spreadsheet", _("这是一个压缩包，不是 Excel 表格；请上传名册文件本身。")
     )
 
 
@@ -94,11 +101,11 @@ def _sniff_text(head: bytes) -> str:
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         raise RosterFileError(
             "html_as_xls",
-            "这是网页（HTML/XML）格式另存的表格，不是真正的 Excel 文件；" + RESAVE_HINT,
+            _("这是网页（HTML/XML）格式另存的表格，不是真正的 Excel 文件；") + RESAVE_HINT,
         )
     if b"\x00" in head:
         raise RosterFileError(
-            "not_spreadsheet", "无法识别该文件：它不是 Excel（.xlsx/.xls）或 CSV 表格。"
+            "not_spreadsheet", _("无法识别该文件：它不是 Excel（.xlsx/.xls）或 CSV 表格。")
         )
     return "csv"
 
@@ -130,10 +137,10 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
         with path.open("rb") as f:
             return CalamineWorkbook.from_filelike(f)
     except PasswordError:
-        raise RosterFileError("encrypted", "文件已加密，请取消密码后再导入。") from None
+        raise RosterFileError("encrypted", _("文件已加密，请取消密码后再导入。")) from None
     except (CalamineError, ValueError, OSError):
         raise RosterFileError(
-            "unreadable", "无法读取该文件，它可能已损坏或不是 Excel 文件；" + RESAVE_HINT
+            "unreadable", _("无法读取该文件，它可能已损坏或不是 Excel 文件；") + RESAVE_HINT
         ) from None
 
 
@@ -168,7 +175,7 @@ class MergeFiller:
         for r1, c0, c1 in self._by_start.pop(row, ()):
             self._active.append((r1, c0, c1, cells[c0] if c0 < len(cells) else ""))
         self._active = [a for a in self._active if a[0] >= row]
-        for _, c0, c1, value in self._active:
+        for _row, c0, c1, value in self._active:
             for col in range(c0, min(c1, len(cells) - 1) + 1):
                 if cells[col] == "":
                     cells[col] = value
@@ -210,7 +217,7 @@ def _decode(data: bytes) -> str:
             continue
     raise RosterFileError(
         "not_spreadsheet",
-        "无法识别该文件：它不是 Excel 表格，也不是 UTF-8 或 GBK 编码的 CSV 文本。",
+        _("无法识别该文件：它不是 Excel 表格，也不是 UTF-8 或 GBK 编码的 CSV 文本。"),
     )
 
 

@@ -5,6 +5,8 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.exports import TEMPLATE_EXAMPLE_ID
 from ganxun.orgs.models import CadreCategory
@@ -74,7 +76,8 @@ def parse_rows(
                     RowError(
                         number,
                         header.label("id_number"),
-                        f"与第 {first} 行的身份证号重复，同一人只能出现一次；请删除重复的行",
+                        _("与第 %(first)s 行的身份证号重复，同一人只能出现一次；请删除重复的行")
+                        % {"first": first},
                         "duplicate_in_file",
                     )
                 )
@@ -140,7 +143,10 @@ def _settle(parsed: ParsedRow, header: Header) -> None:
                 RowError(
                     parsed.row,
                     header.label("categories"),
-                    f"标签“{word}”不在标签清单中，本行照常导入但不带该标签；管理员可一键添加该标签",
+                    _(
+                        "标签“%(word)s”不在标签清单中，本行照常导入但不带该标签；管理员可一键添加该标签"
+                    )
+                    % {"word": word},
                     "unknown_tag",
                 )
             )
@@ -168,7 +174,8 @@ def _cross_check(parsed: ParsedRow, idn, header: Header) -> None:
             RowError(
                 parsed.row,
                 header.label("start"),
-                f"任职时间 {start:%Y.%m} 早于出生日期 {idn.birth_date:%Y.%m}；请核对任职时间",
+                _("任职时间 %(start)s 早于出生日期 %(birth_date)s；请核对任职时间")
+                % {"start": f"{start:%Y.%m}", "birth_date": f"{idn.birth_date:%Y.%m}"},
                 "start_before_birth",
             )
         )
@@ -249,12 +256,14 @@ def _cell_parsers(header: Header, lookups: Lookups) -> list[tuple[str, int, str,
 def _name(value) -> str:
     name = clean_name(parsing.text(value))
     if len(name) > 50:
-        raise CellError(f"姓名超过 50 个字（现有 {len(name)} 个）；请核对是否填错了列")
+        raise CellError(
+            _("姓名超过 50 个字（现有 %(n_name)s 个）；请核对是否填错了列") % {"n_name": len(name)}
+        )
     return name
 
 
 def _unit(value, lookups: Lookups):
     name = parsing.text(value)
     if not name:
-        raise CellError("单位不能为空；请填写该干部所在单位的全称")
+        raise CellError(_("单位不能为空；请填写该干部所在单位的全称"))
     return lookups.units.match(name)

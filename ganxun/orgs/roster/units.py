@@ -9,6 +9,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ganxun.core.scoping import unscoped
 from ganxun.orgs.models import Org
 from ganxun.orgs.roster.errors import CellError
@@ -96,11 +98,14 @@ class UnitMatcher:
         if len(active) == 1:
             return active[0]
         if not active:
-            raise CellError(f"单位“{name}”已撤销；请改为该干部现在所在的单位")
+            raise CellError(_("单位“%(name)s”已撤销；请改为该干部现在所在的单位") % {"name": name})
         places = "、".join(self._parent_name(o) for o in active[:5])
         raise CellError(
-            f"单位名称“{name}”在导入范围内有 {len(active)} 个（分别在{places}之下），"
-            "无法确定是哪一个；请改填单位编码，或写上上级名称（如“东江县东湖镇”）"
+            _(
+                "单位名称“%(name)s”在导入范围内有 %(n_active)s 个（分别在%(places)s之下），无法确"
+                "定是哪一个；请改填单位编码，或写上上级名称（如“东江县东湖镇”）"
+            )
+            % {"name": name, "n_active": len(active), "places": places}
         )
 
     def _parent_name(self, org: Org) -> str:

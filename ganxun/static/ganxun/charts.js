@@ -9,7 +9,6 @@ window.gxChart = (() => {
   const MANY = 12;
   const ROW = 28;
   const charts = [];
-  const english = () => document.documentElement.lang.startsWith("en");
 
   function note(target, text) {
     const p = document.createElement("p");
@@ -62,7 +61,7 @@ window.gxChart = (() => {
     if (!target || !window.echarts) return null;
     const labels = spec.labels || [];
     if (!labels.length || !hasValues(spec.series)) {
-      note(target, spec.empty || (english() ? "No data yet" : "暂无数据"));
+      note(target, spec.empty || document.documentElement.dataset.labelNoData || "No data yet");
       return null;
     }
     if (labels.length === 1) {
@@ -118,7 +117,7 @@ window.gxChart = (() => {
     const target = document.getElementById(id);
     if (!target || !window.echarts) return null;
     if (!spec.labels.length || !spec.values.some((v) => v)) {
-      note(target, spec.empty || (english() ? "No data yet" : "暂无数据"));
+      note(target, spec.empty || document.documentElement.dataset.labelNoData || "No data yet");
       return null;
     }
     target.dataset.chartState = "pie";

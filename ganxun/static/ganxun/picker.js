@@ -28,7 +28,7 @@
     const list = root.querySelector("[data-picker-list]");
     const chips = root.querySelector("[data-picker-chips]");
     const multiple = root.dataset.multiple === "1";
-    const removeLabel = document.documentElement.lang.startsWith("en") ? "Remove" : "移除";
+    const removeLabel = document.documentElement.dataset.labelRemove || "Remove";
     let timer = null;
     let seq = 0;
     let active = -1;

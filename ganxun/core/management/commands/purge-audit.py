@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.context import RequestInfo, request_info
 from ganxun.core.retention import RetentionError, audit_purge, retention_days
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         try:
             day = date.fromisoformat(options["before"])
         except ValueError:
-            raise CommandError("--before 应为 YYYY-MM-DD 格式的日期。") from None
+            raise CommandError(_("--before 应为 YYYY-MM-DD 格式的日期。")) from None
         before = timezone.make_aware(datetime.combine(day, time.min))
         try:
             with request_info(RequestInfo(ip=None, channel="cli")):
