@@ -122,7 +122,9 @@ def test_a_zip_of_a_folder_with_gbk_member_names_becomes_one_roster_row_per_form
     rows = list(table.rows)
     assert rows[0][1][:3] == ["姓名", "性别", "身份证号"]
     assert len(rows) == 5 and table.total == 5
-    assert any("坏.lrmx" in cells[-1] for _, cells in rows[1:])
+    assert [m for m in table.unreadable.values()] == [
+        "东江县/坏.lrmx：不是有效的任免审批表（XML 无法解析）。"
+    ]
 
 
 def test_a_zip_without_forms_is_refused(tmp_path):
@@ -133,3 +135,50 @@ def test_a_zip_without_forms_is_refused(tmp_path):
     with pytest.raises(RosterFileError) as exc:
         list(read_forms(path))
     assert exc.value.code == "no_forms"
+
+
+def test_a_zip_of_forms_updates_the_roster_and_a_broken_form_is_one_error(city, tmp_path):
+    from ganxun.core.scoping import unscoped
+    from ganxun.orgs.models import Cadre
+    from ganxun.orgs.roster.importer import ImportOptions, run_import
+    from tests.factories import CadreFactory
+
+    # given two cadres of 东湖镇 on the roster, and their office's folder of 任免审批表, zipped,
+    # with a third person not yet on the roster and one broken form
+    born = [date(1980 + n, 3, 14) for n in range(3)]
+    ids = [person_id(n + 1, born=born[n]) for n in range(3)]
+    for n in range(2):
+        CadreFactory(unit=city.town_a1, id_number=ids[n], birth_date=born[n], position="科员")
+    path = tmp_path / "任免表.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, name in enumerate(["李建国", "王秀英", "赵刚"]):
+            xml = form_xml(name=name, id_number=ids[n], birth=f"{born[n]:%Y%m}")
+            archive.writestr(f"东江县/{name}.lrmx", xml)
+        archive.writestr("东江县/坏的.lrmx", b"<Person><XingMing>")
+    # when the office previews it
+    preview = run_import(path, ImportOptions(root=city.town_a1))
+    messages = [str(e) for e in preview.errors]
+    # then the two known people are updated from their forms; the form has no 职级, so the new
+    # person is refused until the roster gives one; the broken file is named, not a crash
+    assert preview.counts["update"] == 2, (preview.counts, messages)
+    assert preview.counts["error"] == 2 and preview.counts["new"] == 0
+    assert any("坏的.lrmx" in m and "无法解析" in m for m in messages)
+    assert any("职级" in m for m in messages)
+    run_import(path, ImportOptions(root=city.town_a1, commit=True))
+    with unscoped():
+        li = Cadre.objects.get(name="李建国")
+        assert li.position == "东江县城关镇党委书记" and li.unit == city.town_a1
+    # and importing the same folder again writes nothing
+    again = run_import(path, ImportOptions(root=city.town_a1, commit=True))
+    assert again.counts["update"] == 0 and again.counts["new"] == 0
+
+
+def test_a_form_uploaded_where_a_spreadsheet_is_expected_is_refused_in_words(tmp_path):
+    from ganxun.orgs.roster.reading import open_tables, sniff
+
+    path = tmp_path / "李建国.lrmx"
+    path.write_bytes(form_xml())
+    assert sniff(path) == "lrmx"
+    with pytest.raises(RosterFileError) as exc:
+        list(open_tables(path))
+    assert "只能导入干部名册" in exc.value.message

@@ -21,8 +21,9 @@ from ganxun.orgs.roster import cache
 from ganxun.orgs.roster.commit import Writer
 from ganxun.orgs.roster.errors import RosterFileError, RowError
 from ganxun.orgs.roster.headers import Header, locate_header
+from ganxun.orgs.roster.lrmx import lrmx_table
 from ganxun.orgs.roster.plan import ERROR, NEW, UNCHANGED, UPDATE, Planner, RowPlan
-from ganxun.orgs.roster.reading import Table, open_tables
+from ganxun.orgs.roster.reading import Table, open_tables, sniff
 from ganxun.orgs.roster.rows import Lookups, parse_rows
 from ganxun.orgs.roster.units import UnitMatcher
 
@@ -110,7 +111,12 @@ class ImportSummary:
 
 
 def open_roster(path: Path) -> tuple[Table, Header, Iterator[tuple[int, list]]]:
-    """The first visible sheet that has a recognisable header (offices keep notes on others)."""
+    """The first visible sheet that has a recognisable header (offices keep notes on others);
+    a folder of 任免审批表 (.lrmx) reads as one sheet, a row per form."""
+    if sniff(path) == "lrmx":
+        table = lrmx_table(path)
+        header, rows = locate_header(table)
+        return table, header, rows
     first_error = None
     for table in open_tables(path):
         try:
@@ -198,7 +204,8 @@ def _source(path: Path, lookups: Lookups, cache_from: Path | None):
         sheet, total, header, chunks = cached
         return sheet, total, header, cache.unpack(chunks, header, lookups), True
     table, header, rows = open_roster(path)
-    return table.name, table.total, header, parse_rows(rows, header, lookups), False
+    parsed = parse_rows(rows, header, lookups, unreadable=table.unreadable)
+    return table.name, table.total, header, parsed, False
 
 
 @contextmanager

@@ -31,7 +31,7 @@ MAX_FORM_BYTES = 4 * 1024 * 1024  # a form with its photo is 20–200 KB
 MAX_FORMS = 20_000
 MAX_ARCHIVE_BYTES = 400 * 1024 * 1024  # uncompressed, summed over the zip's members
 # the header the rows are written under (orgs/roster/headers.py canonical words)
-HEADER = ["姓名", "性别", "身份证号", "出生年月", "职务", "备注"]
+HEADER = ["姓名", "性别", "身份证号", "出生年月", "职务"]
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 _DECLARED = re.compile(rb"encoding=[\"']([A-Za-z0-9_-]+)[\"']")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -60,7 +60,7 @@ class LrmxForm:
     error: str = ""  # set when the file could not be read as a form
 
     def row(self) -> list[str]:
-        return [self.name, self.gender, self.id_number, self.birth, self.post, self.error]
+        return [self.name, self.gender, self.id_number, self.birth, self.post]
 
 
 def is_lrmx_upload(path: Path) -> bool:
@@ -80,7 +80,8 @@ def lrmx_table(path: Path) -> Table:
     """The forms of an upload as one roster table (header row first)."""
     forms = list(read_forms(path))
     rows = [(1, list(HEADER))] + [(n, form.row()) for n, form in enumerate(forms, start=2)]
-    return Table(name=path.name, rows=iter(rows), total=len(rows))
+    unreadable = {n: form.error for n, form in enumerate(forms, start=2) if form.error}
+    return Table(name=path.name, rows=iter(rows), total=len(rows), unreadable=unreadable)
 
 
 def read_forms(path: Path) -> Iterator[LrmxForm]:

@@ -13,7 +13,7 @@ import mmap
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -40,10 +40,14 @@ class Table:
     name: str
     rows: Iterator[tuple[int, list]]
     total: int  # rows in the sheet, for the progress bar
+    # row number → why that row's source could not be read (one .lrmx form of a zip): the row is
+    # reported with this message instead of being parsed
+    unreadable: dict[int, str] = field(default_factory=dict)
 
 
 def sniff(path: Path) -> str:
-    """'xlsx', 'xls', 'ods' or 'csv' — or a RosterFileError saying in Chinese what the file is."""
+    """'xlsx', 'xls', 'ods', 'csv' or 'lrmx' (干部任免审批表, one form or a zip of them) — or a
+    RosterFileError saying in Chinese what the file is."""
     size = path.stat().st_size
     if size == 0:
         raise RosterFileError("empty_file", _("文件是空的（0 字节），请检查是否选错了文件。"))
@@ -80,6 +84,8 @@ def _sniff_zip(path: Path) -> str:
         return "xlsx"
     if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
         return "ods"
+    if any(name.lower().endswith(".lrmx") for name in names):
+        return "lrmx"
     if "word/document.xml" in names:
         raise RosterFileError(
             "not_spreadsheet", _("这是一个 Word 文档，不是表格；请上传 Excel 名册。")
@@ -98,6 +104,8 @@ def _sniff_text(head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "csv"  # Excel's "Unicode 文本" export
     lowered = head.lstrip().lower()
+    if b"<person" in lowered and lowered.startswith((b"<?xml", b"<person")):
+        return "lrmx"
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         raise RosterFileError(
             "html_as_xls",
@@ -116,6 +124,10 @@ def open_tables(path: Path) -> Iterator[Table]:
     if kind == "csv":
         yield _csv_table(path)
         return
+    if kind == "lrmx":
+        raise RosterFileError(
+            "not_spreadsheet", "任免审批表（.lrmx）只能导入干部名册；这里请上传 Excel 表格。"
+        )
     try:
         guard_workbook(path, kind)  # dimension, zip and cell-count bombs: before any parser
     except SpreadsheetError as exc:

@@ -55,17 +55,27 @@ class Lookups:
 
 
 def parse_rows(
-    rows: Iterator[tuple[int, list]], header: Header, lookups: Lookups
+    rows: Iterator[tuple[int, list]],
+    header: Header,
+    lookups: Lookups,
+    unreadable: dict[int, str] | None = None,
 ) -> Iterator[ParsedRow]:
     """Data rows in order; blank rows, note rows and repeated header rows are left out.
 
     A second row with an ID number already seen in the file is an error pointing at the first.
+    A row in ``unreadable`` (a form of a zip that could not be read) is one error saying why.
     """
     seen: dict[str, int] = {}
     parsers = _cell_parsers(header, lookups)
     name_col = header.columns["name"].index
     id_col = header.columns["id_number"].index
+    unreadable = unreadable or {}
     for number, cells in rows:
+        if number in unreadable:
+            failed = ParsedRow(number, cells)
+            failed.errors.append(RowError(number, "", unreadable[number], "unreadable_form"))
+            yield failed
+            continue
         if _skipped(cells, name_col, id_col, header):
             continue
         parsed = _parse(number, cells, header, parsers)
