@@ -1,11 +1,15 @@
 """Opening trainee accounts in bulk: a background job that ends in a credentials workbook."""
 
+from urllib.parse import urlencode
+
 import xlsxwriter
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.accounts.services import generate_password, trainee_account_create
 from ganxun.core.exports import stamp_workbook
-from ganxun.core.jobs import job_handler, job_result_path, job_start
+from ganxun.core.jobs import job_handler, job_result_link, job_result_path, job_start
 from ganxun.orgs.forms import cadre_filters
 from ganxun.orgs.models import Cadre
 from ganxun.orgs.selectors import cadre_search
@@ -39,6 +43,13 @@ def run_trainee_accounts(job, progress) -> dict:
     job.result_file = str(path)
     job.message = f"已开通 {len(issued)} 个学员账号。首次登录须修改密码。"
     return {"created": len(issued)}
+
+
+@job_result_link(KIND)
+def trainee_accounts_link(job) -> tuple[str, str]:
+    """The roster the job worked on, now listing the cadres who have an account."""
+    query = {**job.params, "account": "yes"}
+    return reverse("cadres:list") + "?" + urlencode(query), _("查看已开通账号的干部")
 
 
 def _write_credentials(path, issued: list[tuple[Cadre, User, str]], actor) -> None:

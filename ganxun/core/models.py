@@ -114,6 +114,13 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    @property
+    def result_link(self) -> tuple[str, str] | None:
+        """(url, label) of the page showing what the job produced (``core.jobs.result_link``)."""
+        from ganxun.core.jobs import result_link
+
+        return result_link(self)
+
 
 class Notice(models.Model):
     """A message in a user's inbox (我的消息): enrollment confirmations, evaluation invitations,

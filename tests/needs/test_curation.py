@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.accounts.models import Role
@@ -281,3 +282,17 @@ def test_need_courses_page_suggests_and_finds_courses_by_hand(client, admin, cit
             course_id=course.pk,
             status="confirmed",
         )
+
+
+def test_the_finished_clustering_page_leads_to_the_clusters_to_check(admin, run, client):
+    # given the clustering job has finished
+    job = Job.objects.get(pk=run.job_id)
+    # when the organizer looks at the job page
+    client.force_login(admin)
+    html = client.get(reverse("core:job", args=[job.pk])).content.decode()
+    # then besides "请逐类核对后确认" there is a button to the clusters themselves
+    assert "请逐类核对后确认" in html
+    url = reverse("needs:run", args=[run.pk])
+    assert f'href="{url}"' in html
+    page = client.get(url)
+    assert page.status_code == 200 and "数字化改革" in page.content.decode()
