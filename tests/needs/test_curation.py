@@ -209,6 +209,10 @@ def test_needs_are_matched_to_courses_and_gaps_listed(client, admin, city, run):
     client.force_login(admin)
     page = client.get(f"/needs/{run.survey.pk}/common-needs/").content.decode()
     assert "暂无，去对应" in page
+    # and the list says that suggestions wait for a decision, beside the need they are for
+    assert 'data-testid="suggestions-waiting"' in page
+    badge = f'href="/needs/common-needs/{digital.pk}/courses/" data-testid="need-suggestions"'
+    assert badge in page
     # when a person confirms it, the need is covered and the others remain gaps
     client.post(
         f"/needs/common-needs/{digital.pk}/courses/decide/",
