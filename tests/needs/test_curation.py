@@ -224,6 +224,16 @@ def test_needs_are_matched_to_courses_and_gaps_listed(client, admin, city, run):
         page.count("暂无，去对应")
         == CommonNeed.objects.visible_to(admin).filter(survey=run.survey).count() - 1
     )
+    # the exported list holds each need's share as a number formatted as a percentage
+    import io
+
+    import openpyxl
+
+    export = client.get(f"/needs/{run.survey.pk}/common-needs/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    shares = [r[3] for r in sheet.iter_rows(min_row=4) if r[0].value is not None]
+    assert shares and all(isinstance(c.value, float) and 0 < c.value <= 1 for c in shares)
+    assert all("%" in c.number_format for c in shares)
     # a repeated suggestion round keeps the decision
     courses.need_courses_suggest(actor=admin, needs=[digital])
     with unscoped():
