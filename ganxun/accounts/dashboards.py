@@ -81,7 +81,11 @@ def unit_contact_panel(user) -> Panel:
         Role.UNIT_CONTACT,
         str(Role.UNIT_CONTACT.label),
         [
-            Tile("未开通学员账号", without_account, reverse("cadres:list") + "?status=active"),
+            Tile(
+                "未开通学员账号",
+                without_account,
+                reverse("cadres:list") + "?status=active&account=none",
+            ),
             *(Tile(*t) for t in catalog_tiles(user, Role.UNIT_CONTACT)),
             *(Tile(*t) for t in needs_tiles(user, Role.UNIT_CONTACT)),
             *(Tile(*t) for t in outcomes_tiles(user, Role.UNIT_CONTACT)),

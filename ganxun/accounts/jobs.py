@@ -18,8 +18,11 @@ On SIGTERM the worker stops the job at the next batch boundary (``progress.check
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.accounts.passwords import (
@@ -29,7 +32,7 @@ from ganxun.accounts.passwords import (
 )
 from ganxun.accounts.services import generate_password, trainee_accounts_create, trainee_username
 from ganxun.core.exports import safe_workbook, stamp_workbook
-from ganxun.core.jobs import job_handler, job_result_path, job_start
+from ganxun.core.jobs import job_handler, job_result_link, job_result_path, job_start
 from ganxun.core.models import Job
 from ganxun.orgs.forms import cadre_filters
 from ganxun.orgs.models import Cadre
@@ -163,8 +166,16 @@ def _verified(ledger: Path) -> list[tuple[str, str, str, str, str]]:
     return issued
 
 
+@job_result_link(KIND)
+def trainee_accounts_link(job) -> tuple[str, str]:
+    """The roster the job worked on, now listing the cadres who have an account."""
+    query = {**job.params, "account": "yes"}
+    return reverse("cadres:list") + "?" + urlencode(query), _("查看已开通账号的干部")
+
+
 def _write_credentials(path, issued: list[tuple[str, str, str, str, str]], actor) -> None:
     book = safe_workbook(str(path), constant_memory=True)
+
     sheet = book.add_worksheet("学员账号")
     bold = book.add_format({"bold": True})
     for col, title in enumerate(["姓名", "单位", "用户名", "初始密码", "说明"]):

@@ -1,8 +1,9 @@
 """Two-factor login (TOTP): enrolment, the second step after the password, recovery codes.
 
 Administrators must use it (settings.GANXUN_2FA_REQUIRED_ROLES): after the password they are
-sent to enrolment and can do nothing else until a code from their app is confirmed. Everyone
-else may enrol. Recovery codes are shown once and kept as SHA-256 hashes; each works once.
+sent to enrolment and can do nothing else until a code from their app is confirmed. Where it is
+not required, GANXUN_2FA_OFFERED_ROLES are offered it on the home page. Everyone else may enrol.
+Recovery codes are shown once and kept as SHA-256 hashes; each works once.
 Every enrolment, reset and failed code is audited.
 """
 
@@ -27,6 +28,16 @@ _RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i to misre
 
 def is_required(user) -> bool:
     return user.has_role(*settings.GANXUN_2FA_REQUIRED_ROLES)
+
+
+def is_offered(user) -> bool:
+    """Enrolment is suggested, not forced: a role in GANXUN_2FA_OFFERED_ROLES where it is not
+    required (the embedded demo's administrators), not yet enrolled."""
+    return (
+        not is_required(user)
+        and user.has_role(*settings.GANXUN_2FA_OFFERED_ROLES)
+        and not is_enabled(user)
+    )
 
 
 def is_enabled(user) -> bool:

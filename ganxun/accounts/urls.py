@@ -16,6 +16,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("trainee-accounts/", views.trainee_accounts, name="trainee_accounts"),
     path("2fa/", views_2fa.two_factor_setup, name="two_factor_setup"),
+    path("2fa/later/", views.two_factor_offer_dismiss, name="two_factor_offer_dismiss"),
     path("2fa/verify/", views_2fa.two_factor_verify, name="two_factor_verify"),
     path("2fa/disable/", views_2fa.two_factor_disable_own, name="two_factor_disable"),
     path("users/<int:pk>/2fa-reset/", views_2fa.two_factor_reset, name="two_factor_reset"),

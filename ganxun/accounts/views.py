@@ -40,7 +40,20 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    return render(request, "accounts/home.html", {"panels": panels_for(request.user)})
+    offer = not request.session.get(OFFER_DISMISSED) and twofactor.is_offered(request.user)
+    context = {"panels": panels_for(request.user), "offer_two_factor": offer}
+    return render(request, "accounts/home.html", context)
+
+
+OFFER_DISMISSED = "2fa_offer_dismissed"
+
+
+@login_required
+@require_POST
+def two_factor_offer_dismiss(request):
+    """ "稍后再说" on the home page's two-factor offer: not shown again in this session."""
+    request.session[OFFER_DISMISSED] = True
+    return redirect("home")
 
 
 @login_required

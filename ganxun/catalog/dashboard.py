@@ -20,7 +20,12 @@ def catalog_tiles(user, role: str) -> list[tuple[str, int, str]]:
             ("待评审申报", waiting.count(), reverse("catalog:calls")),
         ]
     if role == Role.REVIEWER:
-        return [("待我评分", pending_reviews(user).count(), reverse("catalog:calls"))]
+        # the counter leads to the round where the oldest unscored entry waits
+        pending = pending_reviews(user)
+        first = pending.order_by("round__opened_at", "round_id").values_list("round_id", flat=True)
+        round_id = first.first()
+        url = reverse("catalog:round", args=[round_id]) if round_id else reverse("catalog:calls")
+        return [("待我评分", pending.count(), url)]
     if role == Role.UNIT_CONTACT:
         mine = Proposal.objects.visible_to(user).filter(unit__path__startswith=user.org.path)
         return [("我单位的课程申报", mine.count(), reverse("catalog:proposals"))]

@@ -31,6 +31,7 @@ from ganxun.core.models import Job
 log = logging.getLogger(__name__)
 
 _HANDLERS: dict[str, Callable] = {}
+_RESULT_LINKS: dict[str, Callable] = {}
 
 
 def job_handler(kind: str):
@@ -46,6 +47,29 @@ def job_handler(kind: str):
 # Set by the worker when it receives SIGTERM/SIGINT (``ganxun worker``): running jobs stop at
 # their next checkpoint (a batch boundary) and are queued again.
 STOP_REQUESTED = threading.Event()
+
+
+def job_result_link(kind: str):
+    """Register where a finished job of ``kind`` leads: a function ``(job) -> (url, label)`` or
+    ``None``. The progress bar shows it as the next step once the job has succeeded."""
+
+    def register(fn):
+        _RESULT_LINKS[kind] = fn
+        return fn
+
+    return register
+
+
+def result_link(job: Job) -> tuple[str, str] | None:
+    """The page a succeeded job's result lives on, with its button label, if its kind has one."""
+    fn = _RESULT_LINKS.get(job.kind)
+    if fn is None or job.status != Job.Status.SUCCEEDED:
+        return None
+    try:
+        return fn(job)
+    except Exception:  # a link is a courtesy: a vanished object must not break the page
+        log.exception("result link of job %s", job.pk)
+        return None
 
 
 _handing_over = threading.local()

@@ -114,6 +114,13 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    @property
+    def result_link(self) -> tuple[str, str] | None:
+        """(url, label) of the page showing what the job produced (``core.jobs.result_link``)."""
+        from ganxun.core.jobs import result_link
+
+        return result_link(self)
+
 
 class DueNoticeManager(models.Manager):
     """Notices whose time has come: a notice may be written ahead with a later ``created_at``

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.jobs import job_handler, job_start
+from ganxun.core.jobs import job_handler, job_result_link, job_start
 from ganxun.core.models import Job
 from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger, policies
@@ -109,6 +111,12 @@ def credits_sync_start(*, actor) -> Job:
     if not policies.owns_city_rules(actor):
         raise PermissionDenied()
     return job_start(actor=actor, kind=SYNC, title="重算授课与出勤学时")
+
+
+@job_result_link(SYNC)
+def sync_link(job: Job) -> tuple[str, str]:
+    """After a recount the organizer looks at the hours it produced."""
+    return reverse("credits:index"), _("查看学时达标情况")
 
 
 @job_handler(SYNC)

@@ -22,10 +22,15 @@ def enrollment_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
             ("调训名额", len(selectors.contact_quotas(user)), reverse("enrollment:my_quotas")),
         ]
     if role == Role.ORGANIZER and program_policies.can_manage_programs(user):
-        pending = (
-            Nomination.objects.visible_to(user)
-            .filter(status=Nomination.Status.PENDING, program__org__path__startswith=user.org.path)
-            .count()
+        pending = Nomination.objects.visible_to(user).filter(
+            status=Nomination.Status.PENDING, program__org__path__startswith=user.org.path
         )
-        return [("待确认报名", pending, reverse("programs:list"))]
+        # the counter leads to the program where the oldest pending nomination waits
+        oldest = pending.order_by("nominated_at", "pk").values_list("program_id", flat=True).first()
+        url = (
+            reverse("enrollment:program_nominations", args=[oldest])
+            if oldest
+            else reverse("programs:list")
+        )
+        return [("待确认报名", pending.count(), url)]
     return []

@@ -35,9 +35,12 @@ def crosstabs_xlsx(
 ) -> bytes:
     """One sheet per question, one table per grouping under each other.
 
-    Cells are "count (percent%)"; ↑/↓ marks a group that differs clearly from the rest.
+    Each option has two numeric columns, the count and the share (a number formatted as a
+    percentage, so the workbook can compute with it); ↑/↓ after a share or a mean is part of the
+    cell's number format, not of its value.
     """
     buffer, book, bold, heading = _book()
+    formats = _Formats(book, bold)
     used: set[str] = set()
     for index, (question_text, tables) in enumerate(sections, start=1):
         sheet = book.add_worksheet(_sheet_name(index, question_text, used))
@@ -45,31 +48,52 @@ def crosstabs_xlsx(
         sheet.write_string(
             1,
             0,
-            "单元格为“人数（占该组答题人数的百分比）”；↑/↓ 表示该组与其余人员差异显著"
+            "每个选项两列：人数、占该组答题人数的百分比；↑/↓ 表示该组与其余人员差异显著"
             "（Fisher 精确检验，Holm 校正，p<0.05）。",
         )
         row = 3
         for dim_label, table in tables:
-            row = _write_table(sheet, row, dim_label, table, bold) + 2
+            row = _write_table(sheet, row, dim_label, table, formats) + 2
         sheet.set_column(0, 0, 22)
-        sheet.set_column(1, 12, 16)
+        sheet.set_column(1, 40, 10)
     stamp_workbook(book, actor, what=f"{title} 交叉分析")
     book.close()
     return buffer.getvalue()
 
 
-def _write_table(sheet, row: int, dim_label: str, table: Table, bold) -> int:
-    header = [f"按{dim_label}", "答题人数", *table.columns] + (["平均分"] if table.rating else [])
-    sheet.write_row(row, 0, header, bold)
+class _Formats:
+    """Number formats of the cross-tab: a share as 0.0%, a mean as 0.00, each with its flag."""
+
+    def __init__(self, book, bold):
+        self.bold = bold
+        self.center = book.add_format({"bold": True, "align": "center"})
+        self.share = {
+            k: book.add_format({"num_format": f'0.0%"{m}"'}) for k, m in FLAG_MARK.items()
+        }
+        self.mean = {k: book.add_format({"num_format": f'0.00"{m}"'}) for k, m in FLAG_MARK.items()}
+
+
+def _write_table(sheet, row: int, dim_label: str, table: Table, formats: _Formats) -> int:
+    # two header rows: the option over its two columns, then 人数 / 占比 under it
+    sheet.write_string(row, 0, f"按{dim_label}", formats.bold)
+    sheet.write_string(row, 1, "答题人数", formats.bold)
+    for i, column in enumerate(table.columns):
+        sheet.merge_range(row, 2 + 2 * i, row, 3 + 2 * i, column, formats.center)
+        sheet.write_string(row + 1, 2 + 2 * i, "人数", formats.bold)
+        sheet.write_string(row + 1, 3 + 2 * i, "占比", formats.bold)
+    mean_col = 2 + 2 * len(table.columns)
+    if table.rating:
+        sheet.write_string(row, mean_col, "平均分", formats.bold)
+    row += 1
     for r in [*table.rows, table.total]:
         row += 1
-        cells = [f"{c.count}（{c.percent}%）{FLAG_MARK[c.flag]}" for c in r.cells]
-        mean = (
-            [f"{r.mean}{FLAG_MARK[r.mean_flag]}" if r.mean is not None else "—"]
-            if table.rating
-            else []
-        )
-        sheet.write_row(row, 0, [r.label, r.n, *cells, *mean])
+        sheet.write_string(row, 0, r.label)
+        sheet.write_number(row, 1, r.n)
+        for i, c in enumerate(r.cells):
+            sheet.write_number(row, 2 + 2 * i, c.count)
+            sheet.write_number(row, 3 + 2 * i, c.percent / 100, formats.share[c.flag])
+        if table.rating and r.mean is not None:
+            sheet.write_number(row, mean_col, r.mean, formats.mean[r.mean_flag])
     return row
 
 
@@ -106,7 +130,7 @@ def common_needs_xlsx(title: str, needs: list, *, actor) -> bytes:
                 need.position,
                 need.label,
                 need.respondent_count,
-                f"{need.share * 100:.1f}%",
+                need.share,
                 need.statement_count,
                 "；".join(need.examples),
                 "、".join(getattr(need, "course_titles", [])) or "（暂无）",
@@ -114,6 +138,9 @@ def common_needs_xlsx(title: str, needs: list, *, actor) -> bytes:
         )
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 24)
+    share = book.add_format({"num_format": "0.0%"})
+    for i, need in enumerate(needs, start=3):  # a number the workbook can compute with
+        sheet.write_number(i, 3, need.share, share)
     sheet.set_column(5, 6, 60)
     stamp_workbook(book, actor, what=f"{title} 共性需求")
     book.close()

@@ -1,6 +1,9 @@
 """The clustering job: read the answers, cluster the need statements, store the clusters."""
 
-from ganxun.core.jobs import job_handler
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ganxun.core.jobs import job_handler, job_result_link
 from ganxun.needs.clustering import cluster_needs
 from ganxun.needs.curation import JOB_KIND, collect_statements, store_clusters, taxonomy_from_db
 from ganxun.needs.models import ClusterRun
@@ -28,3 +31,9 @@ def run_cluster_job(job, progress) -> dict:
         raise
     job.message = f"{run.statements} 条需求表述归为 {len(result.clusters)} 类，请逐类核对后确认。"
     return {"run_id": run.pk, "clusters": len(result.clusters)}
+
+
+@job_result_link(JOB_KIND)
+def cluster_job_link(job) -> tuple[str, str]:
+    """A finished clustering leads to its clusters, where the organizer checks each one."""
+    return reverse("needs:run", args=[job.params["run_id"]]), _("逐类核对归集结果")

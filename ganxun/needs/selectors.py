@@ -106,6 +106,18 @@ def trainee_open_surveys(user) -> list[Respondent]:
     )
 
 
+def trainee_submitted_surveys(user) -> list[Respondent]:
+    """A trainee's history: the surveys they have submitted, the latest first."""
+    if not user.cadre_id:
+        return []
+    return list(
+        Respondent.objects.visible_to(user)
+        .filter(SUBMITTED, cadre_id=user.cadre_id)
+        .select_related("survey__questionnaire", "response")
+        .order_by("-response__submitted_at", "-pk")
+    )
+
+
 def get_own_invitation(user, pk) -> Respondent:
     respondent = (
         Respondent.objects.visible_to(user)

@@ -206,6 +206,15 @@ class CadreFilterForm(StyledForm):
         choices=[("", _("全部"))] + [c for c in Cadre.LeaderRole.choices if c[0]],
         required=False,
     )
+    account = forms.ChoiceField(
+        label=_("学员账号"),
+        choices=[
+            ("", _("学员账号不限")),
+            ("none", _("未开通学员账号")),
+            ("yes", _("已开通学员账号")),
+        ],
+        required=False,
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,6 +236,7 @@ class CadreFilterForm(StyledForm):
             leader_role=d["leader_role"],
             personnel_category=d["personnel_category"],
             rank_title=d["rank_title"],
+            account=d["account"],
         )
 
     def error_summary(self) -> str:
@@ -264,7 +274,7 @@ def cadre_filters(actor, data) -> CadreFilters:
 
 
 FILTER_KEYS = ("q", "unit", "rank", "category", "status", "leader_role")
-FILTER_KEYS += ("personnel_category", "rank_title")
+FILTER_KEYS += ("personnel_category", "rank_title", "account")
 
 
 def filter_params(data) -> dict:

@@ -88,6 +88,7 @@ class CadreFilters:
     leader_role: str = ""
     personnel_category: PersonnelCategory | None = None
     rank_title: RankTitle | None = None
+    account: str = ""  # "none": no trainee account yet; "yes": has one
 
 
 def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
@@ -113,6 +114,8 @@ def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
         qs = qs.filter(personnel_category=filters.personnel_category)
     if filters.rank_title is not None:
         qs = qs.filter(rank_title=filters.rank_title)
+    if filters.account:
+        qs = qs.filter(account__isnull=filters.account == "none")
     return qs.select_related("unit", "rank_title", "personnel_category").prefetch_related(
         Prefetch("categories", queryset=CadreCategory.objects.all())
     )

@@ -293,3 +293,24 @@ def test_reviewers_must_be_leaders_or_organizers_in_scope(ningbo, city):
         assert exc.value.code == "invalid_reviewer"
     with unscoped():
         assert not ProposalCall.objects.exists()
+
+
+def test_the_reviewers_home_counter_opens_the_round_waiting_for_their_scores(ningbo, client):
+    # given a call whose 初选 round is open with a proposal the leader has not scored
+    org, (r1, _r2) = ningbo["organizer"], ningbo["reviewers"]
+    call = services.call_save(
+        actor=org, call=None, title="专业课程征集", reviewers=ningbo["reviewers"]
+    )
+    propose(ningbo["health_contact"], call, "市域疫情防控机制")
+    first = services.round_open(actor=org, call=call, name="初选")
+    # when the leader clicks the 待我评分 counter on the home page
+    from ganxun.accounts.dashboards import panels_for
+
+    tile = next(t for p in panels_for(r1) for t in p.tiles if t.label == "待我评分")
+    client.force_login(r1)
+    page = client.get(tile.url)
+    # then it lands on the round itself, where the proposal waits for a score
+    assert tile.value == 1
+    assert page.status_code == 200 and page.resolver_match.url_name == "round"
+    assert page.context["round"].pk == first.pk
+    assert "市域疫情防控机制" in page.content.decode()

@@ -216,3 +216,18 @@ def timezone_now_plus(**delta):
     from django.utils import timezone
 
     return timezone.now() + timedelta(**delta)
+
+
+def test_after_the_first_quota_the_form_stays_open_for_the_next_unit(setup, city, login):
+    client = login(setup.organizer)
+    url = f"/enrollment/programs/{setup.program.pk}/quotas/"
+    # given the organizer gives 东湖镇 three seats
+    response = client.post(
+        url, {"org": city.town_a1.pk, "kind": "quota", "batch": "", "seats": 3, "note": ""}
+    )
+    # when the page comes back, the quota form is still open for the next unit
+    page = client.get(response["Location"]).content.decode()
+    assert "东湖镇" in page
+    assert 'data-testid="quota-details" open' in page
+    # while a plain visit to a program that has quotas keeps the form folded
+    assert 'data-testid="quota-details" open' not in client.get(url).content.decode()

@@ -1,6 +1,7 @@
 """Cross-tabs with counts worked out by hand, the significance flag, and the Excel export."""
 
 import io
+import itertools
 from datetime import timedelta
 
 import openpyxl
@@ -182,3 +183,31 @@ def test_ranking_counts_who_placed_each_option(survey, questions, answered):
     # every answer ranks the first three abilities (full_answer), so each is placed by all six
     table = crosstab(survey, questions["ranking"], dimension("rank"))
     assert [c.count for c in table.total.cells] == [6, 6, 6, 0, 0, 0, 0, 0]
+
+
+def test_the_crosstab_workbook_holds_numbers_the_office_can_compute_with(
+    client, admin, survey, questions, answered
+):
+    # when the office downloads the cross-tab workbook
+    client.force_login(admin)
+    export = client.get(f"/needs/{survey.pk}/analysis/export.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    rows = [
+        row
+        for sheet in book.worksheets[:-1]
+        for row in sheet.iter_rows()
+        if row[0].value == "乡科级正职"
+    ]
+    assert rows
+    # then every count and share of a group is a number, never text like "2（66.7%）"
+    for row in rows:
+        values = [c.value for c in row[1:] if c.value is not None]
+        assert values and all(isinstance(v, int | float) for v in values), values
+    # and the 2 of 3 who chose an option sit beside a share of 0.667 shown as a percentage
+    pairs = [
+        (a, b)
+        for row in rows
+        for a, b in itertools.pairwise(row[1:])
+        if a.value == 2 and isinstance(b.value, float) and abs(b.value - 0.667) < 0.001
+    ]
+    assert pairs and "%" in pairs[0][1].number_format

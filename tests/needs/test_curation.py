@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.accounts.models import Role
@@ -208,6 +209,10 @@ def test_needs_are_matched_to_courses_and_gaps_listed(client, admin, city, run):
     client.force_login(admin)
     page = client.get(f"/needs/{run.survey.pk}/common-needs/").content.decode()
     assert "暂无，去对应" in page
+    # and the list says that suggestions wait for a decision, beside the need they are for
+    assert 'data-testid="suggestions-waiting"' in page
+    badge = f'href="/needs/common-needs/{digital.pk}/courses/" data-testid="need-suggestions"'
+    assert badge in page
     # when a person confirms it, the need is covered and the others remain gaps
     client.post(
         f"/needs/common-needs/{digital.pk}/courses/decide/",
@@ -219,6 +224,16 @@ def test_needs_are_matched_to_courses_and_gaps_listed(client, admin, city, run):
         page.count("暂无，去对应")
         == CommonNeed.objects.visible_to(admin).filter(survey=run.survey).count() - 1
     )
+    # the exported list holds each need's share as a number formatted as a percentage
+    import io
+
+    import openpyxl
+
+    export = client.get(f"/needs/{run.survey.pk}/common-needs/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    shares = [r[3] for r in sheet.iter_rows(min_row=4) if r[0].value is not None]
+    assert shares and all(isinstance(c.value, float) and 0 < c.value <= 1 for c in shares)
+    assert all("%" in c.number_format for c in shares)
     # a repeated suggestion round keeps the decision
     courses.need_courses_suggest(actor=admin, needs=[digital])
     with unscoped():
@@ -281,3 +296,17 @@ def test_need_courses_page_suggests_and_finds_courses_by_hand(client, admin, cit
             course_id=course.pk,
             status="confirmed",
         )
+
+
+def test_the_finished_clustering_page_leads_to_the_clusters_to_check(admin, run, client):
+    # given the clustering job has finished
+    job = Job.objects.get(pk=run.job_id)
+    # when the organizer looks at the job page
+    client.force_login(admin)
+    html = client.get(reverse("core:job", args=[job.pk])).content.decode()
+    # then besides "请逐类核对后确认" there is a button to the clusters themselves
+    assert "请逐类核对后确认" in html
+    url = reverse("needs:run", args=[run.pk])
+    assert f'href="{url}"' in html
+    page = client.get(url)
+    assert page.status_code == 200 and "数字化改革" in page.content.decode()

@@ -174,7 +174,13 @@ def test_a_trainee_answers_from_the_inbox(client, admin, city, survey, questions
     data["submit"], data["submission_key"] = "1", "k"
     response = client.post(f"/needs/mine/{invited.pk}/", data)
     assert response["Location"] == f"/needs/mine/{invited.pk}/done/"
-    # then the survey leaves the inbox, and another trainee cannot open this invitation
-    assert survey.title not in client.get("/needs/mine/").content.decode()
+    # then the survey leaves the to-do list and is kept in the history of submitted surveys
+    inbox = client.get("/needs/mine/").content.decode()
+    todo, _sep, history = inbox.partition('data-testid="submitted-surveys"')
+    assert 'data-testid="invitation"' not in todo and survey.title not in todo
+    assert survey.title in history and "已提交" in history
+    assert f'href="/needs/mine/{invited.pk}/done/"' in history
+    # and another trainee neither sees it in their history nor can open this invitation
     client.force_login(make_user(city.town_a1, Role.TRAINEE, cadre=person(city.town_a1)))
+    assert survey.title not in client.get("/needs/mine/").content.decode()
     assert client.get(f"/needs/mine/{invited.pk}/").status_code == 404

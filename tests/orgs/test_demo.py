@@ -46,7 +46,7 @@ def printed_logins(output: str) -> dict[str, str]:
     """username → password, read back from the printed table (rows under the dashed rule)."""
     lines = output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("---")) + 1
-    rows = [line.split() for line in lines[start:] if line and "身份证号" not in line]
+    rows = [line.split() for line in lines[start:] if line and "也可用身份证号" not in line]
     return {row[1]: row[2] for row in rows}
 
 
@@ -299,3 +299,12 @@ def test_the_demo_fills_the_catalogue_a_program_and_a_survey_for_the_demo_accoun
     assert Certificate.objects.count() >= 3
     # and the command said so
     assert "演示内容：课程 22 门" in demo_output
+
+
+def test_the_printed_logins_say_what_each_account_needs(demo_output):
+    # the test settings are the demo's: nobody is forced into 2FA, administrators are offered it
+    rows = {line.split()[1]: line for line in demo_output.splitlines() if len(line.split()) >= 5}
+    assert "首页提示可绑定两步验证" in rows["admin"]
+    assert "或身份证号+密码" in rows["trainee"] and "两步验证" not in rows["trainee"]
+    assert rows["organizer"].split()[-1] == "用户名+密码"
+    assert "须绑定" not in demo_output

@@ -104,3 +104,25 @@ def test_a_job_queued_with_an_invalid_filter_fails_and_opens_nothing(admin, rost
     job.refresh_from_db()
     assert job.status == "failed" and "筛选条件无效" in job.message
     assert not User.objects.filter(cadre__isnull=False).exists()
+
+
+def test_the_finished_bulk_account_job_leads_to_the_cadres_it_opened(
+    client, admin, roster, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.urls import reverse
+
+    # given the admin opens accounts for the 乡科级正职 in the roster
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/trainee-accounts/", {"rank": "section_main"})
+    job = Job.objects.get()
+    assert response["Location"] == reverse("core:job", args=[job.pk])
+    # when the job page shows the finished job
+    html = client.get(response["Location"]).content.decode()
+    link = re.search(r'href="([^"]+)" data-testid="job-next"', html)
+    # then it offers the roster of what it produced: 张三 now has an account, 李四 is not listed
+    assert link, html
+    roster_page = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "张三" in roster_page and "李四" not in roster_page

@@ -147,3 +147,45 @@ def test_a_county_admin_cannot_reset_the_city_admin(client, city, admin, require
     enrol(client, county_admin)
     assert client.post(f"/accounts/users/{admin.pk}/2fa-reset/").status_code == 404
     assert twofactor.is_enabled(admin)
+
+
+def _settings_value(module: str, name: str, tmp_path) -> list:
+    """A setting as that settings module computes it from a clean environment."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GANXUN_2FA")}
+    env |= {"GANXUN_SECRET_KEY": "x" * 60, "GANXUN_DATA_DIR": str(tmp_path)}
+    code = f"import json, {module} as s; print(json.dumps(s.{name}))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_the_demo_offers_admins_2fa_while_production_forces_it(client, admin, settings, tmp_path):
+    # the embedded demo (`make run`, dev settings) requires nobody; production keeps admins
+    dev = _settings_value("ganxun.config.settings.dev", "GANXUN_2FA_REQUIRED_ROLES", tmp_path)
+    base = _settings_value("ganxun.config.settings.base", "GANXUN_2FA_REQUIRED_ROLES", tmp_path)
+    offered = _settings_value("ganxun.config.settings.dev", "GANXUN_2FA_OFFERED_ROLES", tmp_path)
+    assert dev == [] and base == ["admin"] and offered == ["admin"]
+
+    # given the demo's settings: the admin signs in and lands on the home page, with an offer
+    settings.GANXUN_2FA_REQUIRED_ROLES, settings.GANXUN_2FA_OFFERED_ROLES = dev, offered
+    assert password_step(client, "admin").status_code == 302
+    page = client.get("/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="two-factor-offer"' in html
+    assert 'href="/accounts/2fa/"' in html
+    # "稍后再说" puts the offer away for the session
+    client.post("/accounts/2fa/later/")
+    assert 'data-testid="two-factor-offer"' not in client.get("/").content.decode()
+    client.logout()
+
+    # given production's settings: the same admin is sent straight to enrolment
+    settings.GANXUN_2FA_REQUIRED_ROLES = base
+    assert password_step(client, "admin").status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/2fa/"

@@ -232,6 +232,9 @@ GANXUN_PASSWORD_MAX_AGE_DAYS = int(env_str("GANXUN_PASSWORD_MAX_AGE_DAYS", "90")
 GANXUN_TRAINEE_PASSWORD_MAX_AGE_DAYS = int(env_str("GANXUN_TRAINEE_PASSWORD_MAX_AGE_DAYS", "0"))
 # Roles that must sign in with a second factor (TOTP); others may enrol if they wish.
 GANXUN_2FA_REQUIRED_ROLES = env_list("GANXUN_2FA_REQUIRED_ROLES", ["admin"])
+# Roles offered enrolment (a dismissible banner on the home page) where it is not required:
+# in the embedded demo (dev.py) administrators are offered it rather than forced into it.
+GANXUN_2FA_OFFERED_ROLES = env_list("GANXUN_2FA_OFFERED_ROLES", ["admin"])
 # Audit entries younger than this are never purged; 等保 2.0 asks for at least 180 days.
 GANXUN_AUDIT_RETENTION_DAYS = max(180, int(env_str("GANXUN_AUDIT_RETENTION_DAYS", "180")))
 # Content-Security-Policy sent with every page (core/security.py): no inline script anywhere.

@@ -3,6 +3,7 @@ self-selection (sessions, seats, limits) and the leave list with the over-limit 
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,17 +69,20 @@ def program_quotas(request, pk):
     program = get_managed_program_for(request.user, pk)
     form = _quota_form(request, program)
     if _save_quota(request, program, form):
-        return redirect("enrollment:program_quotas", pk=program.pk)
+        # the form stays open for the next unit: quotas are given out one unit after another
+        return redirect(reverse("enrollment:program_quotas", args=[program.pk]) + "?added=1")
     quotas = selectors.program_quotas(program)
     totals = {
         "seats": sum(q.seats for q in quotas),
         "used": sum(q.used for q in quotas),
         "confirmed": sum(q.confirmed for q in quotas),
     }
+    keep_open = not quotas or form.errors or request.GET.get("added") == "1"
     context = {
         "quotas": quotas,
         "form": form,
         "totals": totals,
+        "keep_open": keep_open,
         "quota_units": services.quota_units(program),
         "bulk_form": QuotaBulkForm(actor=request.user, program=program),
     }

@@ -175,13 +175,17 @@ def _needs_with_courses(actor, survey):
     needs = list(selectors.common_needs(actor, survey))
     with unscoped():  # the needs were fetched through the actor's scope
         links = NeedCourse.objects.filter(
-            need__in=needs, status=NeedCourse.Status.CONFIRMED
+            need__in=needs, status__in=[NeedCourse.Status.CONFIRMED, NeedCourse.Status.SUGGESTED]
         ).select_related("course")
-        by_need = {}
+        by_need, waiting = {}, {}
         for link in links:
-            by_need.setdefault(link.need_id, []).append(link.course.title)
+            if link.status == NeedCourse.Status.CONFIRMED:
+                by_need.setdefault(link.need_id, []).append(link.course.title)
+            else:
+                waiting[link.need_id] = waiting.get(link.need_id, 0) + 1
     for need in needs:
         need.course_titles = by_need.get(need.pk, [])
+        need.suggestions_waiting = waiting.get(need.pk, 0)  # suggested, nobody decided yet
     return needs
 
 
@@ -192,7 +196,12 @@ def common_needs(request, pk):
     return render(
         request,
         "needs/common_needs.html",
-        {"survey": survey, "needs": needs, "uncovered": [n for n in needs if not n.course_titles]},
+        {
+            "survey": survey,
+            "needs": needs,
+            "uncovered": [n for n in needs if not n.course_titles],
+            "waiting": sum(n.suggestions_waiting for n in needs),
+        },
     )
 
 

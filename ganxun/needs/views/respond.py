@@ -120,9 +120,11 @@ def _inbox_urls(respondent) -> dict:
 
 @require(policies.can_answer_as_trainee)
 def inbox(request):
-    return render(
-        request, "needs/inbox.html", {"invitations": selectors.trainee_open_surveys(request.user)}
-    )
+    context = {
+        "invitations": selectors.trainee_open_surveys(request.user),
+        "submitted": selectors.trainee_submitted_surveys(request.user),
+    }
+    return render(request, "needs/inbox.html", context)
 
 
 @never_cache

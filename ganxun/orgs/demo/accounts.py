@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
@@ -23,6 +24,7 @@ class DemoLogin:
     scope: str
     cadre_name: str = ""
     id_number: str = ""
+    two_factor: str = ""  # "required" at the first login, "offered" on the home page, or ""
 
 
 def create_accounts(specs: list[AccountSpec]) -> list[User]:
@@ -56,7 +58,9 @@ def demo_logins() -> list[DemoLogin]:
     with unscoped():
         users = {
             u.username: u
-            for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related("org", "cadre")
+            for u in User.objects.filter(username__in=DEMO_USERNAMES)
+            .select_related("org", "cadre")
+            .prefetch_related("role_grants")
         }
         path_ids = {pk for u in users.values() if u.org for pk in _path_ids(u.org)}
         org_names = dict(Org.objects.filter(pk__in=path_ids).values_list("pk", "name"))
@@ -74,9 +78,20 @@ def demo_logins() -> list[DemoLogin]:
                 scope=scope,
                 cadre_name=user.cadre.name if user.cadre else "",
                 id_number=user.cadre.id_number if user.cadre else "",
+                two_factor=_two_factor(user),
             )
         )
     return logins
+
+
+def _two_factor(user: User) -> str:
+    """What the settings ask of this account at sign-in (accounts/twofactor.py's rule)."""
+    roles = {grant.role for grant in user.role_grants.all()}
+    if roles & set(settings.GANXUN_2FA_REQUIRED_ROLES):
+        return "required"
+    if roles & set(settings.GANXUN_2FA_OFFERED_ROLES):
+        return "offered"
+    return ""
 
 
 def _path_ids(org: Org) -> list[int]:

@@ -2,7 +2,6 @@
 
 import unicodedata
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -63,8 +62,8 @@ class Command(BaseCommand):
         if not logins:
             self.stdout.write("库中没有演示账号。")
             return
-        rows = [("角色", "用户名", "密码", "可见范围")]
-        rows += [(x.label, x.username, x.password, x.scope) for x in logins]
+        rows = [("角色", "用户名", "密码", "可见范围", "登录须知")]
+        rows += [(x.label, x.username, x.password, x.scope, _needs(x)) for x in logins]
         self.stdout.write("")
         self.stdout.write("演示账号（首次登录无需修改密码；若已修改，以新密码为准）：")
         for line in _table(rows):
@@ -75,12 +74,18 @@ class Command(BaseCommand):
                     f"学员 {login.cadre_name} 也可用身份证号 {login.id_number} 登录，"
                     f"密码同为 {DEMO_PASSWORD}。"
                 )
-        if settings.GANXUN_2FA_REQUIRED_ROLES:
-            roles = "、".join(settings.GANXUN_2FA_REQUIRED_ROLES)
-            self.stdout.write(
-                f"角色 {roles} 的账号首次登录后须用手机验证器（TOTP）绑定两步验证；"
-                "仅作本机演示时可设环境变量 GANXUN_2FA_REQUIRED_ROLES= 后再 make run 跳过。"
-            )
+
+
+def _needs(login: DemoLogin) -> str:
+    """What this account needs to get in, in one cell without spaces (the table splits on them)."""
+    parts = ["用户名+密码"]
+    if login.username == "trainee" and login.id_number:
+        parts.append("或身份证号+密码")
+    if login.two_factor == "required":
+        parts.append("首次登录须绑定手机验证器（两步验证）")
+    elif login.two_factor == "offered":
+        parts.append("首页提示可绑定两步验证（可稍后）")
+    return "；".join(parts)
 
 
 def _summary_line(summary: DemoSummary) -> str:
