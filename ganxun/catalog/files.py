@@ -15,6 +15,7 @@ from typing import BinaryIO
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
 from ganxun.catalog.errors import CatalogError
 
@@ -108,7 +109,7 @@ def check_upload(upload, *, want_video: bool) -> Sniffed:
         raise CatalogError("file_too_large", too_large_message(upload.size, limit), field="file")
     if upload.size == 0:
         raise CatalogError(
-            "empty_file", "文件是空的（0 字节），请检查是否选错了文件。", field="file"
+            "empty_file", gettext("文件是空的（0 字节），请检查是否选错了文件。"), field="file"
         )
     upload.seek(0)
     head = upload.read(64)
@@ -117,13 +118,19 @@ def check_upload(upload, *, want_video: bool) -> Sniffed:
     if want_video and not (found and found.is_video):
         what = f"（识别为{found.label}）" if found else ""
         raise CatalogError(
-            "not_a_video", f"所选文件不是视频{what}；请上传 {PLAYABLE} 格式的视频。", field="file"
+            "not_a_video",
+            gettext("所选文件不是视频%(what)s；请上传 %(PLAYABLE)s 格式的视频。")
+            % {"what": what, "PLAYABLE": PLAYABLE},
+            field="file",
         )
     if not want_video and not (found and found.content_type in DOCUMENT_TYPES):
         what = f"识别为{found.label}" if found else "无法识别其格式"
         raise CatalogError(
             "unsupported_file",
-            f"该文件{what}；资料文件请上传 PDF、Word、Excel 或 PPT。视频请选择“视频课程”类型。",
+            gettext(
+                "该文件%(what)s；资料文件请上传 PDF、Word、Excel 或 PPT。视频请选择“视频课程”类型。"
+            )
+            % {"what": what},
             field="file",
         )
     return found

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -69,7 +70,7 @@ def section_create(request, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "请填写分节标题。")
+        messages.error(request, _("请填写分节标题。"))
     return redirect(_builder_url(questionnaire))
 
 
@@ -119,7 +120,7 @@ def question_create(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已添加题目。")
+            messages.success(request, _("已添加题目。"))
             return redirect(_builder_url(section.questionnaire))
     return render(
         request,
@@ -144,7 +145,7 @@ def question_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect(_builder_url(question.questionnaire))
     return render(
         request,

@@ -11,6 +11,8 @@ either is saved whole or not at all.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from ganxun.catalog import policies
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.importing.sheets import SHEETS, Sheet
@@ -115,7 +117,8 @@ def run_sheet(actor, what: str, path: Path, *, commit: bool, progress=None, repo
             continue
         if len(plans) >= MAX_ROWS:
             raise SpreadsheetError(
-                "too_many_rows", f"一次最多导入 {MAX_ROWS} 行，请拆分文件后分批导入。"
+                "too_many_rows",
+                _("一次最多导入 %(MAX_ROWS)s 行，请拆分文件后分批导入。") % {"MAX_ROWS": MAX_ROWS},
             )
         plan = _plan(sheet, header, number, cells, seen)
         if commit and plan.status in (NEW, UPDATE):
@@ -155,7 +158,7 @@ def _open(path: Path, sheet: Sheet):
             first_error = first_error or exc
             continue
         return table, header, rows
-    raise first_error or RosterFileError("empty_sheet", "文件中没有可导入的工作表。")
+    raise first_error or RosterFileError("empty_sheet", _("文件中没有可导入的工作表。"))
 
 
 def _plan(sheet: Sheet, header, number: int, cells: list, seen: dict) -> RowPlan:

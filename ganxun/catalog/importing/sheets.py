@@ -9,6 +9,7 @@ import re
 from dataclasses import fields as dc_fields
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from ganxun.catalog import services
 from ganxun.catalog.importing.columns import (
@@ -51,7 +52,10 @@ def _choice(value, words: dict, what: str):
     word = text(value).replace(" ", "")
     if word not in words:
         options = "、".join(dict.fromkeys(str(k) for k in words))
-        raise CellError(f"无法识别的{what}“{word}”；可填：{options}")
+        raise CellError(
+            _("无法识别的%(what)s“%(word)s”；可填：%(options)s")
+            % {"what": what, "word": word, "options": options}
+        )
     return words[word]
 
 
@@ -141,7 +145,10 @@ class CourseSheet(Sheet):
             return None
         if name not in self.themes:
             known = "、".join(self.themes) or "（尚未设置专题）"
-            raise CellError(f"没有名为“{name}”的专题；可用的专题：{known}")
+            raise CellError(
+                _("没有名为“%(name)s”的专题；可用的专题：%(known)s")
+                % {"name": name, "known": known}
+            )
         return self.themes[name]
 
     def cell_form(self, value) -> str:
@@ -159,9 +166,14 @@ class CourseSheet(Sheet):
             name, hint = match.group(1).strip(), match.group(2).strip()
         found = [lec for lec in self.lecturers.get(name, []) if not hint or hint in lec.affiliation]
         if not found:
-            raise CellError(f"师资库中没有“{item}”；请先在师资库中登记或导入师资")
+            raise CellError(
+                _("师资库中没有“%(item)s”；请先在师资库中登记或导入师资") % {"item": item}
+            )
         if len(found) > 1:
-            raise CellError(f"师资库中有 {len(found)} 位“{name}”；请写成“{name}（工作单位）”")
+            raise CellError(
+                _("师资库中有 %(count)s 位“%(name)s”；请写成“%(name2)s（工作单位）”")
+                % {"count": len(found), "name": name, "name2": name}
+            )
         return found[0]
 
     def cell_summary(self, value) -> str:
@@ -174,7 +186,7 @@ class CourseSheet(Sheet):
         out = []
         for item in _items(value):
             if item not in self.categories:
-                raise CellError(f"没有名为“{item}”的人员类别")
+                raise CellError(_("没有名为“%(item)s”的人员类别") % {"item": item})
             out.append(self.categories[item])
         return out
 
@@ -269,7 +281,7 @@ class LecturerSheet(Sheet):
             raise CellError(str(exc)) from None
         cadre = cadre_by_id_number(Cadre.objects.visible_to(self.actor), idn.value)
         if cadre is None:
-            raise CellError("您的干部名册中没有该身份证号；不关联名册请留空")
+            raise CellError(_("您的干部名册中没有该身份证号；不关联名册请留空"))
         return cadre
 
     def parse(self, header, cells):

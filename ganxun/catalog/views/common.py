@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, services
@@ -103,7 +104,7 @@ def delete_view(getter, service, *, done_url: str, back_url: str):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back_url, pk=pk)
-        messages.success(request, f"已删除“{name}”。")
+        messages.success(request, _("已删除“%(name)s”。") % {"name": name})
         return redirect(done_url)
 
     return view

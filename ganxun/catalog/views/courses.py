@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
@@ -180,7 +181,11 @@ def course_status(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{course.title}”已{course.get_status_display()}。")
+        messages.success(
+            request,
+            _("“%(course)s”已%(status)s。")
+            % {"course": course.title, "status": course.get_status_display()},
+        )
     return redirect("catalog:course", pk=course.pk)
 
 

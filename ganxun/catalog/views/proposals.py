@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, services
@@ -112,7 +113,7 @@ def round_open(request, pk):
     call = sel.get_call_for(request.user, pk)
     form = RoundForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写轮次名称。")
+        messages.error(request, _("请填写轮次名称。"))
         return redirect("catalog:call", pk=call.pk)
     try:
         rnd = submit_once(
@@ -125,7 +126,10 @@ def round_open(request, pk):
         messages.error(request, exc.message)
         return redirect("catalog:call", pk=call.pk)
     entered = RoundEntry._base_manager.filter(round=rnd).count()
-    messages.success(request, f"已开启{rnd}，共 {entered} 项申报进入本轮。")
+    messages.success(
+        request,
+        _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。") % {"rnd": rnd, "entered": entered},
+    )
     return redirect("catalog:round", pk=rnd.pk)
 
 
@@ -140,7 +144,9 @@ def menu_finalize(request, pk):
     else:
         extra = f"，新增师资 {result['new_lecturers']} 人" if result["new_lecturers"] else ""
         messages.success(
-            request, f"培训菜单已生成：{result['courses']} 门课程已发布到课程库{extra}。"
+            request,
+            _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。")
+            % {"courses": result["courses"], "extra": extra},
         )
     return redirect("catalog:call", pk=call.pk)
 
@@ -179,7 +185,7 @@ def round_close(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalog:round", pk=rnd.pk)
-    messages.success(request, f"{rnd}已结束。可开启下一轮，或生成培训菜单。")
+    messages.success(request, _("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd})
     return redirect("catalog:call", pk=rnd.call_id)
 
 
@@ -321,5 +327,5 @@ def proposal_withdraw(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已撤回“{proposal.title}”。")
+        messages.success(request, _("已撤回“%(proposal)s”。") % {"proposal": proposal.title})
     return redirect("catalog:proposal", pk=proposal.pk)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Sum
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
@@ -130,7 +131,7 @@ def site_visit_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已删除该接待记录。")
+        messages.success(request, _("已删除该接待记录。"))
     return redirect("catalog:site", pk=visit.site_id)
 
 
