@@ -74,5 +74,5 @@ def qr_svg(url: str) -> str:
     Without width and height but with a viewBox (``omitsize``): a fixed-size SVG stays at its
     module count in pixels (41 px) whatever size CSS gives it."""
     return segno.make(url, error="l").svg_inline(
-        border=2, omitsize=True, title="签到二维码", svgclass="gx-qr-svg"
+        border=2, omitsize=True, title=_("签到二维码"), svgclass="gx-qr-svg"
     )

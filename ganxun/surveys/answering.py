@@ -139,11 +139,11 @@ def _final_check(item: Item) -> str:
     """What a submission needs beyond valid values: required answers, a complete ranking."""
     q = item.question
     if q.required and _blank(item.value):
-        return "此题为必答题。"
+        return _("此题为必答题。")
     places = min(q.max_choices or len(item.options), len(item.options))
     if q.kind == Kind.RANKING and item.value and q.required and len(item.value) < places:
         # A partial ranking is kept in a draft; a submission must rank every place asked for.
-        return f"请排满 {places} 位。"
+        return _("请排满 %(places)s 位。") % {"places": places}
     return ""
 
 

@@ -90,7 +90,7 @@ def section_edit(request, pk):
     return render(
         request,
         "surveys/form.html",
-        {"form": form, "title": "修改分节", "back": _builder_url(section.questionnaire)},
+        {"form": form, "title": _("修改分节"), "back": _builder_url(section.questionnaire)},
     )
 
 
@@ -127,7 +127,7 @@ def question_create(request, pk):
         "surveys/form.html",
         {
             "form": form,
-            "title": f"在“{section.title}”中添加题目",
+            "title": _("在“%(section)s”中添加题目") % {"section": section.title},
             "back": _builder_url(section.questionnaire),
         },
     )
@@ -150,7 +150,7 @@ def question_edit(request, pk):
     return render(
         request,
         "surveys/form.html",
-        {"form": form, "title": "修改题目", "back": _builder_url(question.questionnaire)},
+        {"form": form, "title": _("修改题目"), "back": _builder_url(question.questionnaire)},
     )
 
 

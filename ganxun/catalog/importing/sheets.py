@@ -144,7 +144,7 @@ class CourseSheet(Sheet):
         if not name:
             return None
         if name not in self.themes:
-            known = "、".join(self.themes) or "（尚未设置专题）"
+            known = _("、").join(self.themes) or _("（尚未设置专题）")
             raise CellError(
                 _("没有名为“%(name)s”的专题；可用的专题：%(known)s")
                 % {"name": name, "known": known}
@@ -152,7 +152,7 @@ class CourseSheet(Sheet):
         return self.themes[name]
 
     def cell_form(self, value) -> str:
-        return _choice(value, FORM_WORDS, "教学形式")
+        return _choice(value, FORM_WORDS, _("教学形式"))
 
     def cell_hours(self, value) -> str:
         return text(value)
@@ -180,7 +180,7 @@ class CourseSheet(Sheet):
         return multiline(value)
 
     def cell_target_ranks(self, value) -> list[str]:
-        return [_choice(item, RANK_WORDS, "职级") for item in _items(value)]
+        return [_choice(item, RANK_WORDS, _("职级")) for item in _items(value)]
 
     def cell_target_categories(self, value) -> list[CadreCategory]:
         out = []
@@ -191,7 +191,7 @@ class CourseSheet(Sheet):
         return out
 
     def cell_status(self, value) -> str:
-        return _choice(value, COURSE_STATUS_WORDS, "状态")
+        return _choice(value, COURSE_STATUS_WORDS, _("状态"))
 
     def data_of(self, course: Course) -> CourseData:
         return CourseData(
@@ -253,7 +253,7 @@ class LecturerSheet(Sheet):
         return {"name": ""}
 
     def cell_kind(self, value) -> str:
-        return _choice(value, KIND_WORDS, "师资类型")
+        return _choice(value, KIND_WORDS, _("师资类型"))
 
     def cell_bio(self, value) -> str:
         return multiline(value)
@@ -264,12 +264,12 @@ class LecturerSheet(Sheet):
     def cell_is_external(self, value) -> bool:
         if isinstance(value, bool):
             return value
-        return _choice(value, EXTERNAL_WORDS, "内部/外聘")
+        return _choice(value, EXTERNAL_WORDS, _("内部/外聘"))
 
     def cell_is_active(self, value) -> bool:
         if isinstance(value, bool):
             return value
-        return _choice(value, ACTIVE_WORDS, "在库")
+        return _choice(value, ACTIVE_WORDS, _("在库"))
 
     def cell_id_number(self, value) -> Cadre | None:
         raw = text(value)

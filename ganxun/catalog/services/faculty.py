@@ -135,8 +135,12 @@ def _future_commitments(lecturer: Lecturer) -> list[str]:
         .order_by("title")
     )
     return (
-        [f"已发布课程《{c.title}》" for c in courses]
-        + [f"课程申报《{p.title}》（{p.call.title}，{p.get_status_display()}）" for p in proposals]
+        [_("已发布课程《%(course)s》") % {"course": c.title} for c in courses]
+        + [
+            _("课程申报《%(proposal)s》（%(call)s，%(status)s）")
+            % {"proposal": p.title, "call": p.call.title, "status": p.get_status_display()}
+            for p in proposals
+        ]
         + lecturer_future_sessions(lecturer)
     )
 

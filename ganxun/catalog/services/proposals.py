@@ -295,7 +295,7 @@ def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> R
     """A reviewer's score (百分制) and comment on a proposal in a round; saving again changes it."""
     rnd = _locked_round(entry)
     if not policies.is_reviewer_of(actor, rnd.call):
-        raise PermissionDenied("您不是该征集的评审人。")
+        raise PermissionDenied(_("您不是该征集的评审人。"))
     _require_open(rnd)
     if score is None or not 0 <= int(score) <= MAX_SCORE:
         raise CatalogError("invalid_score", _("评分须为 0–100 的整数。"), field="score")

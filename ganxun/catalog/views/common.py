@@ -85,7 +85,9 @@ def share_view(getter, url_name: str):
             messages.error(request, exc.message)
         else:
             done = (
-                f"已推荐“{resource}”给上级共享。" if shared else f"已取消“{resource}”的推荐共享。"
+                _("已推荐“%(resource)s”给上级共享。") % {"resource": resource}
+                if shared
+                else _("已取消“%(resource)s”的推荐共享。") % {"resource": resource}
             )
             messages.success(request, done)
         return redirect(url_name, pk=pk)

@@ -36,12 +36,12 @@ def call_list(request):
 def call_create(request):
     form = CallForm(request.POST or None, actor=request.user)
     call = handle_form(
-        request, form, lambda: _save_call(request, form, None), success="已发布征集“{obj}”。"
+        request, form, lambda: _save_call(request, form, None), success=_("已发布征集“{obj}”。")
     )
     if call:
         return redirect("catalog:call", pk=call.pk)
     return form_page(
-        request, form, tab="calls", title="发起课程征集", cancel=reverse("catalog:calls")
+        request, form, tab="calls", title=_("发起课程征集"), cancel=reverse("catalog:calls")
     )
 
 
@@ -55,13 +55,13 @@ def call_edit(request, pk):
         "reviewers": [u.pk for u in call.reviewers.all()],
     }
     form = CallForm(request.POST or None, actor=request.user, initial=initial)
-    if handle_form(request, form, lambda: _save_call(request, form, call), success="已保存。"):
+    if handle_form(request, form, lambda: _save_call(request, form, call), success=_("已保存。")):
         return redirect("catalog:call", pk=call.pk)
     return form_page(
         request,
         form,
         tab="calls",
-        title=f"修改“{call.title}”",
+        title=_("修改“%(call)s”") % {"call": call.title},
         cancel=reverse("catalog:call", args=[call.pk]),
     )
 
@@ -142,7 +142,11 @@ def menu_finalize(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        extra = f"，新增师资 {result['new_lecturers']} 人" if result["new_lecturers"] else ""
+        extra = (
+            _("，新增师资 %(new_lecturers)s 人") % {"new_lecturers": result["new_lecturers"]}
+            if result["new_lecturers"]
+            else ""
+        )
         messages.success(
             request,
             _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。")
@@ -206,7 +210,7 @@ def entry_review(request, pk):
     form = ReviewForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = "评分须为 0–100 的整数。"
+        error = _("评分须为 0–100 的整数。")
     else:
         try:
             services.review_save(actor=request.user, entry=entry, **form.cleaned_data)
@@ -259,7 +263,7 @@ def proposal_create(request, pk):
         request,
         form,
         lambda: services.proposal_submit(actor=request.user, call=call, data=form.to_data()),
-        success="已申报“{obj}”。评审进展会显示在“课程申报”页。",
+        success=_("已申报“{obj}”。评审进展会显示在“课程申报”页。"),
     )
     if proposal:
         return redirect("catalog:proposal", pk=proposal.pk)
@@ -267,7 +271,7 @@ def proposal_create(request, pk):
         request,
         form,
         tab="proposals",
-        title=f"申报课程 · {call.title}",
+        title=_("申报课程 · %(call)s") % {"call": call.title},
         cancel=reverse("catalog:call", args=[call.pk]),
         guidance=call.guidance,
     )
@@ -306,14 +310,14 @@ def proposal_edit(request, pk):
         lambda: services.proposal_update(
             actor=request.user, proposal=proposal, data=form.to_data()
         ),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:proposal", pk=proposal.pk)
     return form_page(
         request,
         form,
         tab="proposals",
-        title=f"修改申报“{proposal.title}”",
+        title=_("修改申报“%(proposal)s”") % {"proposal": proposal.title},
         cancel=reverse("catalog:proposal", args=[proposal.pk]),
     )
 

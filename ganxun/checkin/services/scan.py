@@ -34,7 +34,7 @@ def session_for_checkin(session_id) -> Session:
     if (pk := query_int(session_id, min_value=1)) is not None:
         session = next(iter(Session._base_manager.raw(_session_sql(), [pk])), None)
     if session is None:
-        raise NotFound("未找到该课次。")
+        raise NotFound(_("未找到该课次。"))
     alias = session._state.db
     program = Program.from_db(
         alias, ["id", "org_id", "channel"], [session.program_id, session.gx_org, session.gx_ch]
@@ -96,7 +96,7 @@ def attendance_check_in(
     """A kiosk (签到机) or another system checks a trainee in, acting as an organizer."""
     session = session_for_checkin(session_id)
     if not policies.can_run_checkin(actor, session):
-        raise NotFound("未找到该课次。")
+        raise NotFound(_("未找到该课次。"))
     now = now or timezone.now()
     require_open(session, now)
     if cadre_id is None:

@@ -46,7 +46,7 @@ def index(request):
 
 def _venue(session, venues, raw):
     if not venues:
-        raise NotFound("本次课尚未安排教室。")
+        raise NotFound(_("本次课尚未安排教室。"))
     for v in venues:
         if str(v.pk) == str(raw):
             return v
@@ -166,11 +166,12 @@ def _record_manual(request, session):
     else:
         if result.created:
             late = (
-                f"（迟到 {result.attendance.late_minutes} 分钟）"
+                _("（迟到 %(late_minutes)s 分钟）")
+                % {"late_minutes": result.attendance.late_minutes}
                 if result.attendance.is_late
                 else ""
             )
-            walk = "（旁听）" if result.attendance.walk_in else ""
+            walk = _("（旁听）") if result.attendance.walk_in else ""
             messages.success(
                 request,
                 _("%(cadre)s 已签到%(walk)s%(late)s。")
@@ -198,7 +199,11 @@ def check_out(request, pk):
     except CheckinError as exc:
         messages.error(request, f"{cadre.name}：{exc.message}")
     else:
-        early = f"（早退 {row.early_minutes} 分钟）" if row.left_early else ""
+        early = (
+            _("（早退 %(early_minutes)s 分钟）") % {"early_minutes": row.early_minutes}
+            if row.left_early
+            else ""
+        )
         messages.success(
             request, _("%(cadre)s 已签退%(early)s。") % {"cadre": cadre.name, "early": early}
         )

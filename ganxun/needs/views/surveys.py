@@ -51,7 +51,7 @@ def survey_create(request):
         else:
             messages.success(request, _("已创建问卷草稿。请检查题目，再选择调研对象并发布。"))
             return redirect("needs:detail", pk=survey.pk)
-    return render(request, "needs/survey_form.html", {"form": form, "title": "新建需求调研"})
+    return render(request, "needs/survey_form.html", {"form": form, "title": _("新建需求调研")})
 
 
 @require(policies.can_track_needs)
@@ -91,7 +91,9 @@ def survey_edit(request, pk):
             messages.success(request, _("已保存。"))
             return redirect("needs:detail", pk=survey.pk)
     return render(
-        request, "needs/survey_form.html", {"form": form, "title": "修改问卷信息", "survey": survey}
+        request,
+        "needs/survey_form.html",
+        {"form": form, "title": _("修改问卷信息"), "survey": survey},
     )
 
 
@@ -190,8 +192,8 @@ def respondents(request, pk):
 
 def _status(respondent) -> str:
     if respondent.response_id:
-        return "已填写未提交"
-    return "已打开未填写" if respondent.opened_at else "未打开"
+        return _("已填写未提交")
+    return _("已打开未填写") if respondent.opened_at else _("未打开")
 
 
 @require(policies.can_track_needs)

@@ -33,7 +33,7 @@ def topic_edit(request, pk=None):
         else:
             messages.success(request, _("已保存。下次归集共性需求时生效。"))
             return redirect("needs:topics")
-    title = f"修改需求主题“{topic.name}”" if topic else "新建需求主题"
+    title = _("修改需求主题“%(topic)s”") % {"topic": topic.name} if topic else _("新建需求主题")
     return render(
         request, "needs/survey_form.html", {"form": form, "title": title, "back": "needs:topics"}
     )
