@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models import Course, Proposal
@@ -16,8 +17,8 @@ def catalog_tiles(user, role: str) -> list[tuple[str, int, str]]:
             call__owner__path__startswith=user.org.path,
         )
         return [
-            ("已发布课程", published.count(), reverse("catalog:courses") + "?status=published"),
-            ("待评审申报", waiting.count(), reverse("catalog:calls")),
+            (_("已发布课程"), published.count(), reverse("catalog:courses") + "?status=published"),
+            (_("待评审申报"), waiting.count(), reverse("catalog:calls")),
         ]
     if role == Role.REVIEWER:
         # the counter leads to the round where the oldest unscored entry waits
@@ -28,5 +29,5 @@ def catalog_tiles(user, role: str) -> list[tuple[str, int, str]]:
         return [("待我评分", pending.count(), url)]
     if role == Role.UNIT_CONTACT:
         mine = Proposal.objects.visible_to(user).filter(unit__path__startswith=user.org.path)
-        return [("我单位的课程申报", mine.count(), reverse("catalog:proposals"))]
+        return [(_("我单位的课程申报"), mine.count(), reverse("catalog:proposals"))]
     return []

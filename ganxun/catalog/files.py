@@ -15,6 +15,7 @@ from typing import BinaryIO
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, gettext_lazy
 
 from ganxun.catalog.errors import CatalogError
 
@@ -37,20 +38,20 @@ def sniff(head: bytes, file: BinaryIO | None = None) -> Sniffed | None:
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand == b"qt  ":
-            return Sniffed("video/quicktime", "MOV 视频", True)
+            return Sniffed("video/quicktime", gettext("MOV 视频"), True)
         if brand.startswith((b"M4A", b"M4B")):
-            return Sniffed("audio/mp4", "M4A 音频", False)
-        return Sniffed("video/mp4", "MP4 视频", True)
+            return Sniffed("audio/mp4", gettext("M4A 音频"), False)
+        return Sniffed("video/mp4", gettext("MP4 视频"), True)
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         if b"webm" in head[:64]:
-            return Sniffed("video/webm", "WebM 视频", True)
-        return Sniffed("video/x-matroska", "MKV 视频", True)
+            return Sniffed("video/webm", gettext("WebM 视频"), True)
+        return Sniffed("video/x-matroska", gettext("MKV 视频"), True)
     if head.startswith(b"OggS"):
-        return Sniffed("video/ogg", "Ogg 视频", True)
+        return Sniffed("video/ogg", gettext("Ogg 视频"), True)
     if head.startswith(b"%PDF-"):
-        return Sniffed("application/pdf", "PDF 文档", False)
+        return Sniffed("application/pdf", gettext("PDF 文档"), False)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return Sniffed("application/octet-stream", "Office 97-2003 文档", False)
+        return Sniffed("application/octet-stream", gettext("Office 97-2003 文档"), False)
     if head.startswith(b"PK\x03\x04") and file is not None:
         return _sniff_office_zip(file)
     return _sniff_other(head)
@@ -59,12 +60,15 @@ def sniff(head: bytes, file: BinaryIO | None = None) -> Sniffed | None:
 OOXML = {
     "word/": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word 文档",
+        gettext_lazy("Word 文档"),
     ),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
+    "xl/": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        gettext_lazy("Excel 表格"),
+    ),
     "ppt/": (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "PPT 演示文稿",
+        gettext_lazy("PPT 演示文稿"),
     ),
 }
 
@@ -74,22 +78,22 @@ def _sniff_office_zip(file: BinaryIO) -> Sniffed:
         file.seek(0)
         names = zipfile.ZipFile(file).namelist()
     except (zipfile.BadZipFile, OSError):
-        return Sniffed("application/zip", "损坏的压缩文件", False)
+        return Sniffed("application/zip", gettext("损坏的压缩文件"), False)
     finally:
         file.seek(0)
     for prefix, (content_type, label) in OOXML.items():
         if any(n.startswith(prefix) for n in names):
             return Sniffed(content_type, label, False)
-    return Sniffed("application/zip", "ZIP 压缩包", False)
+    return Sniffed("application/zip", gettext("ZIP 压缩包"), False)
 
 
 def _sniff_other(head: bytes) -> Sniffed | None:
     if head.startswith((b"\xff\xd8\xff", b"\x89PNG")):
-        return Sniffed("image", "图片", False)
+        return Sniffed("image", gettext("图片"), False)
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return Sniffed("video/x-msvideo", "AVI 视频（浏览器无法播放）", False)
+        return Sniffed("video/x-msvideo", gettext("AVI 视频（浏览器无法播放）"), False)
     if head.startswith(b"FLV"):
-        return Sniffed("video/x-flv", "FLV 视频（浏览器无法播放）", False)
+        return Sniffed("video/x-flv", gettext("FLV 视频（浏览器无法播放）"), False)
     return None
 
 
@@ -108,22 +112,32 @@ def check_upload(upload, *, want_video: bool) -> Sniffed:
         raise CatalogError("file_too_large", too_large_message(upload.size, limit), field="file")
     if upload.size == 0:
         raise CatalogError(
-            "empty_file", "文件是空的（0 字节），请检查是否选错了文件。", field="file"
+            "empty_file", gettext("文件是空的（0 字节），请检查是否选错了文件。"), field="file"
         )
     upload.seek(0)
     head = upload.read(64)
     upload.seek(0)
     found = sniff(head, upload)
     if want_video and not (found and found.is_video):
-        what = f"（识别为{found.label}）" if found else ""
+        what = gettext("（识别为%(label)s）") % {"label": found.label} if found else ""
         raise CatalogError(
-            "not_a_video", f"所选文件不是视频{what}；请上传 {PLAYABLE} 格式的视频。", field="file"
+            "not_a_video",
+            gettext("所选文件不是视频%(what)s；请上传 %(PLAYABLE)s 格式的视频。")
+            % {"what": what, "PLAYABLE": PLAYABLE},
+            field="file",
         )
     if not want_video and not (found and found.content_type in DOCUMENT_TYPES):
-        what = f"识别为{found.label}" if found else "无法识别其格式"
+        what = (
+            gettext("识别为%(label)s") % {"label": found.label}
+            if found
+            else gettext("无法识别其格式")
+        )
         raise CatalogError(
             "unsupported_file",
-            f"该文件{what}；资料文件请上传 PDF、Word、Excel 或 PPT。视频请选择“视频课程”类型。",
+            gettext(
+                "该文件%(what)s；资料文件请上传 PDF、Word、Excel 或 PPT。视频请选择“视频课程”类型。"
+            )
+            % {"what": what},
             field="file",
         )
     return found
@@ -301,7 +315,7 @@ class UploadSizeGuard(FileUploadHandler):
 
 
 def too_large_message(size: int, limit: int) -> str:
-    return (
-        f"文件约有 {human_size(size)}，超过了 {human_size(limit)} 的上限；"
+    return gettext(
+        "文件约有 %(size)s，超过了 %(limit)s 的上限；"
         "请压缩或拆分后再上传（视频可转为 720p H.264）。"
-    )
+    ) % {"size": human_size(size), "limit": human_size(limit)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import segno
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from ganxun.checkin.errors import CheckinError
 
@@ -48,10 +49,10 @@ def read_code(code: str, now: float | None = None, *, grace_slots: int = 1) -> S
         body = _signer.unsign(code)
         session_id, venue_id, slot = (int(part, 36) for part in body.split("."))
     except (signing.BadSignature, ValueError):
-        raise CheckinError("code_invalid", "签到码无效，请扫描投影屏上的二维码。") from None
+        raise CheckinError("code_invalid", _("签到码无效，请扫描投影屏上的二维码。")) from None
     if not 0 <= current_slot(now) - slot <= grace_slots:
         raise CheckinError(
-            "code_expired", "签到码已过期（每 30 秒更新），请扫描投影屏上最新的二维码。"
+            "code_expired", _("签到码已过期（每 30 秒更新），请扫描投影屏上最新的二维码。")
         )
     return ScanCode(session_id, venue_id, slot)
 
@@ -73,5 +74,5 @@ def qr_svg(url: str) -> str:
     Without width and height but with a viewBox (``omitsize``): a fixed-size SVG stays at its
     module count in pixels (41 px) whatever size CSS gives it."""
     return segno.make(url, error="l").svg_inline(
-        border=2, omitsize=True, title="签到二维码", svgclass="gx-qr-svg"
+        border=2, omitsize=True, title=_("签到二维码"), svgclass="gx-qr-svg"
     )

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role
 from ganxun.checkin import policies
@@ -19,4 +20,4 @@ def checkin_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
         starts_at__lt=start + timedelta(days=1),
         status=Session.Status.SCHEDULED,
     )
-    return [("今日签到课次", today.count(), reverse("checkin:index"))]
+    return [(_("今日签到课次"), today.count(), reverse("checkin:index"))]

@@ -2,6 +2,8 @@
 
 import math
 
+from django.utils.translation import gettext as _
+
 from ganxun.checkin.errors import CheckinError
 
 EARTH_RADIUS_M = 6_371_000
@@ -42,12 +44,15 @@ def require_inside(venue, position: tuple[float, float] | None) -> None:
     if position is None:
         raise CheckinError(
             "out_of_range",
-            "本教室要求现场签到：请允许浏览器获取位置后重试。",
+            _("本教室要求现场签到：请允许浏览器获取位置后重试。"),
         )
     away = distance_m(position[0], position[1], float(venue.latitude), float(venue.longitude))
     if away > venue.geofence_m:
         raise CheckinError(
             "out_of_range",
-            f"您不在{venue.name}的签到范围内（距教室约 {away:.0f} 米，"
-            f"须在 {venue.geofence_m} 米内），请到现场后再扫码。",
+            _(
+                "您不在%(venue)s的签到范围内（距教室约 %(away).0f 米，"
+                "须在 %(limit)s 米内），请到现场后再扫码。"
+            )
+            % {"venue": venue.name, "away": away, "limit": venue.geofence_m},
         )

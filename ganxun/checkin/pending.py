@@ -16,6 +16,7 @@ import time
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.checkin import codes
 from ganxun.checkin.errors import CheckinError
@@ -98,7 +99,9 @@ class PendingScanMiddleware:
                 request.session.pop(KEY, None)
                 messages.warning(
                     request,
-                    "您登录前扫描的签到码已失效（须在扫码后 10 分钟内完成登录），未能签到。"
-                    "请重新扫描投影屏上的二维码。",
+                    _(
+                        "您登录前扫描的签到码已失效（须在扫码后 10 分钟内完成登录），未能签到。"
+                        "请重新扫描投影屏上的二维码。"
+                    ),
                 )
         return self.get_response(request)

@@ -5,6 +5,7 @@ queries whatever the class size (counts are computed in the database, not in Pyt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ganxun.checkin import policies
 from ganxun.checkin.models import Attendance
@@ -147,10 +148,10 @@ def _by_venue(session, expected, attendance, outside) -> list[Row]:
     rows = {v.pk: Row(v.name) for v in venues}
     main_id = venues[0].pk if venues else None
     for key, n in room_expected(session, venues, expected).items():
-        rows.setdefault(key if key in rows else main_id, Row("未指定教室")).expected += n
+        rows.setdefault(key if key in rows else main_id, Row(_("未指定教室"))).expected += n
     for r in attendance.values("venue_id").annotate(n=Count("pk")):
         key = r["venue_id"] if r["venue_id"] in rows else main_id
-        rows.setdefault(key, Row("未指定教室")).checked += r["n"]
+        rows.setdefault(key, Row(_("未指定教室"))).checked += r["n"]
     for r in outside.values("venue_id").annotate(n=Count("pk")):
         if r["venue_id"] in rows:
             rows[r["venue_id"]].outside += r["n"]

@@ -8,6 +8,7 @@ category rows; the total row counts every respondent once.
 from dataclasses import dataclass
 
 from django.db.models import Count, F
+from django.utils.translation import gettext as _
 
 from ganxun.core.scoping import unscoped
 from ganxun.needs.models import AgeBand, NeedsSurvey, UnitLevel
@@ -66,7 +67,7 @@ def crosstab(survey: NeedsSurvey, question: Question, dim: Dimension) -> Table:
         group_n = _count_by(answers.values(g=group), ("g",))
         total_n = answers.aggregate(n=Count("response", distinct=True))["n"]
         if question.kind == Question.Kind.RATING:
-            columns = [(score, f"{score}分") for score in RATING_SCALE]
+            columns = [(score, _("%(score)s分") % {"score": score}) for score in RATING_SCALE]
             counts = _count_by(answers.values(g=group, c=F("number")), ("g", "c"))
             totals = _count_by(answers.values(c=F("number")), ("c",))
         else:

@@ -7,6 +7,7 @@ Needs without a confirmed course are the gaps the next course call should fill.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ganxun.catalog.models import Course
@@ -87,10 +88,10 @@ def need_course_decide(*, actor, need: CommonNeed, course_id: int, status: str) 
     """Confirm or reject a suggested course, or link a course picked by hand."""
     _require_manager(actor, need)
     if status not in (NeedCourse.Status.CONFIRMED, NeedCourse.Status.REJECTED):
-        raise NeedsError("bad_status", "操作无效。")
+        raise NeedsError("bad_status", _("操作无效。"))
     course = Course.objects.visible_to(actor).filter(pk=course_id).first()
     if course is None:
-        raise NeedsError("no_course", "课程不存在或不在您的可见范围内。", field="course")
+        raise NeedsError("no_course", _("课程不存在或不在您的可见范围内。"), field="course")
     with unscoped():
         link, _created = NeedCourse.objects.get_or_create(need=need, course=course)
     before = link.status

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
@@ -48,9 +49,15 @@ def _require_manager(actor, survey: NeedsSurvey) -> None:
 def cluster_run_start(*, actor, survey: NeedsSurvey, question: Question, k: int | None = None):
     _require_manager(actor, survey)
     if question.questionnaire_id != survey.questionnaire_id or not question.is_text:
-        raise NeedsError("not_text_question", "只能对本问卷的文字题做需求归集。", field="question")
+        raise NeedsError(
+            "not_text_question", _("只能对本问卷的文字题做需求归集。"), field="question"
+        )
     if k is not None and not 1 <= k <= MAX_K:
-        raise NeedsError("bad_k", f"类别数须在 1 到 {MAX_K} 之间，或留空自动确定。", field="k")
+        raise NeedsError(
+            "bad_k",
+            _("类别数须在 1 到 %(MAX_K)s 之间，或留空自动确定。") % {"MAX_K": MAX_K},
+            field="k",
+        )
     run = ClusterRun.objects.create(
         survey=survey, question=question, requested_k=k, created_by=actor
     )
@@ -172,15 +179,19 @@ def store_clusters(
 def _editable_run(actor, run: ClusterRun) -> None:
     _require_manager(actor, run.survey)
     if run.status not in (ClusterRun.Status.READY, ClusterRun.Status.CONFIRMED):
-        raise NeedsError("run_not_ready", "聚类尚未完成，暂不能调整。")
+        raise NeedsError("run_not_ready", _("聚类尚未完成，暂不能调整。"))
 
 
 def _clean_label(label: str) -> str:
     label = " ".join((label or "").split())
     if not label:
-        raise NeedsError("required", "请填写需求名称。", field="label")
+        raise NeedsError("required", _("请填写需求名称。"), field="label")
     if len(label) > LABEL_MAX:
-        raise NeedsError("label_too_long", f"名称不超过 {LABEL_MAX} 字。", field="label")
+        raise NeedsError(
+            "label_too_long",
+            _("名称不超过 %(LABEL_MAX)s 字。") % {"LABEL_MAX": LABEL_MAX},
+            field="label",
+        )
     return label
 
 
@@ -221,7 +232,7 @@ def clusters_merge(
             NeedCluster.objects.filter(run=run, pk__in=cluster_ids).annotate(n=Count("members"))
         )
     if len(clusters) < 2:
-        raise NeedsError("merge_needs_two", "请至少选择两个类别进行合并。")
+        raise NeedsError("merge_needs_two", _("请至少选择两个类别进行合并。"))
     target = max(clusters, key=lambda c: (c.n, -c.pk))
     others = [c for c in clusters if c.pk != target.pk]
     with unscoped():
@@ -249,9 +260,9 @@ def cluster_split(*, actor, cluster: NeedCluster, member_ids: list[int], label: 
         members = ClusterMember.objects.filter(cluster=cluster, pk__in=member_ids)
         moving, total = members.count(), ClusterMember.objects.filter(cluster=cluster).count()
         if moving == 0:
-            raise NeedsError("split_needs_members", "请勾选要拆分出去的表述。")
+            raise NeedsError("split_needs_members", _("请勾选要拆分出去的表述。"))
         if moving == total:
-            raise NeedsError("split_all", "不能把全部表述都拆走；如要改名请直接重命名。")
+            raise NeedsError("split_all", _("不能把全部表述都拆走；如要改名请直接重命名。"))
         new = NeedCluster.objects.create(
             run=cluster.run, label=label, position=cluster.position, keywords=[]
         )
@@ -285,7 +296,7 @@ def run_confirm(*, actor, run: ClusterRun, shares: dict[int, dict]) -> list[Comm
         examples = _examples([c.pk for c in clusters])
         CommonNeed.objects.filter(survey=run.survey).delete()
     if not clusters:
-        raise NeedsError("nothing_to_confirm", "没有保留的类别，无法确认。")
+        raise NeedsError("nothing_to_confirm", _("没有保留的类别，无法确认。"))
     needs = CommonNeed.objects.bulk_create(
         [
             CommonNeed(

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role
 from ganxun.needs.models import NeedsSurvey, Respondent
@@ -18,7 +19,7 @@ def needs_tiles(user, role: str) -> list[tuple[str, int, str]]:
             questionnaire__status=Questionnaire.Status.OPEN,
             questionnaire__org__path__startswith=user.org.path,
         )
-        return [("进行中的需求调研", running.count(), reverse("needs:list"))]
+        return [(_("进行中的需求调研"), running.count(), reverse("needs:list"))]
     if role == Role.UNIT_CONTACT:
         waiting = (
             Respondent.objects.visible_to(user)
@@ -29,7 +30,7 @@ def needs_tiles(user, role: str) -> list[tuple[str, int, str]]:
             )
             .exclude(SUBMITTED)
         )
-        return [("本单位需求调研未提交", waiting.count(), reverse("needs:list"))]
+        return [(_("本单位需求调研未提交"), waiting.count(), reverse("needs:list"))]
     if role == Role.TRAINEE and user.cadre_id:
-        return [("待填问卷", len(trainee_open_surveys(user)), reverse("needs:inbox"))]
+        return [(_("待填问卷"), len(trainee_open_surveys(user)), reverse("needs:inbox"))]
     return []

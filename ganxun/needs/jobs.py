@@ -17,11 +17,11 @@ def run_cluster_job(job, progress) -> dict:
         .get(pk=job.params["run_id"])
     )
     try:
-        progress.start(3, "正在读取回答…")
+        progress.start(3, _("正在读取回答…"))
         statements, repeats = collect_statements(run.survey, run.question)
-        progress.advance(1, f"正在归集 {len(statements)} 条需求表述…")
+        progress.advance(1, _("正在归集 %(count)s 条需求表述…") % {"count": len(statements)})
         result = cluster_needs([s.text for s in statements], taxonomy_from_db(), k=run.requested_k)
-        progress.advance(2, "正在保存…")
+        progress.advance(2, _("正在保存…"))
         store_clusters(run, statements, result, repeats)
         progress.advance(3)
     except Exception:
@@ -29,7 +29,10 @@ def run_cluster_job(job, progress) -> dict:
             status=ClusterRun.Status.FAILED
         )
         raise
-    job.message = f"{run.statements} 条需求表述归为 {len(result.clusters)} 类，请逐类核对后确认。"
+    job.message = _("%(statements)s 条需求表述归为 %(count)s 类，请逐类核对后确认。") % {
+        "statements": run.statements,
+        "count": len(result.clusters),
+    }
     return {"run_id": run.pk, "clusters": len(result.clusters)}
 
 

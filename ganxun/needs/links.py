@@ -13,6 +13,7 @@ import secrets
 import segno
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 SALT = "ganxun.needs.respondent-link"
 
@@ -40,4 +41,4 @@ def link_url(request, respondent) -> str:
 
 def qr_svg(url: str, scale: int = 4) -> str:
     """An inline SVG QR code (error correction M survives a crumpled printout)."""
-    return segno.make(url, error="m").svg_inline(scale=scale, title="问卷二维码")
+    return segno.make(url, error="m").svg_inline(scale=scale, title=_("问卷二维码"))

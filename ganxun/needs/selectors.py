@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import unscoped
@@ -76,7 +77,7 @@ def get_respondent_for(actor, survey: NeedsSurvey, pk) -> Respondent:
 def respondent_by_token(token: str) -> Respondent:
     """The personal link is the credential: the token's hash finds the invitation."""
     if not token or len(token) > 64:
-        raise NotFound("链接无效，请核对链接或联系发放问卷的单位。")
+        raise NotFound(_("链接无效，请核对链接或联系发放问卷的单位。"))
     with unscoped():
         respondent = (
             Respondent.objects.select_related("survey__questionnaire", "response", "unit")
@@ -84,7 +85,7 @@ def respondent_by_token(token: str) -> Respondent:
             .first()
         )
     if respondent is None:
-        raise NotFound("链接无效，请核对链接或联系发放问卷的单位。")
+        raise NotFound(_("链接无效，请核对链接或联系发放问卷的单位。"))
     return respondent
 
 
@@ -185,7 +186,7 @@ def tracking(actor, survey: NeedsSurvey, node: Org) -> Tracking:
     rows = []
     for child_id, rate in rates.items():
         rate.org = children.get(child_id, node) if child_id else node
-        rate.label = rate.org.name if child_id else f"{node.name}（本级）"
+        rate.label = rate.org.name if child_id else _("%(node)s（本级）") % {"node": node.name}
         rows.append(rate)
     rows.sort(key=lambda r: (r.percent, r.label))
     overall = Rate(

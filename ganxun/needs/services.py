@@ -8,6 +8,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
@@ -72,7 +74,7 @@ def respondents_add(*, actor, survey: NeedsSurvey, criteria: Targeting) -> dict:
     """Invite every matching cadre not yet invited; each gets a personal link."""
     _require_manager(actor, survey)
     if survey.questionnaire.status == Questionnaire.Status.CLOSED:
-        raise NeedsError("survey_closed", "调研已结束，不能再添加调研对象。")
+        raise NeedsError("survey_closed", _("调研已结束，不能再添加调研对象。"))
     today = timezone.localdate()
     with unscoped():
         invited = set(
@@ -152,9 +154,9 @@ def check_link_usable(respondent: Respondent) -> None:
     """Why this link cannot take answers now, as a coded error with its page status."""
     questionnaire = respondent.survey.questionnaire
     if questionnaire.status == Questionnaire.Status.DRAFT:
-        raise LinkError("not_started", "问卷尚未开始，请稍后再来。", status=403)
+        raise LinkError("not_started", _("问卷尚未开始，请稍后再来。"), status=403)
     if questionnaire.is_over:
-        raise LinkError("survey_closed", "本次调研已经结束，感谢您的关注。", status=410)
+        raise LinkError("survey_closed", _("本次调研已经结束，感谢您的关注。"), status=410)
 
 
 @dataclass
@@ -207,7 +209,9 @@ def respondent_answer(
 
 def _submitted_message(response: Response) -> str:
     when = timezone.localtime(response.submitted_at)
-    return f"您已于 {when:%Y-%m-%d %H:%M} 提交过这份问卷，每人只能提交一次。感谢参与！"
+    return _("您已于 %(when)s 提交过这份问卷，每人只能提交一次。感谢参与！") % {
+        "when": date_format(when, "Y-m-d H:i")
+    }
 
 
 @transaction.atomic
@@ -231,9 +235,11 @@ def topic_save(*, actor, topic: NeedTopic | None, data: dict) -> NeedTopic:
         raise PermissionDenied()
     code = data["code"].strip()
     if NeedTopic.objects.filter(code=code).exclude(pk=getattr(topic, "pk", None)).exists():
-        raise NeedsError("duplicate_code", f"编码 {code} 已被使用。", field="code")
+        raise NeedsError(
+            "duplicate_code", _("编码 %(code)s 已被使用。") % {"code": code}, field="code"
+        )
     if not data["name"].strip():
-        raise NeedsError("required", "请填写名称。", field="name")
+        raise NeedsError("required", _("请填写名称。"), field="name")
     before = snapshot(topic, TOPIC_FIELDS) if topic else {}
     topic = topic or NeedTopic()
     for name in TOPIC_FIELDS:

@@ -11,6 +11,7 @@ tested: with a handful of answers no difference is "clear".
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from scipy.stats import fisher_exact, mannwhitneyu
 
 ALPHA = 0.05
@@ -101,7 +102,7 @@ def build_table(
     totals = [total_counts.get(key, 0) for key in keys]
     total = Row(
         None,
-        "合计",
+        _("合计"),
         total_n,
         [Cell(c, percent(c, total_n)) for c in totals],
         mean=_mean(keys, totals) if rating else None,

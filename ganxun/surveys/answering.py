@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.scoping import unscoped
 from ganxun.surveys.errors import SurveyError
@@ -138,11 +139,11 @@ def _final_check(item: Item) -> str:
     """What a submission needs beyond valid values: required answers, a complete ranking."""
     q = item.question
     if q.required and _blank(item.value):
-        return "此题为必答题。"
+        return _("此题为必答题。")
     places = min(q.max_choices or len(item.options), len(item.options))
     if q.kind == Kind.RANKING and item.value and q.required and len(item.value) < places:
         # A partial ranking is kept in a draft; a submission must rank every place asked for.
-        return f"请排满 {places} 位。"
+        return _("请排满 %(places)s 位。") % {"places": places}
     return ""
 
 
@@ -158,7 +159,7 @@ def _as_int(raw: str) -> int:
     try:
         return int(str(raw).strip())
     except (TypeError, ValueError):
-        raise SurveyError("bad_value", "选择无效，请重新选择。") from None
+        raise SurveyError("bad_value", _("选择无效，请重新选择。")) from None
 
 
 def _read(item: Item, data):
@@ -169,7 +170,9 @@ def _read(item: Item, data):
     if q.kind == Kind.MULTIPLE:
         chosen = _checked_options(item, [r for r in data.getlist(name) if r])
         if q.max_choices and len(chosen) > q.max_choices:
-            raise SurveyError("too_many", f"最多选择 {q.max_choices} 项。")
+            raise SurveyError(
+                "too_many", _("最多选择 %(max_choices)s 项。") % {"max_choices": q.max_choices}
+            )
         return chosen or None
     if q.kind == Kind.RATING:
         raw = data.get(name, "")
@@ -177,7 +180,7 @@ def _read(item: Item, data):
             return None
         score = _as_int(raw)
         if score not in RATING_SCALE:
-            raise SurveyError("bad_rating", "请在 1 到 5 分之间选择。")
+            raise SurveyError("bad_rating", _("请在 1 到 5 分之间选择。"))
         return score
     if q.kind == Kind.RANKING:
         return _read_ranking(item, data)
@@ -187,7 +190,11 @@ def _read(item: Item, data):
         else ((data.get(name) or "").strip())
     )
     if len(text) > q.text_limit:
-        raise SurveyError("too_long", f"请控制在 {q.text_limit} 字以内（现在 {len(text)} 字）。")
+        raise SurveyError(
+            "too_long",
+            _("请控制在 %(text_limit)s 字以内（现在 %(count)s 字）。")
+            % {"text_limit": q.text_limit, "count": len(text)},
+        )
     return text or None
 
 
@@ -215,7 +222,7 @@ def _as_posted(item: Item, data):
 def _checked_options(item: Item, raws: list[str]) -> list[int]:
     ids = [_as_int(r) for r in raws]
     if not set(ids) <= _option_ids(item):
-        raise SurveyError("bad_value", "选择无效，请重新选择。")
+        raise SurveyError("bad_value", _("选择无效，请重新选择。"))
     return list(dict.fromkeys(ids))
 
 
@@ -232,7 +239,8 @@ def _read_ranking(item: Item, data) -> list[int] | None:
     top = item.question.max_choices or len(item.options)
     if ranks != list(range(1, len(ranks) + 1)) or len(ranks) > top:
         raise SurveyError(
-            "bad_ranking", f"请按 1、2、3… 依次排序，每个名次只用一次，最多排 {top} 位。"
+            "bad_ranking",
+            _("请按 1、2、3… 依次排序，每个名次只用一次，最多排 %(top)s 位。") % {"top": top},
         )
     return [option for option, _rank in sorted(places.items(), key=lambda kv: kv[1])]
 

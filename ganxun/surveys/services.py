@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
@@ -32,7 +33,7 @@ def _require_manager(actor, questionnaire: Questionnaire) -> None:
 
 def _require_editable(questionnaire: Questionnaire) -> None:
     if not questionnaire.is_editable:
-        raise SurveyError("locked", "问卷已发布，题目不能再修改。")
+        raise SurveyError("locked", _("问卷已发布，题目不能再修改。"))
 
 
 # --- questionnaires --------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def questionnaire_create(
 ) -> Questionnaire:
     title = title.strip()
     if not title:
-        raise SurveyError("required", "请填写问卷标题。", field="title")
+        raise SurveyError("required", _("请填写问卷标题。"), field="title")
     questionnaire = Questionnaire(org=org, title=title, intro=intro.strip(), purpose=purpose)
     _require_manager(actor, questionnaire)
     questionnaire.created_by = actor
@@ -65,13 +66,13 @@ def questionnaire_update(
     """Title, introduction and deadline may change while it runs; questions may not."""
     _require_manager(actor, questionnaire)
     if not title.strip():
-        raise SurveyError("required", "请填写问卷标题。", field="title")
+        raise SurveyError("required", _("请填写问卷标题。"), field="title")
     if (
         closes_at
         and questionnaire.status == Questionnaire.Status.OPEN
         and closes_at <= timezone.now()
     ):
-        raise SurveyError("deadline_past", "截止时间须晚于现在。", field="closes_at")
+        raise SurveyError("deadline_past", _("截止时间须晚于现在。"), field="closes_at")
     before = snapshot(questionnaire, QUESTIONNAIRE_FIELDS)
     questionnaire.title, questionnaire.intro = title.strip(), intro.strip()
     questionnaire.closes_at = closes_at
@@ -87,7 +88,7 @@ def questionnaire_open(
 ) -> Questionnaire:
     _require_manager(actor, questionnaire)
     if questionnaire.status != Questionnaire.Status.DRAFT:
-        raise SurveyError("not_draft", "只有草稿状态的问卷可以发布。")
+        raise SurveyError("not_draft", _("只有草稿状态的问卷可以发布。"))
     with unscoped():
         has_questions = Question.objects.filter(questionnaire=questionnaire).exists()
         empty_choice = (
@@ -96,12 +97,14 @@ def questionnaire_open(
             .first()
         )
     if not has_questions:
-        raise SurveyError("no_questions", "问卷还没有题目，不能发布。")
+        raise SurveyError("no_questions", _("问卷还没有题目，不能发布。"))
     if empty_choice:
-        raise SurveyError("no_options", f"题目“{empty_choice.text}”还没有选项。")
+        raise SurveyError(
+            "no_options", _("题目“%(text)s”还没有选项。") % {"text": empty_choice.text}
+        )
     closes_at = closes_at or questionnaire.closes_at
     if closes_at and closes_at <= timezone.now():
-        raise SurveyError("deadline_past", "截止时间须晚于现在。", field="closes_at")
+        raise SurveyError("deadline_past", _("截止时间须晚于现在。"), field="closes_at")
     before = snapshot(questionnaire, QUESTIONNAIRE_FIELDS)
     questionnaire.status = Questionnaire.Status.OPEN
     questionnaire.opened_at = timezone.now()
@@ -116,7 +119,7 @@ def questionnaire_open(
 def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire:
     _require_manager(actor, questionnaire)
     if questionnaire.status != Questionnaire.Status.OPEN:
-        raise SurveyError("not_open", "问卷不在进行中。")
+        raise SurveyError("not_open", _("问卷不在进行中。"))
     before = snapshot(questionnaire, QUESTIONNAIRE_FIELDS)
     questionnaire.status = Questionnaire.Status.CLOSED
     questionnaire.closed_at = timezone.now()
@@ -142,7 +145,7 @@ def section_create(
     _require_manager(actor, questionnaire)
     _require_editable(questionnaire)
     if not title.strip():
-        raise SurveyError("required", "请填写分节标题。", field="title")
+        raise SurveyError("required", _("请填写分节标题。"), field="title")
     section = Section.objects.create(
         questionnaire=questionnaire,
         title=title.strip(),
@@ -158,7 +161,7 @@ def section_update(*, actor, section: Section, title: str, description: str = ""
     _require_manager(actor, section.questionnaire)
     _require_editable(section.questionnaire)
     if not title.strip():
-        raise SurveyError("required", "请填写分节标题。", field="title")
+        raise SurveyError("required", _("请填写分节标题。"), field="title")
     before = snapshot(section, ["title", "description"])
     section.title, section.description = title.strip(), description.strip()
     section.save(update_fields=["title", "description"])
@@ -193,21 +196,25 @@ class QuestionData:
 
 def _clean_question(data: QuestionData) -> QuestionData:
     if data.kind not in Question.Kind.values:
-        raise SurveyError("bad_kind", "题型无效。", field="kind")
+        raise SurveyError("bad_kind", _("题型无效。"), field="kind")
     if not data.text.strip():
-        raise SurveyError("required", "请填写题目。", field="text")
+        raise SurveyError("required", _("请填写题目。"), field="text")
     options = list(dict.fromkeys(o.strip() for o in data.options if o.strip()))
     has_options = data.kind in Question.CHOICE_KINDS
     if has_options and len(options) < 2:
-        raise SurveyError("too_few_options", "选择题和排序题至少需要两个选项。", field="options")
+        raise SurveyError("too_few_options", _("选择题和排序题至少需要两个选项。"), field="options")
     if len(options) > MAX_OPTIONS:
-        raise SurveyError("too_many_options", f"选项不能超过 {MAX_OPTIONS} 个。", field="options")
+        raise SurveyError(
+            "too_many_options",
+            _("选项不能超过 %(MAX_OPTIONS)s 个。") % {"MAX_OPTIONS": MAX_OPTIONS},
+            field="options",
+        )
     max_choices = (
         data.max_choices if data.kind in (Question.Kind.MULTIPLE, Question.Kind.RANKING) else None
     )
     if max_choices is not None and not 1 <= max_choices <= len(options):
         raise SurveyError(
-            "bad_max_choices", "“最多选/排几项”须在 1 与选项数之间。", field="max_choices"
+            "bad_max_choices", _("“最多选/排几项”须在 1 与选项数之间。"), field="max_choices"
         )
     return QuestionData(
         kind=data.kind,
@@ -304,7 +311,7 @@ def template_names() -> list[str]:
 
 def load_template(name: str) -> dict:
     if name not in template_names():
-        raise SurveyError("no_template", "没有这个问卷模板。", field="template")
+        raise SurveyError("no_template", _("没有这个问卷模板。"), field="template")
     return json.loads((TEMPLATES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -69,7 +70,7 @@ def section_create(request, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "请填写分节标题。")
+        messages.error(request, _("请填写分节标题。"))
     return redirect(_builder_url(questionnaire))
 
 
@@ -89,7 +90,7 @@ def section_edit(request, pk):
     return render(
         request,
         "surveys/form.html",
-        {"form": form, "title": "修改分节", "back": _builder_url(section.questionnaire)},
+        {"form": form, "title": _("修改分节"), "back": _builder_url(section.questionnaire)},
     )
 
 
@@ -119,14 +120,14 @@ def question_create(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已添加题目。")
+            messages.success(request, _("已添加题目。"))
             return redirect(_builder_url(section.questionnaire))
     return render(
         request,
         "surveys/form.html",
         {
             "form": form,
-            "title": f"在“{section.title}”中添加题目",
+            "title": _("在“%(section)s”中添加题目") % {"section": section.title},
             "back": _builder_url(section.questionnaire),
         },
     )
@@ -144,12 +145,12 @@ def question_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect(_builder_url(question.questionnaire))
     return render(
         request,
         "surveys/form.html",
-        {"form": form, "title": "修改题目", "back": _builder_url(question.questionnaire)},
+        {"form": form, "title": _("修改题目"), "back": _builder_url(question.questionnaire)},
     )
 
 

@@ -11,6 +11,9 @@ either is saved whole or not at all.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ganxun.catalog import policies
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.importing.sheets import SHEETS, Sheet
@@ -26,10 +29,15 @@ PREVIEW, COMMIT = "catalog_import_preview", "catalog_import_commit"
 KINDS = (PREVIEW, COMMIT)
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 STATUSES = (ERROR, NEW, UPDATE, UNCHANGED)
-STATUS_LABELS = {ERROR: "有错误", NEW: "新增", UPDATE: "更新", UNCHANGED: "未变"}
+STATUS_LABELS = {
+    ERROR: gettext_lazy("有错误"),
+    NEW: gettext_lazy("新增"),
+    UPDATE: gettext_lazy("更新"),
+    UNCHANGED: gettext_lazy("未变"),
+}
 MAX_ROWS = 5000
 ERROR_REPORT = "错误报告.xlsx"
-TITLES = {"courses": "课程", "lecturers": "师资"}
+TITLES = {"courses": gettext_lazy("课程"), "lecturers": gettext_lazy("师资")}
 
 
 @dataclass
@@ -96,10 +104,17 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
     if result["counts"][ERROR]:
         job.result_file = str(job_result_path(job, ERROR_REPORT))
     c = result["counts"]
-    job.message = (
-        f"{'已导入' if commit else '检查完毕'}：共 {result['rows']} 行，新增 {c[NEW]}，"
-        f"更新 {c[UPDATE]}，未变 {c[UNCHANGED]}，有错误 {c[ERROR]}"
-    )
+    job.message = _(
+        "%(done)s：共 %(rows)s 行，新增 %(new)s，"
+        "更新 %(updated)s，未变 %(unchanged)s，有错误 %(errors)s"
+    ) % {
+        "done": _("已导入") if commit else _("检查完毕"),
+        "rows": result["rows"],
+        "new": c[NEW],
+        "updated": c[UPDATE],
+        "unchanged": c[UNCHANGED],
+        "errors": c[ERROR],
+    }
     return result
 
 
@@ -108,14 +123,15 @@ def run_sheet(actor, what: str, path: Path, *, commit: bool, progress=None, repo
     sheet = SHEETS[what](actor)
     table, header, rows = _open(path, sheet)
     if progress is not None:
-        progress.start(table.total, "正在导入…" if commit else "正在检查…")
+        progress.start(table.total, _("正在导入…") if commit else _("正在检查…"))
     plans, seen, report = [], {}, None
     for number, cells in rows:
         if not any(text(c) for c in cells):
             continue
         if len(plans) >= MAX_ROWS:
             raise SpreadsheetError(
-                "too_many_rows", f"一次最多导入 {MAX_ROWS} 行，请拆分文件后分批导入。"
+                "too_many_rows",
+                _("一次最多导入 %(MAX_ROWS)s 行，请拆分文件后分批导入。") % {"MAX_ROWS": MAX_ROWS},
             )
         plan = _plan(sheet, header, number, cells, seen)
         if commit and plan.status in (NEW, UPDATE):
@@ -155,18 +171,21 @@ def _open(path: Path, sheet: Sheet):
             first_error = first_error or exc
             continue
         return table, header, rows
-    raise first_error or RosterFileError("empty_sheet", "文件中没有可导入的工作表。")
+    raise first_error or RosterFileError("empty_sheet", _("文件中没有可导入的工作表。"))
 
 
 def _plan(sheet: Sheet, header, number: int, cells: list, seen: dict) -> RowPlan:
     values, errors = sheet.parse(header, cells)
     key = sheet.key(values)
     label = key if isinstance(key, str) else "".join(k for k in key[:1])
-    plan = RowPlan(row=number, cells=cells, label=label or "（空）")
+    plan = RowPlan(row=number, cells=cells, label=label or _("（空）"))
     plan.errors = [(sheet.label(header, f), msg) for f, msg in errors]
     if label and key in seen:
         plan.errors.append(
-            (sheet.label(header, sheet.required[0]), f"与第 {seen[key]} 行重复，请合并或删除一行")
+            (
+                sheet.label(header, sheet.required[0]),
+                _("与第 %(row)s 行重复，请合并或删除一行") % {"row": seen[key]},
+            )
         )
     elif label:
         seen[key] = number

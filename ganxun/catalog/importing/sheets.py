@@ -9,6 +9,7 @@ import re
 from dataclasses import fields as dc_fields
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from ganxun.catalog import services
 from ganxun.catalog.importing.columns import (
@@ -51,7 +52,10 @@ def _choice(value, words: dict, what: str):
     word = text(value).replace(" ", "")
     if word not in words:
         options = "、".join(dict.fromkeys(str(k) for k in words))
-        raise CellError(f"无法识别的{what}“{word}”；可填：{options}")
+        raise CellError(
+            _("无法识别的%(what)s“%(word)s”；可填：%(options)s")
+            % {"what": what, "word": word, "options": options}
+        )
     return words[word]
 
 
@@ -140,12 +144,15 @@ class CourseSheet(Sheet):
         if not name:
             return None
         if name not in self.themes:
-            known = "、".join(self.themes) or "（尚未设置专题）"
-            raise CellError(f"没有名为“{name}”的专题；可用的专题：{known}")
+            known = _("、").join(self.themes) or _("（尚未设置专题）")
+            raise CellError(
+                _("没有名为“%(name)s”的专题；可用的专题：%(known)s")
+                % {"name": name, "known": known}
+            )
         return self.themes[name]
 
     def cell_form(self, value) -> str:
-        return _choice(value, FORM_WORDS, "教学形式")
+        return _choice(value, FORM_WORDS, _("教学形式"))
 
     def cell_hours(self, value) -> str:
         return text(value)
@@ -159,27 +166,32 @@ class CourseSheet(Sheet):
             name, hint = match.group(1).strip(), match.group(2).strip()
         found = [lec for lec in self.lecturers.get(name, []) if not hint or hint in lec.affiliation]
         if not found:
-            raise CellError(f"师资库中没有“{item}”；请先在师资库中登记或导入师资")
+            raise CellError(
+                _("师资库中没有“%(item)s”；请先在师资库中登记或导入师资") % {"item": item}
+            )
         if len(found) > 1:
-            raise CellError(f"师资库中有 {len(found)} 位“{name}”；请写成“{name}（工作单位）”")
+            raise CellError(
+                _("师资库中有 %(count)s 位“%(name)s”；请写成“%(name2)s（工作单位）”")
+                % {"count": len(found), "name": name, "name2": name}
+            )
         return found[0]
 
     def cell_summary(self, value) -> str:
         return multiline(value)
 
     def cell_target_ranks(self, value) -> list[str]:
-        return [_choice(item, RANK_WORDS, "职级") for item in _items(value)]
+        return [_choice(item, RANK_WORDS, _("职级")) for item in _items(value)]
 
     def cell_target_categories(self, value) -> list[CadreCategory]:
         out = []
         for item in _items(value):
             if item not in self.categories:
-                raise CellError(f"没有名为“{item}”的人员类别")
+                raise CellError(_("没有名为“%(item)s”的人员类别") % {"item": item})
             out.append(self.categories[item])
         return out
 
     def cell_status(self, value) -> str:
-        return _choice(value, COURSE_STATUS_WORDS, "状态")
+        return _choice(value, COURSE_STATUS_WORDS, _("状态"))
 
     def data_of(self, course: Course) -> CourseData:
         return CourseData(
@@ -241,7 +253,7 @@ class LecturerSheet(Sheet):
         return {"name": ""}
 
     def cell_kind(self, value) -> str:
-        return _choice(value, KIND_WORDS, "师资类型")
+        return _choice(value, KIND_WORDS, _("师资类型"))
 
     def cell_bio(self, value) -> str:
         return multiline(value)
@@ -252,12 +264,12 @@ class LecturerSheet(Sheet):
     def cell_is_external(self, value) -> bool:
         if isinstance(value, bool):
             return value
-        return _choice(value, EXTERNAL_WORDS, "内部/外聘")
+        return _choice(value, EXTERNAL_WORDS, _("内部/外聘"))
 
     def cell_is_active(self, value) -> bool:
         if isinstance(value, bool):
             return value
-        return _choice(value, ACTIVE_WORDS, "在库")
+        return _choice(value, ACTIVE_WORDS, _("在库"))
 
     def cell_id_number(self, value) -> Cadre | None:
         raw = text(value)
@@ -269,7 +281,7 @@ class LecturerSheet(Sheet):
             raise CellError(str(exc)) from None
         cadre = cadre_by_id_number(Cadre.objects.visible_to(self.actor), idn.value)
         if cadre is None:
-            raise CellError("您的干部名册中没有该身份证号；不关联名册请留空")
+            raise CellError(_("您的干部名册中没有该身份证号；不关联名册请留空"))
         return cadre
 
     def parse(self, header, cells):

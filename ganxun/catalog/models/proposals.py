@@ -103,7 +103,7 @@ class SelectionRound(models.Model):
         constraints = [models.UniqueConstraint(fields=["call", "seq"], name="uniq_round_seq")]
 
     def __str__(self):
-        return f"第{self.seq}轮·{self.name}"
+        return str(_("第%(seq)s轮·%(name)s") % {"seq": self.seq, "name": self.name})
 
     @classmethod
     def scope_q(cls, actor) -> Q:

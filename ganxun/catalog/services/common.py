@@ -1,5 +1,7 @@
 """Checks and helpers every catalogue service shares."""
 
+from django.utils.translation import gettext as _
+
 from ganxun.catalog import policies
 from ganxun.catalog.errors import CatalogError
 from ganxun.core import services as core_services
@@ -21,7 +23,8 @@ def require_editable(actor, resource) -> None:
     if not policies.can_edit_resource(actor, resource):
         raise CatalogError(
             "not_owner",
-            f"“{resource}”由{resource.owner.name}维护，您只能查看和使用，不能修改。",
+            _("“%(resource)s”由%(owner)s维护，您只能查看和使用，不能修改。")
+            % {"resource": resource, "owner": resource.owner.name},
         )
 
 
@@ -34,7 +37,8 @@ def resource_share(*, actor, resource, shared: bool):
         require_editable(actor, resource)
         if shared and resource.owner.parent_id is None:
             raise CatalogError(
-                "no_parent", f"{resource.owner.name}已是最高一级，无需推荐上级共享。"
+                "no_parent",
+                _("%(owner)s已是最高一级，无需推荐上级共享。") % {"owner": resource.owner.name},
             )
         before = snapshot(resource, ["shared_up"])
         resource.shared_up = shared

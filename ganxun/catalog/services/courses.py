@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, Lecturer, Material, TeachingForm, Theme
@@ -38,18 +39,22 @@ def theme_save(
     if theme is not None:
         require_editable(actor, theme)
     owner = theme.owner if theme else actor.org
-    name = clean_text(name, field="name", label="专题名称", max_length=50)
+    name = clean_text(name, field="name", label=_("专题名称"), max_length=50)
     if not COLOR.match(color or ""):
-        raise CatalogError("invalid_color", "颜色须为 #RRGGBB 形式。", field="color")
+        raise CatalogError("invalid_color", _("颜色须为 #RRGGBB 形式。"), field="color")
     clash = Theme.objects.visible_to(actor).filter(owner=owner, name=name)
     if theme is not None:
         clash = clash.exclude(pk=theme.pk)
     if clash.exists():
-        raise CatalogError("duplicate_theme", f"已有名为“{name}”的专题。", field="name")
+        raise CatalogError(
+            "duplicate_theme", _("已有名为“%(name)s”的专题。") % {"name": name}, field="name"
+        )
     before = full_snapshot(theme, THEME_FIELDS) if theme else {}
     theme = theme or Theme(owner=owner)
     theme.name, theme.color, theme.sort = name, color.lower(), sort or 0
-    theme.description = clean_text(description, field="description", label="说明", required=False)
+    theme.description = clean_text(
+        description, field="description", label=_("说明"), required=False
+    )
     theme.save()
     after = full_snapshot(theme, THEME_FIELDS)
     record(actor, "update" if before else "create", theme, before, after)
@@ -63,7 +68,9 @@ def theme_delete(*, actor, theme: Theme) -> None:
     used = Course._base_manager.filter(theme=theme).count()
     if used:
         raise CatalogError(
-            "theme_in_use", f"有 {used} 门课程属于专题“{theme.name}”，请先为它们改选专题。"
+            "theme_in_use",
+            _("有 %(used)s 门课程属于专题“%(theme)s”，请先为它们改选专题。")
+            % {"used": used, "theme": theme.name},
         )
     record(actor, "delete", theme, full_snapshot(theme, THEME_FIELDS), {})
     Theme._base_manager.filter(pk=theme.pk).delete()
@@ -92,26 +99,28 @@ def clean_hours(raw) -> Decimal:
     try:
         hours = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
-        raise CatalogError("invalid_hours", f"学时“{raw}”不是数字。", field="hours") from None
+        raise CatalogError(
+            "invalid_hours", _("学时“%(raw)s”不是数字。") % {"raw": raw}, field="hours"
+        ) from None
     if hours <= 0 or hours > MAX_HOURS:
-        raise CatalogError("invalid_hours", "学时须大于 0 且不超过 200。", field="hours")
+        raise CatalogError("invalid_hours", _("学时须大于 0 且不超过 200。"), field="hours")
     return hours
 
 
 def course_validate(actor, data: CourseData) -> CourseData:
     """Normalise and check one course; raise CatalogError naming the field."""
-    data.title = clean_text(data.title, field="title", label="课程名称", max_length=200)
+    data.title = clean_text(data.title, field="title", label=_("课程名称"), max_length=200)
     if data.form not in TeachingForm.values:
-        raise CatalogError("invalid_form", "请选择教学形式。", field="form")
+        raise CatalogError("invalid_form", _("请选择教学形式。"), field="form")
     data.hours = clean_hours(data.hours)
     if data.status not in Course.Status.values:
-        raise CatalogError("invalid_status", "请选择课程状态。", field="status")
+        raise CatalogError("invalid_status", _("请选择课程状态。"), field="status")
     unknown = [r for r in data.target_ranks if r not in Cadre.Rank.values]
     if unknown:
-        raise CatalogError("invalid_rank", "面向职级中有无法识别的值。", field="target_ranks")
-    require_visible(actor, Theme, [data.theme], field="theme", label="专题")
-    require_visible(actor, Lecturer, data.lecturers, field="lecturers", label="主讲人")
-    require_visible(actor, Material, data.materials, field="materials", label="教材资料")
+        raise CatalogError("invalid_rank", _("面向职级中有无法识别的值。"), field="target_ranks")
+    require_visible(actor, Theme, [data.theme], field="theme", label=_("专题"))
+    require_visible(actor, Lecturer, data.lecturers, field="lecturers", label=_("主讲人"))
+    require_visible(actor, Material, data.materials, field="materials", label=_("教材资料"))
     return data
 
 
@@ -121,7 +130,9 @@ def _check_title_free(actor, owner, title: str, exclude_pk: int | None = None) -
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise CatalogError(
-            "duplicate_course", f"{owner.name}的课程库中已有课程“{title}”。", field="title"
+            "duplicate_course",
+            _("%(owner)s的课程库中已有课程“%(title)s”。") % {"owner": owner.name, "title": title},
+            field="title",
         )
 
 
@@ -164,7 +175,7 @@ def course_set_status(*, actor, course: Course, status: str) -> Course:
     require_editor(actor)
     require_editable(actor, course)
     if status not in Course.Status.values:
-        raise CatalogError("invalid_status", "无效的课程状态。", field="status")
+        raise CatalogError("invalid_status", _("无效的课程状态。"), field="status")
     before = full_snapshot(course, ["status"])
     course.status = status
     course.save(update_fields=["status", "updated_at"])

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, Lecturer, Proposal, split_tags
@@ -47,25 +48,25 @@ class LecturerData:
 
 
 def lecturer_validate(actor, data: LecturerData) -> LecturerData:
-    data.name = "".join(clean_text(data.name, field="name", label="姓名", max_length=50).split())
+    data.name = "".join(clean_text(data.name, field="name", label=_("姓名"), max_length=50).split())
     if data.kind not in Lecturer.Kind.values:
-        raise CatalogError("invalid_kind", "请选择师资类型。", field="kind")
+        raise CatalogError("invalid_kind", _("请选择师资类型。"), field="kind")
     data.affiliation = clean_text(
-        data.affiliation, field="affiliation", label="工作单位", required=False, max_length=100
+        data.affiliation, field="affiliation", label=_("工作单位"), required=False, max_length=100
     )
     data.title = clean_text(
-        data.title, field="title", label="职务/职称", required=False, max_length=100
+        data.title, field="title", label=_("职务/职称"), required=False, max_length=100
     )
     tags = data.specialties if isinstance(data.specialties, list) else split_tags(data.specialties)
     data.specialties = "、".join(tags)
     if len(data.specialties) > 300:
-        raise CatalogError("too_long", "专长领域过长（最多 300 字）。", field="specialties")
+        raise CatalogError("too_long", _("专长领域过长（最多 300 字）。"), field="specialties")
     data.phone = str(data.phone or "").strip()
     if data.phone and not data.phone.replace("-", "").replace(" ", "").isdigit():
-        raise CatalogError("invalid_phone", "联系电话只能包含数字和“-”。", field="phone")
+        raise CatalogError("invalid_phone", _("联系电话只能包含数字和“-”。"), field="phone")
     roster = Cadre.objects.visible_to(actor)
     if data.cadre is not None and not roster.filter(pk=data.cadre.pk).exists():
-        raise CatalogError("not_visible", "所选干部不在您的名册范围内。", field="cadre")
+        raise CatalogError("not_visible", _("所选干部不在您的名册范围内。"), field="cadre")
     return data
 
 
@@ -77,7 +78,11 @@ def _check_not_duplicate(actor, owner, data: LecturerData, exclude_pk: int | Non
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         where = f"（{data.affiliation}）" if data.affiliation else ""
-        raise CatalogError("duplicate_lecturer", f"师资库中已有{data.name}{where}。", field="name")
+        raise CatalogError(
+            "duplicate_lecturer",
+            _("师资库中已有%(name)s%(where)s。") % {"name": data.name, "where": where},
+            field="name",
+        )
 
 
 def _apply(lecturer: Lecturer, data: LecturerData) -> None:
@@ -130,8 +135,12 @@ def _future_commitments(lecturer: Lecturer) -> list[str]:
         .order_by("title")
     )
     return (
-        [f"已发布课程《{c.title}》" for c in courses]
-        + [f"课程申报《{p.title}》（{p.call.title}，{p.get_status_display()}）" for p in proposals]
+        [_("已发布课程《%(course)s》") % {"course": c.title} for c in courses]
+        + [
+            _("课程申报《%(proposal)s》（%(call)s，%(status)s）")
+            % {"proposal": p.title, "call": p.call.title, "status": p.get_status_display()}
+            for p in proposals
+        ]
         + lecturer_future_sessions(lecturer)
     )
 
@@ -145,9 +154,11 @@ def lecturer_delete(*, actor, lecturer: Lecturer) -> None:
     if commitments:
         raise CatalogError(
             "lecturer_has_commitments",
-            f"{lecturer.name}仍承担以下教学任务，不能删除："
-            + "；".join(commitments)
-            + "。请先更换主讲人或停用课程，或将其设为“不在库”。",
+            _(
+                "%(lecturer)s仍承担以下教学任务，不能删除：%(tasks)s。"
+                "请先更换主讲人或停用课程，或将其设为“不在库”。"
+            )
+            % {"lecturer": lecturer.name, "tasks": "；".join(commitments)},
             commitments=commitments,
         )
     record(actor, "delete", lecturer, full_snapshot(lecturer, LECTURER_FIELDS), {})

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ganxun.catalog import files
 from ganxun.catalog.errors import CatalogError
@@ -62,18 +63,20 @@ def normalise_isbn(raw: str) -> str:
         if text[9] == ("X" if check == 10 else str(check)):
             return text
     raise CatalogError(
-        "invalid_isbn", f"ISBN“{raw}”无效（位数或校验位不对），请核对图书版权页。", field="isbn"
+        "invalid_isbn",
+        _("ISBN“%(raw)s”无效（位数或校验位不对），请核对图书版权页。") % {"raw": raw},
+        field="isbn",
     )
 
 
 def _validate(actor, data: MaterialData) -> MaterialData:
     if data.kind not in Material.Kind.values:
-        raise CatalogError("invalid_kind", "请选择资料类型。", field="kind")
-    data.title = clean_text(data.title, field="title", label="标题", max_length=200)
+        raise CatalogError("invalid_kind", _("请选择资料类型。"), field="kind")
+    data.title = clean_text(data.title, field="title", label=_("标题"), max_length=200)
     data.isbn = normalise_isbn(data.isbn) if data.kind == Material.Kind.BOOK else ""
     if data.year is not None and not 1900 <= data.year <= 2100:
-        raise CatalogError("invalid_year", "出版年份应在 1900–2100 之间。", field="year")
-    require_visible(actor, Theme, data.themes, field="themes", label="专题")
+        raise CatalogError("invalid_year", _("出版年份应在 1900–2100 之间。"), field="year")
+    require_visible(actor, Theme, data.themes, field="themes", label=_("专题"))
     return data
 
 
@@ -88,7 +91,8 @@ def _check_isbn_free(actor, isbn: str, exclude_pk: int | None = None) -> None:
     if existing:
         raise CatalogError(
             "duplicate_isbn",
-            f"ISBN {isbn} 已在教材库中：《{existing.title}》（{existing.owner.name}）。",
+            _("ISBN %(isbn)s 已在教材库中：《%(existing)s》（%(owner)s）。")
+            % {"isbn": isbn, "existing": existing.title, "owner": existing.owner.name},
             field="isbn",
             existing_id=existing.pk,
         )
@@ -98,7 +102,7 @@ def _attach(material: Material, data: MaterialData, upload) -> str | None:
     """Check and store the upload; return the stored name so a failure can remove it."""
     if upload is None:
         if material.kind == Material.Kind.VIDEO and not material.file:
-            raise CatalogError("file_required", "视频课程须上传视频文件。", field="file")
+            raise CatalogError("file_required", _("视频课程须上传视频文件。"), field="file")
         if material.is_video and data.duration_seconds:
             material.duration_seconds = data.duration_seconds
         return None
@@ -107,12 +111,12 @@ def _attach(material: Material, data: MaterialData, upload) -> str | None:
     duration = duration or data.duration_seconds
     if material.is_video and not duration:
         raise CatalogError(
-            "duration_required", "无法从该视频文件读取时长，请填写时长。", field="duration"
+            "duration_required", _("无法从该视频文件读取时长，请填写时长。"), field="duration"
         )
     material.duration_seconds = duration if material.is_video else None
     material.content_type = sniffed.content_type
     material.size = upload.size
-    material.file_name = clean_text(upload.name, field="file", label="文件名")[-200:]
+    material.file_name = clean_text(upload.name, field="file", label=_("文件名"))[-200:]
     material.file.save(upload.name, upload, save=False)
     return material.file.name
 
@@ -152,7 +156,7 @@ def material_update(*, actor, material: Material, data: MaterialData, upload=Non
     require_editable(actor, material)
     if data.kind != material.kind and material.file:
         raise CatalogError(
-            "kind_locked", "已上传文件的资料不能改变类型；请新建一条资料。", field="kind"
+            "kind_locked", _("已上传文件的资料不能改变类型；请新建一条资料。"), field="kind"
         )
     data = _validate(actor, data)
     _check_isbn_free(actor, data.isbn, exclude_pk=material.pk)

@@ -4,6 +4,7 @@ call's training menu (培训菜单), taught by lecturers of the owner's faculty 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, Lecturer, MenuItem, Proposal, ProposalCall
@@ -52,15 +53,19 @@ def menu_finalize(*, actor, call: ProposalCall) -> dict:
     require_call_manager(actor, call)
     call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
     if call.status == ProposalCall.Status.FINALIZED:
-        raise CatalogError("call_finalized", "该征集已定稿。")
+        raise CatalogError("call_finalized", _("该征集已定稿。"))
     last = last_round_of(call)
     if last is None:
-        raise CatalogError("no_rounds", "还没有进行任何一轮评审。")
+        raise CatalogError("no_rounds", _("还没有进行任何一轮评审。"))
     if last.is_open:
-        raise CatalogError("round_still_open", f"{last}尚未结束，请先结束该轮评审。")
+        raise CatalogError(
+            "round_still_open", _("%(last)s尚未结束，请先结束该轮评审。") % {"last": last}
+        )
     chosen = round_candidates(call, last)
     if not chosen:
-        raise CatalogError("empty_menu", f"{last}没有通过的申报，无法生成培训菜单。")
+        raise CatalogError(
+            "empty_menu", _("%(last)s没有通过的申报，无法生成培训菜单。") % {"last": last}
+        )
     start = MenuItem.objects.filter(call=call).aggregate(m=Max("sort"))["m"] or 0
     new_lecturers = 0
     for sort, proposal in enumerate(chosen, start=start + 1):

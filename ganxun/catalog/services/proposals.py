@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.accounts.selectors import unit_contacts, users_visible_to
@@ -72,7 +73,7 @@ def _check_reviewers(actor, reviewers: list[User]) -> None:
     )
     if set(allowed) != ids:
         raise CatalogError(
-            "invalid_reviewer", "评审人须为本级或下级的审核领导、教务组织者。", field="reviewers"
+            "invalid_reviewer", _("评审人须为本级或下级的审核领导、教务组织者。"), field="reviewers"
         )
 
 
@@ -96,7 +97,7 @@ def call_save(
     if call is not None:
         require_call_manager(actor, call)
         if call.status == ProposalCall.Status.FINALIZED:
-            raise CatalogError("call_finalized", "该征集已定稿，不能再修改。")
+            raise CatalogError("call_finalized", _("该征集已定稿，不能再修改。"))
     reviewers = list(reviewers or [])
     _check_reviewers(actor, reviewers)
     owner = call.owner if call else actor.org
@@ -109,7 +110,7 @@ def call_save(
         else set()
     )
     call = call or ProposalCall(owner=actor.org, created_by=actor)
-    call.title = clean_text(title, field="title", label="征集名称", max_length=200)
+    call.title = clean_text(title, field="title", label=_("征集名称"), max_length=200)
     call.guidance, call.deadline = guidance.strip(), deadline
     call.save()
     call.reviewers.set(reviewers)
@@ -221,29 +222,36 @@ def _validate_proposal(actor, call: ProposalCall, data: ProposalData) -> Proposa
         raise CatalogError("unit_out_of_scope", "申报单位不在您的管理范围内。", field="unit")
     if not call_invites(call, data.unit):
         raise CatalogError(
-            "unit_not_invited", f"{data.unit.name}不在“{call.title}”的征集范围内。", field="unit"
+            "unit_not_invited",
+            _("%(unit)s不在“%(call)s”的征集范围内。")
+            % {"unit": data.unit.name, "call": call.title},
+            field="unit",
         )
-    data.title = clean_text(data.title, field="title", label="课程名称", max_length=200)
-    data.outline = clean_text(data.outline, field="outline", label="授课提纲")
-    require_visible(actor, Lecturer, [data.lecturer], field="lecturer", label="主讲人")
-    require_visible(actor, Theme, [data.theme], field="theme", label="专题")
+    data.title = clean_text(data.title, field="title", label=_("课程名称"), max_length=200)
+    data.outline = clean_text(data.outline, field="outline", label=_("授课提纲"))
+    require_visible(actor, Lecturer, [data.lecturer], field="lecturer", label=_("主讲人"))
+    require_visible(actor, Theme, [data.theme], field="theme", label=_("专题"))
     if data.lecturer is not None and not data.lecturer_name.strip():
         data.lecturer_name = data.lecturer.name
     data.lecturer_name = clean_text(
-        data.lecturer_name, field="lecturer_name", label="主讲人", max_length=50
+        data.lecturer_name, field="lecturer_name", label=_("主讲人"), max_length=50
     )
     if data.form not in TeachingForm.values:
-        raise CatalogError("invalid_form", "请选择教学形式。", field="form")
+        raise CatalogError("invalid_form", _("请选择教学形式。"), field="form")
     data.hours = clean_hours(data.hours)
     return data
 
 
 def _check_call_accepts(call: ProposalCall) -> None:
     if call.status != ProposalCall.Status.OPEN:
-        raise CatalogError("call_closed", f"“{call.title}”已进入评审，不再接受申报或修改。")
+        raise CatalogError(
+            "call_closed", _("“%(call)s”已进入评审，不再接受申报或修改。") % {"call": call.title}
+        )
     if call.deadline and timezone.localdate() > call.deadline:
         raise CatalogError(
-            "call_deadline_passed", f"“{call.title}”的申报已于 {call.deadline} 截止。"
+            "call_deadline_passed",
+            _("“%(call)s”的申报已于 %(deadline)s 截止。")
+            % {"call": call.title, "deadline": call.deadline},
         )
 
 
@@ -267,7 +275,9 @@ def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposa
     )
     if duplicate.exclude(status=Proposal.Status.WITHDRAWN).exists():
         raise CatalogError(
-            "duplicate_proposal", f"{data.unit.name}已申报过“{data.title}”。", field="title"
+            "duplicate_proposal",
+            _("%(unit)s已申报过“%(title)s”。") % {"unit": data.unit.name, "title": data.title},
+            field="title",
         )
     proposal = Proposal(call=call, proposer=actor)
     _apply_proposal(proposal, data)
@@ -291,7 +301,7 @@ def proposal_update(*, actor, proposal: Proposal, data: ProposalData) -> Proposa
     proposal = _locked(proposal)
     _check_call_accepts(proposal.call)
     if not proposal.is_editable:
-        raise CatalogError("proposal_locked", "该申报已进入评审或已撤回，不能修改。")
+        raise CatalogError("proposal_locked", _("该申报已进入评审或已撤回，不能修改。"))
     data = _validate_proposal(actor, proposal.call, data)
     before = full_snapshot(proposal, PROPOSAL_FIELDS)
     _apply_proposal(proposal, data)
@@ -306,7 +316,7 @@ def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
     proposal = _locked(proposal)
     if not proposal.is_editable:
         raise CatalogError(
-            "proposal_locked", "该申报已进入评审，不能撤回；如确需撤回请联系组织单位。"
+            "proposal_locked", _("该申报已进入评审，不能撤回；如确需撤回请联系组织单位。")
         )
     before = snapshot(proposal, ["status"])
     proposal.status = Proposal.Status.WITHDRAWN
@@ -338,14 +348,16 @@ def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
     require_call_manager(actor, call)
     call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
     if call.status == ProposalCall.Status.FINALIZED:
-        raise CatalogError("call_finalized", "该征集已定稿，不能再开启评审轮次。")
-    name = clean_text(name, field="name", label="轮次名称", max_length=50)
+        raise CatalogError("call_finalized", _("该征集已定稿，不能再开启评审轮次。"))
+    name = clean_text(name, field="name", label=_("轮次名称"), max_length=50)
     last = last_round_of(call)
     if last is not None and last.is_open:
-        raise CatalogError("round_still_open", f"{last}尚未结束，请先结束该轮评审。")
+        raise CatalogError(
+            "round_still_open", _("%(last)s尚未结束，请先结束该轮评审。") % {"last": last}
+        )
     candidates = round_candidates(call, last)
     if not candidates:
-        raise CatalogError("no_candidates", "没有可进入本轮评审的申报。")
+        raise CatalogError("no_candidates", _("没有可进入本轮评审的申报。"))
     rnd = SelectionRound.objects.create(call=call, seq=(last.seq + 1) if last else 1, name=name)
     RoundEntry.objects.bulk_create(RoundEntry(round=rnd, proposal=p) for p in candidates)
     Proposal._base_manager.filter(pk__in=[p.pk for p in candidates]).update(
@@ -370,7 +382,9 @@ def _locked_round(entry: RoundEntry) -> SelectionRound:
 
 def _require_open(rnd: SelectionRound) -> None:
     if not rnd.is_open:
-        raise CatalogError("round_closed", f"{rnd}已结束，不能再评分或更改结论。")
+        raise CatalogError(
+            "round_closed", _("%(rnd)s已结束，不能再评分或更改结论。") % {"rnd": rnd}
+        )
 
 
 @transaction.atomic
@@ -378,11 +392,13 @@ def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> R
     """A reviewer's score (百分制) and comment on a proposal in a round; saving again changes it."""
     rnd = _locked_round(entry)
     if not policies.is_reviewer_of(actor, rnd.call):
-        raise PermissionDenied("您不是该征集的评审人。")
+        raise PermissionDenied(_("您不是该征集的评审人。"))
     _require_open(rnd)
     if score is None or not 0 <= int(score) <= MAX_SCORE:
-        raise CatalogError("invalid_score", "评分须为 0–100 的整数。", field="score")
-    comment = clean_text(comment, field="comment", label="评审意见", required=False, max_length=500)
+        raise CatalogError("invalid_score", _("评分须为 0–100 的整数。"), field="score")
+    comment = clean_text(
+        comment, field="comment", label=_("评审意见"), required=False, max_length=500
+    )
     review, created = Review.objects.update_or_create(
         entry=entry, reviewer=actor, defaults={"score": int(score), "comment": comment}
     )
@@ -402,7 +418,7 @@ def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> 
     require_call_manager(actor, rnd.call)
     _require_open(rnd)
     if decision not in RoundEntry.Decision.values:
-        raise CatalogError("invalid_decision", "请选择通过或淘汰。", field="decision")
+        raise CatalogError("invalid_decision", _("请选择通过或淘汰。"), field="decision")
     before = snapshot(entry, ["decision", "note"])
     entry.decision, entry.note, entry.decided_by = decision, note.strip()[:300], actor
     entry.save(update_fields=["decision", "note", "decided_by"])
@@ -421,10 +437,12 @@ def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
     if pending:
         raise CatalogError(
             "undecided_entries",
-            f"还有 {len(pending)} 项申报未给出结论："
-            + "、".join(f"《{t}》" for t in pending[:10])
-            + ("等" if len(pending) > 10 else "")
-            + "。",
+            _("还有 %(count)s 项申报未给出结论：%(titles)s。")
+            % {
+                "count": len(pending),
+                "titles": "、".join(f"《{t}》" for t in pending[:10])
+                + (_("等") if len(pending) > 10 else ""),
+            },
             titles=pending,
         )
     rejected = [e.proposal_id for e in entries if e.decision == RoundEntry.Decision.REJECTED]

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, SiteVisit, TeachingSite, TrainingBase
@@ -43,7 +44,7 @@ BASE_FIELDS = [
 def _check_phone(phone: str, field_name: str = "contact_phone") -> str:
     phone = str(phone or "").strip()
     if phone and not phone.replace("-", "").replace(" ", "").isdigit():
-        raise CatalogError("invalid_phone", "联系电话只能包含数字和“-”。", field=field_name)
+        raise CatalogError("invalid_phone", _("联系电话只能包含数字和“-”。"), field=field_name)
     return phone
 
 
@@ -52,7 +53,11 @@ def _check_name_free(actor, model, owner, name: str, exclude_pk=None) -> None:
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise CatalogError("duplicate_name", f"{owner.name}已登记过“{name}”。", field="name")
+        raise CatalogError(
+            "duplicate_name",
+            _("%(owner)s已登记过“%(name)s”。") % {"owner": owner.name, "name": name},
+            field="name",
+        )
 
 
 # --- teaching points -------------------------------------------------------------------------
@@ -70,8 +75,8 @@ class SiteData:
 
 
 def _site_validate(data: SiteData) -> SiteData:
-    data.name = clean_text(data.name, field="name", label="名称", max_length=100)
-    data.kind = clean_text(data.kind, field="kind", label="类别", max_length=20)
+    data.name = clean_text(data.name, field="name", label=_("名称"), max_length=100)
+    data.kind = clean_text(data.kind, field="kind", label=_("类别"), max_length=20)
     data.contact_phone = _check_phone(data.contact_phone)
     return data
 
@@ -121,13 +126,14 @@ def site_visit_add(
     """Record a visit the point hosted (接待记录)."""
     require_editor(actor)
     require_editable(actor, site)
-    group = clean_text(group, field="group", label="来访班次/单位", max_length=100)
+    group = clean_text(group, field="group", label=_("来访班次/单位"), max_length=100)
     if not headcount or headcount < 1:
-        raise CatalogError("invalid_headcount", "人数须为正整数。", field="headcount")
+        raise CatalogError("invalid_headcount", _("人数须为正整数。"), field="headcount")
     if site.capacity and headcount > site.capacity:
         raise CatalogError(
             "over_capacity",
-            f"{site.name}最多容纳 {site.capacity} 人，本次 {headcount} 人。",
+            _("%(site)s最多容纳 %(capacity)s 人，本次 %(headcount)s 人。")
+            % {"site": site.name, "capacity": site.capacity, "headcount": headcount},
             field="headcount",
         )
     visit = SiteVisit.objects.create(
@@ -168,9 +174,9 @@ class BaseData:
 
 
 def _base_validate(actor, data: BaseData) -> BaseData:
-    data.name = clean_text(data.name, field="name", label="名称", max_length=100)
+    data.name = clean_text(data.name, field="name", label=_("名称"), max_length=100)
     data.contact_phone = _check_phone(data.contact_phone)
-    require_visible(actor, Course, data.courses, field="courses", label="课程")
+    require_visible(actor, Course, data.courses, field="courses", label=_("课程"))
     return data
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, services
@@ -84,7 +85,9 @@ def share_view(getter, url_name: str):
             messages.error(request, exc.message)
         else:
             done = (
-                f"已推荐“{resource}”给上级共享。" if shared else f"已取消“{resource}”的推荐共享。"
+                _("已推荐“%(resource)s”给上级共享。") % {"resource": resource}
+                if shared
+                else _("已取消“%(resource)s”的推荐共享。") % {"resource": resource}
             )
             messages.success(request, done)
         return redirect(url_name, pk=pk)
@@ -103,7 +106,7 @@ def delete_view(getter, service, *, done_url: str, back_url: str):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(back_url, pk=pk)
-        messages.success(request, f"已删除“{name}”。")
+        messages.success(request, _("已删除“%(name)s”。") % {"name": name})
         return redirect(done_url)
 
     return view

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
@@ -45,7 +46,7 @@ def theme_list(request):
         request,
         form,
         lambda: services.theme_save(actor=request.user, theme=None, **_theme_values(form)),
-        success="已新建专题“{obj}”。",
+        success=_("已新建专题“{obj}”。"),
     )
     if saved:
         return redirect("catalog:themes")
@@ -64,14 +65,14 @@ def theme_edit(request, pk):
         request,
         form,
         lambda: services.theme_save(actor=request.user, theme=theme, **_theme_values(form)),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:themes")
     return form_page(
         request,
         form,
         tab="themes",
-        title=f"修改专题“{theme.name}”",
+        title=_("修改专题“%(theme)s”") % {"theme": theme.name},
         cancel=reverse("catalog:themes"),
         delete_action=reverse("catalog:theme_delete", args=[theme.pk]),
     )
@@ -105,8 +106,8 @@ def course_list(request):
     return list_page(
         request,
         tab="courses",
-        heading="课程库",
-        actions=new_action(request, "新建课程", "catalog:course_create"),
+        heading=_("课程库"),
+        actions=new_action(request, _("新建课程"), "catalog:course_create"),
         partial="catalog/_course_table.html",
         filter_form=form,
         queryset=courses,
@@ -139,12 +140,12 @@ def course_create(request):
         request,
         form,
         lambda: services.course_create(actor=request.user, data=form.to_data()),
-        success="已新建课程“{obj}”。",
+        success=_("已新建课程“{obj}”。"),
     )
     if course:
         return redirect("catalog:course", pk=course.pk)
     return form_page(
-        request, form, tab="courses", title="新建课程", cancel=reverse("catalog:courses")
+        request, form, tab="courses", title=_("新建课程"), cancel=reverse("catalog:courses")
     )
 
 
@@ -158,14 +159,14 @@ def course_edit(request, pk):
         request,
         form,
         lambda: services.course_update(actor=request.user, course=course, data=form.to_data()),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:course", pk=course.pk)
     return form_page(
         request,
         form,
         tab="courses",
-        title=f"修改“{course.title}”",
+        title=_("修改“%(course)s”") % {"course": course.title},
         cancel=reverse("catalog:course", args=[course.pk]),
     )
 
@@ -180,7 +181,11 @@ def course_status(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{course.title}”已{course.get_status_display()}。")
+        messages.success(
+            request,
+            _("“%(course)s”已%(status)s。")
+            % {"course": course.title, "status": course.get_status_display()},
+        )
     return redirect("catalog:course", pk=course.pk)
 
 

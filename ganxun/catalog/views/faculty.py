@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.catalog import policies, selectors, services
 from ganxun.catalog.forms import LecturerForm
@@ -27,8 +28,8 @@ def lecturer_list(request):
     return list_page(
         request,
         tab="lecturers",
-        heading="师资库",
-        actions=new_action(request, "新增师资", "catalog:lecturer_create"),
+        heading=_("师资库"),
+        actions=new_action(request, _("新增师资"), "catalog:lecturer_create"),
         partial="catalog/_lecturer_table.html",
         filter_form=form,
         queryset=selectors.lecturer_search(request.user, form.filters()),
@@ -66,12 +67,12 @@ def lecturer_create(request):
         request,
         form,
         lambda: services.lecturer_create(actor=request.user, data=form.to_data()),
-        success="已将“{obj}”加入师资库。",
+        success=_("已将“{obj}”加入师资库。"),
     )
     if lecturer:
         return redirect("catalog:lecturer", pk=lecturer.pk)
     return form_page(
-        request, form, tab="lecturers", title="新增师资", cancel=reverse("catalog:lecturers")
+        request, form, tab="lecturers", title=_("新增师资"), cancel=reverse("catalog:lecturers")
     )
 
 
@@ -87,14 +88,14 @@ def lecturer_edit(request, pk):
         lambda: services.lecturer_update(
             actor=request.user, lecturer=lecturer, data=form.to_data()
         ),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:lecturer", pk=lecturer.pk)
     return form_page(
         request,
         form,
         tab="lecturers",
-        title=f"修改“{lecturer.name}”",
+        title=_("修改“%(lecturer)s”") % {"lecturer": lecturer.name},
         cancel=reverse("catalog:lecturer", args=[lecturer.pk]),
     )
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
@@ -31,8 +32,8 @@ def material_list(request):
     return list_page(
         request,
         tab="materials",
-        heading="教材资料库",
-        actions=new_action(request, "添加资料", "catalog:material_create"),
+        heading=_("教材资料库"),
+        actions=new_action(request, _("添加资料"), "catalog:material_create"),
         partial="catalog/_material_table.html",
         filter_form=form,
         queryset=selectors.material_search(request.user, form.filters()),
@@ -87,7 +88,7 @@ def material_create(request):
 def _material_create(request):
     form = _material_form(request)
     material = handle_form(
-        request, form, lambda: _save_material(request, form), success="已加入教材库：“{obj}”。"
+        request, form, lambda: _save_material(request, form), success=_("已加入教材库：“{obj}”。")
     )
     if material:
         return redirect("catalog:material", pk=material.pk)
@@ -95,7 +96,7 @@ def _material_create(request):
         request,
         form,
         tab="materials",
-        title="添加教材资料",
+        title=_("添加教材资料"),
         cancel=reverse("catalog:materials"),
         multipart=True,
     )
@@ -113,14 +114,14 @@ def _material_edit(request, pk):
     material = selectors.get_material_for(request.user, pk)
     form = _material_form(request, material)
     if handle_form(
-        request, form, lambda: _save_material(request, form, material), success="已保存。"
+        request, form, lambda: _save_material(request, form, material), success=_("已保存。")
     ):
         return redirect("catalog:material", pk=material.pk)
     return form_page(
         request,
         form,
         tab="materials",
-        title=f"修改“{material.title}”",
+        title=_("修改“%(material)s”") % {"material": material.title},
         cancel=reverse("catalog:material", args=[material.pk]),
         multipart=True,
     )
@@ -132,10 +133,10 @@ def material_file(request, pk):
     """The stored file, authorised like its page; videos are served inline with ranges."""
     material = selectors.get_material_for(request.user, pk)
     if not material.file:
-        raise NotFound("该资料没有上传文件。")
+        raise NotFound(_("该资料没有上传文件。"))
     path = Path(default_storage.path(material.file.name))
     if not path.exists():
-        raise NotFound("文件已不在存储中，请联系管理员。")
+        raise NotFound(_("文件已不在存储中，请联系管理员。"))
     inline = material.is_video or material.content_type == "application/pdf"
     return files.ranged_file_response(
         request,

@@ -38,12 +38,12 @@ def call_list(request):
 def call_create(request):
     form = CallForm(request.POST or None, actor=request.user)
     call = handle_form(
-        request, form, lambda: _save_call(request, form, None), success="已发布征集“{obj}”。"
+        request, form, lambda: _save_call(request, form, None), success=_("已发布征集“{obj}”。")
     )
     if call:
         return redirect("catalog:call", pk=call.pk)
     return form_page(
-        request, form, tab="calls", title="发起课程征集", cancel=reverse("catalog:calls")
+        request, form, tab="calls", title=_("发起课程征集"), cancel=reverse("catalog:calls")
     )
 
 
@@ -58,13 +58,13 @@ def call_edit(request, pk):
         "target_units": [u.pk for u in call.target_units.all()],
     }
     form = CallForm(request.POST or None, actor=request.user, initial=initial)
-    if handle_form(request, form, lambda: _save_call(request, form, call), success="已保存。"):
+    if handle_form(request, form, lambda: _save_call(request, form, call), success=_("已保存。")):
         return redirect("catalog:call", pk=call.pk)
     return form_page(
         request,
         form,
         tab="calls",
-        title=f"修改“{call.title}”",
+        title=_("修改“%(call)s”") % {"call": call.title},
         cancel=reverse("catalog:call", args=[call.pk]),
     )
 
@@ -144,7 +144,7 @@ def round_open(request, pk):
     call = sel.get_call_for(request.user, pk)
     form = RoundForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写轮次名称。")
+        messages.error(request, _("请填写轮次名称。"))
         return redirect("catalog:call", pk=call.pk)
     try:
         rnd = submit_once(
@@ -157,7 +157,10 @@ def round_open(request, pk):
         messages.error(request, exc.message)
         return redirect("catalog:call", pk=call.pk)
     entered = RoundEntry._base_manager.filter(round=rnd).count()
-    messages.success(request, f"已开启{rnd}，共 {entered} 项申报进入本轮。")
+    messages.success(
+        request,
+        _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。") % {"rnd": rnd, "entered": entered},
+    )
     return redirect("catalog:round", pk=rnd.pk)
 
 
@@ -170,9 +173,15 @@ def menu_finalize(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        extra = f"，新增师资 {result['new_lecturers']} 人" if result["new_lecturers"] else ""
+        extra = (
+            _("，新增师资 %(new_lecturers)s 人") % {"new_lecturers": result["new_lecturers"]}
+            if result["new_lecturers"]
+            else ""
+        )
         messages.success(
-            request, f"培训菜单已生成：{result['courses']} 门课程已发布到课程库{extra}。"
+            request,
+            _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。")
+            % {"courses": result["courses"], "extra": extra},
         )
     return redirect("catalog:call", pk=call.pk)
 
@@ -211,7 +220,7 @@ def round_close(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalog:round", pk=rnd.pk)
-    messages.success(request, f"{rnd}已结束。可开启下一轮，或生成培训菜单。")
+    messages.success(request, _("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd})
     return redirect("catalog:call", pk=rnd.call_id)
 
 
@@ -232,7 +241,7 @@ def entry_review(request, pk):
     form = ReviewForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = "评分须为 0–100 的整数。"
+        error = _("评分须为 0–100 的整数。")
     else:
         try:
             services.review_save(actor=request.user, entry=entry, **form.cleaned_data)
@@ -285,7 +294,7 @@ def proposal_create(request, pk):
         request,
         form,
         lambda: services.proposal_submit(actor=request.user, call=call, data=form.to_data()),
-        success="已申报“{obj}”。评审进展会显示在“课程申报”页。",
+        success=_("已申报“{obj}”。评审进展会显示在“课程申报”页。"),
     )
     if proposal:
         return redirect("catalog:proposal", pk=proposal.pk)
@@ -293,7 +302,7 @@ def proposal_create(request, pk):
         request,
         form,
         tab="proposals",
-        title=f"申报课程 · {call.title}",
+        title=_("申报课程 · %(call)s") % {"call": call.title},
         cancel=reverse("catalog:call", args=[call.pk]),
         guidance=call.guidance,
     )
@@ -332,14 +341,14 @@ def proposal_edit(request, pk):
         lambda: services.proposal_update(
             actor=request.user, proposal=proposal, data=form.to_data()
         ),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:proposal", pk=proposal.pk)
     return form_page(
         request,
         form,
         tab="proposals",
-        title=f"修改申报“{proposal.title}”",
+        title=_("修改申报“%(proposal)s”") % {"proposal": proposal.title},
         cancel=reverse("catalog:proposal", args=[proposal.pk]),
     )
 
@@ -353,5 +362,5 @@ def proposal_withdraw(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已撤回“{proposal.title}”。")
+        messages.success(request, _("已撤回“%(proposal)s”。") % {"proposal": proposal.title})
     return redirect("catalog:proposal", pk=proposal.pk)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Sum
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
@@ -43,8 +44,8 @@ def site_list(request):
     return list_page(
         request,
         tab="sites",
-        heading="现场教学点",
-        actions=new_action(request, "登记教学点", "catalog:site_create"),
+        heading=_("现场教学点"),
+        actions=new_action(request, _("登记教学点"), "catalog:site_create"),
         partial="catalog/_site_table.html",
         filter_form=form,
         queryset=selectors.site_search(request.user, form.filters()),
@@ -83,11 +84,11 @@ def site_create(request):
         request,
         form,
         lambda: services.site_create(actor=request.user, data=form.to_data()),
-        success="已登记现场教学点“{obj}”。",
+        success=_("已登记现场教学点“{obj}”。"),
     )
     if site:
         return redirect("catalog:site", pk=site.pk)
-    return _site_form_page(request, form, "登记现场教学点", reverse("catalog:sites"))
+    return _site_form_page(request, form, _("登记现场教学点"), reverse("catalog:sites"))
 
 
 @require(policies.can_edit_catalog)
@@ -98,11 +99,14 @@ def site_edit(request, pk):
         request,
         form,
         lambda: services.site_update(actor=request.user, site=site, data=form.to_data()),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:site", pk=site.pk)
     return _site_form_page(
-        request, form, f"修改“{site.name}”", reverse("catalog:site", args=[site.pk])
+        request,
+        form,
+        _("修改“%(site)s”") % {"site": site.name},
+        reverse("catalog:site", args=[site.pk]),
     )
 
 
@@ -115,7 +119,7 @@ def site_visit_add(request, pk):
         request,
         form,
         lambda: services.site_visit_add(actor=request.user, site=site, **form.cleaned_data),
-        success="已记录接待。",
+        success=_("已记录接待。"),
     ):
         return redirect("catalog:site", pk=site.pk)
     return site_detail(request, pk, visit_form=form)
@@ -130,7 +134,7 @@ def site_visit_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已删除该接待记录。")
+        messages.success(request, _("已删除该接待记录。"))
     return redirect("catalog:site", pk=visit.site_id)
 
 
@@ -152,8 +156,8 @@ def base_list(request):
     return list_page(
         request,
         tab="bases",
-        heading="培训基地",
-        actions=new_action(request, "登记基地", "catalog:base_create"),
+        heading=_("培训基地"),
+        actions=new_action(request, _("登记基地"), "catalog:base_create"),
         partial="catalog/_base_table.html",
         filter_form=form,
         queryset=selectors.base_search(request.user, form.filters()),
@@ -181,12 +185,12 @@ def base_create(request):
         request,
         form,
         lambda: services.base_create(actor=request.user, data=form.to_data()),
-        success="已登记培训基地“{obj}”。",
+        success=_("已登记培训基地“{obj}”。"),
     )
     if base:
         return redirect("catalog:base", pk=base.pk)
     return form_page(
-        request, form, tab="bases", title="登记培训基地", cancel=reverse("catalog:bases")
+        request, form, tab="bases", title=_("登记培训基地"), cancel=reverse("catalog:bases")
     )
 
 
@@ -201,14 +205,14 @@ def base_edit(request, pk):
         request,
         form,
         lambda: services.base_update(actor=request.user, base=base, data=form.to_data()),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("catalog:base", pk=base.pk)
     return form_page(
         request,
         form,
         tab="bases",
-        title=f"修改“{base.name}”",
+        title=_("修改“%(base)s”") % {"base": base.name},
         cancel=reverse("catalog:base", args=[base.pk]),
     )
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors
@@ -39,9 +40,11 @@ LIST_URLS = {"courses": "catalog:courses", "lecturers": "catalog:lecturers"}
 
 class UploadForm(StyledForm):
     file = forms.FileField(
-        label="Excel 文件",
-        help_text="支持 .xlsx、.xls 和 CSV（UTF-8 或 GBK），不超过 50 MB；"
-        "表头可用模板中的列名或常见写法。",
+        label=gettext_lazy("Excel 文件"),
+        help_text=gettext_lazy(
+            "支持 .xlsx、.xls 和 CSV（UTF-8 或 GBK），不超过 50 MB；"
+            "表头可用模板中的列名或常见写法。"
+        ),
     )
 
 

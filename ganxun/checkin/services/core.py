@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ganxun.checkin.errors import CheckinError
 from ganxun.checkin.models import Attendance
@@ -46,14 +48,16 @@ def require_open(session: Session, now: datetime) -> None:
     """session_closed before the window opens, after the class ends, or when cancelled."""
     opens, closes = window(session)
     if session.status != Session.Status.SCHEDULED:
-        raise CheckinError("session_closed", "本次课已取消，无需签到。")
+        raise CheckinError("session_closed", _("本次课已取消，无需签到。"))
     if now < opens:
         local = timezone.localtime(opens)
         raise CheckinError(
-            "session_closed", f"签到尚未开始：开课前 30 分钟（{local:%m月%d日 %H:%M}）开放签到。"
+            "session_closed",
+            _("签到尚未开始：开课前 30 分钟（%(time)s）开放签到。")
+            % {"time": date_format(local, _("m月d日 H:i"))},
         )
     if now > closes:
-        raise CheckinError("session_closed", "本次课已结束，签到已关闭。如有疑问请联系教务。")
+        raise CheckinError("session_closed", _("本次课已结束，签到已关闭。如有疑问请联系教务。"))
 
 
 def late_minutes_at(session: Session, when: datetime) -> int:
@@ -74,7 +78,7 @@ def require_session_venue(session: Session, venue_id: int | None) -> int | None:
         return session.main_venue_id
     linked = Session.sub_venues.through.objects.filter(session_id=session.pk, venue_id=venue_id)
     if not linked.exists():
-        raise CheckinError("invalid_venue", "该教室不是本次课的主课堂或分课堂。", field="venue")
+        raise CheckinError("invalid_venue", _("该教室不是本次课的主课堂或分课堂。"), field="venue")
     return venue_id
 
 
@@ -178,14 +182,15 @@ def _insert(values: list, *, expected: tuple[str, tuple] | None = None, walk_in=
 def _require_walk_in_allowed(session: Session, cadre_id: int) -> None:
     if not session.allow_walk_in:
         raise CheckinError(
-            "not_enrolled", "您不在本次课的学员名单中，无法签到。如需参加请联系教务或本单位联络员。"
+            "not_enrolled",
+            _("您不在本次课的学员名单中，无法签到。如需参加请联系教务或本单位联络员。"),
         )
     program_org_path = session.program.org.path
     unit_path = Cadre._base_manager.filter(pk=cadre_id).values_list("unit__path", flat=True).first()
     # Walk-ins come from the program's own tree (搭车: lower units ride along), never outside.
     if unit_path is None or not unit_path.startswith(program_org_path):
         raise CheckinError(
-            "not_enrolled", "您所在单位不在本项目的培训范围内，无法旁听签到。请联系教务。"
+            "not_enrolled", _("您所在单位不在本项目的培训范围内，无法旁听签到。请联系教务。")
         )
 
 

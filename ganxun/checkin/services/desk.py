@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.checkin import policies
 from ganxun.checkin.errors import CheckinError
@@ -28,7 +29,7 @@ def _require_desk(actor, session: Session) -> None:
     if not policies.can_run_checkin(actor, session):
         raise PermissionDenied()
     if session.status != Session.Status.SCHEDULED:
-        raise CheckinError("session_closed", "本次课已取消，无法签到。")
+        raise CheckinError("session_closed", _("本次课已取消，无法签到。"))
 
 
 def _venue_for(session: Session, cadre_id: int) -> int | None:
@@ -52,9 +53,9 @@ def attendance_record_manual(
     opens, closes = window(session)
     at = at or (now if now <= closes else session.starts_at)
     if now < opens:
-        raise CheckinError("session_closed", "签到尚未开始（开课前 30 分钟开放）。")
+        raise CheckinError("session_closed", _("签到尚未开始（开课前 30 分钟开放）。"))
     if not opens <= at <= closes:
-        raise CheckinError("invalid_time", "签到时间须在开课前 30 分钟至下课之间。", field="at")
+        raise CheckinError("invalid_time", _("签到时间须在开课前 30 分钟至下课之间。"), field="at")
     result = check_in(
         actor=actor,
         session=session,
@@ -84,7 +85,7 @@ def attendance_record_sheet(*, actor, session: Session, cadres: list[Cadre]) -> 
     one refused name (not enrolled, no walk-ins) leaves the sheet unrecorded."""
     _require_desk(actor, session)
     if timezone.now() < window(session)[0]:
-        raise CheckinError("session_closed", "课次尚未开始，不能录入签到表。")
+        raise CheckinError("session_closed", _("课次尚未开始，不能录入签到表。"))
     created, already = [], []
     for cadre in cadres:
         try:
@@ -120,20 +121,20 @@ def attendance_check_out(
     else:
         _require_desk(actor, session)
     if not session.requires_checkout:
-        raise CheckinError("checkout_not_required", "本次课无需签退。")
+        raise CheckinError("checkout_not_required", _("本次课无需签退。"))
     attendance = (
         Attendance._base_manager.select_for_update()
         .filter(session=session, cadre_id=cadre_id)
         .first()
     )
     if attendance is None:
-        raise CheckinError("not_checked_in", "尚未签到，不能签退。")
+        raise CheckinError("not_checked_in", _("尚未签到，不能签退。"))
     if attendance.checked_out_at is not None:
         return attendance  # a second check-out keeps the first time, like a second check-in
     now = timezone.now()
     at = at or min(now, session.ends_at)
     if at < attendance.checked_in_at:
-        raise CheckinError("invalid_time", "签退时间不能早于签到时间。", field="at")
+        raise CheckinError("invalid_time", _("签退时间不能早于签到时间。"), field="at")
     attendance.checked_out_at = at
     attendance.early_minutes = early_minutes_at(session, at)
     attendance.save(update_fields=["checked_out_at", "early_minutes"])

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.checkin import codes, geo, policies
 from ganxun.checkin.errors import CheckinError
@@ -33,7 +34,7 @@ def session_for_checkin(session_id) -> Session:
     if (pk := query_int(session_id, min_value=1)) is not None:
         session = next(iter(Session._base_manager.raw(_session_sql(), [pk])), None)
     if session is None:
-        raise NotFound("未找到该课次。")
+        raise NotFound(_("未找到该课次。"))
     alias = session._state.db
     program = Program.from_db(
         alias, ["id", "org_id", "channel"], [session.program_id, session.gx_org, session.gx_ch]
@@ -66,7 +67,7 @@ def attendance_scan(
     """A trainee checks themselves in with a code read from the projector (already verified
     by ``codes.read_code``: the signature says which session and venue)."""
     if not policies.can_scan(actor):
-        raise CheckinError("no_cadre", "您的账号未关联干部信息，无法扫码签到。请联系管理员。")
+        raise CheckinError("no_cadre", _("您的账号未关联干部信息，无法扫码签到。请联系管理员。"))
     now = now or timezone.now()
     session = session_for_checkin(scan.session_id)
     venue = Venue._base_manager.filter(pk=scan.venue_id).first()
@@ -95,7 +96,7 @@ def attendance_check_in(
     """A kiosk (签到机) or another system checks a trainee in, acting as an organizer."""
     session = session_for_checkin(session_id)
     if not policies.can_run_checkin(actor, session):
-        raise NotFound("未找到该课次。")
+        raise NotFound(_("未找到该课次。"))
     now = now or timezone.now()
     require_open(session, now)
     if cadre_id is None:
@@ -112,12 +113,14 @@ def attendance_check_in(
 
 def _cadre_id_by_number(actor, id_number: str) -> int:
     if not id_number:
-        raise CheckinError("invalid_request", "请提供学员（cadre）或身份证号（id_number）。")
+        raise CheckinError("invalid_request", _("请提供学员（cadre）或身份证号（id_number）。"))
     try:
         number = parse_id_number(id_number).value
     except InvalidIdNumber as exc:
-        raise CheckinError("invalid_id_number", f"身份证号有误：{exc}", field="id_number") from None
+        raise CheckinError(
+            "invalid_id_number", _("身份证号有误：%(exc)s") % {"exc": exc}, field="id_number"
+        ) from None
     cadre = cadre_by_id_number(Cadre.objects.visible_to(actor), number)
     if cadre is None:
-        raise CheckinError("not_enrolled", "未找到该身份证号对应的学员，无法签到。")
+        raise CheckinError("not_enrolled", _("未找到该身份证号对应的学员，无法签到。"))
     return cadre.pk

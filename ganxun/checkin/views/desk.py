@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.checkin import codes, geo, policies, selectors, services
@@ -45,7 +46,7 @@ def index(request):
 
 def _venue(session, venues, raw):
     if not venues:
-        raise NotFound("本次课尚未安排教室。")
+        raise NotFound(_("本次课尚未安排教室。"))
     for v in venues:
         if str(v.pk) == str(raw):
             return v
@@ -146,7 +147,7 @@ def _record_manual(request, session):
     form = ManualForm(request.POST)
     q = request.POST.get("q", "")[:50]
     if not form.is_valid():
-        messages.error(request, "请求有误，请重新搜索后再签到。")
+        messages.error(request, _("请求有误，请重新搜索后再签到。"))
         return _back_to_desk(session, q)
     cadre = Cadre.objects.visible_to(request.user).filter(pk=form.cleaned_data["cadre"]).first()
     if cadre is None:
@@ -165,14 +166,19 @@ def _record_manual(request, session):
     else:
         if result.created:
             late = (
-                f"（迟到 {result.attendance.late_minutes} 分钟）"
+                _("（迟到 %(late_minutes)s 分钟）")
+                % {"late_minutes": result.attendance.late_minutes}
                 if result.attendance.is_late
                 else ""
             )
-            walk = "（旁听）" if result.attendance.walk_in else ""
-            messages.success(request, f"{cadre.name} 已签到{walk}{late}。")
+            walk = _("（旁听）") if result.attendance.walk_in else ""
+            messages.success(
+                request,
+                _("%(cadre)s 已签到%(walk)s%(late)s。")
+                % {"cadre": cadre.name, "walk": walk, "late": late},
+            )
         else:
-            messages.info(request, f"{cadre.name} 此前已签到，未重复记录。")
+            messages.info(request, _("%(cadre)s 此前已签到，未重复记录。") % {"cadre": cadre.name})
     return _back_to_desk(session, q)
 
 
@@ -183,7 +189,7 @@ def check_out(request, pk):
     form = CheckoutForm(request.POST)
     q = request.POST.get("q", "")[:50]
     if not form.is_valid():
-        messages.error(request, "请求有误。")
+        messages.error(request, _("请求有误。"))
         return _back_to_desk(session, q)
     cadre = Cadre.objects.visible_to(request.user).filter(pk=form.cleaned_data["cadre"]).first()
     if cadre is None:
@@ -193,8 +199,14 @@ def check_out(request, pk):
     except CheckinError as exc:
         messages.error(request, f"{cadre.name}：{exc.message}")
     else:
-        early = f"（早退 {row.early_minutes} 分钟）" if row.left_early else ""
-        messages.success(request, f"{cadre.name} 已签退{early}。")
+        early = (
+            _("（早退 %(early_minutes)s 分钟）") % {"early_minutes": row.early_minutes}
+            if row.left_early
+            else ""
+        )
+        messages.success(
+            request, _("%(cadre)s 已签退%(early)s。") % {"cadre": cadre.name, "early": early}
+        )
     return _back_to_desk(session, q)
 
 
@@ -217,8 +229,12 @@ def sheet_entry(request, pk):
             else:
                 messages.success(
                     request,
-                    f"已录入 {done['created']} 人；{done['already']} 人此前已签到；"
-                    f"{len(lines) - len(cadres)} 行未录入。",
+                    _("已录入 %(created)s 人；%(already)s 人此前已签到；%(value)s 行未录入。")
+                    % {
+                        "created": done["created"],
+                        "already": done["already"],
+                        "value": len(lines) - len(cadres),
+                    },
                 )
                 return redirect("checkin:board", pk=session.pk)
     context = {

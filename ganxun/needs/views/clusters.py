@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -88,7 +89,7 @@ def clusters_merge(request, pk):
     except DomainError as exc:
         _refusal(request, exc)
     else:
-        messages.success(request, f"已合并为“{target.label}”。")
+        messages.success(request, _("已合并为“%(label)s”。") % {"label": target.label})
     return _back(run)
 
 
@@ -149,7 +150,7 @@ def cluster_split(request, pk, cid):
     except DomainError as exc:
         _refusal(request, exc)
         return redirect("needs:cluster", pk=run.pk, cid=cluster.pk)
-    messages.success(request, f"已拆分出“{new.label}”。")
+    messages.success(request, _("已拆分出“%(label)s”。") % {"label": new.label})
     return _back(run)
 
 
@@ -164,7 +165,7 @@ def run_confirm(request, pk):
     except DomainError as exc:
         _refusal(request, exc)
         return _back(run)
-    messages.success(request, f"已确认 {len(needs)} 项共性需求。")
+    messages.success(request, _("已确认 %(count)s 项共性需求。") % {"count": len(needs)})
     return redirect("needs:common_needs", pk=run.survey.pk)
 
 
@@ -224,7 +225,9 @@ def courses_suggest(request, pk):
     created = courses.need_courses_suggest(
         actor=request.user, needs=list(selectors.common_needs(request.user, survey))
     )
-    messages.success(request, f"已生成 {created} 条课程建议，请逐条确认。")
+    messages.success(
+        request, _("已生成 %(created)s 条课程建议，请逐条确认。") % {"created": created}
+    )
     return redirect("needs:common_needs", pk=survey.pk)
 
 
@@ -249,7 +252,7 @@ def need_course_decide(request, pk):
     course_id = request.POST.get("course", "")
     try:
         if not course_id.isdigit():
-            raise DomainError("no_course", "请选择课程。")
+            raise DomainError("no_course", _("请选择课程。"))
         courses.need_course_decide(
             actor=request.user,
             need=need,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ganxun.core.http import require
@@ -67,9 +68,11 @@ def _handle(request, respondent, urls: dict):
         bad = len(outcome.parsed.errors)
         if bad:
             # Show the form again as posted, each error beside its question: nothing is lost.
-            messages.warning(request, f"草稿已保存。有 {bad} 题的回答无效，请按提示修改。")
+            messages.warning(
+                request, _("草稿已保存。有 %(bad)s 题的回答无效，请按提示修改。") % {"bad": bad}
+            )
             return _form(request, respondent, urls, items=outcome.parsed.items)
-        messages.success(request, "草稿已保存，可稍后继续填写。")
+        messages.success(request, _("草稿已保存，可稍后继续填写。"))
         return redirect(urls["form"])
     response = respondent.response
     if response is not None and response.is_submitted:

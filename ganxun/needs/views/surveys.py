@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
@@ -48,9 +49,9 @@ def survey_create(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已创建问卷草稿。请检查题目，再选择调研对象并发布。")
+            messages.success(request, _("已创建问卷草稿。请检查题目，再选择调研对象并发布。"))
             return redirect("needs:detail", pk=survey.pk)
-    return render(request, "needs/survey_form.html", {"form": form, "title": "新建需求调研"})
+    return render(request, "needs/survey_form.html", {"form": form, "title": _("新建需求调研")})
 
 
 @require(policies.can_track_needs)
@@ -87,10 +88,12 @@ def survey_edit(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("needs:detail", pk=survey.pk)
     return render(
-        request, "needs/survey_form.html", {"form": form, "title": "修改问卷信息", "survey": survey}
+        request,
+        "needs/survey_form.html",
+        {"form": form, "title": _("修改问卷信息"), "survey": survey},
     )
 
 
@@ -101,14 +104,14 @@ def survey_open(request, pk):
     form = OpenForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("bad_deadline", "截止时间格式不正确。")
+            raise DomainError("bad_deadline", _("截止时间格式不正确。"))
         services.needs_survey_open(
             actor=request.user, survey=survey, closes_at=form.cleaned_data["closes_at"]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "问卷已发布，个人链接即刻生效。")
+        messages.success(request, _("问卷已发布，个人链接即刻生效。"))
     return redirect("needs:detail", pk=survey.pk)
 
 
@@ -121,7 +124,7 @@ def survey_close(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "问卷已结束，个人链接已失效。")
+        messages.success(request, _("问卷已结束，个人链接已失效。"))
     return redirect("needs:detail", pk=survey.pk)
 
 
@@ -150,7 +153,8 @@ def targeting(request, pk):
             else:
                 messages.success(
                     request,
-                    f"已新增 {result['added']} 名调研对象（此前已邀请 {result['already']} 人）。",
+                    _("已新增 %(added)s 名调研对象（此前已邀请 %(already)s 人）。")
+                    % {"added": result["added"], "already": result["already"]},
                 )
                 return redirect("needs:respondents", pk=survey.pk)
         context["matched"] = matching_cadres(
@@ -192,8 +196,8 @@ def respondents(request, pk):
 
 def _status(respondent) -> str:
     if respondent.response_id:
-        return "已填写未提交"
-    return "已打开未填写" if respondent.opened_at else "未打开"
+        return _("已填写未提交")
+    return _("已打开未填写") if respondent.opened_at else _("未打开")
 
 
 @require(policies.can_track_needs)
@@ -255,5 +259,8 @@ def respondent_reissue(request, pk, rid):
     survey = selectors.get_survey_for(request.user, pk, manage=True)
     respondent = selectors.get_respondent_for(request.user, survey, rid)
     services.respondent_reissue_link(actor=request.user, respondent=respondent)
-    messages.success(request, f"已为 {respondent.name} 生成新链接，旧链接已失效。")
+    messages.success(
+        request,
+        _("已为 %(respondent)s 生成新链接，旧链接已失效。") % {"respondent": respondent.name},
+    )
     return redirect("needs:respondents", pk=survey.pk)

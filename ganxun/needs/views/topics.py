@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, require
@@ -30,9 +31,9 @@ def topic_edit(request, pk=None):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。下次归集共性需求时生效。")
+            messages.success(request, _("已保存。下次归集共性需求时生效。"))
             return redirect("needs:topics")
-    title = f"修改需求主题“{topic.name}”" if topic else "新建需求主题"
+    title = _("修改需求主题“%(topic)s”") % {"topic": topic.name} if topic else _("新建需求主题")
     return render(
         request, "needs/survey_form.html", {"form": form, "title": title, "back": "needs:topics"}
     )

@@ -31,18 +31,18 @@
   if (!form) return;
   const status = form.querySelector("[data-geo-status]");
   if (!navigator.geolocation) {
-    status.textContent = "此浏览器无法获取位置，请换用手机自带浏览器或联系教务手工签到。";
+    status.textContent = status.dataset.msgUnsupported;
     return;
   }
   navigator.geolocation.getCurrentPosition(
     (pos) => {
       form.elements.lat.value = pos.coords.latitude;
       form.elements.lng.value = pos.coords.longitude;
-      status.textContent = "已获取位置，正在签到…";
+      status.textContent = status.dataset.msgLocated;
       form.requestSubmit();
     },
     () => {
-      status.textContent = "未能获取位置：请在浏览器设置中允许定位后点“签到”重试。";
+      status.textContent = status.dataset.msgDenied;
     },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
   );

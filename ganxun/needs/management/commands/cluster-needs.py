@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from ganxun.needs.clustering import cluster_needs
 from ganxun.needs.taxonomy import load_taxonomy
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         lines = _read_lines(options["file"])
         k = options["k"]
         if k is not None and k < 1:
-            raise CommandError("--k 须为正整数。")
+            raise CommandError(_("--k 须为正整数。"))
         started = time.perf_counter()
         result = cluster_needs(lines, _taxonomy(options["taxonomy"]), k=k)
         elapsed = time.perf_counter() - started
@@ -61,12 +62,15 @@ def _read_lines(path: str) -> list[str]:
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise CommandError(
+            _("无法读取文件 %(path)s：%(strerror)s") % {"path": path, "strerror": exc.strerror}
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CommandError(
-            f"文件不是 UTF-8 编码（第 {exc.start} 字节处），请另存为 UTF-8 后再试。"
+            _("文件不是 UTF-8 编码（第 %(start)s 字节处），请另存为 UTF-8 后再试。")
+            % {"start": exc.start}
         ) from None
     lines = text.replace("\r\n", "\n").split("\n")
     if lines and lines[-1] == "":
@@ -79,7 +83,7 @@ def _taxonomy(path: str | None):
         try:
             return load_taxonomy(path)
         except (OSError, ValueError, KeyError) as exc:
-            raise CommandError(f"需求主题文件无法读取：{exc}") from None
+            raise CommandError(_("需求主题文件无法读取：%(exc)s") % {"exc": exc}) from None
     from ganxun.needs.curation import taxonomy_from_db
 
     try:
