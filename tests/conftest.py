@@ -35,6 +35,23 @@ def city(db) -> City:
     return City(city, county_a, county_b, town_a1, town_a2, town_b1, village_a1, dept_city)
 
 
+@pytest.fixture(autouse=True)
+def _reference_tables(request):
+    """The rank table and personnel categories come from a data migration; a transactional
+    test's flush empties them for the tests after it in the same worker, so seed them again."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(names):
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(names)
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from ganxun.orgs.services import reference_tables_ensure
+
+    reference_tables_ensure()
+
+
 @pytest.fixture
 def admin(city):
     return make_user(city.city, Role.ADMIN, username="admin")

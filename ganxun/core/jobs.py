@@ -143,7 +143,7 @@ def job_retry(*, actor, job: Job) -> Job:
     handlers are safe to re-run: imports skip what was written, results are applied atomically).
     """
     if job.status != Job.Status.FAILED or job.actor_id != actor.pk:
-        raise DomainError("job_not_retryable", "只有自己发起的、已失败的任务可以重试。")
+        raise DomainError("job_not_retryable", _("只有自己发起的、已失败的任务可以重试。"))
     # ``retry_of`` lets a handler pick up what the failed run left (the bulk-account job takes
     # over the initial passwords of the accounts it had opened)
     params = {**job.params, "retry_of": str(job.pk)}

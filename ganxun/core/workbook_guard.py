@@ -25,6 +25,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from ganxun.core.spreadsheets import SpreadsheetError
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -58,7 +60,7 @@ def guard_workbook(path: Path, kind: str) -> None:
                             raise _too_many_cells(total)
     except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile):
         raise SpreadsheetError(
-            "unreadable", "文件已损坏，无法打开；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+            "unreadable", _("文件已损坏，无法打开；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。")
         ) from None
 
 
@@ -67,16 +69,20 @@ def _check_sizes(infos) -> None:
     if expanded > MAX_UNCOMPRESSED:
         raise SpreadsheetError(
             "workbook_too_large",
-            f"这个表格解压后有 {expanded / 1024 / 1024:.0f} MB，超过了 "
-            f"{MAX_UNCOMPRESSED // 1024 // 1024} MB 的上限，不能导入。请删除无关的工作表、图片和"
-            "空白行列后另存，或拆分成几个文件再导入。",
+            _(
+                "这个表格解压后有 %(size)s MB，超过了 %(limit)s MB 的上限，不能导入。"
+                "请删除无关的工作表、图片和空白行列后另存，或拆分成几个文件再导入。"
+            )
+            % {"size": f"{expanded / 1024 / 1024:.0f}", "limit": MAX_UNCOMPRESSED // 1024 // 1024},
         )
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise SpreadsheetError(
                 "workbook_suspicious",
-                "这个表格的内容被异常压缩（解压后是压缩时的上百倍），可能是损坏或恶意构造的文件，"
-                "不能导入。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。",
+                _(
+                    "这个表格的内容被异常压缩（解压后是压缩时的上百倍），可能是损坏或恶意构造的"
+                    "文件，不能导入。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+                ),
             )
 
 
@@ -121,22 +127,32 @@ def _check_sheet(stream, name: str) -> int:
         if last_row * last_col > MAX_GRID:
             raise SpreadsheetError(
                 "sheet_too_large",
-                f"工作表中有内容写到了第 {last_row} 行、第 {last_col} 列，读取时要按 "
-                f"{last_row:,} × {last_col:,} 个单元格处理，"
-                f"超过了 {MAX_GRID:,} 个的上限，不能导入。"
-                "请删除名册以外远处的单元格（可在 Excel 中按 Ctrl+End 找到），或拆分文件后再导入。",
+                _(
+                    "工作表中有内容写到了第 %(row)s 行、第 %(col)s 列，读取时要按 %(rows)s × "
+                    "%(cols)s 个单元格处理，超过了 %(limit)s 个的上限，不能导入。请删除名册以外"
+                    "远处的单元格（可在 Excel 中按 Ctrl+End 找到），或拆分文件后再导入。"
+                )
+                % {
+                    "row": last_row,
+                    "col": last_col,
+                    "rows": f"{last_row:,}",
+                    "cols": f"{last_col:,}",
+                    "limit": f"{MAX_GRID:,}",
+                },
             )
         if not piece:
             return cells
         tail = data[end:]
         if len(tail) > CHUNK:  # a single tag larger than 1 MB is not a spreadsheet cell
             raise SpreadsheetError(
-                "workbook_suspicious", "这个表格的结构异常，可能是损坏或恶意构造的文件，不能导入。"
+                "workbook_suspicious",
+                _("这个表格的结构异常，可能是损坏或恶意构造的文件，不能导入。"),
             )
 
 
 def _too_many_cells(total: int) -> SpreadsheetError:
     return SpreadsheetError(
         "workbook_too_large",
-        f"这个表格有超过 {MAX_CELLS:,} 个单元格，超过了一次导入的上限；请拆分成几个文件再导入。",
+        _("这个表格有超过 %(limit)s 个单元格，超过了一次导入的上限；请拆分成几个文件再导入。")
+        % {"limit": f"{MAX_CELLS:,}"},
     )

@@ -26,6 +26,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.models import Job
 from ganxun.ops.models import WorkerHeartbeat
@@ -131,7 +132,8 @@ def _requeue_or_fail(job: Job) -> tuple[str, str]:
     if crashes < MAX_CRASHES:
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.QUEUED,
-            message=f"处理任务的后台进程中断，已自动重新排队（第 {crashes + 1} 次尝试）。",
+            message=_("处理任务的后台进程中断，已自动重新排队（第 %(n)s 次尝试）。")
+            % {"n": crashes + 1},
         )
         run_job.enqueue(str(job.pk))  # the database backend writes it in this transaction
         log.warning("job %s re-queued after its worker died (crash %d)", job.pk, crashes)
@@ -139,8 +141,11 @@ def _requeue_or_fail(job: Job) -> tuple[str, str]:
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.FAILED,
         finished_at=timezone.now(),
-        message=f"处理任务的后台进程中断了 {crashes} 次，任务没有完成，不再自动重试；"
-        "已写入的数据完整保留。请检查上传的文件后重新发起。",
+        message=_(
+            "处理任务的后台进程中断了 %(n)s 次，任务没有完成，不再自动重试；"
+            "已写入的数据完整保留。请检查上传的文件后重新发起。"
+        )
+        % {"n": crashes},
     )
     log.error("job %s failed: its worker died %d times", job.pk, crashes)
     return str(job.pk), "failed"

@@ -617,3 +617,20 @@ def personnel_category_save(
         changes=diff(before, snapshot(category, fields)),
     )
     return category
+
+
+def reference_tables_ensure() -> None:
+    """Seed the shipped correspondence table and personnel categories where they are empty.
+
+    Migration ``orgs/0003`` seeds them; a database emptied afterwards (a test's flush, a
+    restore of an older dump) would otherwise leave every rank unrecognised."""
+    from ganxun.orgs.ranks import SOURCE, default_personnel_categories, default_ranks
+
+    if not RankTitle._base_manager.exists():
+        RankTitle._base_manager.bulk_create(
+            [RankTitle(source=SOURCE, **row) for row in default_ranks()]
+        )
+    if not PersonnelCategory._base_manager.exists():
+        PersonnelCategory._base_manager.bulk_create(
+            [PersonnelCategory(**row) for row in default_personnel_categories()]
+        )

@@ -125,7 +125,7 @@ def test_list_pages_run_a_bounded_number_of_queries(client, city, organizer, url
     grow(city, organizer, 20)
     many = count(client, url)
     assert many <= few, f"{url}: {few} queries with few rows, {many} with many"
-    assert many <= 25
+    assert many <= 30  # the home page: each counter also finds where its link leads
 
 
 def test_call_and_round_pages_do_not_grow_with_proposals(client, city, organizer):

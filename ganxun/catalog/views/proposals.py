@@ -15,7 +15,7 @@ from ganxun.catalog.forms_proposals import (
     ReviewForm,
     RoundForm,
 )
-from ganxun.catalog.models import Course, RoundEntry
+from ganxun.catalog.models import CallTarget, Course, RoundEntry
 from ganxun.catalog.selectors import interactive_share
 from ganxun.catalog.views.common import form_page, handle_form, section
 from ganxun.core.errors import DomainError, PermissionDenied
@@ -55,7 +55,10 @@ def call_edit(request, pk):
         "guidance": call.guidance,
         "deadline": call.deadline,
         "reviewers": [u.pk for u in call.reviewers.all()],
-        "target_units": [u.pk for u in call.target_units.all()],
+        # the through rows: reading the orgs themselves needs the actor's scope, ids do not
+        "target_units": list(
+            CallTarget.objects.filter(call=call).values_list("unit_id", flat=True)
+        ),
     }
     form = CallForm(request.POST or None, actor=request.user, initial=initial)
     if handle_form(request, form, lambda: _save_call(request, form, call), success=_("已保存。")):

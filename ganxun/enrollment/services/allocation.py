@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.selectors import unit_contacts
 from ganxun.core.bulk import Preview, fingerprint, require_unchanged
@@ -98,19 +99,20 @@ def _plan(*, actor, program, orgs, mode, number, kind, batch) -> Allocation:
     _require_manager(actor, program)
     require_open_program(program)
     if not orgs:
-        raise EnrollmentError("no_units", "请至少选择一个单位。", field="orgs")
+        raise EnrollmentError("no_units", _("请至少选择一个单位。"), field="orgs")
     orgs = sorted({o.pk: o for o in orgs}.values(), key=lambda o: o.path)
     check_quota_units(actor, program, orgs, field="orgs")
     check_kind_batch(program, kind, batch)
     if mode not in MODES:
-        raise EnrollmentError("invalid_mode", "请选择分配方式。", field="mode")
+        raise EnrollmentError("invalid_mode", _("请选择分配方式。"), field="mode")
     if number is None or number <= 0:
-        raise EnrollmentError("invalid_number", "名额数须为大于 0 的整数。", field="number")
+        raise EnrollmentError("invalid_number", _("名额数须为大于 0 的整数。"), field="number")
     total = number * len(orgs) if mode == EACH else number
     if total > MAX_SEATS:
         raise EnrollmentError(
             "over_limit",
-            f"合计 {total} 个名额，超过一次分配 {MAX_SEATS} 个的上限，请减少。",
+            _("合计 %(total)s 个名额，超过一次分配 %(max_seats)s 个的上限，请减少。")
+            % {"total": total, "max_seats": MAX_SEATS},
             field="number",
         )
     counts = active_cadre_counts(orgs)
@@ -119,7 +121,7 @@ def _plan(*, actor, program, orgs, mode, number, kind, batch) -> Allocation:
     else:
         if sum(counts.values()) == 0:
             raise EnrollmentError(
-                "no_cadres", "所选单位名册中没有在职干部，无法按比例分配。", field="orgs"
+                "no_cadres", _("所选单位名册中没有在职干部，无法按比例分配。"), field="orgs"
             )
         shares = largest_remainder(number, [counts[o.pk] for o in orgs])
     current = {
@@ -145,8 +147,12 @@ def _plan(*, actor, program, orgs, mode, number, kind, batch) -> Allocation:
     if below:
         raise EnrollmentError(
             "seats_below_nominations",
-            "、".join(f"{r.org.name}已报名 {r.used} 人" for r in below)
-            + "，分得的名额不能少于已报名人数。",
+            _("%(units)s，分得的名额不能少于已报名人数。")
+            % {
+                "units": "、".join(
+                    _("%(unit)s已报名 %(n)s 人") % {"unit": r.org.name, "n": r.used} for r in below
+                )
+            },
             field="number",
         )
     return _preview(rows, mode, total)
@@ -299,10 +305,12 @@ def quotas_remind(*, actor, program: Program, orgs: list[Org] | None = None) -> 
         units = [u for u in units if u.org.pk in wanted]
     pending = [u for u in units if u.used == 0 and u.seats > 0]
     if not pending:
-        raise EnrollmentError("nothing_to_remind", "所选单位都已报名，无需提醒。")
+        raise EnrollmentError("nothing_to_remind", _("所选单位都已报名，无需提醒。"))
     due = [u for u in pending if u.remind_due]
     if not due:
-        raise EnrollmentError("reminded_today", "这些单位今天已提醒过，每个单位每天最多提醒一次。")
+        raise EnrollmentError(
+            "reminded_today", _("这些单位今天已提醒过，每个单位每天最多提醒一次。")
+        )
     url = reverse("enrollment:my_quotas")
     rows = [
         (

@@ -37,23 +37,25 @@ def check_quota_units(actor, program: Program, orgs: list[Org], *, field: str) -
     """Quotas go to units the actor manages, at or below the program's org."""
     ids = {o.pk for o in orgs}
     if Org.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
-        raise EnrollmentError("not_visible", "所选单位不在您可管理的范围内。", field=field)
+        raise EnrollmentError("not_visible", _("所选单位不在您可管理的范围内。"), field=field)
     outside = [o.name for o in orgs if not o.path.startswith(program.org.path)]
     if outside:
         raise EnrollmentError(
             "org_outside_program",
-            f"名额只能分给“{program.org.name}”及其下属单位（{'、'.join(outside)}不是）。",
+            _("名额只能分给“%(name)s”及其下属单位（%(outside)s不是）。")
+            % {"name": program.org.name, "outside": "、".join(outside)},
             field=field,
         )
 
 
 def check_kind_batch(program: Program, kind: str, batch: int | None) -> None:
     if kind not in Quota.Kind.values:
-        raise EnrollmentError("invalid_kind", "请选择名额类型。", field="kind")
+        raise EnrollmentError("invalid_kind", _("请选择名额类型。"), field="kind")
     if batch is not None and not 1 <= batch <= program.batch_count:
         raise EnrollmentError(
             "invalid_batch",
-            f"本项目分 {program.batch_count} 批，批次应在 1 到 {program.batch_count} 之间。",
+            _("本项目分 %(batch_count)s 批，批次应在 1 到 %(batch_count)s 之间。")
+            % {"batch_count": program.batch_count},
             field="batch",
         )
 
@@ -114,7 +116,11 @@ def quota_save(
     check_quota_units(actor, program, [org], field="org")
     check_kind_batch(program, kind, batch)
     if seats is None or seats < 0 or seats > MAX_SEATS:
-        raise EnrollmentError("invalid_seats", f"名额应在 0 到 {MAX_SEATS} 之间。", field="seats")
+        raise EnrollmentError(
+            "invalid_seats",
+            _("名额应在 0 到 %(max_seats)s 之间。") % {"max_seats": MAX_SEATS},
+            field="seats",
+        )
     before = {}
     if quota is not None:
         if quota.program_id != program.pk:
@@ -169,14 +175,17 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
     if not seen or not cadre.unit.path.startswith(quota.org.path):
         raise EnrollmentError(
             "cadre_outside_unit",
-            f"不能报名：所选干部不在“{quota.org.name}”的名册中"
-            "（规则：单位的名额只能由本单位及下属单位的干部占用）。",
+            _(
+                "不能报名：所选干部不在“%(name)s”的名册中（规则"
+                "：单位的名额只能由本单位及下属单位的干部占用）。"
+            )
+            % {"name": quota.org.name},
             field="cadre",
         )
     if cadre.status != Cadre.Status.ACTIVE:
         raise EnrollmentError(
             "cadre_inactive",
-            f"不能报名：{cadre.name}已不在职（规则：只有在职干部可以报名）。",
+            _("不能报名：%(name)s已不在职（规则：只有在职干部可以报名）。") % {"name": cadre.name},
             field="cadre",
         )
     taken = Nomination._base_manager.filter(
@@ -185,7 +194,8 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
     if taken.exists():
         raise EnrollmentError(
             "already_nominated",
-            f"不能报名：{cadre.name}已报名本项目（规则：同一干部在一个项目中只报名一次）。",
+            _("不能报名：%(name)s已报名本项目（规则：同一干部在一个项目中只报名一次）。")
+            % {"name": cadre.name},
             field="cadre",
         )
     if (
@@ -195,7 +205,8 @@ def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
     ):
         raise EnrollmentError(
             "already_enrolled",
-            f"不能报名：{cadre.name}已在本项目学员名单中（规则：已是学员的不再占用名额）。",
+            _("不能报名：%(name)s已在本项目学员名单中（规则：已是学员的不再占用名额）。")
+            % {"name": cadre.name},
             field="cadre",
         )
 
@@ -205,8 +216,12 @@ def _require_room(quota: Quota, *, excluding: Nomination | None = None) -> None:
     if used >= quota.seats:
         raise EnrollmentError(
             "quota_full",
-            f"名额已满：{quota.org.name}共 {quota.seats} 个名额，已报 {used} 人"
-            "（规则：报名人数不能超过分给本单位的名额；可先撤回或替换已报的人）。",
+            _(
+                "名额已满：%(name)s共 %(seats)s 个名额"
+                "，已报 %(used)s 人（规则：报名人数不能超过分给"
+                "本单位的名额；可先撤回或替换已报的人）。"
+            )
+            % {"name": quota.org.name, "seats": quota.seats, "used": used},
             field="cadre",
             seats=quota.seats,
             used=used,
@@ -221,8 +236,8 @@ def _insert(nomination: Nomination) -> Nomination:
         # Another contact put the same cadre forward a moment ago.
         raise EnrollmentError(
             "already_nominated",
-            f"不能报名：{nomination.cadre.name}已报名本项目"
-            "（规则：同一干部在一个项目中只报名一次）。",
+            _("不能报名：%(name)s已报名本项目（规则：同一干部在一个项目中只报名一次）。")
+            % {"name": nomination.cadre.name},
             field="cadre",
         ) from None
     return nomination

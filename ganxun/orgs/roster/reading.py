@@ -126,7 +126,7 @@ def open_tables(path: Path) -> Iterator[Table]:
         return
     if kind == "lrmx":
         raise RosterFileError(
-            "not_spreadsheet", "任免审批表（.lrmx）只能导入干部名册；这里请上传 Excel 表格。"
+            "not_spreadsheet", _("任免审批表（.lrmx）只能导入干部名册；这里请上传 Excel 表格。")
         )
     try:
         guard_workbook(path, kind)  # dimension, zip and cell-count bombs: before any parser
@@ -210,8 +210,11 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
     except csv.Error as exc:
         raise RosterFileError(
             "unreadable",
-            f"CSV 文件第 {reader.line_num} 行的格式有误（{exc}），无法读取；"
-            "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。",
+            _(
+                "CSV 文件第 %(line)s 行的格式有误（%(error)s），无法读取；"
+                "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+            )
+            % {"line": reader.line_num, "error": exc},
         ) from None
 
 
