@@ -47,9 +47,16 @@ def _reference_tables(request):
         {"transactional_db", "live_server"} & set(names)
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from ganxun.credits.defaults import DEFAULT_REQUIREMENTS
+    from ganxun.credits.models import CreditSettings, Requirement
     from ganxun.orgs.services import reference_tables_ensure
 
     reference_tables_ensure()
+    # as migration credits/0002 seeds them
+    CreditSettings.objects.get_or_create(pk=1)
+    if not Requirement._base_manager.exists():
+        for row in DEFAULT_REQUIREMENTS:
+            Requirement._base_manager.create(**row)
 
 
 @pytest.fixture

@@ -88,6 +88,10 @@ def child_env(tmp_path, django_db_setup, django_db_blocker):
     if connection.vendor == "sqlite":
         # the test run's migrated (and still empty) database, copied: much faster than migrating
         with django_db_blocker.unblock():
+            # an earlier transactional test's flush empties the seeded rank table
+            from ganxun.orgs.services import reference_tables_ensure
+
+            reference_tables_ensure()
             connection.ensure_connection()
             target = sqlite3.connect(data / "ganxun.sqlite3")
             connection.connection.backup(target)

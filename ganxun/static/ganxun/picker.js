@@ -32,6 +32,7 @@
     let timer = null;
     let seq = 0;
     let active = -1;
+    let picking = false; // focus given back after a pick must not reopen the list
 
     const options = () => [...list.querySelectorAll("[role=option]")];
 
@@ -82,7 +83,9 @@
       input.value = "";
       close();
       list.replaceChildren(); // the next search shows its own answer, never this one
+      picking = true;
       input.focus();
+      picking = false;
       changed();
     }
 
@@ -91,7 +94,7 @@
       timer = setTimeout(search, 200);
     });
     input.addEventListener("focus", () => {
-      if (list.hidden) search();
+      if (list.hidden && !picking) search();
     });
     input.addEventListener("blur", () => setTimeout(close, 150));
     input.addEventListener("keydown", (event) => {
