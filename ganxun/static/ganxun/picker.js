@@ -83,6 +83,8 @@
       input.value = "";
       close();
       list.replaceChildren(); // the next search shows its own answer, never this one
+      clearTimeout(timer); // a search still pending from the typing must not reopen the list
+      seq += 1; // nor an answer still on its way
       picking = true;
       input.focus();
       picking = false;
