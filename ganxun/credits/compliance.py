@@ -43,10 +43,14 @@ def build_rules(requirements, hours_per_day: Decimal) -> list[Rule]:
     rules = []
     for r in requirements:
         required = float(r.amount * (hours_per_day if r.unit == Requirement.Unit.DAYS else 1))
-        unit = _("天") if r.unit == Requirement.Unit.DAYS else _("学时")
-        label = f"{r.amount.normalize():f} {unit}"
+        amount = f"{r.amount.normalize():f}"
         if r.unit == Requirement.Unit.DAYS:
-            label += _("（%(hours)s 学时）") % {"hours": f"{required:g}"}
+            label = _("%(amount)s 天（%(hours)s 学时）") % {
+                "amount": amount,
+                "hours": f"{required:g}",
+            }
+        else:
+            label = _("%(amount)s 学时") % {"amount": amount}
         rules.append(
             Rule(
                 id=r.pk,

@@ -9,7 +9,7 @@ from ganxun.credits.models import Channel, CreditSettings, Requirement
 from ganxun.credits.services import EntryData
 from ganxun.orgs.models import Cadre
 
-PLATFORMS = (_("中国干部网络学院"), _("浙江干部网络学院"), _("宁波干部网络学院"))
+PLATFORMS = ("中国干部网络学院", "浙江干部网络学院", "宁波干部网络学院")
 
 
 def year_choices() -> list[tuple[int, str]]:
