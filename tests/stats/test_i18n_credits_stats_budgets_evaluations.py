@@ -31,7 +31,7 @@ def _entries(text: str):
         fields: dict[str, list[str]] = {}
         key = None
         for line in block.splitlines():
-            found = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) ', line)
+            found = re.match(r"^(msgid|msgid_plural|msgstr(?:\[\d\])?) ", line)
             if found:
                 key = found.group(1)
                 fields[key] = [line[len(key) + 1 :]]
@@ -126,3 +126,38 @@ def test_chart_words_come_from_the_page():
             if not line.strip().startswith(("//", "*", "/*"))
         )
         assert not HAN.search(code), name
+
+
+def test_the_compliance_panel_reads_in_english_with_this_part_merged(tmp_path, settings):
+    """The part merged into the English catalogue (as the release does) turns the panel's sentence,
+    its table's total row and the year into English; Chinese stays the default."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from ganxun.stats.period import Period
+
+    target = tmp_path / "en" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    merged = target / "django.po"
+    subprocess.run(["msgcat", "--use-first", "-o", str(merged), *map(str, CATALOGUES)], check=True)
+    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(merged)], check=True)
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    panel = SimpleNamespace(
+        summary={"cadres": 1200, "compliant": 900, "share": 75.0},
+        headers=["单位", "在职干部", "达标人数", "达标率（%）"],
+        rows=[["合计", 1200, 900, 75.0]],
+        note="",
+    )
+    with translation.override("zh-hans"):
+        chinese = render_to_string("stats/_compliance.html", {"panel": panel})
+    assert "在职干部 1,200 人，达标 900 人，达标率 75.0%。" in chinese
+    assert 'data-testid="total-row"' in chinese
+    with translation.override("en"):
+        panel.rows = [["Total", 1200, 900, 75.0]]
+        english = render_to_string("stats/_compliance.html", {"panel": panel})
+        year = Period.of_year(2030).label
+    assert "1,200 serving cadres, 900 compliant, compliance rate 75.0%." in english
+    assert 'data-testid="total-row"' in english
+    assert year == "2030"
