@@ -4,6 +4,8 @@ report page and ``ganxun stats`` show, computed once here (``stats_report``)."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from ganxun.catalog.models import INTERACTIVE_FORMS, TeachingForm, Theme
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.programs.models import Channel
@@ -57,7 +59,7 @@ class Report:
     sessions: int = 0
     hours: Decimal = Decimal("0.0")
     interactive_sessions: int = 0
-    total: PeopleRow = field(default_factory=lambda: PeopleRow("合计"))
+    total: PeopleRow = field(default_factory=lambda: PeopleRow(_("合计")))
     by_channel: list[PeopleRow] = field(default_factory=list)
     by_rank: list[PeopleRow] = field(default_factory=list)
     by_category: list[PeopleRow] = field(default_factory=list)
@@ -125,7 +127,7 @@ def _people(report: Report, children, under: dict, drillable: set, trained, atte
     node = report.node
     cadres = figures.cadres_by_unit_rank(node)
     units = {c.pk: PeopleRow(c.name, org_id=c.pk, drill=c.pk in drillable) for c in children}
-    units[node.pk] = PeopleRow(f"{node.name}（本级）", org_id=node.pk)
+    units[node.pk] = PeopleRow(_("%(org)s（本级）") % {"org": node.name}, org_id=node.pk)
     ranks = {value: PeopleRow(str(label)) for value, label in Cadre.Rank.choices}
     for (unit, rank), n in cadres.items():
         for row in (units[under[unit]], ranks[rank], report.total):
@@ -192,10 +194,11 @@ def _teaching(report: Report, attended: dict) -> None:
     names = dict(
         Theme._base_manager.filter(pk__in=[t for t in themes if t]).values_list("pk", "name")
     )
+    no_theme = _("未设专题")
     for pk, row in themes.items():
-        row.label = names.get(pk, "未设专题") if pk else "未设专题"
+        row.label = names.get(pk, no_theme) if pk else no_theme
     report.by_theme = sorted(
-        themes.values(), key=lambda r: (r.label == "未设专题", -r.sessions, r.label)
+        themes.values(), key=lambda r: (r.label == no_theme, -r.sessions, r.label)
     )
     for row in forms.values():
         row.share = percent(row.sessions, report.sessions)

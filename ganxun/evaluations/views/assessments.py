@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -43,7 +45,7 @@ def program_tests(request, pk):
             lambda: services.assessment_save(
                 actor=request.user, program=program, data=form.to_data()
             ),
-            "已新建测评，请从题库选题。",
+            _("已新建测评，请从题库选题。"),
         )
         if created:
             return redirect("evaluations:assessment", pk=created.pk)
@@ -93,7 +95,7 @@ def assessment_detail(request, pk):
         lambda: services.assessment_save(
             actor=actor, program=assessment.program, data=edit.to_data(), assessment=assessment
         ),
-        "已保存。",
+        _("已保存。"),
     ):
         return redirect("evaluations:assessment", pk=assessment.pk)
     return render(
@@ -118,7 +120,7 @@ def assessment_status(request, pk):
         services.assessment_set_status(
             actor=request.user, assessment=assessment, status=request.POST.get("status", "")
         )
-        messages.success(request, "状态已更新。")
+        messages.success(request, _("状态已更新。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("evaluations:assessment", pk=assessment.pk)
@@ -132,7 +134,9 @@ def assessment_add(request, pk):
         n = services.assessment_add_questions(
             actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
         )
-        messages.success(request, f"已加入 {n} 道题。")
+        messages.success(
+            request, ngettext("已加入 %(n)s 道题。", "已加入 %(n)s 道题。", n) % {"n": n}
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("evaluations:assessment", pk=assessment.pk)
@@ -162,7 +166,7 @@ def bank(request):
         request,
         form,
         lambda: services.bank_question_save(actor=actor, owner=actor.org, data=form.to_data()),
-        "已加入题库。",
+        _("已加入题库。"),
     ):
         return redirect("evaluations:bank")
     return render(
@@ -185,7 +189,7 @@ def bank_edit(request, pk):
         lambda: services.bank_question_save(
             actor=actor, owner=question.owner, data=form.to_data(), question=question
         ),
-        "已保存。",
+        _("已保存。"),
     ):
         return redirect("evaluations:bank")
     return render(
@@ -193,7 +197,7 @@ def bank_edit(request, pk):
         "evaluations/form.html",
         {
             "form": form,
-            "title": "修改试题",
+            "title": _("修改试题"),
             "cancel": reverse("evaluations:bank"),
             "delete_action": reverse("evaluations:bank_delete", args=[question.pk]),
         },
@@ -206,7 +210,7 @@ def bank_delete(request, pk):
     question = selectors.get_bank_question_for(request.user, pk)
     try:
         services.bank_question_delete(actor=request.user, question=question)
-        messages.success(request, "已停用该试题。")
+        messages.success(request, _("已停用该试题。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("evaluations:bank")

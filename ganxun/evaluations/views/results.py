@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
@@ -93,7 +94,7 @@ def program_setup(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("evaluations:program_setup", pk=program.pk)
     setup = services.setup_ensure(program)
     return program_page(
@@ -126,7 +127,7 @@ def program_activate(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "新的评价表已启用，之后的评价使用新表。")
+        messages.success(request, _("新的评价表已启用，之后的评价使用新表。"))
     return redirect("evaluations:program_setup", pk=program.pk)
 
 
