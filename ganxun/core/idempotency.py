@@ -15,12 +15,16 @@ people from their own double clicks and retries.
 import dataclasses
 import uuid
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 FIELD = "submission_key"
 
@@ -86,7 +90,7 @@ def _rewrap(obj, wrapper: str):
     if not wrapper:
         return obj
     module, qualname, field = wrapper.split(":")
-    kind = import_module(module)
+    kind: Any = import_module(module)
     for part in qualname.split("."):
         kind = getattr(kind, part)
     try:
@@ -95,7 +99,7 @@ def _rewrap(obj, wrapper: str):
         return None
 
 
-def _first_result(key, actor, path):
+def _first_result(key, actor: "User | None", path):
     from ganxun.core.models import SubmissionKey
 
     claim = SubmissionKey.objects.filter(key=key).first()
