@@ -141,7 +141,9 @@ def trainees_by_personnel_category(node: Org, period: Period) -> dict:
     active ones among them. The category is the cadre's on the program's first day (career
     history), like unit and rank; a cadre whose category changed within the period counts
     under each category held."""
-    category = "CASE WHEN h.id IS NULL THEN c.personnel_category_id ELSE h.personnel_category_id END"
+    category = (
+        "CASE WHEN h.id IS NULL THEN c.personnel_category_id ELSE h.personnel_category_id END"
+    )
     sql = f"""
         SELECT {category}, COUNT(*), COUNT(DISTINCT pt.cadre_id),
                COUNT(DISTINCT CASE WHEN c.status = %s THEN pt.cadre_id END)

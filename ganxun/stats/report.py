@@ -4,9 +4,9 @@ report page and ``ganxun stats`` show, computed once here (``stats_report``)."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ganxun.catalog.models import INTERACTIVE_FORMS, TeachingForm, Theme
 from django.utils.translation import gettext as _
 
+from ganxun.catalog.models import INTERACTIVE_FORMS, TeachingForm, Theme
 from ganxun.evaluations.policies import min_group
 from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 from ganxun.programs.models import Channel
@@ -183,8 +183,9 @@ def _personnel_categories(report: Report) -> None:
     node, period = report.node, report.period
     trained = figures.trainees_by_personnel_category(node, period)
     cadres = figures.cadres_by_personnel_category(node)
-    names = dict(PersonnelCategory.objects.order_by("sort", "pk").values_list("pk", "name"))
-    order = list(names) + [None]  # the table's order (sort, pk), then 未填
+    categories = PersonnelCategory.objects.order_by("sort", "pk")
+    names = dict(categories.values_list("pk", "name"))
+    order = [*names, None]  # the table's order (sort, pk), then 未填
     smallest = min_group()
     rows = []
     for pk in order:

@@ -58,13 +58,13 @@ def rank_table(r: Report) -> Table:
 
 def category_table(r: Report) -> Table:
     rows = [[x.label, x.person_times, x.trainees] for x in r.by_category]
-    return Table(_("按标签"), [_("标签"), "参训人次", "参训人数"], rows, _("一人可有多个标签，各行不作合计。"))
+    note = _("一人可有多个标签，各行不作合计。")
+    return Table(_("按标签"), [_("标签"), "参训人次", "参训人数"], rows, note)
 
 
 def personnel_category_table(r: Report) -> Table:
     rows = [
-        [x.label, x.cadres, x.person_times, x.trainees, x.coverage]
-        for x in r.by_personnel_category
+        [x.label, x.cadres, x.person_times, x.trainees, x.coverage] for x in r.by_personnel_category
     ]
     note = _("人员类别为开班之日的类别（据任职经历）。")
     if r.hidden_categories:

@@ -30,9 +30,7 @@ def test_personnel_category_narrows_with_the_other_criteria(admin, city, survey)
         _with_category(person(city.town_a1, name=name, rank=rank), category)
     wanted = PersonnelCategory.objects.filter(name__in=["公务员", "参照公务员法管理人员"])
     # when 公务员 and 参公 of 乡科级正职 are invited
-    criteria = Targeting(
-        ranks=["section_main"], personnel_category_ids=[c.pk for c in wanted]
-    )
+    criteria = Targeting(ranks=["section_main"], personnel_category_ids=[c.pk for c in wanted])
     services.respondents_add(actor=admin, survey=survey, criteria=criteria)
     # then the two of those categories at that rank are, and the record names the categories
     assert _names(survey) == {"甲", "丙"}

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _trained(city, admin):
-    """Six 公务员 and two 事业单位人员 of 东湖镇 in a 2025 program, and one more 公务员 untrained."""
+    """Six 公务员 and two 事业单位人员 of 东湖镇 in a 2025 program; one more 公务员 untrained."""
     civil = PersonnelCategory.objects.get(name="公务员")
     public = PersonnelCategory.objects.get(name="事业单位人员")
     people = [CadreFactory(unit=city.town_a1, personnel_category=civil) for _ in range(7)]

@@ -42,9 +42,9 @@ _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CAREER_LINE = re.compile(
     r"^\s*(\d{4})[.．/年-](\d{1,2})月?\s*[-—–～~至]{1,2}\s*(?:(\d{4})[.．/年-](\d{1,2})月?)?\s*(.*)$"
 )
-# a rank as the shipped correspondence table spells it, standing last in 现任职务: the 职级 words
-# (四级调研员, 管理八级) wherever they end it, the short forms (正科级) only after 、 or in brackets;
-# a post title (副县长, 主任科员 alone) is not a rank
+# a rank as the shipped correspondence table spells it, standing last in 现任职务: the 职级
+# words (四级调研员, 管理八级) wherever they end it, the short forms (正科级) only after 、 or
+# in brackets; a post title (副县长, 主任科员 alone) is not a rank
 _GRADE_WORD = (
     r"(?:[一二三四]级(?:巡视员|调研员|主任科员)|[一二]级科员"
     r"|(?:管理|专技|专业技术)(?:岗位?)?[一二三四五六七八九十]{1,2}级)"
