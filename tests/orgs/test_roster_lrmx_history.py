@@ -98,3 +98,37 @@ def test_a_form_with_impossible_career_dates_is_refused_whole(city, tmp_path):
     with unscoped():
         assert not Cadre.objects.filter(name="孙强").exists()
         assert not CadreHistory.objects.filter(text__contains="第一中学").exists()
+
+
+def test_the_upload_page_offers_a_rank_for_forms_without_one_and_the_commit_keeps_it(
+    client, city, town_contact, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ganxun.core.models import Job
+
+    settings.DATA_DIR = tmp_path / "data"
+    number = person_id(6, born=date(1982, 4, 9))
+    path = _zip(tmp_path, [("周敏", form_xml(name="周敏", id_number=number, birth="198204"))])
+    deputy = RankTitle.objects.get(name="乡科级副职")
+    client.force_login(town_contact)
+    assert 'name="default_rank"' in client.get("/cadres/import/").content.decode()
+    # when a unit contact uploads the folder choosing 乡科级副职 and commits the preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/cadres/import/",
+            {
+                "file": SimpleUploadedFile(path.name, path.read_bytes()),
+                "root": city.town_a1.pk,
+                "default_rank": deputy.pk,
+            },
+        )
+    preview = Job.objects.get(kind="roster_preview")
+    assert preview.result["counts"]["new"] == 1, preview.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cadres/import/{preview.pk}/commit/")
+    # then the person is registered at that rank with the career of the form
+    with unscoped():
+        zhou = Cadre.objects.get(name="周敏")
+        assert zhou.rank_title == deputy
+        assert CadreHistory.objects.filter(cadre=zhou).count() == 4
