@@ -336,3 +336,11 @@ def test_every_demo_cadre_has_a_career_with_some_transfers_and_promotions(
     assert moved.count() > 20 and earlier.exclude(rank=F("cadre__rank")).count() > 20
     city = Org.objects.get(level="city")
     assert len(promotion_training(city)) > 5
+    # and every cadre has a 人员类别, village cadres theirs, the same in their history
+    kinds = Counter(Cadre.objects.values_list("personnel_category__code", flat=True))
+    assert None not in kinds and {"civil_servant", "village", "institution"} <= set(kinds)
+    village = Cadre.objects.filter(unit__level="village").exclude(
+        personnel_category__code="village"
+    )
+    assert not village.exists()
+    assert not CadreHistory.objects.exclude(personnel_category=F("cadre__personnel_category"))

@@ -20,7 +20,7 @@ from ganxun.orgs.demo.accounts import DEMO_USERNAMES, create_accounts
 from ganxun.orgs.demo.history import plan_history
 from ganxun.orgs.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 from ganxun.orgs.errors import OrgError
-from ganxun.orgs.models import Cadre, CadreCategory, Org, RankTitle
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory, RankTitle
 from ganxun.orgs.roster.sql import db_date
 
 BATCH = 5_000  # Django lowers it to what the backend allows (SQLite: 999 parameters a statement)
@@ -58,9 +58,10 @@ def demo_load(*, seed: int = DEFAULT_SEED, cadres: int = DEFAULT_CADRES) -> Demo
         _check_empty()
         _insert_orgs(plan)
         category_ids = _ensure_categories(plan)
-        _insert_cadres(plan)
+        personnel = _personnel_categories(plan)
+        _insert_cadres(plan, personnel)
         links = _insert_category_links(plan, category_ids)
-        records = _insert_history(plan)
+        records = _insert_history(plan, personnel)
         users = create_accounts(plan.accounts)
         _reset_sequences()
         _audit(plan, links, records)
@@ -136,7 +137,28 @@ def _level_titles() -> dict[str, int]:
     return titles
 
 
-def _insert_cadres(plan: DemoPlan) -> None:
+def _personnel_categories(plan: DemoPlan) -> dict[int, int | None]:
+    """Cadre id → 人员类别 id: 村（社区）干部 in villages and communities, 参公 at the party
+    schools, one in five of the departments' general staff 事业单位人员, else 公务员."""
+    ids = dict(PersonnelCategory.objects.values_list("code", "pk"))
+    kind_of = {org.pk: org.kind for org in plan.orgs}
+    level_of = {org.pk: org.level for org in plan.orgs}
+    out = {}
+    for row in plan.cadres:
+        kind = kind_of[row.unit_pk]
+        if kind in ("village", "community"):
+            code = "village"
+        elif kind == "party_school":
+            code = "reference"
+        elif level_of[row.unit_pk] == "department" and row.rank == "general" and row.pk % 5 == 0:
+            code = "institution"
+        else:
+            code = "civil_servant"
+        out[row.pk] = ids.get(code)
+    return out
+
+
+def _insert_cadres(plan: DemoPlan, personnel: dict[int, int | None]) -> None:
     titles = _level_titles()
     Cadre.objects.bulk_create(
         (
@@ -151,6 +173,7 @@ def _insert_cadres(plan: DemoPlan) -> None:
                 position=row.position,
                 rank=row.rank,
                 rank_title_id=titles.get(row.rank),
+                personnel_category_id=personnel[row.pk],
                 leader_role=row.leader_role,
                 phone=row.phone,
                 status=row.status,
@@ -172,7 +195,7 @@ def _insert_category_links(plan: DemoPlan, category_ids: dict[str, int]) -> int:
     return len(links)
 
 
-def _insert_history(plan: DemoPlan) -> int:
+def _insert_history(plan: DemoPlan, personnel: dict[int, int | None]) -> int:
     """Every cadre's current record and some earlier ones: one COPY (PostgreSQL) or executemany
     (SQLite) through the roster import's writer, not bulk_create's per-value work."""
     titles = _level_titles()
@@ -183,7 +206,7 @@ def _insert_history(plan: DemoPlan) -> int:
             row.position,
             titles.get(row.rank),
             row.rank,
-            None,
+            personnel[row.cadre_pk],
             db_date(row.start),
             db_date(row.end) if row.end else None,
             row.end_reason,
