@@ -20,7 +20,7 @@ from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
 from ganxun.orgs import selectors, services
 from ganxun.orgs.exports import write_roster_template
-from ganxun.orgs.models import Org
+from ganxun.orgs.models import Org, RankTitle
 from ganxun.orgs.roster.jobs import (
     KINDS,
     PREVIEW,
@@ -47,6 +47,15 @@ class ImportForm(StyledForm):
         label=gettext_lazy("名册文件"),
         help_text=gettext_lazy(
             "支持 Excel（.xlsx、.xls）和 CSV（UTF-8 或 GBK 编码），不超过 50 MB。"
+        ),
+    )
+    default_rank = forms.ModelChoiceField(
+        label=gettext_lazy("未写职级的新登记人员按此职级登记"),
+        queryset=RankTitle.objects.order_by("sort", "pk"),
+        required=False,
+        help_text=gettext_lazy(
+            "任免审批表（.lrmx）没有职级栏：现任职务中写明职级的（如“四级调研员”“（正科级）”）"
+            "按所写登记，其余新登记人员按此处所选登记；留空则这些人列为错误。"
         ),
     )
     root = OrgChoiceField(
@@ -90,6 +99,7 @@ def roster_import(request):
                 filename=Path(upload.name).name,
                 root=form.cleaned_data["root"],
                 create_units_under=form.units_parent_or_none(),
+                default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
             )
         except DomainError as exc:
             form.add_error("file" if exc.code != "forbidden" else None, exc.message)
