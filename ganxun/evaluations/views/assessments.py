@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -128,13 +129,25 @@ def assessment_status(request, pk):
 @require(policies.can_manage_evaluations)
 def assessment_add(request, pk):
     assessment = selectors.get_managed_assessment_for(request.user, pk)
-    try:
-        n = services.assessment_add_questions(
-            actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
+    added = []
+
+    def add():
+        added.append(
+            services.assessment_add_questions(
+                actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
+            )
         )
-        messages.success(request, f"已加入 {n} 道题。")
+        return assessment  # a repeat of the post is led back to the test
+
+    try:
+        submit_once(request, add)
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        if added:
+            messages.success(request, f"已加入 {added[0]} 道题。")
+        else:  # a double click: the first post added them
+            messages.info(request, _("所选试题已加入，未重复添加。"))
     return redirect("evaluations:assessment", pk=assessment.pk)
 
 
