@@ -31,6 +31,7 @@ from tests.core.test_submission_keys import KEY, keys_on
 from tests.credits.test_import import PLATFORM, good_rows, workbook
 from tests.evaluations.conftest import scene  # noqa: F401  (the evaluations fixture)
 from tests.factories import CadreFactory, make_user
+from tests.orgs.test_roster_views import roster
 
 RULE = {
     "name": "东江县每年30学时",
@@ -150,6 +151,30 @@ def test_trainee_accounts_asked_twice_start_one_job(client, city, town_contact):
     first, second = twice(client, "/accounts/trainee-accounts/", {"submission_key": key})
     job = Job.objects.get()  # before: two jobs opening accounts for the same cadres
     assert first["Location"] == second["Location"] == f"/jobs/{job.pk}/"
+
+
+def test_a_roster_uploaded_and_committed_twice_runs_once(
+    client, city, town_contact, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.DATA_DIR = tmp_path / "data"
+    client.force_login(town_contact)
+    [key] = keys_on(client.get("/cadres/import/"))
+    content = roster(tmp_path).read_bytes()
+    locations = set()
+    for _ in range(2):
+        upload = SimpleUploadedFile("东湖镇名册.xlsx", content)
+        data = {"file": upload, "root": city.town_a1.pk, "submission_key": key}
+        with django_capture_on_commit_callbacks(execute=True):
+            locations.add(client.post("/cadres/import/", data)["Location"])
+    preview = Job.objects.get(kind="roster_preview")  # one preview, one stored upload
+    assert locations == {f"/cadres/import/{preview.pk}/"}
+    assert len(list((tmp_path / "data" / "imports").iterdir())) == 1
+    page = client.get(f"/cadres/import/{preview.pk}/rows/").content.decode()
+    key = KEY.search(page.split("/commit/")[1]).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        commits = twice(client, f"/cadres/import/{preview.pk}/commit/", {"submission_key": key})
+    job = Job.objects.get(kind="roster_commit")
+    assert {r["Location"] for r in commits} == {f"/cadres/import/{job.pk}/"}
 
 
 # --- tests (测评): questions picked from the bank ----------------------------------------------
