@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import StyledForm
@@ -37,7 +38,9 @@ class MultipleFileField(forms.FileField):
         else:
             files = [single(data, initial)] if data else []
         if len(files) > MAX_FILES:
-            raise forms.ValidationError(f"最多上传 {MAX_FILES} 个附件。")
+            raise forms.ValidationError(
+                _("最多上传 %(max_files)s 个附件。") % {"max_files": MAX_FILES}
+            )
         return files
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil
 
+from django.utils.translation import gettext as _
 from ortools.sat.python import cp_model
 
 from ganxun.programs.batching_checks import precheck
@@ -105,10 +106,10 @@ def parse_instance(data: dict) -> Instance:
     """The standalone JSON form: {"people": [{"id", "unit", "role"}], "batches", "min_on_duty",
     "capacity", "unit_sizes"?}. Raises BatchInputError with a message naming the bad entry."""
     if not isinstance(data, dict):
-        raise BatchInputError("输入必须是一个 JSON 对象。")
+        raise BatchInputError(_("输入必须是一个 JSON 对象。"))
     raw = data.get("people")
     if not isinstance(raw, list) or not raw:
-        raise BatchInputError('people 必须是非空列表：[{"id", "unit", "role"}, …]。')
+        raise BatchInputError(_('people 必须是非空列表：[{"id", "unit", "role"}, …]。'))
     people, both = _parse_people(raw)
     return make_instance(
         people,
@@ -125,19 +126,24 @@ def _parse_people(raw: list) -> tuple[list[Person], set[str]]:
     both: set[str] = set()
     for i, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or "id" not in item or "unit" not in item:
-            raise BatchInputError(f"people 第 {i} 项缺少 id 或 unit。")
+            raise BatchInputError(_("people 第 %(i)s 项缺少 id 或 unit。") % {"i": i})
         pid, unit = str(item["id"]), str(item["unit"])
         role = ROLE_ALIASES.get(str(item.get("role", MEMBER)).strip().lower())
         if role is None or not unit:
             raise BatchInputError(
-                f"people 第 {i} 项（{pid}）的 role “{item.get('role')}” 无效，"
-                "应为 secretary、head 或 member；unit 不能为空。"
+                _(
+                    "people 第 %(i)s 项（%(pid)s）的 role “%(role)s” 无效，应为 secretary、head 或 member；unit 不能为空。"
+                )
+                % {"i": i, "pid": pid, "role": item.get("role")}
             )
         earlier = seen.get(pid)
         if earlier is None:
             seen[pid] = Person(pid, unit, role)
         elif earlier.unit != unit:
-            raise BatchInputError(f"{pid} 同时出现在 {earlier.unit} 和 {unit} 两个单位。")
+            raise BatchInputError(
+                _("%(pid)s 同时出现在 %(unit)s 和 %(unit2)s 两个单位。")
+                % {"pid": pid, "unit": earlier.unit, "unit2": unit}
+            )
         elif {earlier.role, role} == {SECRETARY, HEAD}:
             both.add(pid)  # one person listed as both: the checks explain why that cannot work
         elif role != MEMBER:
@@ -158,13 +164,15 @@ def make_instance(
 ) -> Instance:
     """Validate the parameters the same way for the JSON form, the CLI and the program page."""
     if isinstance(batches, bool) or not isinstance(batches, int) or not 1 <= batches <= MAX_BATCHES:
-        raise BatchInputError(f"批次数必须是 1 到 {MAX_BATCHES} 之间的整数。")
+        raise BatchInputError(
+            _("批次数必须是 1 到 %(max_batches)s 之间的整数。") % {"max_batches": MAX_BATCHES}
+        )
     try:
         share = Fraction(str(min_on_duty))
     except (ValueError, ZeroDivisionError) as exc:
-        raise BatchInputError("在岗比例必须是 0 到 1 之间的小数，例如 0.4。") from exc
+        raise BatchInputError(_("在岗比例必须是 0 到 1 之间的小数，例如 0.4。")) from exc
     if not 0 <= share < 1:
-        raise BatchInputError("在岗比例必须不小于 0 且小于 1（为 1 时谁都不能参训）。")
+        raise BatchInputError(_("在岗比例必须不小于 0 且小于 1（为 1 时谁都不能参训）。"))
     return Instance(
         people=people,
         batches=batches,
@@ -181,13 +189,15 @@ def _parse_capacity(capacity, batches: int) -> list[int | None] | None:
     if capacity is None:
         return None
     if not isinstance(capacity, list) or len(capacity) != batches:
-        raise BatchInputError(f"capacity 必须是长度为 {batches} 的列表（每批一个容量）。")
+        raise BatchInputError(
+            _("capacity 必须是长度为 %(batches)s 的列表（每批一个容量）。") % {"batches": batches}
+        )
     out: list[int | None] = []
     for i, cap in enumerate(capacity, start=1):
         if cap is None:
             out.append(None)
         elif isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
-            raise BatchInputError(f"第 {i} 批的容量必须是不小于 0 的整数。")
+            raise BatchInputError(_("第 %(i)s 批的容量必须是不小于 0 的整数。") % {"i": i})
         else:
             out.append(cap)
     return out
@@ -307,7 +317,7 @@ def _deal(members: list[str], quota: list[int], current: dict[str, int]) -> dict
             left[b] -= 1
     rest = iter(p for p in members if p not in out)
     for b, k in enumerate(left):
-        for _ in range(k):
+        for _step in range(k):
             out[next(rest)] = b
     return out
 

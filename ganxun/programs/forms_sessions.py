@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog import selectors as catalog
@@ -390,7 +391,7 @@ class ConsultationForm(StyledForm):
         )
         chosen = []
         for name in names:
-            person, _, unit = name.partition("（")
+            person, _sep, unit = name.partition("（")
             unit = unit.rstrip("）")
             found = [
                 r
@@ -398,10 +399,12 @@ class ConsultationForm(StyledForm):
                 if r.cadre.name == person and (not unit or r.cadre.unit.name == unit)
             ]
             if not found:
-                raise forms.ValidationError(f"“{name}”不是本项目的学员。")
+                raise forms.ValidationError(_("“%(name)s”不是本项目的学员。") % {"name": name})
             if len(found) > 1:
                 where = "、".join(f"{person}（{r.cadre.unit.name}）" for r in found)
-                raise forms.ValidationError(f"“{name}”有重名，请写成：{where}。")
+                raise forms.ValidationError(
+                    _("“%(name)s”有重名，请写成：%(where)s。") % {"name": name, "where": where}
+                )
             chosen.append(found[0])
         return chosen
 

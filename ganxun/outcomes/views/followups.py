@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -69,7 +70,7 @@ def sample_create(request, pk):
     program = selectors.get_managed_program_for(request.user, pk)
     form = SampleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "抽样比例应是 1 到 100 之间的百分数。")
+        messages.error(request, _("抽样比例应是 1 到 100 之间的百分数。"))
         return redirect("outcomes:followups", pk=program.pk)
     try:
         sample = submit_once(
@@ -85,7 +86,11 @@ def sample_create(request, pk):
         messages.error(request, exc.message)
     else:
         n = sample.members.count()
-        messages.success(request, f"已按单位分层抽取 {n} 名学员（随机种子 {sample.seed}）。")
+        messages.success(
+            request,
+            _("已按单位分层抽取 %(n)s 名学员（随机种子 %(seed)s）。")
+            % {"n": n, "seed": sample.seed},
+        )
     return redirect(reverse("outcomes:followups", args=[program.pk]) + "#sample")
 
 

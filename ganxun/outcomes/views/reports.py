@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
@@ -124,7 +125,7 @@ def outcome_review(request, pk):
     outcome = selectors.get_outcome_for(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择审核结论。")
+        messages.error(request, _("请选择审核结论。"))
         return redirect("outcomes:detail", pk=outcome.pk)
     try:
         services.outcome_review(
@@ -136,7 +137,7 @@ def outcome_review(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已记录审核结论，并通知了提交人。")
+        messages.success(request, _("已记录审核结论，并通知了提交人。"))
     return redirect("outcomes:detail", pk=outcome.pk)
 
 
@@ -150,7 +151,9 @@ def outcome_publish(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已在成果展示页展示。" if publish else "已从成果展示页撤下。")
+        messages.success(
+            request, _("已在成果展示页展示。") if publish else _("已从成果展示页撤下。")
+        )
     return redirect("outcomes:detail", pk=outcome.pk)
 
 

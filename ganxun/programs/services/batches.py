@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
 from ganxun.core.bulk import Preview, require_unchanged
@@ -103,12 +104,13 @@ def _check_start(program: Program, batches: int, min_on_duty) -> None:
     except batching.BatchInputError as exc:
         raise ProgramError("invalid_batch_params", str(exc), field="batches") from exc
     if not ProgramTrainee._base_manager.filter(program=program).exists():
-        raise ProgramError("no_trainees", "项目还没有学员，请先添加学员再分批。")
+        raise ProgramError("no_trainees", _("项目还没有学员，请先添加学员再分批。"))
     higher = Session._base_manager.filter(program=program, batch__gt=batches).count()
     if higher:
         raise ProgramError(
             "batches_in_use",
-            f"有 {higher} 次课排给了第 {batches + 1} 批及以后，请先调整这些课次再减少批次数。",
+            _("有 %(n)s 次课排给了第 %(batch)s 批及以后，请先调整这些课次再减少批次数。")
+            % {"n": higher, "batch": batches + 1},
             field="batches",
         )
 
@@ -162,8 +164,15 @@ def _reporter(job: Job):
         done = min(90, 10 + int(80 * info["seconds"] / TIME_LIMIT))
         Job.objects.filter(pk=job.pk).update(
             done=done,
-            message=f"已找到第 {info['solutions']} 个方案（目标值 {info['objective']:g}，"
-            f"下界 {info['bound']:g}），用时 {info['seconds']} 秒",
+            message=_(
+                "已找到第 %(n)s 个方案（目标值 %(objective)s，下界 %(bound)s），用时 %(seconds)s 秒"
+            )
+            % {
+                "n": info["solutions"],
+                "objective": format(info["objective"], "g"),
+                "bound": format(info["bound"], "g"),
+                "seconds": info["seconds"],
+            },
         )
 
     return report
@@ -245,7 +254,7 @@ def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> i
     require_manager(actor, program)
     job = pending_solution(program)
     if job is None:
-        raise ProgramError("no_solution", "没有待确认的分批方案，请重新计算分批方案。")
+        raise ProgramError("no_solution", _("没有待确认的分批方案，请重新计算分批方案。"))
     batches, share = job.params["batches"], Decimal(job.params["min_on_duty"])
     _check_start(program, batches, share)
     preview = batch_apply_preview(actor=actor, program=program, job=job)
@@ -296,7 +305,9 @@ def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> l
     require_manager(actor, program)
     if batch is not None and not 1 <= batch <= program.batch_count:
         raise ProgramError(
-            "invalid_batch", f"批次应在 1 到 {program.batch_count} 之间。", field="batch"
+            "invalid_batch",
+            _("批次应在 1 到 %(batch_count)s 之间。") % {"batch_count": program.batch_count},
+            field="batch",
         )
     audit_record(
         actor=actor,
@@ -322,7 +333,7 @@ def venues_assign(*, actor, program: Program) -> dict:
     # The nearest area first: a township's sub-classroom before its county's.
     subs.sort(key=lambda v: -len(v.serves.path) if v.serves else 0)
     if main is None and not subs:
-        raise ProgramError("no_venues", "项目还没有设置主课堂或视频分课堂。")
+        raise ProgramError("no_venues", _("项目还没有设置主课堂或视频分课堂。"))
     trainees = list(
         ProgramTrainee._base_manager.filter(program=program)
         .select_related("cadre__unit")

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
@@ -75,4 +76,4 @@ def warn_double_bookings(request, *, program, cadre_ids) -> None:
     found = conflicts.trainee_double_bookings(cadre_ids=cadre_ids, program_id=program.pk)
     lines = conflicts.double_booking_lines(found, actor=request.user)
     if lines:
-        messages.warning(request, "以下学员同一时间另有课，请与相关项目协调：" + "".join(lines))
+        messages.warning(request, _("以下学员同一时间另有课，请与相关项目协调：") + "".join(lines))

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
@@ -84,7 +85,7 @@ def outline_decide(request, pk):
     outline = selectors.get_outline_for(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择审核结论。")
+        messages.error(request, _("请选择审核结论。"))
         return redirect("programs:session", pk=outline.session_id)
     try:
         services.outline_decide(

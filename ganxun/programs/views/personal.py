@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.models import Role
@@ -90,7 +91,7 @@ def step_mark(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已记录。")
+        messages.success(request, _("已记录。"))
     return redirect(reverse("programs:my_progress", args=[unit.program_id]) + f"#unit-{unit.pk}")
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
@@ -152,7 +153,7 @@ def unit_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("programs:unit_edit", pk=unit.pk)
-    messages.success(request, f"已删除{unit}。")
+    messages.success(request, _("已删除%(unit)s。") % {"unit": unit})
     return redirect("programs:detail", pk=unit.program_id)
 
 
@@ -232,7 +233,10 @@ def trainee_list(request, pk):
                     )
             else:
                 if confirmed:
-                    messages.success(request, f"已添加 {added} 名学员（已在项目中的未重复添加）。")
+                    messages.success(
+                        request,
+                        _("已添加 %(added)s 名学员（已在项目中的未重复添加）。") % {"added": added},
+                    )
                     return redirect("programs:trainees", pk=program.pk)
     trainees = selectors.program_trainees(program)
     context = {
@@ -255,5 +259,5 @@ def trainee_remove(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已将{trainee.cadre.name}移出项目。")
+        messages.success(request, _("已将%(name)s移出项目。") % {"name": trainee.cadre.name})
     return redirect("programs:trainees", pk=trainee.program_id)

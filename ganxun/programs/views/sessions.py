@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
@@ -121,7 +122,7 @@ def session_series(request, pk):
         )
     if result:
         created, warnings = result
-        messages.info(request, f"共生成 {len(created)} 次课。")
+        messages.info(request, _("共生成 %(n_created)s 次课。") % {"n_created": len(created)})
         show_warnings(request, warnings)
         return redirect("programs:sessions", pk=program.pk)
     cancel = reverse("programs:sessions", args=[program.pk])
@@ -213,7 +214,7 @@ def session_cancel(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已取消该课次。")
+        messages.success(request, _("已取消该课次。"))
     return redirect("programs:session", pk=session.pk)
 
 
@@ -228,7 +229,7 @@ def session_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("programs:session", pk=session.pk)
-    messages.success(request, "已删除该课次。")
+    messages.success(request, _("已删除该课次。"))
     return redirect("programs:sessions", pk=session.program_id)
 
 
