@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import StyledForm

@@ -132,7 +132,9 @@ def _parse_people(raw: list) -> tuple[list[Person], set[str]]:
         if role is None or not unit:
             raise BatchInputError(
                 _(
-                    "people 第 %(i)s 项（%(pid)s）的 role “%(role)s” 无效，应为 secretary、head 或 member；unit 不能为空。"
+                    "people 第 %(i)s 项（%(pid)s）的 role “%(role)s"
+                    "” 无效，应为 secretary、head 或 member"
+                    "；unit 不能为空。"
                 )
                 % {"i": i, "pid": pid, "role": item.get("role")}
             )
@@ -255,7 +257,8 @@ def solve(
         result.reasons = [_core_reason(inst, built.blamed_units(solver, time_limit=time_limit))]
     else:
         result.reasons = [
-            f"在 {time_limit:g} 秒内没有找到可行方案，也未能证明无解；请放宽时限后重试。"
+            _("在 %(time_limit)s 秒内没有找到可行方案，也未能证明无解；请放宽时限后重试。")
+            % {"time_limit": format(time_limit, "g")}
         ]
     result.seconds = _since(started)
     return result
@@ -269,17 +272,20 @@ def _people_batches(inst, units, leaders: dict, counts: dict) -> dict[str, int]:
 
 
 def _core_reason(inst, blamed: list[str]) -> str:
-    names = "、".join(inst.unit_name(key) for key in blamed[:20]) or "（未能定位到具体单位）"
-    more = f"等 {len(blamed)} 个单位" if len(blamed) > 20 else ""
-    caps = "、".join(
-        f"第{b + 1}批 {'不限' if c is None else f'{c} 人'}"
+    names = _("、").join(inst.unit_name(key) for key in blamed[:20]) or _("（未能定位到具体单位）")
+    more = _("等 %(n_blamed)s 个单位") % {"n_blamed": len(blamed)} if len(blamed) > 20 else ""
+    caps = _("、").join(
+        (
+            _("第%(batch)s批 不限") % {"batch": b + 1}
+            if c is None
+            else _("第%(batch)s批 %(n)s 人") % {"batch": b + 1, "n": c}
+        )
         for b, c in enumerate(inst.capacity or [])
     )
-    what = f"批次容量（{caps}）" if caps else "批次数"
-    return (
-        f"{what}与以下单位的在岗比例、书记和行政正职错开要求无法同时满足：{names}{more}。"
-        "请增加批次或容量，或降低在岗比例。"
-    )
+    what = _("批次容量（%(caps)s）") % {"caps": caps} if caps else _("批次数")
+    return _(
+        "%(what)s与以下单位的在岗比例、书记和行政正职错开要求无法同时满足：%(names)s%(more)s。请增加批次或容量，或降低在岗比例。"
+    ) % {"what": what, "names": names, "more": more}
 
 
 def _since(started: float) -> float:
@@ -330,7 +336,7 @@ def violations(inst: Instance, assignment: dict[str, int | None]) -> list[str]:
     out: list[str] = []
     unplaced = [p.id for p in inst.people if assignment.get(p.id) is None]
     if unplaced:
-        out.append(f"还有 {len(unplaced)} 名学员没有分批。")
+        out.append(_("还有 %(n_unplaced)s 名学员没有分批。") % {"n_unplaced": len(unplaced)})
     for u in unit_stats(inst).values():
         out += _unit_violations(inst, u, assignment)
     sizes = [0] * inst.batches
@@ -340,7 +346,10 @@ def violations(inst: Instance, assignment: dict[str, int | None]) -> list[str]:
             sizes[b] += 1
     for b, cap in enumerate(inst.capacity or []):
         if cap is not None and sizes[b] > cap:
-            out.append(f"第{b + 1}批有 {sizes[b]} 人，超过容量 {cap} 人。")
+            out.append(
+                _("第%(value)s批有 %(sizes)s 人，超过容量 %(cap)s 人。")
+                % {"value": b + 1, "sizes": sizes[b], "cap": cap}
+            )
     return out
 
 
@@ -349,7 +358,9 @@ def _unit_violations(inst: Instance, u: UnitStats, assignment: dict) -> list[str
     secretaries = {assignment.get(p) for p in u.secretaries} - {None}
     heads = {assignment.get(p) for p in u.heads} - {None}
     for b in sorted(secretaries & heads):
-        out.append(f"{name}：书记和行政正职都在第{b + 1}批。")
+        out.append(
+            _("%(name)s：书记和行政正职都在第%(value)s批。") % {"name": name, "value": b + 1}
+        )
     counts = [0] * inst.batches
     for p in u.secretaries + u.heads + u.members:
         b = assignment.get(p)
@@ -358,8 +369,17 @@ def _unit_violations(inst: Instance, u: UnitStats, assignment: dict) -> list[str
     for b, k in enumerate(counts):
         if k > u.max_per_batch:
             out.append(
-                f"{name}：第{b + 1}批去了 {k} 人，在岗不足 {_share(inst)}"
-                f"（最多 {u.max_per_batch} 人）。"
+                _(
+                    "%(name)s：第%(value)s批去了 %(k)s 人，在岗不足 "
+                    "%(value2)s（最多 %(max_per_batch)s 人）。"
+                )
+                % {
+                    "name": name,
+                    "value": b + 1,
+                    "k": k,
+                    "value2": _share(inst),
+                    "max_per_batch": u.max_per_batch,
+                }
             )
     return out
 

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog import selectors as catalog
@@ -104,7 +103,7 @@ class _SessionFields(StyledForm):
         for name in ("main_venue", "sub_venues"):
             self.fields[name].label_from_instance = venue_label
         self.fields["batch"].choices = [("", _("全体学员"))] + [
-            (b, f"第{b}批") for b in program.batch_numbers()
+            (b, _("第%(batch)s批") % {"batch": b}) for b in program.batch_numbers()
         ]
 
     def show_acceptance(self) -> None:
@@ -233,7 +232,13 @@ class SeriesForm(_SessionFields):
     nth = forms.TypedChoiceField(
         label=_("每月第几个"),
         coerce=int,
-        choices=[(1, "第一个"), (2, "第二个"), (3, "第三个"), (4, "第四个"), (-1, "最后一个")],
+        choices=[
+            (1, _("第一个")),
+            (2, _("第二个")),
+            (3, _("第三个")),
+            (4, _("第四个")),
+            (-1, _("最后一个")),
+        ],
         initial=1,
     )
     start = forms.DateField(label=_("从"), widget=date_input())
@@ -304,7 +309,9 @@ class CopyForm(StyledForm):
         super().__init__(*args, **kwargs)
         program = session.program
         self.fields["batch"].choices = [
-            (b, f"第{b}批") for b in program.batch_numbers() if b != session.batch
+            (b, _("第%(batch)s批") % {"batch": b})
+            for b in program.batch_numbers()
+            if b != session.batch
         ]
 
     @staticmethod

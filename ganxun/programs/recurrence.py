@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganxun.programs.errors import ProgramError
 
 MAX_SESSIONS = 200  # one step; a whole-year weekly rotation with two batches stays under it
 COUNT_GUARD = 100_000  # counting the dates of an absurd rule must itself stay cheap
-WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAY_NAMES = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 @dataclass
@@ -38,11 +47,16 @@ def dates(rule: Rule) -> list[date]:
         out.append(day)
         if len(out) > MAX_SESSIONS:
             total = len(out) + sum(1 for _day in _generate(rule, after=day))
-            shown = f"{total:,}" if total < COUNT_GUARD else f"超过 {COUNT_GUARD:,}"
+            shown = (
+                f"{total:,}"
+                if total < COUNT_GUARD
+                else _("超过 %(count_guard)s") % {"count_guard": format(COUNT_GUARD, ",")}
+            )
             raise ProgramError(
                 "too_many_sessions",
                 _(
-                    "该规则将生成 %(shown)s 次课，超过单次上限 %(max_sessions)s 次；请缩短日期范围或减少次数后分批生成。"
+                    "该规则将生成 %(shown)s 次课，超过单次上限 %(max_sessions)s"
+                    " 次；请缩短日期范围或减少次数后分批生成。"
                 )
                 % {"shown": shown, "max_sessions": MAX_SESSIONS},
                 field="until",
@@ -114,9 +128,13 @@ def _nth_days(year: int, month: int, nth: int, weekdays: list[int]) -> list[date
 
 
 def describe(rule: Rule) -> str:
-    days = "、".join(WEEKDAY_NAMES[d] for d in sorted(set(rule.weekdays)))
+    days = _("、").join(str(WEEKDAY_NAMES[d]) for d in sorted(set(rule.weekdays)))
     if rule.freq == "weekly":
-        every = "每周" if rule.interval == 1 else f"每 {rule.interval} 周"
+        every = (
+            _("每周")
+            if rule.interval == 1
+            else _("每 %(interval)s 周") % {"interval": rule.interval}
+        )
         return f"{every}{days}"
-    nth = "最后一个" if rule.nth == -1 else f"第{rule.nth}个"
-    return f"每月{nth}{days}"
+    nth = _("最后一个") if rule.nth == -1 else _("第%(nth)s个") % {"nth": rule.nth}
+    return _("每月%(nth)s%(days)s") % {"nth": nth, "days": days}

@@ -60,8 +60,8 @@ def rule_for(program) -> GraduationRule | None:
 def rule_save(*, actor, program, data: RuleData) -> GraduationRule:
     require_manager(actor, program)
     data.issuer = clean_text(data.issuer, field="issuer", label=_("颁发单位"), max_length=100)
-    data.min_attendance = _share(data.min_attendance, "min_attendance", "最低出勤率")
-    data.min_forms_share = _share(data.min_forms_share, "min_forms_share", "评价表最低填写率")
+    data.min_attendance = _share(data.min_attendance, "min_attendance", _("最低出勤率"))
+    data.min_forms_share = _share(data.min_forms_share, "min_forms_share", _("评价表最低填写率"))
     if data.min_forms_count is not None and not 0 <= data.min_forms_count <= 500:
         raise OutcomeError(
             "invalid_count", _("评价表最少份数应在 0 到 500 之间。"), field="min_forms_count"
@@ -126,9 +126,9 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
     for row in rows:
         cadre = row.trainee.cadre
         if row.graduated:
-            skipped.append(f"{cadre.name}：已结业")
+            skipped.append(_("%(name)s：已结业") % {"name": cadre.name})
         elif not row.ready:
-            left = "；".join(c.left for c in row.criteria if not c.met)
+            left = _("；").join(c.left for c in row.criteria if not c.met)
             skipped.append(f"{cadre.name}：{left}")
         else:
             ready.append(cadre)
@@ -145,8 +145,8 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
     notices_send(
         users=list(accounts),
         kind="certificate",
-        title=f"恭喜结业：{program.full_name}",
-        body="结业证书已颁发，可打印或出示验证码供查验。",
+        title=_("恭喜结业：%(full_name)s") % {"full_name": program.full_name},
+        body=_("结业证书已颁发，可打印或出示验证码供查验。"),
         url=reverse("outcomes:my"),
     )
     return GraduationResult(issued, skipped)

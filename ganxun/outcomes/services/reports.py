@@ -194,11 +194,11 @@ def outcome_review(*, actor, outcome: Outcome, decision: str, note: str = "") ->
     outcome.save(update_fields=["status", "review_note", "reviewed_at"])
     OutcomeReview.objects.create(outcome=outcome, decision=decision, note=note, decided_by=actor)
     record(actor, "update", outcome, {"status": "submitted"}, {"status": decision, "note": note})
-    verb = "已被采纳" if decision == Outcome.Status.ACCEPTED else "被退回，请修改后重新提交"
+    verb = _("已被采纳") if decision == Outcome.Status.ACCEPTED else _("被退回，请修改后重新提交")
     notices_send(
         users=[outcome.submitted_by],
         kind="outcome_review",
-        title=f"学用成果《{outcome.title}》{verb}",
+        title=_("学用成果《%(title)s》%(verb)s") % {"title": outcome.title, "verb": verb},
         body=note,
         url=reverse("outcomes:detail", args=[outcome.pk]),
     )

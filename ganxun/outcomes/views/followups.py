@@ -48,19 +48,21 @@ def followup_create(request, pk):
             data=form.to_data(),
             uploads=form.cleaned_data["files"],
         ),
-        success="已记录一线调研。",
+        success=_("已记录一线调研。"),
     )
     if saved:
         return redirect("outcomes:followups", pk=program.pk)
     return form_page(
         request,
         form,
-        title="记录一线调研",
+        title=_("记录一线调研"),
         cancel=reverse("outcomes:followups", args=[program.pk]),
         program=program,
         multipart=True,
-        guidance="培训结束数周后到学员所在单位走访：看学员把所学用在了哪里，"
-        "按 1（未见应用）到 5（成效显著）评分，并附上照片或文件作为佐证。",
+        guidance=_(
+            "培训结束数周后到学员所在单位走访：看学员把所学用在了哪里，按 1（未见应"
+            "用）到 5（成效显著）评分，并附上照片或文件作为佐证。"
+        ),
     )
 
 

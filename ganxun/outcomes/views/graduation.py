@@ -42,16 +42,16 @@ def rule_edit(request, pk):
         request,
         form,
         lambda: services.rule_save(actor=request.user, program=program, data=form.to_data()),
-        success="已保存结业条件。",
+        success=_("已保存结业条件。"),
     ):
         return redirect("outcomes:graduation", pk=program.pk)
     return form_page(
         request,
         form,
-        title="结业条件",
+        title=_("结业条件"),
         cancel=reverse("outcomes:graduation", args=[program.pk]),
         program=program,
-        guidance="学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。",
+        guidance=_("学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。"),
     )
 
 
@@ -77,7 +77,7 @@ def graduates_confirm(request, pk):
                 % {"n_issued": len(result.issued)},
             )
         if result.skipped:
-            messages.warning(request, _("未结业：") + "；".join(result.skipped[:20]))
+            messages.warning(request, _("未结业：") + _("；").join(result.skipped[:20]))
     return redirect("outcomes:graduation", pk=program.pk)
 
 

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
@@ -41,14 +42,14 @@ def outcome_create(request):
         lambda: services.outcome_submit(
             actor=request.user, data=form.to_data(), uploads=form.cleaned_data["files"]
         ),
-        success="学用成果已提交，等待审核。",
+        success=_("学用成果已提交，等待审核。"),
     )
     if outcome:
         return redirect("outcomes:detail", pk=outcome.pk)
     return form_page(
         request,
         form,
-        title="提交学用成果",
+        title=_("提交学用成果"),
         cancel=reverse("outcomes:my"),
         narrow=True,
         multipart=True,
@@ -101,17 +102,19 @@ def outcome_edit(request, pk):
             data=form.to_data(outcome.program),
             uploads=form.cleaned_data["files"],
         ),
-        success="已修改并重新提交审核。",
+        success=_("已修改并重新提交审核。"),
     )
     if saved:
         return redirect("outcomes:detail", pk=outcome.pk)
     guidance = (
-        f"退回意见：{outcome.review_note}" if outcome.status == Outcome.Status.RETURNED else ""
+        _("退回意见：%(review_note)s") % {"review_note": outcome.review_note}
+        if outcome.status == Outcome.Status.RETURNED
+        else ""
     )
     return form_page(
         request,
         form,
-        title=f"修改学用成果：{outcome.title}",
+        title=_("修改学用成果：%(title)s") % {"title": outcome.title},
         cancel=reverse("outcomes:detail", args=[outcome.pk]),
         narrow=True,
         multipart=True,
@@ -162,7 +165,7 @@ def attachment(request, pk):
     row = selectors.get_attachment_for(request.user, pk)
     path = Path(default_storage.path(row.file.name))
     if not path.exists():
-        raise NotFound("文件已不在存储中，请联系管理员。")
+        raise NotFound(_("文件已不在存储中，请联系管理员。"))
     inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
     return files.ranged_file_response(
         request, path, content_type=row.content_type, filename=row.file_name, inline=inline
@@ -176,7 +179,7 @@ def review_queue(request):
     return render(request, "outcomes/review_queue.html", {"page": page})
 
 
-STATUS_FILTERS = [("", "全部"), *Outcome.Status.choices]
+STATUS_FILTERS = [("", gettext_lazy("全部")), *Outcome.Status.choices]
 
 
 @require(policies.can_see_summary)

@@ -257,7 +257,7 @@ class ProgramUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"第{self.seq}单元·{self.title}"
+        return _("第%(seq)s单元·%(title)s") % {"seq": self.seq, "title": self.title}
 
     @classmethod
     def scope_q(cls, actor) -> Q:

@@ -121,7 +121,8 @@ def batch_solve_start(*, actor, program: Program, batches: int, min_on_duty) -> 
     return job_start(
         actor=actor,
         kind=KIND,
-        title=f"{program.full_name}：分 {batches} 批错时参训",
+        title=_("%(full_name)s：分 %(batches)s 批错时参训")
+        % {"full_name": program.full_name, "batches": batches},
         params={"program": program.pk, "batches": batches, "min_on_duty": str(min_on_duty)},
     )
 
@@ -131,14 +132,14 @@ def run_batch_solve(job: Job, progress) -> dict:
     actor = job.actor
     program = Program.objects.visible_to(actor).filter(pk=job.params["program"]).first()
     if program is None:
-        raise NotFound("该项目已不存在，或您已无权管理。")
+        raise NotFound(_("该项目已不存在，或您已无权管理。"))
     require_manager(actor, program)
     batches, share = job.params["batches"], Decimal(job.params["min_on_duty"])
     _check_start(program, batches, share)
-    progress.start(100, "正在读取学员和单位……")
+    progress.start(100, _("正在读取学员和单位……"))
     inst = program_instance(program, batches=batches, min_on_duty=share)
     progress.every = 1
-    progress.advance(10, f"{len(inst.people)} 名学员，正在求解……")
+    progress.advance(10, _("%(n_people)s 名学员，正在求解……") % {"n_people": len(inst.people)})
     result = batching.solve(inst, time_limit=TIME_LIMIT, on_progress=_reporter(job))
     # The split is proposed, not written: the organizer previews who moves and confirms it
     # (batch_apply), like every bulk write (core/bulk.py).
@@ -179,11 +180,18 @@ def _reporter(job: Job):
 
 
 def _summary(result: batching.Result) -> str:
-    labels = {"optimal": "已求得最优分批", "feasible": "已求得可行分批（未证明最优）"}
+    labels = {"optimal": _("已求得最优分批"), "feasible": _("已求得可行分批（未证明最优）")}
     if result.status in labels:
-        sizes = "、".join(f"第{b + 1}批 {n} 人" for b, n in enumerate(result.sizes))
-        return f"{labels[result.status]}：{sizes}，用时 {result.seconds:.1f} 秒。"
-    return "无法分批：" + "；".join(result.reasons[:3])
+        sizes = _("、").join(
+            _("第%(batch)s批 %(n)s 人") % {"batch": b + 1, "n": n}
+            for b, n in enumerate(result.sizes)
+        )
+        return _("%(labels)s：%(sizes)s，用时 %(seconds)s 秒。") % {
+            "labels": labels[result.status],
+            "sizes": sizes,
+            "seconds": format(result.seconds, ".1f"),
+        }
+    return _("无法分批：") + _("；").join(result.reasons[:3])
 
 
 def _remember(program: Program, result: batching.Result, batches: int, share, *, job) -> None:
@@ -224,20 +232,32 @@ def batch_apply_preview(*, actor, program: Program, job: Job) -> Preview:
     batches = job.params["batches"]
     moved = sum(1 for t in trainees if t.batch != new[t.pk])
     sizes = Counter(new.values())
-    notes = [f"其中 {moved} 人的批次会改变，{len(trainees) - moved} 人不变。"]
+    notes = [
+        _("其中 %(moved)s 人的批次会改变，%(value)s 人不变。")
+        % {"moved": moved, "value": len(trainees) - moved}
+    ]
     if program.batch_count != batches:
-        notes.append(f"项目批次数由 {program.batch_count} 改为 {batches}。")
+        notes.append(
+            _("项目批次数由 %(batch_count)s 改为 %(batches)s。")
+            % {"batch_count": program.batch_count, "batches": batches}
+        )
     missing = sum(1 for t in trainees if str(t.cadre_id) not in job.result["proposal"])
     if missing:
-        notes.append(f"有 {missing} 名学员在求解后加入，不在方案中，保持原批次；可重新计算。")
+        notes.append(
+            _("有 %(missing)s 名学员在求解后加入，不在方案中，保持原批次；可重新计算。")
+            % {"missing": missing}
+        )
     return Preview(
-        title=f"按方案分批 {len(trainees)} 名学员",
+        title=_("按方案分批 %(n_trainees)s 名学员") % {"n_trainees": len(trainees)},
         total=len(trainees),
         fingerprint=bulk_fingerprint(
             [f"{t.pk}:{t.batch}>{new[t.pk]}" for t in trainees] + [f"n{batches}"]
         ),
-        groups=[(f"第{b}批" if b else "未分批", sizes[b]) for b in sorted(sizes, key=_order)],
-        group_label="批次",
+        groups=[
+            (_("第%(batch)s批") % {"batch": b} if b else _("未分批"), sizes[b])
+            for b in sorted(sizes, key=_order)
+        ],
+        group_label=_("批次"),
         notes=notes,
     )
 
@@ -265,7 +285,10 @@ def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> i
         t.batch = new[t.pk]
     ProgramTrainee._base_manager.bulk_update(moved, ["batch"], batch_size=900)
     changes.schedule_change_record(
-        actor=actor, program=program, kind="batches", summary=f"学员已分为 {batches} 批"
+        actor=actor,
+        program=program,
+        kind="batches",
+        summary=_("学员已分为 %(batches)s 批") % {"batches": batches},
     )
     before = {"batch_count": program.batch_count, "min_on_duty": str(program.min_on_duty)}
     verdict = {**program.last_solve, "applied": True}
@@ -347,7 +370,7 @@ def venues_assign(*, actor, program: Program) -> dict:
             overflow[t.cadre.unit.name] += 1
     ProgramTrainee._base_manager.bulk_update(trainees, ["venue"], batch_size=900)
     changes.schedule_change_record(
-        actor=actor, program=program, kind="venues", summary="已为学员分配上课教室"
+        actor=actor, program=program, kind="venues", summary=_("已为学员分配上课教室")
     )
     by_venue = defaultdict(int)
     for (venue_id, _batch), n in taken.items():
@@ -387,12 +410,25 @@ def rooms_unused_by_sessions(program: Program, trainees: list[ProgramTrainee]) -
         )
         if n["total"] == n["using"]:
             continue
-        who = f"第{batch}批 " if batch else ""
-        some = "都没有" if n["using"] == 0 else f"有 {n['total'] - n['using']} 个没有"
+        who = _("第%(batch)s批 ") % {"batch": batch} if batch else ""
+        some = (
+            _("都没有")
+            if n["using"] == 0
+            else _("有 %(value)s 个没有") % {"value": n["total"] - n["using"]}
+        )
         warnings.append(
-            f"{members[0].venue.name}：{who}{len(members)} 名学员分到此教室，"
-            f"但他们的 {n['total']} 个课次中{some}使用该教室，这些课次按主课堂计应到。"
-            "请在课次中加上该教室，或调整教室分配。"
+            _(
+                "%(name)s：%(who)s%(n_members)s 名学员分到此"
+                "教室，但他们的 %(n)s 个课次中%(some)s使用该教室，这些课次"
+                "按主课堂计应到。请在课次中加上该教室，或调整教室分配。"
+            )
+            % {
+                "name": members[0].venue.name,
+                "who": who,
+                "n_members": len(members),
+                "n": n["total"],
+                "some": some,
+            }
         )
     return warnings
 

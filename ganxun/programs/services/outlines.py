@@ -61,7 +61,8 @@ def _check_deadline(session: Session, siblings: list[Session]) -> None:
         raise ProgramError(
             "outline_late",
             _(
-                "提纲提交截止时间为 %(due)s，已经过了。请联系教务组织者为本课次另设截止时间后再提交。"
+                "提纲提交截止时间为 %(due)s，已经过了。请联系教务组织者为本课次另"
+                "设截止时间后再提交。"
             )
             % {"due": format(timezone.localtime(due), "%Y-%m-%d %H:%M")},
             field="file",

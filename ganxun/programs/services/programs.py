@@ -273,7 +273,7 @@ def _check_unit_sessions(unit: ProgramUnit, data: UnitData) -> None:
         if local_day(s.starts_at) < data.start_date or local_day(s.ends_at) > data.end_date
     ]
     if outside:
-        days = "、".join(f"{local_day(s.starts_at):%m-%d}" for s in outside[:5])
+        days = _("、").join(f"{local_day(s.starts_at):%m-%d}" for s in outside[:5])
         raise ProgramError(
             "unit_sessions_outside",
             _("本单元已有 %(n_outside)s 次课（%(days)s）不在新的日期范围内，请先调整这些课次。")
@@ -413,14 +413,20 @@ def trainees_add_preview(*, actor, program: Program, cadres) -> Preview:
     groups = by_unit[:MAX_GROUPS]
     rest = by_unit[MAX_GROUPS:]
     if rest:
-        groups.append((f"其他 {len(rest)} 个单位", sum(n for _u, n in rest)))
-    notes = [f"已在项目中的 {already:,} 人不重复添加。"] if already else []
+        groups.append(
+            (_("其他 %(n_rest)s 个单位") % {"n_rest": len(rest)}, sum(n for _u, n in rest))
+        )
+    notes = (
+        [_("已在项目中的 %(already)s 人不重复添加。") % {"already": format(already, ",")}]
+        if already
+        else []
+    )
     return Preview(
-        title=f"添加 {len(new):,} 名学员",
+        title=_("添加 %(n_new)s 名学员") % {"n_new": format(len(new), ",")},
         total=len(new),
         fingerprint=bulk_fingerprint(pk for pk, _unit in new),
         groups=groups,
-        group_label="单位",
+        group_label=_("单位"),
         notes=notes,
     )
 

@@ -95,9 +95,9 @@ class ConflictError(ProgramError):
 
     def __init__(self, found: list[conflicts.Conflict], *, blocking: bool):
         if blocking:
-            code, message = "conflicts", "存在冲突，未保存：请按提示调整后再保存。"
+            code, message = "conflicts", _("存在冲突，未保存：请按提示调整后再保存。")
         else:
-            code, message = "warnings", "请确认以下提示后再保存。"
+            code, message = "warnings", _("请确认以下提示后再保存。")
         super().__init__(code, message, conflicts=[c.__dict__ for c in found])
         self.conflicts = found
         self.blocking = blocking
@@ -435,7 +435,9 @@ def _days_and_batches(program: Program, series: SeriesData, days: list) -> list[
         raise ProgramError(
             "too_many_sessions",
             _(
-                "该规则每批 %(n_days)s 次、共 %(batch_count)s 批，将生成 %(total)s 次课，超过单次上限 %(max_sessions)s 次；请缩短日期范围后分批生成。"
+                "该规则每批 %(n_days)s 次、共 %(batch_count)s"
+                " 批，将生成 %(total)s 次课，超过单次上限 %(max_sessions)s"
+                " 次；请缩短日期范围后分批生成。"
             )
             % {
                 "n_days": len(days),
@@ -459,23 +461,26 @@ def sessions_generate_preview(*, actor, program: Program, series: SeriesData) ->
     before anything is written."""
     planned, _units = _plan(actor, program, series)
     by_unit = Counter(
-        (str(d.unit) if d.unit else "不属于任何单元")
-        + (f"·第{d.batch}批" if series.batch_gap_days is not None else "")
+        (str(d.unit) if d.unit else _("不属于任何单元"))
+        + (_("·第%(batch)s批") % {"batch": d.batch} if series.batch_gap_days is not None else "")
         for d in planned
     )
     notes = []
     if planned:
         first, last = planned[0], planned[-1]
         notes.append(
-            f"从 {conflicts.when_label(first.starts_at, first.ends_at)} "
-            f"到 {conflicts.when_label(last.starts_at, last.ends_at)}。"
+            _("从 %(when_label)s 到 %(when_label2)s。")
+            % {
+                "when_label": conflicts.when_label(first.starts_at, first.ends_at),
+                "when_label2": conflicts.when_label(last.starts_at, last.ends_at),
+            }
         )
     return Preview(
-        title=f"生成 {len(planned)} 次课",
+        title=_("生成 %(n_planned)s 次课") % {"n_planned": len(planned)},
         total=len(planned),
         fingerprint=_series_fingerprint(planned),
         groups=list(by_unit.items()),
-        group_label="单元" if series.batch_gap_days is None else "单元·批次",
+        group_label=_("单元") if series.batch_gap_days is None else _("单元·批次"),
         notes=notes,
     )
 
@@ -519,7 +524,8 @@ def _outside_every_unit(planned: list[SessionData]) -> list[conflicts.Conflict]:
         conflicts.Conflict(
             "outside_unit",
             True,
-            f"{conflicts.when_label(d.starts_at, d.ends_at)} 不在任何单元的日期范围内。",
+            _("%(when_label)s 不在任何单元的日期范围内。")
+            % {"when_label": conflicts.when_label(d.starts_at, d.ends_at)},
             i,
         )
         for i, d in enumerate(planned)

@@ -99,7 +99,7 @@ def batch_job(request, pk):
         raise NotFound()
     if job.finished:
         if job.status == Job.Status.FAILED:
-            messages.error(request, job.message or "分批求解失败。")
+            messages.error(request, job.message or _("分批求解失败。"))
         target = reverse("programs:batches", args=[job.params["program"]])
         if request.htmx:
             response = HttpResponse(status=204)
@@ -127,7 +127,7 @@ def trainee_batch(request, pk):
         context = {"violations": violations, "program": trainee.program, "after_edit": True}
         return render(request, "programs/_violations.html", context)
     if violations:
-        messages.warning(request, _("调整后：") + "；".join(violations[:5]))
+        messages.warning(request, _("调整后：") + _("；").join(violations[:5]))
     elif violations == []:
         messages.success(
             request,
@@ -140,7 +140,7 @@ def trainee_batch(request, pk):
 
 
 def _label(batch) -> str:
-    return f"第{batch}批" if batch else "未分批"
+    return _("第%(batch)s批") % {"batch": batch} if batch else _("未分批")
 
 
 @require_POST
@@ -155,7 +155,9 @@ def venues_assign(request, pk):
     assigned = sum(result["assigned"].values())
     messages.success(request, _("已为 %(assigned)s 名学员分配教室。") % {"assigned": assigned})
     if result["overflow"]:
-        where = "、".join(f"{unit} {n} 人" for unit, n in result["overflow"][:10])
+        where = _("、").join(
+            _("%(unit)s %(n)s 人") % {"unit": unit, "n": n} for unit, n in result["overflow"][:10]
+        )
         total = sum(n for _u, n in result["overflow"])
         messages.warning(
             request,

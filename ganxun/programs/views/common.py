@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
@@ -11,13 +12,13 @@ from ganxun.programs import conflicts, policies
 from ganxun.programs.services import ConflictError
 
 TABS = [
-    ("overview", "概览", "programs:detail"),
-    ("sessions", "课表", "programs:sessions"),
-    ("trainees", "学员", "programs:trainees"),
-    ("batches", "分批", "programs:batches"),
-    ("outlines", "提纲", "programs:outlines"),
-    ("calendar", "日历", "programs:calendar"),
-    ("evaluations", "评估", "evaluations:program"),
+    ("overview", gettext_lazy("概览"), "programs:detail"),
+    ("sessions", gettext_lazy("课表"), "programs:sessions"),
+    ("trainees", gettext_lazy("学员"), "programs:trainees"),
+    ("batches", gettext_lazy("分批"), "programs:batches"),
+    ("outlines", gettext_lazy("提纲"), "programs:outlines"),
+    ("calendar", gettext_lazy("日历"), "programs:calendar"),
+    ("evaluations", gettext_lazy("评估"), "evaluations:program"),
 ]
 
 
