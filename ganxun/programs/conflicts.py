@@ -93,7 +93,10 @@ def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
         for j in range(i + 1, len(candidates)):
             other = candidates[j]
             if _overlaps(c, other):
-                item = {"label": f"{c.title or '本次新排课次'}（{c.when}）"}
+                item = {
+                    "label": _("%(title)s（%(when)s）")
+                    % {"title": c.title or _("本次新排课次"), "when": c.when}
+                }
                 found += [_at(x, j) for x in _clash(other, c, item, names)]
     found += _trainees_busy(candidates, visible, attendance)
     found += _capacity(candidates, attendance)
@@ -242,7 +245,10 @@ def _trainees_busy(candidates: list[Candidate], visible: set[int], attendance) -
             index, c, item = (
                 second.index,
                 second,
-                {"label": f"{first.title or '本次新排课次'}（{first.when}）"},
+                {
+                    "label": _("%(title)s（%(when)s）")
+                    % {"title": first.title or _("本次新排课次"), "when": first.when}
+                },
             )
         else:
             c, other = (first, second) if isinstance(first, Candidate) else (second, first)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
@@ -108,7 +108,7 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
         raise OutcomeError(
             "not_finished",
             _("本项目最后一次课 %(last)s 结束后才能确认结业；确需提前结业的，请填写提前结业原因。")
-            % {"last": format(last, "%Y年%m月%d日 %H:%M")},
+            % {"last": dateformat.format(last, _("Y年n月j日 H:i"))},
             field="early_reason",
         )
     else:
