@@ -123,6 +123,14 @@ def test_a_programs_pages_read_in_english(client, setup, city, english):
         f"/programs/sessions/{session.pk}/",
         reverse("outcomes:summary", args=[pk]),
         reverse("outcomes:graduation", args=[pk]),
+        reverse("outcomes:loop", args=[pk]),
+        reverse("outcomes:followups", args=[pk]),
+        reverse("outcomes:program_outcomes", args=[pk]),
+        reverse("outcomes:showcase", args=[pk]),
+        "/programs/",
+        "/programs/venues/",
+        "/programs/pending-outlines/",
+        f"/programs/{pk}/outlines/",
     ]
     with unscoped():
         data = _data(setup)

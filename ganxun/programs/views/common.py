@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
@@ -14,9 +14,9 @@ from ganxun.programs.services import ConflictError
 TABS = [
     ("overview", gettext_lazy("概览"), "programs:detail"),
     ("sessions", gettext_lazy("课表"), "programs:sessions"),
-    ("trainees", gettext_lazy("学员"), "programs:trainees"),
+    ("trainees", pgettext_lazy("tab", "学员"), "programs:trainees"),
     ("batches", gettext_lazy("分批"), "programs:batches"),
-    ("outlines", gettext_lazy("提纲"), "programs:outlines"),
+    ("outlines", pgettext_lazy("tab", "提纲"), "programs:outlines"),
     ("calendar", gettext_lazy("日历"), "programs:calendar"),
     ("evaluations", gettext_lazy("评估"), "evaluations:program"),
 ]
