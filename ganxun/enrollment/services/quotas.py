@@ -407,7 +407,7 @@ def nominations_confirm_preview(*, actor, program: Program, nominations: list[No
     if unfit:
         notes.append(
             _("其中 %(n)s 人不符合调训对象条件（%(names)s），请核对后再确认。")
-            % {"n": len(unfit), "names": "、".join(unfit[:10]) + ("等" if len(unfit) > 10 else "")}
+            % {"n": len(unfit), "names": "、".join(unfit[:10])}
         )
     notes.append(_("确认后学员进入项目学员名单，并收到调训通知。"))
     return Preview(
