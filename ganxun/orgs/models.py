@@ -322,3 +322,6 @@ class RosterImportBatch(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self):
+        return f"roster import batch {self.pk} of job {self.job_id}"
