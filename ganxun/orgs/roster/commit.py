@@ -46,9 +46,7 @@ Link = Cadre.categories.through
 
 
 class Writer:
-    def __init__(
-        self, *, actor, lookups: Lookups, create_under: Org | None = None, ledger=None
-    ):
+    def __init__(self, *, actor, lookups: Lookups, create_under: Org | None = None, ledger=None):
         self.actor = actor
         self.ledger = ledger  # resume.Ledger: told what each transaction wrote, inside it
         self.lookups = lookups

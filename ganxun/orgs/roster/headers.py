@@ -88,6 +88,7 @@ class Column:
     index: int
     label: str  # the header as written in the file, for error messages
 
+
 DERIVED = {"rank_title": "rank", "birth_date": "birth"}  # field -> the column it comes from
 
 
