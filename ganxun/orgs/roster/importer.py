@@ -38,6 +38,7 @@ CHUNK = 5000  # rows read and planned at a time; on PostgreSQL also written in o
 # (``Progress.checkpoint``). Measured figures: docs/benchmarks.md, "Roster import while the site
 # is in use".
 WRITE_SECONDS = 0.25
+FIRST_CHUNK = 500
 SQLITE_FIRST_WRITE, SQLITE_MIN_WRITE, SQLITE_MAX_WRITE = 100, 50, 1000
 
 
@@ -195,7 +196,9 @@ def _run_import(path, options, progress, sink, cache_to, cache_from, job) -> Imp
     if keeper is not None:
         keeper.start(sheet, total, header)
     try:
-        while chunk := list(islice(parsed, CHUNK)):
+        size = min(FIRST_CHUNK, CHUNK)  # small at first: the bar moves soon after reading
+        while chunk := list(islice(parsed, size)):
+            size = CHUNK
             if keeper is not None:
                 keeper.add(chunk)  # as parsed, before planning adds its own errors
             plans = planner.classify(chunk)
