@@ -37,11 +37,16 @@ def increment(bucket: str, expires: int) -> int:
     return _db_increment(bucket, expires)
 
 
-def _redis_increment(bucket: str, expires: int) -> int:
+def _redis_client(bucket: str, *, write: bool = False):
+    """The redis-py client behind the default cache, and the cache's full key for ``bucket``."""
     from django.core.cache import cache
 
     key = cache.make_and_validate_key(f"gx:rl:{bucket}")
-    client = cache._cache.get_client(key, write=True)  # the redis-py client behind the cache
+    return cache._cache.get_client(key, write=write), key  # type: ignore[attr-defined]
+
+
+def _redis_increment(bucket: str, expires: int) -> int:
+    client, key = _redis_client(bucket, write=True)
     pipe = client.pipeline(transaction=False)
     pipe.incr(key)
     pipe.expireat(key, expires + 1, nx=True)  # set once, by the window's first hit
@@ -70,11 +75,8 @@ def _db_increment(bucket: str, expires: int) -> int:
 def current(bucket: str) -> int:
     """The count of ``bucket`` so far (0 when nothing was counted or the window is over)."""
     if uses_redis():
-        from django.core.cache import cache
-
-        key = cache.make_and_validate_key(f"gx:rl:{bucket}")
-        value = cache._cache.get_client(key).get(key)
-        return int(value or 0)
+        client, key = _redis_client(bucket)
+        return int(client.get(key) or 0)
     row = RateCounter.objects.filter(bucket=bucket).values_list("n", flat=True).first()
     return row or 0
 

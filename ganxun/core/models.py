@@ -205,3 +205,6 @@ class RateCounter(models.Model):
     bucket = models.CharField(primary_key=True, max_length=100)  # scope:key-digest:window
     n = models.PositiveIntegerField(default=0)
     expires = models.BigIntegerField(db_index=True)  # unix time at which the window is over
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.n}"

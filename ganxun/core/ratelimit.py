@@ -24,6 +24,7 @@ from functools import lru_cache, wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ganxun.core import counters
 from ganxun.core.middleware import client_ip
@@ -104,7 +105,7 @@ def too_many_requests(request, retry_after: int) -> HttpResponse:
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            {"code": "rate_limited", "message": "请求过于频繁，请稍后再试。"}, status=429
+            {"code": "rate_limited", "message": _("请求过于频繁，请稍后再试。")}, status=429
         )
     else:
         response = render(request, "429.html", {"retry_after": retry_after}, status=429)

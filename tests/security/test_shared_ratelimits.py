@@ -27,11 +27,13 @@ from ganxun.checkin.views.scan import scan
 from ganxun.core import counters
 from ganxun.core.models import RateCounter
 from ganxun.core.ratelimit import limits_of
-from tests.checkin.conftest import klass  # noqa: F401  (the class running now)
+from tests.checkin import conftest as checkin_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 HALL = 5000
 VENUE_WIFI = "10.20.30.40"  # the one NAT address every phone in the hall shares
+
+klass = checkin_fixtures.klass  # the class running now, with its trainees
 
 
 @pytest.fixture
@@ -156,10 +158,10 @@ def _child_env(tmp_path) -> dict:
 def test_two_processes_share_one_counter(limits_on, tmp_path):
     env = _child_env(tmp_path)
     scope = f"shared-{uuid.uuid4().hex[:8]}"
+    child = [sys.executable, "-m", "tests.security.ratelimit_child", str(tmp_path)]
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.security.ratelimit_child"]
-            + [str(tmp_path), name, "100", scope, "150/h"],
+            [*child, name, "100", scope, "150/h"],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
