@@ -19,12 +19,14 @@ from ganxun.accounts.views_2fa import start_second_step
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, paginate, require
 from ganxun.core.idempotency import submit_once
-from ganxun.core.ratelimit import ratelimit
+from ganxun.core.ratelimit import hall_rate, ratelimit
 from ganxun.orgs.forms import InvalidFilter, cadre_filters, filter_params
 from ganxun.orgs.selectors import org_choices
 
 
-@method_decorator(ratelimit("login", "30/5m"), name="dispatch")
+# Per address (nobody is signed in yet), sized for a hall of trainees signing in behind one
+# Wi-Fi address before class; guessing one account's password is stopped by axes' lockout.
+@method_decorator(ratelimit("login", hall_rate(2, "5m")), name="dispatch")
 class LoginView(auth_views.LoginView):
     """Password first; accounts with an authenticator then give a code (views_2fa)."""
 

@@ -249,6 +249,9 @@ GANXUN_CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 GANXUN_RATELIMITS_ENABLED = env_bool("GANXUN_RATELIMITS_ENABLED", True)
+# Trainees who may arrive together behind one address (a hall on the venue's Wi-Fi): the
+# per-address limits on scanning and signing in are sized for them (core/ratelimit.py).
+GANXUN_RATELIMIT_HALL = int(env_str("GANXUN_RATELIMIT_HALL", "5000"))
 SESSION_COOKIE_NAME = "ganxun_session"
 CSRF_COOKIE_HTTPONLY = True
 
