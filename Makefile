@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganxun
 VENDOR := ganxun/static/vendor
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean
+.PHONY: run test test-sqlite test-postgres install assets browser lint scoping-check demo clean
 
 run: install assets
 	$(GANXUN) migrate --noinput
@@ -27,9 +27,12 @@ test-sqlite:
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} .venv/bin/pytest -m "not browser" -n 2 --dist loadfile
 
-lint:
+lint: scoping-check
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+scoping-check:  # _base_manager/unscoped() only in core, cross-tree modules, or with "# scope: why"
+	.venv/bin/python -m tests.scoping_check
 
 install: .venv/.installed
 

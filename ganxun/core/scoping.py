@@ -228,6 +228,27 @@ class ScopedChild(models.Model):
         return parent_scope_q(cls, actor)
 
 
+def refetch(obj, *, lock: bool = False, related: tuple[str, ...] = ()):
+    """The current row of ``obj``, which the caller already holds — fetched through a scoped
+    helper, so authorised — optionally locked (``SELECT … FOR UPDATE`` of its own row only) to
+    re-check its state inside the transaction. Reads by id from an object, never from input."""
+    # scope: the caller holds the instance, so it was authorised when it was fetched
+    qs = type(obj)._base_manager.select_related(*related)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.get(pk=obj.pk)
+
+
+def children_of(parent, model, field: str):
+    """Rows of ``model`` whose ``field`` is ``parent``: the children of an object the caller
+    holds (so authorised), as ``parent.<related>.all()`` would read them, without an actor in
+    force. Takes an instance, never an id from input."""
+    if not isinstance(parent, models.Model) or parent.pk is None:
+        raise ScopeError("children_of() takes a fetched instance, not an id")
+    # scope: the children of a held, authorised parent (Indico's protection parent)
+    return model._base_manager.filter(**{field: parent})
+
+
 def subtree_q(actor, org_lookup: str, *, allowed: bool = True) -> Q:
     """Rows whose org (reached through ``org_lookup``, e.g. "survey__questionnaire__org") lies in
     the actor's subtree. Nothing at all for an inactive or org-less actor, or when the caller's

@@ -271,6 +271,7 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
     today = today or date.today()
     rules = active_rules()
     since = today - timedelta(days=2 * 365)
+    # scope: the subtree of an org the view fetched with get_org_for (its path narrows below)
     with unscoped():
         current = CadreHistory.objects.filter(
             end__isnull=True, start__gte=since, start__lte=today, cadre__status="active"

@@ -33,7 +33,9 @@ def test_an_unnarrowed_scoped_queryset_refuses_to_be_a_subquery(cadres):
     with pytest.raises(ScopeError):
         User.objects.filter(Exists(Cadre.objects.filter(pk=OuterRef("cadre_id"))))
     with pytest.raises(ScopeError):
-        User.objects.annotate(n=Subquery(Cadre.objects.filter(pk=OuterRef("cadre_id")).values("pk")))
+        User.objects.annotate(
+            n=Subquery(Cadre.objects.filter(pk=OuterRef("cadre_id")).values("pk"))
+        )
 
 
 def test_a_narrowed_subquery_runs_and_narrows(city, cadres, town_contact):

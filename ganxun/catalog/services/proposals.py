@@ -35,6 +35,7 @@ from ganxun.catalog.services.courses import clean_hours
 from ganxun.core.audit import snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import notices_send, remind_due
+from ganxun.core.scoping import children_of, refetch
 from ganxun.orgs.models import Org
 
 CALL_FIELDS = ["title", "guidance", "deadline", "status", "owner"]
@@ -174,7 +175,7 @@ def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) ->
     """Remind the named units that have not answered (all of them, or those given): one notice
     per contact, at most once a day per unit. Returns {"units": n, "notices": n, "skipped": n}."""
     require_call_manager(actor, call)
-    call = ProposalCall._base_manager.select_for_update().select_related("owner").get(pk=call.pk)
+    call = refetch(call, lock=True, related=("owner",))
     if call.status != ProposalCall.Status.OPEN:
         raise CatalogError("call_closed", f"“{call.title}”已不在征集中，无需提醒。")
     targets = CallTarget.objects.filter(call=call).select_related("unit")
@@ -267,7 +268,7 @@ def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposa
     if not policies.can_propose(actor):
         raise PermissionDenied()
     # The caller fetched the call through get_call_for; lock it against a round opening now.
-    call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
+    call = refetch(call, lock=True)
     _check_call_accepts(call)
     data = _validate_proposal(actor, call, data)
     duplicate = Proposal.objects.visible_to(actor).filter(
@@ -287,11 +288,7 @@ def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposa
 
 def _locked(proposal: Proposal) -> Proposal:
     """The proposal as it is now: a round may have opened since the page was loaded."""
-    return (
-        Proposal._base_manager.select_for_update()
-        .select_related("call", "unit")
-        .get(pk=proposal.pk)
-    )
+    return refetch(proposal, lock=True, related=("call", "unit"))
 
 
 @transaction.atomic
@@ -329,16 +326,16 @@ def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
 
 
 def last_round_of(call: ProposalCall) -> SelectionRound | None:
-    return SelectionRound._base_manager.filter(call=call).order_by("-seq").first()
+    return children_of(call, SelectionRound, "call").order_by("-seq").first()
 
 
 def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Proposal]:
     """The first round takes every proposal received; later ones, what the last round advanced."""
     if last is None:
-        qs = Proposal._base_manager.filter(call=call, status=Proposal.Status.SUBMITTED)
+        qs = children_of(call, Proposal, "call").filter(status=Proposal.Status.SUBMITTED)
     else:
-        qs = Proposal._base_manager.filter(
-            entries__round=last, entries__decision=RoundEntry.Decision.ADVANCED
+        qs = children_of(last, Proposal, "entries__round").filter(
+            entries__decision=RoundEntry.Decision.ADVANCED
         )
     return list(qs.order_by("submitted_at", "id"))
 
@@ -346,7 +343,7 @@ def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Pr
 @transaction.atomic
 def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
     require_call_manager(actor, call)
-    call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
+    call = refetch(call, lock=True)
     if call.status == ProposalCall.Status.FINALIZED:
         raise CatalogError("call_finalized", _("该征集已定稿，不能再开启评审轮次。"))
     name = clean_text(name, field="name", label=_("轮次名称"), max_length=50)
@@ -360,6 +357,7 @@ def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
         raise CatalogError("no_candidates", _("没有可进入本轮评审的申报。"))
     rnd = SelectionRound.objects.create(call=call, seq=(last.seq + 1) if last else 1, name=name)
     RoundEntry.objects.bulk_create(RoundEntry(round=rnd, proposal=p) for p in candidates)
+    # scope: the candidates were just read under the held call
     Proposal._base_manager.filter(pk__in=[p.pk for p in candidates]).update(
         status=Proposal.Status.REVIEWING, last_round=rnd, updated_at=timezone.now()
     )
@@ -374,6 +372,7 @@ def _locked_round(entry: RoundEntry) -> SelectionRound:
     """The entry's round as it is now, locked, so a score or decision cannot slip in while the
     organizer closes it."""
     return (
+        # scope: the round of an entry the caller holds, locked to re-check it is open
         SelectionRound._base_manager.select_for_update()
         .select_related("call")
         .get(pk=entry.round_id)
@@ -430,9 +429,9 @@ def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> 
 def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
     """Fix the round's decisions; proposals it rejected are out (未入选)."""
     require_call_manager(actor, rnd.call)
-    rnd = SelectionRound._base_manager.select_for_update().get(pk=rnd.pk)
+    rnd = refetch(rnd, lock=True)
     _require_open(rnd)
-    entries = RoundEntry._base_manager.filter(round=rnd).select_related("proposal")
+    entries = children_of(rnd, RoundEntry, "round").select_related("proposal")
     pending = [e.proposal.title for e in entries if e.decision == RoundEntry.Decision.PENDING]
     if pending:
         raise CatalogError(
@@ -446,6 +445,7 @@ def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
             titles=pending,
         )
     rejected = [e.proposal_id for e in entries if e.decision == RoundEntry.Decision.REJECTED]
+    # scope: ids of the held round's entries
     Proposal._base_manager.filter(pk__in=rejected).update(
         status=Proposal.Status.REJECTED, updated_at=timezone.now()
     )
