@@ -97,6 +97,19 @@ class ScopedQuery(Query):
         return super().resolve_expression(*args, **kwargs)
 
 
+def _scope_parents(model) -> tuple[str, ...]:
+    names = getattr(model, "scope_parent", "") or ()
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+def _is_scope_parent(model, obj) -> bool:
+    if obj is None:
+        return False
+    return any(
+        isinstance(obj, model._meta.get_field(name).related_model) for name in _scope_parents(model)
+    )
+
+
 def _actor_key(actor):
     return ("system",) if actor is SYSTEM else ("user", getattr(actor, "pk", None))
 
@@ -138,6 +151,13 @@ class ScopedQuerySet(models.QuerySet):
         qs = self._chain()
         qs.query.ganxun_scoped = qs.query.ganxun_scoped or _unscoped.get()
         return qs
+
+    def _add_hints(self, **hints):
+        """A related manager or prefetch of a held parent hints its instance: the children of a
+        model's ``scope_parent`` are visible with it (``budget.incomes.all()``, prefetches)."""
+        super()._add_hints(**hints)
+        if _is_scope_parent(self.model, hints.get("instance")):
+            self.query.ganxun_scoped = True
 
     def _clone(self):
         clone = super()._clone()
@@ -202,10 +222,8 @@ def parent_scope_q(model, actor) -> Q:
     """``scope_q`` of a model declaring ``scope_parent``: rows whose parent (any of several
     nullable parents) is visible to ``actor``. An ``IN (SELECT …)`` over the parent's own rule,
     so a parent rule joining many-valued relations cannot multiply the children."""
-    names = model.scope_parent
-    names = (names,) if isinstance(names, str) else tuple(names)
     parts = []
-    for name in names:
+    for name in _scope_parents(model):
         parent = model._meta.get_field(name).related_model
         # scope: the parent's own rule narrows this subquery; nothing leaves core
         visible = parent._base_manager.filter(parent.scope_q(actor)).values("pk")
@@ -239,14 +257,20 @@ def refetch(obj, *, lock: bool = False, related: tuple[str, ...] = ()):
     return qs.get(pk=obj.pk)
 
 
-def children_of(parent, model, field: str):
-    """Rows of ``model`` whose ``field`` is ``parent``: the children of an object the caller
+def children_of(parents, model, field: str):
+    """Rows of ``model`` whose ``field`` is one of ``parents``: the children of objects the caller
     holds (so authorised), as ``parent.<related>.all()`` would read them, without an actor in
-    force. Takes an instance, never an id from input."""
-    if not isinstance(parent, models.Model) or parent.pk is None:
-        raise ScopeError("children_of() takes a fetched instance, not an id")
-    # scope: the children of a held, authorised parent (Indico's protection parent)
-    return model._base_manager.filter(**{field: parent})
+    force. ``parents`` is a fetched instance, a list of them, or a narrowed scoped queryset —
+    never ids from input."""
+    if isinstance(parents, models.QuerySet):
+        return model._base_manager.filter(**{f"{field}__in": parents})  # checked as a subquery
+    many = isinstance(parents, list | tuple | set)
+    items = list(parents) if many else [parents]
+    if not all(isinstance(p, models.Model) and p.pk is not None for p in items):
+        raise ScopeError("children_of() takes fetched instances, not ids")
+    # scope: the children of held, authorised parents (Indico's protection parent)
+    base = model._base_manager
+    return base.filter(**{f"{field}__in": items}) if many else base.filter(**{field: parents})
 
 
 def subtree_q(actor, org_lookup: str, *, allowed: bool = True) -> Q:

@@ -15,7 +15,7 @@ from django.db.models import FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear
 
 from ganxun.core.errors import NotFound
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.credits import ledger, promotion
 from ganxun.credits.compliance import EMPTY, Gap, Hours, Rule, build_rules, evaluate, shortfalls
 from ganxun.credits.models import Channel, CreditEntry, ProgramCreditRule, Requirement
@@ -259,7 +259,7 @@ def get_entry_for(actor, pk) -> CreditEntry:
 
 
 def program_rule(program) -> ProgramCreditRule | None:
-    return ProgramCreditRule.objects.filter(program=program).first()
+    return children_of(program, ProgramCreditRule, "program").first()
 
 
 def promotion_training(org: Org, today: date | None = None) -> list[promotion.PromotionCheck]:

@@ -106,7 +106,7 @@ def call_save(
     m2m = ("reviewers", "target_units")
     before = full_snapshot(call, CALL_FIELDS, m2m) if call else {}
     known = (
-        set(CallTarget.objects.filter(call=call).values_list("unit_id", flat=True))
+        set(children_of(call, CallTarget, "call").values_list("unit_id", flat=True))
         if call
         else set()
     )
@@ -116,7 +116,7 @@ def call_save(
     call.save()
     call.reviewers.set(reviewers)
     wanted = {u.pk for u in targets}
-    CallTarget.objects.filter(call=call).exclude(unit_id__in=wanted).delete()
+    children_of(call, CallTarget, "call").exclude(unit_id__in=wanted).delete()
     CallTarget.objects.bulk_create(
         [CallTarget(call=call, unit=u) for u in targets if u.pk not in known]
     )
@@ -166,7 +166,7 @@ def call_invites(call: ProposalCall, unit: Org | None) -> bool:
     one of them (or below one)."""
     if unit is None or not unit.is_within(call.owner):
         return False
-    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    targets = list(children_of(call, CallTarget, "call").select_related("unit"))
     return not targets or any(unit.is_within(t.unit) for t in targets)
 
 
@@ -178,7 +178,7 @@ def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) ->
     call = refetch(call, lock=True, related=("owner",))
     if call.status != ProposalCall.Status.OPEN:
         raise CatalogError("call_closed", f"“{call.title}”已不在征集中，无需提醒。")
-    targets = CallTarget.objects.filter(call=call).select_related("unit")
+    targets = children_of(call, CallTarget, "call").select_related("unit")
     if units is not None:
         targets = targets.filter(unit__in=[u.pk for u in units])
     answered = call_targets_answered(call)
@@ -190,7 +190,7 @@ def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) ->
     if not due:
         raise CatalogError("reminded_today", "这些单位今天已提醒过，每个单位每天最多提醒一次。")
     sent = _notify_targets(call, [t.unit for t in due], reminder=True)
-    CallTarget.objects.filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
+    children_of(call, CallTarget, "call").filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
     record(
         actor,
         "update",
@@ -398,7 +398,7 @@ def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> R
     comment = clean_text(
         comment, field="comment", label=_("评审意见"), required=False, max_length=500
     )
-    review, created = Review.objects.update_or_create(
+    review, created = children_of(entry, Review, "entry").update_or_create(
         entry=entry, reviewer=actor, defaults={"score": int(score), "comment": comment}
     )
     record(
