@@ -30,6 +30,7 @@ from django.db.models.sql import Query
 
 _unscoped: ContextVar[bool] = ContextVar("ganxun_unscoped", default=False)
 _actor: ContextVar[object | None] = ContextVar("ganxun_actor", default=None)
+_splitting: ContextVar[type | None] = ContextVar("ganxun_splitting", default=None)
 
 
 class ScopeError(RuntimeError):
@@ -88,7 +89,18 @@ class ScopedQuery(Query):
 
     ganxun_scoped = False
 
+    def split_exclude(self, *args, **kwargs):
+        # exclude() across a many-valued relation builds an inner query of this same model,
+        # correlated to the outer (already checked) one: that inner query may be embedded.
+        token = _splitting.set(self.model)
+        try:
+            return super().split_exclude(*args, **kwargs)
+        finally:
+            _splitting.reset(token)
+
     def resolve_expression(self, *args, **kwargs):
+        if _splitting.get() is self.model:
+            self.ganxun_scoped = True  # kept by the resolved copy, re-resolved when compiled
         if not (self.ganxun_scoped or _unscoped.get()):
             raise ScopeError(
                 f"{self.model.__name__} used in a subquery without an actor, "

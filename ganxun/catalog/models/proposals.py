@@ -66,11 +66,11 @@ class ProposalCall(models.Model):
         return shared_scope_q(actor, shared_up=False) | Q(pk__in=reviewing)
 
 
-class CallTarget(ScopedChild):
+class CallTarget(models.Model):
     """A unit a call is addressed to: its contacts were told when it was named, and the
-    organizer may remind them (at most once a day) until the unit answers."""
-
-    scope_parent = "call"  # visible exactly when its parent is
+    organizer may remind them (at most once a day) until the unit answers. The through table of
+    ``ProposalCall.target_units``: Django's M2M writes use its default manager, so it stays
+    unscoped; read it with ``children_of(call, CallTarget, "call")``."""
 
     call = models.ForeignKey(ProposalCall, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")

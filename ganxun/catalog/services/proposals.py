@@ -334,8 +334,9 @@ def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Pr
     if last is None:
         qs = children_of(call, Proposal, "call").filter(status=Proposal.Status.SUBMITTED)
     else:
-        qs = children_of(last, Proposal, "entries__round").filter(
-            entries__decision=RoundEntry.Decision.ADVANCED
+        # scope: the proposals the held round advanced (one filter: the same entry row)
+        qs = Proposal._base_manager.filter(
+            entries__round=last, entries__decision=RoundEntry.Decision.ADVANCED
         )
     return list(qs.order_by("submitted_at", "id"))
 
