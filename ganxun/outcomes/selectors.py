@@ -166,8 +166,7 @@ def programs_for_submitter(actor) -> QuerySet[Program]:
 
 def get_attachment_for(actor, pk) -> Attachment:
     """An attachment is readable by whoever may read its follow-up or outcome."""
-    # scope: fetched by id, then authorised below (its outcome or follow-up, or a published
-    # outcome of the actor's program)
+    # scope: fetched by id, then authorised below (its outcome, follow-up or published program)
     row = _get(Attachment._base_manager.all(), pk)
     if row.outcome_id:
         visible = Outcome.objects.visible_to(actor).filter(pk=row.outcome_id)
