@@ -113,6 +113,7 @@ def _first_result(key, actor: "User | None", path):
         raise DuplicateSubmission("submission_key_reused", _("表单已失效，请刷新页面后重新提交。"))
     if claim.object_type:
         model = apps.get_model(claim.object_type)
+        # scope: the object this actor's own earlier submission created (the claim is theirs)
         found = model._base_manager.filter(pk=claim.object_id).first()
         result = _rewrap(found, claim.wrapper) if found is not None else None
         if result is not None:

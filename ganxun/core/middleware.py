@@ -1,4 +1,5 @@
 from ganxun.core.context import RequestInfo, request_info
+from ganxun.core.scoping import acting_as
 
 
 def client_ip(request) -> str | None:
@@ -13,6 +14,19 @@ class RequestContextMiddleware:
     def __call__(self, request):
         channel = "api" if request.path.startswith("/api/") else "web"
         with request_info(RequestInfo(ip=client_ip(request), channel=channel)):
+            return self.get_response(request)
+
+
+class ActorMiddleware:
+    """The request's user is the actor of every scoped query the request makes (after
+    authentication; an anonymous visitor is an actor that sees no scoped row). The user stays
+    lazy: a request that reads no scoped model loads no user for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_as(request.user):
             return self.get_response(request)
 
 

@@ -14,7 +14,7 @@ Definitions (the same on the dashboard, in the Excel export, the annual report a
   课次      scheduled sessions of those organizers held within the period; 学时 per ``core.hours``.
 
 The node is the unit of access (the view checked it lies in the actor's subtree), so the queries
-read through ``_base_manager`` below it, as programs' children are read below their program.
+read through the base manager below it, as programs' children are read below their program.
 """
 
 from collections import defaultdict

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 from ganxun.programs.models.programs import ProgramTrainee
 from ganxun.programs.models.sessions import Session
 
@@ -63,7 +63,9 @@ class Outline(models.Model):
         return Q(session__in=Session.objects.visible_to(actor).values("pk"))
 
 
-class OutlineDecision(models.Model):
+class OutlineDecision(ScopedChild):
+    scope_parent = "outline"  # visible exactly when its parent is
+
     class Decision(models.TextChoices):
         APPROVED = "approved", _("通过")
         RETURNED = "returned", _("退回修改")
@@ -126,8 +128,10 @@ class Consultation(models.Model):
         return Q(session__in=Session.objects.visible_to(actor).values("pk"))
 
 
-class Expectation(models.Model):
+class Expectation(ScopedChild):
     """A representative's learning expectations, sent from a phone before the meeting."""
+
+    scope_parent = "consultation"  # visible exactly when its parent is
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="expectations"
