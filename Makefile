@@ -30,6 +30,7 @@ test-postgres:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports  # the app graph stays acyclic (pyproject [tool.importlinter])
 
 install: .venv/.installed
 
