@@ -1,7 +1,7 @@
 """Budgets to Excel: one budget's entries, or the execution of all budgets of a year."""
 
 from ganxun.budgets import selectors
-from ganxun.stats.xlsx import Table, tables_xlsx
+from ganxun.core.tables_xlsx import Table, tables_xlsx
 
 
 def figures_headers() -> list[str]:

@@ -11,9 +11,7 @@ enrolled seat on it (waitlisted and cancelled picks are not expected).
 from django.db.models import QuerySet
 
 from ganxun.programs.models import ProgramTrainee, Session
-
-# Trainees of these kinds are expected only where they chose to be, not at every session.
-ONLY_OWN_SESSIONS = (ProgramTrainee.Source.SELF_SELECTED, ProgramTrainee.Source.WALK_IN)
+from ganxun.programs.participation import ONLY_OWN_SESSIONS
 
 
 def expected_trainees(session: Session) -> QuerySet:

@@ -10,12 +10,6 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganxun.accounts.policies import (
-    can_edit_roster,
-    can_manage_orgs,
-    can_reveal_id_number,
-    can_see_full_id_number,
-)
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.scoping import unscoped
@@ -31,6 +25,12 @@ from ganxun.orgs.models import (
     PersonnelCategory,
     RankTitle,
     path_segment,
+)
+from ganxun.orgs.policies import (
+    can_edit_roster,
+    can_manage_orgs,
+    can_reveal_id_number,
+    can_see_full_id_number,
 )
 
 ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.programs.dates import local_day, when_label
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.participation import ONLY_OWN_SESSIONS
 
 MAX_NAMES = 5
 
@@ -346,8 +347,6 @@ def trainee_double_bookings(
     same programs and batches share their answer, so a program of thousands costs a few
     queries and one sweep per distinct enrolment pattern.
     """
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-
     # Self-selected and walk-in trainees attend only their own picks (enrollment.expected).
     trainees = ProgramTrainee._base_manager.exclude(source__in=ONLY_OWN_SESSIONS)
     if candidates:

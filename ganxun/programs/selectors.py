@@ -26,6 +26,7 @@ from ganxun.programs.models import (
     Session,
     Venue,
 )
+from ganxun.programs.participation import ONLY_OWN_SESSIONS, participation
 
 
 def _get(qs: QuerySet, pk):
@@ -205,9 +206,6 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
     """The sessions a trainee is expected at (the rule of ``enrollment.expected``): their
     programs' regular sessions for everybody and for their own batch, plus the self-selectable
     sessions where they hold a seat. Self-selected and walk-in trainees only get the latter."""
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-    from ganxun.enrollment.models import Seat
-
     q = Q(pk__in=[])
     for row in rows:
         if row.source in ONLY_OWN_SESSIONS:
@@ -216,7 +214,7 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
         q |= Q(program_id=row.program_id, self_selectable=False) & batch
     cadre_ids = {row.cadre_id for row in rows}
     if cadre_ids:
-        seats = Seat._base_manager.filter(cadre_id__in=cadre_ids, status=Seat.Status.ENROLLED)
+        seats = participation().enrolled_seats().filter(cadre_id__in=cadre_ids)
         q |= Q(pk__in=seats.values("session_id"))
     return q
 

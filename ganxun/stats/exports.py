@@ -1,8 +1,8 @@
 """The report as an Excel workbook and as the sentences of the annual report."""
 
+from ganxun.core.tables_xlsx import Table, tables_xlsx
 from ganxun.stats.report import Report
 from ganxun.stats.tables import report_tables
-from ganxun.stats.xlsx import Table, tables_xlsx
 
 
 def report_xlsx(actor, report: Report, title: str) -> bytes:

@@ -1,8 +1,8 @@
 """A report as tables: the same rows feed the dashboard's tables and the Excel workbook, so a
 figure cannot differ between the two."""
 
+from ganxun.core.tables_xlsx import Table
 from ganxun.stats.report import Report
-from ganxun.stats.xlsx import Table
 
 PEOPLE_NOTE = (
     "参训人次 = 学员参加培训班的人次（一人参加三个班计三人次）；参训人数 = 去重后的人数；"

@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from ganxun.accounts.models import User
 from ganxun.core.audit import audit_record
 from ganxun.core.scoping import unscoped
-from ganxun.orgs.demo.accounts import DEMO_USERNAMES, create_accounts
-from ganxun.orgs.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
+from ganxun.demo.accounts import DEMO_USERNAMES, create_accounts
+from ganxun.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.models import Cadre, CadreCategory, Org, RankTitle
 
