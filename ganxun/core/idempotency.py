@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
+from ganxun.core.models import SubmissionKey
 
 FIELD = "submission_key"
 
@@ -47,8 +48,6 @@ def submit_once(request, save):
     """``save()`` at most once per submission key; a repeat returns what the first one returned
     (the same model instance, fetched again). ``save`` must run its writes in this thread's
     database transaction (services do)."""
-    from ganxun.core.models import SubmissionKey
-
     key = posted_key(request)
     if key is None:
         return save()
@@ -96,8 +95,6 @@ def _rewrap(obj, wrapper: str):
 
 
 def _first_result(key, actor, path):
-    from ganxun.core.models import SubmissionKey
-
     claim = SubmissionKey.objects.filter(key=key).first()
     if claim is None or claim.actor_id != getattr(actor, "pk", None) or claim.path != path:
         # a key copied to another form or user: refuse rather than show somebody else's result

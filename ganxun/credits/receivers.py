@@ -12,6 +12,7 @@ from ganxun.checkin.signals import attendance_recorded
 from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger
 from ganxun.credits.models import Channel, CreditEntry
+from ganxun.programs.models import Program
 
 
 def attendance_desired(attendance, session, program_channel: str, rules) -> ledger.Desired:
@@ -37,7 +38,6 @@ def _program_channel(session) -> str:
     cached = session._state.fields_cache.get("program")
     if cached is not None:
         return cached.channel
-    from ganxun.programs.models import Program
 
     with unscoped():
         return (

@@ -21,6 +21,10 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from ganxun.checkin.models import Attendance
+from ganxun.checkin.signals import attendance_recorded
+from ganxun.ops.worker import fresh_heartbeats
+
 REQUEST_SECONDS = Histogram(
     "ganxun_request_duration_seconds",
     "Time to answer an HTTP request, by URL pattern",
@@ -38,8 +42,6 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 
 
 def connect_signals() -> None:
-    from ganxun.checkin.signals import attendance_recorded
-
     attendance_recorded.connect(_count_checkin, dispatch_uid="ops_count_checkin")
 
 
@@ -94,15 +96,11 @@ def task_counts() -> tuple[dict[str, int], int]:
 
 
 def workers_alive() -> int:
-    from ganxun.ops.worker import fresh_heartbeats
-
     return fresh_heartbeats().count()
 
 
 def checkins_last_minute() -> int:
     """Counted over the newest rows by primary key (an index), not a scan of the whole table."""
-    from ganxun.checkin.models import Attendance
-
     since = timezone.now() - timedelta(seconds=60)
     rows = Attendance._base_manager
     newest = rows.order_by("-pk").values("pk")[:RECENT_CHECKIN_ROWS]

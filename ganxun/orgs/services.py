@@ -32,6 +32,8 @@ from ganxun.orgs.policies import (
     can_reveal_id_number,
     can_see_full_id_number,
 )
+from ganxun.orgs.ranks import SOURCE, default_personnel_categories, default_ranks
+from ganxun.orgs.vocab import UnknownWord, Vocabulary
 
 ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]
 CADRE_FIELDS = [
@@ -244,8 +246,6 @@ def resolve_rank_and_category(
     rank: str, category: str
 ) -> tuple[RankTitle | None, PersonnelCategory | None]:
     """A rank and a category as written (any spelling the tables know); OrgError if unknown."""
-    from ganxun.orgs.vocab import UnknownWord, Vocabulary
-
     vocab = Vocabulary()
     try:
         title = vocab.rank(rank)
@@ -624,8 +624,6 @@ def reference_tables_ensure() -> None:
 
     Migration ``orgs/0003`` seeds them; a database emptied afterwards (a test's flush, a
     restore of an older dump) would otherwise leave every rank unrecognised."""
-    from ganxun.orgs.ranks import SOURCE, default_personnel_categories, default_ranks
-
     if not RankTitle._base_manager.exists():
         RankTitle._base_manager.bulk_create(
             [RankTitle(source=SOURCE, **row) for row in default_ranks()]

@@ -12,10 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ganxun.accounts.models import User
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.values import query_int
 from ganxun.programs import policies
+from ganxun.programs.conflicts import slot_label, trainee_double_bookings
+from ganxun.programs.loop import loop_progress
 from ganxun.programs.models import (
     Consultation,
     Outline,
@@ -26,6 +29,7 @@ from ganxun.programs.models import (
     Session,
     Venue,
 )
+from ganxun.programs.outline_groups import outline_holder, outline_siblings
 from ganxun.programs.participation import ONLY_OWN_SESSIONS, participation
 
 
@@ -87,8 +91,6 @@ def get_unit_for(actor, pk) -> ProgramUnit:
 
 
 def program_reviewers(program: Program):
-    from ganxun.accounts.models import User
-
     ids = Program.reviewers.through.objects.filter(program=program).values("user_id")
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "username"))
 
@@ -116,8 +118,6 @@ def get_session_for(actor, pk) -> Session:
 
 def session_outlines(session: Session) -> list[Outline]:
     """The outline versions of the session's group (one outline per course and lecturer)."""
-    from ganxun.programs.outline_groups import outline_holder, outline_siblings
-
     holder = outline_holder(outline_siblings(session))
     return list(
         Outline._base_manager.filter(session=holder)
@@ -228,8 +228,6 @@ def trainee_sessions(actor, rows: list[ProgramTrainee] | None = None) -> QuerySe
 def my_double_bookings(actor, since) -> dict[int, str]:
     """The trainee's sessions from ``since`` on that clash with another of their sessions:
     session id → what it clashes with (the rule lives in ``conflicts``)."""
-    from ganxun.programs.conflicts import slot_label, trainee_double_bookings
-
     if not policies.is_trainee(actor):
         return {}
     clashes: dict[int, str] = {}
@@ -342,8 +340,6 @@ def batch_overview(program: Program) -> list[dict]:
 def unit_progress(program: Program, trainee: ProgramTrainee, units: list[ProgramUnit]) -> list:
     """For each unit, each step of the program's loop (``programs.loop``: sessions count the
     trainee's check-ins): kind, label, done, total and the step's detail."""
-    from ganxun.programs.loop import loop_progress
-
     progress = loop_progress(program, [trainee], units)
     return [
         {

@@ -15,7 +15,7 @@ from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import NotFound
 from ganxun.core.jobs import job_handler, job_start
 from ganxun.core.models import Job
-from ganxun.orgs.models import Cadre
+from ganxun.orgs.models import Cadre, Org
 from ganxun.programs import batching
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
@@ -65,8 +65,6 @@ def _headcounts(unit_ids: set[int]) -> dict[str, int]:
 
 def _unit_names(unit_ids: set[int]) -> dict[str, str]:
     """Chinese names; a name two units share (城关镇 in two counties) gets its parent's."""
-    from ganxun.orgs.models import Org
-
     rows = list(Org._base_manager.filter(pk__in=unit_ids).values_list("pk", "name", "parent__name"))
     seen = Counter(name for _pk, name, _parent in rows)
     return {

@@ -19,7 +19,7 @@ from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.programs import conflicts, recurrence
 from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
-from ganxun.programs.models import Program, ProgramUnit, Session, Venue
+from ganxun.programs.models import Consultation, Outline, Program, ProgramUnit, Session, Venue
 from ganxun.programs.participation import participation  # 变更待通知, seats
 from ganxun.programs.services.common import (
     clean_text,
@@ -272,7 +272,6 @@ def session_cancel(*, actor, session: Session) -> Session:
 def session_delete(*, actor, session: Session) -> None:
     """Remove a session entered by mistake; one with an outline on record is cancelled instead."""
     require_manager(actor, session.program)
-    from ganxun.programs.models import Consultation, Outline
 
     history = Outline._base_manager.filter(session=session).exists()
     if history or Consultation._base_manager.filter(session=session).exists():

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ganxun.core.scoping import unscoped
 from ganxun.programs import batching
+from ganxun.programs.models import Program
+from ganxun.programs.services.batches import program_instance
 
 HELP_OUTPUT = (
     'Output (--json): {"status": "optimal|feasible|infeasible|unknown", '
@@ -65,9 +67,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _from_program(self, opts) -> batching.Instance:
-        from ganxun.programs.models import Program
-        from ganxun.programs.services.batches import program_instance
-
         # An operator's command: it reads the whole tree, like the demo and the backups.
         with unscoped():
             program = Program.objects.filter(pk=opts["program_id"]).first()
