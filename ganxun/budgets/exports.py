@@ -1,25 +1,27 @@
 """Budgets to Excel: one budget's entries, or the execution of all budgets of a year."""
 
+from django.utils.translation import gettext as _
+
 from ganxun.budgets import selectors
 from ganxun.core.tables_xlsx import Table, tables_xlsx
 
 
 def figures_headers() -> list[str]:
     return [
-        "预算",
-        "组织单位",
-        "年度",
-        "培训项目",
-        "预算金额",
-        "收入合计",
-        "支出合计",
-        "执行率（%）",
-        "结余",
-        "人次",
-        "学时",
-        "人次成本",
-        "学时成本",
-        "状态",
+        _("预算"),
+        _("组织单位"),
+        _("年度"),
+        _("培训项目"),
+        _("预算金额"),
+        _("收入合计"),
+        _("支出合计"),
+        _("执行率（%）"),
+        _("结余"),
+        _("人次"),
+        _("学时"),
+        _("人次成本"),
+        _("学时成本"),
+        _("状态"),
     ]
 
 
@@ -29,7 +31,7 @@ def figures_row(fig) -> list:
         b.title,
         b.org.name,
         b.year,
-        b.program.full_name if b.program else "（年度预算）",
+        b.program.full_name if b.program else _("（年度预算）"),
         b.amount,
         fig.income,
         fig.spent,
@@ -39,7 +41,7 @@ def figures_row(fig) -> list:
         fig.hours,
         fig.per_person_time,
         fig.per_hour,
-        ("超支 " if fig.over_budget else "") + b.get_status_display(),
+        (_("超支 ") if fig.over_budget else "") + b.get_status_display(),
     ]
 
 
@@ -53,16 +55,20 @@ def budget_xlsx(actor, budget) -> bytes:
         for e in selectors.budget_expenses(budget)
     ]
     tables = [
-        Table("执行情况", figures_headers(), [figures_row(fig)]),
-        Table("收入按来源", ["来源", "金额"], [[k, v] for k, v in fig.source_rows()]),
-        Table("支出按类别", ["类别", "金额"], [[k, v] for k, v in fig.category_rows()]),
-        Table("收入明细", ["到账日期", "来源", "金额", "说明"], incomes),
-        Table("支出明细", ["支出日期", "类别", "金额", "收款方", "凭证号", "说明"], expenses),
+        Table(_("执行情况"), figures_headers(), [figures_row(fig)]),
+        Table(_("收入按来源"), [_("来源"), _("金额")], [[k, v] for k, v in fig.source_rows()]),
+        Table(_("支出按类别"), [_("类别"), _("金额")], [[k, v] for k, v in fig.category_rows()]),
+        Table(_("收入明细"), [_("到账日期"), _("来源"), _("金额"), _("说明")], incomes),
+        Table(
+            _("支出明细"),
+            [_("支出日期"), _("类别"), _("金额"), _("收款方"), _("凭证号"), _("说明")],
+            expenses,
+        ),
     ]
     return tables_xlsx(str(budget), tables, actor=actor)
 
 
 def budgets_xlsx(actor, budgets, year) -> bytes:
     rows = [figures_row(f) for f in selectors.budget_figures(budgets)]
-    title = f"{year}年度经费执行情况" if year else "经费执行情况"
-    return tables_xlsx(title, [Table("经费执行", figures_headers(), rows)], actor=actor)
+    title = _("%(year)s年度经费执行情况") % {"year": year} if year else _("经费执行情况")
+    return tables_xlsx(title, [Table(_("经费执行"), figures_headers(), rows)], actor=actor)

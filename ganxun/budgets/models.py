@@ -82,7 +82,7 @@ class Budget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year}年 {self.title}"
+        return _("%(year)s年 %(title)s") % {"year": self.year, "title": self.title}
 
     @classmethod
     def scope_q(cls, actor) -> Q:

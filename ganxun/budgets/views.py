@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.budgets import exports, policies, selectors, services
@@ -57,17 +58,24 @@ def budget_create(request):
         program = get_program_for(request.user, request.GET["program"])
     initial = {"year": timezone.localdate().year}
     if program is not None:
-        initial = {"year": program.start_date.year, "title": f"{program.full_name}经费"}
+        initial = {
+            "year": program.start_date.year,
+            "title": _("%(program)s经费") % {"program": program.full_name},
+        }
     form = BudgetForm(request.POST or None, initial=initial)
     budget = _save(
         request,
         form,
         lambda: services.budget_create(actor=request.user, data=form.to_data(program)),
-        "已建立经费预算。",
+        _("已建立经费预算。"),
     )
     if budget:
         return redirect("budgets:detail", pk=budget.pk)
-    title = f"为“{program}”建立经费预算" if program else "建立年度经费预算"
+    title = (
+        _("为“%(program)s”建立经费预算") % {"program": program}
+        if program
+        else _("建立年度经费预算")
+    )
     return render(
         request,
         "budgets/form.html",
@@ -83,7 +91,7 @@ def program_budget(request, pk):
     if budget is not None:
         return redirect("budgets:detail", pk=budget.pk)
     if not policies.manages_org(request.user, program.org):
-        raise NotFound("该项目还没有经费预算。")
+        raise NotFound(_("该项目还没有经费预算。"))
     return redirect(reverse("budgets:create") + f"?program={program.pk}")
 
 
@@ -118,12 +126,14 @@ def budget_edit(request, pk):
         lambda: services.budget_update(
             actor=request.user, budget=budget, data=form.to_data(budget.program)
         ),
-        "已保存。",
+        _("已保存。"),
     ):
         return redirect("budgets:detail", pk=budget.pk)
     cancel = reverse("budgets:detail", args=[budget.pk])
     return render(
-        request, "budgets/form.html", {"form": form, "title": f"修改“{budget}”", "cancel": cancel}
+        request,
+        "budgets/form.html",
+        {"form": form, "title": _("修改“%(budget)s”") % {"budget": budget}, "cancel": cancel},
     )
 
 
@@ -136,7 +146,7 @@ def income_add(request, pk):
         request,
         form,
         lambda: services.income_add(actor=request.user, budget=budget, data=form.to_data()),
-        "已登记收入。",
+        _("已登记收入。"),
     ):
         return redirect("budgets:detail", pk=budget.pk)
     context = _detail_context(request, budget, income_form=form)
@@ -157,7 +167,7 @@ def expense_add(request, pk):
             data=form.to_data(),
             upload=form.cleaned_data.get("file"),
         ),
-        "已登记支出。",
+        _("已登记支出。"),
     )
     if saved:
         if saved.warning:
@@ -183,7 +193,7 @@ def _post_action(request, call, success: str, back: int):
 def budget_close(request, pk):
     budget = selectors.get_budget_for(request.user, pk)
     call = lambda: services.budget_close(actor=request.user, budget=budget)  # noqa: E731
-    return _post_action(request, call, "已结账：不再接受新的收支登记。", budget.pk)
+    return _post_action(request, call, _("已结账：不再接受新的收支登记。"), budget.pk)
 
 
 @require_POST
@@ -191,7 +201,7 @@ def budget_close(request, pk):
 def budget_reopen(request, pk):
     budget = selectors.get_budget_for(request.user, pk)
     call = lambda: services.budget_reopen(actor=request.user, budget=budget)  # noqa: E731
-    return _post_action(request, call, "已重新开账。", budget.pk)
+    return _post_action(request, call, _("已重新开账。"), budget.pk)
 
 
 @require_POST
@@ -199,7 +209,7 @@ def budget_reopen(request, pk):
 def income_delete(request, pk):
     income = selectors.get_income_for(request.user, pk)
     call = lambda: services.income_delete(actor=request.user, income=income)  # noqa: E731
-    return _post_action(request, call, "已删除该笔收入。", income.budget_id)
+    return _post_action(request, call, _("已删除该笔收入。"), income.budget_id)
 
 
 @require_POST
@@ -207,17 +217,17 @@ def income_delete(request, pk):
 def expense_delete(request, pk):
     expense = selectors.get_expense_for(request.user, pk)
     call = lambda: services.expense_delete(actor=request.user, expense=expense)  # noqa: E731
-    return _post_action(request, call, "已删除该笔支出。", expense.budget_id)
+    return _post_action(request, call, _("已删除该笔支出。"), expense.budget_id)
 
 
 @require(policies.can_use_budgets)
 def expense_file(request, pk):
     expense = selectors.get_expense_for(request.user, pk)
     if not expense.file:
-        raise NotFound("该笔支出没有附件。")
+        raise NotFound(_("该笔支出没有附件。"))
     path = Path(default_storage.path(expense.file.name))
     if not path.exists():
-        raise NotFound("文件已不在存储中，请联系管理员。")
+        raise NotFound(_("文件已不在存储中，请联系管理员。"))
     return files.ranged_file_response(
         request,
         path,

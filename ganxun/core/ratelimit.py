@@ -16,7 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from ganxun.core.middleware import client_ip
@@ -65,7 +65,8 @@ def hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
     return count <= limit, int(period - now % period) + 1
 
 
-def too_many_requests(request, retry_after: int):
+def too_many_requests(request, retry_after: int) -> HttpResponse:
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"code": "rate_limited", "message": "请求过于频繁，请稍后再试。"}, status=429

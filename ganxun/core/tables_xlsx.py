@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
 from ganxun.core.exports import safe_workbook, stamp_workbook
@@ -54,7 +55,9 @@ def tables_xlsx(title: str, tables: list[Table], *, actor=None) -> bytes:
             book.add_worksheet(sheet_name(index, table.title, used)), title, table, formats
         )
     if not tables:
-        book.add_worksheet("无数据").write_string(0, 0, f"{title}：所选范围内没有数据。")
+        book.add_worksheet(_("无数据")).write_string(
+            0, 0, _("%(title)s：所选范围内没有数据。") % {"title": title}
+        )
     if actor is not None:
         stamp_workbook(book, actor, what=title)
     book.close()
@@ -73,7 +76,7 @@ def _write_table(sheet, title: str, table: Table, formats: dict) -> None:
         for col, value in enumerate(values):
             _write_cell(sheet, r, col, value, formats)
     if not table.rows:
-        sheet.write_string(top + 1, 0, "（无数据）")
+        sheet.write_string(top + 1, 0, _("（无数据）"))
     sheet.freeze_panes(top + 1, 0)
 
 
@@ -81,7 +84,7 @@ def _write_cell(sheet, row: int, col: int, value, formats: dict) -> None:
     if value is None:
         sheet.write_blank(row, col, None)
     elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否")
+        sheet.write_string(row, col, _("是") if value else _("否"))
     elif isinstance(value, Decimal):
         fmt = formats["money"] if value.as_tuple().exponent == -2 else formats["decimal"]
         sheet.write_number(row, col, float(value), fmt)

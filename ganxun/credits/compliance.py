@@ -7,6 +7,8 @@ or province) and hand each cadre's hours to ``shortfalls``, one pass over the ro
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from ganxun.credits.models import Requirement
 
 
@@ -41,10 +43,14 @@ def build_rules(requirements, hours_per_day: Decimal) -> list[Rule]:
     rules = []
     for r in requirements:
         required = float(r.amount * (hours_per_day if r.unit == Requirement.Unit.DAYS else 1))
-        unit = "天" if r.unit == Requirement.Unit.DAYS else "学时"
-        label = f"{r.amount.normalize():f} {unit}"
+        amount = f"{r.amount.normalize():f}"
         if r.unit == Requirement.Unit.DAYS:
-            label += f"（{required:g} 学时）"
+            label = _("%(amount)s 天（%(hours)s 学时）") % {
+                "amount": amount,
+                "hours": f"{required:g}",
+            }
+        else:
+            label = _("%(amount)s 学时") % {"amount": amount}
         rules.append(
             Rule(
                 id=r.pk,

@@ -3,11 +3,24 @@
 
 import io
 
+from django.utils.translation import gettext as _
+
 from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.credits.models import Channel
 from ganxun.credits.selectors import Report, with_cadres
 
-HEAD = ["序号", "姓名", "单位", "职务", "职级", "年度学时", "其中网络培训", "近五年学时"]
+
+def _head() -> list[str]:
+    return [
+        _("序号"),
+        _("姓名"),
+        _("单位"),
+        _("职务"),
+        _("职级"),
+        _("年度学时"),
+        _("其中网络培训"),
+        _("近五年学时"),
+    ]
 
 
 def write_compliance(report: Report, *, only_short: bool, actor) -> bytes:
@@ -24,10 +37,16 @@ def write_compliance(report: Report, *, only_short: bool, actor) -> bytes:
 
 
 def _people(book, report: Report, only_short: bool, bold, red, title) -> None:
-    sheet = book.add_worksheet("未达标人员" if only_short else "学时达标情况")
-    what = "学时未达标人员名单" if only_short else "干部教育培训学时登记表"
-    sheet.write(0, 0, f"{report.org.name} {report.year} 年度{what}", title)
-    head = [*HEAD, "是否达标", "未达标说明"]
+    sheet = book.add_worksheet(_("未达标人员") if only_short else _("学时达标情况"))
+    what = _("学时未达标人员名单") if only_short else _("干部教育培训学时登记表")
+    sheet.write(
+        0,
+        0,
+        _("%(org)s %(year)s 年度%(what)s")
+        % {"org": report.org.name, "year": report.year, "what": what},
+        title,
+    )
+    head = [*_head(), _("是否达标"), _("未达标说明")]
     for col, label in enumerate(head):
         sheet.write_string(2, col, label, bold)
     sheet.set_column(0, 0, 6)
@@ -47,27 +66,38 @@ def _people(book, report: Report, only_short: bool, bold, red, title) -> None:
         sheet.write_number(row, 5, result.year_hours())
         sheet.write_number(row, 6, result.year_hours(Channel.ONLINE))
         sheet.write_number(row, 7, result.five_hours())
-        sheet.write_string(row, 8, "是" if result.compliant else "否")
+        sheet.write_string(row, 8, _("是") if result.compliant else _("否"))
         notes = [
-            f"{g.rule.name}：已计 {g.counted:g}，要求 {g.required:g}，差 {g.missing:g} 学时"
+            _("%(rule)s：已计 %(counted)s，要求 %(required)s，差 %(missing)s 学时")
+            % {
+                "rule": g.rule.name,
+                "counted": f"{g.counted:g}",
+                "required": f"{g.required:g}",
+                "missing": f"{g.missing:g}",
+            }
             for g in result.short
         ]
         sheet.write_string(row, 9, "；".join(notes), red)
     foot = len(results) + 4
-    sheet.write_string(foot, 0, "计算依据：" + "；".join(r.source for r in report.rules))
+    sheet.write_string(foot, 0, _("计算依据：") + "；".join(r.source for r in report.rules))
 
 
 def _summary(book, report: Report, bold, title) -> None:
-    sheet = book.add_worksheet("汇总")
-    sheet.write(0, 0, f"{report.org.name} {report.year} 年度学时达标汇总", title)
+    sheet = book.add_worksheet(_("汇总"))
+    sheet.write(
+        0,
+        0,
+        _("%(org)s %(year)s 年度学时达标汇总") % {"org": report.org.name, "year": report.year},
+        title,
+    )
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 4, 12)
     row = 2
     for heading, items in (
-        ("单位", [(u.name, t) for u, t in report.units]),
-        ("职级", [(label, t) for _, label, t in report.ranks]),
+        (_("单位"), [(u.name, t) for u, t in report.units]),
+        (_("职级"), [(label, t) for _key, label, t in report.ranks]),
     ):
-        for col, label in enumerate([heading, "干部数", "达标数", "达标率"]):
+        for col, label in enumerate([heading, _("干部数"), _("达标数"), _("达标率")]):
             sheet.write_string(row, col, label, bold)
         for name, tally in items:
             row += 1
@@ -76,7 +106,7 @@ def _summary(book, report: Report, bold, title) -> None:
             sheet.write_number(row, 2, tally.compliant)
             sheet.write_string(row, 3, f"{tally.share:.1%}")
         row += 2
-    sheet.write_string(row, 0, "合计")
+    sheet.write_string(row, 0, _("合计"))
     sheet.write_number(row, 1, report.total.cadres)
     sheet.write_number(row, 2, report.total.compliant)
     sheet.write_string(row, 3, f"{report.total.share:.1%}")

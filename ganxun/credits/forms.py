@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import StyledForm, StyledFormMixin
 from ganxun.credits.models import Channel, CreditSettings, Requirement
@@ -13,18 +14,18 @@ PLATFORMS = ("中国干部网络学院", "浙江干部网络学院", "宁波干�
 
 def year_choices() -> list[tuple[int, str]]:
     this = timezone.localdate().year
-    return [(y, f"{y} 年") for y in range(this, this - 10, -1)]
+    return [(y, _("%(year)s 年") % {"year": y}) for y in range(this, this - 10, -1)]
 
 
 class YearForm(StyledForm):
-    year = forms.TypedChoiceField(label="年度", coerce=int, required=False)
-    rank = forms.ChoiceField(label="职级", required=False)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    rank = forms.ChoiceField(label=_("职级"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices()
         self.fields["year"].widget.attrs["data-autosubmit"] = "1"
-        self.fields["rank"].choices = [("", "全部职级"), *Cadre.Rank.choices]
+        self.fields["rank"].choices = [("", _("全部职级")), *Cadre.Rank.choices]
         self.fields["rank"].widget.attrs["data-autosubmit"] = "1"
 
     def chosen_year(self) -> int:
@@ -37,12 +38,12 @@ class YearForm(StyledForm):
 
 
 class EntryForm(StyledForm):
-    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.TypedChoiceField(label="渠道", coerce=int, choices=Channel.choices)
-    title = forms.CharField(label="内容", max_length=200)
-    hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1)
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.TypedChoiceField(label=_("渠道"), coerce=int, choices=Channel.choices)
+    title = forms.CharField(label=_("内容"), max_length=200)
+    hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1)
     reason = forms.CharField(
-        label="登记依据", max_length=300, help_text="如：学习通知文号、证明材料"
+        label=_("登记依据"), max_length=300, help_text=_("如：学习通知文号、证明材料")
     )
 
     def to_data(self, cadre) -> EntryData:
@@ -59,50 +60,52 @@ class EntryForm(StyledForm):
 
 class ReverseForm(StyledForm):
     reason = forms.CharField(
-        label="冲销原因", max_length=300, help_text="必填：记入台账，所有人可见。"
+        label=_("冲销原因"), max_length=300, help_text=_("必填：记入台账，所有人可见。")
     )
 
 
 class ImportForm(StyledForm):
     file = forms.FileField(
-        label="学习记录文件",
-        help_text="干部网络学院导出的 Excel（.xlsx、.xls）或 CSV；须有身份证号、课程、学时、"
-        "完成日期、记录号五列。",
+        label=_("学习记录文件"),
+        help_text=_(
+            "干部网络学院导出的 Excel（.xlsx、.xls）或 CSV；须有身份证号、课程、学时、"
+            "完成日期、记录号五列。"
+        ),
     )
-    platform = forms.CharField(label="平台", max_length=50, initial=PLATFORMS[0])
+    platform = forms.CharField(label=_("平台"), max_length=50, initial=PLATFORMS[0])
 
 
 class RequirementForm(StyledForm):
-    name = forms.CharField(label="名称", max_length=100)
+    name = forms.CharField(label=_("名称"), max_length=100)
     ranks = forms.MultipleChoiceField(
-        label="适用职级", choices=Cadre.Rank.choices, widget=forms.CheckboxSelectMultiple
+        label=_("适用职级"), choices=Cadre.Rank.choices, widget=forms.CheckboxSelectMultiple
     )
-    period = forms.ChoiceField(label="周期", choices=Requirement.Period.choices)
+    period = forms.ChoiceField(label=_("周期"), choices=Requirement.Period.choices)
     amount = forms.DecimalField(
-        label="要求数量", max_digits=6, decimal_places=1, min_value=Decimal("0.5")
+        label=_("要求数量"), max_digits=6, decimal_places=1, min_value=Decimal("0.5")
     )
-    unit = forms.ChoiceField(label="单位", choices=Requirement.Unit.choices)
+    unit = forms.ChoiceField(label=_("单位"), choices=Requirement.Unit.choices)
     channels = forms.TypedMultipleChoiceField(
-        label="计入的渠道（不选则全部计入）",
+        label=_("计入的渠道（不选则全部计入）"),
         coerce=int,
         choices=Channel.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     cap_channel = forms.TypedChoiceField(
-        label="限额渠道",
+        label=_("限额渠道"),
         coerce=int,
         empty_value=None,
-        choices=[("", "无"), *Channel.choices],
+        choices=[("", _("无")), *Channel.choices],
         required=False,
     )
     cap_percent = forms.IntegerField(
-        label="该渠道最多计入（占要求的百分比）", min_value=0, max_value=100, required=False
+        label=_("该渠道最多计入（占要求的百分比）"), min_value=0, max_value=100, required=False
     )
-    source = forms.CharField(label="依据（文件与条款）", max_length=300)
-    source_url = forms.URLField(label="依据链接", required=False, assume_scheme="https")
-    is_active = forms.BooleanField(label="启用", required=False, initial=True)
-    sort = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0)
+    source = forms.CharField(label=_("依据（文件与条款）"), max_length=300)
+    source_url = forms.URLField(label=_("依据链接"), required=False, assume_scheme="https")
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    sort = forms.IntegerField(label=_("排序"), min_value=0, max_value=999, initial=0)
 
     @classmethod
     def for_requirement(cls, req: Requirement | None, data=None):
@@ -148,6 +151,6 @@ class SettingsForm(StyledFormMixin, forms.ModelForm):
 
 class BonusForm(StyledForm):
     bonus_hours = forms.DecimalField(
-        label="结业奖励学时", max_digits=5, decimal_places=1, min_value=0, max_value=200
+        label=_("结业奖励学时"), max_digits=5, decimal_places=1, min_value=0, max_value=200
     )
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
@@ -40,7 +42,11 @@ PREVIEW, COMMIT = "learning_preview", "learning_commit"
 KINDS = (PREVIEW, COMMIT)
 NEW, UNCHANGED, ERROR = "new", "unchanged", "error"
 STATUSES = (ERROR, NEW, UNCHANGED)
-STATUS_LABELS = {ERROR: "有错误", NEW: "新增", UNCHANGED: "已导入过（跳过）"}
+STATUS_LABELS = {
+    ERROR: gettext_lazy("有错误"),
+    NEW: gettext_lazy("新增"),
+    UNCHANGED: gettext_lazy("已导入过（跳过）"),
+}
 MAX_ROWS = 200_000
 KEEP_RECORDS = 2000  # rows kept for the preview page; the error report holds every error
 ERROR_REPORT = "错误报告.xlsx"
@@ -75,7 +81,7 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def record(self) -> dict:
-        out = {"row": self.row, "status": self.status, "label": self.record_id or "（空）"}
+        out = {"row": self.row, "status": self.status, "label": self.record_id or _("（空）")}
         out["detail"] = f"{self.name} {self.course} {self.hours or ''}".strip()
         if self.errors:
             out["errors"] = [list(e) for e in self.errors]
@@ -86,7 +92,7 @@ def import_start(*, actor, path: Path, filename: str, platform: str) -> Job:
     _authorise(actor)
     platform = text(platform)[:50]
     if not platform:
-        raise CreditError("no_platform", "请填写平台名称。", field="platform")
+        raise CreditError("no_platform", _("请填写平台名称。"), field="platform")
     params = {"file": str(path), "filename": filename, "platform": platform}
     return job_start(actor=actor, kind=PREVIEW, title=f"检查学习记录：{filename}", params=params)
 
@@ -148,7 +154,8 @@ def run_file(actor, path: Path, *, platform: str, commit: bool, progress=None, r
             continue
         if len(parsed) >= MAX_ROWS:
             raise SpreadsheetError(
-                "too_many_rows", f"一次最多导入 {MAX_ROWS} 行，请拆分文件后分批导入。"
+                "too_many_rows",
+                _("一次最多导入 %(max)s 行，请拆分文件后分批导入。") % {"max": MAX_ROWS},
             )
         parsed.append(_parse(header, number, cells))
     labels = {f: header.columns[f].label if f in header.columns else COLUMNS[f][0] for f in COLUMNS}
@@ -186,7 +193,7 @@ def _open(path: Path):
             first_error = first_error or exc
             continue
         return table, header, rows
-    raise first_error or RosterFileError("empty_sheet", "文件中没有可导入的工作表。")
+    raise first_error or RosterFileError("empty_sheet", _("文件中没有可导入的工作表。"))
 
 
 def _parse(header, number: int, cells: list) -> Row:
@@ -196,9 +203,9 @@ def _parse(header, number: int, cells: list) -> Row:
     row.name = text(header.cell(cells, "name"))[:50]
     row.course = text(header.cell(cells, "course"))[:200]
     if not row.record_id:
-        row.errors.append((label["record_id"], "记录号不能为空"))
+        row.errors.append((label["record_id"], _("记录号不能为空")))
     if not row.course:
-        row.errors.append((label["course"], "课程名称不能为空"))
+        row.errors.append((label["course"], _("课程名称不能为空")))
     try:
         row.id_number = id_number(header.cell(cells, "id_number")).value
     except (CellError, OrgError) as exc:
@@ -230,16 +237,16 @@ def parse_day(value) -> date:
     else:
         raw = text(value)
         if not raw:
-            raise ValueError("完成日期不能为空")
+            raise ValueError(_("完成日期不能为空"))
         match = _DATE.match(raw) or _COMPACT.match(raw)
         if not match:
-            raise ValueError(f"“{raw}”不是日期，请写成 2025-03-14 的形式")
+            raise ValueError(_("“%(raw)s”不是日期，请写成 2025-03-14 的形式") % {"raw": raw})
         try:
             day = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise ValueError(f"“{raw}”不是有效的日期") from None
+            raise ValueError(_("“%(raw)s”不是有效的日期") % {"raw": raw}) from None
     if day > timezone.localdate():
-        raise ValueError("完成日期晚于今天")
+        raise ValueError(_("完成日期晚于今天"))
     return day
 
 
@@ -252,7 +259,8 @@ def _check_duplicates(rows: list[Row], labels: dict) -> None:
             row.errors.append(
                 (
                     labels["record_id"],
-                    f"记录号与第 {seen[row.record_id]} 行重复（同一记录只计一次）",
+                    _("记录号与第 %(row)s 行重复（同一记录只计一次）")
+                    % {"row": seen[row.record_id]},
                 )
             )
         else:
@@ -278,7 +286,7 @@ def _match(actor, rows: list[Row], platform: str, labels: dict) -> None:
                 cadre = found.get(row.id_number)
                 if cadre is None:
                     row.errors.append(
-                        (labels["id_number"], "系统中没有该身份证号的干部，或不在您的管理范围内")
+                        (labels["id_number"], _("系统中没有该身份证号的干部，或不在您的管理范围内"))
                     )
                 else:
                     row.cadre_id = cadre.pk
@@ -289,7 +297,7 @@ def _match(actor, rows: list[Row], platform: str, labels: dict) -> None:
                     row.status = UNCHANGED
                 else:
                     row.errors.append(
-                        (labels["record_id"], "该记录号已导入过，但干部或学时与已导入的不同")
+                        (labels["record_id"], _("该记录号已导入过，但干部或学时与已导入的不同"))
                     )
 
 
@@ -302,7 +310,9 @@ def _check_daily_hours(rows: list[Row], labels: dict) -> None:
         key = (row.cadre_id, row.day)
         per_day[key] += row.hours
         if per_day[key] > MAX_A_DAY:
-            row.errors.append((labels["hours"], f"该干部 {row.day} 当天合计超过 24 学时"))
+            row.errors.append(
+                (labels["hours"], _("该干部 %(day)s 当天合计超过 24 学时") % {"day": row.day})
+            )
             per_day[key] -= row.hours
 
 

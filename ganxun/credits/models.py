@@ -256,7 +256,7 @@ class CreditSettings(models.Model):
         verbose_name = _("学时计算规则")
 
     def __str__(self):
-        return "学时计算规则"
+        return str(_("学时计算规则"))
 
     @classmethod
     def current(cls) -> "CreditSettings":

@@ -13,6 +13,8 @@ in ``selectors.promotion_training``.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from ganxun.credits.compliance import Rule
 from ganxun.credits.models import Channel
 from ganxun.orgs.models import Cadre
@@ -22,7 +24,7 @@ LEADING = frozenset(Cadre.Rank.values) - {Cadre.Rank.GENERAL}
 WINDOW = timedelta(days=365)
 CLASSROOM = Channel.CENTRAL
 DONE, INSIDE, OVERDUE = "done", "inside", "overdue"
-STATES = {DONE: "已完成", INSIDE: "一年期内未完成", OVERDUE: "已逾期"}
+STATES = {DONE: _("已完成"), INSIDE: _("一年期内未完成"), OVERDUE: _("已逾期")}
 
 
 def is_promotion(before: str, after: str) -> bool:
@@ -78,7 +80,7 @@ class PromotionCheck:
 
     @property
     def state_label(self) -> str:
-        return STATES[self.state]
+        return str(STATES[self.state])
 
     @property
     def after_label(self) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core import services as core_services
 from ganxun.core.audit import audit_record, diff, snapshot
@@ -39,22 +40,22 @@ def _require(allowed: bool) -> None:
 
 def _require_cadre(actor, cadre: Cadre) -> None:
     if not Cadre.objects.visible_to(actor).filter(pk=cadre.pk).exists():
-        raise PermissionDenied("该干部不在您的管理范围内。")
+        raise PermissionDenied(_("该干部不在您的管理范围内。"))
 
 
 def clean_hours(value, *, field: str = "hours", allow_zero: bool = False) -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise CreditError("bad_hours", "学时须为数字，如 2 或 1.5。", field=field) from None
+        raise CreditError("bad_hours", _("学时须为数字，如 2 或 1.5。"), field=field) from None
     if not hours.is_finite():
-        raise CreditError("bad_hours", "学时须为数字，如 2 或 1.5。", field=field)
+        raise CreditError("bad_hours", _("学时须为数字，如 2 或 1.5。"), field=field)
     if hours < 0 or (hours == 0 and not allow_zero):
-        raise CreditError("negative_hours", "学时须大于 0。", field=field)
+        raise CreditError("negative_hours", _("学时须大于 0。"), field=field)
     if hours > MAX_HOURS_A_DAY:
-        raise CreditError("absurd_hours", "一天的学时不能超过 24。", field=field)
+        raise CreditError("absurd_hours", _("一天的学时不能超过 24。"), field=field)
     if hours != hours.quantize(Decimal("0.1")):
-        raise CreditError("bad_hours", "学时最多保留一位小数。", field=field)
+        raise CreditError("bad_hours", _("学时最多保留一位小数。"), field=field)
     return hours
 
 
@@ -73,16 +74,16 @@ def entry_record(*, actor, data: EntryData) -> CreditEntry:
     _require(policies.can_record_credits(actor))
     _require_cadre(actor, data.cadre)
     title = core_services.clean_text(
-        data.title, error=CreditError, field="title", label="内容", max_length=200
+        data.title, error=CreditError, field="title", label=_("内容"), max_length=200
     )
     reason = core_services.clean_text(
-        data.reason, error=CreditError, field="reason", label="登记依据", max_length=300
+        data.reason, error=CreditError, field="reason", label=_("登记依据"), max_length=300
     )
     hours = clean_hours(data.hours)
     if data.day > timezone.localdate():
-        raise CreditError("future_day", "日期不能晚于今天。", field="day")
+        raise CreditError("future_day", _("日期不能晚于今天。"), field="day")
     if data.channel not in Channel.values:
-        raise CreditError("bad_channel", "请选择培训渠道。", field="channel")
+        raise CreditError("bad_channel", _("请选择培训渠道。"), field="channel")
     source = f"manual:{uuid.uuid4().hex[:16]}"
     with transaction.atomic():
         entry = CreditEntry.objects.create(
@@ -110,13 +111,13 @@ def entry_reverse(*, actor, entry: CreditEntry, reason: str) -> CreditEntry:
     _require(policies.can_record_credits(actor))
     _require_cadre(actor, entry.cadre)
     reason = core_services.clean_text(
-        reason, error=CreditError, field="reason", label="冲销原因", max_length=300
+        reason, error=CreditError, field="reason", label=_("冲销原因"), max_length=300
     )
     if entry.reverses_id:
-        raise CreditError("is_reversal", "这是一条冲销记录，不能再冲销。")
+        raise CreditError("is_reversal", _("这是一条冲销记录，不能再冲销。"))
     with transaction.atomic():
         if _reversed(entry):
-            raise CreditError("already_reversed", "该记录已被冲销。")
+            raise CreditError("already_reversed", _("该记录已被冲销。"))
         reversal = CreditEntry(
             cadre_id=entry.cadre_id,
             day=entry.day,
@@ -135,7 +136,7 @@ def entry_reverse(*, actor, entry: CreditEntry, reason: str) -> CreditEntry:
             with transaction.atomic():
                 reversal.save()
         except IntegrityError:
-            raise CreditError("already_reversed", "该记录已被冲销。") from None
+            raise CreditError("already_reversed", _("该记录已被冲销。")) from None
         audit_record(
             actor=actor,
             action="create",
@@ -182,7 +183,7 @@ def program_rule_save(*, actor, program, bonus_hours, note: str = "") -> Program
         else Decimal(0)
     )
     note = core_services.clean_text(
-        note, error=CreditError, field="note", label="说明", required=False, max_length=200
+        note, error=CreditError, field="note", label=_("说明"), required=False, max_length=200
     )
     with transaction.atomic():
         rule, created = ProgramCreditRule.objects.get_or_create(program=program)
@@ -230,14 +231,14 @@ def requirement_save(*, actor, requirement: Requirement | None, data: dict) -> R
 def _validate_requirement(data: dict) -> None:
     valid_ranks = set(Cadre.Rank.values)
     if not data.get("ranks") or not set(data["ranks"]) <= valid_ranks:
-        raise CreditError("no_ranks", "请至少选择一个适用职级。", field="ranks")
+        raise CreditError("no_ranks", _("请至少选择一个适用职级。"), field="ranks")
     if not set(data.get("channels") or ()) <= set(Channel.values):
-        raise CreditError("bad_channel", "计入的渠道不正确。", field="channels")
+        raise CreditError("bad_channel", _("计入的渠道不正确。"), field="channels")
     for channel, share in (data.get("caps") or {}).items():
         if int(channel) not in Channel.values or not 0 <= float(share) <= 1:
-            raise CreditError("bad_cap", "渠道上限须为 0 到 100% 之间的比例。", field="caps")
+            raise CreditError("bad_cap", _("渠道上限须为 0 到 100% 之间的比例。"), field="caps")
     if not str(data.get("source") or "").strip():
-        raise CreditError("no_source", "请写明该要求的依据（文件名称和条款）。", field="source")
+        raise CreditError("no_source", _("请写明该要求的依据（文件名称和条款）。"), field="source")
 
 
 def requirements_restore_defaults(*, actor) -> int:
@@ -262,7 +263,7 @@ SETTINGS_FIELDS = [
 def settings_save(*, actor, data: dict) -> CreditSettings:
     _require(policies.owns_city_rules(actor))
     with transaction.atomic():
-        row, _ = CreditSettings.objects.get_or_create(pk=1)
+        row, _created = CreditSettings.objects.get_or_create(pk=1)
         before = snapshot(row, SETTINGS_FIELDS)
         for name in SETTINGS_FIELDS:
             if name in data:

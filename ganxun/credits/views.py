@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
@@ -75,7 +76,7 @@ def org_export(request, pk):
 def mine(request):
     """The trainee's own 培训档案."""
     if not request.user.cadre_id:
-        raise NotFound("您的账号未关联干部信息。")
+        raise NotFound(_("您的账号未关联干部信息。"))
     return redirect("credits:cadre", pk=request.user.cadre_id)
 
 
@@ -113,7 +114,7 @@ def entry_new(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已登记学时。")
+            messages.success(request, _("已登记学时。"))
             return redirect("credits:cadre", pk=cadre.pk)
     record = selectors.cadre_record(cadre, YearForm().chosen_year())
     context = {"cadre": cadre, "record": record, "form": YearForm(), "may_record": True,
@@ -134,6 +135,6 @@ def entry_reverse(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已冲销该记录。")
+            messages.success(request, _("已冲销该记录。"))
             return redirect("credits:cadre", pk=entry.cadre_id)
     return render(request, "credits/reverse.html", {"entry": entry, "form": form})

@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core import hours
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
@@ -29,14 +31,15 @@ CHANNEL_LABELS = dict(Channel.choices)
 
 def _describe(req: Requirement) -> dict:
     caps = [
-        f"{CHANNEL_LABELS.get(int(c), c)}最多计入 {float(s):.0%}"
+        _("%(channel)s最多计入 %(share)s")
+        % {"channel": CHANNEL_LABELS.get(int(c), c), "share": f"{float(s):.0%}"}
         for c, s in (req.caps or {}).items()
     ]
     return {
         "req": req,
         "ranks": "、".join(str(RANK_LABELS.get(r, r)) for r in req.ranks),
         "channels": "、".join(str(CHANNEL_LABELS.get(int(c), c)) for c in req.channels)
-        or "全部渠道",
+        or _("全部渠道"),
         "caps": "；".join(caps),
     }
 
@@ -70,11 +73,16 @@ def rule_edit(request, pk=None):
     form = RequirementForm.for_requirement(req, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.requirement_save(actor=request.user, requirement=req, data=form.to_data())
+            submit_once(
+                request,
+                lambda: services.requirement_save(
+                    actor=request.user, requirement=req, data=form.to_data()
+                ),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存学时要求。")
+            messages.success(request, _("已保存学时要求。"))
             return redirect("credits:rules")
     return render(request, "credits/rule_form.html", {"form": form, "req": req})
 
@@ -84,7 +92,8 @@ def rule_edit(request, pk=None):
 def rules_restore(request):
     added = services.requirements_restore_defaults(actor=request.user)
     messages.success(
-        request, f"已恢复默认要求 {added} 条。" if added else "默认要求都在，无需恢复。"
+        request,
+        _("已恢复默认要求 %(n)s 条。") % {"n": added} if added else _("默认要求都在，无需恢复。"),
     )
     return redirect("credits:rules")
 
@@ -96,7 +105,7 @@ def settings_edit(request):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields}
         services.settings_save(actor=request.user, data=data)
-        messages.success(request, "已保存学时计算规则；已有出勤学时可用“重算学时”更新。")
+        messages.success(request, _("已保存学时计算规则；已有出勤学时可用“重算学时”更新。"))
         return redirect("credits:rules")
     return render(request, "credits/settings_form.html", {"form": form})
 
@@ -114,12 +123,15 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            path = save_upload(upload)
-            job = importing.import_start(
-                actor=request.user,
-                path=path,
-                filename=Path(upload.name).name,
-                platform=form.cleaned_data["platform"],
+            # the upload is stored inside the keyed call: a repeated post stores nothing again
+            job = submit_once(
+                request,
+                lambda: importing.import_start(
+                    actor=request.user,
+                    path=save_upload(upload),
+                    filename=Path(upload.name).name,
+                    platform=form.cleaned_data["platform"],
+                ),
             )
         except DomainError as exc:
             form.add_error("platform" if exc.field == "platform" else "file", exc.message)
@@ -178,7 +190,13 @@ def import_commit(request, pk):
     preview = _import_job(request, pk)
     if preview.kind != importing.PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
-    job = importing.commit_start(actor=request.user, preview=preview)
+    try:
+        job = submit_once(
+            request, lambda: importing.commit_start(actor=request.user, preview=preview)
+        )
+    except DomainError as exc:  # a submission key copied from somebody else's page
+        messages.error(request, exc.message)
+        return redirect("credits:import_rows", pk=preview.pk)
     return redirect("credits:import_job", pk=job.pk)
 
 
@@ -200,6 +218,6 @@ def program_bonus(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存结业奖励学时。")
+            messages.success(request, _("已保存结业奖励学时。"))
             return redirect("credits:program_bonus", pk=program.pk)
     return render(request, "credits/program_bonus.html", {"program": program, "form": form})

@@ -1,6 +1,7 @@
 """Evaluations' tiles on the home page's role panels: (label, value, url) triples."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models import Lecturer
@@ -10,14 +11,14 @@ from ganxun.evaluations import selectors
 def evaluations_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
     if role == Role.TRAINEE and user.cadre_id:
         pending = len(selectors.my_pending_forms(user))
-        return [("待评价的课", pending, reverse("evaluations:mine"))]
+        return [(_("待评价的课"), pending, reverse("evaluations:mine"))]
     if role == Role.LECTURER and user.cadre_id:
         lecturer = Lecturer.objects.visible_to(user).filter(cadre_id=user.cadre_id).first()
         if lecturer is None:
             return []
         results = selectors.dimension_results(user, "lecturer", lecturer)
-        value = "满 5 人后显示" if results["hidden"] else (results["mean"] or "暂无")
+        value = _("满 5 人后显示") if results["hidden"] else (results["mean"] or _("暂无"))
         return [
-            ("课堂评价均分", value, reverse("evaluations:lecturer_results", args=[lecturer.pk]))
+            (_("课堂评价均分"), value, reverse("evaluations:lecturer_results", args=[lecturer.pk]))
         ]
     return []

@@ -2,6 +2,8 @@
 
 import io
 
+from django.utils.translation import gettext as _
+
 from ganxun.core.exports import safe_workbook, stamp_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,8 +26,8 @@ def program_xlsx(program, results: dict, sessions: list, *, actor) -> bytes:
     reaction = results["reaction"]
     _sheet(
         book,
-        "总体",
-        ["项目", "已评价", "应评价（签到人次）", "参评率", "平均分"],
+        _("总体"),
+        [_("项目"), _("已评价"), _("应评价（签到人次）"), _("参评率"), _("平均分")],
         [
             [
                 program.full_name,
@@ -39,8 +41,8 @@ def program_xlsx(program, results: dict, sessions: list, *, actor) -> bytes:
     )
     _sheet(
         book,
-        "课次",
-        ["课次", "开始时间", "签到", "已评价", "参评率", "平均分"],
+        _("课次"),
+        [_("课次"), _("开始时间"), _("签到"), _("已评价"), _("参评率"), _("平均分")],
         [
             [
                 s.title,
@@ -56,27 +58,27 @@ def program_xlsx(program, results: dict, sessions: list, *, actor) -> bytes:
     )
     _sheet(
         book,
-        "各题",
-        ["题目", "平均分", "作答人数", "1分", "2分", "3分", "4分", "5分"],
+        _("各题"),
+        [_("题目"), _("平均分"), _("作答人数"), _("1分"), _("2分"), _("3分"), _("4分"), _("5分")],
         [[q["label"], q["mean"], q["n"], *q["distribution"]] for q in results["by_question"]],
         bold,
     )
-    for name, key in (("教师排名", "lecturers"), ("课程排名", "courses")):
+    for name, key in ((_("教师排名"), "lecturers"), (_("课程排名"), "courses")):
         _sheet(
             book,
             name,
-            ["名次", "名称", "平均分", "评价份数"],
+            [_("名次"), _("名称"), _("平均分"), _("评价份数")],
             [[i, r["name"], r["mean"], r["responses"]] for i, r in enumerate(results[key], 1)],
             bold,
         )
     _sheet(
         book,
-        "月度趋势",
-        ["月份", "平均分", "评价份数"],
+        _("月度趋势"),
+        [_("月份"), _("平均分"), _("评价份数")],
         [[m["month"], m["mean"], m["responses"]] for m in results["trend"]],
         bold,
     )
-    _sheet(book, "意见建议", ["意见和建议"], [[t] for t in results["suggestions"]], bold)
+    _sheet(book, _("意见建议"), [_("意见和建议")], [[t] for t in results["suggestions"]], bold)
     stamp_workbook(book, actor, what=f"{program.full_name} 课堂评价结果")
     book.close()
     return buffer.getvalue()

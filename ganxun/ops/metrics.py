@@ -22,7 +22,6 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from ganxun.checkin.models import Attendance
-from ganxun.checkin.signals import attendance_recorded
 from ganxun.ops.worker import fresh_heartbeats
 
 REQUEST_SECONDS = Histogram(
@@ -41,12 +40,9 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     REQUEST_SECONDS.labels(method, route, f"{status // 100}xx").observe(seconds)
 
 
-def connect_signals() -> None:
-    attendance_recorded.connect(_count_checkin, dispatch_uid="ops_count_checkin")
-
-
-def _count_checkin(sender, attendance=None, created=False, **kwargs) -> None:
-    if created:
+def count_checkin(event) -> None:
+    """Subscribed to check-in's AttendanceRecorded (OpsConfig.ready): a new row is a check-in."""
+    if event.created:
         CHECKINS.inc()
 
 

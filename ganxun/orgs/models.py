@@ -271,10 +271,17 @@ class CadreHistory(models.Model):
     cadre = models.ForeignKey(
         Cadre, on_delete=models.CASCADE, related_name="history", verbose_name=_("干部")
     )
+    # empty only on a record read from a 任免审批表's 简历, whose unit is free text (``text``)
     unit = models.ForeignKey(
-        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+        Org,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("单位"),
     )
     position = models.CharField(_("职务"), max_length=100, blank=True)
+    text = models.CharField(_("简历原文"), max_length=300, blank=True)
     rank_title = models.ForeignKey(
         RankTitle, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

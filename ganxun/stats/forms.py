@@ -36,9 +36,9 @@ class PeriodForm(StyledForm):
         d = super().clean()
         start, end = d.get("start"), d.get("end")
         if (start is None) != (end is None):
-            raise forms.ValidationError("按日期区间统计时，请同时填写开始和结束日期。")
+            raise forms.ValidationError(_("按日期区间统计时，请同时填写开始和结束日期。"))
         if start and end and end < start:
-            self.add_error("end", "结束日期不能早于开始日期。")
+            self.add_error("end", _("结束日期不能早于开始日期。"))
         return d
 
     def period(self) -> Period:

@@ -4,6 +4,8 @@ the same as on that app's pages and CLI; this module only shapes it into a table
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from ganxun.budgets.selectors import execution_summary
 from ganxun.credits.selectors import compliance_summary
 from ganxun.evaluations.progress import satisfaction_trend
@@ -29,10 +31,10 @@ def satisfaction(node: Org, period: Period) -> Panel:
     weighted = sum((m["mean"] or 0) * m["responses"] for m in months)
     mean = round(weighted / responses, 2) if responses else None
     return Panel(
-        "课堂满意度",
-        ["月份", "平均分（5分制）", "评价份数"],
+        _("课堂满意度"),
+        [_("月份"), _("平均分（5分制）"), _("评价份数")],
         [[m["month"], m["mean"], m["responses"]] for m in months],
-        note="本级及下级举办的培训项目课次的课堂满意度评价，按上课月份统计。",
+        note=_("本级及下级举办的培训项目课次的课堂满意度评价，按上课月份统计。"),
         summary={"mean": mean, "responses": responses},
         chart={
             "months": [m["month"] for m in months],
@@ -59,11 +61,13 @@ def compliance(node: Org, period: Period) -> Panel | None:
         for u in data["units"]
     ]
     return Panel(
-        "学时达标",
-        ["单位", "在职干部", "达标人数", "达标率（%）"],
+        _("学时达标"),
+        [_("单位"), _("在职干部"), _("达标人数"), _("达标率（%）")],
         rows,
-        note=f"{period.year}年度学时要求（按职级）完成情况，"
-        "口径与学时学分页面、ganxun compliance 一致。",
+        note=_(
+            "%(year)s年度学时要求（按职级）完成情况，口径与学时学分页面、ganxun compliance 一致。"
+        )
+        % {"year": period.year},
         summary={"cadres": data["cadres"], "compliant": data["compliant"], "share": _share(data)},
     )
 
@@ -76,23 +80,30 @@ def budgets(node: Org, period: Period) -> Panel:
     """经费执行 of the budgets of the node's orgs for the years the period touches."""
     data = execution_summary(node, period.years)
     rows = [
-        ["预算数（个）", data.budgets],
-        ["预算金额", data.amount],
-        ["收入合计", data.income],
-        *[[f"　收入·{label}", amount] for label, amount in data.source_rows()],
-        ["支出合计", data.spent],
-        *[[f"　支出·{label}", amount] for label, amount in data.category_rows()],
-        ["执行率（%）", data.rate],
-        ["超支的预算（个）", data.over_budget],
+        [_("预算数（个）"), data.budgets],
+        [_("预算金额"), data.amount],
+        [_("收入合计"), data.income],
+        *[
+            [_("　收入·%(label)s") % {"label": label}, amount]
+            for label, amount in data.source_rows()
+        ],
+        [_("支出合计"), data.spent],
+        *[
+            [_("　支出·%(label)s") % {"label": label}, amount]
+            for label, amount in data.category_rows()
+        ],
+        [_("执行率（%）"), data.rate],
+        [_("超支的预算（个）"), data.over_budget],
     ]
     return Panel(
-        "经费执行",
-        ["项目", "数值"],
+        _("经费执行"),
+        [_("项目"), _("数值")],
         rows,
-        note="按预算年度统计（" + "、".join(str(y) for y in period.years) + "年）；金额单位：元。",
+        note=_("按预算年度统计（%(years)s年）；金额单位：元。")
+        % {"years": "、".join(str(y) for y in period.years)},
         summary=data.summary(),
         chart={
-            "categories": [label for label, _ in data.category_rows()],
-            "amounts": [str(amount) for _, amount in data.category_rows()],
+            "categories": [label for label, _amount in data.category_rows()],
+            "amounts": [str(amount) for _label, amount in data.category_rows()],
         },
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.stats.errors import StatsError
 
@@ -20,16 +21,18 @@ class Period:
     def of_year(cls, year: int) -> "Period":
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise StatsError(
-                "invalid_year", f"年度应在 {MIN_YEAR} 到 {MAX_YEAR} 之间。", field="year"
+                "invalid_year",
+                _("年度应在 %(min)s 到 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR},
+                field="year",
             )
         return cls(date(year, 1, 1), date(year, 12, 31))
 
     @classmethod
     def between(cls, start: date, end: date) -> "Period":
         if end < start:
-            raise StatsError("invalid_period", "结束日期不能早于开始日期。", field="end")
+            raise StatsError("invalid_period", _("结束日期不能早于开始日期。"), field="end")
         if (end - start).days > MAX_DAYS:
-            raise StatsError("period_too_long", "统计区间最长五年。", field="end")
+            raise StatsError("period_too_long", _("统计区间最长五年。"), field="end")
         return cls(start, end)
 
     @property
@@ -47,8 +50,11 @@ class Period:
     @property
     def label(self) -> str:
         if self.year:
-            return f"{self.year}年"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+            return _("%(year)s年") % {"year": self.year}
+        return _("%(start)s 至 %(end)s") % {
+            "start": f"{self.start:%Y-%m-%d}",
+            "end": f"{self.end:%Y-%m-%d}",
+        }
 
     def moments(self) -> tuple[datetime, datetime]:
         """[first instant, instant after the last day) in the site's time zone."""

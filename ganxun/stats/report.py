@@ -4,8 +4,11 @@ report page and ``ganxun stats`` show, computed once here (``stats_report``)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from ganxun.catalog.models import INTERACTIVE_FORMS, TeachingForm, Theme
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.evaluations.policies import min_group
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 from ganxun.programs.models import Channel
 from ganxun.stats import figures, panels
 from ganxun.stats.percent import percent
@@ -50,10 +53,12 @@ class Report:
     sessions: int = 0
     hours: Decimal = Decimal("0.0")
     interactive_sessions: int = 0
-    total: PeopleRow = field(default_factory=lambda: PeopleRow("合计"))
+    total: PeopleRow = field(default_factory=lambda: PeopleRow(_("合计")))
     by_channel: list[PeopleRow] = field(default_factory=list)
     by_rank: list[PeopleRow] = field(default_factory=list)
-    by_category: list[PeopleRow] = field(default_factory=list)
+    by_category: list[PeopleRow] = field(default_factory=list)  # tags (年轻干部 …)
+    by_personnel_category: list[PeopleRow] = field(default_factory=list)
+    hidden_categories: int = 0  # 人员类别 left out: fewer trainees than the anonymity threshold
     by_unit: list[PeopleRow] = field(default_factory=list)
     by_theme: list[TeachingRow] = field(default_factory=list)
     by_form: list[TeachingRow] = field(default_factory=list)
@@ -105,6 +110,7 @@ def stats_report(
     _people(report, children, under, drillable, trained, attended)
     _channels(report, trained, attended)
     _categories(report)
+    _personnel_categories(report)
     _teaching(report, attended)
     if panels_wanted:
         report.satisfaction = panels.satisfaction(node, period)
@@ -118,7 +124,7 @@ def _people(report: Report, children, under: dict, drillable: set, trained, atte
     node = report.node
     cadres = figures.cadres_by_unit_rank(node)
     units = {c.pk: PeopleRow(c.name, org_id=c.pk, drill=c.pk in drillable) for c in children}
-    units[node.pk] = PeopleRow(f"{node.name}（本级）", org_id=node.pk)
+    units[node.pk] = PeopleRow(_("%(org)s（本级）") % {"org": node.name}, org_id=node.pk)
     ranks = {value: PeopleRow(str(label)) for value, label in Cadre.Rank.choices}
     for (unit, rank), n in cadres.items():
         for row in (units[under[unit]], ranks[rank], report.total):
@@ -163,6 +169,38 @@ def _categories(report: Report) -> None:
     ]
 
 
+def _personnel_categories(report: Report) -> None:
+    """Like the rank table, by 人员类别. A category with trainees, but fewer than the anonymity
+    threshold (``evaluations.policies.min_group``), is left out, as every small group of every
+    breakdown is; its people stay in the totals of the other tables."""
+    node, period = report.node, report.period
+    trained = figures.trainees_by_personnel_category(node, period)
+    cadres = figures.cadres_by_personnel_category(node)
+    categories = PersonnelCategory.objects.order_by("sort", "pk")
+    names = dict(categories.values_list("pk", "name"))
+    order = [*names, None]  # the table's order (sort, pk), then 未填
+    smallest = min_group()
+    rows = []
+    for pk in order:
+        n, people, active = trained.get(pk, (0, 0, 0))
+        if not (n or cadres.get(pk)):
+            continue
+        if 0 < people < smallest:
+            report.hidden_categories += 1
+            continue
+        label = names.get(pk) or _("未填人员类别")
+        rows.append(
+            PeopleRow(
+                label,
+                person_times=n,
+                trainees=people,
+                cadres=cadres.get(pk, 0),
+                trained_active=active,
+            )
+        )
+    report.by_personnel_category = rows
+
+
 def _teaching(report: Report, attended: dict) -> None:
     node, period = report.node, report.period
     rows = figures.sessions_by_form_theme(node, period)
@@ -185,10 +223,11 @@ def _teaching(report: Report, attended: dict) -> None:
     names = dict(
         Theme._base_manager.filter(pk__in=[t for t in themes if t]).values_list("pk", "name")
     )
+    no_theme = _("未设专题")
     for pk, row in themes.items():
-        row.label = names.get(pk, "未设专题") if pk else "未设专题"
+        row.label = names.get(pk, no_theme) if pk else no_theme
     report.by_theme = sorted(
-        themes.values(), key=lambda r: (r.label == "未设专题", -r.sessions, r.label)
+        themes.values(), key=lambda r: (r.label == no_theme, -r.sessions, r.label)
     )
     for row in forms.values():
         row.share = percent(row.sessions, report.sessions)

@@ -4,6 +4,7 @@ report. Thin: parse the period, fetch the node, call the one report selector, re
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import require
@@ -69,9 +70,9 @@ def export(request):
     node = selectors.get_node_for(request.user, request.GET.get("org"))
     _form, period = _parse(request)
     if period is None:
-        raise NotFound("统计区间无效。")
+        raise NotFound(_("统计区间无效。"))
     report = selectors.report_for(request.user, node, period)
-    title = f"{node.name}{period.label}干部教育培训统计"
+    title = _("%(org)s%(period)s干部教育培训统计") % {"org": node.name, "period": period.label}
     return xlsx_download(
         actor=request.user,
         content=exports.report_xlsx(request.user, report, title),
@@ -108,6 +109,6 @@ def compliance(request):
     node = selectors.get_node_for(request.user, request.GET.get("org"))
     _form, period = _parse(request)
     if period is None:
-        raise NotFound("统计区间无效。")
+        raise NotFound(_("统计区间无效。"))
     panel = selectors.compliance_for(request.user, node, period)
     return render(request, "stats/_compliance.html", {"panel": panel})

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.budgets import policies
 from ganxun.budgets.errors import BudgetError
@@ -29,11 +30,15 @@ class BudgetData:
 
 
 def _validate(actor, data: BudgetData) -> BudgetData:
-    data.title = clean_text(data.title, field="title", label="预算名称", max_length=200)
-    data.note = clean_text(data.note, field="note", label="备注", required=False, max_length=500)
-    data.amount = money(data.amount, field="amount", label="预算金额", allow_zero=True)
+    data.title = clean_text(data.title, field="title", label=_("预算名称"), max_length=200)
+    data.note = clean_text(data.note, field="note", label=_("备注"), required=False, max_length=500)
+    data.amount = money(data.amount, field="amount", label=_("预算金额"), allow_zero=True)
     if not isinstance(data.year, int) or not MIN_YEAR <= data.year <= MAX_YEAR:
-        raise BudgetError("invalid_year", f"年度应在 {MIN_YEAR} 到 {MAX_YEAR} 之间。", field="year")
+        raise BudgetError(
+            "invalid_year",
+            _("年度应在 %(min)s 到 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            field="year",
+        )
     if data.program is not None:
         # A program's money is kept by the org that runs it.
         data.org = data.program.org
@@ -60,7 +65,7 @@ def budget_create(*, actor, data: BudgetData) -> Budget:
             budget.save()
     except IntegrityError as exc:
         raise BudgetError(
-            "duplicate_budget", "该培训项目已有经费预算，请在原预算中登记。", field="program"
+            "duplicate_budget", _("该培训项目已有经费预算，请在原预算中登记。"), field="program"
         ) from exc
     record(actor, "create", budget, {}, snapshot(budget, FIELDS))
     return budget
@@ -81,7 +86,7 @@ def budget_update(*, actor, budget: Budget, data: BudgetData) -> Budget:
     )
     if budget.year != before["year"] and budget.expenses.exists():
         raise BudgetError(
-            "year_in_use", "预算已登记支出，不能再改年度（凭证号按年度编排）。", field="year"
+            "year_in_use", _("预算已登记支出，不能再改年度（凭证号按年度编排）。"), field="year"
         )
     budget.save()
     record(actor, "update", budget, before, snapshot(budget, FIELDS))
@@ -95,7 +100,7 @@ def budget_close(*, actor, budget: Budget) -> Budget:
     budget = locked(budget)
     require_manager(actor, budget)
     if budget.is_closed:
-        raise BudgetError("already_closed", "该预算已经结账。")
+        raise BudgetError("already_closed", _("该预算已经结账。"))
     before = snapshot(budget, FIELDS)
     budget.status, budget.closed_at = Budget.Status.CLOSED, timezone.now()
     budget.save(update_fields=["status", "closed_at"])
@@ -108,7 +113,7 @@ def budget_reopen(*, actor, budget: Budget) -> Budget:
     budget = locked(budget)
     require_manager(actor, budget)
     if not budget.is_closed:
-        raise BudgetError("not_closed", "该预算尚未结账。")
+        raise BudgetError("not_closed", _("该预算尚未结账。"))
     before = snapshot(budget, FIELDS)
     budget.status, budget.closed_at = Budget.Status.OPEN, None
     budget.save(update_fields=["status", "closed_at"])

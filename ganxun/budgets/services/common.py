@@ -2,6 +2,8 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from ganxun.budgets import policies
 from ganxun.budgets.errors import BudgetError
 from ganxun.budgets.models import CENT
@@ -26,17 +28,27 @@ def money(value, *, field: str, label: str, allow_zero: bool = False) -> Decimal
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError) as exc:
-        raise BudgetError("invalid_amount", f"{label}应是数字，如 12800.50。", field=field) from exc
+        raise BudgetError(
+            "invalid_amount", _("%(label)s应是数字，如 12800.50。") % {"label": label}, field=field
+        ) from exc
     if not amount.is_finite():
-        raise BudgetError("invalid_amount", f"{label}应是数字，如 12800.50。", field=field)
+        raise BudgetError(
+            "invalid_amount", _("%(label)s应是数字，如 12800.50。") % {"label": label}, field=field
+        )
     if amount < 0:
-        raise BudgetError("negative_amount", f"{label}不能为负数。", field=field)
+        raise BudgetError(
+            "negative_amount", _("%(label)s不能为负数。") % {"label": label}, field=field
+        )
     if amount == 0 and not allow_zero:
-        raise BudgetError("zero_amount", f"{label}应大于 0。", field=field)
+        raise BudgetError("zero_amount", _("%(label)s应大于 0。") % {"label": label}, field=field)
     if amount > MAX_AMOUNT:  # before quantize, which cannot hold 1e309 (InvalidOperation)
-        raise BudgetError("too_large", f"{label}超出可记录的范围。", field=field)
+        raise BudgetError(
+            "too_large", _("%(label)s超出可记录的范围。") % {"label": label}, field=field
+        )
     if amount != amount.quantize(CENT):
-        raise BudgetError("too_precise", f"{label}最多保留两位小数（分）。", field=field)
+        raise BudgetError(
+            "too_precise", _("%(label)s最多保留两位小数（分）。") % {"label": label}, field=field
+        )
     return amount.quantize(CENT)
 
 
@@ -47,4 +59,7 @@ def require_manager(actor, budget) -> None:
 
 def require_open(budget, what: str) -> None:
     if budget.is_closed:
-        raise BudgetError("budget_closed", f"该预算已结账，不能再{what}。如需更正，请先重新开账。")
+        raise BudgetError(
+            "budget_closed",
+            _("该预算已结账，不能再%(what)s。如需更正，请先重新开账。") % {"what": what},
+        )

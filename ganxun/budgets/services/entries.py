@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from ganxun.budgets.errors import BudgetError
 from ganxun.budgets.models import (
@@ -64,15 +65,15 @@ class Saved:
 def income_add(*, actor, budget: Budget, data: IncomeData) -> Income:
     budget = locked(budget)
     require_manager(actor, budget)
-    require_open(budget, "登记收入")
+    require_open(budget, _("登记收入"))
     if data.source not in IncomeSource.values:
-        raise BudgetError("invalid_source", "请选择经费来源。", field="source")
+        raise BudgetError("invalid_source", _("请选择经费来源。"), field="source")
     income = Income(
         budget=budget,
         source=data.source,
-        amount=money(data.amount, field="amount", label="收入金额"),
+        amount=money(data.amount, field="amount", label=_("收入金额")),
         date=data.date,
-        note=clean_text(data.note, field="note", label="说明", required=False, max_length=300),
+        note=clean_text(data.note, field="note", label=_("说明"), required=False, max_length=300),
         created_by=actor,
     )
     income.save()
@@ -84,7 +85,7 @@ def income_add(*, actor, budget: Budget, data: IncomeData) -> Income:
 def income_delete(*, actor, income: Income) -> None:
     budget = locked(income.budget)
     require_manager(actor, budget)
-    require_open(budget, "删除收入")
+    require_open(budget, _("删除收入"))
     record(actor, "delete", income, snapshot(income, INCOME_FIELDS), {})
     Income.objects.filter(pk=income.pk).delete()
 
@@ -97,7 +98,7 @@ def check_attachment(upload) -> files.Sniffed:
         raise BudgetError("file_too_large", message, field="file")
     if upload.size == 0:
         raise BudgetError(
-            "empty_file", "文件是空的（0 字节），请检查是否选错了文件。", field="file"
+            "empty_file", _("文件是空的（0 字节），请检查是否选错了文件。"), field="file"
         )
     upload.seek(0)
     head = upload.read(64)
@@ -107,10 +108,11 @@ def check_attachment(upload) -> files.Sniffed:
         kind = "image/png" if head.startswith(b"\x89PNG") else "image/jpeg"
         return files.Sniffed(kind, found.label, False)
     if not (found and found.content_type in ATTACHMENT_TYPES):
-        what = f"识别为{found.label}" if found else "无法识别其格式"
+        what = _("识别为%(kind)s") % {"kind": found.label} if found else _("无法识别其格式")
         raise BudgetError(
             "unsupported_file",
-            f"该文件{what}；凭证附件请上传 PDF、图片（JPG/PNG）、Word 或 Excel。",
+            _("该文件%(what)s；凭证附件请上传 PDF、图片（JPG/PNG）、Word 或 Excel。")
+            % {"what": what},
             field="file",
         )
     return found
@@ -118,18 +120,21 @@ def check_attachment(upload) -> files.Sniffed:
 
 def _clean_expense(data: ExpenseData) -> ExpenseData:
     if data.category not in ExpenseCategory.values:
-        raise BudgetError("invalid_category", "请选择支出类别。", field="category")
-    data.amount = money(data.amount, field="amount", label="支出金额")
-    data.payee = clean_text(data.payee, field="payee", label="收款方", max_length=200)
-    data.voucher_no = clean_text(data.voucher_no, field="voucher_no", label="凭证号", max_length=50)
-    data.note = clean_text(data.note, field="note", label="说明", required=False, max_length=300)
+        raise BudgetError("invalid_category", _("请选择支出类别。"), field="category")
+    data.amount = money(data.amount, field="amount", label=_("支出金额"))
+    data.payee = clean_text(data.payee, field="payee", label=_("收款方"), max_length=200)
+    data.voucher_no = clean_text(
+        data.voucher_no, field="voucher_no", label=_("凭证号"), max_length=50
+    )
+    data.note = clean_text(data.note, field="note", label=_("说明"), required=False, max_length=300)
     return data
 
 
 def _duplicate(budget: Budget, voucher_no: str) -> BudgetError:
     return BudgetError(
         "duplicate_voucher",
-        f"凭证号“{voucher_no}”在{budget.org.name}{budget.year}年度已登记过，请核对。",
+        _("凭证号“%(voucher_no)s”在%(org)s%(year)s年度已登记过，请核对。")
+        % {"voucher_no": voucher_no, "org": budget.org.name, "year": budget.year},
         field="voucher_no",
     )
 
@@ -138,7 +143,7 @@ def _duplicate(budget: Budget, voucher_no: str) -> BudgetError:
 def expense_add(*, actor, budget: Budget, data: ExpenseData, upload=None) -> Saved:
     budget = locked(budget)
     require_manager(actor, budget)
-    require_open(budget, "登记支出")
+    require_open(budget, _("登记支出"))
     data = _clean_expense(data)
     taken = Expense._base_manager.filter(org=budget.org, year=budget.year)
     if taken.filter(voucher_no=data.voucher_no).exists():
@@ -169,9 +174,11 @@ def overspend_warning(budget: Budget) -> str:
     spent = spent_total(budget)
     if spent > budget.amount:
         over = spent - budget.amount
-        return (
-            f"支出合计 {spent:,.2f} 元，已超出预算 {budget.amount:,.2f} 元（超支 {over:,.2f} 元）。"
-        )
+        return _("支出合计 %(spent)s 元，已超出预算 %(amount)s 元（超支 %(over)s 元）。") % {
+            "spent": f"{spent:,.2f}",
+            "amount": f"{budget.amount:,.2f}",
+            "over": f"{over:,.2f}",
+        }
     return ""
 
 
@@ -184,7 +191,7 @@ def spent_total(budget: Budget) -> Decimal:
 def expense_delete(*, actor, expense: Expense) -> None:
     budget = locked(expense.budget)
     require_manager(actor, budget)
-    require_open(budget, "删除支出")
+    require_open(budget, _("删除支出"))
     record(actor, "delete", expense, snapshot(expense, EXPENSE_FIELDS), {})
     Expense._base_manager.filter(pk=expense.pk).delete()
     if expense.file:

@@ -239,6 +239,9 @@ GANXUN_2FA_REQUIRED_ROLES = env_list("GANXUN_2FA_REQUIRED_ROLES", ["admin"])
 GANXUN_2FA_OFFERED_ROLES = env_list("GANXUN_2FA_OFFERED_ROLES", ["admin"])
 # Audit entries younger than this are never purged; 等保 2.0 asks for at least 180 days.
 GANXUN_AUDIT_RETENTION_DAYS = max(180, int(env_str("GANXUN_AUDIT_RETENTION_DAYS", "180")))
+# Days a form's submission key is kept (core/idempotency.py): long enough for a double click or
+# a retried post to land on the first result; the worker purges older keys hourly.
+GANXUN_SUBMISSION_KEY_DAYS = max(1, int(env_str("GANXUN_SUBMISSION_KEY_DAYS", "1")))
 # Content-Security-Policy sent with every page (core/security.py): no inline script anywhere.
 # Inline style attributes (progress bars, theme colours) remain: docs/security.md says why.
 GANXUN_CSP = (

@@ -52,7 +52,7 @@ class EvaluationSetup(models.Model):
         verbose_name = _("评价设置")
 
     def __str__(self):
-        return f"{self.program} 评价设置"
+        return _("%(program)s 评价设置") % {"program": self.program}
 
     @classmethod
     def scope_q(cls, actor) -> Q:
@@ -89,7 +89,7 @@ class SessionEvaluation(models.Model):
         indexes = [models.Index(fields=["cadre", "session"])]
 
     def __str__(self):
-        return f"评价 #{self.pk} · {self.session}"
+        return _("评价 #%(pk)s · %(session)s") % {"pk": self.pk, "session": self.session}
 
     @classmethod
     def scope_q(cls, actor) -> Q:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.checkin.models import Attendance
 from ganxun.core.errors import NotFound
@@ -69,7 +70,7 @@ def form_state(actor, session: Session) -> FormState:
     refusal = None
     try:
         if not actor.cadre_id:
-            raise EvaluationError("not_trainee", "您的账号没有关联学员信息，不能评价。")
+            raise EvaluationError("not_trainee", _("您的账号没有关联学员信息，不能评价。"))
         check_can_answer(actor, session, setup)
     except EvaluationError as exc:
         refusal = exc

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog.models import Course, Lecturer, Theme
 from ganxun.checkin.models import Attendance
@@ -210,11 +211,11 @@ def program_results(program) -> dict:
 # --- lecturer, course, theme, unit (org), venue ----------------------------------------------
 
 DIMENSIONS = {
-    "lecturer": ("授课教师", Lecturer),
-    "course": ("课程", Course),
-    "theme": ("专题", Theme),
-    "org": ("单位", Org),
-    "venue": ("教室", Venue),
+    "lecturer": (_("授课教师"), Lecturer),
+    "course": (_("课程"), Course),
+    "theme": (_("专题"), Theme),
+    "org": (_("单位"), Org),
+    "venue": (_("教室"), Venue),
 }
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
@@ -36,26 +37,30 @@ class BankQuestionData:
 def _clean_question(data: BankQuestionData) -> BankQuestionData:
     text = (data.text or "").strip()
     if not text:
-        raise EvaluationError("required", "请填写题干。", field="text")
+        raise EvaluationError("required", _("请填写题干。"), field="text")
     if len(text) > 500:
-        raise EvaluationError("too_long", "题干最多 500 字。", field="text")
+        raise EvaluationError("too_long", _("题干最多 500 字。"), field="text")
     if data.kind not in Kind.values:
-        raise EvaluationError("bad_kind", "题型无效。", field="kind")
+        raise EvaluationError("bad_kind", _("题型无效。"), field="kind")
     options = TRUE_FALSE_OPTIONS if data.kind == Kind.TRUE_FALSE else data.options
     options = [o.strip() for o in options if o and o.strip()]
     if len(options) < 2 or len(options) > MAX_OPTIONS:
-        raise EvaluationError("bad_options", f"请填写 2 到 {MAX_OPTIONS} 个选项。", field="options")
+        raise EvaluationError(
+            "bad_options", _("请填写 2 到 %(max)s 个选项。") % {"max": MAX_OPTIONS}, field="options"
+        )
     if any(len(o) > 200 for o in options):
-        raise EvaluationError("too_long", "每个选项最多 200 字。", field="options")
+        raise EvaluationError("too_long", _("每个选项最多 200 字。"), field="options")
     correct = sorted(set(data.correct))
     if not correct or any(i < 0 or i >= len(options) for i in correct):
         raise EvaluationError(
-            "bad_correct", "请选出正确答案（须是已填写的选项）。", field="correct"
+            "bad_correct", _("请选出正确答案（须是已填写的选项）。"), field="correct"
         )
     if data.kind != Kind.MULTIPLE and len(correct) != 1:
-        raise EvaluationError("bad_correct", "单选题和判断题只能有一个正确答案。", field="correct")
+        raise EvaluationError(
+            "bad_correct", _("单选题和判断题只能有一个正确答案。"), field="correct"
+        )
     if not 1 <= int(data.points or 0) <= 100:
-        raise EvaluationError("bad_points", "分值须在 1 到 100 之间。", field="points")
+        raise EvaluationError("bad_points", _("分值须在 1 到 100 之间。"), field="points")
     return BankQuestionData(
         data.kind, text, options, correct, int(data.points), data.course, data.unit
     )
@@ -71,7 +76,7 @@ def bank_question_save(
         raise PermissionDenied()
     data = _clean_question(data)
     if data.unit is not None and not can_manage_program(actor, data.unit.program):
-        raise EvaluationError("not_visible", "所选单元不在您管理的项目中。", field="unit")
+        raise EvaluationError("not_visible", _("所选单元不在您管理的项目中。"), field="unit")
     creating = question is None
     question = question or BankQuestion(owner=owner, created_by=actor)
     before = {} if creating else snapshot(question, QUESTION_FIELDS)
@@ -120,17 +125,17 @@ def assessment_save(
     _require_manager(actor, program)
     title = (data.title or "").strip()
     if not title:
-        raise EvaluationError("required", "请填写测评名称。", field="title")
+        raise EvaluationError("required", _("请填写测评名称。"), field="title")
     if data.kind not in Assessment.Kind.values:
-        raise EvaluationError("bad_kind", "请选择前测或后测。", field="kind")
+        raise EvaluationError("bad_kind", _("请选择前测或后测。"), field="kind")
     try:
         mark = int(data.pass_mark)
     except (TypeError, ValueError):
         mark = -1
     if not 0 <= mark <= 100:
-        raise EvaluationError("bad_pass_mark", "及格线须在 0 到 100 之间。", field="pass_mark")
+        raise EvaluationError("bad_pass_mark", _("及格线须在 0 到 100 之间。"), field="pass_mark")
     if data.unit is not None and data.unit.program_id != program.pk:
-        raise EvaluationError("bad_unit", "所选单元不属于本项目。", field="unit")
+        raise EvaluationError("bad_unit", _("所选单元不属于本项目。"), field="unit")
     creating = assessment is None
     assessment = assessment or Assessment(program=program, created_by=actor)
     before = {} if creating else snapshot(assessment, ASSESSMENT_FIELDS)
@@ -148,7 +153,7 @@ def assessment_save(
 
 def _require_draft(assessment: Assessment) -> None:
     if assessment.status != Assessment.Status.DRAFT:
-        raise EvaluationError("locked", "测评已发布，试题不能再改动。")
+        raise EvaluationError("locked", _("测评已发布，试题不能再改动。"))
 
 
 @transaction.atomic
@@ -158,7 +163,7 @@ def assessment_add_questions(*, actor, assessment: Assessment, question_ids) -> 
     ids = {int(i) for i in question_ids if str(i).isdigit()}
     found = list(BankQuestion.objects.visible_to(actor).filter(pk__in=ids, is_active=True))
     if len(found) != len(ids) or not ids:
-        raise EvaluationError("bad_questions", "请从题库中选择可用的试题。", field="questions")
+        raise EvaluationError("bad_questions", _("请从题库中选择可用的试题。"), field="questions")
     with unscoped():
         assessment.questions.add(*found)
     audit_record(
@@ -188,9 +193,9 @@ def assessment_set_status(*, actor, assessment: Assessment, status: str) -> Asse
         Assessment.Status.CLOSED: {Assessment.Status.OPEN},
     }
     if status not in allowed.get(assessment.status, set()):
-        raise EvaluationError("bad_status", "测评当前状态下不能进行此操作。")
+        raise EvaluationError("bad_status", _("测评当前状态下不能进行此操作。"))
     if status == Assessment.Status.OPEN and not assessment_questions(assessment):
-        raise EvaluationError("no_questions", "测评还没有试题，不能发布。")
+        raise EvaluationError("no_questions", _("测评还没有试题，不能发布。"))
     before = snapshot(assessment, ["status"])
     assessment.status = status
     assessment.save(update_fields=["status"])
@@ -222,13 +227,13 @@ def read_choices(question: BankQuestion, data) -> list[int]:
         try:
             index = int(str(raw).strip())
         except ValueError:
-            raise EvaluationError("bad_value", "选择无效，请重新选择。") from None
+            raise EvaluationError("bad_value", _("选择无效，请重新选择。")) from None
         if not 0 <= index < len(question.options):
-            raise EvaluationError("bad_value", "选择无效，请重新选择。")
+            raise EvaluationError("bad_value", _("选择无效，请重新选择。"))
         chosen.append(index)
     chosen = sorted(set(chosen))
     if question.kind != Kind.MULTIPLE and len(chosen) > 1:
-        raise EvaluationError("bad_value", "此题只能选一项。")
+        raise EvaluationError("bad_value", _("此题只能选一项。"))
     return chosen
 
 
@@ -247,7 +252,7 @@ def parse_attempt(questions, data) -> tuple[dict[int, list[int]], dict[int, str]
             errors[q.pk] = exc.message
             continue
         if not chosen:
-            errors[q.pk] = "此题未作答。"
+            errors[q.pk] = _("此题未作答。")
         answers[q.pk] = chosen
     return answers, errors
 
@@ -265,17 +270,17 @@ def assessment_submit(*, actor, assessment: Assessment, data) -> AssessmentAttem
         else None
     )
     if trainee is None:
-        raise EvaluationError("not_trainee", "您不是本项目的学员，不能参加此测评。")
+        raise EvaluationError("not_trainee", _("您不是本项目的学员，不能参加此测评。"))
     if not assessment.is_open:
-        raise EvaluationError("not_open", "测评未开放或已结束。")
+        raise EvaluationError("not_open", _("测评未开放或已结束。"))
     if AssessmentAttempt._base_manager.filter(assessment=assessment, cadre_id=cadre_id).exists():
-        raise EvaluationError("already_taken", "您已完成此测评，每人只能作答一次。")
+        raise EvaluationError("already_taken", _("您已完成此测评，每人只能作答一次。"))
     questions = assessment_questions(assessment)
     answers, errors = parse_attempt(questions, data)
     if errors:
         raise EvaluationError(
             "invalid",
-            "还有题目未作答或选择无效，请检查标红的题目。",
+            _("还有题目未作答或选择无效，请检查标红的题目。"),
             errors={str(k): v for k, v in errors.items()},
         )
     score, max_score = score_answers(questions, answers)
@@ -292,6 +297,6 @@ def assessment_submit(*, actor, assessment: Assessment, data) -> AssessmentAttem
                 passed=percent >= assessment.pass_mark,
             )
     except IntegrityError:
-        raise EvaluationError("already_taken", "您已完成此测评，每人只能作答一次。") from None
+        raise EvaluationError("already_taken", _("您已完成此测评，每人只能作答一次。")) from None
     audit_record(actor=actor, action="create", obj=attempt, changes={"score": [None, score]})
     return attempt

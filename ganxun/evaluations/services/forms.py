@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ganxun.checkin.models import Attendance
 from ganxun.core.audit import audit_record, diff, snapshot
@@ -107,10 +109,12 @@ def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -
     try:
         hours = int(close_hours)
     except (TypeError, ValueError):
-        raise EvaluationError("bad_hours", "请填写整数小时数。", field="close_hours") from None
+        raise EvaluationError("bad_hours", _("请填写整数小时数。"), field="close_hours") from None
     if not 1 <= hours <= MAX_CLOSE_HOURS:
         raise EvaluationError(
-            "bad_hours", f"填写时限须在 1 到 {MAX_CLOSE_HOURS} 小时之间。", field="close_hours"
+            "bad_hours",
+            _("填写时限须在 1 到 %(max)s 小时之间。") % {"max": MAX_CLOSE_HOURS},
+            field="close_hours",
         )
     setup = setup_ensure(program)
     minutes = setup.open_minutes_before_end
@@ -122,7 +126,8 @@ def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -
         if not 0 <= minutes <= MAX_OPEN_BEFORE_MINUTES:
             raise EvaluationError(
                 "bad_minutes",
-                f"开放时间须为下课时（0）或下课前 1 到 {MAX_OPEN_BEFORE_MINUTES} 分钟。",
+                _("开放时间须为下课时（0）或下课前 1 到 %(max)s 分钟。")
+                % {"max": MAX_OPEN_BEFORE_MINUTES},
                 field="open_minutes_before_end",
             )
     fields = ["close_hours", "open_minutes_before_end"]
@@ -186,11 +191,11 @@ def form_activate(*, actor, program) -> EvaluationSetup:
     setup = setup_ensure(program)
     setup = EvaluationSetup._base_manager.select_for_update().get(pk=setup.pk)
     if not setup.draft_id:
-        raise EvaluationError("no_draft", "没有正在编辑的评价表。")
+        raise EvaluationError("no_draft", _("没有正在编辑的评价表。"))
     with unscoped():
         ratings = Question.objects.filter(questionnaire_id=setup.draft_id, kind="rating").count()
     if not ratings:
-        raise EvaluationError("no_rating", "评价表至少要有一道评分题（1–5 分）。")
+        raise EvaluationError("no_rating", _("评价表至少要有一道评分题（1–5 分）。"))
     draft = survey_services.questionnaire_open(actor=actor, questionnaire=setup.draft)
     before = {"questionnaire": str(setup.questionnaire)}
     setup.questionnaire, setup.draft = draft, None
@@ -221,19 +226,17 @@ def check_can_answer(actor, session: Session, setup: EvaluationSetup, now=None) 
     """The form rules that do not depend on the answers: attended, class started, not closed."""
     now = now or timezone.now()
     if session.status != Session.Status.SCHEDULED:
-        raise EvaluationError("cancelled", "本次课已取消，无需评价。")
+        raise EvaluationError("cancelled", _("本次课已取消，无需评价。"))
     if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():
         raise EvaluationError(
-            "not_attended", "没有您本次课的签到记录：只有签到参加了本次课的学员才能评价。"
+            "not_attended", _("没有您本次课的签到记录：只有签到参加了本次课的学员才能评价。")
         )
     opens, closes = form_window(session, setup)
     if now < opens:
-        raise EvaluationError(
-            "not_open", f"评价将于 {timezone.localtime(opens):%m月%d日 %H:%M} 开放。"
-        )
+        raise EvaluationError("not_open", _("评价将于 %(when)s 开放。") % {"when": _when(opens)})
     if now >= closes:
         raise EvaluationError(
-            "closed", f"本次课的评价已于 {timezone.localtime(closes):%m月%d日 %H:%M} 截止。"
+            "closed", _("本次课的评价已于 %(when)s 截止。") % {"when": _when(closes)}
         )
 
 
@@ -254,11 +257,11 @@ def evaluation_submit(*, actor, session: Session, data, submission_key: str = ""
     invalid (``details["errors"]`` maps question id → message). Nothing is written on refusal.
     """
     if not getattr(actor, "cadre_id", None):
-        raise EvaluationError("not_trainee", "您的账号没有关联学员信息，不能评价。")
+        raise EvaluationError("not_trainee", _("您的账号没有关联学员信息，不能评价。"))
     setup = setup_ensure(session.program)
     check_can_answer(actor, session, setup)
     if _attendance_locked(session, actor.cadre_id) is None:
-        raise EvaluationError("not_attended", "没有您本次课的签到记录。")
+        raise EvaluationError("not_attended", _("没有您本次课的签到记录。"))
     existing = (
         SessionEvaluation._base_manager.select_related("response__questionnaire")
         .filter(session=session, cadre_id=actor.cadre_id)
@@ -269,7 +272,7 @@ def evaluation_submit(*, actor, session: Session, data, submission_key: str = ""
     if not parsed.ok:
         raise EvaluationError(
             "invalid",
-            "有题目未答或答案无效，请检查标红的题目。",
+            _("有题目未答或答案无效，请检查标红的题目。"),
             errors={str(k): v for k, v in parsed.errors.items()},
         )
     with unscoped():
@@ -295,3 +298,8 @@ def evaluation_submit(*, actor, session: Session, data, submission_key: str = ""
     # The answers stay out of the audit log: it records that a form was filed, not its content.
     audit_record(actor=actor, action="create", obj=evaluation)
     return evaluation
+
+
+def _when(moment) -> str:
+    """A moment the way the page writes it, in the reader's language ("3月5日 17:00")."""
+    return date_format(timezone.localtime(moment), _("m月d日 H:i"))

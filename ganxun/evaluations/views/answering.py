@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
 from ganxun.evaluations import selectors, services
@@ -100,7 +101,7 @@ def assessment_take(request, pk):
             attempt = services.assessment_submit(
                 actor=actor, assessment=assessment, data=request.POST
             )
-            messages.success(request, "已提交，成绩如下。")
+            messages.success(request, _("已提交，成绩如下。"))
             return redirect("evaluations:assessment_take", pk=assessment.pk)
         except DomainError as exc:
             error = exc.message

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -43,7 +45,7 @@ def program_tests(request, pk):
             lambda: services.assessment_save(
                 actor=request.user, program=program, data=form.to_data()
             ),
-            "已新建测评，请从题库选题。",
+            _("已新建测评，请从题库选题。"),
         )
         if created:
             return redirect("evaluations:assessment", pk=created.pk)
@@ -93,7 +95,7 @@ def assessment_detail(request, pk):
         lambda: services.assessment_save(
             actor=actor, program=assessment.program, data=edit.to_data(), assessment=assessment
         ),
-        "已保存。",
+        _("已保存。"),
     ):
         return redirect("evaluations:assessment", pk=assessment.pk)
     return render(
@@ -118,7 +120,7 @@ def assessment_status(request, pk):
         services.assessment_set_status(
             actor=request.user, assessment=assessment, status=request.POST.get("status", "")
         )
-        messages.success(request, "状态已更新。")
+        messages.success(request, _("状态已更新。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("evaluations:assessment", pk=assessment.pk)
@@ -128,13 +130,28 @@ def assessment_status(request, pk):
 @require(policies.can_manage_evaluations)
 def assessment_add(request, pk):
     assessment = selectors.get_managed_assessment_for(request.user, pk)
-    try:
-        n = services.assessment_add_questions(
-            actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
+    added = []
+
+    def add():
+        added.append(
+            services.assessment_add_questions(
+                actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
+            )
         )
-        messages.success(request, f"已加入 {n} 道题。")
+        return assessment  # a repeat of the post is led back to the test
+
+    try:
+        submit_once(request, add)
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        if added:
+            n = added[0]
+            messages.success(
+                request, ngettext("已加入 %(n)s 道题。", "已加入 %(n)s 道题。", n) % {"n": n}
+            )
+        else:  # a double click: the first post added them
+            messages.info(request, _("所选试题已加入，未重复添加。"))
     return redirect("evaluations:assessment", pk=assessment.pk)
 
 
@@ -162,7 +179,7 @@ def bank(request):
         request,
         form,
         lambda: services.bank_question_save(actor=actor, owner=actor.org, data=form.to_data()),
-        "已加入题库。",
+        _("已加入题库。"),
     ):
         return redirect("evaluations:bank")
     return render(
@@ -185,7 +202,7 @@ def bank_edit(request, pk):
         lambda: services.bank_question_save(
             actor=actor, owner=question.owner, data=form.to_data(), question=question
         ),
-        "已保存。",
+        _("已保存。"),
     ):
         return redirect("evaluations:bank")
     return render(
@@ -193,7 +210,7 @@ def bank_edit(request, pk):
         "evaluations/form.html",
         {
             "form": form,
-            "title": "修改试题",
+            "title": _("修改试题"),
             "cancel": reverse("evaluations:bank"),
             "delete_action": reverse("evaluations:bank_delete", args=[question.pk]),
         },
@@ -206,7 +223,7 @@ def bank_delete(request, pk):
     question = selectors.get_bank_question_for(request.user, pk)
     try:
         services.bank_question_delete(actor=request.user, question=question)
-        messages.success(request, "已停用该试题。")
+        messages.success(request, _("已停用该试题。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("evaluations:bank")

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.evaluations import aggregates, exports, policies, selectors, services
 from ganxun.evaluations.forms import SetupForm
 from ganxun.programs import selectors as program_selectors
@@ -93,7 +95,7 @@ def program_setup(request, pk):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("evaluations:program_setup", pk=program.pk)
     setup = services.setup_ensure(program)
     return program_page(
@@ -110,7 +112,9 @@ def program_setup(request, pk):
 def program_customize(request, pk):
     program = program_selectors.get_managed_program_for(request.user, pk)
     try:
-        draft = services.form_customize(actor=request.user, program=program)
+        draft = submit_once(
+            request, lambda: services.form_customize(actor=request.user, program=program)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("evaluations:program_setup", pk=program.pk)
@@ -126,7 +130,7 @@ def program_activate(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "新的评价表已启用，之后的评价使用新表。")
+        messages.success(request, _("新的评价表已启用，之后的评价使用新表。"))
     return redirect("evaluations:program_setup", pk=program.pk)
 
 

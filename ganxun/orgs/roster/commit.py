@@ -82,6 +82,8 @@ class Writer:
             )
             for plan, pk in inserted
         ]
+        for plan, pk in inserted:
+            rows += history.resume_records(pk, plan.values.get("career") or ())
         closing: dict[tuple, list[int]] = defaultdict(list)
         for plan in updated:
             changes, existing = plan.changes, plan.existing

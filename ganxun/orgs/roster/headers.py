@@ -61,6 +61,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "phone": ("手机", "联系电话", "手机号码", "手机号", "电话", "电话号码", "联系方式"),
     "status": ("状态", "在职状态", "人员状态"),
     "note": ("备注",),
+    "career": ("简历", "工作简历", "个人简历"),  # dated lines, as 任免审批表 write them
 }
 REQUIRED = ("name", "id_number")
 HEAD_SCAN = 30  # title rows above the header are few; data starts well before this

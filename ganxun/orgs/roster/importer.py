@@ -38,6 +38,7 @@ class ImportOptions:
     commit: bool = False
     create_units_under: Org | None = None
     filename: str = ""
+    default_rank: int | None = None  # RankTitle id for new people whose row names no rank
 
 
 @dataclass
@@ -160,7 +161,8 @@ def run_import(
 def _run_import(path, options, progress, sink, cache_to, cache_from) -> ImportSummary:
     lookups = Lookups(UnitMatcher(options.root, create_under=options.create_units_under))
     sheet, total, header, parsed, from_cache = _source(path, lookups, cache_from)
-    planner = Planner(root=options.root, header=header, lookups=lookups)
+    default_rank = lookups.vocab.rank_names.get(options.default_rank)
+    planner = Planner(root=options.root, header=header, lookups=lookups, default_rank=default_rank)
     writer = Writer(actor=options.actor, lookups=lookups, create_under=options.create_units_under)
     keeper = cache.CacheWriter(cache_to) if cache_to is not None and not from_cache else None
     summary = ImportSummary(

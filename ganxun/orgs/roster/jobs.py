@@ -54,7 +54,13 @@ def save_upload(upload) -> Path:
 
 
 def roster_preview_start(
-    *, actor, path: Path, filename: str, root: Org, create_units_under: Org | None = None
+    *,
+    actor,
+    path: Path,
+    filename: str,
+    root: Org,
+    create_units_under: Org | None = None,
+    default_rank: int | None = None,
 ) -> Job:
     _authorise(actor, root, create_units_under)
     params = {
@@ -62,6 +68,7 @@ def roster_preview_start(
         "filename": filename,
         "root": root.pk,
         "create_units_under": create_units_under.pk if create_units_under else None,
+        "default_rank": default_rank,
     }
     return job_start(actor=actor, kind=PREVIEW, title=f"检查名册：{filename}", params=params)
 
@@ -123,6 +130,7 @@ def roster_preview_again(*, actor, preview: Job) -> Job:
         filename=preview.params["filename"],
         root=root,
         create_units_under=create_under,
+        default_rank=preview.params.get("default_rank"),
     )
 
 
@@ -144,6 +152,7 @@ def _options(job: Job, *, commit: bool) -> ImportOptions:
         commit=commit,
         create_units_under=create_under,
         filename=params["filename"],
+        default_rank=params.get("default_rank"),
     )
 
 

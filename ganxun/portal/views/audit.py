@@ -1,6 +1,7 @@
 """The audit log pages: browse and export (read-only everywhere, including here)."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from typing import cast
 
 from django import forms
 from django.apps import apps
@@ -33,7 +34,7 @@ class AuditFilterForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", gettext_lazy("全部对象")),
             *audited_model_choices(),
         ]
@@ -73,7 +74,7 @@ def _filtered_entries(request):
         if d["date_from"]:
             entries = entries.filter(at__gte=_day_start(d["date_from"]))
         if d["date_to"]:
-            entries = entries.filter(at__lt=_day_start(d["date_to"]) + timezone.timedelta(days=1))
+            entries = entries.filter(at__lt=_day_start(d["date_to"]) + timedelta(days=1))
     return form, entries
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.bulk import bulk_confirmed
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.core.values import query_int
@@ -59,11 +60,14 @@ def batch_solve(request, pk):
         messages.error(request, "请填写有效的批次数和在岗比例。")
         return redirect("programs:batches", pk=program.pk)
     try:
-        job = services.batch_solve_start(
-            actor=request.user,
-            program=program,
-            batches=form.cleaned_data["batches"],
-            min_on_duty=form.cleaned_data["min_on_duty"],
+        job = submit_once(  # a double click starts one solver run
+            request,
+            lambda: services.batch_solve_start(
+                actor=request.user,
+                program=program,
+                batches=form.cleaned_data["batches"],
+                min_on_duty=form.cleaned_data["min_on_duty"],
+            ),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

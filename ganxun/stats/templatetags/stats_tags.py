@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -11,7 +12,7 @@ def stat(value) -> str:
     if value is None or value == "":
         return "—" if value is None else ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Decimal):

@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ganxun.core.scoping import unscoped
 from ganxun.credits.selectors import compliance_summary
@@ -24,16 +25,16 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         year = opts["year"]
         if not 1990 <= year <= 2100:
-            raise CommandError(f"年度 {year} 不正确。")
+            raise CommandError(_("年度 %(year)s 不正确。") % {"year": year})
         with unscoped():
             if opts["org"]:
                 org = Org.objects.filter(code=opts["org"]).first()
                 if org is None:
-                    raise CommandError(f"没有编码为 {opts['org']} 的组织。")
+                    raise CommandError(_("没有编码为 %(code)s 的组织。") % {"code": opts["org"]})
             else:
                 org = Org.objects.filter(parent__isnull=True).order_by("sort", "code").first()
                 if org is None:
-                    raise CommandError("还没有组织机构。")
+                    raise CommandError(_("还没有组织机构。"))
             summary = compliance_summary(org, year)
         if opts["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))

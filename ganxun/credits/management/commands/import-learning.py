@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.core.errors import DomainError
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         user = User.objects.filter(username=opts["user"]).select_related("org").first()
         if user is None or not policies.can_record_credits(user):
-            raise CommandError(f"账号 {opts['user']} 不存在或无权登记学时。")
+            raise CommandError(_("账号 %(user)s 不存在或无权登记学时。") % {"user": opts["user"]})
         try:
             result = importing.run_file(
                 user, opts["file"], platform=opts["platform"], commit=opts["commit"]

@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
 from ganxun.core.scoping import unscoped
@@ -56,21 +57,21 @@ class Command(BaseCommand):
     def _period(self, opts) -> Period:
         if opts["start"] or opts["end"]:
             if not (opts["start"] and opts["end"]):
-                raise CommandError("--start 与 --end 须同时给出。")
+                raise CommandError(_("--start 与 --end 须同时给出。"))
             return Period.between(opts["start"], opts["end"])
         if not opts["year"]:
-            raise CommandError("请给出 --year 或 --start/--end。")
+            raise CommandError(_("请给出 --year 或 --start/--end。"))
         return Period.of_year(opts["year"])
 
     def _node(self, code: str | None) -> Org:
         if code:
             node = Org.objects.filter(code=code).first()
             if node is None:
-                raise CommandError(f"没有编码为 {code} 的组织。")
+                raise CommandError(_("没有编码为 %(code)s 的组织。") % {"code": code})
             return node
         node = Org.objects.filter(parent__isnull=True).order_by("path").first()
         if node is None:
-            raise CommandError("还没有组织机构。")
+            raise CommandError(_("还没有组织机构。"))
         return node
 
 
