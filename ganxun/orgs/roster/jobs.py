@@ -103,6 +103,7 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
         sink=store,
         cache_to=None if commit else folder,
         cache_from=job_folder(preview) if commit and preview else None,
+        job=job,
     )
     if commit and preview:
         # the preview's parsed rows hold full ID numbers: once committed they are not needed
