@@ -30,6 +30,7 @@ test-postgres:
 lint: scoping-check
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports  # the app graph stays acyclic (pyproject [tool.importlinter])
 	$(MAKE) typecheck
 
 # mypy with django-stubs over services, selectors, policies, the API and core ([tool.mypy])

@@ -27,7 +27,7 @@ BYPASS = re.compile(r"\b_base_manager\b|\bunscoped\(\)")
 REASON = re.compile(r"#\s*scope:\s*\S")
 CROSS_TREE = (
     "ganxun/core/",  # the mechanism: scoping, jobs, audit
-    "ganxun/orgs/demo/",  # the demo builder writes a whole city
+    "ganxun/demo/",  # the demo builder writes a whole city
     "/migrations/",  # data migrations run before any actor exists
 )
 

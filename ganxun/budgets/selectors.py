@@ -13,8 +13,8 @@ from django.db.models.functions import ExtractYear
 from ganxun.budgets.models import Budget, Expense, ExpenseCategory, Income, IncomeSource
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import children_of
+from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import grouped_hours
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -73,7 +73,7 @@ def budget_years(actor) -> list[int]:
 class Figures:
     """A budget's money and what it bought. 人次 of a program = its confirmed trainees
     (``ProgramTrainee`` rows); 学时 = the 学时 of its scheduled sessions (``core.hours``,
-    summed by ``stats.hours``)."""
+    summed by ``programs.hours``)."""
 
     budget: Budget
     income: Decimal = ZERO

@@ -1,4 +1,5 @@
 from ganxun.core.context import RequestInfo, request_info
+from ganxun.core.errors import DomainError
 from ganxun.core.scoping import acting_as
 
 
@@ -41,8 +42,6 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         from django.shortcuts import render
-
-        from ganxun.core.errors import DomainError
 
         if isinstance(exception, DomainError) and exception.status in (403, 404):
             template = f"{exception.status}.html"

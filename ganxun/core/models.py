@@ -117,7 +117,7 @@ class Job(models.Model):
     @property
     def result_link(self) -> tuple[str, str] | None:
         """(url, label) of the page showing what the job produced (``core.jobs.result_link``)."""
-        from ganxun.core.jobs import result_link
+        from ganxun.core.jobs import result_link  # deferred: core.jobs imports this module
 
         return result_link(self)
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.models import AppendOnlyQuerySet
+from ganxun.core.models import AppendOnlyError, AppendOnlyQuerySet
 from ganxun.core.scoping import BaseScopedManager, ScopedChild, ScopedQuerySet
 from ganxun.orgs.models import Cadre
 
@@ -118,14 +118,10 @@ class CreditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            from ganxun.core.models import AppendOnlyError
-
             raise AppendOnlyError("CreditEntry rows are append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from ganxun.core.models import AppendOnlyError
-
         raise AppendOnlyError("CreditEntry rows are append-only")
 
     @property

@@ -8,6 +8,7 @@ from ganxun.core.crypto import mask_phone
 from ganxun.core.encrypted import BlindIndexField, EncryptedTextField
 from ganxun.core.scoping import ScopedChild, ScopedManager
 from ganxun.orgs.idcard import mask_id_number
+from ganxun.orgs.policies import can_view_roster
 
 PATH_SEP = "/"
 
@@ -204,8 +205,6 @@ class Cadre(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        from ganxun.accounts.policies import can_view_roster
-
         root = getattr(actor, "org", None)
         if root is None or not actor.is_active:
             return Q(pk__in=[])

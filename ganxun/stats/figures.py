@@ -25,8 +25,8 @@ from django.db.models.functions import Coalesce
 
 from ganxun.checkin.models import Attendance
 from ganxun.orgs.models import Cadre, CadreHistory, Org
+from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import grouped_hours
 from ganxun.stats.period import Period
 
 ACTIVE = Cadre.Status.ACTIVE

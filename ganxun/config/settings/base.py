@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "ganxun.credits",
     "ganxun.budgets",
     "ganxun.stats",
+    "ganxun.portal",
+    "ganxun.demo",
     "ganxun.ops",
 ]
 
@@ -78,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "ganxun.accounts.context_processors.navigation",
+                "ganxun.portal.context_processors.navigation",
             ],
         },
     },

@@ -221,7 +221,7 @@ class Program(models.Model):
     def scope_q(cls, actor) -> Q:
         """Staff see programs of their subtree and those organized above them (their cadres
         take part); reviewers, lecturers and trainees see the programs they have a part in."""
-        from ganxun.programs.models.sessions import Session
+        from ganxun.programs.models.sessions import Session  # deferred: sessions imports us
 
         root = getattr(actor, "org", None)
         if root is None or not actor.is_active:

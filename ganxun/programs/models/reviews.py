@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
 from ganxun.core.scoping import ScopedChild, ScopedManager
-from ganxun.programs.models.programs import ProgramTrainee
+from ganxun.programs.models.programs import MANAGING_ROLES, ProgramTrainee
 from ganxun.programs.models.sessions import Session
 
 
@@ -56,8 +56,6 @@ class Outline(models.Model):
     def scope_q(cls, actor) -> Q:
         """Outlines are working papers between lecturer, organizer and reviewer: trainees see
         the session, not its outline."""
-        from ganxun.programs.models.programs import MANAGING_ROLES
-
         if not actor.has_role(*MANAGING_ROLES, Role.REVIEWER, Role.LECTURER):
             return Q(pk__in=[])
         return Q(session__in=Session.objects.visible_to(actor).values("pk"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.commands import ScopedCommand
 from ganxun.needs.clustering import cluster_needs
+from ganxun.needs.curation import taxonomy_from_db
 from ganxun.needs.taxonomy import load_taxonomy
 from ganxun.needs.text import SKIP_REASONS
 
@@ -86,7 +87,6 @@ def _taxonomy(path: str | None):
             return load_taxonomy(path)
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(_("需求主题文件无法读取：%(exc)s") % {"exc": exc}) from None
-    from ganxun.needs.curation import taxonomy_from_db
 
     try:
         return taxonomy_from_db()

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.commands import ScopedCommand
 from ganxun.programs import batching
+from ganxun.programs.models import Program
+from ganxun.programs.services.batches import program_instance
 
 HELP_OUTPUT = (
     'Output (--json): {"status": "optimal|feasible|infeasible|unknown", '
@@ -71,9 +73,6 @@ class Command(ScopedCommand):
             raise CommandError(str(exc)) from exc
 
     def _from_program(self, opts) -> batching.Instance:
-        from ganxun.programs.models import Program
-        from ganxun.programs.services.batches import program_instance
-
         # An operator's command: it reads the whole tree, like the demo and the backups.
         program = Program.objects.filter(pk=opts["program_id"]).first()
         if program is None:

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ganxun.core.commands import ScopedCommand
 from ganxun.core.context import RequestInfo, request_info
-from ganxun.orgs.demo import (
+from ganxun.demo.city import (
     DEFAULT_CADRES,
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -17,7 +17,7 @@ from ganxun.orgs.demo import (
     demo_load,
     demo_logins,
 )
-from ganxun.orgs.demo.features import FeaturesSummary, demo_features
+from ganxun.demo.features import FeaturesSummary, demo_features
 from ganxun.orgs.errors import OrgError
 
 
