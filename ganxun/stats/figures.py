@@ -189,22 +189,29 @@ def children_map(node: Org) -> tuple[list[Org], dict[int, int], set[int]]:
     """The node's children, which child each org of the subtree falls under (the node itself
     maps to itself: cadres kept at the node are its own, "本级"), and the children that have
     children of their own (drill-down links)."""
+    # tuples, not model instances: a province has tens of thousands of orgs; only the
+    # children are instances
     orgs = list(
-        Org._base_manager.filter(path__startswith=node.path).only(
-            "id", "name", "path", "parent_id", "level", "sort", "depth"
-        )
+        Org._base_manager.filter(path__startswith=node.path)
+        .order_by()
+        .values_list("id", "path", "parent_id")
     )
-    children = sorted((o for o in orgs if o.parent_id == node.pk), key=lambda o: (o.sort, o.path))
+    children = sorted(
+        Org._base_manager.filter(parent_id=node.pk).only(
+            "id", "name", "path", "parent_id", "level", "sort", "depth"
+        ),
+        key=lambda o: (o.sort, o.path),
+    )
     by_segment = {o.path: o.pk for o in children}
     under: dict[int, int] = {}
     width = len(node.path)
-    for o in orgs:
-        if o.pk == node.pk:
-            under[o.pk] = node.pk
+    for pk, path, _parent in orgs:
+        if pk == node.pk:
+            under[pk] = node.pk
             continue
-        segment = o.path[width:].split("/", 1)[0]
-        under[o.pk] = by_segment.get(node.path + segment + "/", node.pk)
-    parents = {o.parent_id for o in orgs}
+        segment = path[width:].split("/", 1)[0]
+        under[pk] = by_segment.get(node.path + segment + "/", node.pk)
+    parents = {parent for _pk, _path, parent in orgs}
     return children, under, {c.pk for c in children if c.pk in parents}
 
 
