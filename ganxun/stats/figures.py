@@ -126,14 +126,27 @@ def trainees_by_group(node: Org, period: Period) -> dict[tuple, tuple[int, int, 
 
 
 def trainees_by_category(node: Org, period: Period) -> dict[int, tuple[int, int]]:
-    """Per 人员类别; a cadre of two categories counts in both (the rows do not add up)."""
-    rows = (
-        _pt(node, period)
-        .filter(cadre__categories__isnull=False)
-        .values_list("cadre__categories")
-        .annotate(n=Count("id"), people=Count("cadre_id", distinct=True))
-    )
-    return {category: (n, people) for category, n, people in rows}
+    """Per 人员类别; a cadre of two categories counts in both (the rows do not add up).
+
+    Written so the join starts from the period's programs (CROSS JOIN fixes SQLite's order;
+    PostgreSQL plans it as an inner join): left to itself SQLite walked every cadre's category
+    links first, 200 ms on the demo city for a few hundred trainees."""
+    links = Cadre.categories.through._meta.db_table
+    sql = f"""
+        SELECT cc.cadrecategory_id, COUNT(pt.id), COUNT(DISTINCT pt.cadre_id)
+        FROM {Program._meta.db_table} p
+        CROSS JOIN {ProgramTrainee._meta.db_table} pt
+        CROSS JOIN {Cadre._meta.db_table} c
+        CROSS JOIN {Org._meta.db_table} o
+        CROSS JOIN {links} cc
+        WHERE p.start_date >= %s AND p.start_date <= %s AND pt.program_id = p.id
+          AND c.id = pt.cadre_id AND o.id = c.unit_id AND o.path LIKE %s
+          AND cc.cadre_id = c.id
+        GROUP BY cc.cadrecategory_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.start, period.end, node.path + "%"])
+        return {category: (int(n), int(people)) for category, n, people in cursor.fetchall()}
 
 
 def attendances_by_group(node: Org, period: Period) -> dict[tuple, int]:
