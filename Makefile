@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganxun
 VENDOR := ganxun/static/vendor
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean
+.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean typecheck lock
 
 run: install assets
 	$(GANXUN) migrate --noinput
@@ -30,16 +30,30 @@ test-postgres:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	$(MAKE) typecheck
+
+# mypy with django-stubs over services, selectors, policies, the API and core ([tool.mypy])
+typecheck: install
+	.venv/bin/mypy
 
 install: .venv/.installed
 
+# requirements.txt is the lock: the exact versions of pyproject's dependencies and its test and
+# dev extras. The package itself goes in afterwards without resolving anything again.
 .venv/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "$$(grep -m1 '^pip==' requirements.txt)"
 	$(PY) -m pip install -q -r requirements.txt
 	$(PY) -m pip install -q --no-deps -e .
 	mkdir -p var
 	touch $@
+
+# Regenerates the lock from pyproject.toml, keeping the versions already pinned unless
+# pyproject's ranges exclude them (`make lock UPGRADE=1` moves everything to the newest).
+lock: install
+	.venv/bin/pip-compile -q --extra test --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
+		--output-file requirements.txt pyproject.toml
 
 assets: $(VENDOR)/.copied
 

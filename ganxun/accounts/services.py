@@ -162,6 +162,7 @@ def password_change(*, actor, old_password: str, new_password: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def api_token_create(*, actor, name: str, reads_id_numbers: bool = False) -> tuple[ApiToken, str]:
     """Returns the token and its raw key; only the hash is kept, so the key is shown once.
     ``reads_id_numbers``: the token's answers carry full 身份证号 (each call audited)."""

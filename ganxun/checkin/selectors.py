@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from ganxun.accounts.models import User
 from ganxun.checkin import policies
 from ganxun.checkin.models import Attendance
 from ganxun.core.errors import PermissionDenied
@@ -21,7 +22,7 @@ MISSING_SHOWN = 300  # the board lists at most this many missing names (the coun
 OUTSIDE_SHOWN = 100  # and at most this many check-ins outside a sub-classroom's area
 
 
-def get_checkin_session_for(actor, pk) -> Session:
+def get_checkin_session_for(actor: User, pk) -> Session:
     """A session whose check-in the actor runs: 404 when unseen, 403 when only readable."""
     session = programs_selectors.get_session_for(actor, pk)
     if not policies.can_run_checkin(actor, session):
@@ -38,7 +39,8 @@ def session_venues(session: Session) -> list[Venue]:
             )
         ).order_by("name")
     )
-    main = Venue._base_manager.filter(pk=session.main_venue_id).first()
+    # no main venue: the filter finds nothing, which is the answer
+    main = Venue._base_manager.filter(pk=session.main_venue_id).first()  # type: ignore[misc]
     return [v for v in [main, *subs] if v is not None]
 
 
@@ -131,12 +133,12 @@ def outside_area(attendance: QuerySet[Attendance]) -> QuerySet[Attendance]:
     )
 
 
-def room_expected(session: Session, venues: list[Venue], expected=None) -> dict[int, int]:
+def room_expected(session: Session, venues: list[Venue], expected=None) -> dict[int | None, int]:
     """应到 per classroom, from the classroom assignment (``programs.rooms.room_id``)."""
     expected = expected_trainees(session).order_by() if expected is None else expected
     main_id = session.main_venue_id
     used = {v.pk for v in venues}
-    counts: dict[int, int] = {}
+    counts: dict[int | None, int] = {}
     for r in expected.values("venue_id").annotate(n=Count("pk")):
         key = rooms.room_id(main_id, used, r["venue_id"])
         counts[key] = counts.get(key, 0) + r["n"]
@@ -145,7 +147,7 @@ def room_expected(session: Session, venues: list[Venue], expected=None) -> dict[
 
 def _by_venue(session, expected, attendance, outside) -> list[Row]:
     venues = session_venues(session)
-    rows = {v.pk: Row(v.name) for v in venues}
+    rows: dict[int | None, Row] = {v.pk: Row(v.name) for v in venues}
     main_id = venues[0].pk if venues else None
     for key, n in room_expected(session, venues, expected).items():
         rows.setdefault(key if key in rows else main_id, Row(_("未指定教室"))).expected += n
@@ -193,7 +195,7 @@ def session_attendance(session: Session) -> dict[int, Attendance]:
     return {a.cadre_id: a for a in Attendance._base_manager.filter(session=session)}
 
 
-def own_attendance(actor, session: Session) -> Attendance | None:
+def own_attendance(actor: User, session: Session) -> Attendance | None:
     if not actor.cadre_id:
         return None
     return Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).first()
@@ -206,7 +208,7 @@ class DeskHit:
     attendance: Attendance | None
 
 
-def desk_search(actor, session: Session, q: str, limit: int = 20) -> list[DeskHit]:
+def desk_search(actor: User, session: Session, q: str, limit: int = 20) -> list[DeskHit]:
     """Find a trainee for manual check-in by name or the last 4 characters of the ID number:
     the session's expected trainees first, then (for walk-ins) the rest of the roster."""
     q = q.strip()

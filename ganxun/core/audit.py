@@ -6,11 +6,15 @@ it describes was committed.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from ganxun.core.context import current_request_info
 from ganxun.core.models import AuditEntry
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 SENSITIVE_FIELDS = {"password", "token", "key_hash"}
 
@@ -44,7 +48,7 @@ def diff(before: dict, after: dict) -> dict:
 
 def audit_record(
     *,
-    actor,
+    actor: "User | None",
     action: str,
     obj: models.Model | None = None,
     changes: dict | None = None,
@@ -70,7 +74,7 @@ def audit_record(
     )
 
 
-def audit_record_many(*, actor, action: str, objs, changes=None) -> None:
+def audit_record_many(*, actor: "User | None", action: str, objs, changes=None) -> None:
     """One entry per object in one INSERT (bulk writes: a batch of accounts); ``changes`` is a
     function of the object."""
     info = current_request_info()

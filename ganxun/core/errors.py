@@ -3,6 +3,8 @@
 The UI shows the (Chinese) message, the API returns the code, tests assert the code.
 """
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A rule of the domain refused the request. Nothing was written."""
@@ -16,8 +18,8 @@ class DomainError(Exception):
         self.field = field
         self.details = details
 
-    def as_dict(self) -> dict:
-        body = {"code": self.code, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.field:
             body["field"] = self.field
         if self.details:

@@ -7,21 +7,25 @@ rows untouched, so an exported roster still imports. The export itself is audite
 """
 
 import copy
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 import xlsxwriter.worksheet
 from django.utils import timezone
 
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
+
 INFO_SHEET = "导出信息"
 
 
-def export_stamp(actor) -> str:
+def export_stamp(actor: "User") -> str:
     name = getattr(actor, "display_name", "") or ""
     who = f"{actor.username}（{name}）" if name else getattr(actor, "username", "system")
     return f"导出人：{who}  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
 
 
-def stamp_workbook(book, actor, *, what: str = "", note: str = "") -> None:
+def stamp_workbook(book, actor: "User", *, what: str = "", note: str = "") -> None:
     """Call after the data sheets are written and before ``book.close()``."""
     stamp = export_stamp(actor)
     printable = stamp.replace("&", "&&")  # & starts a header code in Excel

@@ -11,6 +11,8 @@ ISO_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M"}
 class StyledFormMixin:
     """Gives every widget its Bootstrap class, so templates need no per-field markup."""
 
+    fields: dict[str, forms.Field]  # the form's, once its __init__ ran
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -9,18 +9,27 @@ again. A refused write (DomainError) rolls the claim back with it, so the correc
 sent again with the same key.
 
 A post without a key (the API, tests, scripts) is not deduplicated: the key only protects
-people from their own double clicks and retries.
+people from their own double clicks and retries. So a claimed key need only outlive that window:
+``purge_submission_keys`` drops keys older than ``GANXUN_SUBMISSION_KEY_DAYS`` (default 1), run
+hourly by the worker's heartbeat (ops/worker.py) and by ``ganxun purge-submission-keys``.
 """
 
 import dataclasses
 import uuid
+from datetime import timedelta
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 FIELD = "submission_key"
 
@@ -86,7 +95,7 @@ def _rewrap(obj, wrapper: str):
     if not wrapper:
         return obj
     module, qualname, field = wrapper.split(":")
-    kind = import_module(module)
+    kind: Any = import_module(module)
     for part in qualname.split("."):
         kind = getattr(kind, part)
     try:
@@ -95,7 +104,7 @@ def _rewrap(obj, wrapper: str):
         return None
 
 
-def _first_result(key, actor, path):
+def _first_result(key, actor: "User | None", path):
     from ganxun.core.models import SubmissionKey
 
     claim = SubmissionKey.objects.filter(key=key).first()
@@ -109,3 +118,21 @@ def _first_result(key, actor, path):
         if result is not None:
             return result
     raise DuplicateSubmission("duplicate_submission", _("该表单已提交过，请勿重复提交。"))
+
+
+def key_lifetime() -> timedelta:
+    return timedelta(days=max(1, getattr(settings, "GANXUN_SUBMISSION_KEY_DAYS", 1)))
+
+
+def purge_submission_keys(*, older_than: timedelta | None = None, dry_run: bool = False) -> int:
+    """Delete the keys claimed longer ago than ``older_than`` (default: the setting); returns how
+    many were (or would be) deleted. A form posted again after that is a new submission — by then
+    it is a deliberate resend, not a double click or a network retry."""
+    from ganxun.core.models import SubmissionKey
+
+    cutoff = timezone.now() - (older_than or key_lifetime())
+    old = SubmissionKey.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deleted, _by_model = old.delete()
+    return deleted

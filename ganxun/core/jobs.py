@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -27,6 +28,9 @@ from django_tasks import task
 from ganxun.core.context import RequestInfo, request_info
 from ganxun.core.errors import DomainError
 from ganxun.core.models import Job
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +134,7 @@ class Progress:
         self._saved_done = self.job.done
 
 
-def job_start(*, actor, kind: str, title: str, params: dict | None = None) -> Job:
+def job_start(*, actor: "User", kind: str, title: str, params: dict | None = None) -> Job:
     if kind not in _HANDLERS:
         raise ValueError(f"no handler registered for job kind {kind!r}")
     job = Job.objects.create(actor=actor, kind=kind, title=title, params=params or {})
@@ -138,7 +142,7 @@ def job_start(*, actor, kind: str, title: str, params: dict | None = None) -> Jo
     return job
 
 
-def job_retry(*, actor, job: Job) -> Job:
+def job_retry(*, actor: "User", job: Job) -> Job:
     """Start a failed job again with the same parameters, as a new job of the same user (the
     handlers are safe to re-run: imports skip what was written, results are applied atomically).
     """
@@ -150,7 +154,7 @@ def job_retry(*, actor, job: Job) -> Job:
     return job_start(actor=actor, kind=job.kind, title=job.title, params=params)
 
 
-def job_for(actor, job_id) -> Job | None:
+def job_for(actor: "User", job_id) -> Job | None:
     """Users see their own jobs only."""
     return Job.objects.filter(pk=job_id, actor=actor).first()
 

@@ -10,6 +10,7 @@ still receive it."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -17,6 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ganxun.core.models import Notice
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 
 def notices_send(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> int:
@@ -92,7 +96,7 @@ class CadreNotice:
 def notices_send_to_cadres(notices: list[CadreNotice]) -> int:
     """Many cadres' notices (each its own text) in one SELECT of accounts and one INSERT."""
     user_model = get_user_model()
-    accounts: dict[int, list[int]] = {}
+    accounts: dict[int, list[int | None]] = {}  # None: a notice kept for a later account
     for user_id, cadre_id in user_model.objects.filter(
         cadre_id__in={n.cadre_id for n in notices}, is_active=True
     ).values_list("pk", "cadre_id"):
@@ -113,7 +117,7 @@ def notices_send_to_cadres(notices: list[CadreNotice]) -> int:
     return len(rows)
 
 
-def inbox_q(user) -> Q:
+def inbox_q(user: "User") -> Q:
     """The user's notices: their own, and those kept for their cadre with no account yet."""
     q = Q(user_id=user.pk)
     if getattr(user, "cadre_id", None):
@@ -121,7 +125,7 @@ def inbox_q(user) -> Q:
     return q
 
 
-def notices_mark_read(*, user, notice_id: int | None = None) -> int:
+def notices_mark_read(*, user: "User", notice_id: int | None = None) -> int:
     """Mark one or all unread notices read; a cadre's unclaimed notice becomes the user's."""
     qs = Notice.objects.filter(inbox_q(user), read_at__isnull=True)
     if notice_id is not None:

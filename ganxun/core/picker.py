@@ -14,11 +14,15 @@ imports no app. A source answers only within the actor's scope (its queryset is 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 LIMIT = 20
 MAX_QUERY = 50  # longer input is cut: no name or code is longer
@@ -54,7 +58,7 @@ def clean_query(raw: str | None) -> str:
 
 
 def picker_choices(
-    actor, kind: str, raw_query: str | None, within: str = ""
+    actor: "User", kind: str, raw_query: str | None, within: str = ""
 ) -> tuple[list[Choice], bool]:
     """At most LIMIT matches visible to the actor, and whether there were more; ([], False) for
     an unknown kind."""
@@ -76,7 +80,7 @@ class PickerWidget(forms.Widget):
         self.kind = kind
         self.multiple = multiple
         self.within = within
-        self.choices = []
+        self.choices: Any = []  # the field's ModelChoiceIterator once use_picker ran
 
     def value_from_datadict(self, data, files, name):
         if self.multiple and hasattr(data, "getlist"):
@@ -130,7 +134,7 @@ class PickerWidget(forms.Widget):
         return out
 
 
-def use_picker(field: forms.Field, kind: str, *, within: str = "") -> None:
+def use_picker(field: forms.ModelChoiceField, kind: str, *, within: str = "") -> None:
     """Give a model choice field the picker (keeps its label, help and validation)."""
     multiple = isinstance(field, forms.ModelMultipleChoiceField)
     widget = PickerWidget(kind, multiple=multiple, within=within, attrs=field.widget.attrs)

@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,6 +24,9 @@ from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
 from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.core.models import AuditEntry
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 MIN_RETENTION_DAYS = 180
 BATCH = 5000
@@ -118,7 +122,7 @@ AUDIT_HEADERS = [
 _WIDTHS = [18, 14, 16, 6, 12, 22, 12, 30, 80]
 
 
-def audit_xlsx(actor, entries, *, what: str) -> tuple[bytes, int]:
+def audit_xlsx(actor: "User", entries, *, what: str) -> tuple[bytes, int]:
     """The filtered log as a workbook (streamed, constant memory); (content, rows written)."""
     buffer = io.BytesIO()
     book = safe_workbook(buffer, constant_memory=True, in_memory=True)

@@ -4,12 +4,17 @@ Each app binds the checks to its own DomainError subclass (see catalog/services/
 refusals keep the app's error type while the rule is written once.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import DomainError
 from ganxun.core.scoping import unscoped
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from ganxun.accounts.models import User
 
 
 def clean_text(
@@ -35,7 +40,7 @@ def clean_text(
 
 
 def require_visible(
-    actor, model, objs, *, error: type[DomainError], field: str, label: str
+    actor: "User", model, objs, *, error: type[DomainError], field: str, label: str
 ) -> None:
     """Linked objects (lecturers, themes, classrooms…) must be ones the actor can see."""
     ids = {o.pk for o in objs if o is not None}
@@ -58,7 +63,8 @@ def set_links(obj: models.Model, name: str, targets) -> None:
 def link_names(obj: models.Model, name: str) -> list[str]:
     """The names an M2M points to, for the audit log (read through the plain through table)."""
     field = obj._meta.get_field(name)
-    through = field.remote_field.through
+    assert isinstance(field, models.ManyToManyField)
+    through: Any = field.remote_field.through  # the auto-created model, not scoped
     ids = through.objects.filter(**{field.m2m_field_name(): obj.pk}).values_list(
         field.m2m_reverse_field_name(), flat=True
     )
@@ -72,7 +78,7 @@ def full_snapshot(obj, fields: list[str], links: tuple[str, ...] = ()) -> dict:
     return snap
 
 
-def record(actor, action: str, obj, before: dict, after: dict) -> None:
+def record(actor: "User", action: str, obj, before: dict, after: dict) -> None:
     """Audit a change; an update that changed nothing leaves no entry."""
     changes = diff(before, after)
     if changes or action != "update":

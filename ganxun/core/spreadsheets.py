@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain, islice
 from pathlib import Path
+from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
@@ -111,7 +112,7 @@ def _at(cells: list, index: int):
     return cells[index] if index < len(cells) else ""
 
 
-def _refuse(table, probe: list, fields: dict, required: tuple[str, ...]) -> None:
+def _refuse(table, probe: list, fields: dict, required: tuple[str, ...]) -> NoReturn:
     if not any(any(str(c).strip() for c in cells) for _, cells in probe):
         raise SpreadsheetError(
             "empty_sheet", _("工作表“%(name)s”是空的，没有可导入的数据。") % {"name": table.name}

@@ -1,4 +1,5 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from typing import cast
 
 from django import forms
 from django.apps import apps
@@ -37,7 +38,7 @@ class AuditFilterForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", gettext_lazy("全部对象")),
             *audited_model_choices(),
         ]
@@ -77,7 +78,7 @@ def _filtered_entries(request):
         if d["date_from"]:
             entries = entries.filter(at__gte=_day_start(d["date_from"]))
         if d["date_to"]:
-            entries = entries.filter(at__lt=_day_start(d["date_to"]) + timezone.timedelta(days=1))
+            entries = entries.filter(at__lt=_day_start(d["date_to"]) + timedelta(days=1))
     return form, entries
 
 

@@ -17,8 +17,8 @@ from ganxun.core.jobs import job_handler, job_result_link, job_start
 from ganxun.core.models import Job
 from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger, policies
+from ganxun.credits.attendance import attendance_desired
 from ganxun.credits.models import Channel
-from ganxun.credits.receivers import attendance_desired
 
 SYNC = "credits_sync"
 CHUNK = 2000

@@ -394,7 +394,8 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
         ids = [row[0] for row in current]
         before: dict[int, tuple[date, str]] = {}
         for cid, end, rank in (
-            CadreHistory.objects.filter(cadre_id__in=ids, end__isnull=False)
+            # records read from a 任免审批表's 简历 (no unit) say nothing of the rank held
+            CadreHistory.objects.filter(cadre_id__in=ids, end__isnull=False, unit__isnull=False)
             .order_by("cadre_id", "end")
             .values_list("cadre_id", "end", "rank")
         ):

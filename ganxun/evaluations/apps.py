@@ -9,4 +9,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "教学评估"
 
     def ready(self):
-        from ganxun.evaluations import receivers  # noqa: F401
+        from ganxun.checkin.events import AttendanceRecorded
+        from ganxun.core import events
+        from ganxun.evaluations.services.invitations import invite_to_rate
+
+        # a first check-in puts the invitation to rate the class in the inbox (core/events.py)
+        events.subscribe(AttendanceRecorded, invite_to_rate)

@@ -9,7 +9,7 @@ from ganxun.needs.curation import MAX_K
 from ganxun.needs.models import AgeBand, NeedTopic
 from ganxun.needs.services import BLANK
 from ganxun.needs.targeting import Targeting
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 from ganxun.surveys.forms import DATETIME
 
 TEMPLATE_CHOICES = [
@@ -65,8 +65,14 @@ class TargetingForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    categories = forms.ModelMultipleChoiceField(
+    personnel_categories = forms.ModelMultipleChoiceField(
         label=_("人员类别"),
+        queryset=PersonnelCategory.objects.order_by("sort", "pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("标签"),
         queryset=CadreCategory.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -96,6 +102,7 @@ class TargetingForm(StyledForm):
             units=list(d["units"]),
             ranks=d["ranks"],
             category_ids=[c.pk for c in d["categories"]],
+            personnel_category_ids=[c.pk for c in d["personnel_categories"]],
             age_bands=d["age_bands"],
             leader_roles=["" if r == "none" else r for r in d["leader_roles"]],
         )

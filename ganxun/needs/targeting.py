@@ -1,4 +1,4 @@
-"""Choosing respondents: org subtrees, ranks, categories, age bands and leader roles.
+"""Choosing respondents: org subtrees, ranks, 人员类别, tags, age bands and leader roles.
 
 Criteria of different kinds narrow each other (AND); values of one kind widen (OR). An empty
 kind does not narrow. Only active cadres in the survey's own subtree and the actor's scope match.
@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from ganxun.core.scoping import unscoped
 from ganxun.needs.models import AgeBand, UnitLevel
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 
 # Inclusive age ranges in whole years.
 AGE_RANGES = {
@@ -32,7 +32,8 @@ TIER_LEVELS = {
 class Targeting:
     units: list[Org] = field(default_factory=list)
     ranks: list[str] = field(default_factory=list)
-    category_ids: list[int] = field(default_factory=list)
+    category_ids: list[int] = field(default_factory=list)  # tags (年轻干部 …)
+    personnel_category_ids: list[int] = field(default_factory=list)  # 公务员, 参公, 事业 …
     age_bands: list[str] = field(default_factory=list)
     leader_roles: list[str] = field(default_factory=list)
 
@@ -43,6 +44,11 @@ class Targeting:
             "ranks": [str(Cadre.Rank(r).label) for r in self.ranks],
             "categories": list(
                 CadreCategory.objects.filter(pk__in=self.category_ids).values_list(
+                    "name", flat=True
+                )
+            ),
+            "personnel_categories": list(
+                PersonnelCategory.objects.filter(pk__in=self.personnel_category_ids).values_list(
                     "name", flat=True
                 )
             ),
@@ -89,6 +95,8 @@ def matching_cadres(actor, survey_org: Org, criteria: Targeting, today: date) ->
         qs = qs.filter(subtree)
     if criteria.ranks:
         qs = qs.filter(rank__in=criteria.ranks)
+    if criteria.personnel_category_ids:
+        qs = qs.filter(personnel_category_id__in=criteria.personnel_category_ids)
     if criteria.leader_roles:
         qs = qs.filter(leader_role__in=criteria.leader_roles)
     if criteria.age_bands:

@@ -10,6 +10,9 @@ class OpsConfig(AppConfig):
     verbose_name = "运维"
 
     def ready(self):
+        from ganxun.checkin.events import AttendanceRecorded
+        from ganxun.core import events
         from ganxun.ops import metrics
 
-        metrics.connect_signals()
+        # counts check-ins for /metrics (core/events.py)
+        events.subscribe(AttendanceRecorded, metrics.count_checkin)

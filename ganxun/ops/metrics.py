@@ -37,14 +37,9 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     REQUEST_SECONDS.labels(method, route, f"{status // 100}xx").observe(seconds)
 
 
-def connect_signals() -> None:
-    from ganxun.checkin.signals import attendance_recorded
-
-    attendance_recorded.connect(_count_checkin, dispatch_uid="ops_count_checkin")
-
-
-def _count_checkin(sender, attendance=None, created=False, **kwargs) -> None:
-    if created:
+def count_checkin(event) -> None:
+    """Subscribed to check-in's AttendanceRecorded (OpsConfig.ready): a new row is a check-in."""
+    if event.created:
         CHECKINS.inc()
 
 

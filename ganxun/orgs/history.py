@@ -15,7 +15,7 @@ from ganxun.orgs.models import Cadre, CadreHistory
 from ganxun.orgs.roster.sql import db_date, insert_rows
 
 FIELDS = ["cadre", "unit", "position", "rank_title", "rank", "personnel_category", "start"]
-FIELDS += ["end", "end_reason"]
+FIELDS += ["end", "end_reason", "text"]
 CLOSING = {
     Cadre.Status.TRANSFERRED: CadreHistory.EndReason.TRANSFERRED,
     Cadre.Status.RETIRED: CadreHistory.EndReason.RETIRED,
@@ -38,7 +38,30 @@ def record(cadre_id: int, facts: dict, start: date, status: str = "active") -> t
         db_date(start),
         db_date(start) if reason else None,
         str(reason),
+        "",
     )
+
+
+def resume_records(cadre_id: int, lines) -> list[tuple]:
+    """The closed lines of a 任免审批表's 简历 as closed records for ``insert``: the unit is free
+    text there (unit and post run together, 东江县城关镇党委副书记), kept as written in ``text``
+    with no unit, rank or category; the open line is the current record itself."""
+    return [
+        (
+            cadre_id,
+            None,
+            line.text[:100],
+            None,
+            "",
+            None,
+            db_date(line.start),
+            db_date(line.end),
+            str(CadreHistory.EndReason.CHANGED),
+            line.text[:300],
+        )
+        for line in lines
+        if line.end is not None
+    ]
 
 
 def insert(rows: list[tuple]) -> None:

@@ -276,10 +276,17 @@ class CadreHistory(models.Model):
     cadre = models.ForeignKey(
         Cadre, on_delete=models.CASCADE, related_name="history", verbose_name=_("干部")
     )
+    # empty only on a record read from a 任免审批表's 简历, whose unit is free text (``text``)
     unit = models.ForeignKey(
-        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+        Org,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("单位"),
     )
     position = models.CharField(_("职务"), max_length=100, blank=True)
+    text = models.CharField(_("简历原文"), max_length=300, blank=True)
     rank_title = models.ForeignKey(
         RankTitle, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -313,3 +320,21 @@ class CadreHistory(models.Model):
         """As the cadre's record: whoever may see the cadre sees the whole history."""
         inner = Cadre.scope_q(actor)
         return Q(cadre__in=Cadre.objects.unscoped().filter(inner).values("pk"))
+
+
+class RosterImportBatch(models.Model):
+    """One committed write transaction of a roster import job: which file rows it created and
+    updated (runs of row numbers) and which units it created. Written in the same transaction
+    as the rows themselves, so a job delivered again after its worker was killed knows exactly
+    what its earlier delivery wrote and reports the same counts as a run never interrupted."""
+
+    job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="+")
+    created_rows = models.JSONField(default=list)  # [[first, last], ...] file row numbers
+    updated_rows = models.JSONField(default=list)
+    created_units = models.JSONField(default=list)  # names
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"roster import batch {self.pk} of job {self.job_id}"

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import NotFound, PermissionDenied
@@ -335,7 +336,7 @@ def batch_overview(program: Program) -> list[dict]:
         u["total"] += r["n"]
     for u in units.values():
         u["cells"] = [
-            (f"第{b}批" if b else "未分批", u["by_batch"].get(b, 0))
+            (_("第%(batch)s批") % {"batch": b} if b else _("未分批"), u["by_batch"].get(b, 0))
             for b in [*program.batch_numbers(), None]
         ]
     return list(units.values())
@@ -369,7 +370,11 @@ def lecturer_future_sessions(lecturer: Lecturer) -> list[str]:
         .select_related("program")
         .order_by("starts_at")
     )
-    return [f"课次《{s.title}》（{s.program.full_name}，{_at(s.starts_at)}）" for s in sessions]
+    return [
+        _("课次《%(title)s》（%(full_name)s，%(value)s）")
+        % {"title": s.title, "full_name": s.program.full_name, "value": _at(s.starts_at)}
+        for s in sessions
+    ]
 
 
 def _at(moment) -> str:

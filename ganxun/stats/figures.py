@@ -149,6 +149,42 @@ def trainees_by_category(node: Org, period: Period) -> dict[int, tuple[int, int]
         return {category: (int(n), int(people)) for category, n, people in cursor.fetchall()}
 
 
+def trainees_by_personnel_category(node: Org, period: Period) -> dict:
+    """Per 人员类别 (公务员, 参公, 事业 …; None when not recorded): 参训人次, 参训人数 and the
+    active ones among them. The category is the cadre's on the program's first day (career
+    history), like unit and rank; a cadre whose category changed within the period counts
+    under each category held."""
+    category = (
+        "CASE WHEN h.id IS NULL THEN c.personnel_category_id ELSE h.personnel_category_id END"
+    )
+    sql = f"""
+        SELECT {category}, COUNT(*), COUNT(DISTINCT pt.cadre_id),
+               COUNT(DISTINCT CASE WHEN c.status = %s THEN pt.cadre_id END)
+        FROM {ProgramTrainee._meta.db_table} pt
+        JOIN {Program._meta.db_table} p ON p.id = pt.program_id
+        JOIN {Cadre._meta.db_table} c ON c.id = pt.cadre_id
+        {AT_PROGRAM_START}
+        JOIN {Org._meta.db_table} o ON o.id = COALESCE(h.unit_id, c.unit_id)
+        WHERE o.path LIKE %s AND p.start_date >= %s AND p.start_date <= %s
+        GROUP BY {category}
+    """
+    params = [ACTIVE, node.path + "%", period.start, period.end]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk: (int(n), int(people), int(active)) for pk, n, people, active in cursor}
+
+
+def cadres_by_personnel_category(node: Org) -> dict:
+    """Active cadres per 人员类别: the denominators of coverage."""
+    rows = (
+        Cadre._base_manager.filter(unit__path__startswith=node.path, status=ACTIVE)
+        .order_by()
+        .values_list("personnel_category")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
 def attendances_by_group(node: Org, period: Period) -> dict[tuple, int]:
     """到课人次 per (unit, channel, theme), in one pass over the attendance rows."""
     rows = (

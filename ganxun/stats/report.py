@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from ganxun.catalog.models import INTERACTIVE_FORMS, TeachingForm, Theme
-from ganxun.orgs.models import Cadre, CadreCategory, Org
+from ganxun.evaluations.policies import min_group
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 from ganxun.programs.models import Channel
 from ganxun.stats import figures, panels
 from ganxun.stats.period import Period
@@ -62,7 +63,9 @@ class Report:
     total: PeopleRow = field(default_factory=lambda: PeopleRow(_("合计")))
     by_channel: list[PeopleRow] = field(default_factory=list)
     by_rank: list[PeopleRow] = field(default_factory=list)
-    by_category: list[PeopleRow] = field(default_factory=list)
+    by_category: list[PeopleRow] = field(default_factory=list)  # tags (年轻干部 …)
+    by_personnel_category: list[PeopleRow] = field(default_factory=list)
+    hidden_categories: int = 0  # 人员类别 left out: fewer trainees than the anonymity threshold
     by_unit: list[PeopleRow] = field(default_factory=list)
     by_theme: list[TeachingRow] = field(default_factory=list)
     by_form: list[TeachingRow] = field(default_factory=list)
@@ -114,6 +117,7 @@ def stats_report(
     _people(report, children, under, drillable, trained, attended)
     _channels(report, trained, attended)
     _categories(report)
+    _personnel_categories(report)
     _teaching(report, attended)
     if panels_wanted:
         report.satisfaction = panels.satisfaction(node, period)
@@ -170,6 +174,38 @@ def _categories(report: Report) -> None:
         PeopleRow(names[pk], person_times=n, trainees=people)
         for pk, (n, people) in sorted(trained.items(), key=lambda kv: (-kv[1][0], names[kv[0]]))
     ]
+
+
+def _personnel_categories(report: Report) -> None:
+    """Like the rank table, by 人员类别. A category with trainees, but fewer than the anonymity
+    threshold (``evaluations.policies.min_group``), is left out, as every small group of every
+    breakdown is; its people stay in the totals of the other tables."""
+    node, period = report.node, report.period
+    trained = figures.trainees_by_personnel_category(node, period)
+    cadres = figures.cadres_by_personnel_category(node)
+    categories = PersonnelCategory.objects.order_by("sort", "pk")
+    names = dict(categories.values_list("pk", "name"))
+    order = [*names, None]  # the table's order (sort, pk), then 未填
+    smallest = min_group()
+    rows = []
+    for pk in order:
+        n, people, active = trained.get(pk, (0, 0, 0))
+        if not (n or cadres.get(pk)):
+            continue
+        if 0 < people < smallest:
+            report.hidden_categories += 1
+            continue
+        label = names.get(pk) or _("未填人员类别")
+        rows.append(
+            PeopleRow(
+                label,
+                person_times=n,
+                trainees=people,
+                cadres=cadres.get(pk, 0),
+                trained_active=active,
+            )
+        )
+    report.by_personnel_category = rows
 
 
 def _teaching(report: Report, attended: dict) -> None:

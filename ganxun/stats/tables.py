@@ -3,6 +3,7 @@ figure cannot differ between the two."""
 
 from django.utils.translation import gettext as _
 
+from ganxun.evaluations.policies import min_group
 from ganxun.stats.report import Report
 from ganxun.stats.xlsx import Table
 
@@ -73,12 +74,22 @@ def rank_table(r: Report) -> Table:
 
 def category_table(r: Report) -> Table:
     rows = [[x.label, x.person_times, x.trainees] for x in r.by_category]
-    return Table(
-        _("按人员类别"),
-        [_("人员类别"), _("参训人次"), _("参训人数")],
-        rows,
-        _("一人可属多个类别，各行不作合计。"),
-    )
+    note = _("一人可有多个标签，各行不作合计。")
+    return Table(_("按标签"), [_("标签"), _("参训人次"), _("参训人数")], rows, note)
+
+
+def personnel_category_table(r: Report) -> Table:
+    rows = [
+        [x.label, x.cadres, x.person_times, x.trainees, x.coverage] for x in r.by_personnel_category
+    ]
+    note = _("人员类别为开班之日的类别（据任职经历）。")
+    if r.hidden_categories:
+        note += _("参训不足 %(n)s 人的类别不单列（共 %(count)s 类），以免识别到个人。") % {
+            "n": min_group(),
+            "count": r.hidden_categories,
+        }
+    headers = [_("人员类别"), _("在职干部"), _("参训人次"), _("参训人数"), _("覆盖率（%）")]
+    return Table(_("按人员类别"), headers, rows, note)
 
 
 def theme_table(r: Report) -> Table:
@@ -121,6 +132,7 @@ def report_tables(r: Report) -> list[Table]:
         category_table(r),
         theme_table(r),
         form_table(r),
+        personnel_category_table(r),
     ]
     for panel in (r.satisfaction, r.compliance, r.budgets):
         if panel is not None:

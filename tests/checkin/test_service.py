@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from ganxun.checkin import codes, services
 from ganxun.checkin.errors import CheckinError
+from ganxun.checkin.events import AttendanceRecorded
 from ganxun.checkin.models import Attendance
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.core import events
 from ganxun.programs.models import ProgramTrainee, Session
 from tests.checkin.factories import session_now
 
@@ -45,18 +46,15 @@ def test_the_row_records_venue_method_and_who(klass):
     )
 
 
-def test_the_signal_is_sent_once_for_a_new_row(klass):
+def test_the_event_is_published_once_for_a_new_row(klass):
     seen = []
 
-    def receiver(sender, attendance, created, **kw):
-        seen.append((attendance.pk, created))
+    def step(event):
+        seen.append((event.attendance.pk, event.created))
 
-    attendance_recorded.connect(receiver)
-    try:
+    with events.subscribed(AttendanceRecorded, step):
         services.attendance_scan(actor=klass.alice, scan=scan_of(klass.session, klass.hall))
         services.attendance_scan(actor=klass.alice, scan=scan_of(klass.session, klass.hall))
-    finally:
-        attendance_recorded.disconnect(receiver)
     assert len(seen) == 1 and seen[0][1] is True
 
 
@@ -177,3 +175,14 @@ def test_geofence_refuses_a_phone_outside_the_radius(klass):
 def test_the_sub_classroom_without_a_fence_needs_no_position(klass):
     result = services.attendance_scan(actor=klass.bob, scan=scan_of(klass.session, klass.video))
     assert result.created
+
+
+def test_a_check_in_whose_crediting_fails_is_not_recorded(klass):
+    # given a step after check-in that fails (the ledger refuses the write)
+    def broken(event):
+        raise RuntimeError("ledger unavailable")
+
+    # when Alice scans, then she sees the failure and no half-recorded check-in is left behind
+    with events.subscribed(AttendanceRecorded, broken), pytest.raises(RuntimeError):
+        services.attendance_scan(actor=klass.alice, scan=scan_of(klass.session, klass.hall))
+    assert not Attendance._base_manager.filter(session=klass.session).exists()

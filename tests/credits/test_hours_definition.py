@@ -8,8 +8,8 @@ import pytest
 
 from ganxun.budgets import selectors as budget_selectors
 from ganxun.budgets.services import BudgetData, budget_create
-from ganxun.checkin.signals import attendance_recorded
-from ganxun.core import hours
+from ganxun.checkin.events import AttendanceRecorded
+from ganxun.core import events, hours
 from ganxun.credits import ledger
 from ganxun.credits.models import CreditEntry, CreditSettings
 from ganxun.credits.selectors import cadre_record
@@ -49,7 +49,7 @@ def week_of_sessions(city, admin):
     ]
     for session in sessions:
         attendance = make_attendance(session, trainee)
-        attendance_recorded.send(sender=type(attendance), attendance=attendance, created=True)
+        events.publish(AttendanceRecorded(attendance=attendance, created=True))
     return program, trainee
 
 

@@ -10,15 +10,16 @@ from django.db.utils import DatabaseError
 from django.test import override_settings
 
 from ganxun.accounts.models import Role
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.checkin.events import AttendanceRecorded
+from ganxun.core import events
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.models import AppendOnlyError
 from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger
+from ganxun.credits.attendance import credit_attendance
 from ganxun.credits.errors import CreditError
 from ganxun.credits.jobs import sync_credits
 from ganxun.credits.models import Channel, CreditEntry, CreditSettings, ProgramCreditRule
-from ganxun.credits.receivers import credit_attendance
 from ganxun.credits.services import EntryData, credit_program_bonus, entry_record, entry_reverse
 from tests.catalog.factories import make_lecturer
 from tests.credits.factories import make_attendance, make_entry
@@ -52,7 +53,7 @@ def net(cadre) -> Decimal:
 
 
 def send(attendance, created):
-    attendance_recorded.send(sender=type(attendance), attendance=attendance, created=created)
+    events.publish(AttendanceRecorded(attendance=attendance, created=created))
 
 
 def test_checking_in_credits_the_session_hours_once_however_often_the_signal_comes(session, cadres):
@@ -250,7 +251,7 @@ def test_receiver_stays_cheap(session, cadres, django_assert_max_num_queries):
     attendance.session = session
     # then crediting a check-in is one INSERT, and a change one SELECT plus one INSERT
     with django_assert_max_num_queries(1):
-        credit_attendance(sender=type(attendance), attendance=attendance, created=True)
+        credit_attendance(AttendanceRecorded(attendance=attendance, created=True))
     attendance.early_minutes = 30
     with django_assert_max_num_queries(2):
-        credit_attendance(sender=type(attendance), attendance=attendance, created=False)
+        credit_attendance(AttendanceRecorded(attendance=attendance, created=False))

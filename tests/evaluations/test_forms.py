@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.checkin.events import AttendanceRecorded
+from ganxun.core import events
 from ganxun.core.models import Notice
 from ganxun.core.scoping import unscoped
 from ganxun.evaluations.errors import EvaluationError
@@ -185,8 +186,8 @@ def test_checking_in_puts_one_invitation_in_the_inbox_and_updates_send_none(scen
     trainee = scene.absent
     attendance = make_attendance(scene.session, trainee.cadre)
     # when check-in announces it (created), then again on check-out (not created)
-    attendance_recorded.send(sender=type(attendance), attendance=attendance, created=True)
-    attendance_recorded.send(sender=type(attendance), attendance=attendance, created=False)
+    events.publish(AttendanceRecorded(attendance=attendance, created=True))
+    events.publish(AttendanceRecorded(attendance=attendance, created=False))
     # then one notice with the form link is waiting
     notices = list(Notice.objects.filter(user=trainee))
     assert len(notices) == 1

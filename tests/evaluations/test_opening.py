@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.checkin.events import AttendanceRecorded
+from ganxun.core import events
 from ganxun.core.models import Notice
 from ganxun.evaluations.errors import EvaluationError
 from ganxun.evaluations.selectors import my_pending_forms
@@ -29,7 +30,7 @@ def morning_class(scene):
     )
     trainee = scene.trainees[0]
     attendance = make_attendance(session, trainee.cadre, when=starts - timedelta(minutes=10))
-    attendance_recorded.send(sender=type(attendance), attendance=attendance, created=True)
+    events.publish(AttendanceRecorded(attendance=attendance, created=True))
     return session, trainee
 
 
@@ -82,7 +83,7 @@ def test_a_program_may_open_it_some_minutes_before_the_end(scene):
     session = make_session(scene.program, starts, starts + timedelta(hours=3))
     trainee = scene.trainees[1]
     attendance = make_attendance(session, trainee.cadre)
-    attendance_recorded.send(sender=type(attendance), attendance=attendance, created=True)
+    events.publish(AttendanceRecorded(attendance=attendance, created=True))
     # then 20 minutes before the end it is still closed, 10 minutes before it is open
     with at_moment(session.ends_at - timedelta(minutes=20)):
         assert pending(trainee, session) == [] and invitations(trainee) == []

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from ganxun.accounts.models import User
@@ -308,3 +308,39 @@ def test_the_printed_logins_say_what_each_account_needs(demo_output):
     assert "或身份证号+密码" in rows["trainee"] and "两步验证" not in rows["trainee"]
     assert rows["organizer"].split()[-1] == "用户名+密码"
     assert "须绑定" not in demo_output
+
+
+def test_every_demo_cadre_has_a_career_with_some_transfers_and_promotions(
+    demo_output, unscoped_block
+):
+    from ganxun.credits.selectors import promotion_training
+    from ganxun.orgs.models import CadreHistory
+
+    # given the demo city; then every cadre has exactly one record of the post they hold, in
+    # their unit at their rank (closed for those who left), and nothing overlaps
+    last = {}
+    for cadre_id, unit_id, rank, start, end in CadreHistory.objects.order_by(
+        "cadre_id", "start"
+    ).values_list("cadre_id", "unit_id", "rank", "start", "end"):
+        previous = last.get(cadre_id)
+        assert previous is None or previous[3] == start  # each record ends where the next starts
+        last[cadre_id] = (unit_id, rank, start, end)
+    cadres = {c.pk: c for c in Cadre.objects.only("unit_id", "rank", "status")}
+    assert set(last) == set(cadres)
+    for pk, (unit_id, rank, _start, end) in last.items():
+        assert (unit_id, rank) == (cadres[pk].unit_id, cadres[pk].rank)
+        assert (end is None) == (cadres[pk].status == "active")
+    # some moved from another unit, some were promoted, and the promotion list has people
+    earlier = CadreHistory.objects.filter(end_reason="changed")
+    moved = earlier.filter(rank=F("cadre__rank")).exclude(unit_id=F("cadre__unit_id"))
+    assert moved.count() > 20 and earlier.exclude(rank=F("cadre__rank")).count() > 20
+    city = Org.objects.get(level="city")
+    assert len(promotion_training(city)) > 5
+    # and every cadre has a 人员类别, village cadres theirs, the same in their history
+    kinds = Counter(Cadre.objects.values_list("personnel_category__code", flat=True))
+    assert None not in kinds and {"civil_servant", "village", "institution"} <= set(kinds)
+    village = Cadre.objects.filter(unit__level="village").exclude(
+        personnel_category__code="village"
+    )
+    assert not village.exists()
+    assert not CadreHistory.objects.exclude(personnel_category=F("cadre__personnel_category"))

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.checkin.events import AttendanceRecorded
+from ganxun.core import events
 from ganxun.core.models import AuditEntry
 from ganxun.outcomes import progress
 from ganxun.outcomes.errors import OutcomeError
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def credited(session, cadre):
     """Checked in on time, with the ledger credited as check-in does."""
     attendance = attend(session, cadre)
-    attendance_recorded.send(sender=type(attendance), attendance=attendance, created=True)
+    events.publish(AttendanceRecorded(attendance=attendance, created=True))
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ganxun.accounts.models import User
 from ganxun.checkin.errors import CheckinError
+from ganxun.checkin.events import AttendanceRecorded
 from ganxun.checkin.models import Attendance
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.core import events
 from ganxun.enrollment.expected import expected_trainees
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import ProgramTrainee, Session
@@ -84,7 +86,7 @@ def require_session_venue(session: Session, venue_id: int | None) -> int | None:
 
 def check_in(
     *,
-    actor,
+    actor: User,
     session: Session,
     cadre_id: int,
     venue_id: int | None,
@@ -116,9 +118,9 @@ def check_in(
 
 
 def _atomic_if_listened():
-    # A single INSERT is atomic by itself; receivers (credits) must write in the same
-    # transaction, so open one only when somebody listens — it saves two round trips per scan.
-    if attendance_recorded.has_listeners(Attendance) or connection.in_atomic_block:
+    # A single INSERT is atomic by itself; the subscribed steps (credits) must write in the same
+    # transaction, so open one only when there are some — it saves two round trips per scan.
+    if events.subscribers(AttendanceRecorded) or connection.in_atomic_block:
         return transaction.atomic()
     return nullcontext()
 
@@ -137,8 +139,9 @@ def _created(row_id: int, values: list, session: Session, *, walk_in: bool) -> C
         recorded_by_id=recorded_by,
     )
     attendance._state.adding = False
-    attendance.session = session  # receivers read it (and its program): no query for them
-    attendance_recorded.send(sender=Attendance, attendance=attendance, created=True)
+    attendance.session = session  # the steps read it (and its program): no query for them
+    # 学时 (credits), the invitation to rate the class (evaluations), the /metrics count (ops)
+    events.publish(AttendanceRecorded(attendance=attendance, created=True))
     return CheckinResult(attendance, created=True)
 
 

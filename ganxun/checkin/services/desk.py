@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.accounts.models import User
 from ganxun.checkin import policies
 from ganxun.checkin.errors import CheckinError
+from ganxun.checkin.events import AttendanceRecorded
 from ganxun.checkin.models import Attendance
 from ganxun.checkin.services.core import (
     CheckinResult,
@@ -18,14 +20,14 @@ from ganxun.checkin.services.core import (
     early_minutes_at,
     window,
 )
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.core import events
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import ProgramTrainee, Session
 
 
-def _require_desk(actor, session: Session) -> None:
+def _require_desk(actor: User, session: Session) -> None:
     if not policies.can_run_checkin(actor, session):
         raise PermissionDenied()
     if session.status != Session.Status.SCHEDULED:
@@ -44,7 +46,7 @@ def _venue_for(session: Session, cadre_id: int) -> int | None:
 
 @transaction.atomic
 def attendance_record_manual(
-    *, actor, session: Session, cadre: Cadre, at: datetime | None = None
+    *, actor: User, session: Session, cadre: Cadre, at: datetime | None = None
 ) -> CheckinResult:
     """Check a trainee in by hand (forgot the phone, no signal). ``at`` is when the trainee
     arrived: by default now, or — recorded after class — the start (present, on time)."""
@@ -79,14 +81,15 @@ def attendance_record_manual(
 
 
 @transaction.atomic
-def attendance_record_sheet(*, actor, session: Session, cadres: list[Cadre]) -> dict:
+def attendance_record_sheet(*, actor: User, session: Session, cadres: list[Cadre]) -> dict:
     """Record everybody who signed the paper sheet, as present from the start (a signature says
     nothing about the minute). Trainees already checked in keep their record. All or nothing:
     one refused name (not enrolled, no walk-ins) leaves the sheet unrecorded."""
     _require_desk(actor, session)
     if timezone.now() < window(session)[0]:
         raise CheckinError("session_closed", _("课次尚未开始，不能录入签到表。"))
-    created, already = [], []
+    created: list[str] = []
+    already: list[str] = []
     for cadre in cadres:
         try:
             result = check_in(
@@ -111,7 +114,7 @@ def attendance_record_sheet(*, actor, session: Session, cadres: list[Cadre]) -> 
 
 @transaction.atomic
 def attendance_check_out(
-    *, actor, session: Session, cadre_id: int, at: datetime | None = None, by_self=False
+    *, actor: User, session: Session, cadre_id: int, at: datetime | None = None, by_self=False
 ) -> Attendance:
     """Check a trainee out; leaving before the end beyond the tolerance marks 早退 minutes.
     A trainee may check themselves out (``by_self``); otherwise an organizer does it."""
@@ -145,5 +148,6 @@ def attendance_check_out(
             obj=attendance,
             changes={"checked_out_at": [None, at.isoformat()]},
         )
-    attendance_recorded.send(sender=Attendance, attendance=attendance, created=False)
+    # 学时 recomputed for the shorter stay (credits)
+    events.publish(AttendanceRecorded(attendance=attendance, created=False))
     return attendance

@@ -2,11 +2,13 @@
 
 import functools
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.accounts.models import User
 from ganxun.checkin import codes, geo, policies
 from ganxun.checkin.errors import CheckinError
 from ganxun.checkin.models import Attendance
@@ -25,7 +27,7 @@ from ganxun.programs.models import Program, Session, Venue
 
 
 def session_for_checkin(session_id) -> Session:
-    """The session with what check-in and its receivers read: its program's channel and org
+    """The session with what check-in and its steps read: its program's channel and org
     path (walk-ins, the organizer's right). One raw statement on the hot path — the ORM's
     select_related across three wide tables cost more than the round trip; the program and
     org are partial instances whose other fields load on access (deferred)."""
@@ -36,10 +38,11 @@ def session_for_checkin(session_id) -> Session:
     if session is None:
         raise NotFound(_("未找到该课次。"))
     alias = session._state.db
+    row: Any = session  # the raw query's extra columns (gx_*) are attributes of the row
     program = Program.from_db(
-        alias, ["id", "org_id", "channel"], [session.program_id, session.gx_org, session.gx_ch]
+        alias, ["id", "org_id", "channel"], [session.program_id, row.gx_org, row.gx_ch]
     )
-    program.org = Org.from_db(alias, ["id", "path"], [session.gx_org, session.gx_path])
+    program.org = Org.from_db(alias, ["id", "path"], [row.gx_org, row.gx_path])
     session.program = program
     return session
 
@@ -47,7 +50,7 @@ def session_for_checkin(session_id) -> Session:
 @functools.cache
 def _session_sql() -> str:
     qn = connection.ops.quote_name
-    columns = ", ".join(f"s.{qn(f.column)}" for f in Session._meta.concrete_fields)
+    columns = ", ".join(f"s.{qn(str(f.column))}" for f in Session._meta.concrete_fields)
     return (
         f"SELECT {columns}, p.{qn('channel')} AS gx_ch, p.{qn('org_id')} AS gx_org, "
         f"o.{qn('path')} AS gx_path FROM {qn(Session._meta.db_table)} s "
@@ -59,14 +62,15 @@ def _session_sql() -> str:
 
 def attendance_scan(
     *,
-    actor,
+    actor: User,
     scan: codes.ScanCode,
     position: tuple[float, float] | None = None,
     now: datetime | None = None,
 ) -> CheckinResult:
     """A trainee checks themselves in with a code read from the projector (already verified
     by ``codes.read_code``: the signature says which session and venue)."""
-    if not policies.can_scan(actor):
+    cadre_id = actor.cadre_id
+    if cadre_id is None or not policies.can_scan(actor):
         raise CheckinError("no_cadre", _("您的账号未关联干部信息，无法扫码签到。请联系管理员。"))
     now = now or timezone.now()
     session = session_for_checkin(scan.session_id)
@@ -76,7 +80,7 @@ def attendance_scan(
     return check_in(
         actor=actor,
         session=session,
-        cadre_id=actor.cadre_id,
+        cadre_id=cadre_id,
         venue_id=venue.pk if venue else session.main_venue_id,
         method=Attendance.Method.QR,
         at=now,
@@ -85,7 +89,7 @@ def attendance_scan(
 
 def attendance_check_in(
     *,
-    actor,
+    actor: User,
     session_id,
     cadre_id: int | None = None,
     id_number: str = "",
@@ -111,7 +115,7 @@ def attendance_check_in(
     )
 
 
-def _cadre_id_by_number(actor, id_number: str) -> int:
+def _cadre_id_by_number(actor: User, id_number: str) -> int:
     if not id_number:
         raise CheckinError("invalid_request", _("请提供学员（cadre）或身份证号（id_number）。"))
     try:

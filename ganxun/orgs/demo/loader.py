@@ -10,14 +10,18 @@ from dataclasses import dataclass
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ganxun.accounts.models import User
 from ganxun.core.audit import audit_record
 from ganxun.core.scoping import unscoped
+from ganxun.orgs import history
 from ganxun.orgs.demo.accounts import DEMO_USERNAMES, create_accounts
+from ganxun.orgs.demo.history import plan_history
 from ganxun.orgs.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 from ganxun.orgs.errors import OrgError
-from ganxun.orgs.models import Cadre, CadreCategory, Org, RankTitle
+from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory, RankTitle
+from ganxun.orgs.roster.sql import db_date
 
 BATCH = 5_000  # Django lowers it to what the backend allows (SQLite: 999 parameters a statement)
 
@@ -29,11 +33,12 @@ class DemoSummary:
     cadres: int
     category_links: int
     users: int
+    history: int
     seconds: float
 
     @property
     def rows(self) -> int:
-        return self.orgs + self.cadres + self.category_links + self.users
+        return self.orgs + self.cadres + self.category_links + self.users + self.history
 
 
 def demo_has_data() -> bool:
@@ -53,17 +58,20 @@ def demo_load(*, seed: int = DEFAULT_SEED, cadres: int = DEFAULT_CADRES) -> Demo
         _check_empty()
         _insert_orgs(plan)
         category_ids = _ensure_categories(plan)
-        _insert_cadres(plan)
+        personnel = _personnel_categories(plan)
+        _insert_cadres(plan, personnel)
         links = _insert_category_links(plan, category_ids)
+        records = _insert_history(plan, personnel)
         users = create_accounts(plan.accounts)
         _reset_sequences()
-        _audit(plan, links)
+        _audit(plan, links, records)
     return DemoSummary(
         seed=seed,
         orgs=len(plan.orgs),
         cadres=len(plan.cadres),
         category_links=links,
         users=len(users),
+        history=records,
         seconds=time.perf_counter() - started,
     )
 
@@ -117,14 +125,41 @@ def _ensure_categories(plan: DemoPlan) -> dict[str, int]:
     return {code: by_code.get(code) or by_name[name] for code, name in plan.categories}
 
 
-def _insert_cadres(plan: DemoPlan) -> None:
-    titles = {}  # each level's leading-post rank in the correspondence table
+def _level_titles() -> dict[str, int]:
+    """Each level's leading-post rank in the correspondence table."""
+    titles = {}
     for pk, level in (
         RankTitle.objects.filter(system__in=["leading", "other"])
         .order_by("-sort")
         .values_list("pk", "level")
     ):
         titles[level] = pk
+    return titles
+
+
+def _personnel_categories(plan: DemoPlan) -> dict[int, int | None]:
+    """Cadre id → 人员类别 id: 村（社区）干部 in villages and communities, 参公 at the party
+    schools, one in five of the departments' general staff 事业单位人员, else 公务员."""
+    ids = dict(PersonnelCategory.objects.values_list("code", "pk"))
+    kind_of = {org.pk: org.kind for org in plan.orgs}
+    level_of = {org.pk: org.level for org in plan.orgs}
+    out = {}
+    for row in plan.cadres:
+        kind = kind_of[row.unit_pk]
+        if kind in ("village", "community"):
+            code = "village"
+        elif kind == "party_school":
+            code = "reference"
+        elif level_of[row.unit_pk] == "department" and row.rank == "general" and row.pk % 5 == 0:
+            code = "institution"
+        else:
+            code = "civil_servant"
+        out[row.pk] = ids.get(code)
+    return out
+
+
+def _insert_cadres(plan: DemoPlan, personnel: dict[int, int | None]) -> None:
+    titles = _level_titles()
     Cadre.objects.bulk_create(
         (
             Cadre(
@@ -138,6 +173,7 @@ def _insert_cadres(plan: DemoPlan) -> None:
                 position=row.position,
                 rank=row.rank,
                 rank_title_id=titles.get(row.rank),
+                personnel_category_id=personnel[row.pk],
                 leader_role=row.leader_role,
                 phone=row.phone,
                 status=row.status,
@@ -159,6 +195,29 @@ def _insert_category_links(plan: DemoPlan, category_ids: dict[str, int]) -> int:
     return len(links)
 
 
+def _insert_history(plan: DemoPlan, personnel: dict[int, int | None]) -> int:
+    """Every cadre's current record and some earlier ones: one COPY (PostgreSQL) or executemany
+    (SQLite) through the roster import's writer, not bulk_create's per-value work."""
+    titles = _level_titles()
+    rows = [
+        (
+            row.cadre_pk,
+            row.unit_pk,
+            row.position,
+            titles.get(row.rank),
+            row.rank,
+            personnel[row.cadre_pk],
+            db_date(row.start),
+            db_date(row.end) if row.end else None,
+            row.end_reason,
+            "",
+        )
+        for row in plan_history(plan.seed, plan.orgs, plan.cadres, timezone.localdate())
+    ]
+    history.insert(rows)
+    return len(rows)
+
+
 def _reset_sequences() -> None:
     """The ids were chosen here, not by the database: move PostgreSQL's sequences past them so
     the next ordinary INSERT does not collide. (SQLite's AUTOINCREMENT keeps up by itself.)"""
@@ -168,7 +227,7 @@ def _reset_sequences() -> None:
             cursor.execute(sql)
 
 
-def _audit(plan: DemoPlan, links: int) -> None:
+def _audit(plan: DemoPlan, links: int, records: int) -> None:
     audit_record(
         actor=None,
         action="create",
@@ -180,6 +239,7 @@ def _audit(plan: DemoPlan, links: int) -> None:
             "orgs": [None, len(plan.orgs)],
             "cadres": [None, len(plan.cadres)],
             "category_links": [None, links],
+            "history": [None, records],
             "users": [None, sorted(spec.username for spec in plan.accounts)],
         },
     )

@@ -61,6 +61,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "phone": ("手机", "联系电话", "手机号码", "手机号", "电话", "电话号码", "联系方式"),
     "status": ("状态", "在职状态", "人员状态"),
     "note": ("备注",),
+    "career": ("简历", "工作简历", "个人简历"),  # dated lines, as 任免审批表 write them
 }
 REQUIRED = ("name", "id_number")
 HEAD_SCAN = 30  # title rows above the header are few; data starts well before this
@@ -89,6 +90,9 @@ class Column:
     label: str  # the header as written in the file, for error messages
 
 
+DERIVED = {"rank_title": "rank", "birth_date": "birth"}  # field -> the column it comes from
+
+
 @dataclass
 class Header:
     sheet: str
@@ -97,8 +101,11 @@ class Header:
     labels: list[str]  # every column's header text, for the error report
 
     def label(self, field: str) -> str:
-        column = self.columns.get(field)
-        return column.label if column else FIELDS[field][0]
+        """The header a field was read from: the 职级 column gives both the rank title and the
+        level (``rank``), the 出生年月 column the birth date."""
+        source = DERIVED.get(field, field)
+        column = self.columns.get(field) or self.columns.get(source)
+        return column.label if column else FIELDS.get(source, (field,))[0]
 
 
 def locate_header(table: Table) -> tuple[Header, Iterator[tuple[int, list]]]:

@@ -54,7 +54,13 @@ def save_upload(upload) -> Path:
 
 
 def roster_preview_start(
-    *, actor, path: Path, filename: str, root: Org, create_units_under: Org | None = None
+    *,
+    actor,
+    path: Path,
+    filename: str,
+    root: Org,
+    create_units_under: Org | None = None,
+    default_rank: int | None = None,
 ) -> Job:
     _authorise(actor, root, create_units_under)
     params = {
@@ -62,6 +68,7 @@ def roster_preview_start(
         "filename": filename,
         "root": root.pk,
         "create_units_under": create_units_under.pk if create_units_under else None,
+        "default_rank": default_rank,
     }
     return job_start(actor=actor, kind=PREVIEW, title=f"检查名册：{filename}", params=params)
 
@@ -96,6 +103,7 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
         sink=store,
         cache_to=None if commit else folder,
         cache_from=job_folder(preview) if commit and preview else None,
+        job=job,
     )
     if commit and preview:
         # the preview's parsed rows hold full ID numbers: once committed they are not needed
@@ -123,6 +131,7 @@ def roster_preview_again(*, actor, preview: Job) -> Job:
         filename=preview.params["filename"],
         root=root,
         create_units_under=create_under,
+        default_rank=preview.params.get("default_rank"),
     )
 
 
@@ -144,6 +153,7 @@ def _options(job: Job, *, commit: bool) -> ImportOptions:
         commit=commit,
         create_units_under=create_under,
         filename=params["filename"],
+        default_rank=params.get("default_rank"),
     )
 
 

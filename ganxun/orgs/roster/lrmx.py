@@ -10,7 +10,11 @@ base64, ``JiaTingChengYuan/Item`` the family. The older binary .lrm (2.0) is not
 
 A folder of forms arrives as a .zip (or one .lrmx). Each form becomes one row of a roster
 ``Table`` under the canonical headers, so the spreadsheet import's preview, error report and
-idempotence apply unchanged; the career lines of 简历 come out separately for the history.
+idempotence apply unchanged. The form has no 职级 box (none of the public element lists names
+one), so the rank column is filled only where 现任职务 itself ends in a rank ("…、二级调研员",
+"…党委书记（正科级）", ``rank_in_post``); the importer's default rank covers the rest. 简历 rides
+along as a column of its own and becomes closed career-history records (``career_problems``
+says which lines cannot be true).
 """
 
 import re
@@ -31,13 +35,22 @@ MAX_FORM_BYTES = 4 * 1024 * 1024  # a form with its photo is 20–200 KB
 MAX_FORMS = 20_000
 MAX_ARCHIVE_BYTES = 400 * 1024 * 1024  # uncompressed, summed over the zip's members
 # the header the rows are written under (orgs/roster/headers.py canonical words)
-HEADER = ["姓名", "性别", "身份证号", "出生年月", "职务"]
+HEADER = ["姓名", "性别", "身份证号", "出生年月", "职务", "职级", "简历"]
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 _DECLARED = re.compile(rb"encoding=[\"']([A-Za-z0-9_-]+)[\"']")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CAREER_LINE = re.compile(
     r"^\s*(\d{4})[.．/年-](\d{1,2})月?\s*[-—–～~至]{1,2}\s*(?:(\d{4})[.．/年-](\d{1,2})月?)?\s*(.*)$"
 )
+# a rank as the shipped correspondence table spells it, standing last in 现任职务: the 职级
+# words (四级调研员, 管理八级) wherever they end it, the short forms (正科级) only after 、 or
+# in brackets; a post title (副县长, 主任科员 alone) is not a rank
+_GRADE_WORD = (
+    r"(?:[一二三四]级(?:巡视员|调研员|主任科员)|[一二]级科员"
+    r"|(?:管理|专技|专业技术)(?:岗位?)?[一二三四五六七八九十]{1,2}级)"
+)
+_SHORT_WORD = r"(?:(?:厅局|县处|乡科)级[正副]职|[正副](?:厅|局|处|县|科)级?|试用期|未定级)"
+_RANK_IN_POST = re.compile(rf"(?:({_GRADE_WORD})|(?:^|[、，,;；(\s])({_SHORT_WORD}))\)?\s*$")
 
 
 @dataclass
@@ -56,11 +69,21 @@ class LrmxForm:
     birth: str = ""
     post: str = ""
     reporting_unit: str = ""
+    rank: str = ""  # only where 现任职务 names one (``rank_in_post``)
+    jianli: str = ""  # 简历 as written, parsed again by the roster's 简历 column
     career: list[CareerLine] = field(default_factory=list)
     error: str = ""  # set when the file could not be read as a form
 
     def row(self) -> list[str]:
-        return [self.name, self.gender, self.id_number, self.birth, self.post]
+        return [
+            self.name,
+            self.gender,
+            self.id_number,
+            self.birth,
+            self.post,
+            self.rank,
+            self.jianli,
+        ]
 
 
 def is_lrmx_upload(path: Path) -> bool:
@@ -156,6 +179,8 @@ def parse_form(data: bytes, *, source: str) -> LrmxForm:
         birth=_birth(values.get("ChuShengNianYue", "")),
         post=_clean(values.get("XianRenZhiWu", "")),
         reporting_unit=_clean(values.get("ChengBaoDanWei", "")),
+        rank=rank_in_post(values.get("XianRenZhiWu", "")),
+        jianli=values.get("JianLi", ""),
         career=career_lines(values.get("JianLi", "")),
     )
     if not form.name:
@@ -175,6 +200,43 @@ def career_lines(text: str) -> list[CareerLine]:
         elif entries and raw.strip():
             entries[-1].text = f"{entries[-1].text} {raw.strip()}".strip()
     return entries
+
+
+def rank_in_post(post: str) -> str:
+    """The rank 现任职务 ends in, or "" ("东江县民政局四级调研员" → 四级调研员; 副县长 → "")."""
+    match = _RANK_IN_POST.search(_clean(post))
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def career_problems(lines: list[CareerLine], *, birth: date, today: date) -> list[str]:
+    """What makes 简历 impossible, one message per line: starting before the birth month or
+    after today, ending before it starts or after today, starting before the line above ends."""
+    problems = []
+    born = birth.replace(day=1)
+    previous_end = None
+    for line in lines:
+        what = {"line": _line_label(line)}
+        if line.start < born:
+            problems.append(
+                _("简历“%(line)s”开始于出生年月（%(birth)s）之前")
+                % {**what, "birth": f"{birth:%Y.%m}"}
+            )
+        elif line.start > today or (line.end and line.end > today):
+            problems.append(_("简历“%(line)s”晚于今天") % what)
+        elif line.end and line.end < line.start:
+            problems.append(_("简历“%(line)s”的结束早于开始") % what)
+        elif previous_end is not None and line.start < previous_end:
+            problems.append(
+                _("简历“%(line)s”与上一段经历重叠（上一段至 %(end)s）")
+                % {**what, "end": f"{previous_end:%Y.%m}"}
+            )
+        previous_end = line.end or line.start
+    return problems
+
+
+def _line_label(line: CareerLine) -> str:
+    end = f"{line.end:%Y.%m}" if line.end else ""
+    return f"{line.start:%Y.%m}—{end} {line.text[:30]}".strip()
 
 
 def _month(year: str | None, month: str | None) -> date | None:

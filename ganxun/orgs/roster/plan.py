@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from ganxun.core.crypto import decrypt, is_encrypted
 from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.orgs.roster.errors import RowError
 from ganxun.orgs.roster.headers import Header
+from ganxun.orgs.roster.lrmx import career_problems
 from ganxun.orgs.roster.rows import Lookups, ParsedRow
 from ganxun.orgs.roster.units import NewUnit
 
@@ -98,8 +100,11 @@ class RowPlan:
 
 
 class Planner:
-    def __init__(self, *, root: Org, header: Header, lookups: Lookups):
+    def __init__(self, *, root: Org, header: Header, lookups: Lookups, default_rank=None):
         self.root = root
+        # the RankChoice the uploader chose for new people whose row names none (任免审批表
+        # have no 职级 box); None: such rows are refused
+        self.default_rank = default_rank
         self.header = header
         self.lookups = lookups
         # tags come from their own column, or from an older export's 人员类别 column
@@ -154,6 +159,8 @@ class Planner:
 
     def _plan_new(self, parsed: ParsedRow) -> RowPlan:
         values = parsed.values
+        if not values.get("rank_title") and self.default_rank is not None:
+            values["rank_title"], values["rank"] = self.default_rank.pk, self.default_rank.level
         if not values.get("rank_title"):
             return self._refuse(
                 parsed,
@@ -163,10 +170,34 @@ class Planner:
                 else "新登记的干部必须填写职级，但文件中没有“职级”列；请增加该列后再导入",
                 "rank_required",
             )
+        if values.get("career"):
+            problem = self._career_problem(parsed)
+            if problem is not None:
+                return problem
         values.setdefault("unit", self.root)  # a roster of one unit often has no 单位 column
         if not values.get("status"):
             values["status"] = Cadre.Status.ACTIVE
         return RowPlan(parsed, NEW)
+
+    def _career_problem(self, parsed: ParsedRow) -> RowPlan | None:
+        """简历 of a new person: every line possible, the closed ones ended by the start of the
+        current record (任职时间, else the open line's start, else today)."""
+        values, today = parsed.values, date.today()
+        lines = values["career"]
+        problems = career_problems(lines, birth=values["birth_date"], today=today)
+        open_line = lines[-1] if lines[-1].end is None else None
+        start = values.get("start") or (open_line.start if open_line else None)
+        closed_end = max((line.end for line in lines if line.end), default=None)
+        if not problems and start and closed_end and closed_end > start:
+            problems.append(
+                _("简历中的经历至 %(end)s，晚于现任职务的任职时间 %(start)s")
+                % {"end": f"{closed_end:%Y.%m}", "start": f"{start:%Y.%m.%d}"}
+            )
+        if problems:
+            return self._refuse(parsed, "career", "；".join(problems), "career_dates")
+        if start is not None:
+            values["start"] = start
+        return None
 
     def _refuse(self, parsed: ParsedRow, field_name: str, message: str, code: str) -> RowPlan:
         parsed.errors.append(RowError(parsed.row, self.header.label(field_name), message, code))

@@ -13,6 +13,7 @@ from ganxun.orgs.models import CadreCategory
 from ganxun.orgs.roster import parsing
 from ganxun.orgs.roster.errors import CellError, RowError
 from ganxun.orgs.roster.headers import FIELDS, Header
+from ganxun.orgs.roster.lrmx import career_lines
 from ganxun.orgs.roster.units import UnitMatcher
 from ganxun.orgs.services import check_birth_month, check_gender, clean_name
 from ganxun.orgs.vocab import CategoryChoice, RankChoice, Vocabulary
@@ -259,6 +260,7 @@ def _cell_parsers(header: Header, lookups: Lookups) -> list[tuple[str, int, str,
         "phone": parsing.phone,
         "status": _memo(parsing.status),
         "note": _memo(lambda v: parsing.limited(v, 500, "备注")),
+        "career": lambda v: career_lines("" if v is None else str(v)),
     }
     return [(f, c.index, c.label, parsers[f]) for f, c in header.columns.items()]
 

@@ -48,7 +48,7 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["program", "visited_on"])]
 
     def __str__(self):
-        return f"{self.visited_on} 一线调研"
+        return _("%(visited_on)s 一线调研") % {"visited_on": self.visited_on}
 
     @classmethod
     def scope_q(cls, actor) -> Q:
@@ -76,7 +76,7 @@ class FollowUpSample(models.Model):
         verbose_name = _("调研抽样")
 
     def __str__(self):
-        return f"抽样 {self.share:.0%}"
+        return _("抽样 %(share)s") % {"share": f"{self.share:.0%}"}
 
     @classmethod
     def scope_q(cls, actor) -> Q:

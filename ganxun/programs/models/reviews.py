@@ -47,7 +47,10 @@ class Outline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.session.title} 第{self.version}版"
+        return _("%(title)s 第%(version)s版") % {
+            "title": self.session.title,
+            "version": self.version,
+        }
 
     @classmethod
     def scope_q(cls, actor) -> Q:
@@ -116,7 +119,7 @@ class Consultation(models.Model):
         verbose_name = _("三方研议")
 
     def __str__(self):
-        return f"{self.session.title} 三方研议"
+        return _("%(title)s 三方研议") % {"title": self.session.title}
 
     @classmethod
     def scope_q(cls, actor) -> Q:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.models import Role
@@ -90,7 +91,7 @@ def step_mark(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已记录。")
+        messages.success(request, _("已记录。"))
     return redirect(reverse("programs:my_progress", args=[unit.program_id]) + f"#unit-{unit.pk}")
 
 
@@ -109,13 +110,13 @@ def expectation(request, pk):
         lambda: services.expectation_submit(
             actor=request.user, session=session, text=form.cleaned_data["text"]
         ),
-        success="已提交学习期望，授课教师会在研议前看到。",
+        success=_("已提交学习期望，授课教师会在研议前看到。"),
     ):
         return redirect("programs:session", pk=session.pk)
     return form_page(
         request,
         form,
-        title=f"学习期望：{session.title}",
+        title=_("学习期望：%(title)s") % {"title": session.title},
         cancel=reverse("programs:session", args=[session.pk]),
         narrow=True,
     )
@@ -134,7 +135,7 @@ def consultation_edit(request, pk):
         initial = {
             "held_on": existing.held_on,
             "lecturer": existing.lecturer_id,
-            "representatives": "、".join(
+            "representatives": _("、").join(
                 f"{r.cadre.name}（{r.cadre.unit.name}）"
                 if names.count(r.cadre.name) > 1
                 else r.cadre.name
@@ -154,15 +155,16 @@ def consultation_edit(request, pk):
         lambda: services.consultation_save(
             actor=request.user, session=session, data=form.to_data()
         ),
-        success="已保存三方研议记录。",
+        success=_("已保存三方研议记录。"),
     ):
         return redirect("programs:session", pk=session.pk)
     return form_page(
         request,
         form,
-        title=f"三方研议：{session.title}",
+        title=_("三方研议：%(title)s") % {"title": session.title},
         cancel=reverse("programs:session", args=[session.pk]),
         program=program,
-        guidance="课前由教学组织者、授课教师和学员代表三方研议：教师阐述教学方向，学员代表提出学习期望"
-        "（代表可事先用手机提交），共同商定课程内容和方法的调整。",
+        guidance=_(
+            "课前由教学组织者、授课教师和学员代表三方研议：教师阐述教学方向，学员代表提出学习期望（代表可事先用手机提交），共同商定课程内容和方法的调整。"
+        ),
     )

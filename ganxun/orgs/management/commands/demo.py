@@ -91,7 +91,8 @@ def _needs(login: DemoLogin) -> str:
 def _summary_line(summary: DemoSummary) -> str:
     return (
         f"已生成：组织 {summary.orgs:,} 个，干部 {summary.cadres:,} 人，"
-        f"人员类别关联 {summary.category_links:,} 条，账号 {summary.users} 个"
+        f"人员类别关联 {summary.category_links:,} 条，任职经历 {summary.history:,} 条，"
+        f"账号 {summary.users} 个"
         f"（共 {summary.rows:,} 行，用时 {summary.seconds:.1f} 秒）。"
     )
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ganxun.core.scoping import unscoped
 from ganxun.programs import batching
@@ -40,7 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if bool(opts["program_id"]) == bool(opts["input"]):
-            raise CommandError("请给出项目编号 PROGRAM_ID，或用 --input FILE.json 给出独立实例。")
+            raise CommandError(
+                _("请给出项目编号 PROGRAM_ID，或用 --input FILE.json 给出独立实例。")
+            )
         inst = self._from_file(opts) if opts["input"] else self._from_program(opts)
         result = batching.solve(inst, time_limit=opts["time_limit"], workers=opts["workers"])
         if opts["json"]:
@@ -53,7 +56,9 @@ class Command(BaseCommand):
         try:
             data = json.loads(opts["input"].read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"无法读取 {opts['input']}：{exc}") from exc
+            raise CommandError(
+                _("无法读取 %(path)s：%(error)s") % {"path": opts["input"], "error": exc}
+            ) from exc
         if isinstance(data, dict):
             if opts["batches"] is not None:
                 data["batches"] = opts["batches"]
@@ -72,7 +77,7 @@ class Command(BaseCommand):
         with unscoped():
             program = Program.objects.filter(pk=opts["program_id"]).first()
             if program is None:
-                raise CommandError(f"没有编号为 {opts['program_id']} 的培训项目。")
+                raise CommandError(_("没有编号为 %(id)s 的培训项目。") % {"id": opts["program_id"]})
             batches = opts["batches"] or max(program.batch_count, 2)
             share = opts["min_on_duty"] if opts["min_on_duty"] is not None else program.min_on_duty
             try:
@@ -80,7 +85,7 @@ class Command(BaseCommand):
             except batching.BatchInputError as exc:
                 raise CommandError(str(exc)) from exc
         if not inst.people:
-            raise CommandError(f"项目“{program}”还没有学员。")
+            raise CommandError(_("项目“%(program)s”还没有学员。") % {"program": program})
         return inst
 
     def _print(self, result: batching.Result) -> None:

@@ -1,4 +1,5 @@
-"""Attendance → 学时, inside the check-in transaction.
+"""Attendance → 学时, the step check-in runs inside its transaction (subscribed to
+``checkin.events.AttendanceRecorded`` in ``CreditsConfig.ready``).
 
 Kept to one or two statements because check-in has a throughput target: on a new attendance one
 INSERT … ON CONFLICT DO NOTHING; on a change (check-out, late/early minutes) one SELECT of that
@@ -6,9 +7,7 @@ cadre's entries for the session and, only if the amount changed, one INSERT of t
 the new version. The crediting rules are cached for a few seconds (ledger.credit_settings).
 """
 
-from django.dispatch import receiver
-
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.checkin.events import AttendanceRecorded
 from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger
 from ganxun.credits.models import Channel, CreditEntry
@@ -46,8 +45,8 @@ def _program_channel(session) -> str:
         )
 
 
-@receiver(attendance_recorded, dispatch_uid="credits.attendance")
-def credit_attendance(sender, attendance, created, **kwargs):
+def credit_attendance(event: AttendanceRecorded) -> None:
+    attendance, created = event.attendance, event.created
     session = attendance.session
     want = attendance_desired(
         attendance, session, _program_channel(session), ledger.credit_settings()

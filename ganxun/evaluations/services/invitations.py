@@ -5,14 +5,14 @@ Why written on check-in rather than by a job when the session ends: nothing need
 The notice is inserted now with its ``created_at`` at the opening time, and the inbox
 (``core.Notice.objects``) shows only notices whose time has come — derived on read. Each
 check-in adds one small SELECT (the program's opening rule) and one INSERT … SELECT over the
-trainee's accounts, inside the check-in transaction. Updates of the same attendance
-(check-out, corrections) send nothing: ``created`` is False for them.
+trainee's accounts, inside the check-in transaction (the step is subscribed to
+``checkin.events.AttendanceRecorded`` in ``EvaluationsConfig.ready``). Updates of the same
+attendance (check-out, corrections) send nothing: ``created`` is False for them.
 """
 
-from django.dispatch import receiver
 from django.urls import reverse
 
-from ganxun.checkin.signals import attendance_recorded
+from ganxun.checkin.events import AttendanceRecorded
 from ganxun.core.notices import notices_send_to_cadre
 from ganxun.evaluations.models import EvaluationSetup
 from ganxun.evaluations.services.forms import opens_at
@@ -20,10 +20,10 @@ from ganxun.evaluations.services.forms import opens_at
 NOTICE_KIND = "evaluation"
 
 
-@receiver(attendance_recorded, dispatch_uid="evaluations_invite_on_checkin")
-def invite_to_rate(sender, attendance, created=False, **kwargs):
-    if not created:
+def invite_to_rate(event: AttendanceRecorded) -> None:
+    if not event.created:
         return
+    attendance = event.attendance
     session = attendance.session
     minutes = (
         EvaluationSetup._base_manager.filter(program_id=session.program_id)
