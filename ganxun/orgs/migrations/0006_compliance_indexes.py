@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_personnel_category_ranks_history'),
+        ('orgs', '0005_roster_import_batch'),
     ]
 
     operations = [
