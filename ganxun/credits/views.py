@@ -33,7 +33,7 @@ def org_compliance(request, pk):
     org = selectors.get_org_for(request.user, pk)
     form = YearForm(request.GET or None)
     year, rank = form.chosen_year(), form.chosen_rank()
-    report = selectors.compliance_report(org, year, rank=rank)
+    report = selectors.compliance_report(org, year, rank=rank, limit=SHORTFALLS_SHOWN)
     context = {
         "org": org,
         "form": form,
