@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -28,6 +29,9 @@ from ganxun.budgets.services.common import (
 )
 from ganxun.catalog import files
 from ganxun.core.audit import snapshot
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_ATTACHMENT_BYTES = 20 * files.MB
 ATTACHMENT_TYPES = files.DOCUMENT_TYPES | {"image"}
@@ -62,7 +66,7 @@ class Saved:
 
 
 @transaction.atomic
-def income_add(*, actor, budget: Budget, data: IncomeData) -> Income:
+def income_add(*, actor: "User", budget: Budget, data: IncomeData) -> Income:
     budget = locked(budget)
     require_manager(actor, budget)
     require_open(budget, _("登记收入"))
@@ -82,7 +86,7 @@ def income_add(*, actor, budget: Budget, data: IncomeData) -> Income:
 
 
 @transaction.atomic
-def income_delete(*, actor, income: Income) -> None:
+def income_delete(*, actor: "User", income: Income) -> None:
     budget = locked(income.budget)
     require_manager(actor, budget)
     require_open(budget, _("删除收入"))
@@ -140,7 +144,7 @@ def _duplicate(budget: Budget, voucher_no: str) -> BudgetError:
 
 
 @transaction.atomic
-def expense_add(*, actor, budget: Budget, data: ExpenseData, upload=None) -> Saved:
+def expense_add(*, actor: "User", budget: Budget, data: ExpenseData, upload=None) -> Saved:
     budget = locked(budget)
     require_manager(actor, budget)
     require_open(budget, _("登记支出"))
@@ -188,7 +192,7 @@ def spent_total(budget: Budget) -> Decimal:
 
 
 @transaction.atomic
-def expense_delete(*, actor, expense: Expense) -> None:
+def expense_delete(*, actor: "User", expense: Expense) -> None:
     budget = locked(expense.budget)
     require_manager(actor, budget)
     require_open(budget, _("删除支出"))

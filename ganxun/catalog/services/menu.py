@@ -1,6 +1,8 @@
 """Finalizing a call: the last round's advanced proposals become published courses on the
 call's training menu (培训菜单), taught by lecturers of the owner's faculty pool."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -10,6 +12,9 @@ from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, Lecturer, MenuItem, Proposal, ProposalCall
 from ganxun.catalog.services.common import record
 from ganxun.catalog.services.proposals import last_round_of, require_call_manager, round_candidates
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 
 def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, bool]:
@@ -48,7 +53,7 @@ def _course_from(call: ProposalCall, proposal: Proposal) -> Course:
 
 
 @transaction.atomic
-def menu_finalize(*, actor, call: ProposalCall) -> dict:
+def menu_finalize(*, actor: "User", call: ProposalCall) -> dict:
     """Turn the last round's advanced proposals into published courses on the call's menu."""
     require_call_manager(actor, call)
     call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)

@@ -7,6 +7,7 @@ enrolled seats. Picks on one session are therefore served one at a time: the fir
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +28,9 @@ from ganxun.enrollment.services.common import (
 )
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import Program, ProgramTrainee, Session
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 
 def selection_closes_at(session: Session) -> datetime:
@@ -137,7 +141,7 @@ def has_room(session: Session, enrolled: int) -> bool:
 
 
 @transaction.atomic
-def seat_pick(*, actor, session: Session) -> Seat:
+def seat_pick(*, actor: "User", session: Session) -> Seat:
     """A trainee picks a session: enrolled while seats last, waitlisted after."""
     if not policies.can_select(actor):
         raise PermissionDenied()
@@ -197,7 +201,7 @@ def _promote(session: Session) -> list[Seat]:
 
 
 @transaction.atomic
-def seat_cancel(*, actor, seat: Seat) -> Seat:
+def seat_cancel(*, actor: "User", seat: Seat) -> Seat:
     """The trainee (before the deadline) or the organizer cancels; the freed seat goes to the
     oldest waitlisted trainee at once."""
     session = _lock_session(seat.session)
@@ -226,7 +230,7 @@ def seat_cancel(*, actor, seat: Seat) -> Seat:
 
 
 @transaction.atomic
-def seats_promote(*, actor, session: Session) -> list[Seat]:
+def seats_promote(*, actor: "User", session: Session) -> list[Seat]:
     """After the organizer raised the capacity: move the waitlist up to fill it."""
     session = _lock_session(session)
     if not policies.can_manage_quotas(actor, session.program):
@@ -239,7 +243,7 @@ def seats_promote(*, actor, session: Session) -> list[Seat]:
 
 @transaction.atomic
 def selection_rules_save(
-    *, actor, program: Program, per_program: int | None, per_year: int | None
+    *, actor: "User", program: Program, per_program: int | None, per_year: int | None
 ) -> None:
     """Set (or clear, with None) the per-program and the per-year cap for this program's org."""
     if not policies.can_manage_quotas(actor, program):

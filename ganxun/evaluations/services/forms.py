@@ -6,6 +6,7 @@ session — a second submission while the form is open edits the same response.
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,9 @@ from ganxun.programs.models import Session
 from ganxun.surveys import answering
 from ganxun.surveys import services as survey_services
 from ganxun.surveys.models import Question, Questionnaire, Response, Section
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_CLOSE_HOURS = 24 * 30
 MAX_OPEN_BEFORE_MINUTES = 240
@@ -103,7 +107,9 @@ def form_window(session: Session, setup: EvaluationSetup) -> tuple:
 
 
 @transaction.atomic
-def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -> EvaluationSetup:
+def setup_update(
+    *, actor: "User", program, close_hours, open_minutes_before_end=None
+) -> EvaluationSetup:
     if not can_configure(actor, program):
         raise PermissionDenied()
     try:
@@ -144,7 +150,7 @@ def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -
     return setup
 
 
-def form_customize(*, actor, program) -> Questionnaire:
+def form_customize(*, actor: "User", program) -> Questionnaire:
     """A draft copy of the form in use, to edit in the questionnaire builder; the draft already
     being edited when there is one. Runs the surveys services, so each step is audited."""
     if not can_configure(actor, program):
@@ -183,7 +189,7 @@ def form_customize(*, actor, program) -> Questionnaire:
 
 
 @transaction.atomic
-def form_activate(*, actor, program) -> EvaluationSetup:
+def form_activate(*, actor: "User", program) -> EvaluationSetup:
     """Put the edited draft in use. Forms already filled keep their own questions; sessions
     answered from now on use the new form."""
     if not can_configure(actor, program):
@@ -222,7 +228,7 @@ def _attendance_locked(session: Session, cadre_id) -> Attendance | None:
     )
 
 
-def check_can_answer(actor, session: Session, setup: EvaluationSetup, now=None) -> None:
+def check_can_answer(actor: "User", session: Session, setup: EvaluationSetup, now=None) -> None:
     """The form rules that do not depend on the answers: attended, class started, not closed."""
     now = now or timezone.now()
     if session.status != Session.Status.SCHEDULED:
@@ -250,7 +256,7 @@ def _mean_rating(parsed) -> float | None:
 
 
 @transaction.atomic
-def evaluation_submit(*, actor, session: Session, data, submission_key: str = ""):
+def evaluation_submit(*, actor: "User", session: Session, data, submission_key: str = ""):
     """Submit (or, while the form is open, edit) the actor's form for ``session``.
 
     Refusals (``EvaluationError``): not_trainee, not_attended, not_open, closed, cancelled,

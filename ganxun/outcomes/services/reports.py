@@ -3,6 +3,7 @@ One transaction each, audited; the submitter hears of a decision in their inbox.
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +24,9 @@ from ganxun.outcomes.services.common import (
     store_attachments,
 )
 from ganxun.programs.models import Program, ProgramTrainee
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_EFFECT = Decimal("999999999999")
 FIELDS = ["title", "kind", "change", "effect_value", "effect_unit", "effect_note", "unit"]
@@ -84,7 +88,7 @@ def _clean(data: OutcomeData) -> OutcomeData:
     return data
 
 
-def _authorise(actor, data: OutcomeData) -> OutcomeData:
+def _authorise(actor: "User", data: OutcomeData) -> OutcomeData:
     """A unit contact files for units of their subtree and its trainees; a trainee for
     themself, in a program they took part in."""
     trainees = ProgramTrainee._base_manager.filter(program=data.program)
@@ -119,7 +123,7 @@ def _snapshot(outcome: Outcome) -> dict:
 
 
 @transaction.atomic
-def outcome_submit(*, actor, data: OutcomeData, uploads=()) -> Outcome:
+def outcome_submit(*, actor: "User", data: OutcomeData, uploads=()) -> Outcome:
     data = _authorise(actor, _clean(data))
     stored: list[str] = []
     try:
@@ -148,7 +152,7 @@ def outcome_submit(*, actor, data: OutcomeData, uploads=()) -> Outcome:
 
 
 @transaction.atomic
-def outcome_revise(*, actor, outcome: Outcome, data: OutcomeData, uploads=()) -> Outcome:
+def outcome_revise(*, actor: "User", outcome: Outcome, data: OutcomeData, uploads=()) -> Outcome:
     """The submitter corrects a pending or returned outcome; it goes back to review."""
     outcome = Outcome._base_manager.select_for_update().get(pk=outcome.pk)
     if not policies.can_revise(actor, outcome):
@@ -180,7 +184,7 @@ def outcome_revise(*, actor, outcome: Outcome, data: OutcomeData, uploads=()) ->
 
 
 @transaction.atomic
-def outcome_review(*, actor, outcome: Outcome, decision: str, note: str = "") -> Outcome:
+def outcome_review(*, actor: "User", outcome: Outcome, decision: str, note: str = "") -> Outcome:
     outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
     require_manager(actor, outcome.program)
     if outcome.status != Outcome.Status.SUBMITTED:
@@ -206,7 +210,7 @@ def outcome_review(*, actor, outcome: Outcome, decision: str, note: str = "") ->
 
 
 @transaction.atomic
-def outcome_publish(*, actor, outcome: Outcome, publish: bool = True) -> Outcome:
+def outcome_publish(*, actor: "User", outcome: Outcome, publish: bool = True) -> Outcome:
     outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
     require_manager(actor, outcome.program)
     if publish and outcome.status != Outcome.Status.ACCEPTED:

@@ -4,6 +4,7 @@ and trainees sent to the main classroom or the video sub-classroom serving their
 import time
 from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -23,6 +24,9 @@ from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
 from ganxun.programs.selectors import trainee_sessions_q
 from ganxun.programs.services.common import require_manager
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 KIND = "program_batches"
 ROLE = {Cadre.LeaderRole.SECRETARY: batching.SECRETARY, Cadre.LeaderRole.HEAD: batching.HEAD}
@@ -115,7 +119,7 @@ def _check_start(program: Program, batches: int, min_on_duty) -> None:
         )
 
 
-def batch_solve_start(*, actor, program: Program, batches: int, min_on_duty) -> Job:
+def batch_solve_start(*, actor: "User", program: Program, batches: int, min_on_duty) -> Job:
     require_manager(actor, program)
     _check_start(program, batches, min_on_duty)
     return job_start(
@@ -225,7 +229,7 @@ def _moves(program: Program, job: Job) -> tuple[list[ProgramTrainee], dict[int, 
     return trainees, new
 
 
-def batch_apply_preview(*, actor, program: Program, job: Job) -> Preview:
+def batch_apply_preview(*, actor: "User", program: Program, job: Job) -> Preview:
     """Who the solved split puts in which batch, and how many move, before anything is written."""
     require_manager(actor, program)
     trainees, new = _moves(program, job)
@@ -267,7 +271,7 @@ def _order(batch) -> int:
 
 
 @transaction.atomic
-def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> int:
+def batch_apply(*, actor: "User", program: Program, fingerprint: str | None = None) -> int:
     """Write the last solved split, as the organizer previewed it (``fingerprint``); refused
     if the roster changed since, or if there is no split waiting (applied already)."""
     program = Program._base_manager.select_for_update().get(pk=program.pk)
@@ -321,7 +325,7 @@ def program_violations(program: Program) -> list[str]:
 
 
 @transaction.atomic
-def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> list[str]:
+def trainee_set_batch(*, actor: "User", trainee: ProgramTrainee, batch: int | None) -> list[str]:
     """Move one trainee by hand; returns what the split now breaks (not refused: the
     organizer may know better, e.g. a leader on leave that week)."""
     program = trainee.program
@@ -348,7 +352,7 @@ def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> l
 
 
 @transaction.atomic
-def venues_assign(*, actor, program: Program) -> dict:
+def venues_assign(*, actor: "User", program: Program) -> dict:
     """Trainees go to the video sub-classroom serving their area (the nearest one up the tree),
     else to the main classroom, within each classroom's seats per batch; the rest overflow."""
     require_manager(actor, program)

@@ -2,6 +2,8 @@
 with comments, the lecturer answers a return with a new version. Every version and decision
 stays on record; the session carries the current state for lists and dashboards."""
 
+from typing import TYPE_CHECKING
+
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,9 @@ from ganxun.programs.models import Outline, OutlineDecision, OutlineStatus, Sess
 from ganxun.programs.models.reviews import outline_upload_to
 from ganxun.programs.outline_groups import outline_holder, outline_siblings
 from ganxun.programs.services.common import record
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_OUTLINE_BYTES = 20 * files.MB
 MAX_TEXT = 20_000
@@ -70,7 +75,7 @@ def _check_deadline(session: Session, siblings: list[Session]) -> None:
 
 
 @transaction.atomic
-def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> Outline:
+def outline_submit(*, actor: "User", session: Session, text: str = "", upload=None) -> Outline:
     session = Session._base_manager.select_for_update().select_related("program").get(pk=session.pk)
     if not policies.can_submit_outline(actor, session, session_lecturers(session)):
         raise PermissionDenied()
@@ -148,7 +153,9 @@ def outline_status_join(session: Session) -> None:
 
 
 @transaction.atomic
-def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "") -> OutlineDecision:
+def outline_decide(
+    *, actor: "User", outline: Outline, decision: str, comment: str = ""
+) -> OutlineDecision:
     session = (
         Session._base_manager.select_for_update()
         .select_related("program")
