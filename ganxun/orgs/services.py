@@ -65,7 +65,8 @@ def _require_within_scope(actor: "User", org: Org | None) -> None:
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     with unscoped():
-        clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()
+        # pk=None matches no row, so it excludes nothing; the stubs reject None
+        clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()  # type: ignore[misc]
     if clash:
         raise OrgError(
             "duplicate_code",
@@ -345,7 +346,8 @@ def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None
     with unscoped():
         clash = (
             Cadre.objects.filter(id_number=id_number)
-            .exclude(pk=exclude_pk)
+            # pk=None matches no row, so it excludes nothing; the stubs reject None
+            .exclude(pk=exclude_pk)  # type: ignore[misc]
             .select_related("unit")
             .first()
         )
@@ -516,7 +518,8 @@ def category_save(
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise OrgError("required", _("编码和名称不能为空。"))
-    others = CadreCategory.objects.exclude(pk=category.pk if category else None)
+    # pk=None matches no row, so it excludes nothing; the stubs reject None
+    others = CadreCategory.objects.exclude(pk=category.pk if category else None)  # type: ignore[misc]
     if others.filter(code=code).exists():
         raise OrgError("duplicate_code", _("编码 %(code)s 已存在。") % {"code": code}, field="code")
     if others.filter(name=name).exists():
@@ -562,7 +565,8 @@ def rank_title_save(*, actor: "User", title: RankTitle | None, **values) -> Rank
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if not values.get("code") or not values.get("name"):
         raise OrgError("required", _("编码和名称不能为空。"))
-    others = RankTitle.objects.exclude(pk=title.pk if title else None)
+    # pk=None matches no row, so it excludes nothing; the stubs reject None
+    others = RankTitle.objects.exclude(pk=title.pk if title else None)  # type: ignore[misc]
     if others.filter(code=values["code"]).exists():
         raise OrgError(
             "duplicate_code", _("编码 %(code)s 已存在。") % {"code": values["code"]}, field="code"
@@ -604,7 +608,8 @@ def personnel_category_save(
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise OrgError("required", _("编码和名称不能为空。"))
-    others = PersonnelCategory.objects.exclude(pk=category.pk if category else None)
+    # pk=None matches no row, so it excludes nothing; the stubs reject None
+    others = PersonnelCategory.objects.exclude(pk=category.pk if category else None)  # type: ignore[misc]
     if others.filter(code=code).exists():
         raise OrgError("duplicate_code", _("编码 %(code)s 已存在。") % {"code": code}, field="code")
     if others.filter(name=name).exists():

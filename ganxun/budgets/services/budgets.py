@@ -1,6 +1,7 @@
 """Budgets: create, change, close and reopen. One transaction each, audited."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -27,7 +28,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 class BudgetData:
     title: str
     year: int
-    amount: object  # text or Decimal; parsed by ``money``
+    amount: str | int | float | Decimal  # text or a number; parsed by ``money``
     note: str = ""
     program: Program | None = None
     org: Org | None = None

@@ -157,6 +157,7 @@ def expense_add(*, actor: "User", budget: Budget, data: ExpenseData, upload=None
     for name in ("category", "amount", "date", "payee", "voucher_no", "note"):
         setattr(expense, name, getattr(data, name))
     if upload is not None:
+        assert sniffed is not None  # checked with the upload above
         expense.file.name = default_storage.save(voucher_upload_to(expense, upload.name), upload)
         expense.file_name = upload.name[:200]
         expense.content_type = sniffed.content_type
@@ -167,7 +168,7 @@ def expense_add(*, actor: "User", budget: Budget, data: ExpenseData, upload=None
         with transaction.atomic():
             expense.save()
     except IntegrityError as exc:
-        if expense.file:
+        if expense.file.name:  # the file is truthy by its name
             default_storage.delete(expense.file.name)
         raise _duplicate(budget, data.voucher_no) from exc
     record(actor, "create", expense, {}, snapshot(expense, EXPENSE_FIELDS))
@@ -198,6 +199,6 @@ def expense_delete(*, actor: "User", expense: Expense) -> None:
     require_open(budget, _("删除支出"))
     record(actor, "delete", expense, snapshot(expense, EXPENSE_FIELDS), {})
     Expense._base_manager.filter(pk=expense.pk).delete()
-    if expense.file:
+    if expense.file.name:  # the file is truthy by its name
         name = expense.file.name
         transaction.on_commit(lambda: default_storage.delete(name))

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, bool]:
     """The pool's lecturer for the proposal: the one chosen, the same person already in the
     owner's pool, or a new entry (departments often propose their own 一把手)."""
-    if proposal.lecturer_id:
+    if proposal.lecturer is not None:  # loads nothing when lecturer_id is None
         return proposal.lecturer, False
     existing = Lecturer._base_manager.filter(
         owner=call.owner, name=proposal.lecturer_name, affiliation=proposal.unit.name

@@ -9,6 +9,7 @@ number (never below its live nominations).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -264,7 +265,7 @@ class QuotaUnit:
     org: Org
     seats: int
     used: int
-    reminded_at: object
+    reminded_at: datetime | None
     contacts: list
     remind_due: bool
 

@@ -309,6 +309,7 @@ def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoi
             for c in changes
             if c.trainee_cadre_ids is None or cadre_ids & set(c.trainee_cadre_ids)
         ]
+        assert user.org is not None  # contacts are found through their unit
         names = "、".join(t.cadre.name for t in ts[:30]) + ("等" if len(ts) > 30 else "")
         body = (
             f"“{program.full_name}”的安排有以下变更：\n"

@@ -7,7 +7,7 @@ enrolled seats. Picks on one session are therefore served one at a time: the fir
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -145,6 +145,7 @@ def seat_pick(*, actor: "User", session: Session) -> Seat:
     """A trainee picks a session: enrolled while seats last, waitlisted after."""
     if not policies.can_select(actor):
         raise PermissionDenied()
+    assert actor.cadre_id is not None  # can_select requires a cadre
     cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
     # The trainee's own checks first, without the lock: they do not depend on other picks,
     # and the lock is held only for the count and the insert.
@@ -253,7 +254,7 @@ def selection_rules_save(
             raise EnrollmentError(
                 "invalid_limit", _("选课上限应在 1 到 100 之间（留空表示不限）。"), field=label
             )
-    specs = [
+    specs: list[tuple[str, dict[str, Any], int | None]] = [
         (SelectionRule.Period.PROGRAM, {"program": program, "org": program.org}, per_program),
         (SelectionRule.Period.YEAR, {"program": None, "org": program.org}, per_year),
     ]

@@ -17,6 +17,8 @@ from ganxun.programs.policies import can_manage_program, can_manage_programs, ma
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
+    from ganxun.catalog.models import Course
+    from ganxun.programs.models import ProgramUnit
 
 MAX_OPTIONS = 10
 QUESTION_FIELDS = ["kind", "text", "options", "correct", "points", "course", "unit"]
@@ -34,8 +36,8 @@ class BankQuestionData:
     options: list[str] = field(default_factory=list)
     correct: list[int] = field(default_factory=list)
     points: int = 1
-    course: object = None
-    unit: object = None
+    course: "Course | None" = None
+    unit: "ProgramUnit | None" = None
 
 
 def _clean_question(data: BankQuestionData) -> BankQuestionData:
@@ -114,7 +116,7 @@ class AssessmentData:
     kind: str
     title: str
     pass_mark: int = 60
-    unit: object = None
+    unit: "ProgramUnit | None" = None
 
 
 def _require_manager(actor: "User", program) -> None:
@@ -191,7 +193,7 @@ def assessment_remove_question(*, actor: "User", assessment: Assessment, questio
 def assessment_set_status(*, actor: "User", assessment: Assessment, status: str) -> Assessment:
     """draft → open (needs questions) → closed; a closed test may be opened again."""
     _require_manager(actor, assessment.program)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         Assessment.Status.DRAFT: {Assessment.Status.OPEN},
         Assessment.Status.OPEN: {Assessment.Status.CLOSED},
         Assessment.Status.CLOSED: {Assessment.Status.OPEN},
@@ -275,6 +277,7 @@ def assessment_submit(*, actor: "User", assessment: Assessment, data) -> Assessm
     )
     if trainee is None:
         raise EvaluationError("not_trainee", _("您不是本项目的学员，不能参加此测评。"))
+    assert cadre_id is not None  # a trainee row needs a cadre
     if not assessment.is_open:
         raise EvaluationError("not_open", _("测评未开放或已结束。"))
     if AssessmentAttempt._base_manager.filter(assessment=assessment, cadre_id=cadre_id).exists():

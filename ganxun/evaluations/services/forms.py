@@ -157,9 +157,11 @@ def form_customize(*, actor: "User", program) -> Questionnaire:
         raise PermissionDenied()
     setup = setup_ensure(program)
     if setup.draft_id:
+        assert setup.draft is not None  # draft_id is set
         return setup.draft
     with transaction.atomic():
         source = setup.questionnaire
+        assert source is not None  # setup_ensure gives every setup a form
         draft = survey_services.questionnaire_create(
             actor=actor,
             org=program.org,
@@ -202,6 +204,7 @@ def form_activate(*, actor: "User", program) -> EvaluationSetup:
         ratings = Question.objects.filter(questionnaire_id=setup.draft_id, kind="rating").count()
     if not ratings:
         raise EvaluationError("no_rating", _("评价表至少要有一道评分题（1–5 分）。"))
+    assert setup.draft is not None  # draft_id was checked above
     draft = survey_services.questionnaire_open(actor=actor, questionnaire=setup.draft)
     before = {"questionnaire": str(setup.questionnaire)}
     setup.questionnaire, setup.draft = draft, None
@@ -233,7 +236,8 @@ def check_can_answer(actor: "User", session: Session, setup: EvaluationSetup, no
     now = now or timezone.now()
     if session.status != Session.Status.SCHEDULED:
         raise EvaluationError("cancelled", _("本次课已取消，无需评价。"))
-    if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():
+    # no cadre (cadre_id=None) finds no attendance; the stubs reject None
+    if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():  # type: ignore[misc]
         raise EvaluationError(
             "not_attended", _("没有您本次课的签到记录：只有签到参加了本次课的学员才能评价。")
         )
@@ -264,6 +268,7 @@ def evaluation_submit(*, actor: "User", session: Session, data, submission_key: 
     """
     if not getattr(actor, "cadre_id", None):
         raise EvaluationError("not_trainee", _("您的账号没有关联学员信息，不能评价。"))
+    assert actor.cadre_id is not None  # checked just above
     setup = setup_ensure(session.program)
     check_can_answer(actor, session, setup)
     if _attendance_locked(session, actor.cadre_id) is None:
@@ -274,6 +279,7 @@ def evaluation_submit(*, actor: "User", session: Session, data, submission_key: 
         .first()
     )
     questionnaire = existing.response.questionnaire if existing else setup.questionnaire
+    assert questionnaire is not None  # setup_ensure gives every setup a form
     parsed = answering.parse(questionnaire, data, final=True)
     if not parsed.ok:
         raise EvaluationError(

@@ -10,6 +10,7 @@ from ganxun.core.services import record
 from ganxun.outcomes import files, policies
 from ganxun.outcomes.errors import OutcomeError
 from ganxun.outcomes.models import Attachment
+from ganxun.outcomes.models.reports import attachment_upload_to
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
@@ -43,7 +44,9 @@ def store_attachments(actor: "User", uploads, stored: list[str], **owner) -> lis
             **owner,
         )
         row.file.name = default_storage.save(
-            Attachment._meta.get_field("file").upload_to(row, upload.name), upload
+            # the file field's upload_to, named (the stubs cannot see it through _meta)
+            attachment_upload_to(row, upload.name),
+            upload,
         )
         stored.append(row.file.name)
         row.save()

@@ -93,6 +93,7 @@ def _authorise(actor: "User", data: OutcomeData) -> OutcomeData:
     themself, in a program they took part in."""
     trainees = ProgramTrainee._base_manager.filter(program=data.program)
     if policies.is_unit_contact(actor):
+        assert actor.org is not None  # is_unit_contact requires an org
         root = actor.org.path
         mine = trainees.filter(cadre__unit__path__startswith=root)
         if not mine.exists():
@@ -107,6 +108,7 @@ def _authorise(actor: "User", data: OutcomeData) -> OutcomeData:
             )
         return data
     if policies.is_trainee(actor):
+        assert actor.cadre_id is not None  # is_trainee requires a cadre
         if not trainees.filter(cadre_id=actor.cadre_id).exists():
             raise OutcomeError("not_your_program", _("您不是该项目的学员。"), field="program")
         cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
@@ -125,6 +127,7 @@ def _snapshot(outcome: Outcome) -> dict:
 @transaction.atomic
 def outcome_submit(*, actor: "User", data: OutcomeData, uploads=()) -> Outcome:
     data = _authorise(actor, _clean(data))
+    assert data.unit is not None  # _authorise checks or sets it
     stored: list[str] = []
     try:
         outcome = Outcome.objects.create(

@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     from ganxun.accounts.models import User
 
 KIND = "program_batches"
-ROLE = {Cadre.LeaderRole.SECRETARY: batching.SECRETARY, Cadre.LeaderRole.HEAD: batching.HEAD}
+ROLE: dict[str, str] = {
+    Cadre.LeaderRole.SECRETARY: batching.SECRETARY,
+    Cadre.LeaderRole.HEAD: batching.HEAD,
+}
 TIME_LIMIT = 30.0  # perf anchors: interactive ≈ 6 s for 5,000 people; hard stop at 30 s
 
 
@@ -94,7 +97,7 @@ def classroom_capacity(program: Program) -> int | None:
     venues = ([main] if main else []) + subs
     if not venues or any(v.capacity is None for v in venues):
         return None
-    return sum(v.capacity for v in venues)
+    return sum(v.capacity or 0 for v in venues)  # none is None here (checked above)
 
 
 def _capacity(program: Program, batches: int) -> list[int | None] | None:
@@ -376,7 +379,7 @@ def venues_assign(*, actor: "User", program: Program) -> dict:
     changes.schedule_change_record(
         actor=actor, program=program, kind="venues", summary=_("已为学员分配上课教室")
     )
-    by_venue = defaultdict(int)
+    by_venue: defaultdict[int, int] = defaultdict(int)
     for (venue_id, _batch), n in taken.items():
         by_venue[venue_id] += n
     audit_record(
@@ -420,6 +423,7 @@ def rooms_unused_by_sessions(program: Program, trainees: list[ProgramTrainee]) -
             if n["using"] == 0
             else _("有 %(value)s 个没有") % {"value": n["total"] - n["using"]}
         )
+        assert members[0].venue is not None  # grouped only with a classroom
         warnings.append(
             _(
                 "%(name)s：%(who)s%(n_members)s 名学员分到此"

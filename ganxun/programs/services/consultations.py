@@ -86,6 +86,7 @@ def representative_for(actor: "User", session: Session) -> ProgramTrainee | None
     """The actor's own trainee row if they represent the trainees of this session."""
     if not policies.is_trainee(actor):
         return None
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     through = Consultation.representatives.through.objects.filter(
         consultation__session=session, programtrainee__cadre_id=actor.cadre_id
     ).select_related("programtrainee")
@@ -116,6 +117,7 @@ def expectation_submit(*, actor: "User", session: Session, text: str) -> Expecta
 def _own_trainee(actor: "User", unit: ProgramUnit) -> ProgramTrainee:
     if not policies.is_trainee(actor):
         raise PermissionDenied()
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     row = ProgramTrainee._base_manager.filter(program_id=unit.program_id, cadre_id=actor.cadre_id)
     trainee = row.first()
     if trainee is None:
@@ -140,8 +142,10 @@ def step_mark(
     if kind not in kinds or kind == "sessions":
         raise ProgramError("invalid_step", _("该步骤不需要手工登记。"))
     if kind in ("reading", "online"):
+        # no material (None) lists nothing and is refused below; the stubs reject None
         listed = unit.materials.through.objects.filter(
-            programunit_id=unit.pk, material_id=getattr(material, "pk", None)
+            programunit_id=unit.pk,
+            material_id=getattr(material, "pk", None),  # type: ignore[misc]
         )
         if material is None or not listed.exists():
             raise ProgramError("invalid_material", _("请选择本单元书目中的资料。"))

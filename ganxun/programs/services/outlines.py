@@ -104,12 +104,14 @@ def outline_submit(*, actor: "User", session: Session, text: str = "", upload=No
         session=holder, version=(last.version + 1) if last else 1, text=text, submitted_by=actor
     )
     if upload is not None:
+        assert sniffed is not None  # checked with the upload above
         outline.file.name = default_storage.save(outline_upload_to(outline, upload.name), upload)
         outline.file_name = upload.name[:200]
         outline.content_type = sniffed.content_type
         outline.size = upload.size
     elif keeps_file:
         # A new version keeps the file of the last one unless a new file replaces it.
+        assert last is not None  # keeps_file needs a last version
         outline.file.name = last.file.name
         outline.file_name, outline.content_type, outline.size = (
             last.file_name,
@@ -124,7 +126,7 @@ def outline_submit(*, actor: "User", session: Session, text: str = "", upload=No
         )
     except Exception:
         # Nothing half-saved: a newly stored file goes with the failed rows (a kept one stays).
-        if upload is not None and outline.file:
+        if upload is not None and outline.file.name:  # the file is truthy by its name
             default_storage.delete(outline.file.name)
         raise
     return outline
@@ -167,6 +169,7 @@ def outline_decide(
         raise ProgramError("invalid_decision", _("请选择“通过”或“退回修改”。"), field="decision")
     siblings = outline_siblings(session)
     latest = Outline._base_manager.filter(session=session).order_by("-version").first()
+    assert latest is not None  # at least ``outline`` itself
     if latest.pk != outline.pk or session.outline_status != OutlineStatus.SUBMITTED:
         raise ProgramError("outline_not_pending", _("这一版提纲已审核过或已有新版本。"))
     comment = str(comment or "").strip()

@@ -139,7 +139,7 @@ def _check_leave_rules(data: ProgramData) -> None:
 
 
 def _clean_steps(steps: list[dict]) -> list[dict]:
-    out = []
+    out: list[dict] = []
     for step in steps:
         kind = step.get("kind")
         if kind not in STEP_KINDS or any(s["kind"] == kind for s in out):
@@ -197,8 +197,12 @@ def _check_sessions_fit(program: Program, data: ProgramData) -> None:
     sessions = Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
     first = sessions.order_by("starts_at").first()
     last = sessions.order_by("-ends_at").first()
-    if first and (
-        local_day(first.starts_at) < data.start_date or local_day(last.ends_at) > data.end_date
+    if (
+        first
+        and last  # found whenever first is
+        and (
+            local_day(first.starts_at) < data.start_date or local_day(last.ends_at) > data.end_date
+        )
     ):
         raise ProgramError(
             "sessions_outside",
