@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
 from ganxun.core.idempotency import submit_once
 from ganxun.core.models import AuditEntry
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_xlsx
 from ganxun.orgs.forms import (
     CadreFilterForm,
@@ -70,7 +69,7 @@ def org_detail(request, pk):
             "cadre_count": Cadre.objects.visible_to(request.user)
             .filter(unit__path__startswith=org.path)
             .count(),
-            "history": history if policies.can_view_audit(request.user) else [],
+            "history": history if policies.can_view_history(request.user) else [],
             "can_manage": policies.can_manage_orgs(request.user),
         },
     )

@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies
-from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
@@ -20,8 +18,9 @@ from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_template
+from ganxun.orgs.forms import OrgChoiceField
 from ganxun.orgs.models import Org, RankTitle
 from ganxun.orgs.roster.jobs import (
     KINDS,

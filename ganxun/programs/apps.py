@@ -9,4 +9,9 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         # Job handlers register themselves on import; the task worker needs them at start-up.
+        from ganxun.catalog.services.faculty import register_commitments
+        from ganxun.programs.selectors import lecturer_future_sessions
         from ganxun.programs.services import batches  # noqa: F401
+
+        # A lecturer with sessions still to come is not deleted (catalog asks, programs answers).
+        register_commitments(lecturer_future_sessions)

@@ -24,8 +24,11 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ganxun.catalog.models import Lecturer
+from ganxun.orgs.models import Cadre
 from ganxun.programs.dates import local_day, when_label
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.participation import ONLY_OWN_SESSIONS
 
 MAX_NAMES = 5
 
@@ -199,8 +202,6 @@ class _Names:
     """Names of the candidates' lecturers and classrooms, for messages: two queries."""
 
     def __init__(self, candidates: list[Candidate]):
-        from ganxun.catalog.models import Lecturer
-
         lecturers = set().union(*(c.lecturer_ids for c in candidates))
         venues = set().union(*(c.venue_ids for c in candidates))
         self.lecturers = dict(
@@ -295,8 +296,6 @@ class _Attendance:
         return self._cache[key]
 
     def names(self, cadre_ids: set[int]) -> list[str]:
-        from ganxun.orgs.models import Cadre
-
         first = sorted(cadre_ids)[:MAX_NAMES]
         return sorted(Cadre._base_manager.filter(pk__in=first).values_list("name", flat=True))
 
@@ -370,8 +369,6 @@ def trainee_double_bookings(
     same programs and batches share their answer, so a program of thousands costs a few
     queries and one sweep per distinct enrolment pattern.
     """
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-
     # Self-selected and walk-in trainees attend only their own picks (enrollment.expected).
     trainees = ProgramTrainee._base_manager.exclude(source__in=ONLY_OWN_SESSIONS)
     if candidates:
@@ -451,8 +448,6 @@ def _overlapping_pairs(ordered: list) -> list[tuple]:
 def double_booking_lines(bookings: list[DoubleBooking], *, actor, limit: int = 10) -> list[str]:
     """Plain sentences for a page: who, and which two sessions (a program the actor may not
     open is described without its titles)."""
-    from ganxun.orgs.models import Cadre
-
     shown_bookings = bookings[:limit]
     programs = {s.program_id for b in shown_bookings for s in (b.first, b.second)}
     visible = _visible_program_ids(actor, programs)

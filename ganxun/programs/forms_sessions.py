@@ -140,7 +140,8 @@ def _courses(actor, program: Program):
     courses = catalog.course_choices(actor)
     if not program.menu_call_id:
         return courses.order_by("title")
-    menu = MenuItem.objects.filter(call_id=program.menu_call_id, course=OuterRef("pk"))
+    # scope: the menu of the call of a program the caller holds
+    menu = MenuItem._base_manager.filter(call_id=program.menu_call_id, course=OuterRef("pk"))
     return courses.annotate(on_menu=Exists(menu)).order_by("-on_menu", "title")
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 from ganxun.outcomes.models.common import managed_programs_q
 
 
@@ -83,7 +83,8 @@ class FollowUpSample(models.Model):
         return managed_programs_q(actor)
 
 
-class SampleMember(models.Model):
+class SampleMember(ScopedChild):
+    scope_parent = "sample"  # visible exactly when its parent is
     sample = models.ForeignKey(FollowUpSample, on_delete=models.CASCADE, related_name="members")
     cadre = models.ForeignKey("orgs.Cadre", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models.sharing import lineage_ids, shared_scope_q
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 
 # The closed loop of Ningbo's 周末知行学堂. Each program keeps its own copy (``Program.steps``)
 # and may leave steps out or rename them; ``kind`` decides how progress is counted.
@@ -221,7 +221,7 @@ class Program(models.Model):
     def scope_q(cls, actor) -> Q:
         """Staff see programs of their subtree and those organized above them (their cadres
         take part); reviewers, lecturers and trainees see the programs they have a part in."""
-        from ganxun.programs.models.sessions import Session
+        from ganxun.programs.models.sessions import Session  # deferred: sessions imports us
 
         root = getattr(actor, "org", None)
         if root is None or not actor.is_active:
@@ -344,9 +344,11 @@ class ProgramTrainee(models.Model):
         return Q(pk__in=[])
 
 
-class StepRecord(models.Model):
+class StepRecord(ScopedChild):
     """A trainee's progress through one step of a unit's closed loop: a book read, a video
     course studied, the outcome summary filed (学用成果总结)."""
+
+    scope_parent = "trainee"  # visible exactly when its parent is
 
     trainee = models.ForeignKey(ProgramTrainee, on_delete=models.CASCADE, related_name="steps")
     unit = models.ForeignKey(ProgramUnit, on_delete=models.CASCADE, related_name="+")

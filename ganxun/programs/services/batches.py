@@ -17,11 +17,11 @@ from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import NotFound
 from ganxun.core.jobs import job_handler, job_start
 from ganxun.core.models import Job
-from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
-from ganxun.orgs.models import Cadre
+from ganxun.orgs.models import Cadre, Org
 from ganxun.programs import batching
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.participation import participation  # 变更待通知, seats
 from ganxun.programs.selectors import trainee_sessions_q
 from ganxun.programs.services.common import require_manager
 
@@ -73,8 +73,6 @@ def _headcounts(unit_ids: set[int]) -> dict[str, int]:
 
 def _unit_names(unit_ids: set[int]) -> dict[str, str]:
     """Chinese names; a name two units share (城关镇 in two counties) gets its parent's."""
-    from ganxun.orgs.models import Org
-
     rows = list(Org._base_manager.filter(pk__in=unit_ids).values_list("pk", "name", "parent__name"))
     seen = Counter(name for _pk, name, _parent in rows)
     return {
@@ -291,7 +289,7 @@ def batch_apply(*, actor: "User", program: Program, fingerprint: str | None = No
     for t in moved:
         t.batch = new[t.pk]
     ProgramTrainee._base_manager.bulk_update(moved, ["batch"], batch_size=900)
-    changes.schedule_change_record(
+    participation().schedule_change_record(
         actor=actor,
         program=program,
         kind="batches",
@@ -345,7 +343,7 @@ def trainee_set_batch(*, actor: "User", trainee: ProgramTrainee, batch: int | No
         obj=trainee,
         changes={"batch": [trainee.batch, batch]},
     )
-    changes.trainee_batch_change_record(actor=actor, trainee=trainee, batch=batch)
+    participation().trainee_batch_change_record(actor=actor, trainee=trainee, batch=batch)
     trainee.batch = batch
     trainee.save(update_fields=["batch"])
     return program_violations(program)
@@ -376,7 +374,7 @@ def venues_assign(*, actor: "User", program: Program) -> dict:
         if t.venue is None:
             overflow[t.cadre.unit.name] += 1
     ProgramTrainee._base_manager.bulk_update(trainees, ["venue"], batch_size=900)
-    changes.schedule_change_record(
+    participation().schedule_change_record(
         actor=actor, program=program, kind="venues", summary=_("已为学员分配上课教室")
     )
     by_venue: defaultdict[int, int] = defaultdict(int)

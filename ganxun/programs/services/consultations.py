@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of
 from ganxun.programs import policies
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import (
@@ -104,7 +105,7 @@ def expectation_submit(*, actor: "User", session: Session, text: str) -> Expecta
     if timezone.localdate() > consultation.held_on:
         raise ProgramError("meeting_over", _("研议已经开过，不能再提交学习期望。"), field="text")
     text = clean_text(text, field="text", label=_("学习期望"), max_length=2000)
-    expectation, created = Expectation.objects.update_or_create(
+    expectation, created = children_of(consultation, Expectation, "consultation").update_or_create(
         consultation=consultation, representative=rep, defaults={"text": text}
     )
     record(actor, "create" if created else "update", expectation, {}, {"text": text})
@@ -159,11 +160,13 @@ def step_mark(
             )
         text = clean_text(text, field="text", label=_("学用成果总结"), max_length=5000)
         material, done = None, True
-    rows = StepRecord.objects.filter(trainee=trainee, unit=unit, kind=kind, material=material)
+    rows = children_of(trainee, StepRecord, "trainee").filter(
+        unit=unit, kind=kind, material=material
+    )
     if not done:
         rows.delete()
     else:
-        StepRecord.objects.update_or_create(
+        rows.update_or_create(
             trainee=trainee, unit=unit, kind=kind, material=material, defaults={"text": text}
         )
     record(

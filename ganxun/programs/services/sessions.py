@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from ganxun.catalog.models import Course, Lecturer, TeachingForm, Theme
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
-from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
 from ganxun.programs import conflicts, recurrence
 from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
-from ganxun.programs.models import Program, ProgramUnit, Session, Venue
+from ganxun.programs.models import Consultation, Outline, Program, ProgramUnit, Session, Venue
+from ganxun.programs.participation import participation  # 变更待通知, seats
 from ganxun.programs.services.common import (
     clean_text,
     full_snapshot,
@@ -242,12 +242,10 @@ def session_save(
     outline_status_join(session)
     after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
     record(actor, "update" if before else "create", session, before, after)
-    changes.session_change_record(actor=actor, session=session, before=before, after=after)
+    participation().session_change_record(actor=actor, session=session, before=before, after=after)
     if before and session.self_selectable and (data.capacity or 0) > (before["capacity"] or 0):
         # More seats: the waitlist moves up now, oldest first (自主选学).
-        from ganxun.enrollment.services.seats import seats_promote
-
-        seats_promote(actor=actor, session=session)
+        participation().seats_promote(actor=actor, session=session)
     return session, warnings
 
 
@@ -255,9 +253,7 @@ def _check_seats_taken(session: Session | None, data: SessionData) -> None:
     """Seats already given cannot be taken back by lowering the capacity."""
     if session is None or not data.self_selectable:
         return
-    from ganxun.enrollment.models import Seat
-
-    taken = Seat._base_manager.filter(session=session, status=Seat.Status.ENROLLED).count()
+    taken = participation().enrolled_seats().filter(session=session).count()
     if taken > (data.capacity or 0):
         raise ProgramError(
             "capacity_below_taken",
@@ -274,7 +270,7 @@ def session_cancel(*, actor: "User", session: Session) -> Session:
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status", "updated_at"])
     record(actor, "update", session, before, full_snapshot(session, ["status"]))
-    changes.session_change_record(
+    participation().session_change_record(
         actor=actor, session=session, before=before, after={"status": session.status}
     )
     return session
@@ -284,7 +280,6 @@ def session_cancel(*, actor: "User", session: Session) -> Session:
 def session_delete(*, actor: "User", session: Session) -> None:
     """Remove a session entered by mistake; one with an outline on record is cancelled instead."""
     require_manager(actor, session.program)
-    from ganxun.programs.models import Consultation, Outline
 
     history = Outline._base_manager.filter(session=session).exists()
     if history or Consultation._base_manager.filter(session=session).exists():
@@ -293,7 +288,7 @@ def session_delete(*, actor: "User", session: Session) -> None:
             _("该课次已有授课提纲或三方研议记录，不能删除；如不再开课，请改为“取消”。"),
         )
     record(actor, "delete", session, full_snapshot(session, SESSION_FIELDS, SESSION_LINKS), {})
-    changes.session_change_record(
+    participation().session_change_record(
         actor=actor,
         session=session,
         before={"status": session.status},
@@ -519,7 +514,7 @@ def sessions_generate(
         {},
         {"sessions_generated": len(created), "rule": recurrence.describe(series.rule)},
     )
-    changes.sessions_added_record(actor=actor, program=program, sessions=created)
+    participation().sessions_added_record(actor=actor, program=program, sessions=created)
     return created, warnings
 
 

@@ -12,6 +12,7 @@ from ganxun.accounts.models import Role
 from ganxun.catalog.models import Material
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import require
+from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 from ganxun.programs import policies, rooms, selectors, services
 from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
@@ -102,7 +103,8 @@ def expectation(request, pk):
     rep = representative_for(request.user, session)
     if rep is None:
         raise PermissionDenied()
-    mine = Expectation.objects.filter(consultation__session=session, representative=rep).first()
+    mine = children_of(rep, Expectation, "representative").filter(consultation__session=session)
+    mine = mine.first()
     form = ExpectationForm(request.POST or None, initial={"text": mine.text if mine else ""})
     if handle_form(
         request,

@@ -5,11 +5,13 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from ganxun.core.scoping import unscoped
+from ganxun.core.commands import ScopedCommand
 from ganxun.programs import batching
+from ganxun.programs.models import Program
+from ganxun.programs.services.batches import program_instance
 
 HELP_OUTPUT = (
     'Output (--json): {"status": "optimal|feasible|infeasible|unknown", '
@@ -19,7 +21,8 @@ HELP_OUTPUT = (
 )
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = (
         "分批错时参训求解：书记与行政正职分在不同批次，各单位每批至少 min-on-duty 比例在岗，"
         "每批不超过教室容量，其余尽量均衡。" + HELP_OUTPUT
@@ -70,20 +73,16 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _from_program(self, opts) -> batching.Instance:
-        from ganxun.programs.models import Program
-        from ganxun.programs.services.batches import program_instance
-
         # An operator's command: it reads the whole tree, like the demo and the backups.
-        with unscoped():
-            program = Program.objects.filter(pk=opts["program_id"]).first()
-            if program is None:
-                raise CommandError(_("没有编号为 %(id)s 的培训项目。") % {"id": opts["program_id"]})
-            batches = opts["batches"] or max(program.batch_count, 2)
-            share = opts["min_on_duty"] if opts["min_on_duty"] is not None else program.min_on_duty
-            try:
-                inst = program_instance(program, batches=batches, min_on_duty=share)
-            except batching.BatchInputError as exc:
-                raise CommandError(str(exc)) from exc
+        program = Program.objects.filter(pk=opts["program_id"]).first()
+        if program is None:
+            raise CommandError(_("没有编号为 %(id)s 的培训项目。") % {"id": opts["program_id"]})
+        batches = opts["batches"] or max(program.batch_count, 2)
+        share = opts["min_on_duty"] if opts["min_on_duty"] is not None else program.min_on_duty
+        try:
+            inst = program_instance(program, batches=batches, min_on_duty=share)
+        except batching.BatchInputError as exc:
+            raise CommandError(str(exc)) from exc
         if not inst.people:
             raise CommandError(_("项目“%(program)s”还没有学员。") % {"program": program})
         return inst
