@@ -10,6 +10,7 @@ Functions taking an ``org`` expect one the caller may see (views get it via ``ge
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear
@@ -29,6 +30,9 @@ from ganxun.credits.compliance import (
 from ganxun.credits.models import Channel, CreditEntry, ProgramCreditRule, Requirement
 from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.orgs.selectors import get_cadre_for, get_org_for
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 __all__ = ["get_cadre_for", "get_org_for"]
 RANKS = list(Cadre.Rank.choices)
@@ -350,7 +354,7 @@ def cadre_record(cadre: Cadre, year: int) -> CadreRecord:
     )
 
 
-def get_entry_for(actor, pk) -> CreditEntry:
+def get_entry_for(actor: "User", pk) -> CreditEntry:
     entry = (
         CreditEntry.objects.visible_to(actor).select_related("cadre").filter(pk=pk).first()
         if str(pk).isdigit()

@@ -59,12 +59,12 @@ MAX_SCORE = 100
 # --- calls -----------------------------------------------------------------------------------
 
 
-def require_call_manager(actor, call: ProposalCall) -> None:
+def require_call_manager(actor: User, call: ProposalCall) -> None:
     if not policies.can_manage_call(actor, call):
         raise PermissionDenied()
 
 
-def _check_reviewers(actor, reviewers: list[User]) -> None:
+def _check_reviewers(actor: User, reviewers: list[User]) -> None:
     ids = {u.pk for u in reviewers}
     allowed = (
         users_visible_to(actor)
@@ -81,7 +81,7 @@ def _check_reviewers(actor, reviewers: list[User]) -> None:
 @transaction.atomic
 def call_save(
     *,
-    actor,
+    actor: User,
     call: ProposalCall | None,
     title: str,
     guidance: str = "",
@@ -128,10 +128,16 @@ def call_save(
     return call
 
 
-def _check_targets(actor, owner: Org, units: list[Org]) -> list[Org]:
+def _check_targets(actor: User, owner: Org | None, units: list[Org]) -> list[Org]:
     """The named units must be below the call's owner and inside the actor's scope."""
     for unit in units:
-        if actor.org is None or not unit.is_within(actor.org) or not unit.is_within(owner):
+        # owner is None only when the actor has no org, which fails already
+        if (
+            actor.org is None
+            or owner is None
+            or not unit.is_within(actor.org)
+            or not unit.is_within(owner)
+        ):
             raise CatalogError(
                 "target_out_of_scope",
                 f"{unit.name}不在本单位的管理范围内，不能作为征集单位。",
@@ -171,7 +177,7 @@ def call_invites(call: ProposalCall, unit: Org | None) -> bool:
 
 
 @transaction.atomic
-def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) -> dict:
+def call_remind(*, actor: User, call: ProposalCall, units: list[Org] | None = None) -> dict:
     """Remind the named units that have not answered (all of them, or those given): one notice
     per contact, at most once a day per unit. Returns {"units": n, "notices": n, "skipped": n}."""
     require_call_manager(actor, call)
@@ -218,7 +224,7 @@ class ProposalData:
     hours: Decimal | str = Decimal("3")
 
 
-def _validate_proposal(actor, call: ProposalCall, data: ProposalData) -> ProposalData:
+def _validate_proposal(actor: User, call: ProposalCall, data: ProposalData) -> ProposalData:
     if actor.org is None or not data.unit.is_within(actor.org):
         raise CatalogError("unit_out_of_scope", "申报单位不在您的管理范围内。", field="unit")
     if not call_invites(call, data.unit):
@@ -264,7 +270,7 @@ def _apply_proposal(proposal: Proposal, data: ProposalData) -> None:
 
 
 @transaction.atomic
-def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposal:
+def proposal_submit(*, actor: User, call: ProposalCall, data: ProposalData) -> Proposal:
     if not policies.can_propose(actor):
         raise PermissionDenied()
     # The caller fetched the call through get_call_for; lock it against a round opening now.
@@ -292,7 +298,7 @@ def _locked(proposal: Proposal) -> Proposal:
 
 
 @transaction.atomic
-def proposal_update(*, actor, proposal: Proposal, data: ProposalData) -> Proposal:
+def proposal_update(*, actor: User, proposal: Proposal, data: ProposalData) -> Proposal:
     if not policies.can_manage_proposal(actor, proposal):
         raise PermissionDenied()
     proposal = _locked(proposal)
@@ -307,7 +313,7 @@ def proposal_update(*, actor, proposal: Proposal, data: ProposalData) -> Proposa
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
     if not policies.can_manage_proposal(actor, proposal):
         raise PermissionDenied()
     proposal = _locked(proposal)
@@ -342,7 +348,7 @@ def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Pr
 
 
 @transaction.atomic
-def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
+def round_open(*, actor: User, call: ProposalCall, name: str) -> SelectionRound:
     require_call_manager(actor, call)
     call = refetch(call, lock=True)
     if call.status == ProposalCall.Status.FINALIZED:
@@ -388,7 +394,7 @@ def _require_open(rnd: SelectionRound) -> None:
 
 
 @transaction.atomic
-def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> Review:
+def review_save(*, actor: User, entry: RoundEntry, score: int, comment: str = "") -> Review:
     """A reviewer's score (百分制) and comment on a proposal in a round; saving again changes it."""
     rnd = _locked_round(entry)
     if not policies.is_reviewer_of(actor, rnd.call):
@@ -413,7 +419,7 @@ def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> R
 
 
 @transaction.atomic
-def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> RoundEntry:
+def entry_decide(*, actor: User, entry: RoundEntry, decision: str, note: str = "") -> RoundEntry:
     rnd = _locked_round(entry)
     require_call_manager(actor, rnd.call)
     _require_open(rnd)
@@ -427,7 +433,7 @@ def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> 
 
 
 @transaction.atomic
-def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
+def round_close(*, actor: User, rnd: SelectionRound) -> SelectionRound:
     """Fix the round's decisions; proposals it rejected are out (未入选)."""
     require_call_manager(actor, rnd.call)
     rnd = refetch(rnd, lock=True)
