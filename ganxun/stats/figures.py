@@ -241,6 +241,7 @@ def children_map(node: Org) -> tuple[list[Org], dict[int, int], set[int]]:
     # tuples, not model instances: a province has tens of thousands of orgs; only the
     # children are instances
     orgs = list(
+        # scope: the subtree of a node the view has already checked the reader may see
         Org._base_manager.filter(path__startswith=node.path)
         .order_by()
         .values_list("id", "path", "parent_id")
