@@ -56,7 +56,7 @@ def call_proposals(actor: "User", call: ProposalCall) -> QuerySet[Proposal]:
 def call_rounds(call: ProposalCall) -> QuerySet[SelectionRound]:
     """Rounds of a call the actor already holds (fetched through get_call_for)."""
     return (
-        SelectionRound._base_manager.filter(call=call)
+        children_of(call, SelectionRound, "call")
         .annotate(
             n_entries=Count("entries", distinct=True),
             n_advanced=Count(
@@ -149,7 +149,7 @@ def call_targets_answered(call: ProposalCall) -> set[int]:
     """The named units that have a live proposal (their own or a sub-unit's) in the call."""
     targets = list(children_of(call, CallTarget, "call").select_related("unit"))
     paths = list(
-        Proposal._base_manager.filter(call=call)
+        children_of(call, Proposal, "call")
         .exclude(status=Proposal.Status.WITHDRAWN)
         .values_list("unit__path", flat=True)
         .distinct()
