@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 SUBMITTED = Q(response__status=Response.Status.SUBMITTED)
 
 
+def _root(actor: "User") -> Org:
+    """The actor's root org. The pages calling this admit staff by role; an account without an
+    org failed on ``actor.org.path`` before, and fails here by name."""
+    assert actor.org is not None, "an account without an org has no subtree"
+    return actor.org
+
+
 def _pk(pk) -> int:
     if not str(pk).isdigit():
         raise NotFound()
@@ -51,7 +58,8 @@ def get_survey_for(actor: "User", pk, *, manage: bool = False) -> NeedsSurvey:
 
 def survey_list(actor: "User") -> QuerySet[NeedsSurvey]:
     """Surveys with invitation and submission counts within the actor's subtree."""
-    here = Q(respondents__unit__path__startswith=actor.org.path)
+    root = _root(actor)
+    here = Q(respondents__unit__path__startswith=root.path)
     return (
         NeedsSurvey.objects.visible_to(actor)
         .select_related("questionnaire", "questionnaire__org")
@@ -164,8 +172,8 @@ class Tracking:
 
 def tracking_node(actor: "User", survey: NeedsSurvey) -> Org:
     """The deeper of the actor's root and the survey's org: where the tracking view starts."""
-    owner = survey.questionnaire.org
-    return owner if owner.path.startswith(actor.org.path) else actor.org
+    owner, root = survey.questionnaire.org, _root(actor)
+    return owner if owner.path.startswith(root.path) else root
 
 
 def tracking(actor: "User", survey: NeedsSurvey, node: Org) -> Tracking:
