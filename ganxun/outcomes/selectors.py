@@ -216,6 +216,7 @@ def get_certificate_for(actor: "User", pk) -> Certificate:
 def my_certificates(actor: "User") -> list[Certificate]:
     if not policies.is_trainee(actor):
         return []
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     return list(
         Certificate.objects.visible_to(actor)
         .filter(cadre_id=actor.cadre_id, revoked_at__isnull=True)
