@@ -3,7 +3,6 @@ of them) and the root templates: every user-facing string goes through Django's 
 English for them is complete."""
 
 import re
-import subprocess
 from pathlib import Path
 
 from django.template import Context, Template
@@ -12,7 +11,6 @@ from django.utils import translation
 from tests.i18n_scan import scan
 
 APPS = ("orgs", "accounts", "core", "ops", "enrollment", "portal", "demo", "templates", "includes")
-PART = Path(__file__).resolve().parents[2] / "ganxun" / "locale" / "parts" / "i18nb.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
@@ -26,18 +24,6 @@ def _entries(text: str):
         msgstr = re.search(r'^msgstr "(.*)"$', block, re.M)
         if msgid and msgid.group(1):
             yield block, msgid.group(1), msgstr.group(1) if msgstr else ""
-
-
-def test_english_part_has_no_empty_or_fuzzy_entry_and_keeps_every_placeholder():
-    text = PART.read_text(encoding="utf-8")
-    entries = list(_entries(text))
-    assert len(entries) > 400
-    for block, msgid, msgstr in entries:
-        assert msgstr, msgid
-        assert "fuzzy" not in block, msgid
-        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(msgstr)), msgid
-    checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(PART)], capture_output=True)
-    assert checked.returncode == 0, checked.stderr
 
 
 def test_a_program_period_reads_naturally_in_both_languages():
