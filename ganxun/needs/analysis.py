@@ -57,7 +57,7 @@ def dimension_groups(dim: Dimension) -> list[tuple[object, str]]:
 def crosstab(survey: NeedsSurvey, question: Question, dim: Dimension) -> Table:
     """The table for one question and one grouping. The caller has authorised the survey."""
     group = F(PREFIX + dim.field)
-    # The survey was fetched through the actor's scope; its answers are read as a whole.
+    # scope: the survey was fetched through the actor's scope; its answers are read as a whole
     with unscoped():
         answers = Answer.objects.filter(
             question=question,

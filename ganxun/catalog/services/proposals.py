@@ -140,7 +140,7 @@ def _check_targets(actor: User, owner: Org | None, units: list[Org]) -> list[Org
         ):
             raise CatalogError(
                 "target_out_of_scope",
-                f"{unit.name}不在本单位的管理范围内，不能作为征集单位。",
+                _("%(unit)s不在本单位的管理范围内，不能作为征集单位。") % {"unit": unit.name},
                 field="target_units",
             )
     return sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
@@ -183,7 +183,9 @@ def call_remind(*, actor: User, call: ProposalCall, units: list[Org] | None = No
     require_call_manager(actor, call)
     call = refetch(call, lock=True, related=("owner",))
     if call.status != ProposalCall.Status.OPEN:
-        raise CatalogError("call_closed", f"“{call.title}”已不在征集中，无需提醒。")
+        raise CatalogError(
+            "call_closed", _("“%(title)s”已不在征集中，无需提醒。") % {"title": call.title}
+        )
     targets = children_of(call, CallTarget, "call").select_related("unit")
     if units is not None:
         targets = targets.filter(unit__in=[u.pk for u in units])
@@ -192,9 +194,9 @@ def call_remind(*, actor: User, call: ProposalCall, units: list[Org] | None = No
     pending = [t for t in targets if t.unit_id not in answered]
     due = [t for t in pending if remind_due(t.reminded_at, now)]
     if not pending:
-        raise CatalogError("nothing_to_remind", "所选单位都已申报，无需提醒。")
+        raise CatalogError("nothing_to_remind", _("所选单位都已申报，无需提醒。"))
     if not due:
-        raise CatalogError("reminded_today", "这些单位今天已提醒过，每个单位每天最多提醒一次。")
+        raise CatalogError("reminded_today", _("这些单位今天已提醒过，每个单位每天最多提醒一次。"))
     sent = _notify_targets(call, [t.unit for t in due], reminder=True)
     children_of(call, CallTarget, "call").filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
     record(
@@ -226,7 +228,7 @@ class ProposalData:
 
 def _validate_proposal(actor: User, call: ProposalCall, data: ProposalData) -> ProposalData:
     if actor.org is None or not data.unit.is_within(actor.org):
-        raise CatalogError("unit_out_of_scope", "申报单位不在您的管理范围内。", field="unit")
+        raise CatalogError("unit_out_of_scope", _("申报单位不在您的管理范围内。"), field="unit")
     if not call_invites(call, data.unit):
         raise CatalogError(
             "unit_not_invited",

@@ -115,6 +115,7 @@ def _menu_share(menu) -> dict | None:
     if not menu:
         return None
     ids = [item.course_id for item in menu]
+    # scope: the courses on the menu of a call the actor holds, each named by its menu item
     return interactive_share(Course._base_manager.filter(pk__in=ids))
 
 
@@ -160,7 +161,7 @@ def round_open(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalog:call", pk=call.pk)
-    entered = RoundEntry._base_manager.filter(round=rnd).count()
+    entered = children_of(rnd, RoundEntry, "round").count()
     messages.success(
         request,
         _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。") % {"rnd": rnd, "entered": entered},
