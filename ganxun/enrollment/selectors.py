@@ -263,7 +263,7 @@ def menu_sessions(actor: "User", *, theme: str = "", form: str = "") -> list[Ses
     mine = {
         s.session_id: s
         for s in Seat.objects.visible_to(actor).filter(
-            cadre_id=actor.cadre_id, status__in=Seat.LIVE, session__in=[x.pk for x in sessions]
+            cadre_id=own_cadre_id(actor), status__in=Seat.LIVE, session__in=[x.pk for x in sessions]
         )
     }
     for s in sessions:
@@ -293,13 +293,21 @@ def get_seat_for(actor: "User", pk) -> Seat:
     return _get(Seat.objects.visible_to(actor).select_related("session__program__org"), pk)
 
 
+def own_cadre_id(actor: "User") -> int:
+    """The trainee's own roster record; the policy checked before (a trainee may select, ask
+    leave) requires one."""
+    assert actor.cadre_id is not None, "a trainee's account is linked to a roster record"
+    return actor.cadre_id
+
+
 def my_seats(actor: "User") -> list[Seat]:
     """The trainee's picks, upcoming live ones first, each waitlisted one with its place."""
     if not policies.can_select(actor):
         return []
-    seats = list(
+    # Any: the page's attributes (position, can_cancel) are set on the rows below
+    seats: list[Any] = list(
         Seat.objects.visible_to(actor)
-        .filter(cadre_id=actor.cadre_id)
+        .filter(cadre_id=own_cadre_id(actor))
         .select_related("session__program", "session__main_venue")
         .order_by("-session__starts_at", "-id")[:100]
     )
@@ -379,7 +387,7 @@ def my_leave(actor: "User") -> list[LeaveRequest]:
         return []
     return list(
         LeaveRequest.objects.visible_to(actor)
-        .filter(cadre_id=actor.cadre_id)
+        .filter(cadre_id=own_cadre_id(actor))
         .select_related("session__program")
         .order_by("-requested_at", "-id")[:100]
     )
@@ -390,7 +398,7 @@ def leave_candidates(actor: "User") -> list[Session]:
     one trainee in three queries) and may still ask leave for."""
     if not policies.is_trainee(actor):
         return []
-    own = ProgramTrainee.objects.visible_to(actor).filter(cadre_id=actor.cadre_id)
+    own = ProgramTrainee.objects.visible_to(actor).filter(cadre_id=own_cadre_id(actor))
     rows = {t.program_id: t for t in own}
     upcoming_qs = (
         Session.objects.visible_to(actor)
@@ -404,7 +412,7 @@ def leave_candidates(actor: "User") -> list[Session]:
     seated = set(
         Seat.objects.visible_to(actor)
         .filter(
-            cadre_id=actor.cadre_id,
+            cadre_id=own_cadre_id(actor),
             status=Seat.Status.ENROLLED,
             session_id__in=[s.pk for s in upcoming],
         )

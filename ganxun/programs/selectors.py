@@ -210,6 +210,7 @@ def lecturer_sessions(actor: "User", *, upcoming: bool = True) -> QuerySet[Sessi
     """The sessions the account's cadre teaches (see ``policies`` for the link)."""
     if not policies.can_teach(actor):
         return Session.objects.visible_to(actor).none()
+    assert actor.cadre_id is not None  # can_teach requires a cadre
     qs = Session.objects.visible_to(actor).filter(
         lecturers__cadre_id=actor.cadre_id, status=Session.Status.SCHEDULED
     )
@@ -221,6 +222,7 @@ def lecturer_sessions(actor: "User", *, upcoming: bool = True) -> QuerySet[Sessi
 def my_trainee_rows(actor: "User") -> list[ProgramTrainee]:
     if not policies.is_trainee(actor):
         return []
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     return list(
         ProgramTrainee.objects.visible_to(actor)
         .filter(cadre_id=actor.cadre_id)

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, require
 from ganxun.core.idempotency import submit_once
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.surveys import selectors, services
 from ganxun.surveys.answering import load_items
 from ganxun.surveys.forms import QuestionForm, SectionForm
-from ganxun.surveys.models import Question
+from ganxun.surveys.models import Option, Question
 from ganxun.surveys.policies import can_build_questionnaires, manages_questionnaire
 
 
@@ -136,8 +136,7 @@ def question_create(request, pk):
 @require(can_build_questionnaires)
 def question_edit(request, pk):
     question = selectors.get_question_for(request.user, pk)
-    with unscoped():
-        options = list(question.options.all())
+    options = list(children_of(question, Option, "question"))
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, options))
     if request.method == "POST" and form.is_valid():
         try:

@@ -248,9 +248,12 @@ def changes_preview(
         if not mine:
             continue
         body = (
-            "您参加的培训安排有以下变更：\n"
+            _("您参加的培训安排有以下变更：")
+            + "\n"
             + "\n".join(f"· {m}" for m in mine)
-            + "\n\n以下为变更后的安排：\n"
+            + "\n\n"
+            + _("以下为变更后的安排：")
+            + "\n"
             + schedule.trainee_schedule(
                 program, t, sessions, has_subs=has_subs, seats=seats.get(t.cadre_id, ())
             )
