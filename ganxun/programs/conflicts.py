@@ -156,15 +156,19 @@ def _overlapping(candidates: list[Candidate]) -> list[Session]:
     lecturers = set().union(*(c.lecturer_ids for c in candidates))
     venues = set().union(*(c.venue_ids for c in candidates))
     programs = {c.program.pk for c in candidates}
+    # Ids only, whatever org runs those programs: a clash across orgs must be found.
+    # scope: the candidates' programs' trainees (their titles elsewhere hidden by _describe)
     cadres = ProgramTrainee._base_manager.filter(program_id__in=programs).values("cadre_id")
+    # scope: as above, the programs sharing a trainee with the candidates' (ids, in a subquery)
     sharing = ProgramTrainee._base_manager.filter(cadre_id__in=cadres).values("program_id")
     related = Q(program_id__in=programs) | Q(program_id__in=sharing)
     if lecturers:
         related |= Q(lecturers__in=lecturers)
     if venues:
         related |= Q(main_venue_id__in=venues) | Q(sub_venues__in=venues)
-    # Lecturers and classrooms are shared across the tree: this must see every org's sessions.
     qs = (
+        # Lecturers and classrooms are shared across the tree: this must see every org's sessions.
+        # scope: a session the actor may not open is described without its titles (_describe)
         Session._base_manager.filter(starts_at__lt=hi, ends_at__gt=lo)
         .filter(status=Session.Status.SCHEDULED)
         .filter(related)
@@ -205,8 +209,10 @@ class _Names:
         lecturers = set().union(*(c.lecturer_ids for c in candidates))
         venues = set().union(*(c.venue_ids for c in candidates))
         self.lecturers = dict(
+            # scope: names of the lecturers the candidates name (checked visible by the service)
             Lecturer._base_manager.filter(pk__in=lecturers).values_list("pk", "name")
         )
+        # scope: names of the classrooms the candidates name (checked visible by the service)
         self.venues = dict(Venue._base_manager.filter(pk__in=venues).values_list("pk", "name"))
 
     @staticmethod
@@ -275,6 +281,7 @@ class _Attendance:
 
     def __init__(self, candidates: list[Candidate], others: list[Session]):
         mine = {c.program.pk for c in candidates}
+        # scope: the trainees of the candidates' programs, which the caller holds
         rows = ProgramTrainee._base_manager.filter(program_id__in=mine).values_list(
             "program_id", "cadre_id", "batch", "venue_id"
         )
@@ -297,6 +304,7 @@ class _Attendance:
 
     def names(self, cadre_ids: set[int]) -> list[str]:
         first = sorted(cadre_ids)[:MAX_NAMES]
+        # scope: names of the held programs' own trainees who clash
         return sorted(Cadre._base_manager.filter(pk__in=first).values_list("name", flat=True))
 
     def per_venue(self, c: Candidate) -> Counter:
@@ -312,6 +320,7 @@ class _Attendance:
 
 def _capacity(candidates: list[Candidate], attendance: _Attendance) -> list[Conflict]:
     ids = set().union(*(c.venue_ids for c in candidates))
+    # scope: capacities of the classrooms the candidates name (checked visible by the service)
     venues = {v.pk: v for v in Venue._base_manager.filter(pk__in=ids)} if ids else {}
     out = []
     for i, c in enumerate(candidates):
@@ -370,10 +379,13 @@ def trainee_double_bookings(
     queries and one sweep per distinct enrolment pattern.
     """
     # Self-selected and walk-in trainees attend only their own picks (enrollment.expected).
+    # The one rule across programs and orgs: other programs come out as ids, titles hidden.
+    # scope: enrolments of the given cadres, or of the held candidates' programs' trainees
     trainees = ProgramTrainee._base_manager.exclude(source__in=ONLY_OWN_SESSIONS)
     if candidates:
         mine = {c.program_id for c in candidates}
         trainees = trainees.filter(
+            # scope: ids of the trainees of the candidates' programs, which the caller holds
             cadre_id__in=ProgramTrainee._base_manager.filter(program_id__in=mine).values("cadre_id")
         )
     elif cadre_ids is not None:
@@ -421,6 +433,8 @@ def _slot_key(slot) -> tuple:
 
 
 def _slots(programs: set[int], candidates: list[Candidate], since: datetime | None) -> list:
+    # A clash across orgs is still a clash; titles are hidden from who may not open them.
+    # scope: times of the sessions of every program those trainees are in, whichever org
     qs = Session._base_manager.filter(
         program_id__in=programs, status=Session.Status.SCHEDULED, self_selectable=False
     )
@@ -452,6 +466,7 @@ def double_booking_lines(bookings: list[DoubleBooking], *, actor, limit: int = 1
     programs = {s.program_id for b in shown_bookings for s in (b.first, b.second)}
     visible = _visible_program_ids(actor, programs)
     wanted = {c for b in shown_bookings for c in sorted(b.cadre_ids)[:MAX_NAMES]}
+    # scope: names of the trainees in the clashes: the caller's own program's or the trainee's
     names = dict(Cadre._base_manager.filter(pk__in=wanted).values_list("pk", "name"))
     lines = []
     for b in shown_bookings:

@@ -11,6 +11,7 @@ from ganxun.catalog import selectors as catalog
 from ganxun.catalog.models import Lecturer, MenuItem, TeachingForm
 from ganxun.core.forms import StyledForm
 from ganxun.core.picker import use_picker
+from ganxun.core.scoping import children_of
 from ganxun.programs import recurrence
 from ganxun.programs.forms import date_input, lecturer_label, venue_label
 from ganxun.programs.models import OutlineDecision, Program, ProgramTrainee, ProgramUnit, Venue
@@ -179,7 +180,7 @@ class SessionForm(_SessionFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = ProgramUnit._base_manager.filter(program=self.program).order_by("seq")
+        units = children_of(self.program, ProgramUnit, "program").order_by("seq")
         self.fields["unit"].queryset = units
         self.fields["unit"].empty_label = _("（不属于单元）")
         self.order_fields(self.field_order)
@@ -378,6 +379,7 @@ class ConsultationForm(StyledForm):
         self.session = session
         if lecturers:
             ids = [lec.pk for lec in lecturers]
+            # scope: the held session's own lecturers, whichever org keeps them in its pool
             self.fields["lecturer"].queryset = Lecturer._base_manager.filter(pk__in=ids)
             self.fields["lecturer"].label_from_instance = lecturer_label
         else:
@@ -393,7 +395,7 @@ class ConsultationForm(StyledForm):
             if n.strip()
         ]
         rows = list(
-            ProgramTrainee._base_manager.filter(program_id=self.session.program_id)
+            children_of(self.session.program, ProgramTrainee, "program")
             .filter(cadre__name__in=[n.split("（")[0] for n in names])
             .select_related("cadre__unit")
         )

@@ -14,6 +14,7 @@ sessions and step records, never by the number of trainees.
 from collections import defaultdict
 
 from ganxun.catalog.models import Material
+from ganxun.core.scoping import children_of
 from ganxun.programs.models import Program, ProgramTrainee, ProgramUnit, Session, StepRecord
 
 
@@ -27,23 +28,26 @@ def loop_progress(
     """(trainee id, unit id) → step kind → {"done", "total", …} (reading/online also list
     ``items`` as (material, done); summary carries ``text``)."""
     sessions = list(
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        children_of(program, Session, "program")
+        .filter(status=Session.Status.SCHEDULED)
         .order_by()
         .values_list("pk", "unit_id", "batch")
     )
     cadre_ids = [t.cadre_id for t in trainees]
     attended = set(
-        Session._base_manager.filter(
-            program=program,
+        children_of(program, Session, "program")
+        .filter(
             status=Session.Status.SCHEDULED,
             attendances__cadre_id__in=cadre_ids,
         )
         .order_by()
         .values_list("pk", "attendances__cadre_id")
     )
-    records = StepRecord._base_manager.filter(
-        trainee__in=[t.pk for t in trainees], unit__in=[u.pk for u in units]
-    ).values_list("trainee_id", "unit_id", "kind", "material_id", "text")
+    records = (
+        children_of(list(trainees), StepRecord, "trainee")
+        .filter(unit__in=[u.pk for u in units])
+        .values_list("trainee_id", "unit_id", "kind", "material_id", "text")
+    )
     ticked: dict[tuple[int, int], set] = defaultdict(set)
     summaries: dict[tuple[int, int], str] = {}
     for trainee_id, unit_id, kind, material_id, text in records:

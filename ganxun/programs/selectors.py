@@ -1,7 +1,7 @@
 """Every read of programs, cut to what the actor may see.
 
-Children of a program (units, sessions, trainees) are read through ``_base_manager`` only after
-the program itself was fetched with ``get_program_for`` — the program is the unit of access.
+Children of a program (units, sessions, trainees) are read with ``children_of`` only after the
+program itself was fetched with ``get_program_for`` — the program is the unit of access.
 Lists run a fixed number of queries: lecturers and classrooms come in one prefetch each.
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ganxun.accounts.models import User
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 from ganxun.programs import policies
 from ganxun.programs.conflicts import slot_label, trainee_double_bookings
@@ -51,12 +52,13 @@ def _get(qs: QuerySet, pk):
 
 def _count(model, **filters):
     """A correlated COUNT, so several counts on one list do not multiply each other's rows."""
+    # scope: correlated to the outer program list, already narrowed: its programs' own children
     rows = model._base_manager.filter(program=OuterRef("pk"), **filters).order_by()
     return Coalesce(Subquery(rows.values("program").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 def program_list(actor: "User", *, q: str = "", status: str = "") -> QuerySet[Program]:
-    qs = Program.objects.visible_to(actor).select_related("org")
+    qs: QuerySet[Program] = Program.objects.visible_to(actor).select_related("org")
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(brand__contains=q))
     if status:
@@ -83,8 +85,9 @@ def get_managed_program_for(actor: "User", pk) -> Program:
 
 def program_units(program: Program) -> list[ProgramUnit]:
     return list(
-        ProgramUnit._base_manager.filter(program=program)
+        children_of(program, ProgramUnit, "program")
         .select_related("theme")
+        # scope: the reading lists of the held units, whichever org keeps each material
         .prefetch_related(Prefetch("materials", queryset=Material._base_manager.all()))
         .annotate(n_sessions=Count("sessions", filter=Q(sessions__status="scheduled")))
         .order_by("seq")
@@ -93,6 +96,16 @@ def program_units(program: Program) -> list[ProgramUnit]:
 
 def get_unit_for(actor: "User", pk) -> ProgramUnit:
     return _get(ProgramUnit.objects.visible_to(actor).select_related("program", "theme"), pk)
+
+
+def unit_material(unit: ProgramUnit, pk: int | None) -> Material | None:
+    """A material on the held unit's reading list, None for any other id (then the trainee's
+    step is refused as not on the list)."""
+    if pk is None:
+        return None
+    listed = ProgramUnit.materials.through.objects.filter(programunit=unit, material_id=pk)
+    row = listed.select_related("material").first()
+    return row.material if row else None
 
 
 def program_reviewers(program: Program):
@@ -105,13 +118,15 @@ def program_reviewers(program: Program):
 
 def with_details(qs: QuerySet[Session]) -> QuerySet[Session]:
     return qs.select_related("program", "unit", "course", "main_venue").prefetch_related(
+        # scope: the lecturers of the (narrowed or held) sessions, whichever org keeps them
         Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name")),
+        # scope: the classrooms of the same sessions, whichever org keeps them
         Prefetch("sub_venues", queryset=Venue._base_manager.select_related("serves")),
     )
 
 
 def program_sessions(program: Program, *, include_cancelled: bool = False) -> QuerySet[Session]:
-    qs = Session._base_manager.filter(program=program)
+    qs = children_of(program, Session, "program")
     if not include_cancelled:
         qs = qs.filter(status=Session.Status.SCHEDULED)
     return with_details(qs).order_by("starts_at", "id")
@@ -125,7 +140,7 @@ def session_outlines(session: Session) -> list[Outline]:
     """The outline versions of the session's group (one outline per course and lecturer)."""
     holder = outline_holder(outline_siblings(session))
     return list(
-        Outline._base_manager.filter(session=holder)
+        children_of(holder, Outline, "session")
         .select_related("submitted_by")
         .prefetch_related("decisions__decided_by")
         .order_by("-version")
@@ -138,12 +153,15 @@ def get_outline_for(actor: "User", pk) -> Outline:
 
 def session_consultation(session: Session) -> Consultation | None:
     return (
-        Consultation._base_manager.filter(session=session)
+        children_of(session, Consultation, "session")
         .select_related("organizer", "lecturer")
         .prefetch_related(
             Prefetch(
                 "representatives",
-                queryset=ProgramTrainee._base_manager.select_related("cadre__unit"),
+                # representatives are the program's trainees (checked when chosen)
+                queryset=children_of(session.program, ProgramTrainee, "program").select_related(
+                    "cadre__unit"
+                ),
             ),
             "expectations__representative__cadre",
         )
@@ -156,14 +174,16 @@ UPCOMING_OUTLINE = ~Q(outline_status=OutlineStatus.APPROVED)
 
 def sessions_without_approved_outline(actor: "User") -> QuerySet[Session]:
     """The organizer's worry list: future sessions of programs they run, nearest first."""
-    if not policies.can_manage_programs(actor):
-        return Session._base_manager.none()
+    # An account without an org sees no program (Program.scope_q): nothing to worry about.
+    if not policies.can_manage_programs(actor) or actor.org is None:
+        return Session.objects.visible_to(actor).none()
     return (
         Session.objects.visible_to(actor)
         .filter(program__org__path__startswith=actor.org.path)
         .filter(status=Session.Status.SCHEDULED, starts_at__gte=timezone.now())
         .filter(UPCOMING_OUTLINE)
         .select_related("program")
+        # scope: the lecturers of the narrowed sessions above, whichever org keeps them
         .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.only("name")))
         .order_by("starts_at", "id")
     )
@@ -177,8 +197,10 @@ def outlines_to_review(actor: "User") -> QuerySet[Session]:
         .filter(program_id__in=reviewing, status=Session.Status.SCHEDULED)
         .filter(outline_status=OutlineStatus.SUBMITTED)
         # One entry per outline: the session holding it (batch 2 of a class shares batch 1's).
+        # scope: correlated to the outer sessions, already narrowed to the reviewer's view
         .filter(Exists(Outline._base_manager.filter(session=OuterRef("pk"))))
         .select_related("program")
+        # scope: the lecturers of the narrowed sessions above, whichever org keeps them
         .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.only("name")))
         .order_by("starts_at", "id")
     )
@@ -187,7 +209,8 @@ def outlines_to_review(actor: "User") -> QuerySet[Session]:
 def lecturer_sessions(actor: "User", *, upcoming: bool = True) -> QuerySet[Session]:
     """The sessions the account's cadre teaches (see ``policies`` for the link)."""
     if not policies.can_teach(actor):
-        return Session._base_manager.none()
+        return Session.objects.visible_to(actor).none()
+    assert actor.cadre_id is not None  # can_teach requires a cadre
     qs = Session.objects.visible_to(actor).filter(
         lecturers__cadre_id=actor.cadre_id, status=Session.Status.SCHEDULED
     )
@@ -199,6 +222,7 @@ def lecturer_sessions(actor: "User", *, upcoming: bool = True) -> QuerySet[Sessi
 def my_trainee_rows(actor: "User") -> list[ProgramTrainee]:
     if not policies.is_trainee(actor):
         return []
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     return list(
         ProgramTrainee.objects.visible_to(actor)
         .filter(cadre_id=actor.cadre_id)
@@ -235,9 +259,11 @@ def my_double_bookings(actor: "User", since) -> dict[int, str]:
     session id → what it clashes with (the rule lives in ``conflicts``)."""
     if not policies.is_trainee(actor):
         return {}
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     clashes: dict[int, str] = {}
     for b in trainee_double_bookings(cadre_ids=[actor.cadre_id], since=since):
         for mine, other in ((b.first, b.second), (b.second, b.first)):
+            assert isinstance(mine, Session)  # no candidates given: both are saved sessions
             label = slot_label(other)
             clashes[mine.pk] = f"{clashes[mine.pk]}；{label}" if mine.pk in clashes else label
     return clashes
@@ -307,7 +333,7 @@ def venue_list(actor: "User") -> QuerySet[Venue]:
 
 def program_trainees(program: Program) -> QuerySet[ProgramTrainee]:
     return (
-        ProgramTrainee._base_manager.filter(program=program)
+        children_of(program, ProgramTrainee, "program")
         .select_related("cadre__unit", "venue")
         .order_by("cadre__unit__path", "cadre__name", "id")
     )
@@ -321,7 +347,7 @@ def get_trainee_for(actor: "User", pk) -> ProgramTrainee:
 def batch_overview(program: Program) -> list[dict]:
     """Per unit: trainees per batch, and who leads which batch."""
     rows = (
-        ProgramTrainee._base_manager.filter(program=program)
+        children_of(program, ProgramTrainee, "program")
         .values("cadre__unit_id", "cadre__unit__name", "batch")
         .annotate(n=Count("pk"))
         .order_by("cadre__unit__path")
@@ -362,6 +388,7 @@ def lecturer_future_sessions(lecturer: Lecturer) -> list[str]:
     """The lecturer's scheduled sessions still to come, named for a refusal message (used by
     the catalogue before deleting a lecturer). Across all orgs: a teacher is one person."""
     sessions = (
+        # scope: across all orgs on purpose (a teacher is one person); only titles for a refusal
         Session._base_manager.filter(
             lecturers=lecturer, status=Session.Status.SCHEDULED, ends_at__gte=timezone.now()
         )

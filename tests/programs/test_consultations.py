@@ -146,3 +146,26 @@ def test_trainees_tick_the_steps_of_a_unit_and_file_the_outcome_summary(setup, c
     other = make_material(city.county_a, "别的书")
     with pytest.raises(ProgramError):
         services.step_mark(actor=user, unit=setup.march, kind="reading", material=other)
+
+
+@pytest.mark.django_db
+def test_a_trainee_ticks_a_book_on_the_page_only_from_the_units_own_list(setup, city, client):
+    cadre = CadreFactory(unit=city.town_a1)
+    enroll(setup.program, [cadre])
+    client.force_login(make_user(city.town_a1, Role.TRAINEE, cadre=cadre))
+    book = make_material(city.county_a, "习近平关于防范风险挑战论述摘编")
+    april_book = make_material(city.county_a, "四月的书")
+    setup.march.materials.through.objects.create(programunit=setup.march, material=book)
+    setup.april.materials.through.objects.create(programunit=setup.april, material=april_book)
+    url = f"/programs/units/{setup.march.pk}/steps/"
+
+    refused = client.post(url, {"kind": "reading", "material": april_book.pk}, follow=True)
+    assert "请选择本单元书目中的资料" in refused.content.decode()
+    client.post(url, {"kind": "reading", "material": 999_999})
+    assert not StepRecord._base_manager.exists()
+
+    response = client.post(url, {"kind": "reading", "material": book.pk}, follow=True)
+    assert "已记录" in response.content.decode()
+    assert list(StepRecord._base_manager.values_list("unit_id", "material_id")) == [
+        (setup.march.pk, book.pk)
+    ]

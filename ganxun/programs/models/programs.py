@@ -233,9 +233,11 @@ class Program(models.Model):
             reviewing = cls.reviewers.through.objects.filter(user_id=actor.pk)
             q |= Q(pk__in=reviewing.values("program_id"))
         if actor.cadre_id and actor.has_role(Role.LECTURER):
+            # scope: the rule itself (a scoped read would recurse into it): the actor's lessons
             teaching = Session._base_manager.filter(lecturers__cadre_id=actor.cadre_id)
             q |= Q(pk__in=teaching.values("program_id"))
         if actor.cadre_id and actor.has_role(Role.TRAINEE):
+            # scope: the rule itself (a scoped read would recurse into it): the actor's own rows
             enrolled = ProgramTrainee._base_manager.filter(cadre_id=actor.cadre_id)
             q |= Q(pk__in=enrolled.values("program_id"))
         return q

@@ -17,6 +17,7 @@ from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import NotFound
 from ganxun.core.jobs import job_handler, job_start
 from ganxun.core.models import Job
+from ganxun.core.scoping import children_of, refetch
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs import batching
 from ganxun.programs.errors import ProgramError
@@ -40,7 +41,7 @@ def program_instance(program: Program, *, batches: int, min_on_duty) -> batching
     """The program's trainees as a solver instance. A unit's headcount is its active cadres in
     the roster: colleagues who are not in the program are at work anyway."""
     rows = list(
-        ProgramTrainee._base_manager.filter(program=program).values_list(
+        children_of(program, ProgramTrainee, "program").values_list(
             "cadre_id", "batch", "cadre__unit_id", "cadre__leader_role"
         )
     )
@@ -63,6 +64,8 @@ def program_instance(program: Program, *, batches: int, min_on_duty) -> batching
 
 def _headcounts(unit_ids: set[int]) -> dict[str, int]:
     rows = (
+        # Counts only (no names): a unit's colleagues at work count whoever runs the program.
+        # scope: headcounts of the units the held program's trainees come from
         Cadre._base_manager.filter(unit_id__in=unit_ids, status=Cadre.Status.ACTIVE)
         .order_by()
         .values_list("unit_id")
@@ -73,6 +76,7 @@ def _headcounts(unit_ids: set[int]) -> dict[str, int]:
 
 def _unit_names(unit_ids: set[int]) -> dict[str, str]:
     """Chinese names; a name two units share (城关镇 in two counties) gets its parent's."""
+    # scope: the names of the units the held program's trainees come from
     rows = list(Org._base_manager.filter(pk__in=unit_ids).values_list("pk", "name", "parent__name"))
     seen = Counter(name for _pk, name, _parent in rows)
     return {
@@ -84,6 +88,7 @@ def _unit_names(unit_ids: set[int]) -> dict[str, str]:
 def program_venues(program: Program) -> tuple[Venue | None, list[Venue]]:
     """The main classroom and the video sub-classrooms the program uses."""
     through = Program.sub_venues.through.objects.filter(program=program).values("venue_id")
+    # scope: the classrooms the held program names, whichever org keeps them
     subs = list(Venue._base_manager.filter(pk__in=through).select_related("serves"))
     return program.main_venue, subs
 
@@ -108,9 +113,9 @@ def _check_start(program: Program, batches: int, min_on_duty) -> None:
         batching.make_instance([], batches=batches, min_on_duty=min_on_duty)
     except batching.BatchInputError as exc:
         raise ProgramError("invalid_batch_params", str(exc), field="batches") from exc
-    if not ProgramTrainee._base_manager.filter(program=program).exists():
+    if not children_of(program, ProgramTrainee, "program").exists():
         raise ProgramError("no_trainees", _("项目还没有学员，请先添加学员再分批。"))
-    higher = Session._base_manager.filter(program=program, batch__gt=batches).count()
+    higher = children_of(program, Session, "program").filter(batch__gt=batches).count()
     if higher:
         raise ProgramError(
             "batches_in_use",
@@ -207,7 +212,8 @@ def _remember(program: Program, result: batching.Result, batches: int, share, *,
     )
     if result.status in ("optimal", "feasible"):
         verdict["applied"] = False
-    Program._base_manager.filter(pk=program.pk).update(last_solve=verdict)
+    program.last_solve = verdict
+    program.save(update_fields=["last_solve"])
 
 
 def pending_solution(program: Program) -> Job | None:
@@ -222,9 +228,7 @@ def pending_solution(program: Program) -> Job | None:
 
 
 def _moves(program: Program, job: Job) -> tuple[list[ProgramTrainee], dict[int, int]]:
-    trainees = list(
-        ProgramTrainee._base_manager.filter(program=program).only("pk", "cadre_id", "batch")
-    )
+    trainees = list(children_of(program, ProgramTrainee, "program").only("pk", "cadre_id", "batch"))
     proposal = job.result["proposal"]
     new = {t.pk: proposal.get(str(t.cadre_id), t.batch) for t in trainees}
     return trainees, new
@@ -275,7 +279,7 @@ def _order(batch) -> int:
 def batch_apply(*, actor: "User", program: Program, fingerprint: str | None = None) -> int:
     """Write the last solved split, as the organizer previewed it (``fingerprint``); refused
     if the roster changed since, or if there is no split waiting (applied already)."""
-    program = Program._base_manager.select_for_update().get(pk=program.pk)
+    program = refetch(program, lock=True)
     require_manager(actor, program)
     job = pending_solution(program)
     if job is None:
@@ -288,7 +292,7 @@ def batch_apply(*, actor: "User", program: Program, fingerprint: str | None = No
     moved = [t for t in trainees if t.batch != new[t.pk]]
     for t in moved:
         t.batch = new[t.pk]
-    ProgramTrainee._base_manager.bulk_update(moved, ["batch"], batch_size=900)
+    children_of(program, ProgramTrainee, "program").bulk_update(moved, ["batch"], batch_size=900)
     participation().schedule_change_record(
         actor=actor,
         program=program,
@@ -297,9 +301,8 @@ def batch_apply(*, actor: "User", program: Program, fingerprint: str | None = No
     )
     before = {"batch_count": program.batch_count, "min_on_duty": str(program.min_on_duty)}
     verdict = {**program.last_solve, "applied": True}
-    Program._base_manager.filter(pk=program.pk).update(
-        batch_count=batches, min_on_duty=share, last_solve=verdict
-    )
+    program.batch_count, program.min_on_duty, program.last_solve = batches, share, verdict
+    program.save(update_fields=["batch_count", "min_on_duty", "last_solve"])
     audit_record(
         actor=actor,
         action="update",
@@ -363,7 +366,7 @@ def venues_assign(*, actor: "User", program: Program) -> dict:
     if main is None and not subs:
         raise ProgramError("no_venues", _("项目还没有设置主课堂或视频分课堂。"))
     trainees = list(
-        ProgramTrainee._base_manager.filter(program=program)
+        children_of(program, ProgramTrainee, "program")
         .select_related("cadre__unit")
         .order_by("cadre__unit__path", "cadre_id")
     )
@@ -373,7 +376,7 @@ def venues_assign(*, actor: "User", program: Program) -> dict:
         t.venue = _seat(t, subs, main, taken)
         if t.venue is None:
             overflow[t.cadre.unit.name] += 1
-    ProgramTrainee._base_manager.bulk_update(trainees, ["venue"], batch_size=900)
+    children_of(program, ProgramTrainee, "program").bulk_update(trainees, ["venue"], batch_size=900)
     participation().schedule_change_record(
         actor=actor, program=program, kind="venues", summary=_("已为学员分配上课教室")
     )
@@ -406,8 +409,8 @@ def rooms_unused_by_sessions(program: Program, trainees: list[ProgramTrainee]) -
             groups[t.venue.pk, t.batch, t.source].append(t)
     warnings = []
     for (venue_id, batch, _source), members in sorted(groups.items(), key=lambda kv: kv[0][:2]):
-        sessions = Session._base_manager.filter(
-            trainee_sessions_q(members[:1]), program=program, status=Session.Status.SCHEDULED
+        sessions = children_of(program, Session, "program").filter(
+            trainee_sessions_q(members[:1]), status=Session.Status.SCHEDULED
         )
         used_here = Q(main_venue_id=venue_id) | Q(sub_venues=venue_id)
         n = sessions.aggregate(

@@ -69,7 +69,7 @@ def consultation_save(*, actor: "User", session: Session, data: ConsultationData
         raise ProgramError("after_class", _("三方研议应在上课之前进行。"), field="held_on")
     direction = clean_text(data.direction, field="direction", label=_("教学方向"), required=False)
     adjustments = clean_text(data.adjustments, field="adjustments", label=_("调整"), required=False)
-    existing = Consultation._base_manager.filter(session=session).first()
+    existing = children_of(session, Consultation, "session").first()
     before = full_snapshot(existing, CONSULTATION_FIELDS, ("representatives",)) if existing else {}
     consultation = existing or Consultation(session=session, organizer=actor)
     consultation.held_on, consultation.lecturer = data.held_on, data.lecturer
@@ -101,7 +101,7 @@ def expectation_submit(*, actor: "User", session: Session, text: str) -> Expecta
     rep = representative_for(actor, session)
     if rep is None:
         raise PermissionDenied()
-    consultation = Consultation._base_manager.get(session=session)
+    consultation = children_of(session, Consultation, "session").get()
     if timezone.localdate() > consultation.held_on:
         raise ProgramError("meeting_over", _("研议已经开过，不能再提交学习期望。"), field="text")
     text = clean_text(text, field="text", label=_("学习期望"), max_length=2000)
@@ -119,7 +119,9 @@ def _own_trainee(actor: "User", unit: ProgramUnit) -> ProgramTrainee:
     if not policies.is_trainee(actor):
         raise PermissionDenied()
     assert actor.cadre_id is not None  # is_trainee requires a cadre
-    row = ProgramTrainee._base_manager.filter(program_id=unit.program_id, cadre_id=actor.cadre_id)
+    row = ProgramTrainee.objects.visible_to(actor).filter(
+        program_id=unit.program_id, cadre_id=actor.cadre_id
+    )
     trainee = row.first()
     if trainee is None:
         raise PermissionDenied()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ganxun.catalog import files
 from ganxun.catalog.models import Lecturer
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of, refetch
 from ganxun.programs import policies
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Outline, OutlineDecision, OutlineStatus, Session
@@ -28,6 +29,7 @@ MAX_TEXT = 20_000
 
 def session_lecturers(session: Session) -> list[Lecturer]:
     ids = Session.lecturers.through.objects.filter(session=session).values("lecturer_id")
+    # scope: the lecturers on a held session, whichever org keeps them in its faculty pool
     return list(Lecturer._base_manager.filter(pk__in=ids))
 
 
@@ -76,7 +78,7 @@ def _check_deadline(session: Session, siblings: list[Session]) -> None:
 
 @transaction.atomic
 def outline_submit(*, actor: "User", session: Session, text: str = "", upload=None) -> Outline:
-    session = Session._base_manager.select_for_update().select_related("program").get(pk=session.pk)
+    session = refetch(session, lock=True, related=("program",))
     if not policies.can_submit_outline(actor, session, session_lecturers(session)):
         raise PermissionDenied()
     if session.status != Session.Status.SCHEDULED:
@@ -87,7 +89,7 @@ def outline_submit(*, actor: "User", session: Session, text: str = "", upload=No
         raise ProgramError("outline_pending", _("上一版提纲正在审核中，请等待审核结果。"))
     siblings = outline_siblings(session)
     holder = outline_holder(siblings)
-    last = Outline._base_manager.filter(session=holder).order_by("-version").first()
+    last = children_of(holder, Outline, "session").order_by("-version").first()
     text = str(text or "").strip()
     keeps_file = upload is None and last is not None and bool(last.file)
     if not text and upload is None and not keeps_file:
@@ -134,6 +136,7 @@ def outline_submit(*, actor: "User", session: Session, text: str = "", upload=No
 
 def _set_status(sessions: list[Session], status: str) -> None:
     """The outline's state, on every session that shares it."""
+    # scope: the held sessions of one outline group, in one UPDATE
     Session._base_manager.filter(pk__in=[s.pk for s in sessions]).update(
         outline_status=status, updated_at=timezone.now()
     )
@@ -144,7 +147,7 @@ def _set_status(sessions: list[Session], status: str) -> None:
 def outline_status_join(session: Session) -> None:
     """A session newly scheduled (or given a course or lecturer) joins its group's outline:
     batch 2 added after batch 1's outline was approved needs no second review."""
-    if Outline._base_manager.filter(session=session).exists():
+    if children_of(session, Outline, "session").exists():
         return
     siblings = outline_siblings(session)
     if len(siblings) == 1:
@@ -159,6 +162,7 @@ def outline_decide(
     *, actor: "User", outline: Outline, decision: str, comment: str = ""
 ) -> OutlineDecision:
     session = (
+        # scope: the session of the held outline, locked to re-check its state
         Session._base_manager.select_for_update()
         .select_related("program")
         .get(pk=outline.session_id)
@@ -168,7 +172,7 @@ def outline_decide(
     if decision not in OutlineDecision.Decision.values:
         raise ProgramError("invalid_decision", _("请选择“通过”或“退回修改”。"), field="decision")
     siblings = outline_siblings(session)
-    latest = Outline._base_manager.filter(session=session).order_by("-version").first()
+    latest = children_of(session, Outline, "session").order_by("-version").first()
     assert latest is not None  # at least ``outline`` itself
     if latest.pk != outline.pk or session.outline_status != OutlineStatus.SUBMITTED:
         raise ProgramError("outline_not_pending", _("这一版提纲已审核过或已有新版本。"))

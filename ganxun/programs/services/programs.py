@@ -14,6 +14,7 @@ from ganxun.core.audit import audit_record
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs import policies
 from ganxun.programs.batching import MAX_BATCHES
@@ -194,7 +195,7 @@ def program_update(*, actor: User, program: Program, data: ProgramData) -> Progr
 
 def _check_sessions_fit(program: Program, data: ProgramData) -> None:
     """Shrinking the period or the batches must not strand sessions or trainees."""
-    sessions = Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+    sessions = children_of(program, Session, "program").filter(status=Session.Status.SCHEDULED)
     first = sessions.order_by("starts_at").first()
     last = sessions.order_by("-ends_at").first()
     if (
@@ -211,7 +212,7 @@ def _check_sessions_fit(program: Program, data: ProgramData) -> None:
             field="start_date",
         )
     too_high = sessions.filter(batch__gt=data.batch_count).count()
-    trainees = ProgramTrainee._base_manager.filter(program=program, batch__gt=data.batch_count)
+    trainees = children_of(program, ProgramTrainee, "program").filter(batch__gt=data.batch_count)
     if too_high or trainees.exists():
         raise ProgramError(
             "batches_in_use",
@@ -257,7 +258,7 @@ def _validate_unit(
         )
     require_visible(actor, Theme, [data.theme], field="theme", label=_("专题"))
     require_visible(actor, Material, data.materials, field="materials", label=_("教材资料"))
-    taken = ProgramUnit._base_manager.filter(program=program)
+    taken = children_of(program, ProgramUnit, "program")
     if unit is not None:
         taken = taken.exclude(pk=unit.pk)
     if data.seq is None:
@@ -272,7 +273,7 @@ def _validate_unit(
 
 
 def _check_unit_sessions(unit: ProgramUnit, data: UnitData) -> None:
-    sessions = Session._base_manager.filter(unit=unit, status=Session.Status.SCHEDULED)
+    sessions = children_of(unit, Session, "unit").filter(status=Session.Status.SCHEDULED)
     outside = [
         s
         for s in sessions
@@ -306,14 +307,14 @@ def unit_save(*, actor: User, program: Program, data: UnitData, unit: ProgramUni
 @transaction.atomic
 def unit_delete(*, actor: User, unit: ProgramUnit) -> None:
     require_manager(actor, unit.program)
-    n = Session._base_manager.filter(unit=unit).count()
+    n = children_of(unit, Session, "unit").count()
     if n:
         raise ProgramError(
             "unit_has_sessions",
             _("%(unit)s下还有 %(n)s 次课，请先删除或移走这些课次。") % {"unit": unit, "n": n},
         )
     record(actor, "delete", unit, full_snapshot(unit, UNIT_FIELDS), {})
-    ProgramUnit._base_manager.filter(pk=unit.pk).delete()
+    unit.delete()
 
 
 # --- classrooms ------------------------------------------------------------------------------
@@ -405,7 +406,7 @@ def _to_add(program: Program, cadres) -> tuple[list[tuple[int, str]], int]:
             _("一次最多添加 %(max_add)s 人，请缩小筛选范围。") % {"max_add": format(MAX_ADD, ",")},
         )
     present = set(
-        ProgramTrainee._base_manager.filter(program=program).values_list("cadre_id", flat=True)
+        children_of(program, ProgramTrainee, "program").values_list("cadre_id", flat=True)
     )
     new = [(pk, unit) for pk, unit in rows if pk not in present]
     return new, len(rows) - len(new)
@@ -445,7 +446,7 @@ def trainees_add(*, actor: User, program: Program, cadres, fingerprint: str | No
     new, _already = _to_add(program, cadres)
     require_unchanged(bulk_fingerprint(pk for pk, _u in new), fingerprint, ProgramError)
     rows = [ProgramTrainee(program=program, cadre_id=pk) for pk, _unit in new]
-    ProgramTrainee._base_manager.bulk_create(rows, batch_size=900)
+    ProgramTrainee.objects.bulk_create(rows, batch_size=900)  # an INSERT: nothing to narrow
     if rows:
         audit_record(
             actor=actor,
@@ -465,4 +466,4 @@ def trainee_remove(*, actor: User, trainee: ProgramTrainee) -> None:
         obj=trainee.program,
         changes={"trainee_removed": [trainee.cadre.name, None]},
     )
-    ProgramTrainee._base_manager.filter(pk=trainee.pk).delete()
+    trainee.delete()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ganxun.catalog.models import Course, Lecturer, TeachingForm, Theme
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
+from ganxun.core.scoping import children_of
 from ganxun.programs import conflicts, recurrence
 from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
@@ -152,7 +153,7 @@ def _from_course(actor: "User", data: SessionData, session: Session | None) -> N
     if course is None:
         return
     if data.theme is None and course.theme_id:
-        data.theme = Theme._base_manager.get(pk=course.theme_id)
+        data.theme = course.theme
     newly_chosen = session is None or session.course_id != course.pk
     if newly_chosen and not data.lecturers:
         data.lecturers = list(
@@ -281,8 +282,8 @@ def session_delete(*, actor: "User", session: Session) -> None:
     """Remove a session entered by mistake; one with an outline on record is cancelled instead."""
     require_manager(actor, session.program)
 
-    history = Outline._base_manager.filter(session=session).exists()
-    if history or Consultation._base_manager.filter(session=session).exists():
+    history = children_of(session, Outline, "session").exists()
+    if history or children_of(session, Consultation, "session").exists():
         raise ProgramError(
             "session_has_history",
             _("该课次已有授课提纲或三方研议记录，不能删除；如不再开课，请改为“取消”。"),
@@ -294,7 +295,7 @@ def session_delete(*, actor: "User", session: Session) -> None:
         before={"status": session.status},
         after={"status": "cancelled"},
     )
-    Session._base_manager.filter(pk=session.pk).delete()
+    session.delete()
 
 
 # --- copying to another batch ----------------------------------------------------------------
@@ -312,6 +313,7 @@ def session_copy_data(session: Session) -> SessionData:
         form=session.form,
         theme=session.theme,
         lecturers=list(
+            # scope: the lecturers already on the held session, copied as they are
             Lecturer._base_manager.filter(
                 pk__in=Session.lecturers.through.objects.filter(session=session).values(
                     "lecturer_id"
@@ -320,6 +322,7 @@ def session_copy_data(session: Session) -> SessionData:
         ),
         main_venue=session.main_venue,
         sub_venues=list(
+            # scope: the classrooms already on the held session, copied as they are
             Venue._base_manager.filter(
                 pk__in=Session.sub_venues.through.objects.filter(session=session).values("venue_id")
             ).order_by("pk")
@@ -342,7 +345,7 @@ def session_copy(
 ) -> tuple[Session, list[conflicts.Conflict]]:
     """The same session for another batch at another time (batch 2 on Sunday what batch 1 had
     on Saturday), checked like any new session; it joins the original's outline group."""
-    program = Program._base_manager.get(pk=session.program_id)
+    program = session.program
     require_manager(actor, program)
     if session.status != Session.Status.SCHEDULED:
         raise ProgramError("invalid_session", _("已取消的课次不能复制。"))
@@ -362,7 +365,7 @@ def session_copy(
             field="batch",
         )
     data = replace(session_copy_data(session), starts_at=starts_at, ends_at=ends_at, batch=batch)
-    units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
+    units = list(children_of(program, ProgramUnit, "program").order_by("start_date"))
     data.unit = _unit_for(units, local_day(starts_at)) or session.unit
     copy, warnings = session_save(
         actor=actor, program=program, data=data, accept_warnings=accept_warnings
@@ -399,7 +402,7 @@ def _plan(actor: "User", program: Program, series: SeriesData) -> tuple[list[Ses
     if series.end_time <= series.start_time:
         raise ProgramError("invalid_time", _("结束时间须晚于开始时间。"), field="end_time")
     days = recurrence.dates(series.rule)
-    units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
+    units = list(children_of(program, ProgramUnit, "program").order_by("start_date"))
     planned: list[SessionData] = []
     for day, batch in _days_and_batches(program, series, days):
         data = replace(

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.models import Role
-from ganxun.catalog.models import Material
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import require
 from ganxun.core.scoping import children_of
@@ -77,9 +76,7 @@ def step_mark(request, pk):
     unit = selectors.get_unit_for(request.user, pk)
     kind = request.POST.get("kind", "")
     material_id = query_int(request.POST.get("material"), min_value=1)
-    material = (
-        Material._base_manager.filter(pk=material_id).first() if material_id is not None else None
-    )
+    material = selectors.unit_material(unit, material_id)
     try:
         services.step_mark(
             actor=request.user,
