@@ -131,9 +131,9 @@ def seed(args, work: Path) -> dict:
     world = bench_checkin.build()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
-    from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
     from ganxun.accounts.models import Role, RoleGrant, User
@@ -141,7 +141,9 @@ def seed(args, work: Path) -> dict:
 
     password = make_password(secrets.token_urlsafe(12))
     users = User.objects.bulk_create(
-        User(username=f"t{pk}", display_name=f"学员{pk}", org_id=unit, cadre_id=pk, password=password)
+        User(
+            username=f"t{pk}", display_name=f"学员{pk}", org_id=unit, cadre_id=pk, password=password
+        )
         for pk, unit in Cadre._base_manager.values_list("pk", "unit_id").order_by("pk")
     )
     RoleGrant.objects.bulk_create(RoleGrant(user=u, role=Role.TRAINEE) for u in users)
@@ -235,7 +237,7 @@ def lua_for(endpoint: str, world: dict, window: int, work: Path, threads: int) -
             + "  local c = cadres[k % #cadres + 1]\n"
             + "  local s = classes[math.floor(k / #cadres) % #classes + 1]\n"
             + '  return wrk.format(nil, "/api/checkin", nil,'
-            + ' \'{"session":\' .. s .. \',"cadre":\' .. c .. \'}\')\n'
+            + " '{\"session\":' .. s .. ',\"cadre\":' .. c .. '}')\n"
             + "end\n"
             + LUA_DONE
         )
