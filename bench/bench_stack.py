@@ -139,11 +139,9 @@ def seed(args, work: Path) -> dict:
     from ganxun.accounts.models import Role, RoleGrant, User
     from ganxun.orgs.models import Cadre
 
-    password = make_password(secrets.token_urlsafe(12))
+    pw = make_password(secrets.token_urlsafe(12))
     users = User.objects.bulk_create(
-        User(
-            username=f"t{pk}", display_name=f"学员{pk}", org_id=unit, cadre_id=pk, password=password
-        )
+        User(username=f"t{pk}", display_name=f"学员{pk}", org_id=unit, cadre_id=pk, password=pw)
         for pk, unit in Cadre._base_manager.values_list("pk", "unit_id").order_by("pk")
     )
     RoleGrant.objects.bulk_create(RoleGrant(user=u, role=Role.TRAINEE) for u in users)
@@ -186,7 +184,7 @@ def start_servers(args, env: dict, work: Path) -> list[subprocess.Popen]:
     ]
     servers = []
     for port, app, server_env, cwd in plan:
-        log = open(work / f"gunicorn-{port}.log", "wb")  # ganxun's JSON request lines land here
+        log = open(work / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (open while it runs)
         command = [*common, f"--bind=127.0.0.1:{port}", app]
         servers.append(
             subprocess.Popen(
@@ -289,9 +287,9 @@ def run_rounds(args, world: dict, work: Path) -> dict:
                 windows[endpoint].append(figures)
             label = "warm-up" if warm_up else f"round {window}"
             print(
-                f"{label:8s} {endpoint:6s} {figures['rps']:8.1f} req/s  p99 {figures['p99_ms']:6.1f}"
-                f" ms  non-2xx/3xx {figures['non_2xx_3xx']}  socket errors"
-                f" {figures['socket_errors']}",
+                f"{label:8s} {endpoint:6s} {figures['rps']:8.1f} req/s"
+                f"  p99 {figures['p99_ms']:6.1f} ms  non-2xx/3xx {figures['non_2xx_3xx']}"
+                f"  socket errors {figures['socket_errors']}",
                 flush=True,
             )
     return windows
