@@ -246,6 +246,10 @@ def lua_for(endpoint: str, world: dict, window: int, work: Path, threads: int) -
     return (
         common
         + f'local cookies = dofile("{work / "cookies.lua"}")\n'
+        # each thread its own random sequence (LuaJIT starts every thread on the same one)
+        + "local counter = 0\n"
+        + "setup = function(thread) thread:set('id', counter); counter = counter + 1 end\n"
+        + "init = function() math.randomseed(os.time() * 7 + (id or 0)) end\n"
         + "request = function()\n"
         + '  wrk.headers["Cookie"] = cookies[math.random(#cookies)]\n'
         + f'  return wrk.format("GET", "/checkin/s/{code}/")\n'
