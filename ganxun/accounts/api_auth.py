@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from ganxun.accounts.models import ApiToken, RoleGrant, User, hash_token
+from ganxun.core.scoping import enter_actor
 from ganxun.orgs.models import Org
 
 # What the answers read of the token itself (orgs/api.py: its scope and its name in audits);
@@ -62,5 +63,6 @@ class TokenAuth(HttpBearer):
         if user.stale:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = user
+        enter_actor(user)  # scoped queries of this call narrow to the token's user
         request.api_token = row  # its scope (reads_id_numbers) is read by the answers
         return user

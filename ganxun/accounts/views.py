@@ -11,19 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies, selectors, services, twofactor
-from ganxun.accounts.dashboards import panels_for
 from ganxun.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UserForm
 from ganxun.accounts.jobs import trainee_accounts_start
 from ganxun.accounts.models import ApiToken, Role
 from ganxun.accounts.views_2fa import start_second_step
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, paginate, require
-from ganxun.core.ratelimit import ratelimit
+from ganxun.core.idempotency import submit_once
+from ganxun.core.ratelimit import hall_rate, ratelimit
+from ganxun.orgs import policies as roster_policies
 from ganxun.orgs.forms import InvalidFilter, cadre_filters, filter_params
 from ganxun.orgs.selectors import org_choices
 
 
-@method_decorator(ratelimit("login", "30/5m"), name="dispatch")
+# Per address (nobody is signed in yet), sized for a hall of trainees signing in behind one
+# Wi-Fi address before class; guessing one account's password is stopped by axes' lockout.
+@method_decorator(ratelimit("login", hall_rate(2, "5m")), name="dispatch")
 class LoginView(auth_views.LoginView):
     """Password first; accounts with an authenticator then give a code (views_2fa)."""
 
@@ -36,13 +39,6 @@ class LoginView(auth_views.LoginView):
         if twofactor.is_enabled(user):
             return start_second_step(self.request, user, self.get_success_url())
         return super().form_valid(form)
-
-
-@login_required
-def home(request):
-    offer = not request.session.get(OFFER_DISMISSED) and twofactor.is_offered(request.user)
-    context = {"panels": panels_for(request.user), "offer_two_factor": offer}
-    return render(request, "accounts/home.html", context)
 
 
 OFFER_DISMISSED = "2fa_offer_dismissed"
@@ -96,11 +92,30 @@ def user_create(request):
     form = UserForm(request.POST or None, org_queryset=org_choices(request.user))
     if request.method == "POST" and form.is_valid():
         password = services.generate_password()
+        made = []
+
+        def create():
+            made.append(
+                services.user_create(actor=request.user, password=password, **form.cleaned_data)
+            )
+            return made[0]
+
         try:
-            user = services.user_create(actor=request.user, password=password, **form.cleaned_data)
+            user = submit_once(request, create)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
+            if not made:
+                # a double click: the first response showed the password, only its hash is kept
+                messages.info(
+                    request,
+                    _(
+                        "账号 %(username)s 已创建，初始密码只在创建时显示一次；"
+                        "如未记下，请重置密码。"
+                    )
+                    % {"username": user.username},
+                )
+                return redirect("accounts:user_edit", pk=user.pk)
             return render(
                 request, "accounts/password_issued.html", {"target": user, "password": password}
             )
@@ -159,24 +174,37 @@ def user_reset_password(request, pk):
 
 @require(policies.can_manage_users)
 def token_list(request):
-    may_read = policies.can_see_full_id_number(request.user)
+    may_read = roster_policies.can_see_full_id_number(request.user)
     form = ApiTokenForm(request.POST or None, may_read_id_numbers=may_read)
-    raw_key = None
+    raw_key, token = None, None
     if request.method == "POST" and form.is_valid():
-        try:
-            _token, raw_key = services.api_token_create(
+        made = {}
+
+        def create():
+            token, made["raw_key"] = services.api_token_create(
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 reads_id_numbers=form.cleaned_data.get("reads_id_numbers", False),
             )
+            return token
+
+        try:
+            token = submit_once(request, create)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             form = ApiTokenForm(may_read_id_numbers=may_read)
+            raw_key = made.get("raw_key")
+            if raw_key is None:
+                # a double click: the first response showed the key; only its hash is kept
+                messages.info(
+                    request,
+                    _("令牌“%(name)s”（%(prefix)s…）已创建，密钥只在创建时显示一次。")
+                    % {"name": token.name, "prefix": token.prefix},
+                )
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(
-        request, "accounts/tokens.html", {"form": form, "tokens": tokens, "raw_key": raw_key}
-    )
+    context = {"form": form, "tokens": tokens, "raw_key": raw_key, "made": token}
+    return render(request, "accounts/tokens.html", context)
 
 
 @require_POST
@@ -200,5 +228,11 @@ def trainee_accounts(request):
     except InvalidFilter as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
-    job = trainee_accounts_start(actor=request.user, params=params)
+    try:  # a double click starts one job, not two over the same cadres
+        job = submit_once(
+            request, lambda: trainee_accounts_start(actor=request.user, params=params)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
     return redirect("core:job", pk=job.pk)

@@ -6,14 +6,19 @@ by category are one GROUP BY each over all budgets listed.
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from ganxun.budgets.models import Budget, Expense, ExpenseCategory, Income, IncomeSource
 from ganxun.core.errors import NotFound
+from ganxun.core.scoping import children_of
+from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import grouped_hours
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -37,7 +42,7 @@ def _get(qs: QuerySet, pk):
     return obj
 
 
-def budget_list(actor, *, year: int | None = None, org=None) -> QuerySet[Budget]:
+def budget_list(actor: "User", *, year: int | None = None, org=None) -> QuerySet[Budget]:
     qs = Budget.objects.visible_to(actor).select_related("org", "program")
     if year:
         qs = qs.filter(year=year)
@@ -46,24 +51,23 @@ def budget_list(actor, *, year: int | None = None, org=None) -> QuerySet[Budget]
     return qs
 
 
-def get_budget_for(actor, pk) -> Budget:
+def get_budget_for(actor: "User", pk) -> Budget:
     return _get(Budget.objects.visible_to(actor).select_related("org", "program"), pk)
 
 
-def get_expense_for(actor, pk) -> Expense:
+def get_expense_for(actor: "User", pk) -> Expense:
     return _get(Expense.objects.visible_to(actor).select_related("budget__org"), pk)
 
 
-def get_income_for(actor, pk) -> Income:
-    budget_ids = Budget.objects.visible_to(actor).values("pk")
-    return _get(Income.objects.filter(budget__in=budget_ids).select_related("budget__org"), pk)
+def get_income_for(actor: "User", pk) -> Income:
+    return _get(Income.objects.visible_to(actor).select_related("budget__org"), pk)
 
 
-def program_budget(actor, program: Program) -> Budget | None:
+def program_budget(actor: "User", program: Program) -> Budget | None:
     return Budget.objects.visible_to(actor).filter(program=program).first()
 
 
-def budget_years(actor) -> list[int]:
+def budget_years(actor: "User") -> list[int]:
     return sorted(
         set(Budget.objects.visible_to(actor).values_list("year", flat=True)), reverse=True
     )
@@ -73,7 +77,7 @@ def budget_years(actor) -> list[int]:
 class Figures:
     """A budget's money and what it bought. 人次 of a program = its confirmed trainees
     (``ProgramTrainee`` rows); 学时 = the 学时 of its scheduled sessions (``core.hours``,
-    summed by ``stats.hours``)."""
+    summed by ``programs.hours``)."""
 
     budget: Budget
     income: Decimal = ZERO
@@ -118,7 +122,7 @@ def budget_figures(budgets) -> list[Figures]:
     out = {b.pk: Figures(b) for b in budgets}
     ids = list(out)
     for row in (
-        Income.objects.filter(budget_id__in=ids)
+        children_of(budgets, Income, "budget")
         .values("budget_id", "source")
         .annotate(s=Sum("amount"))
     ):
@@ -170,7 +174,7 @@ def _attach_output(budgets: list[Budget], out: dict[int, Figures]) -> None:
 
 
 def budget_incomes(budget: Budget) -> QuerySet[Income]:
-    return Income.objects.filter(budget=budget).select_related("created_by").order_by("date", "id")
+    return children_of(budget, Income, "budget").select_related("created_by").order_by("date", "id")
 
 
 def budget_expenses(budget: Budget) -> QuerySet[Expense]:
@@ -222,7 +226,7 @@ def execution_summary(node, years: list[int]) -> Execution:
     out = Execution()
     row = budgets.aggregate(n=Count("id"), s=Sum("amount"))
     out.budgets, out.amount = row["n"], cents(row["s"])
-    incomes = Income.objects.filter(budget__in=budgets.values("pk")).order_by()
+    incomes = children_of(budgets, Income, "budget").order_by()
     for source, s in incomes.values_list("source").annotate(s=Sum("amount")):
         out.by_source[source] = cents(s)
         out.income += cents(s)

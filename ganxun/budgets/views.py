@@ -16,9 +16,9 @@ from ganxun.catalog import files
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import apply_domain_error, paginate, require
 from ganxun.core.idempotency import submit_once
+from ganxun.core.tables_xlsx import xlsx_download
 from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
-from ganxun.stats.xlsx import xlsx_download
 
 
 def _year(request) -> int | None:

@@ -9,19 +9,25 @@ again. A refused write (DomainError) rolls the claim back with it, so the correc
 sent again with the same key.
 
 A post without a key (the API, tests, scripts) is not deduplicated: the key only protects
-people from their own double clicks and retries.
+people from their own double clicks and retries. So a claimed key need only outlive that window:
+``purge_submission_keys`` drops keys older than ``GANXUN_SUBMISSION_KEY_DAYS`` (default 1), run
+hourly by the worker's heartbeat (ops/worker.py) and by ``ganxun purge-submission-keys``.
 """
 
 import dataclasses
 import uuid
+from datetime import timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
+from ganxun.core.models import SubmissionKey
 
 if TYPE_CHECKING:  # core imports no app at run time
     from ganxun.accounts.models import User
@@ -51,8 +57,6 @@ def submit_once(request, save):
     """``save()`` at most once per submission key; a repeat returns what the first one returned
     (the same model instance, fetched again). ``save`` must run its writes in this thread's
     database transaction (services do)."""
-    from ganxun.core.models import SubmissionKey
-
     key = posted_key(request)
     if key is None:
         return save()
@@ -100,16 +104,31 @@ def _rewrap(obj, wrapper: str):
 
 
 def _first_result(key, actor: "User | None", path):
-    from ganxun.core.models import SubmissionKey
-
     claim = SubmissionKey.objects.filter(key=key).first()
     if claim is None or claim.actor_id != getattr(actor, "pk", None) or claim.path != path:
         # a key copied to another form or user: refuse rather than show somebody else's result
         raise DuplicateSubmission("submission_key_reused", _("表单已失效，请刷新页面后重新提交。"))
     if claim.object_type:
         model = apps.get_model(claim.object_type)
+        # scope: the object this actor's own earlier submission created (the claim is theirs)
         found = model._base_manager.filter(pk=claim.object_id).first()
         result = _rewrap(found, claim.wrapper) if found is not None else None
         if result is not None:
             return result
     raise DuplicateSubmission("duplicate_submission", _("该表单已提交过，请勿重复提交。"))
+
+
+def key_lifetime() -> timedelta:
+    return timedelta(days=max(1, getattr(settings, "GANXUN_SUBMISSION_KEY_DAYS", 1)))
+
+
+def purge_submission_keys(*, older_than: timedelta | None = None, dry_run: bool = False) -> int:
+    """Delete the keys claimed longer ago than ``older_than`` (default: the setting); returns how
+    many were (or would be) deleted. A form posted again after that is a new submission — by then
+    it is a deliberate resend, not a double click or a network retry."""
+    cutoff = timezone.now() - (older_than or key_lifetime())
+    old = SubmissionKey.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deleted, _by_model = old.delete()
+    return deleted

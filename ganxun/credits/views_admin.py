@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core import hours
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
@@ -72,7 +73,12 @@ def rule_edit(request, pk=None):
     form = RequirementForm.for_requirement(req, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.requirement_save(actor=request.user, requirement=req, data=form.to_data())
+            submit_once(
+                request,
+                lambda: services.requirement_save(
+                    actor=request.user, requirement=req, data=form.to_data()
+                ),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -117,12 +123,15 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            path = save_upload(upload)
-            job = importing.import_start(
-                actor=request.user,
-                path=path,
-                filename=Path(upload.name).name,
-                platform=form.cleaned_data["platform"],
+            # the upload is stored inside the keyed call: a repeated post stores nothing again
+            job = submit_once(
+                request,
+                lambda: importing.import_start(
+                    actor=request.user,
+                    path=save_upload(upload),
+                    filename=Path(upload.name).name,
+                    platform=form.cleaned_data["platform"],
+                ),
             )
         except DomainError as exc:
             form.add_error("platform" if exc.field == "platform" else "file", exc.message)
@@ -181,7 +190,13 @@ def import_commit(request, pk):
     preview = _import_job(request, pk)
     if preview.kind != importing.PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
-    job = importing.commit_start(actor=request.user, preview=preview)
+    try:
+        job = submit_once(
+            request, lambda: importing.commit_start(actor=request.user, preview=preview)
+        )
+    except DomainError as exc:  # a submission key copied from somebody else's page
+        messages.error(request, exc.message)
+        return redirect("credits:import_rows", pk=preview.pk)
     return redirect("credits:import_job", pk=job.pk)
 
 

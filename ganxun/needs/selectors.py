@@ -1,6 +1,7 @@
 """Every read of needs surveys, cut to what the actor may see."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import unscoped
 from ganxun.needs import links
+from ganxun.needs.analysis import DIMENSIONS, dimension_groups
 from ganxun.needs.models import (
     ClusterMember,
     ClusterRun,
@@ -20,7 +22,10 @@ from ganxun.needs.models import (
 )
 from ganxun.needs.policies import manages_survey
 from ganxun.orgs.models import PATH_SEP, Org
-from ganxun.surveys.models import Question, Questionnaire, Response
+from ganxun.surveys.models import Answer, Question, Questionnaire, Response
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 SUBMITTED = Q(response__status=Response.Status.SUBMITTED)
 
@@ -31,7 +36,7 @@ def _pk(pk) -> int:
     return int(pk)
 
 
-def get_survey_for(actor, pk, *, manage: bool = False) -> NeedsSurvey:
+def get_survey_for(actor: "User", pk, *, manage: bool = False) -> NeedsSurvey:
     """Fetch-and-authorise. ``manage``: only surveys the actor may change and analyse."""
     survey = (
         NeedsSurvey.objects.visible_to(actor)
@@ -44,7 +49,7 @@ def get_survey_for(actor, pk, *, manage: bool = False) -> NeedsSurvey:
     return survey
 
 
-def survey_list(actor) -> QuerySet[NeedsSurvey]:
+def survey_list(actor: "User") -> QuerySet[NeedsSurvey]:
     """Surveys with invitation and submission counts within the actor's subtree."""
     here = Q(respondents__unit__path__startswith=actor.org.path)
     return (
@@ -62,7 +67,7 @@ def survey_list(actor) -> QuerySet[NeedsSurvey]:
     )
 
 
-def get_respondent_for(actor, survey: NeedsSurvey, pk) -> Respondent:
+def get_respondent_for(actor: "User", survey: NeedsSurvey, pk) -> Respondent:
     respondent = (
         Respondent.objects.visible_to(actor)
         .select_related("survey__questionnaire", "unit")
@@ -156,13 +161,13 @@ class Tracking:
     rows: list[Rate] = field(default_factory=list)
 
 
-def tracking_node(actor, survey: NeedsSurvey) -> Org:
+def tracking_node(actor: "User", survey: NeedsSurvey) -> Org:
     """The deeper of the actor's root and the survey's org: where the tracking view starts."""
     owner = survey.questionnaire.org
     return owner if owner.path.startswith(actor.org.path) else actor.org
 
 
-def tracking(actor, survey: NeedsSurvey, node: Org) -> Tracking:
+def tracking(actor: "User", survey: NeedsSurvey, node: Org) -> Tracking:
     """Response rate for ``node``'s subtree, with one row per child (and one for the node)."""
     per_unit = (
         Respondent.objects.visible_to(actor)
@@ -205,7 +210,7 @@ def _child_of(node: Org, unit_path: str) -> int | None:
     return int(segment, 36) if segment else None
 
 
-def non_respondents(actor, survey: NeedsSurvey, node: Org) -> QuerySet[Respondent]:
+def non_respondents(actor: "User", survey: NeedsSurvey, node: Org) -> QuerySet[Respondent]:
     return (
         Respondent.objects.visible_to(actor)
         .filter(survey=survey, unit__path__startswith=node.path)
@@ -225,7 +230,7 @@ def survey_questions(survey: NeedsSurvey) -> list[Question]:
         )
 
 
-def latest_runs(actor, survey: NeedsSurvey) -> list[ClusterRun]:
+def latest_runs(actor: "User", survey: NeedsSurvey) -> list[ClusterRun]:
     return list(
         ClusterRun.objects.visible_to(actor)
         .filter(survey=survey)
@@ -234,7 +239,7 @@ def latest_runs(actor, survey: NeedsSurvey) -> list[ClusterRun]:
     )
 
 
-def get_run_for(actor, pk) -> ClusterRun:
+def get_run_for(actor: "User", pk) -> ClusterRun:
     run = (
         ClusterRun.objects.visible_to(actor)
         .select_related("survey__questionnaire__org", "question")
@@ -246,14 +251,14 @@ def get_run_for(actor, pk) -> ClusterRun:
     return run
 
 
-def get_cluster_for(actor, run: ClusterRun, pk) -> NeedCluster:
+def get_cluster_for(actor: "User", run: ClusterRun, pk) -> NeedCluster:
     cluster = NeedCluster.objects.visible_to(actor).filter(pk=_pk(pk), run=run).first()
     if cluster is None:
         raise NotFound()
     return cluster
 
 
-def common_needs(actor, survey: NeedsSurvey) -> QuerySet[CommonNeed]:
+def common_needs(actor: "User", survey: NeedsSurvey) -> QuerySet[CommonNeed]:
     return (
         CommonNeed.objects.visible_to(actor)
         .filter(survey=survey)
@@ -261,7 +266,7 @@ def common_needs(actor, survey: NeedsSurvey) -> QuerySet[CommonNeed]:
     )
 
 
-def get_need_for(actor, pk) -> CommonNeed:
+def get_need_for(actor: "User", pk) -> CommonNeed:
     need = (
         CommonNeed.objects.visible_to(actor)
         .select_related("survey__questionnaire__org")
@@ -296,9 +301,6 @@ class ClusterView:
 def cluster_overview(run: ClusterRun, dim) -> tuple[list[ClusterView], list[tuple]]:
     """Clusters with size, typical statements and, per group of ``dim``, the share of that
     group's respondents (who answered the question) who raised the need. Five queries."""
-    from ganxun.needs.analysis import dimension_groups
-    from ganxun.surveys.models import Answer
-
     field_name = f"respondent__{dim.field}"
     with unscoped():  # the run was fetched through the actor's scope
         clusters = list(
@@ -361,8 +363,6 @@ def cluster_members(cluster: NeedCluster) -> list[ClusterMember]:
 
 def all_group_shares(run: ClusterRun) -> dict[int, dict]:
     """{cluster id: {dimension label: {group label: percent}}} for keeping with confirmed needs."""
-    from ganxun.needs.analysis import DIMENSIONS
-
     out: dict[int, dict] = {}
     for dim in DIMENSIONS:
         views, groups = cluster_overview(run, dim)

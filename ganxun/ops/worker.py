@@ -15,6 +15,7 @@ tasks claimed by workers whose heartbeat went stale, and
 
 It also re-enqueues jobs whose task was never written (an app process killed between the commit
 of the job row and the enqueue). A row lock on the job keeps two workers from doing either twice.
+And once an hour it drops form submission keys past their window (core/idempotency.py).
 """
 
 import logging
@@ -28,6 +29,8 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.core.idempotency import purge_submission_keys
+from ganxun.core.jobs import run_job
 from ganxun.core.models import Job
 from ganxun.ops.models import WorkerHeartbeat
 
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 RUN_JOB = "ganxun.core.jobs.run_job"
 WORKER_LOST = "ganxun.ops.worker.WorkerLost"
 MAX_CRASHES = 2
+HOUSEKEEPING_EVERY = timedelta(hours=1)
 
 
 def stale_after() -> timedelta:
@@ -67,6 +71,7 @@ class HeartbeatThread(threading.Thread):
         self.started_at = timezone.now()
         self.stopping = threading.Event()
         self.interval = max(0.5, stale_after().total_seconds() / 6)
+        self.housekept_at = None
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -79,9 +84,18 @@ class HeartbeatThread(threading.Thread):
             connection.close_if_unusable_or_obsolete()
             beat(self.worker_id, self.started_at)
             recover_lost_jobs()
+            self.housekeep()
         except Exception:  # the database restarting, a locked SQLite file: try again next beat
             log.warning("worker heartbeat failed; retrying", exc_info=True)
             connection.close()
+
+    def housekeep(self) -> None:
+        """Hourly upkeep (the first beat included): old submission keys go."""
+        now = timezone.now()
+        if self.housekept_at is not None and now - self.housekept_at < HOUSEKEEPING_EVERY:
+            return
+        self.housekept_at = now
+        purge_submission_keys()
 
     def stop(self) -> None:
         self.stopping.set()
@@ -126,8 +140,6 @@ def _recover_task(task) -> tuple[str, str] | None:
 
 
 def _requeue_or_fail(job: Job) -> tuple[str, str]:
-    from ganxun.core.jobs import run_job
-
     crashes = crashes_of(job)  # this one included: it was marked WorkerLost just now
     if crashes < MAX_CRASHES:
         Job.objects.filter(pk=job.pk).update(
@@ -183,8 +195,6 @@ def _orphan_job_ids() -> list:
 
 
 def _enqueue_orphan(job_id) -> tuple[str, str] | None:
-    from ganxun.core.jobs import run_job
-
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id, status=Job.Status.QUEUED).first()
         if job is None or attempts_of(job):

@@ -3,9 +3,8 @@ from datetime import date
 from django.core.paginator import Paginator
 from ninja import Field, Router, Schema, Status
 
-from ganxun.accounts import policies
 from ganxun.core.errors import PermissionDenied
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.models import Cadre, CadreCategory
 
 router = Router(tags=["组织与干部"])
@@ -104,9 +103,9 @@ def _cadre_out(c: Cadre, *, full: bool = False) -> dict:
         "unit_name": c.unit.name,
         "position": c.position,
         "rank": c.rank,
-        "rank_title": c.rank_title.name if c.rank_title_id else "",
-        "rank_system": c.rank_title.get_system_display() if c.rank_title_id else "",
-        "personnel_category": c.personnel_category.name if c.personnel_category_id else "",
+        "rank_title": c.rank_title.name if c.rank_title else "",
+        "rank_system": c.rank_title.get_system_display() if c.rank_title else "",
+        "personnel_category": c.personnel_category.name if c.personnel_category else "",
         "categories": [cat.name for cat in c.categories.all()],
         "leader_role": c.leader_role,
         "status": c.status,

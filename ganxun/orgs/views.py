@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.models import AuditEntry
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_xlsx
 from ganxun.orgs.forms import (
     CadreFilterForm,
@@ -69,7 +69,7 @@ def org_detail(request, pk):
             "cadre_count": Cadre.objects.visible_to(request.user)
             .filter(unit__path__startswith=org.path)
             .count(),
-            "history": history if policies.can_view_audit(request.user) else [],
+            "history": history if policies.can_view_history(request.user) else [],
             "can_manage": policies.can_manage_orgs(request.user),
         },
     )
@@ -81,7 +81,10 @@ def org_create(request, parent_pk):
     form = OrgForm(request.POST or None, initial={"level": _child_level(parent)})
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.org_create(actor=request.user, parent=parent, **_org_values(form))
+            org = submit_once(
+                request,
+                lambda: services.org_create(actor=request.user, parent=parent, **_org_values(form)),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -259,7 +262,9 @@ def cadre_create(request):
     form = CadreForm(request.POST or None, unit_queryset=_unit_queryset(request))
     if request.method == "POST" and form.is_valid():
         try:
-            cadre = services.cadre_create(actor=request.user, data=form.to_data())
+            cadre = submit_once(
+                request, lambda: services.cadre_create(actor=request.user, data=form.to_data())
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -318,7 +323,12 @@ def category_list(request):
     if request.method == "POST" and form.is_valid():
         target = CadreCategory.objects.filter(pk=request.POST.get("pk") or None).first()
         try:
-            services.category_save(actor=request.user, category=target, **form.cleaned_data)
+            submit_once(
+                request,
+                lambda: services.category_save(
+                    actor=request.user, category=target, **form.cleaned_data
+                ),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -351,8 +361,11 @@ def rank_table(request):
         if "category-code" in request.POST:
             if category_form.is_valid():
                 try:
-                    services.personnel_category_save(
-                        actor=request.user, category=None, **category_form.cleaned_data
+                    submit_once(
+                        request,
+                        lambda: services.personnel_category_save(
+                            actor=request.user, category=None, **category_form.cleaned_data
+                        ),
                     )
                 except DomainError as exc:
                     apply_domain_error(category_form, exc)
@@ -362,7 +375,12 @@ def rank_table(request):
         elif form.is_valid():
             target = RankTitle.objects.filter(pk=request.POST.get("pk") or None).first()
             try:
-                services.rank_title_save(actor=request.user, title=target, **form.cleaned_data)
+                submit_once(
+                    request,
+                    lambda: services.rank_title_save(
+                        actor=request.user, title=target, **form.cleaned_data
+                    ),
+                )
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,16 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies
-from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_template
+from ganxun.orgs.forms import OrgChoiceField
 from ganxun.orgs.models import Org, RankTitle
 from ganxun.orgs.roster.jobs import (
     KINDS,
@@ -92,14 +93,17 @@ def roster_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            path = save_upload(upload)
-            job = roster_preview_start(
-                actor=request.user,
-                path=path,
-                filename=Path(upload.name).name,
-                root=form.cleaned_data["root"],
-                create_units_under=form.units_parent_or_none(),
-                default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
+            # stored inside the keyed call: a repeated post stores nothing and starts nothing
+            job = submit_once(
+                request,
+                lambda: roster_preview_start(
+                    actor=request.user,
+                    path=save_upload(upload),
+                    filename=Path(upload.name).name,
+                    root=form.cleaned_data["root"],
+                    create_units_under=form.units_parent_or_none(),
+                    default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
+                ),
             )
         except DomainError as exc:
             form.add_error("file" if exc.code != "forbidden" else None, exc.message)
@@ -167,7 +171,11 @@ def import_commit(request, pk):
     preview = _roster_job(request, pk)
     if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
-    job = roster_commit_start(actor=request.user, preview=preview)
+    try:
+        job = submit_once(request, lambda: roster_commit_start(actor=request.user, preview=preview))
+    except DomainError as exc:  # a submission key copied from somebody else's page
+        messages.error(request, exc.message)
+        return redirect("cadres:import_detail", pk=preview.pk)
     return redirect("cadres:import_job", pk=job.pk)
 
 

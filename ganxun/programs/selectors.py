@@ -7,15 +7,20 @@ Lists run a fixed number of queries: lecturers and classrooms come in one prefet
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ganxun.accounts.models import User
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.values import query_int
 from ganxun.programs import policies
+from ganxun.programs.conflicts import slot_label, trainee_double_bookings
+from ganxun.programs.loop import loop_progress
 from ganxun.programs.models import (
     Consultation,
     Outline,
@@ -26,6 +31,11 @@ from ganxun.programs.models import (
     Session,
     Venue,
 )
+from ganxun.programs.outline_groups import outline_holder, outline_siblings
+from ganxun.programs.participation import ONLY_OWN_SESSIONS, participation
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 
 def _get(qs: QuerySet, pk):
@@ -45,7 +55,7 @@ def _count(model, **filters):
     return Coalesce(Subquery(rows.values("program").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-def program_list(actor, *, q: str = "", status: str = "") -> QuerySet[Program]:
+def program_list(actor: "User", *, q: str = "", status: str = "") -> QuerySet[Program]:
     qs = Program.objects.visible_to(actor).select_related("org")
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(brand__contains=q))
@@ -58,12 +68,12 @@ def program_list(actor, *, q: str = "", status: str = "") -> QuerySet[Program]:
     )
 
 
-def get_program_for(actor, pk) -> Program:
+def get_program_for(actor: "User", pk) -> Program:
     qs = Program.objects.visible_to(actor).select_related("org", "main_venue", "menu_call")
     return _get(qs, pk)
 
 
-def get_managed_program_for(actor, pk) -> Program:
+def get_managed_program_for(actor: "User", pk) -> Program:
     """For pages that change a program: 404 when unseen, 403 when only readable."""
     program = get_program_for(actor, pk)
     if not policies.can_manage_program(actor, program):
@@ -81,13 +91,11 @@ def program_units(program: Program) -> list[ProgramUnit]:
     )
 
 
-def get_unit_for(actor, pk) -> ProgramUnit:
+def get_unit_for(actor: "User", pk) -> ProgramUnit:
     return _get(ProgramUnit.objects.visible_to(actor).select_related("program", "theme"), pk)
 
 
 def program_reviewers(program: Program):
-    from ganxun.accounts.models import User
-
     ids = Program.reviewers.through.objects.filter(program=program).values("user_id")
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "username"))
 
@@ -109,14 +117,12 @@ def program_sessions(program: Program, *, include_cancelled: bool = False) -> Qu
     return with_details(qs).order_by("starts_at", "id")
 
 
-def get_session_for(actor, pk) -> Session:
+def get_session_for(actor: "User", pk) -> Session:
     return _get(with_details(Session.objects.visible_to(actor)), pk)
 
 
 def session_outlines(session: Session) -> list[Outline]:
     """The outline versions of the session's group (one outline per course and lecturer)."""
-    from ganxun.programs.outline_groups import outline_holder, outline_siblings
-
     holder = outline_holder(outline_siblings(session))
     return list(
         Outline._base_manager.filter(session=holder)
@@ -126,7 +132,7 @@ def session_outlines(session: Session) -> list[Outline]:
     )
 
 
-def get_outline_for(actor, pk) -> Outline:
+def get_outline_for(actor: "User", pk) -> Outline:
     return _get(Outline.objects.visible_to(actor).select_related("session__program"), pk)
 
 
@@ -148,7 +154,7 @@ def session_consultation(session: Session) -> Consultation | None:
 UPCOMING_OUTLINE = ~Q(outline_status=OutlineStatus.APPROVED)
 
 
-def sessions_without_approved_outline(actor) -> QuerySet[Session]:
+def sessions_without_approved_outline(actor: "User") -> QuerySet[Session]:
     """The organizer's worry list: future sessions of programs they run, nearest first."""
     if not policies.can_manage_programs(actor):
         return Session._base_manager.none()
@@ -163,7 +169,7 @@ def sessions_without_approved_outline(actor) -> QuerySet[Session]:
     )
 
 
-def outlines_to_review(actor) -> QuerySet[Session]:
+def outlines_to_review(actor: "User") -> QuerySet[Session]:
     """Sessions whose latest outline waits for this reviewer, nearest first."""
     reviewing = Program.reviewers.through.objects.filter(user_id=actor.pk).values("program_id")
     return (
@@ -178,7 +184,7 @@ def outlines_to_review(actor) -> QuerySet[Session]:
     )
 
 
-def lecturer_sessions(actor, *, upcoming: bool = True) -> QuerySet[Session]:
+def lecturer_sessions(actor: "User", *, upcoming: bool = True) -> QuerySet[Session]:
     """The sessions the account's cadre teaches (see ``policies`` for the link)."""
     if not policies.can_teach(actor):
         return Session._base_manager.none()
@@ -190,7 +196,7 @@ def lecturer_sessions(actor, *, upcoming: bool = True) -> QuerySet[Session]:
     return with_details(qs.distinct()).order_by("starts_at", "id")
 
 
-def my_trainee_rows(actor) -> list[ProgramTrainee]:
+def my_trainee_rows(actor: "User") -> list[ProgramTrainee]:
     if not policies.is_trainee(actor):
         return []
     return list(
@@ -205,9 +211,6 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
     """The sessions a trainee is expected at (the rule of ``enrollment.expected``): their
     programs' regular sessions for everybody and for their own batch, plus the self-selectable
     sessions where they hold a seat. Self-selected and walk-in trainees only get the latter."""
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-    from ganxun.enrollment.models import Seat
-
     q = Q(pk__in=[])
     for row in rows:
         if row.source in ONLY_OWN_SESSIONS:
@@ -216,22 +219,20 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
         q |= Q(program_id=row.program_id, self_selectable=False) & batch
     cadre_ids = {row.cadre_id for row in rows}
     if cadre_ids:
-        seats = Seat._base_manager.filter(cadre_id__in=cadre_ids, status=Seat.Status.ENROLLED)
+        seats = participation().enrolled_seats().filter(cadre_id__in=cadre_ids)
         q |= Q(pk__in=seats.values("session_id"))
     return q
 
 
-def trainee_sessions(actor, rows: list[ProgramTrainee] | None = None) -> QuerySet[Session]:
+def trainee_sessions(actor: "User", rows: list[ProgramTrainee] | None = None) -> QuerySet[Session]:
     rows = my_trainee_rows(actor) if rows is None else rows
     qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
     return with_details(qs.filter(trainee_sessions_q(rows))).order_by("starts_at", "id")
 
 
-def my_double_bookings(actor, since) -> dict[int, str]:
+def my_double_bookings(actor: "User", since) -> dict[int, str]:
     """The trainee's sessions from ``since`` on that clash with another of their sessions:
     session id → what it clashes with (the rule lives in ``conflicts``)."""
-    from ganxun.programs.conflicts import slot_label, trainee_double_bookings
-
     if not policies.is_trainee(actor):
         return {}
     clashes: dict[int, str] = {}
@@ -242,7 +243,7 @@ def my_double_bookings(actor, since) -> dict[int, str]:
     return clashes
 
 
-def next_session_for_trainee(actor) -> Session | None:
+def next_session_for_trainee(actor: "User") -> Session | None:
     return trainee_sessions(actor).filter(ends_at__gte=timezone.now()).first()
 
 
@@ -280,24 +281,24 @@ def in_window(qs: QuerySet[Session], window: Window) -> QuerySet[Session]:
     return qs.filter(starts_at__lt=hi, ends_at__gt=lo)
 
 
-def venue_sessions(actor, venue: Venue) -> QuerySet[Session]:
+def venue_sessions(actor: "User", venue: Venue) -> QuerySet[Session]:
     qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
     qs = qs.filter(Q(main_venue=venue) | Q(sub_venues=venue)).distinct()
     return with_details(qs).order_by("starts_at", "id")
 
 
-def lecturer_calendar_sessions(actor, lecturer: Lecturer) -> QuerySet[Session]:
+def lecturer_calendar_sessions(actor: "User", lecturer: Lecturer) -> QuerySet[Session]:
     qs = Session.objects.visible_to(actor).filter(
         status=Session.Status.SCHEDULED, lecturers=lecturer
     )
     return with_details(qs.distinct()).order_by("starts_at", "id")
 
 
-def get_venue_for(actor, pk) -> Venue:
+def get_venue_for(actor: "User", pk) -> Venue:
     return _get(Venue.objects.visible_to(actor).select_related("owner", "serves"), pk)
 
 
-def venue_list(actor) -> QuerySet[Venue]:
+def venue_list(actor: "User") -> QuerySet[Venue]:
     return Venue.objects.visible_to(actor).select_related("owner", "serves")
 
 
@@ -312,7 +313,7 @@ def program_trainees(program: Program) -> QuerySet[ProgramTrainee]:
     )
 
 
-def get_trainee_for(actor, pk) -> ProgramTrainee:
+def get_trainee_for(actor: "User", pk) -> ProgramTrainee:
     qs = ProgramTrainee.objects.visible_to(actor).select_related("program", "cadre__unit")
     return _get(qs, pk)
 
@@ -335,7 +336,7 @@ def batch_overview(program: Program) -> list[dict]:
         u["total"] += r["n"]
     for u in units.values():
         u["cells"] = [
-            (f"第{b}批" if b else "未分批", u["by_batch"].get(b, 0))
+            (_("第%(batch)s批") % {"batch": b} if b else _("未分批"), u["by_batch"].get(b, 0))
             for b in [*program.batch_numbers(), None]
         ]
     return list(units.values())
@@ -344,8 +345,6 @@ def batch_overview(program: Program) -> list[dict]:
 def unit_progress(program: Program, trainee: ProgramTrainee, units: list[ProgramUnit]) -> list:
     """For each unit, each step of the program's loop (``programs.loop``: sessions count the
     trainee's check-ins): kind, label, done, total and the step's detail."""
-    from ganxun.programs.loop import loop_progress
-
     progress = loop_progress(program, [trainee], units)
     return [
         {
@@ -369,7 +368,11 @@ def lecturer_future_sessions(lecturer: Lecturer) -> list[str]:
         .select_related("program")
         .order_by("starts_at")
     )
-    return [f"课次《{s.title}》（{s.program.full_name}，{_at(s.starts_at)}）" for s in sessions]
+    return [
+        _("课次《%(title)s》（%(full_name)s，%(value)s）")
+        % {"title": s.title, "full_name": s.program.full_name, "value": _at(s.starts_at)}
+        for s in sessions
+    ]
 
 
 def _at(moment) -> str:

@@ -1,13 +1,18 @@
 """Every read of questionnaires, cut to what the actor may see."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch
 
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import unscoped
 from ganxun.surveys.models import Option, Question, Questionnaire, Section
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def _get(model, actor, pk, related=()):
+
+def _get(model, actor: "User", pk, related=()):
     if not str(pk).isdigit():
         raise NotFound()
     obj = model.objects.visible_to(actor).select_related(*related).filter(pk=pk).first()
@@ -16,16 +21,16 @@ def _get(model, actor, pk, related=()):
     return obj
 
 
-def get_questionnaire_for(actor, pk) -> Questionnaire:
+def get_questionnaire_for(actor: "User", pk) -> Questionnaire:
     """Fetch-and-authorise: missing and out-of-scope both answer "not found"."""
     return _get(Questionnaire, actor, pk, ("org",))
 
 
-def get_section_for(actor, pk) -> Section:
+def get_section_for(actor: "User", pk) -> Section:
     return _get(Section, actor, pk, ("questionnaire", "questionnaire__org"))
 
 
-def get_question_for(actor, pk) -> Question:
+def get_question_for(actor: "User", pk) -> Question:
     return _get(Question, actor, pk, ("questionnaire", "questionnaire__org", "section"))
 
 

@@ -1,6 +1,8 @@
 """Writes to the faculty pool. One transaction each, audited."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +17,9 @@ from ganxun.catalog.services.common import (
     require_editor,
 )
 from ganxun.orgs.models import Cadre
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 LECTURER_FIELDS = [
     "name",
@@ -47,7 +52,7 @@ class LecturerData:
     is_active: bool = True
 
 
-def lecturer_validate(actor, data: LecturerData) -> LecturerData:
+def lecturer_validate(actor: "User", data: LecturerData) -> LecturerData:
     data.name = "".join(clean_text(data.name, field="name", label=_("姓名"), max_length=50).split())
     if data.kind not in Lecturer.Kind.values:
         raise CatalogError("invalid_kind", _("请选择师资类型。"), field="kind")
@@ -70,7 +75,9 @@ def lecturer_validate(actor, data: LecturerData) -> LecturerData:
     return data
 
 
-def _check_not_duplicate(actor, owner, data: LecturerData, exclude_pk: int | None = None) -> None:
+def _check_not_duplicate(
+    actor: "User", owner, data: LecturerData, exclude_pk: int | None = None
+) -> None:
     clash = Lecturer.objects.visible_to(actor).filter(
         owner=owner, name=data.name, affiliation=data.affiliation
     )
@@ -93,7 +100,7 @@ def _apply(lecturer: Lecturer, data: LecturerData) -> None:
 
 
 @transaction.atomic
-def lecturer_create(*, actor, data: LecturerData) -> Lecturer:
+def lecturer_create(*, actor: "User", data: LecturerData) -> Lecturer:
     require_editor(actor)
     data = lecturer_validate(actor, data)
     _check_not_duplicate(actor, actor.org, data)
@@ -104,7 +111,7 @@ def lecturer_create(*, actor, data: LecturerData) -> Lecturer:
 
 
 @transaction.atomic
-def lecturer_update(*, actor, lecturer: Lecturer, data: LecturerData) -> Lecturer:
+def lecturer_update(*, actor: "User", lecturer: Lecturer, data: LecturerData) -> Lecturer:
     require_editor(actor)
     require_editable(actor, lecturer)
     data = lecturer_validate(actor, data)
@@ -115,14 +122,22 @@ def lecturer_update(*, actor, lecturer: Lecturer, data: LecturerData) -> Lecture
     return lecturer
 
 
+# Apps built on the catalogue (programs: scheduled sessions) name what else a lecturer is due
+# to teach. They register a provider when they start, so the catalogue never imports them.
+COMMITMENT_PROVIDERS: list[Callable[[Lecturer], list[str]]] = []
+
+
+def register_commitments(provider: Callable[[Lecturer], list[str]]) -> None:
+    if provider not in COMMITMENT_PROVIDERS:
+        COMMITMENT_PROVIDERS.append(provider)
+
+
 def _future_commitments(lecturer: Lecturer) -> list[str]:
     """What the lecturer is still due to teach, in words a user can act on.
 
     Deleting a lecturer must not leave a published course, a proposal under review or a
     scheduled session without its teacher.
     """
-    from ganxun.programs.selectors import lecturer_future_sessions  # programs builds on catalog
-
     courses = Course._base_manager.filter(
         lecturers=lecturer, status=Course.Status.PUBLISHED
     ).order_by("title")
@@ -141,12 +156,12 @@ def _future_commitments(lecturer: Lecturer) -> list[str]:
             % {"proposal": p.title, "call": p.call.title, "status": p.get_status_display()}
             for p in proposals
         ]
-        + lecturer_future_sessions(lecturer)
+        + [line for provider in COMMITMENT_PROVIDERS for line in provider(lecturer)]
     )
 
 
 @transaction.atomic
-def lecturer_delete(*, actor, lecturer: Lecturer) -> None:
+def lecturer_delete(*, actor: "User", lecturer: Lecturer) -> None:
     """Remove a lecturer entered by mistake or gone for good; refused while still teaching."""
     require_editor(actor)
     require_editable(actor, lecturer)

@@ -21,6 +21,7 @@ from ganxun.catalog.views.common import form_page, handle_form, section
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import require
 from ganxun.core.idempotency import submit_once
+from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
@@ -57,7 +58,7 @@ def call_edit(request, pk):
         "reviewers": [u.pk for u in call.reviewers.all()],
         # the through rows: reading the orgs themselves needs the actor's scope, ids do not
         "target_units": list(
-            CallTarget.objects.filter(call=call).values_list("unit_id", flat=True)
+            children_of(call, CallTarget, "call").values_list("unit_id", flat=True)
         ),
     }
     form = CallForm(request.POST or None, actor=request.user, initial=initial)

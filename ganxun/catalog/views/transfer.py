@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +31,7 @@ from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.orgs.roster.jobs import save_upload
@@ -53,9 +55,15 @@ def _upload(request, what: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            path = save_upload(upload)
-            job = import_start(
-                actor=request.user, what=what, path=path, filename=Path(upload.name).name
+            # stored inside the keyed call: a repeated post stores nothing and starts nothing
+            job = submit_once(
+                request,
+                lambda: import_start(
+                    actor=request.user,
+                    what=what,
+                    path=save_upload(upload),
+                    filename=Path(upload.name).name,
+                ),
             )
         except DomainError as exc:
             form.add_error("file", exc.message)
@@ -133,7 +141,11 @@ def import_commit(request, pk):
     preview = _import_job(request, pk)
     if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
-    job = commit_start(actor=request.user, preview=preview)
+    try:
+        job = submit_once(request, lambda: commit_start(actor=request.user, preview=preview))
+    except DomainError as exc:  # a submission key copied from somebody else's page
+        messages.error(request, exc.message)
+        return redirect("catalog:import_rows", pk=preview.pk)
     return redirect("catalog:import_job", pk=job.pk)
 
 

@@ -4,6 +4,7 @@ every page and the API get the same cut."""
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -14,9 +15,14 @@ from ganxun.checkin.models import Attendance
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.evaluations import aggregates, policies
 from ganxun.evaluations.models import SessionEvaluation
+from ganxun.needs.clustering import cluster_needs
+from ganxun.needs.taxonomy import load_taxonomy
 from ganxun.orgs.models import Org
 from ganxun.programs.models import Session, Venue
 from ganxun.surveys.models import Answer, Question
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_CLUSTERED = 400
 
@@ -31,7 +37,7 @@ def _get(qs, pk):
 # --- one session ----------------------------------------------
 
 
-def get_session_results_for(actor, pk) -> Session:
+def get_session_results_for(actor: "User", pk) -> Session:
     session = _get(
         Session.objects.visible_to(actor)
         .select_related("program", "program__org", "course", "main_venue")
@@ -51,7 +57,7 @@ def _hidden(responses: int) -> dict:
     }
 
 
-def session_results(actor, session: Session) -> dict:
+def session_results(actor: "User", session: Session) -> dict:
     """Aggregates of one session; for a lecturer below the threshold only how many more
     answers are needed — no figures at all."""
     q = Q(session=session)
@@ -153,8 +159,6 @@ def feedback_taxonomy():
     """Topics of class feedback (cases, interaction, timing, materials…): the needs clustering
     places texts by a taxonomy first, and the needs taxonomy is about what cadres lack, not
     about how a class went — so the same algorithm gets its own small topic list."""
-    from ganxun.needs.taxonomy import load_taxonomy
-
     return load_taxonomy(FEEDBACK_TAXONOMY)
 
 
@@ -170,7 +174,6 @@ def suggestion_themes(texts: list[str]) -> list[dict]:
     n-grams for the rest); each theme with its size and up to three distinct examples."""
     if not texts:
         return []
-    from ganxun.needs.clustering import cluster_needs
 
     texts = texts[:MAX_CLUSTERED]
     result = cluster_needs(texts, feedback_taxonomy())
@@ -220,7 +223,7 @@ DIMENSIONS = {
 }
 
 
-def get_dimension_object_for(actor, dim: str, pk):
+def get_dimension_object_for(actor: "User", dim: str, pk):
     if dim not in DIMENSIONS:
         raise NotFound()
     obj = _get(DIMENSIONS[dim][1].objects.visible_to(actor), pk)
@@ -243,7 +246,7 @@ def _dim_sessions(dim: str, obj):
     return base.filter(Q(main_venue=obj) | Q(sub_venues=obj))
 
 
-def _dimension_q(actor, dim: str, obj, *, as_lecturer: bool) -> Q:
+def _dimension_q(actor: "User", dim: str, obj, *, as_lecturer: bool) -> Q:
     """A filter that serves both forms and attendances (both have ``session`` and ``cadre``).
     Sessions go through a subquery, so an M2M join never counts a form twice."""
     visible = Session.objects.visible_to(actor).values("pk")
@@ -255,7 +258,7 @@ def _dimension_q(actor, dim: str, obj, *, as_lecturer: bool) -> Q:
     return Q(session__in=sessions.values("pk"))
 
 
-def dimension_results(actor, dim: str, obj) -> dict:
+def dimension_results(actor: "User", dim: str, obj) -> dict:
     """Aggregates over the sessions of a lecturer, course, theme or venue, or over the forms
     of trainees of an org subtree — cut to the sessions the actor may see. A lecturer looking
     at their own page sees totals and months only where at least the threshold answered."""
@@ -278,7 +281,7 @@ def dimension_results(actor, dim: str, obj) -> dict:
     }
 
 
-def dimension_sessions(actor, dim: str, obj, limit: int = 50) -> list[Session]:
+def dimension_sessions(actor: "User", dim: str, obj, limit: int = 50) -> list[Session]:
     """The latest sessions behind a lecturer's, course's, theme's or venue's results, with the
     number of forms each received (links to the session results, where the threshold applies)."""
     if dim == "org":

@@ -130,15 +130,28 @@ def assessment_status(request, pk):
 @require(policies.can_manage_evaluations)
 def assessment_add(request, pk):
     assessment = selectors.get_managed_assessment_for(request.user, pk)
+    added = []
+
+    def add():
+        added.append(
+            services.assessment_add_questions(
+                actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
+            )
+        )
+        return assessment  # a repeat of the post is led back to the test
+
     try:
-        n = services.assessment_add_questions(
-            actor=request.user, assessment=assessment, question_ids=request.POST.getlist("q")
-        )
-        messages.success(
-            request, ngettext("已加入 %(n)s 道题。", "已加入 %(n)s 道题。", n) % {"n": n}
-        )
+        submit_once(request, add)
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        if added:
+            n = added[0]
+            messages.success(
+                request, ngettext("已加入 %(n)s 道题。", "已加入 %(n)s 道题。", n) % {"n": n}
+            )
+        else:  # a double click: the first post added them
+            messages.info(request, _("所选试题已加入，未重复添加。"))
     return redirect("evaluations:assessment", pk=assessment.pk)
 
 

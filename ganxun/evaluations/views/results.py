@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.evaluations import aggregates, exports, policies, selectors, services
 from ganxun.evaluations.forms import SetupForm
 from ganxun.programs import selectors as program_selectors
@@ -111,7 +112,9 @@ def program_setup(request, pk):
 def program_customize(request, pk):
     program = program_selectors.get_managed_program_for(request.user, pk)
     try:
-        draft = services.form_customize(actor=request.user, program=program)
+        draft = submit_once(
+            request, lambda: services.form_customize(actor=request.user, program=program)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("evaluations:program_setup", pk=program.pk)

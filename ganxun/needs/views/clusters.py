@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import require
+from ganxun.core.idempotency import submit_once
 from ganxun.core.scoping import unscoped
 from ganxun.core.values import query_int
 from ganxun.needs import courses, curation, exports, policies, selectors
@@ -30,8 +31,11 @@ def run_start(request, pk):
     if request.method == "POST" and form.is_valid():
         question = next(q for q in questions if q.pk == form.cleaned_data["question"])
         try:
-            _run, job = curation.cluster_run_start(
-                actor=request.user, survey=survey, question=question, k=form.cleaned_data["k"]
+            job = submit_once(  # a double click starts one run: (run, job) → the job
+                request,
+                lambda: curation.cluster_run_start(
+                    actor=request.user, survey=survey, question=question, k=form.cleaned_data["k"]
+                )[1],
             )
         except DomainError as exc:
             messages.error(request, exc.message)

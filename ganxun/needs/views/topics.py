@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error, require
+from ganxun.core.idempotency import submit_once
 from ganxun.needs import policies, selectors, services
 from ganxun.needs.forms import TopicForm
 from ganxun.needs.models import NeedTopic
@@ -27,7 +28,12 @@ def topic_edit(request, pk=None):
     form = TopicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.topic_save(actor=request.user, topic=topic, data=form.cleaned_data)
+            submit_once(
+                request,
+                lambda: services.topic_save(
+                    actor=request.user, topic=topic, data=form.cleaned_data
+                ),
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
