@@ -1,47 +1,68 @@
-from datetime import timedelta
+"""Bearer tokens for integrations (kiosks, other systems).
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+A kiosk calls in bursts, so the lookup is one statement written once per database vendor: the
+ORM would compile the same join, subquery and forty columns again on every call, which cost
+more than the database itself (bench/profile_stack.py, docs/benchmarks.md, issue 19). Nothing
+about the token or its user is kept between requests: a revoked token, a deactivated account
+or a changed role counts on the very next call.
+"""
+
+from datetime import timedelta
+from functools import cache
+
+from django.db import connection
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from ganxun.accounts.models import ApiToken, RoleGrant, hash_token
+from ganxun.accounts.models import ApiToken, RoleGrant, User, hash_token
 from ganxun.core.scoping import enter_actor
+from ganxun.orgs.models import Org
+
+# What the answers read of the token itself (orgs/api.py: its scope and its name in audits);
+# the other columns stay deferred.
+TOKEN_FIELDS = ("id", "user_id", "name", "prefix", "key_hash", "reads_id_numbers")
+# last_used_at is written at most once a minute: a write per call would serialise a burst.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
-class _RoleList(Aggregate):
-    """The role codes of a user joined by commas (STRING_AGG / GROUP_CONCAT)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
-
-
-def _roles_of_token_user() -> Subquery:
-    grants = RoleGrant.objects.filter(user_id=OuterRef("user_id")).order_by()
-    return Subquery(grants.values("user_id").annotate(codes=_RoleList("role")).values("codes"))
+@cache
+def _lookup_sql(vendor: str) -> str:
+    qn = connection.ops.quote_name
+    token, user, grant, org = (qn(m._meta.db_table) for m in (ApiToken, User, RoleGrant, Org))
+    roles = "GROUP_CONCAT(g.role, ',')" if vendor == "sqlite" else "STRING_AGG(g.role, ',')"
+    token_columns = ", ".join(f"t.{qn(f)} AS {qn('token_' + f)}" for f in TOKEN_FIELDS)
+    return (
+        f"SELECT u.*, {token_columns},"
+        f" (SELECT {roles} FROM {grant} g WHERE g.user_id = u.id) AS role_codes,"
+        " o.path AS org_path,"
+        " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END AS stale"
+        f" FROM {token} t INNER JOIN {user} u ON u.id = t.user_id"
+        f" LEFT JOIN {org} o ON o.id = u.org_id"
+        " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active"
+    )
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer gx_…`` — integrations act as the user who created the token."""
 
     def authenticate(self, request, token):
-        row = (
-            ApiToken.objects.select_related("user", "user__org")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .annotate(role_codes=_roles_of_token_user())
-            .first()
-        )
-        if row is None:
-            return None
-        # The roles come with the token (one statement): kiosks call in bursts.
-        row.user._roles_cache = frozenset(filter(None, (row.role_codes or "").split(",")))
         now = timezone.now()
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        sql = _lookup_sql(connection.vendor)
+        found = list(User.objects.raw(sql, [now - TOUCH_EVERY, hash_token(token)]))
+        if not found:
+            return None
+        user = found[0]
+        # The roles come with the token (one statement): kiosks call in bursts.
+        user._roles_cache = frozenset(filter(None, (user.role_codes or "").split(",")))
+        values = [getattr(user, "token_" + f) for f in TOKEN_FIELDS]
+        values[-1] = bool(values[-1])  # SQLite answers 0/1
+        row = ApiToken.from_db(connection.alias, TOKEN_FIELDS, values)
+        row.user = user
+        if user.org_id is not None:  # what scoping reads (its subtree); the rest loads on access
+            user.org = Org.from_db(connection.alias, ["id", "path"], [user.org_id, user.org_path])
+        if user.stale:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        enter_actor(row.user)  # scoped queries of this call narrow to the token's user
+        request.user = user
+        enter_actor(user)  # scoped queries of this call narrow to the token's user
         request.api_token = row  # its scope (reads_id_numbers) is read by the answers
-        return row.user
+        return user

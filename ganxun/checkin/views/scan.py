@@ -50,7 +50,7 @@ def scan(request, code: str):
             return render(request, "checkin/locate.html", {"venue": venue, "code": code})
         position = geo.parse_position(request.POST.get("lat"), request.POST.get("lng"))
     try:
-        services.attendance_scan(actor=request.user, scan=scanned, position=position)
+        services.attendance_scan(actor=request.user, scan=scanned, position=position, venue=venue)
     except (CheckinError, NotFound) as exc:
         if position is not None and getattr(exc, "code", None) == "out_of_range":
             # a poor position fix may be retried from the same page (same two minutes)
