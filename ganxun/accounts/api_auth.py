@@ -9,6 +9,7 @@ or a changed role counts on the very next call.
 
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -51,7 +52,8 @@ class TokenAuth(HttpBearer):
         found = list(User.objects.raw(sql, [now - TOUCH_EVERY, hash_token(token)]))
         if not found:
             return None
-        user = found[0]
+        # Any: the raw query annotates the row (role_codes, org_path, stale, token_*)
+        user: Any = found[0]
         # The roles come with the token (one statement): kiosks call in bursts.
         user._roles_cache = frozenset(filter(None, (user.role_codes or "").split(",")))
         values = [getattr(user, "token_" + f) for f in TOKEN_FIELDS]

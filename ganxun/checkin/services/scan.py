@@ -81,7 +81,7 @@ def attendance_scan(
         raise CheckinError("no_cadre", _("您的账号未关联干部信息，无法扫码签到。请联系管理员。"))
     now = now or timezone.now()
     session = session_for_checkin(scan.session_id)
-    if venue is _UNREAD or (venue is not None and venue.pk != scan.venue_id):
+    if not isinstance(venue, Venue | None) or (venue is not None and venue.pk != scan.venue_id):
         # scope: the venue named by the signed code (a trainee cannot list venues)
         venue = Venue._base_manager.filter(pk=scan.venue_id).first()
     require_open(session, now)
