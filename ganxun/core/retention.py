@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.core.apps import audit_locked
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
 from ganxun.core.exports import safe_workbook, stamp_workbook
@@ -66,8 +67,9 @@ def _guard_lifted():
     try:
         yield
     finally:
-        locked = 0 if settings.GANXUN_AUDIT_PURGE_ALLOWED else 1
-        raw.create_function("ganxun_audit_locked", 0, lambda: locked)
+        # back to the setting read at each call (a constant here froze the lock on this
+        # connection for good when a purge ran while the setting said "locked")
+        raw.create_function("ganxun_audit_locked", 0, audit_locked)
 
 
 def audit_purge(*, before: datetime, dry_run: bool = False) -> int:
