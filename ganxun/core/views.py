@@ -5,15 +5,15 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.policies import can_view_audit
-from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import page_or_partial, paginate, require
 from ganxun.core.jobs import job_for, job_retry
@@ -100,20 +100,14 @@ def audit_export(request):
     """The filtered log as Excel, stamped with who exported it; the export is itself logged."""
     _form, entries = _filtered_entries(request)
     content, rows = audit_xlsx(request.user, entries, what="审计日志")
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=content,
+        filename=f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         object_type="core.auditentry",
-        object_id="-",
         object_repr=f"审计日志导出 {rows} 条",
         changes={"filter": [None, request.GET.urlencode()]},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required

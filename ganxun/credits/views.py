@@ -3,14 +3,13 @@ selector or service, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.exports import audited_download
 from ganxun.core.http import apply_domain_error, require
 from ganxun.core.idempotency import submit_once
 from ganxun.credits import policies, selectors, services
@@ -59,17 +58,13 @@ def org_export(request, pk):
     report = selectors.compliance_report(
         org, year, keep="short" if only_short else "all", rank=rank
     )
-    content = write_compliance(report, only_short=only_short, actor=request.user)
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_compliance(report, only_short=only_short, actor=request.user),
+        filename=f"compliance-{org.code}-{year}{'-short' if only_short else ''}.xlsx",
         obj=org,
         changes={"year": year, "only_short": only_short},
     )
-    name = f"compliance-{org.code}-{year}{'-short' if only_short else ''}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required

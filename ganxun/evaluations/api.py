@@ -3,17 +3,13 @@ endpoint a mobile client uses — the same policies, scoping and anonymity rule 
 
 from ninja import Router, Schema
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 from ganxun.evaluations import policies, selectors, services
 from ganxun.evaluations.progress import program_learning, program_reaction
 from ganxun.programs import selectors as program_selectors
 
 router = Router(tags=["教学评估"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class QuestionMean(Schema):

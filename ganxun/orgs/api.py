@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from ninja import Field, Router, Schema, Status
 
 from ganxun.accounts import policies
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 from ganxun.orgs import selectors, services
 from ganxun.orgs.models import Cadre, CadreCategory
@@ -62,11 +63,6 @@ class CadrePage(Schema):
     page: int
     pages: int
     results: list[CadreOut]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class IdNumberOut(Schema):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies
-from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.exports import audited_download
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
 from ganxun.core.idempotency import submit_once
 from ganxun.core.models import AuditEntry
@@ -199,21 +199,14 @@ def cadre_export(request):
         messages.error(request, exc.message)
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
     cadres = selectors.cadre_search(request.user, filters)
-    content = write_roster_xlsx(request.user, cadres)
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_roster_xlsx(request.user, cadres),
+        filename=f"roster-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         object_type="orgs.cadre",
-        object_id="-",
         object_repr="干部名册导出",
         changes={"filter": [None, request.GET.urlencode()]},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"roster-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require(policies.can_view_roster)

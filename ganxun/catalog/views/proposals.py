@@ -17,11 +17,9 @@ from ganxun.catalog.forms_proposals import (
 )
 from ganxun.catalog.models import CallTarget, Course, RoundEntry
 from ganxun.catalog.selectors import interactive_share
-from ganxun.catalog.views.common import form_page, handle_form, section
+from ganxun.catalog.views.common import form_page, section
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
-from ganxun.core.values import query_int
+from ganxun.core.http import handle_form, post_action, remind_action, require, run_action
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
 
@@ -38,7 +36,10 @@ def call_list(request):
 def call_create(request):
     form = CallForm(request.POST or None, actor=request.user)
     call = handle_form(
-        request, form, lambda: _save_call(request, form, None), success=_("已发布征集“{obj}”。")
+        request,
+        form,
+        lambda: _save_call(request, form, None),
+        success=lambda obj: _("已发布征集“{obj}”。").format(obj=obj),
     )
     if call:
         return redirect("catalog:call", pk=call.pk)
@@ -122,23 +123,15 @@ def _menu_share(menu) -> dict | None:
 def call_remind(request, pk):
     """提醒: the named units that have not answered (one, or all of them) get a reminder."""
     call = sel.get_call_for(request.user, pk)
-    units = None
-    if request.POST.get("unit"):
-        unit_id = query_int(request.POST["unit"])
-        units = [t.unit for t in sel.call_target_rows(call) if t.unit.pk == unit_id]
-        if not units:
-            messages.error(request, _("该单位不在本次征集的单位中。"))
-            return redirect("catalog:call", pk=call.pk)
-    try:
-        result = services.call_remind(actor=request.user, call=call, units=units)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        text = _("已提醒 %(units)s 个单位，发出 %(notices)s 条消息。") % result
-        if result["skipped"]:
-            text += _("另有 %(skipped)s 个单位今天已提醒过，未重复提醒。") % result
-        messages.success(request, text)
-    return redirect("catalog:call", pk=call.pk)
+    return remind_action(
+        request,
+        field="unit",
+        units=lambda: [t.unit for t in sel.call_target_rows(call)],
+        remind=lambda units: services.call_remind(actor=request.user, call=call, units=units),
+        missing=_("该单位不在本次征集的单位中。"),
+        to="catalog:call",
+        pk=call.pk,
+    )
 
 
 @require_POST
@@ -149,44 +142,43 @@ def round_open(request, pk):
     if not form.is_valid():
         messages.error(request, _("请填写轮次名称。"))
         return redirect("catalog:call", pk=call.pk)
-    try:
-        rnd = submit_once(
-            request,
-            lambda: services.round_open(
-                actor=request.user, call=call, name=form.cleaned_data["name"]
-            ),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("catalog:call", pk=call.pk)
-    entered = RoundEntry._base_manager.filter(round=rnd).count()
-    messages.success(
+    opened = run_action(
         request,
-        _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。") % {"rnd": rnd, "entered": entered},
+        lambda: services.round_open(actor=request.user, call=call, name=form.cleaned_data["name"]),
+        success=lambda rnd: (
+            _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。")
+            % {"rnd": rnd, "entered": RoundEntry._base_manager.filter(round=rnd).count()}
+        ),
+        once=True,
     )
-    return redirect("catalog:round", pk=rnd.pk)
+    if not opened:
+        return redirect("catalog:call", pk=call.pk)
+    return redirect("catalog:round", pk=opened.result.pk)
 
 
 @require_POST
 @require(policies.can_edit_catalog)
 def menu_finalize(request, pk):
     call = sel.get_call_for(request.user, pk)
-    try:
-        result = services.menu_finalize(actor=request.user, call=call)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        extra = (
-            _("，新增师资 %(new_lecturers)s 人") % {"new_lecturers": result["new_lecturers"]}
-            if result["new_lecturers"]
-            else ""
-        )
-        messages.success(
-            request,
-            _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。")
-            % {"courses": result["courses"], "extra": extra},
-        )
-    return redirect("catalog:call", pk=call.pk)
+    return post_action(
+        request,
+        lambda: services.menu_finalize(actor=request.user, call=call),
+        success=_menu_done,
+        to="catalog:call",
+        pk=call.pk,
+    )
+
+
+def _menu_done(result: dict) -> str:
+    extra = (
+        _("，新增师资 %(new_lecturers)s 人") % {"new_lecturers": result["new_lecturers"]}
+        if result["new_lecturers"]
+        else ""
+    )
+    return _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。") % {
+        "courses": result["courses"],
+        "extra": extra,
+    }
 
 
 # --- rounds ----------------------------------------------------------------------------------
@@ -218,13 +210,13 @@ def round_board(request, pk):
 @require(policies.can_edit_catalog)
 def round_close(request, pk):
     rnd = sel.get_round_for(request.user, pk)
-    try:
-        services.round_close(actor=request.user, rnd=rnd)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("catalog:round", pk=rnd.pk)
-    messages.success(request, _("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd})
-    return redirect("catalog:call", pk=rnd.call_id)
+    if run_action(
+        request,
+        lambda: services.round_close(actor=request.user, rnd=rnd),
+        success=_("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd},
+    ):
+        return redirect("catalog:call", pk=rnd.call_id)
+    return redirect("catalog:round", pk=rnd.pk)
 
 
 def _entry_row(request, entry_pk, *, error: str = ""):
@@ -297,7 +289,7 @@ def proposal_create(request, pk):
         request,
         form,
         lambda: services.proposal_submit(actor=request.user, call=call, data=form.to_data()),
-        success=_("已申报“{obj}”。评审进展会显示在“课程申报”页。"),
+        success=lambda obj: _("已申报“{obj}”。评审进展会显示在“课程申报”页。").format(obj=obj),
     )
     if proposal:
         return redirect("catalog:proposal", pk=proposal.pk)
@@ -360,10 +352,10 @@ def proposal_edit(request, pk):
 @require(policies.can_propose)
 def proposal_withdraw(request, pk):
     proposal = sel.get_proposal_for(request.user, pk)
-    try:
-        services.proposal_withdraw(actor=request.user, proposal=proposal)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已撤回“%(proposal)s”。") % {"proposal": proposal.title})
-    return redirect("catalog:proposal", pk=proposal.pk)
+    return post_action(
+        request,
+        lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
+        success=_("已撤回“%(proposal)s”。") % {"proposal": proposal.title},
+        to="catalog:proposal",
+        pk=proposal.pk,
+    )

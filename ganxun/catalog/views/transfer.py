@@ -27,8 +27,8 @@ from ganxun.catalog.importing.run import (
     import_start,
 )
 from ganxun.catalog.views.common import section
-from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
 from ganxun.core.idempotency import submit_once
@@ -156,16 +156,15 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 
 def _export(request, what: str, rows):
-    audit_record(
+    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_xlsx(request.user, what, rows),
+        filename=f"{what}-{stamp}.xlsx",
         object_type=f"catalog.{what[:-1]}",
-        object_id="-",
         object_repr=f"{TITLES[what]}库导出",
         changes={"filter": [None, request.GET.urlencode()]},
     )
-    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
-    return _xlsx(write_xlsx(request.user, what, rows), f"{what}-{stamp}.xlsx")
 
 
 @require(policies.can_view_catalog)

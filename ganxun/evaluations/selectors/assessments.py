@@ -5,18 +5,12 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 
-from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.evaluations.models import Assessment, AssessmentAttempt, BankQuestion
 from ganxun.evaluations.progress import trainee_gains
 from ganxun.programs.models import ProgramTrainee
 from ganxun.programs.policies import can_manage_program
-
-
-def _get(qs, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def bank_list(actor, *, q: str = "", kind: str = "", course=None) -> QuerySet[BankQuestion]:

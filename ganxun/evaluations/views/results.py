@@ -4,13 +4,12 @@ of a lecturer, course, theme, unit or venue."""
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
+from ganxun.core.exports import audited_download
 from ganxun.core.http import apply_domain_error, require
 from ganxun.core.idempotency import submit_once
 from ganxun.evaluations import aggregates, exports, policies, selectors, services
@@ -67,10 +66,13 @@ def program_export(request, pk):
     body = exports.program_xlsx(
         program, results, selectors.program_sessions_rates(program), actor=request.user
     )
-    audit_record(actor=request.user, action="export", obj=program, changes={"what": "评价结果"})
-    response = HttpResponse(body, content_type=exports.XLSX)
-    response["Content-Disposition"] = f"attachment; filename=evaluations-{program.pk}.xlsx"
-    return response
+    return audited_download(
+        actor=request.user,
+        content=body,
+        filename=f"evaluations-{program.pk}.xlsx",
+        obj=program,
+        changes={"what": "评价结果"},
+    )
 
 
 @require(policies.can_manage_evaluations)

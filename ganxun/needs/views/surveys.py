@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import DomainError
+from ganxun.core.exports import audited_download
 from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
 from ganxun.core.idempotency import submit_once
 from ganxun.needs import exports, links, policies, selectors, services
@@ -215,18 +216,13 @@ def respondents_export(request, pk):
         }
         for r in selectors.non_respondents(request.user, survey, node)
     ]
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=exports.non_respondents_xlsx(survey.title, rows, actor=request.user),
+        filename=f"non-respondents-{survey.pk}.xlsx",
         obj=survey,
         changes={"non_respondents": [None, len(rows)], "unit": [None, node.name]},
     )
-    response = HttpResponse(
-        exports.non_respondents_xlsx(survey.title, rows, actor=request.user),
-        content_type=exports.XLSX,
-    )
-    response["Content-Disposition"] = f'attachment; filename="non-respondents-{survey.pk}.xlsx"'
-    return response
 
 
 @require(policies.can_track_needs)
