@@ -17,7 +17,7 @@ from ganxun.accounts.jobs import trainee_accounts_start
 from ganxun.accounts.models import ApiToken, Role
 from ganxun.accounts.views_2fa import start_second_step
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.http import apply_domain_error, paginate, require, run_action
 from ganxun.core.idempotency import submit_once
 from ganxun.core.ratelimit import ratelimit
 from ganxun.orgs.forms import InvalidFilter, cadre_filters, filter_params
@@ -233,11 +233,8 @@ def trainee_accounts(request):
     except InvalidFilter as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
-    try:  # a double click starts one job, not two over the same cadres
-        job = submit_once(
-            request, lambda: trainee_accounts_start(actor=request.user, params=params)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    # a double click starts one job, not two over the same cadres
+    started = run_action(request, lambda: trainee_accounts_start(actor=request.user, params=params))
+    if not started:
         return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
-    return redirect("core:job", pk=job.pk)
+    return redirect("core:job", pk=started.result.pk)

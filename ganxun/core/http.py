@@ -94,10 +94,11 @@ def post_action(request, call, *, success="", to, once: bool = True, **url_kwarg
     return redirect(to, **url_kwargs)
 
 
-def handle_form(request, form, save, *, success="", on_error=None):
+def handle_form(request, form, save, success="", *, on_error=None):
     """POST → validate, then ``save()`` once per submission key; a refusal lands on the form
     field it names (``on_error(form, exc)`` may take a kind of refusal first and return True).
-    Returns the saved result, or None when the form is to be shown (again)."""
+    Returns the saved result (True when the service returns nothing), or None when the form is
+    to be shown (again)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -109,7 +110,7 @@ def handle_form(request, form, save, *, success="", on_error=None):
     text = _say(success, result)
     if text:
         messages.success(request, text)
-    return result
+    return True if result is None else result  # saved, even by a service that returns nothing
 
 
 def form_page(

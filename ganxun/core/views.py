@@ -3,7 +3,6 @@ from typing import cast
 
 from django import forms
 from django.apps import apps
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -12,10 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.policies import can_view_audit
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
-from ganxun.core.http import page_or_partial, paginate, require
+from ganxun.core.http import page_or_partial, paginate, require, run_action
 from ganxun.core.jobs import job_for, job_retry
 from ganxun.core.models import AuditEntry
 from ganxun.core.retention import audit_xlsx, retention_days
@@ -126,12 +125,8 @@ def job_retry_view(request, pk):
     job = job_for(request.user, pk)
     if job is None:
         raise NotFound()
-    try:
-        again = job_retry(actor=request.user, job=job)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("core:job", pk=job.pk)
-    return redirect("core:job", pk=again.pk)
+    again = run_action(request, lambda: job_retry(actor=request.user, job=job), once=False)
+    return redirect("core:job", pk=(again.result if again else job).pk)
 
 
 @login_required

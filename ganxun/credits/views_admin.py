@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core import hours
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import apply_domain_error, require
+from ganxun.core.http import apply_domain_error, handle_form, require, run_action
 from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
@@ -71,19 +71,13 @@ def rule_edit(request, pk=None):
         if not policies.can_edit_requirement(request.user, req):
             raise PermissionDenied()
     form = RequirementForm.for_requirement(req, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            submit_once(
-                request,
-                lambda: services.requirement_save(
-                    actor=request.user, requirement=req, data=form.to_data()
-                ),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存学时要求。"))
-            return redirect("credits:rules")
+    if handle_form(
+        request,
+        form,
+        lambda: services.requirement_save(actor=request.user, requirement=req, data=form.to_data()),
+        success=_("已保存学时要求。"),
+    ):
+        return redirect("credits:rules")
     return render(request, "credits/rule_form.html", {"form": form, "req": req})
 
 
@@ -190,14 +184,13 @@ def import_commit(request, pk):
     preview = _import_job(request, pk)
     if preview.kind != importing.PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
-    try:
-        job = submit_once(
-            request, lambda: importing.commit_start(actor=request.user, preview=preview)
-        )
-    except DomainError as exc:  # a submission key copied from somebody else's page
-        messages.error(request, exc.message)
+    # refused: a submission key copied from somebody else's page
+    started = run_action(
+        request, lambda: importing.commit_start(actor=request.user, preview=preview)
+    )
+    if not started:
         return redirect("credits:import_rows", pk=preview.pk)
-    return redirect("credits:import_job", pk=job.pk)
+    return redirect("credits:import_job", pk=started.result.pk)
 
 
 @require(lambda u: u.is_authenticated)

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +29,7 @@ from ganxun.catalog.views.common import section
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
-from ganxun.core.http import require
+from ganxun.core.http import require, run_action
 from ganxun.core.idempotency import submit_once
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
@@ -141,12 +140,11 @@ def import_commit(request, pk):
     preview = _import_job(request, pk)
     if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
         raise NotFound()
-    try:
-        job = submit_once(request, lambda: commit_start(actor=request.user, preview=preview))
-    except DomainError as exc:  # a submission key copied from somebody else's page
-        messages.error(request, exc.message)
+    # refused: a submission key copied from somebody else's page
+    started = run_action(request, lambda: commit_start(actor=request.user, preview=preview))
+    if not started:
         return redirect("catalog:import_rows", pk=preview.pk)
-    return redirect("catalog:import_job", pk=job.pk)
+    return redirect("catalog:import_job", pk=started.result.pk)
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
