@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 from ganxun.budgets import exports, policies, selectors, services
 from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
 from ganxun.catalog import files
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import apply_domain_error, paginate, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.http import handle_form, paginate, post_action, require
 from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
 from ganxun.stats.xlsx import xlsx_download
@@ -39,18 +38,6 @@ def budget_list(request):
     return render(request, "budgets/budget_list.html", context)
 
 
-def _save(request, form, call, success: str):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = submit_once(request, call)
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return None
-    messages.success(request, success)
-    return result
-
-
 @require(policies.can_use_budgets)
 def budget_create(request):
     program = None
@@ -63,7 +50,7 @@ def budget_create(request):
             "title": _("%(program)s经费") % {"program": program.full_name},
         }
     form = BudgetForm(request.POST or None, initial=initial)
-    budget = _save(
+    budget = handle_form(
         request,
         form,
         lambda: services.budget_create(actor=request.user, data=form.to_data(program)),
@@ -120,7 +107,7 @@ def budget_edit(request, pk):
         raise PermissionDenied()
     initial = {k: getattr(budget, k) for k in ("title", "year", "amount", "note")}
     form = BudgetForm(request.POST or None, initial=initial)
-    if _save(
+    if handle_form(
         request,
         form,
         lambda: services.budget_update(
@@ -142,7 +129,7 @@ def budget_edit(request, pk):
 def income_add(request, pk):
     budget = selectors.get_budget_for(request.user, pk)
     form = IncomeForm(request.POST)
-    if _save(
+    if handle_form(
         request,
         form,
         lambda: services.income_add(actor=request.user, budget=budget, data=form.to_data()),
@@ -158,7 +145,7 @@ def income_add(request, pk):
 def expense_add(request, pk):
     budget = selectors.get_budget_for(request.user, pk)
     form = ExpenseForm(request.POST, request.FILES)
-    saved = _save(
+    saved = handle_form(
         request,
         form,
         lambda: services.expense_add(
@@ -178,14 +165,16 @@ def expense_add(request, pk):
 
 
 def _post_action(request, call, success: str, back: int):
-    try:
-        call()
-        messages.success(request, success)
-    except DomainError as exc:
-        if isinstance(exc, NotFound | PermissionDenied):
-            raise
-        messages.error(request, exc.message)
-    return redirect("budgets:detail", pk=back)
+    # a budget gone or out of reach is its error page, not a message
+    return post_action(
+        request,
+        call,
+        success=success,
+        once=False,
+        passes=(NotFound, PermissionDenied),
+        to="budgets:detail",
+        pk=back,
+    )
 
 
 @require_POST

@@ -69,13 +69,16 @@ def _say(success, result) -> str:
     return success(result) if callable(success) else (success or "")
 
 
-def run_action(request, call, *, success="", form=None, once: bool = True) -> Outcome:
+def run_action(request, call, *, success="", form=None, once: bool = True, passes=()) -> Outcome:
     """Call ``call()`` (a service); flash ``success`` (text, or a function of the result) or the
     DomainError's message — on ``form`` when one is given. ``once`` claims the form's
-    submission key in the same transaction (core/idempotency.py)."""
+    submission key in the same transaction (core/idempotency.py); refusals of the kinds in
+    ``passes`` (NotFound, PermissionDenied) go on up to their error page."""
     try:
         result = submit_once(request, call) if once else call()
     except DomainError as exc:
+        if isinstance(exc, passes):
+            raise
         if form is not None:
             apply_domain_error(form, exc)
         else:
@@ -87,10 +90,10 @@ def run_action(request, call, *, success="", form=None, once: bool = True) -> Ou
     return Outcome(True, result)
 
 
-def post_action(request, call, *, success="", to, once: bool = True, **url_kwargs):
+def post_action(request, call, *, success="", to, once: bool = True, passes=(), **url_kwargs):
     """The whole POST-and-redirect view body: ``run_action`` then redirect to ``to`` (a URL name
     with ``url_kwargs``, a URL, or a model instance) whatever the outcome."""
-    run_action(request, call, success=success, once=once)
+    run_action(request, call, success=success, once=once, passes=passes)
     return redirect(to, **url_kwargs)
 
 
