@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.budgets import exports, policies, selectors, services
 from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
 from ganxun.catalog import files
 from ganxun.core.errors import NotFound, PermissionDenied
-from ganxun.core.http import handle_form, paginate, post_action, require
+from ganxun.core.http import action_view, handle_form, paginate, require
 from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
 from ganxun.stats.xlsx import xlsx_download
@@ -164,49 +165,43 @@ def expense_add(request, pk):
     return render(request, "budgets/budget_detail.html", context, status=400)
 
 
-def _post_action(request, call, success: str, back: int):
+def _budget_action(get, call, success, budget_of):
     # a budget gone or out of reach is its error page, not a message
-    return post_action(
-        request,
-        call,
+    return action_view(
+        policies.can_use_budgets,
+        get=get,
+        call=lambda request, obj: call(actor=request.user, obj=obj),
         success=success,
+        to=lambda obj: reverse("budgets:detail", args=[budget_of(obj)]),
         once=False,
         passes=(NotFound, PermissionDenied),
-        to="budgets:detail",
-        pk=back,
     )
 
 
-@require_POST
-@require(policies.can_use_budgets)
-def budget_close(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    call = lambda: services.budget_close(actor=request.user, budget=budget)  # noqa: E731
-    return _post_action(request, call, _("已结账：不再接受新的收支登记。"), budget.pk)
-
-
-@require_POST
-@require(policies.can_use_budgets)
-def budget_reopen(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    call = lambda: services.budget_reopen(actor=request.user, budget=budget)  # noqa: E731
-    return _post_action(request, call, _("已重新开账。"), budget.pk)
-
-
-@require_POST
-@require(policies.can_use_budgets)
-def income_delete(request, pk):
-    income = selectors.get_income_for(request.user, pk)
-    call = lambda: services.income_delete(actor=request.user, income=income)  # noqa: E731
-    return _post_action(request, call, _("已删除该笔收入。"), income.budget_id)
-
-
-@require_POST
-@require(policies.can_use_budgets)
-def expense_delete(request, pk):
-    expense = selectors.get_expense_for(request.user, pk)
-    call = lambda: services.expense_delete(actor=request.user, expense=expense)  # noqa: E731
-    return _post_action(request, call, _("已删除该笔支出。"), expense.budget_id)
+budget_close = _budget_action(
+    selectors.get_budget_for,
+    lambda actor, obj: services.budget_close(actor=actor, budget=obj),
+    gettext_lazy("已结账：不再接受新的收支登记。"),
+    lambda budget: budget.pk,
+)
+budget_reopen = _budget_action(
+    selectors.get_budget_for,
+    lambda actor, obj: services.budget_reopen(actor=actor, budget=obj),
+    gettext_lazy("已重新开账。"),
+    lambda budget: budget.pk,
+)
+income_delete = _budget_action(
+    selectors.get_income_for,
+    lambda actor, obj: services.income_delete(actor=actor, income=obj),
+    gettext_lazy("已删除该笔收入。"),
+    lambda income: income.budget_id,
+)
+expense_delete = _budget_action(
+    selectors.get_expense_for,
+    lambda actor, obj: services.expense_delete(actor=actor, expense=obj),
+    gettext_lazy("已删除该笔支出。"),
+    lambda expense: expense.budget_id,
+)
 
 
 @require(policies.can_use_budgets)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.idempotency import submit_once
@@ -160,3 +161,20 @@ def remind_action(request, *, field: str, units, remind, missing: str, to: str, 
             messages.error(request, missing)
             return redirect(to, **url_kwargs)
     return post_action(request, lambda: remind(chosen), success=_reminded, to=to, **url_kwargs)
+
+
+def action_view(policy, *, get, call, to, success="", once: bool = True, passes=()):
+    """A POST-only view that acts on one object, declared rather than written (NetBox style):
+    ``get(actor, pk)`` fetches it scoped, ``call(request, obj)`` is the service, ``success`` is
+    text or ``success(obj, result)``, and ``to(obj)`` is where to go whatever the outcome."""
+
+    @require_POST
+    @require(policy)
+    def view(request, pk):
+        obj = get(request.user, pk)
+        said = (lambda result: success(obj, result)) if callable(success) else str(success)
+        return post_action(
+            request, lambda: call(request, obj), success=said, to=to(obj), once=once, passes=passes
+        )
+
+    return view

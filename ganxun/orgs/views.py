@@ -14,10 +14,10 @@ from ganxun.accounts import policies
 from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.http import (
+    action_view,
     handle_form,
     page_or_partial,
     paginate,
-    post_action,
     require,
     run_action,
 )
@@ -144,17 +144,13 @@ def org_move(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_orgs)
-def org_retire(request, pk):
-    org = selectors.get_org_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.org_retire(actor=request.user, org=org),
-        success=_("已撤销“%(name)s”。") % {"name": org.name},
-        to="orgs:detail",
-        pk=org.pk,
-    )
+org_retire = action_view(
+    policies.can_manage_orgs,
+    get=selectors.get_org_for,
+    call=lambda request, org: services.org_retire(actor=request.user, org=org),
+    success=lambda org, _result: _("已撤销“%(name)s”。") % {"name": org.name},
+    to=lambda org: reverse("orgs:detail", args=[org.pk]),
+)
 
 
 def _org_values(form) -> dict:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.http import handle_form, post_action, require, run_action
+from ganxun.core.http import action_view, handle_form, require, run_action
 from ganxun.core.scoping import unscoped
 from ganxun.surveys import selectors, services
 from ganxun.surveys.answering import load_items
@@ -88,15 +88,12 @@ def section_edit(request, pk):
     )
 
 
-@require_POST
-@require(can_build_questionnaires)
-def section_delete(request, pk):
-    section = selectors.get_section_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.section_delete(actor=request.user, section=section),
-        to=_builder_url(section.questionnaire),
-    )
+section_delete = action_view(
+    can_build_questionnaires,
+    get=selectors.get_section_for,
+    call=lambda request, section: services.section_delete(actor=request.user, section=section),
+    to=lambda section: _builder_url(section.questionnaire),
+)
 
 
 @require(can_build_questionnaires)
@@ -143,24 +140,21 @@ def question_edit(request, pk):
     )
 
 
-@require_POST
-@require(can_build_questionnaires)
-def question_delete(request, pk):
-    question = selectors.get_question_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.question_delete(actor=request.user, question=question),
-        to=_builder_url(question.questionnaire),
-    )
+question_delete = action_view(
+    can_build_questionnaires,
+    get=selectors.get_question_for,
+    call=lambda request, question: services.question_delete(actor=request.user, question=question),
+    to=lambda question: _builder_url(question.questionnaire),
+)
 
 
-@require_POST
-@require(can_build_questionnaires)
-def question_move(request, pk):
-    question = selectors.get_question_for(request.user, pk)
-    step = 1 if request.POST.get("direction") == "down" else -1
-    return post_action(
-        request,
-        lambda: services.question_move(actor=request.user, question=question, step=step),
-        to=_builder_url(question.questionnaire) + f"#q{question.pk}",
-    )
+question_move = action_view(
+    can_build_questionnaires,
+    get=selectors.get_question_for,
+    call=lambda request, question: services.question_move(
+        actor=request.user,
+        question=question,
+        step=1 if request.POST.get("direction") == "down" else -1,
+    ),
+    to=lambda question: _builder_url(question.questionnaire) + f"#q{question.pk}",
+)

@@ -4,7 +4,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
 from ganxun.catalog.forms import CourseForm, ThemeForm
@@ -18,7 +17,7 @@ from ganxun.catalog.views.common import (
     section,
     share_view,
 )
-from ganxun.core.http import handle_form, post_action, require
+from ganxun.core.http import action_view, handle_form, require
 from ganxun.core.resources import Resource
 
 
@@ -150,22 +149,19 @@ course_create = COURSES.create_view()
 course_edit = COURSES.edit_view()
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def course_status(request, pk):
-    course = selectors.get_course_for(request.user, pk)
-    status = request.POST.get("status", "")
-    return post_action(
-        request,
-        lambda: services.course_set_status(actor=request.user, course=course, status=status),
-        # read after the change: the status the course now has
-        success=lambda _result: (
-            _("“%(course)s”已%(status)s。")
-            % {"course": course.title, "status": course.get_status_display()}
-        ),
-        to="catalog:course",
-        pk=course.pk,
-    )
+course_status = action_view(
+    policies.can_edit_catalog,
+    get=selectors.get_course_for,
+    call=lambda request, course: services.course_set_status(
+        actor=request.user, course=course, status=request.POST.get("status", "")
+    ),
+    # read after the change: the status the course now has
+    success=lambda course, _result: (
+        _("“%(course)s”已%(status)s。")
+        % {"course": course.title, "status": course.get_status_display()}
+    ),
+    to=lambda course: reverse("catalog:course", args=[course.pk]),
+)
 
 
 course_share = share_view(selectors.get_course_for, "catalog:course")

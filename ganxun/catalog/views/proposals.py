@@ -19,7 +19,13 @@ from ganxun.catalog.models import CallTarget, Course, RoundEntry
 from ganxun.catalog.selectors import interactive_share
 from ganxun.catalog.views.common import form_page, section
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import handle_form, post_action, remind_action, require, run_action
+from ganxun.core.http import (
+    action_view,
+    handle_form,
+    remind_action,
+    require,
+    run_action,
+)
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
 
@@ -156,17 +162,13 @@ def round_open(request, pk):
     return redirect("catalog:round", pk=opened.result.pk)
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def menu_finalize(request, pk):
-    call = sel.get_call_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.menu_finalize(actor=request.user, call=call),
-        success=_menu_done,
-        to="catalog:call",
-        pk=call.pk,
-    )
+menu_finalize = action_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    call=lambda request, call: services.menu_finalize(actor=request.user, call=call),
+    success=lambda call, result: _menu_done(result),
+    to=lambda call: reverse("catalog:call", args=[call.pk]),
+)
 
 
 def _menu_done(result: dict) -> str:
@@ -348,14 +350,12 @@ def proposal_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_propose)
-def proposal_withdraw(request, pk):
-    proposal = sel.get_proposal_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
-        success=_("已撤回“%(proposal)s”。") % {"proposal": proposal.title},
-        to="catalog:proposal",
-        pk=proposal.pk,
-    )
+proposal_withdraw = action_view(
+    policies.can_propose,
+    get=sel.get_proposal_for,
+    call=lambda request, proposal: services.proposal_withdraw(
+        actor=request.user, proposal=proposal
+    ),
+    success=lambda proposal, _result: _("已撤回“%(proposal)s”。") % {"proposal": proposal.title},
+    to=lambda proposal: reverse("catalog:proposal", args=[proposal.pk]),
+)

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Sum
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from ganxun.catalog.views.common import (
     resource_views,
     share_view,
 )
-from ganxun.core.http import handle_form, post_action, require
+from ganxun.core.http import action_view, handle_form, require
 from ganxun.core.resources import Resource
 
 SITE_FIELDS = ("name", "kind", "address", "capacity", "contact_name", "contact_phone", "highlights")
@@ -95,17 +96,13 @@ def site_visit_add(request, pk):
     return site_detail(request, pk, visit_form=form)
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def site_visit_delete(request, pk):
-    visit = selectors.get_visit_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.site_visit_delete(actor=request.user, visit=visit),
-        success=_("已删除该接待记录。"),
-        to="catalog:site",
-        pk=visit.site_id,
-    )
+site_visit_delete = action_view(
+    policies.can_edit_catalog,
+    get=selectors.get_visit_for,
+    call=lambda request, visit: services.site_visit_delete(actor=request.user, visit=visit),
+    success=gettext_lazy("已删除该接待记录。"),
+    to=lambda visit: reverse("catalog:site", args=[visit.site_id]),
+)
 
 
 site_delete = delete_view(

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
-from ganxun.core.http import handle_form, paginate, post_action, require
+from ganxun.core.http import action_view, handle_form, paginate, post_action, require
 from ganxun.core.idempotency import submit_once
 from ganxun.evaluations import policies, selectors, services
 from ganxun.evaluations.forms import AssessmentForm, BankQuestionForm
@@ -100,20 +100,15 @@ def assessment_detail(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_evaluations)
-def assessment_status(request, pk):
-    assessment = selectors.get_managed_assessment_for(request.user, pk)
-    status = request.POST.get("status", "")
-    return post_action(
-        request,
-        lambda: services.assessment_set_status(
-            actor=request.user, assessment=assessment, status=status
-        ),
-        success=_("状态已更新。"),
-        to="evaluations:assessment",
-        pk=assessment.pk,
-    )
+assessment_status = action_view(
+    policies.can_manage_evaluations,
+    get=selectors.get_managed_assessment_for,
+    call=lambda request, assessment: services.assessment_set_status(
+        actor=request.user, assessment=assessment, status=request.POST.get("status", "")
+    ),
+    success=gettext_lazy("状态已更新。"),
+    to=lambda assessment: reverse("evaluations:assessment", args=[assessment.pk]),
+)
 
 
 @require_POST
@@ -208,13 +203,12 @@ def bank_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_evaluations)
-def bank_delete(request, pk):
-    question = selectors.get_bank_question_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.bank_question_delete(actor=request.user, question=question),
-        success=_("已停用该试题。"),
-        to="evaluations:bank",
-    )
+bank_delete = action_view(
+    policies.can_manage_evaluations,
+    get=selectors.get_bank_question_for,
+    call=lambda request, question: services.bank_question_delete(
+        actor=request.user, question=question
+    ),
+    success=gettext_lazy("已停用该试题。"),
+    to=lambda question: reverse("evaluations:bank"),
+)

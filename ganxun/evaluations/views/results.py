@@ -4,11 +4,13 @@ of a lecturer, course, theme, unit or venue."""
 
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.exports import audited_download
-from ganxun.core.http import handle_form, post_action, require, run_action
+from ganxun.core.http import action_view, handle_form, require, run_action
 from ganxun.evaluations import aggregates, exports, policies, selectors, services
 from ganxun.evaluations.forms import SetupForm
 from ganxun.programs import selectors as program_selectors
@@ -117,17 +119,13 @@ def program_customize(request, pk):
     return redirect("surveys:builder", pk=draft.result.pk)
 
 
-@require_POST
-@require(policies.can_manage_evaluations)
-def program_activate(request, pk):
-    program = program_selectors.get_managed_program_for(request.user, pk)
-    return post_action(
-        request,
-        lambda: services.form_activate(actor=request.user, program=program),
-        success=_("新的评价表已启用，之后的评价使用新表。"),
-        to="evaluations:program_setup",
-        pk=program.pk,
-    )
+program_activate = action_view(
+    policies.can_manage_evaluations,
+    get=program_selectors.get_managed_program_for,
+    call=lambda request, program: services.form_activate(actor=request.user, program=program),
+    success=gettext_lazy("新的评价表已启用，之后的评价使用新表。"),
+    to=lambda program: reverse("evaluations:program_setup", args=[program.pk]),
+)
 
 
 @require(can_use_programs)

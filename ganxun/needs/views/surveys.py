@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
 from ganxun.core.exports import audited_download
 from ganxun.core.http import (
+    action_view,
     handle_form,
     page_or_partial,
     paginate,
@@ -120,17 +123,13 @@ def survey_open(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def survey_close(request, pk):
-    survey = selectors.get_survey_for(request.user, pk, manage=True)
-    return post_action(
-        request,
-        lambda: services.needs_survey_close(actor=request.user, survey=survey),
-        success=_("问卷已结束，个人链接已失效。"),
-        to="needs:detail",
-        pk=survey.pk,
-    )
+survey_close = action_view(
+    policies.can_manage_needs,
+    get=lambda actor, pk: selectors.get_survey_for(actor, pk, manage=True),
+    call=lambda request, survey: services.needs_survey_close(actor=request.user, survey=survey),
+    success=gettext_lazy("问卷已结束，个人链接已失效。"),
+    to=lambda survey: reverse("needs:detail", args=[survey.pk]),
+)
 
 
 # --- targeting -----------------------------------------------------------------------------------
