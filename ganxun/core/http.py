@@ -149,18 +149,28 @@ def _reminded(result: dict) -> str:
     return text
 
 
-def remind_action(request, *, field: str, units, remind, missing: str, to: str, **url_kwargs):
-    """提醒 the units that have not answered: ``POST[field]`` names one of ``units()`` (the
-    others are left alone), or is empty for all of them; ``remind(units or None)`` is the
-    service, returning counts of units, notices and units skipped (reminded today already)."""
-    chosen = None
-    if request.POST.get(field):
-        unit_id = query_int(request.POST[field])
-        chosen = [unit for unit in units() if unit.pk == unit_id]
-        if not chosen:
-            messages.error(request, missing)
-            return redirect(to, **url_kwargs)
-    return post_action(request, lambda: remind(chosen), success=_reminded, to=to, **url_kwargs)
+def remind_view(policy, *, get, field: str, units, remind, missing, to):
+    """提醒 the units that have not answered, as a POST-only view of one object (a call, a
+    program): ``POST[field]`` names one of ``units(obj)`` (the others are left alone), or is
+    empty for all of them; ``remind(actor, obj, units or None)`` is the service, returning
+    counts of units, notices and units skipped (reminded today already)."""
+
+    @require_POST
+    @require(policy)
+    def view(request, pk):
+        obj = get(request.user, pk)
+        chosen = None
+        if request.POST.get(field):
+            unit_id = query_int(request.POST[field])
+            chosen = [unit for unit in units(obj) if unit.pk == unit_id]
+            if not chosen:
+                messages.error(request, str(missing))
+                return redirect(to(obj))
+        return post_action(
+            request, lambda: remind(request.user, obj, chosen), success=_reminded, to=to(obj)
+        )
+
+    return view
 
 
 def action_view(policy, *, get, call, to, success="", once: bool = True, passes=()):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.models import Role
@@ -22,7 +23,7 @@ from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.http import (
     action_view,
     handle_form,
-    remind_action,
+    remind_view,
     require,
     run_action,
 )
@@ -124,20 +125,16 @@ def _menu_share(menu) -> dict | None:
     return interactive_share(Course._base_manager.filter(pk__in=ids))
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def call_remind(request, pk):
-    """提醒: the named units that have not answered (one, or all of them) get a reminder."""
-    call = sel.get_call_for(request.user, pk)
-    return remind_action(
-        request,
-        field="unit",
-        units=lambda: [t.unit for t in sel.call_target_rows(call)],
-        remind=lambda units: services.call_remind(actor=request.user, call=call, units=units),
-        missing=_("该单位不在本次征集的单位中。"),
-        to="catalog:call",
-        pk=call.pk,
-    )
+# 提醒: the named units that have not answered (one, or all of them) get a reminder.
+call_remind = remind_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    field="unit",
+    units=lambda call: [t.unit for t in sel.call_target_rows(call)],
+    remind=lambda actor, call, units: services.call_remind(actor=actor, call=call, units=units),
+    missing=gettext_lazy("该单位不在本次征集的单位中。"),
+    to=lambda call: reverse("catalog:call", args=[call.pk]),
+)
 
 
 @require_POST

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, paginate, remind_action, require, run_action
+from ganxun.core.http import apply_domain_error, paginate, remind_view, require, run_action
 from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
 from ganxun.enrollment.forms import (
@@ -131,20 +132,18 @@ def quotas_bulk(request, pk):
     return program_page(request, "enrollment/quotas_bulk.html", program, "quotas", context)
 
 
-@require_POST
-@require(manages)
-def quotas_remind(request, pk):
-    """提醒: units with seats that have nominated nobody (one, or all of them)."""
-    program = get_managed_program_for(request.user, pk)
-    return remind_action(
-        request,
-        field="org",
-        units=lambda: [u.org for u in services.quota_units(program)],
-        remind=lambda orgs: services.quotas_remind(actor=request.user, program=program, orgs=orgs),
-        missing=_("该单位在本项目没有名额。"),
-        to="enrollment:program_quotas",
-        pk=program.pk,
-    )
+# 提醒: units with seats that have nominated nobody (one, or all of them).
+quotas_remind = remind_view(
+    manages,
+    get=get_managed_program_for,
+    field="org",
+    units=lambda program: [u.org for u in services.quota_units(program)],
+    remind=lambda actor, program, orgs: services.quotas_remind(
+        actor=actor, program=program, orgs=orgs
+    ),
+    missing=gettext_lazy("该单位在本项目没有名额。"),
+    to=lambda program: reverse("enrollment:program_quotas", args=[program.pk]),
+)
 
 
 @require(manages)
