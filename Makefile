@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganxun
 VENDOR := ganxun/static/vendor
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean typecheck lock
+.PHONY: run test test-sqlite test-postgres install assets browser lint scoping-check demo clean typecheck lock
 
 run: install assets
 	$(GANXUN) migrate --noinput
@@ -27,14 +27,18 @@ test-sqlite:
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} .venv/bin/pytest -m "not browser" -n 2 --dist loadfile
 
-lint:
+lint: scoping-check
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports  # the app graph stays acyclic (pyproject [tool.importlinter])
 	$(MAKE) typecheck
 
 # mypy with django-stubs over services, selectors, policies, the API and core ([tool.mypy])
 typecheck: install
 	.venv/bin/mypy
+
+scoping-check:  # _base_manager/unscoped() only in core, cross-tree modules, or with "# scope: why"
+	.venv/bin/python -m tests.scoping_check
 
 install: .venv/.installed
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from ganxun.accounts.models import ApiToken, RoleGrant, hash_token
+from ganxun.core.scoping import enter_actor
 
 
 class _RoleList(Aggregate):
@@ -41,5 +42,6 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        enter_actor(row.user)  # scoped queries of this call narrow to the token's user
         request.api_token = row  # its scope (reads_id_numbers) is read by the answers
         return row.user

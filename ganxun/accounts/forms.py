@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.accounts.models import Role, User
 from ganxun.core.forms import StyledForm, StyledFormMixin
 from ganxun.core.picker import use_picker
-from ganxun.core.scoping import unscoped
+from ganxun.orgs.forms import OrgChoiceField
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
 from ganxun.orgs.lookup import id_hash
 from ganxun.orgs.models import Org
@@ -30,8 +30,8 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
             idn = parse_id_number(typed)
         except InvalidIdNumber:
             return typed
-        with unscoped():
-            user = User.objects.filter(cadre__id_hash=id_hash(idn.value)).only("username").first()
+        # User is not scoped, and the join to the cadre is no subquery: nothing to step around
+        user = User.objects.filter(cadre__id_hash=id_hash(idn.value)).only("username").first()
         return user.username if user else typed
 
 
@@ -49,11 +49,6 @@ class PasswordChangeForm(StyledForm):
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
         return data
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * obj.depth}{obj.name}（{obj.code}）"
 
 
 class UserForm(StyledForm):

@@ -8,15 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.encrypted import EncryptedTextField
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("培训管理员")
-    ORGANIZER = "organizer", _("教务组织者")
-    REVIEWER = "reviewer", _("审核领导")
-    LECTURER = "lecturer", _("授课教师")
-    UNIT_CONTACT = "unit_contact", _("单位联络员")
-    TRAINEE = "trainee", _("学员")
+from ganxun.core.roles import Role
 
 
 class User(AbstractUser):

@@ -1,44 +1,14 @@
-"""Who may do what. Pages, API and jobs all ask these functions; nothing else decides."""
+"""Who may manage accounts.
 
-from ganxun.accounts.models import Role
+The roster's and the org tree's permissions (opening accounts for roster cadres among them)
+live in ``orgs.policies``; who reads the audit log in ``core.roles``. Both are re-exported here
+for the account pages."""
 
-ROSTER_VIEWERS = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
-ROSTER_EDITORS = (Role.ADMIN, Role.UNIT_CONTACT)
-SENSITIVE_VIEWERS = (Role.ADMIN, Role.UNIT_CONTACT)
+from ganxun.core.roles import Role, can_view_audit
+from ganxun.orgs.policies import can_create_trainee_accounts
 
-
-def can_view_roster(user) -> bool:
-    return user.has_role(*ROSTER_VIEWERS)
-
-
-def can_edit_roster(user) -> bool:
-    return user.has_role(*ROSTER_EDITORS)
-
-
-def can_see_full_id_number(user) -> bool:
-    return user.has_role(*SENSITIVE_VIEWERS)
-
-
-def can_reveal_id_number(user, cadre) -> bool:
-    """One person's full number, on request: roles that may see numbers, or the person."""
-    return can_see_full_id_number(user) or (cadre.pk is not None and cadre.pk == user.cadre_id)
-
-
-def can_view_orgs(user) -> bool:
-    return user.has_role(Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
-
-
-def can_manage_orgs(user) -> bool:
-    return user.has_role(Role.ADMIN)
+__all__ = ["can_create_trainee_accounts", "can_manage_users", "can_view_audit"]
 
 
 def can_manage_users(user) -> bool:
     return user.has_role(Role.ADMIN)
-
-
-def can_view_audit(user) -> bool:
-    return user.has_role(Role.ADMIN)
-
-
-def can_create_trainee_accounts(user) -> bool:
-    return user.has_role(Role.ADMIN, Role.UNIT_CONTACT)

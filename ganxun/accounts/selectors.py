@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from ganxun.accounts.models import RoleGrant, User
+from ganxun.accounts.models import Role, RoleGrant, User
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org
 
@@ -48,8 +48,6 @@ def org_count(actor) -> int:
 def unit_contacts(org_ids) -> dict[int, list[User]]:
     """The active unit contacts (单位联络员) of each of these units — users with the role whose
     org is the unit itself — in one query, keyed by org id."""
-    from ganxun.accounts.models import Role
-
     contacts: dict[int, list[User]] = {}
     rows = (
         User.objects.filter(

@@ -12,14 +12,11 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.errors import AccountError
 from ganxun.accounts.models import ApiToken, Role, RoleGrant, User, hash_token
-from ganxun.accounts.policies import (
-    can_create_trainee_accounts,
-    can_manage_users,
-    can_see_full_id_number,
-)
+from ganxun.accounts.policies import can_create_trainee_accounts, can_manage_users
 from ganxun.core.audit import audit_record, audit_record_many, diff
 from ganxun.core.errors import PermissionDenied
 from ganxun.orgs.models import Cadre, Org
+from ganxun.orgs.policies import can_see_full_id_number
 
 USER_FIELDS = ["username", "display_name", "org", "is_active"]
 

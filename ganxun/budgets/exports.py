@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ganxun.budgets import selectors
-from ganxun.stats.xlsx import Table, tables_xlsx
+from ganxun.core.tables_xlsx import Table, tables_xlsx
 
 
 def figures_headers() -> list[str]:

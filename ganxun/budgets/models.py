@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
-from ganxun.core.scoping import ScopedManager, subtree_q
+from ganxun.core.scoping import ScopedChild, ScopedManager, subtree_q
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 CENT = Decimal("0.01")
@@ -93,7 +93,8 @@ class Budget(models.Model):
         return self.status == self.Status.CLOSED
 
 
-class Income(models.Model):
+class Income(ScopedChild):
+    scope_parent = "budget"  # visible exactly when its parent is
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="incomes")
     source = models.CharField(_("来源"), max_length=12, choices=IncomeSource.choices)
     amount = models.DecimalField(_("金额（元）"), **MONEY)

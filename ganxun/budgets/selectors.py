@@ -12,8 +12,9 @@ from django.db.models.functions import ExtractYear
 
 from ganxun.budgets.models import Budget, Expense, ExpenseCategory, Income, IncomeSource
 from ganxun.core.fetch import get_or_404 as _get
+from ganxun.core.scoping import children_of
+from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import grouped_hours
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -48,8 +49,7 @@ def get_expense_for(actor, pk) -> Expense:
 
 
 def get_income_for(actor, pk) -> Income:
-    budget_ids = Budget.objects.visible_to(actor).values("pk")
-    return _get(Income.objects.filter(budget__in=budget_ids).select_related("budget__org"), pk)
+    return _get(Income.objects.visible_to(actor).select_related("budget__org"), pk)
 
 
 def program_budget(actor, program: Program) -> Budget | None:
@@ -66,7 +66,7 @@ def budget_years(actor) -> list[int]:
 class Figures:
     """A budget's money and what it bought. 人次 of a program = its confirmed trainees
     (``ProgramTrainee`` rows); 学时 = the 学时 of its scheduled sessions (``core.hours``,
-    summed by ``stats.hours``)."""
+    summed by ``programs.hours``)."""
 
     budget: Budget
     income: Decimal = ZERO
@@ -111,7 +111,7 @@ def budget_figures(budgets) -> list[Figures]:
     out = {b.pk: Figures(b) for b in budgets}
     ids = list(out)
     for row in (
-        Income.objects.filter(budget_id__in=ids)
+        children_of(budgets, Income, "budget")
         .values("budget_id", "source")
         .annotate(s=Sum("amount"))
     ):
@@ -163,7 +163,7 @@ def _attach_output(budgets: list[Budget], out: dict[int, Figures]) -> None:
 
 
 def budget_incomes(budget: Budget) -> QuerySet[Income]:
-    return Income.objects.filter(budget=budget).select_related("created_by").order_by("date", "id")
+    return children_of(budget, Income, "budget").select_related("created_by").order_by("date", "id")
 
 
 def budget_expenses(budget: Budget) -> QuerySet[Expense]:
@@ -215,7 +215,7 @@ def execution_summary(node, years: list[int]) -> Execution:
     out = Execution()
     row = budgets.aggregate(n=Count("id"), s=Sum("amount"))
     out.budgets, out.amount = row["n"], cents(row["s"])
-    incomes = Income.objects.filter(budget__in=budgets.values("pk")).order_by()
+    incomes = children_of(budgets, Income, "budget").order_by()
     for source, s in incomes.values_list("source").annotate(s=Sum("amount")):
         out.by_source[source] = cents(s)
         out.income += cents(s)

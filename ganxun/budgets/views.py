@@ -16,9 +16,9 @@ from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
 from ganxun.catalog import files
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.http import action_view, handle_form, paginate, require
+from ganxun.core.tables_xlsx import xlsx_download
 from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
-from ganxun.stats.xlsx import xlsx_download
 
 
 def _year(request) -> int | None:

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.accounts.forms import OrgChoiceField
 from ganxun.accounts.selectors import users_visible_to
 from ganxun.catalog import selectors
 from ganxun.catalog.models import Proposal, TeachingForm
@@ -11,6 +10,7 @@ from ganxun.catalog.services import ProposalData
 from ganxun.catalog.services.proposals import REVIEWER_ROLES
 from ganxun.core.forms import StyledForm
 from ganxun.core.picker import use_picker
+from ganxun.orgs.forms import OrgChoiceField
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import org_choices
 

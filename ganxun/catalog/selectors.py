@@ -13,6 +13,7 @@ from django.db.models import Case, Count, DecimalField, Prefetch, Q, QuerySet, S
 
 from ganxun.catalog.models import (
     INTERACTIVE_FORMS,
+    SITE_KINDS,
     Course,
     Lecturer,
     Material,
@@ -193,8 +194,6 @@ def site_search(actor, f: Filters) -> QuerySet[TeachingSite]:
 
 def site_kinds(actor) -> list[str]:
     """The four standard kinds first, then the custom ones in use."""
-    from ganxun.catalog.models import SITE_KINDS
-
     used = TeachingSite.objects.visible_to(actor).order_by().values_list("kind", flat=True)
     return SITE_KINDS + sorted(set(used) - set(SITE_KINDS))
 

@@ -18,6 +18,7 @@ from ganxun.catalog.models import (
 )
 from ganxun.catalog.selectors import _get, lecturer_names
 from ganxun.core.notices import remind_due
+from ganxun.core.scoping import children_of
 
 
 def calls_for(actor) -> QuerySet[ProposalCall]:
@@ -67,7 +68,7 @@ def call_rounds(call: ProposalCall) -> QuerySet[SelectionRound]:
 
 def call_menu(call: ProposalCall) -> QuerySet[MenuItem]:
     return (
-        MenuItem.objects.filter(call=call)
+        children_of(call, MenuItem, "call")
         .select_related("course__theme", "proposal__unit")
         .prefetch_related(Prefetch("course__lecturers", queryset=lecturer_names().queryset))
     )
@@ -142,7 +143,7 @@ def pending_reviews(actor) -> QuerySet[RoundEntry]:
 
 def call_targets_answered(call: ProposalCall) -> set[int]:
     """The named units that have a live proposal (their own or a sub-unit's) in the call."""
-    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    targets = list(children_of(call, CallTarget, "call").select_related("unit"))
     paths = list(
         Proposal._base_manager.filter(call=call)
         .exclude(status=Proposal.Status.WITHDRAWN)
@@ -168,7 +169,7 @@ class TargetRow:
 
 def call_target_rows(call: ProposalCall) -> list[TargetRow]:
     """The call's named units, those that have not answered first (three queries)."""
-    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    targets = list(children_of(call, CallTarget, "call").select_related("unit"))
     answered = call_targets_answered(call)
     contacts = unit_contacts(t.unit_id for t in targets)
     now = timezone.now()

@@ -11,6 +11,7 @@ from ganxun.accounts.models import User
 from ganxun.checkin import policies
 from ganxun.checkin.models import Attendance
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of
 from ganxun.enrollment.expected import expected_trainees
 from ganxun.enrollment.selectors import approved_leave_cadre_ids
 from ganxun.orgs.models import Cadre
@@ -233,7 +234,7 @@ def desk_search(actor: User, session: Session, q: str, limit: int = 20) -> list[
 
 
 def checked_in_at_venue(session: Session, venue: Venue) -> int:
-    return Attendance._base_manager.filter(session=session, venue=venue).count()
+    return children_of(session, Attendance, "session").filter(venue=venue).count()
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def estimated_bits(value: str) -> float:
 
 def example_values() -> set[str]:
     """The values deploy/ganxun.env.example ships with (when the file is at hand)."""
-    from ganxun.config.env import BASE_DIR
+    from ganxun.config.env import BASE_DIR  # deferred: settings import this module, keep it bare
 
     values = {EXAMPLE_SECRET_KEY}
     try:
@@ -90,7 +90,7 @@ def allowed_hosts_problem(hosts: list[str]) -> str | None:
 
 def field_key_problem(value: str, *, public_key: str) -> str | None:
     """The field key is set, well-formed, not the public development key and not degenerate."""
-    from ganxun.core.crypto import parse_master_key
+    from ganxun.core.crypto import parse_master_key  # deferred: not while settings load
 
     if not value:
         return "must be set (generate one: ganxun field-key)"

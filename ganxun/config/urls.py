@@ -1,13 +1,13 @@
 from django.urls import include, path
 
-from ganxun.accounts.views import home
 from ganxun.config.api import api
 from ganxun.needs.urls import public_patterns as survey_link_patterns
 from ganxun.orgs.urls import cadre_patterns, org_patterns
 from ganxun.outcomes.urls import public_patterns as certificate_check_patterns
+from ganxun.portal import urls as portal_urls
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", portal_urls.home_view, name="home"),
     path("accounts/", include("ganxun.accounts.urls")),
     path("orgs/", include(org_patterns)),
     path("cadres/", include(cadre_patterns)),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("surveys/", include("ganxun.surveys.urls")),
     path("needs/", include("ganxun.needs.urls")),
     path("programs/", include("ganxun.programs.urls")),
-    path("enrollment/", include("ganxun.enrollment.urls")),
+    path("enrollment/", include(portal_urls.enrollment_namespace)),
     path("checkin/", include("ganxun.checkin.urls")),
     path("evaluations/", include("ganxun.evaluations.urls")),
     path("outcomes/", include("ganxun.outcomes.urls")),
@@ -24,7 +24,7 @@ urlpatterns = [
     path("stats/", include("ganxun.stats.urls")),
     *survey_link_patterns,
     *certificate_check_patterns,
-    path("", include("ganxun.core.urls")),
+    path("", include(portal_urls.core_namespace)),
     path("", include("ganxun.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

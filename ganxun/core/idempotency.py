@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError
+from ganxun.core.models import SubmissionKey
 
 if TYPE_CHECKING:  # core imports no app at run time
     from ganxun.accounts.models import User
@@ -56,8 +57,6 @@ def submit_once(request, save):
     """``save()`` at most once per submission key; a repeat returns what the first one returned
     (the same model instance, fetched again). ``save`` must run its writes in this thread's
     database transaction (services do)."""
-    from ganxun.core.models import SubmissionKey
-
     key = posted_key(request)
     if key is None:
         return save()
@@ -105,14 +104,13 @@ def _rewrap(obj, wrapper: str):
 
 
 def _first_result(key, actor: "User | None", path):
-    from ganxun.core.models import SubmissionKey
-
     claim = SubmissionKey.objects.filter(key=key).first()
     if claim is None or claim.actor_id != getattr(actor, "pk", None) or claim.path != path:
         # a key copied to another form or user: refuse rather than show somebody else's result
         raise DuplicateSubmission("submission_key_reused", _("表单已失效，请刷新页面后重新提交。"))
     if claim.object_type:
         model = apps.get_model(claim.object_type)
+        # scope: the object this actor's own earlier submission created (the claim is theirs)
         found = model._base_manager.filter(pk=claim.object_id).first()
         result = _rewrap(found, claim.wrapper) if found is not None else None
         if result is not None:
@@ -128,8 +126,6 @@ def purge_submission_keys(*, older_than: timedelta | None = None, dry_run: bool 
     """Delete the keys claimed longer ago than ``older_than`` (default: the setting); returns how
     many were (or would be) deleted. A form posted again after that is a new submission — by then
     it is a deliberate resend, not a double click or a network retry."""
-    from ganxun.core.models import SubmissionKey
-
     cutoff = timezone.now() - (older_than or key_lifetime())
     old = SubmissionKey.objects.filter(created_at__lt=cutoff)
     if dry_run:

@@ -28,6 +28,7 @@ from django_tasks import task
 from ganxun.core.context import RequestInfo, request_info
 from ganxun.core.errors import DomainError
 from ganxun.core.models import Job
+from ganxun.core.scoping import acting_as
 
 if TYPE_CHECKING:  # core imports no app at run time
     from ganxun.accounts.models import User
@@ -179,7 +180,7 @@ def run_job(job_id: str) -> None:
     started = job.started_at or timezone.now()
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=started)
     try:
-        with request_info(RequestInfo(channel="job")):
+        with request_info(RequestInfo(channel="job")), acting_as(job.actor):
             result = _HANDLERS[job.kind](job, Progress(job))
     except JobInterrupted:
         _requeue_interrupted(job)

@@ -128,7 +128,7 @@ class Job(models.Model):
     @property
     def result_link(self) -> tuple[str, str] | None:
         """(url, label) of the page showing what the job produced (``core.jobs.result_link``)."""
-        from ganxun.core.jobs import result_link
+        from ganxun.core.jobs import result_link  # deferred: core.jobs imports this module
 
         return result_link(self)
 
@@ -204,3 +204,18 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit (core/counters.py), when no Redis is configured.
+
+    Every app process (gunicorn workers, runserver and the task worker) increments the same row,
+    so a limit holds whatever the number of processes. Rows of ended windows are purged.
+    """
+
+    bucket = models.CharField(primary_key=True, max_length=100)  # scope:key-digest:window
+    n = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)  # unix time at which the window is over
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.n}"

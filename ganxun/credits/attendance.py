@@ -11,6 +11,7 @@ from ganxun.checkin.events import AttendanceRecorded
 from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger
 from ganxun.credits.models import Channel, CreditEntry
+from ganxun.programs.models import Program
 
 
 def attendance_desired(attendance, session, program_channel: str, rules) -> ledger.Desired:
@@ -36,7 +37,6 @@ def _program_channel(session) -> str:
     cached = session._state.fields_cache.get("program")
     if cached is not None:
         return cached.channel
-    from ganxun.programs.models import Program
 
     with unscoped():
         return (

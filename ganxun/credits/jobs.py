@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.checkin.models import Attendance
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.jobs import job_handler, job_result_link, job_start
 from ganxun.core.models import Job
@@ -19,6 +20,7 @@ from ganxun.core.scoping import unscoped
 from ganxun.credits import ledger, policies
 from ganxun.credits.attendance import attendance_desired
 from ganxun.credits.models import Channel
+from ganxun.programs.models import Session
 
 SYNC = "credits_sync"
 CHUNK = 2000
@@ -35,8 +37,6 @@ class SyncResult:
 
 def teaching_desired(now=None) -> list[ledger.Desired]:
     """One credit per (lecturer's cadre, session) for every scheduled session that has ended."""
-    from ganxun.programs.models import Session
-
     now = now or timezone.now()
     rules = ledger.credit_settings()
     through = Session.lecturers.through
@@ -78,8 +78,6 @@ def teaching_desired(now=None) -> list[ledger.Desired]:
 
 def attendance_wanted(progress=None):
     """Every attendance row's credit, in chunks (rows of millions stay out of memory)."""
-    from ganxun.checkin.models import Attendance
-
     rules = ledger.credit_settings()
     last = 0
     while True:

@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.models import AppendOnlyQuerySet
-from ganxun.core.scoping import ScopedQuerySet
+from ganxun.core.models import AppendOnlyError, AppendOnlyQuerySet
+from ganxun.core.scoping import BaseScopedManager, ScopedChild, ScopedQuerySet
 from ganxun.orgs.models import Cadre
 
 
@@ -96,7 +96,7 @@ class CreditEntry(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = LedgerQuerySet.as_manager()
+    objects = BaseScopedManager.from_queryset(LedgerQuerySet)()
 
     class Meta:
         ordering = ["-day", "-id"]
@@ -118,14 +118,10 @@ class CreditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            from ganxun.core.models import AppendOnlyError
-
             raise AppendOnlyError("CreditEntry rows are append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from ganxun.core.models import AppendOnlyError
-
         raise AppendOnlyError("CreditEntry rows are append-only")
 
     @property
@@ -137,9 +133,11 @@ class CreditEntry(models.Model):
         return Q(cadre__in=Cadre.objects.visible_to(actor).values("pk"))
 
 
-class ExternalRecord(models.Model):
+class ExternalRecord(ScopedChild):
     """A completed course on an online-learning platform (干部网络学院), as exported by it.
     (platform, record_id) is unique: importing the same export twice adds nothing."""
+
+    scope_parent = "cadre"  # visible exactly when its parent is
 
     platform = models.CharField(_("平台"), max_length=50)
     record_id = models.CharField(_("记录号"), max_length=64)
@@ -268,8 +266,10 @@ class CreditSettings(models.Model):
         return row or cls(pk=1)
 
 
-class ProgramCreditRule(models.Model):
+class ProgramCreditRule(ScopedChild):
     """A bonus credited to each graduate of the program (结业奖励学时), set by its organizer."""
+
+    scope_parent = "program"  # visible exactly when its parent is
 
     program = models.OneToOneField(
         "programs.Program", on_delete=models.CASCADE, related_name="credit_rule"

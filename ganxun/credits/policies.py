@@ -1,6 +1,7 @@
 """Who may do what with credits. Pages, API, jobs and the CLI all ask these functions."""
 
 from ganxun.accounts.models import Role
+from ganxun.programs.policies import can_manage_program
 
 VIEWERS = (Role.ADMIN, Role.ORGANIZER, Role.UNIT_CONTACT)
 
@@ -40,6 +41,4 @@ def can_edit_requirement(user, requirement) -> bool:
 
 
 def can_set_program_bonus(user, program) -> bool:
-    from ganxun.programs.policies import can_manage_program
-
     return can_manage_program(user, program)

@@ -15,7 +15,7 @@ from django.db.models import FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear
 
 from ganxun.core.errors import NotFound
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.credits import ledger, promotion
 from ganxun.credits.compliance import EMPTY, Gap, Hours, Rule, build_rules, evaluate, shortfalls
 from ganxun.credits.models import Channel, CreditEntry, ProgramCreditRule, Requirement
@@ -259,7 +259,7 @@ def get_entry_for(actor, pk) -> CreditEntry:
 
 
 def program_rule(program) -> ProgramCreditRule | None:
-    return ProgramCreditRule.objects.filter(program=program).first()
+    return children_of(program, ProgramCreditRule, "program").first()
 
 
 def promotion_training(org: Org, today: date | None = None) -> list[promotion.PromotionCheck]:
@@ -271,6 +271,7 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
     today = today or date.today()
     rules = active_rules()
     since = today - timedelta(days=2 * 365)
+    # scope: the subtree of an org the view fetched with get_org_for (its path narrows below)
     with unscoped():
         current = CadreHistory.objects.filter(
             end__isnull=True, start__gte=since, start__lte=today, cadre__status="active"

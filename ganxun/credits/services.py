@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ganxun.core import services as core_services
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.credits import ledger, policies
 from ganxun.credits.defaults import DEFAULT_REQUIREMENTS
 from ganxun.credits.errors import CreditError
@@ -154,7 +154,7 @@ def _reversed(entry: CreditEntry) -> bool:
 def credit_program_bonus(*, actor, program, cadre) -> CreditEntry | None:
     """Credit the program's graduation bonus to ``cadre`` once (called when they graduate).
     A no-op when the program has no bonus configured; calling it again writes nothing."""
-    rule = ProgramCreditRule.objects.filter(program=program).first()
+    rule = children_of(program, ProgramCreditRule, "program").first()
     if rule is None or rule.bonus_hours <= 0:
         return None
     want = ledger.Desired(
@@ -186,7 +186,9 @@ def program_rule_save(*, actor, program, bonus_hours, note: str = "") -> Program
         note, error=CreditError, field="note", label=_("说明"), required=False, max_length=200
     )
     with transaction.atomic():
-        rule, created = ProgramCreditRule.objects.get_or_create(program=program)
+        rule, created = children_of(program, ProgramCreditRule, "program").get_or_create(
+            program=program
+        )
         before = snapshot(rule, ["bonus_hours", "note"]) if not created else {}
         rule.bonus_hours, rule.note = hours, note
         rule.save()

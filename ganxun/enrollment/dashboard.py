@@ -1,6 +1,7 @@
 """Enrollment's tiles on the home page's role panels: (label, value, url) triples."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role
 from ganxun.enrollment import policies, selectors
@@ -10,16 +11,20 @@ from ganxun.programs import policies as program_policies
 
 def enrollment_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
     if role == Role.TRAINEE:
-        tiles = [("未读消息", selectors.unread_count(user), reverse("enrollment:inbox"))]
+        tiles = [(_("未读消息"), selectors.unread_count(user), reverse("enrollment:inbox"))]
         if policies.can_select(user):
-            tiles.append(("自主选学", "去选课", reverse("enrollment:menu")))
+            tiles.append((_("自主选学"), _("去选课"), reverse("enrollment:menu")))
         return tiles
     if role == Role.LECTURER:
-        return [("未读消息", selectors.unread_count(user), reverse("enrollment:inbox"))]
+        return [(_("未读消息"), selectors.unread_count(user), reverse("enrollment:inbox"))]
     if role == Role.UNIT_CONTACT:
         return [
-            ("待审批请假", len(selectors.leave_to_decide(user)), reverse("enrollment:leave_inbox")),
-            ("调训名额", len(selectors.contact_quotas(user)), reverse("enrollment:my_quotas")),
+            (
+                _("待审批请假"),
+                len(selectors.leave_to_decide(user)),
+                reverse("enrollment:leave_inbox"),
+            ),
+            (_("调训名额"), len(selectors.contact_quotas(user)), reverse("enrollment:my_quotas")),
         ]
     if role == Role.ORGANIZER and program_policies.can_manage_programs(user):
         pending = Nomination.objects.visible_to(user).filter(
@@ -32,5 +37,5 @@ def enrollment_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
             if oldest
             else reverse("programs:list")
         )
-        return [("待确认报名", pending.count(), url)]
+        return [(_("待确认报名"), pending.count(), url)]
     return []

@@ -10,16 +10,13 @@ enrolled seat on it (waitlisted and cancelled picks are not expected).
 
 from django.db.models import QuerySet
 
+from ganxun.enrollment.models import Seat
 from ganxun.programs.models import ProgramTrainee, Session
-
-# Trainees of these kinds are expected only where they chose to be, not at every session.
-ONLY_OWN_SESSIONS = (ProgramTrainee.Source.SELF_SELECTED, ProgramTrainee.Source.WALK_IN)
+from ganxun.programs.participation import ONLY_OWN_SESSIONS
 
 
 def expected_trainees(session: Session) -> QuerySet:
     """ProgramTrainee rows expected at ``session`` (unscoped: callers have checked access)."""
-    from ganxun.enrollment.models import Seat
-
     qs = ProgramTrainee._base_manager.filter(program_id=session.program_id)
     if session.self_selectable:
         seated = Seat._base_manager.filter(session_id=session.pk, status=Seat.Status.ENROLLED)

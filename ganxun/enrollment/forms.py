@@ -165,5 +165,5 @@ class QuotaBulkForm(StyledForm):
         )
         use_picker(units, "org", within=str(root.pk))
         self.fields["batch"].choices = [("", _("不分批"))] + [
-            (b, _("第%(b)s批") % {"b": b}) for b in program.batch_numbers()
+            (b, _("第%(batch)s批") % {"batch": b}) for b in program.batch_numbers()
         ]

@@ -9,6 +9,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ganxun.catalog.models import Lecturer
+from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
+from ganxun.enrollment.models import Seat
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
 
 MAX_LINES = 40
@@ -39,8 +41,6 @@ def _batch_pending(program: Program, trainee: ProgramTrainee) -> bool:
 
 def sessions_for(program: Program, trainee: ProgramTrainee, sessions: list[Session], seats=()):
     """The sessions this trainee is expected at (see ``enrollment.expected``)."""
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-
     own_only = trainee.source in ONLY_OWN_SESSIONS
     out = []
     for s in sessions:
@@ -126,8 +126,6 @@ def trainees_of(program: Program, cadre_ids=None) -> list[ProgramTrainee]:
 
 def seats_of(program: Program, cadre_ids) -> dict[int, set[int]]:
     """Enrolled 自主选学 seats per cadre in this program (one query)."""
-    from ganxun.enrollment.models import Seat
-
     out: dict[int, set[int]] = {}
     for cadre_id, session_id in Seat._base_manager.filter(
         session__program=program, status=Seat.Status.ENROLLED, cadre_id__in=list(cadre_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.enrollment.views import contact, inbox, organizer, trainee
+from ganxun.enrollment.views import contact, organizer, trainee
 
 app_name = "enrollment"
 urlpatterns = [
@@ -38,8 +38,4 @@ urlpatterns = [
     path("my-leave/", trainee.my_leave, name="my_leave"),
     path("sessions/<int:pk>/leave/", trainee.leave_new, name="leave_new"),
     path("leave/<int:pk>/withdraw/", trainee.leave_withdraw, name="leave_withdraw"),
-    # inbox
-    path("inbox/", inbox.inbox, name="inbox"),
-    path("inbox/read-all/", inbox.notices_read_all, name="inbox_read_all"),
-    path("inbox/<int:pk>/read/", inbox.notice_read, name="notice_read"),
 ]

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 
 from ganxun.checkin.models import Attendance
 from ganxun.evaluations.models import SessionEvaluation
+from ganxun.evaluations.policies import enough
 from ganxun.surveys.models import RATING_SCALE, Answer, Question
 
 
@@ -85,8 +86,6 @@ def suggestions(evals: QuerySet, limit: int = 2000) -> list[str]:
 
 def _shown(rows: list[dict]) -> list[dict]:
     """Groups below the anonymity threshold (``policies.min_group``) are never shown."""
-    from ganxun.evaluations.policies import enough
-
     return [r for r in rows if enough(r["responses"])]
 
 

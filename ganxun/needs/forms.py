@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
 from ganxun.core.picker import use_picker
 from ganxun.needs.analysis import DIMENSIONS
@@ -9,6 +8,7 @@ from ganxun.needs.curation import MAX_K
 from ganxun.needs.models import AgeBand, NeedTopic
 from ganxun.needs.services import BLANK
 from ganxun.needs.targeting import Targeting
+from ganxun.orgs.forms import OrgChoiceField
 from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 from ganxun.surveys.forms import DATETIME
 

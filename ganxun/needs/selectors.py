@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import unscoped
 from ganxun.needs import links
+from ganxun.needs.analysis import DIMENSIONS, dimension_groups
 from ganxun.needs.models import (
     ClusterMember,
     ClusterRun,
@@ -20,7 +21,7 @@ from ganxun.needs.models import (
 )
 from ganxun.needs.policies import manages_survey
 from ganxun.orgs.models import PATH_SEP, Org
-from ganxun.surveys.models import Question, Questionnaire, Response
+from ganxun.surveys.models import Answer, Question, Questionnaire, Response
 
 SUBMITTED = Q(response__status=Response.Status.SUBMITTED)
 
@@ -296,9 +297,6 @@ class ClusterView:
 def cluster_overview(run: ClusterRun, dim) -> tuple[list[ClusterView], list[tuple]]:
     """Clusters with size, typical statements and, per group of ``dim``, the share of that
     group's respondents (who answered the question) who raised the need. Five queries."""
-    from ganxun.needs.analysis import dimension_groups
-    from ganxun.surveys.models import Answer
-
     field_name = f"respondent__{dim.field}"
     with unscoped():  # the run was fetched through the actor's scope
         clusters = list(
@@ -361,8 +359,6 @@ def cluster_members(cluster: NeedCluster) -> list[ClusterMember]:
 
 def all_group_shares(run: ClusterRun) -> dict[int, dict]:
     """{cluster id: {dimension label: {group label: percent}}} for keeping with confirmed needs."""
-    from ganxun.needs.analysis import DIMENSIONS
-
     out: dict[int, dict] = {}
     for dim in DIMENSIONS:
         views, groups = cluster_overview(run, dim)

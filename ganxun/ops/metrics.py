@@ -21,6 +21,9 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from ganxun.checkin.models import Attendance
+from ganxun.ops.worker import fresh_heartbeats
+
 REQUEST_SECONDS = Histogram(
     "ganxun_request_duration_seconds",
     "Time to answer an HTTP request, by URL pattern",
@@ -89,15 +92,11 @@ def task_counts() -> tuple[dict[str, int], int]:
 
 
 def workers_alive() -> int:
-    from ganxun.ops.worker import fresh_heartbeats
-
     return fresh_heartbeats().count()
 
 
 def checkins_last_minute() -> int:
     """Counted over the newest rows by primary key (an index), not a scan of the whole table."""
-    from ganxun.checkin.models import Attendance
-
     since = timezone.now() - timedelta(seconds=60)
     rows = Attendance._base_manager
     newest = rows.order_by("-pk").values("pk")[:RECENT_CHECKIN_ROWS]

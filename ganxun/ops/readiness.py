@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from ganxun.ops.metrics import task_counts
+from ganxun.ops.worker import fresh_heartbeats
+
 
 def check_database() -> tuple[bool, str]:
     with connection.cursor() as cursor:
@@ -25,9 +28,6 @@ def check_cache() -> tuple[bool, str]:
 
 def check_tasks() -> tuple[bool, str]:
     """The queue table answers; and, when the deployment says a worker must run, one beats."""
-    from ganxun.ops.metrics import task_counts
-    from ganxun.ops.worker import fresh_heartbeats
-
     queued, _running = task_counts()
     workers = fresh_heartbeats().count()
     detail = f"{sum(queued.values())} queued, {workers} worker(s)"

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.idempotency import purge_submission_keys
+from ganxun.core.jobs import run_job
 from ganxun.core.models import Job
 from ganxun.ops.models import WorkerHeartbeat
 
@@ -139,8 +140,6 @@ def _recover_task(task) -> tuple[str, str] | None:
 
 
 def _requeue_or_fail(job: Job) -> tuple[str, str]:
-    from ganxun.core.jobs import run_job
-
     crashes = crashes_of(job)  # this one included: it was marked WorkerLost just now
     if crashes < MAX_CRASHES:
         Job.objects.filter(pk=job.pk).update(
@@ -196,8 +195,6 @@ def _orphan_job_ids() -> list:
 
 
 def _enqueue_orphan(job_id) -> tuple[str, str] | None:
-    from ganxun.core.jobs import run_job
-
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id, status=Job.Status.QUEUED).first()
         if job is None or attempts_of(job):

@@ -3,10 +3,9 @@ from datetime import date
 from django.core.paginator import Paginator
 from ninja import Field, Router, Schema, Status
 
-from ganxun.accounts import policies
 from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.models import Cadre, CadreCategory
 
 router = Router(tags=["组织与干部"])

@@ -3,9 +3,9 @@
 import io
 from datetime import datetime
 
-from ganxun.accounts.policies import can_see_full_id_number
 from ganxun.core.exports import safe_workbook, stamp_workbook
 from ganxun.orgs.models import Cadre, PersonnelCategory
+from ganxun.orgs.policies import can_see_full_id_number
 
 ROSTER_HEADERS = [
     "姓名",

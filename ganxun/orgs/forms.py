@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.forms import StyledForm
 from ganxun.core.picker import use_picker
 from ganxun.orgs.errors import OrgError
@@ -9,6 +8,13 @@ from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory, RankTitle
 from ganxun.orgs.selectors import CadreFilters, get_org_for
 from ganxun.orgs.services import CadreData
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """A unit pick list that shows the tree by indenting each org by its depth."""
+
+    def label_from_instance(self, obj):
+        return f"{'　' * obj.depth}{obj.name}（{obj.code}）"
 
 
 class OrgForm(StyledForm):

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.core.crypto import mask_phone
 from ganxun.core.encrypted import BlindIndexField, EncryptedTextField
 from ganxun.core.models import Timestamped
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 from ganxun.orgs.idcard import mask_id_number
+from ganxun.orgs.policies import can_view_roster
 
 PATH_SEP = "/"
 
@@ -203,8 +204,6 @@ class Cadre(Timestamped):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        from ganxun.accounts.policies import can_view_roster
-
         root = getattr(actor, "org", None)
         if root is None or not actor.is_active:
             return Q(pk__in=[])
@@ -257,7 +256,7 @@ class RankTitle(models.Model):
         return [self.name, *filter(None, self.synonyms.split("、"))]
 
 
-class CadreHistory(models.Model):
+class CadreHistory(ScopedChild):
     """A dated record of a cadre's unit, post, rank and category (任职经历). The current record
     has no end; a change of any of them closes it and opens the next; 调出, 退休 and 去世 close
     it. Reports at a past date read the record covering that date."""
@@ -295,8 +294,6 @@ class CadreHistory(models.Model):
         _("结束原因"), max_length=12, choices=EndReason.choices, blank=True
     )
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["cadre", "start", "id"]
         indexes = [
@@ -308,8 +305,23 @@ class CadreHistory(models.Model):
     def __str__(self):
         return f"{self.start} {self.position}"
 
-    @classmethod
-    def scope_q(cls, actor) -> Q:
-        """As the cadre's record: whoever may see the cadre sees the whole history."""
-        inner = Cadre.scope_q(actor)
-        return Q(cadre__in=Cadre.objects.unscoped().filter(inner).values("pk"))
+    # As the cadre's record: whoever may see the cadre sees the whole history.
+    scope_parent = "cadre"
+
+
+class RosterImportBatch(models.Model):
+    """One committed write transaction of a roster import job: which file rows it created and
+    updated (runs of row numbers) and which units it created. Written in the same transaction
+    as the rows themselves, so a job delivered again after its worker was killed knows exactly
+    what its earlier delivery wrote and reports the same counts as a run never interrupted."""
+
+    job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="+")
+    created_rows = models.JSONField(default=list)  # [[first, last], ...] file row numbers
+    updated_rows = models.JSONField(default=list)
+    created_units = models.JSONField(default=list)  # names
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"roster import batch {self.pk} of job {self.job_id}"

@@ -10,12 +10,6 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganxun.accounts.policies import (
-    can_edit_roster,
-    can_manage_orgs,
-    can_reveal_id_number,
-    can_see_full_id_number,
-)
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.scoping import unscoped
@@ -32,6 +26,14 @@ from ganxun.orgs.models import (
     RankTitle,
     path_segment,
 )
+from ganxun.orgs.policies import (
+    can_edit_roster,
+    can_manage_orgs,
+    can_reveal_id_number,
+    can_see_full_id_number,
+)
+from ganxun.orgs.ranks import SOURCE, default_personnel_categories, default_ranks
+from ganxun.orgs.vocab import UnknownWord, Vocabulary
 
 ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]
 CADRE_FIELDS = [
@@ -244,8 +246,6 @@ def resolve_rank_and_category(
     rank: str, category: str
 ) -> tuple[RankTitle | None, PersonnelCategory | None]:
     """A rank and a category as written (any spelling the tables know); OrgError if unknown."""
-    from ganxun.orgs.vocab import UnknownWord, Vocabulary
-
     vocab = Vocabulary()
     try:
         title = vocab.rank(rank)
@@ -623,8 +623,6 @@ def reference_tables_ensure() -> None:
 
     Migration ``orgs/0003`` seeds them; a database emptied afterwards (a test's flush, a
     restore of an older dump) would otherwise leave every rank unrecognised."""
-    from ganxun.orgs.ranks import SOURCE, default_personnel_categories, default_ranks
-
     if not RankTitle._base_manager.exists():
         RankTitle._base_manager.bulk_create(
             [RankTitle(source=SOURCE, **row) for row in default_ranks()]

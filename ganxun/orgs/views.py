@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies
 from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.http import (
@@ -22,7 +21,7 @@ from ganxun.core.http import (
     run_action,
 )
 from ganxun.core.models import AuditEntry
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_xlsx
 from ganxun.orgs.forms import (
     CadreFilterForm,
@@ -76,7 +75,7 @@ def org_detail(request, pk):
             "cadre_count": Cadre.objects.visible_to(request.user)
             .filter(unit__path__startswith=org.path)
             .count(),
-            "history": history if policies.can_view_audit(request.user) else [],
+            "history": history if policies.can_view_history(request.user) else [],
             "can_manage": policies.can_manage_orgs(request.user),
         },
     )

@@ -8,8 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.accounts import policies
-from ganxun.accounts.forms import OrgChoiceField
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
@@ -18,8 +16,9 @@ from ganxun.core.import_views import import_commit as import_commit_step
 from ganxun.core.import_views import import_job_for, job_progress, rows_context
 from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
-from ganxun.orgs import selectors, services
+from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_template
+from ganxun.orgs.forms import OrgChoiceField
 from ganxun.orgs.models import Org, RankTitle
 from ganxun.orgs.roster.jobs import (
     KINDS,

@@ -3,6 +3,7 @@ check a certificate), scoped like the pages."""
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from ganxun.core.errors import NotFound
@@ -79,7 +80,7 @@ def get_summary(request, program_id: int):
 def verify_certificate(request, code: str):
     cert = selectors.certificate_by_code(code)
     if cert is None:
-        raise NotFound("证书不存在。")
+        raise NotFound(_("证书不存在。"))
     return {
         "code": cert.display_code,
         "name": cert.masked_name,

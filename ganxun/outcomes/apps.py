@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OutcomesConfig(AppConfig):
     name = "ganxun.outcomes"
     label = "outcomes"
-    verbose_name = "培训成效"
+    verbose_name = gettext_lazy("培训成效")

@@ -37,7 +37,9 @@ class MultipleFileField(forms.FileField):
         else:
             files = [single(data, initial)] if data else []
         if len(files) > MAX_FILES:
-            raise forms.ValidationError(f"最多上传 {MAX_FILES} 个附件。")
+            raise forms.ValidationError(
+                _("最多上传 %(max_files)s 个附件。") % {"max_files": MAX_FILES}
+            )
         return files
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.checkin.models import Attendance
 from ganxun.enrollment.expected import expected_cadre_ids
@@ -148,14 +149,24 @@ def percent(share: Decimal | float | None) -> str:
 def _attendance_criterion(rule, att: AttendanceTally) -> Criterion:
     need = rule.min_attendance
     share = att.share
-    value = f"出勤 {att.present}/{att.counted} 次（{percent(share)}）"
+    value = _("出勤 %(present)s/%(counted)s 次（%(percent)s）") % {
+        "present": att.present,
+        "counted": att.counted,
+        "percent": percent(share),
+    }
     if att.excused:
-        value += f"，请假 {att.excused} 次不计"
+        value += _("，请假 %(excused)s 次不计") % {"excused": att.excused}
     met = share is not None and share >= need
     left = ""
     if not met:
-        left = "尚无可计出勤的课次" if share is None else f"出勤率需达到 {percent(need)}"
-    return Criterion("attendance", f"出勤率不低于 {percent(need)}", met, value, left)
+        left = (
+            _("尚无可计出勤的课次")
+            if share is None
+            else _("出勤率需达到 %(percent)s") % {"percent": percent(need)}
+        )
+    return Criterion(
+        "attendance", _("出勤率不低于 %(percent)s") % {"percent": percent(need)}, met, value, left
+    )
 
 
 def _forms_criteria(rule, att: AttendanceTally, filled: int) -> list[Criterion]:
@@ -163,10 +174,14 @@ def _forms_criteria(rule, att: AttendanceTally, filled: int) -> list[Criterion]:
     if rule.min_forms_count is not None:
         need = rule.min_forms_count
         met = filled >= need
-        left = "" if met else f"还需填写 {need - filled} 份课堂评价"
+        left = "" if met else _("还需填写 %(n)s 份课堂评价") % {"n": need - filled}
         out.append(
             Criterion(
-                "forms_count", f"填写课堂评价不少于 {need} 份", met, f"已填 {filled} 份", left
+                "forms_count",
+                _("填写课堂评价不少于 %(need)s 份") % {"need": need},
+                met,
+                _("已填 %(filled)s 份") % {"filled": filled},
+                left,
             )
         )
     if rule.min_forms_share is not None:
@@ -174,13 +189,24 @@ def _forms_criteria(rule, att: AttendanceTally, filled: int) -> list[Criterion]:
         share = Decimal(filled) / Decimal(att.present) if att.present else None
         # nothing attended, nothing due: not a failure (attendance has its own criterion)
         met = share is None or share >= need
-        left = "" if met else f"已上课次的评价填写率需达到 {percent(need)}"
-        value = (
-            f"已填 {filled}/{att.present} 份（{percent(share)}）"
-            if att.present
-            else "暂无应填的评价"
+        left = (
+            "" if met else _("已上课次的评价填写率需达到 %(percent)s") % {"percent": percent(need)}
         )
-        out.append(Criterion("forms_share", f"评价填写率不低于 {percent(need)}", met, value, left))
+        value = (
+            _("已填 %(filled)s/%(present)s 份（%(percent)s）")
+            % {"filled": filled, "present": att.present, "percent": percent(share)}
+            if att.present
+            else _("暂无应填的评价")
+        )
+        out.append(
+            Criterion(
+                "forms_share",
+                _("评价填写率不低于 %(percent)s") % {"percent": percent(need)},
+                met,
+                value,
+                left,
+            )
+        )
     return out
 
 
@@ -188,14 +214,14 @@ def _outcome_criterion(rule, states: set[str]) -> Criterion:
     accepted = Outcome.Status.ACCEPTED in states
     submitted = accepted or Outcome.Status.SUBMITTED in states
     if rule.outcome == GraduationRule.OutcomeNeed.ACCEPTED:
-        met, label = accepted, "学用成果经审核采纳"
-        left = "" if met else ("成果待审核" if submitted else "请提交学用成果")
+        met, label = accepted, _("学用成果经审核采纳")
+        left = "" if met else (_("成果待审核") if submitted else _("请提交学用成果"))
     else:
-        met, label = submitted, "提交学用成果"
-        left = "" if met else "请提交学用成果"
+        met, label = submitted, _("提交学用成果")
+        left = "" if met else _("请提交学用成果")
     if Outcome.Status.RETURNED in states and not met:
-        left = "成果被退回，请修改后重新提交"
-    value = "已采纳" if accepted else ("待审核" if submitted else "未提交")
+        left = _("成果被退回，请修改后重新提交")
+    value = _("已采纳") if accepted else (_("待审核") if submitted else _("未提交"))
     return Criterion("outcome", label, met, value, left)
 
 
@@ -229,10 +255,10 @@ def program_progress(program, rule, trainees: list[ProgramTrainee]) -> list[Trai
                 row.criteria.append(
                     Criterion(
                         "tests",
-                        "通过结业测评",
+                        _("通过结业测评"),
                         ok,
-                        "已通过" if ok else "未通过",
-                        "" if ok else "请参加并通过后测",
+                        _("已通过") if ok else _("未通过"),
+                        "" if ok else _("请参加并通过后测"),
                     )
                 )
             if rule.outcome:

@@ -7,6 +7,7 @@ fetched with ``programs.selectors.get_program_for`` — the program is the unit 
 from django.db.models import Count, Prefetch, QuerySet
 
 from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre, Org
 from ganxun.outcomes import policies
 from ganxun.outcomes.models import (
@@ -77,7 +78,7 @@ def sample_checklist(program, sample: FollowUpSample) -> list[dict]:
             "cadre_id", flat=True
         )
     )
-    members = SampleMember.objects.filter(sample=sample).select_related("cadre", "unit")
+    members = children_of(sample, SampleMember, "sample").select_related("cadre", "unit")
     return [
         {"cadre": m.cadre, "unit": m.unit, "done": m.cadre_id in seen}
         for m in members.order_by("unit__path", "cadre__name")
@@ -165,7 +166,8 @@ def programs_for_submitter(actor) -> QuerySet[Program]:
 
 def get_attachment_for(actor, pk) -> Attachment:
     """An attachment is readable by whoever may read its follow-up or outcome."""
-    row = _get(Attachment.objects.all(), pk)
+    # scope: fetched by id, then authorised below (its outcome, follow-up or published program)
+    row = _get(Attachment._base_manager.all(), pk)
     if row.outcome_id:
         visible = Outcome.objects.visible_to(actor).filter(pk=row.outcome_id)
         published = Outcome._base_manager.filter(pk=row.outcome_id, published_at__isnull=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
 
 from ganxun.evaluations import progress as evaluations
 from ganxun.outcomes.models import Certificate, FollowUp, Outcome
@@ -107,29 +108,62 @@ def _plain(value: Decimal) -> str:
 
 
 def headlines(summary: Summary) -> list[str]:
-    out = [f"参训学员 {summary.trainees} 人，结业 {summary.graduates} 人。"]
+    out = [
+        _("参训学员 %(trainees)s 人，结业 %(graduates)s 人。")
+        % {"trainees": summary.trainees, "graduates": summary.graduates}
+    ]
     r = summary.reaction
     if r.get("responses"):
-        rate = f"，回收率 {r['rate']:.0%}" if r.get("rate") is not None else ""
-        out.append(f"课堂满意度平均 {r['mean']:.2f} 分（5 分制，{r['responses']} 份评价{rate}）。")
+        rate = (
+            _("，回收率 %(rate)s") % {"rate": format(r["rate"], ".0%")}
+            if r.get("rate") is not None
+            else ""
+        )
+        out.append(
+            _("课堂满意度平均 %(mean)s 分（5 分制，%(responses)s 份评价%(rate)s）。")
+            % {"mean": format(r["mean"], ".2f"), "responses": r["responses"], "rate": rate}
+        )
     le = summary.learning
     if le.get("gain") is not None:
         out.append(
-            f"测评平均成绩由前测 {le['pre_mean']:.1f} 分提高到后测 {le['post_mean']:.1f} 分，"
-            f"人均提高 {le['gain']:.1f} 分。"
+            _("测评平均成绩由前测 %(pre)s 分提高到后测 %(post)s 分，人均提高 %(gain)s 分。")
+            % {
+                "pre": format(le["pre_mean"], ".1f"),
+                "post": format(le["post_mean"], ".1f"),
+                "gain": format(le["gain"], ".1f"),
+            }
         )
     b = summary.behaviour
     if b.count:
         out.append(
-            f"一线调研 {b.count} 次、走访学员 {b.cadres_seen} 人次，学以致用评分平均 "
-            f"{b.mean:.1f} 分，{b.good_share:.0%} 评为良好以上（4 分及以上）。"
+            _(
+                "一线调研 %(count)s 次、走访学员 %(cadres_seen)s"
+                " 人次，学以致用评分平均 %(mean)s 分，%(good_share)s"
+                " 评为良好以上（4 分及以上）。"
+            )
+            % {
+                "count": b.count,
+                "cadres_seen": b.cadres_seen,
+                "mean": format(b.mean, ".1f"),
+                "good_share": format(b.good_share, ".0%"),
+            }
         )
     res = summary.results
     if res.accepted:
-        kinds = "、".join(f"{k['label']} {k['count']} 项" for k in res.by_kind if k["count"])
-        line = f"采纳学用成果 {res.accepted} 项（{kinds}）"
+        kinds = _("、").join(
+            _("%(kind)s %(n)s 项") % {"kind": k["label"], "n": k["count"]}
+            for k in res.by_kind
+            if k["count"]
+        )
+        line = _("采纳学用成果 %(accepted)s 项（%(kinds)s）") % {
+            "accepted": res.accepted,
+            "kinds": kinds,
+        }
         if res.effects:
-            line += "，" + "、".join(f"累计 {e['total']} {e['unit']}" for e in res.effects[:3])
+            line += _("，") + _("、").join(
+                _("累计 %(total)s %(unit)s") % {"total": e["total"], "unit": e["unit"]}
+                for e in res.effects[:3]
+            )
         out.append(line + "。")
     return out
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil
 
+from django.utils.translation import gettext as _
 from ortools.sat.python import cp_model
 
 from ganxun.programs.batching_checks import precheck
@@ -105,10 +106,10 @@ def parse_instance(data: dict) -> Instance:
     """The standalone JSON form: {"people": [{"id", "unit", "role"}], "batches", "min_on_duty",
     "capacity", "unit_sizes"?}. Raises BatchInputError with a message naming the bad entry."""
     if not isinstance(data, dict):
-        raise BatchInputError("输入必须是一个 JSON 对象。")
+        raise BatchInputError(_("输入必须是一个 JSON 对象。"))
     raw = data.get("people")
     if not isinstance(raw, list) or not raw:
-        raise BatchInputError('people 必须是非空列表：[{"id", "unit", "role"}, …]。')
+        raise BatchInputError(_('people 必须是非空列表：[{"id", "unit", "role"}, …]。'))
     people, both = _parse_people(raw)
     return make_instance(
         people,
@@ -125,19 +126,26 @@ def _parse_people(raw: list) -> tuple[list[Person], set[str]]:
     both: set[str] = set()
     for i, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or "id" not in item or "unit" not in item:
-            raise BatchInputError(f"people 第 {i} 项缺少 id 或 unit。")
+            raise BatchInputError(_("people 第 %(i)s 项缺少 id 或 unit。") % {"i": i})
         pid, unit = str(item["id"]), str(item["unit"])
         role = ROLE_ALIASES.get(str(item.get("role", MEMBER)).strip().lower())
         if role is None or not unit:
             raise BatchInputError(
-                f"people 第 {i} 项（{pid}）的 role “{item.get('role')}” 无效，"
-                "应为 secretary、head 或 member；unit 不能为空。"
+                _(
+                    "people 第 %(i)s 项（%(pid)s）的 role “%(role)s"
+                    "” 无效，应为 secretary、head 或 member"
+                    "；unit 不能为空。"
+                )
+                % {"i": i, "pid": pid, "role": item.get("role")}
             )
         earlier = seen.get(pid)
         if earlier is None:
             seen[pid] = Person(pid, unit, role)
         elif earlier.unit != unit:
-            raise BatchInputError(f"{pid} 同时出现在 {earlier.unit} 和 {unit} 两个单位。")
+            raise BatchInputError(
+                _("%(pid)s 同时出现在 %(unit)s 和 %(unit2)s 两个单位。")
+                % {"pid": pid, "unit": earlier.unit, "unit2": unit}
+            )
         elif {earlier.role, role} == {SECRETARY, HEAD}:
             both.add(pid)  # one person listed as both: the checks explain why that cannot work
         elif role != MEMBER:
@@ -158,13 +166,15 @@ def make_instance(
 ) -> Instance:
     """Validate the parameters the same way for the JSON form, the CLI and the program page."""
     if isinstance(batches, bool) or not isinstance(batches, int) or not 1 <= batches <= MAX_BATCHES:
-        raise BatchInputError(f"批次数必须是 1 到 {MAX_BATCHES} 之间的整数。")
+        raise BatchInputError(
+            _("批次数必须是 1 到 %(max_batches)s 之间的整数。") % {"max_batches": MAX_BATCHES}
+        )
     try:
         share = Fraction(str(min_on_duty))
     except (ValueError, ZeroDivisionError) as exc:
-        raise BatchInputError("在岗比例必须是 0 到 1 之间的小数，例如 0.4。") from exc
+        raise BatchInputError(_("在岗比例必须是 0 到 1 之间的小数，例如 0.4。")) from exc
     if not 0 <= share < 1:
-        raise BatchInputError("在岗比例必须不小于 0 且小于 1（为 1 时谁都不能参训）。")
+        raise BatchInputError(_("在岗比例必须不小于 0 且小于 1（为 1 时谁都不能参训）。"))
     return Instance(
         people=people,
         batches=batches,
@@ -181,13 +191,15 @@ def _parse_capacity(capacity, batches: int) -> list[int | None] | None:
     if capacity is None:
         return None
     if not isinstance(capacity, list) or len(capacity) != batches:
-        raise BatchInputError(f"capacity 必须是长度为 {batches} 的列表（每批一个容量）。")
+        raise BatchInputError(
+            _("capacity 必须是长度为 %(batches)s 的列表（每批一个容量）。") % {"batches": batches}
+        )
     out: list[int | None] = []
     for i, cap in enumerate(capacity, start=1):
         if cap is None:
             out.append(None)
         elif isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
-            raise BatchInputError(f"第 {i} 批的容量必须是不小于 0 的整数。")
+            raise BatchInputError(_("第 %(i)s 批的容量必须是不小于 0 的整数。") % {"i": i})
         else:
             out.append(cap)
     return out
@@ -245,7 +257,8 @@ def solve(
         result.reasons = [_core_reason(inst, built.blamed_units(solver, time_limit=time_limit))]
     else:
         result.reasons = [
-            f"在 {time_limit:g} 秒内没有找到可行方案，也未能证明无解；请放宽时限后重试。"
+            _("在 %(time_limit)s 秒内没有找到可行方案，也未能证明无解；请放宽时限后重试。")
+            % {"time_limit": format(time_limit, "g")}
         ]
     result.seconds = _since(started)
     return result
@@ -259,17 +272,20 @@ def _people_batches(inst, units, leaders: dict, counts: dict) -> dict[str, int]:
 
 
 def _core_reason(inst, blamed: list[str]) -> str:
-    names = "、".join(inst.unit_name(key) for key in blamed[:20]) or "（未能定位到具体单位）"
-    more = f"等 {len(blamed)} 个单位" if len(blamed) > 20 else ""
-    caps = "、".join(
-        f"第{b + 1}批 {'不限' if c is None else f'{c} 人'}"
+    names = _("、").join(inst.unit_name(key) for key in blamed[:20]) or _("（未能定位到具体单位）")
+    more = _("等 %(n_blamed)s 个单位") % {"n_blamed": len(blamed)} if len(blamed) > 20 else ""
+    caps = _("、").join(
+        (
+            _("第%(batch)s批 不限") % {"batch": b + 1}
+            if c is None
+            else _("第%(batch)s批 %(n)s 人") % {"batch": b + 1, "n": c}
+        )
         for b, c in enumerate(inst.capacity or [])
     )
-    what = f"批次容量（{caps}）" if caps else "批次数"
-    return (
-        f"{what}与以下单位的在岗比例、书记和行政正职错开要求无法同时满足：{names}{more}。"
-        "请增加批次或容量，或降低在岗比例。"
-    )
+    what = _("批次容量（%(caps)s）") % {"caps": caps} if caps else _("批次数")
+    return _(
+        "%(what)s与以下单位的在岗比例、书记和行政正职错开要求无法同时满足：%(names)s%(more)s。请增加批次或容量，或降低在岗比例。"
+    ) % {"what": what, "names": names, "more": more}
 
 
 def _since(started: float) -> float:
@@ -307,7 +323,7 @@ def _deal(members: list[str], quota: list[int], current: dict[str, int]) -> dict
             left[b] -= 1
     rest = iter(p for p in members if p not in out)
     for b, k in enumerate(left):
-        for _ in range(k):
+        for _step in range(k):
             out[next(rest)] = b
     return out
 
@@ -320,7 +336,7 @@ def violations(inst: Instance, assignment: dict[str, int | None]) -> list[str]:
     out: list[str] = []
     unplaced = [p.id for p in inst.people if assignment.get(p.id) is None]
     if unplaced:
-        out.append(f"还有 {len(unplaced)} 名学员没有分批。")
+        out.append(_("还有 %(n_unplaced)s 名学员没有分批。") % {"n_unplaced": len(unplaced)})
     for u in unit_stats(inst).values():
         out += _unit_violations(inst, u, assignment)
     sizes = [0] * inst.batches
@@ -330,7 +346,10 @@ def violations(inst: Instance, assignment: dict[str, int | None]) -> list[str]:
             sizes[b] += 1
     for b, cap in enumerate(inst.capacity or []):
         if cap is not None and sizes[b] > cap:
-            out.append(f"第{b + 1}批有 {sizes[b]} 人，超过容量 {cap} 人。")
+            out.append(
+                _("第%(value)s批有 %(sizes)s 人，超过容量 %(cap)s 人。")
+                % {"value": b + 1, "sizes": sizes[b], "cap": cap}
+            )
     return out
 
 
@@ -339,7 +358,9 @@ def _unit_violations(inst: Instance, u: UnitStats, assignment: dict) -> list[str
     secretaries = {assignment.get(p) for p in u.secretaries} - {None}
     heads = {assignment.get(p) for p in u.heads} - {None}
     for b in sorted(secretaries & heads):
-        out.append(f"{name}：书记和行政正职都在第{b + 1}批。")
+        out.append(
+            _("%(name)s：书记和行政正职都在第%(value)s批。") % {"name": name, "value": b + 1}
+        )
     counts = [0] * inst.batches
     for p in u.secretaries + u.heads + u.members:
         b = assignment.get(p)
@@ -348,8 +369,17 @@ def _unit_violations(inst: Instance, u: UnitStats, assignment: dict) -> list[str
     for b, k in enumerate(counts):
         if k > u.max_per_batch:
             out.append(
-                f"{name}：第{b + 1}批去了 {k} 人，在岗不足 {_share(inst)}"
-                f"（最多 {u.max_per_batch} 人）。"
+                _(
+                    "%(name)s：第%(value)s批去了 %(k)s 人，在岗不足 "
+                    "%(value2)s（最多 %(max_per_batch)s 人）。"
+                )
+                % {
+                    "name": name,
+                    "value": b + 1,
+                    "k": k,
+                    "value2": _share(inst),
+                    "max_per_batch": u.max_per_batch,
+                }
             )
     return out
 

@@ -24,8 +24,11 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ganxun.catalog.models import Lecturer
+from ganxun.orgs.models import Cadre
 from ganxun.programs.dates import local_day, when_label
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.participation import ONLY_OWN_SESSIONS
 
 MAX_NAMES = 5
 
@@ -79,7 +82,7 @@ def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
         if not c.lecturer_ids:
             message = _("%(when)s“%(title)s”：尚未指定授课教师。") % {
                 "when": c.when,
-                "title": c.title or "本次新排课次",
+                "title": c.title or _("本次新排课次"),
             }
             found.append(Conflict("no_lecturer", False, message, i))
     others = _overlapping(candidates)
@@ -93,7 +96,10 @@ def check(candidates: list[Candidate], *, actor) -> list[Conflict]:
         for j in range(i + 1, len(candidates)):
             other = candidates[j]
             if _overlaps(c, other):
-                item = {"label": f"{c.title or '本次新排课次'}（{c.when}）"}
+                item = {
+                    "label": _("%(title)s（%(when)s）")
+                    % {"title": c.title or _("本次新排课次"), "when": c.when}
+                }
                 found += [_at(x, j) for x in _clash(other, c, item, names)]
     found += _trainees_busy(candidates, visible, attendance)
     found += _capacity(candidates, attendance)
@@ -117,8 +123,16 @@ def _dates(c: Candidate) -> list[Conflict]:
             Conflict(
                 "outside_unit",
                 True,
-                f"{c.when} 不在{c.unit}的日期范围（{c.unit.start_date}至{c.unit.end_date}）内；"
-                "请改期或先调整单元日期。",
+                _(
+                    "%(when)s 不在%(unit)s的日期范围（%(start_date)s"
+                    "至%(end_date)s）内；请改期或先调整单元日期。"
+                )
+                % {
+                    "when": c.when,
+                    "unit": c.unit,
+                    "start_date": c.unit.start_date,
+                    "end_date": c.unit.end_date,
+                },
             )
         )
     program = c.program
@@ -127,7 +141,8 @@ def _dates(c: Candidate) -> list[Conflict]:
             Conflict(
                 "outside_program",
                 True,
-                f"{c.when} 不在项目周期（{program.start_date}至{program.end_date}）内。",
+                _("%(when)s 不在项目周期（%(start_date)s至%(end_date)s）内。")
+                % {"when": c.when, "start_date": program.start_date, "end_date": program.end_date},
             )
         )
     return out
@@ -180,15 +195,13 @@ def _describe(s: Session, visible: set[int]) -> dict:
     when = when_label(s.starts_at, s.ends_at)
     if s.program_id in visible:
         return {"label": f"{s.program.full_name}·{s.title}（{when}）", "session_id": s.pk}
-    return {"label": f"其他单位组织的课次（{when}）"}
+    return {"label": _("其他单位组织的课次（%(when)s）") % {"when": when}}
 
 
 class _Names:
     """Names of the candidates' lecturers and classrooms, for messages: two queries."""
 
     def __init__(self, candidates: list[Candidate]):
-        from ganxun.catalog.models import Lecturer
-
         lecturers = set().union(*(c.lecturer_ids for c in candidates))
         venues = set().union(*(c.venue_ids for c in candidates))
         self.lecturers = dict(
@@ -198,7 +211,7 @@ class _Names:
 
     @staticmethod
     def join(table: dict, ids: set) -> str:
-        return "、".join(sorted(table[i] for i in ids if i in table))
+        return _("、").join(sorted(table[i] for i in ids if i in table))
 
 
 def _clash(c: Candidate, s, item: dict, names: _Names) -> list[Conflict]:
@@ -233,7 +246,10 @@ def _trainees_busy(candidates: list[Candidate], visible: set[int], attendance) -
             index, c, item = (
                 second.index,
                 second,
-                {"label": f"{first.title or '本次新排课次'}（{first.when}）"},
+                {
+                    "label": _("%(title)s（%(when)s）")
+                    % {"title": first.title or _("本次新排课次"), "when": first.when}
+                },
             )
         else:
             c, other = (first, second) if isinstance(first, Candidate) else (second, first)
@@ -244,10 +260,10 @@ def _trainees_busy(candidates: list[Candidate], visible: set[int], attendance) -
 
 def _trainee_conflict(c: Candidate, cadre_ids: set[int], item: dict, attendance) -> Conflict:
     names = attendance.names(cadre_ids)
-    more = f"等 {len(cadre_ids)} 人" if len(cadre_ids) > len(names) else ""
+    more = _("等 %(n)s 人") % {"n": len(cadre_ids)} if len(cadre_ids) > len(names) else ""
     message = _("%(when)s：学员%(who)s同一时间另有课：%(other)s。") % {
         "when": c.when,
-        "who": "、".join(names) + more,
+        "who": _("、").join(names) + more,
         "other": item["label"],
     }
     return Conflict("trainee_busy", False, message, items=[item])
@@ -280,8 +296,6 @@ class _Attendance:
         return self._cache[key]
 
     def names(self, cadre_ids: set[int]) -> list[str]:
-        from ganxun.orgs.models import Cadre
-
         first = sorted(cadre_ids)[:MAX_NAMES]
         return sorted(Cadre._base_manager.filter(pk__in=first).values_list("name", flat=True))
 
@@ -309,8 +323,17 @@ def _capacity(candidates: list[Candidate], attendance: _Attendance) -> list[Conf
                 Conflict(
                     "over_capacity",
                     False,
-                    f"{c.when}：{venue.name}可容纳 {venue.capacity} 人，"
-                    f"本次应到 {heads} 人，超出 {heads - venue.capacity} 人。",
+                    _(
+                        "%(when)s：%(name)s可容纳 %(capacity)s 人，"
+                        "本次应到 %(heads)s 人，超出 %(over)s 人。"
+                    )
+                    % {
+                        "when": c.when,
+                        "name": venue.name,
+                        "capacity": venue.capacity,
+                        "heads": heads,
+                        "over": heads - venue.capacity,
+                    },
                     i,
                 )
             )
@@ -346,8 +369,6 @@ def trainee_double_bookings(
     same programs and batches share their answer, so a program of thousands costs a few
     queries and one sweep per distinct enrolment pattern.
     """
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-
     # Self-selected and walk-in trainees attend only their own picks (enrollment.expected).
     trainees = ProgramTrainee._base_manager.exclude(source__in=ONLY_OWN_SESSIONS)
     if candidates:
@@ -427,8 +448,6 @@ def _overlapping_pairs(ordered: list) -> list[tuple]:
 def double_booking_lines(bookings: list[DoubleBooking], *, actor, limit: int = 10) -> list[str]:
     """Plain sentences for a page: who, and which two sessions (a program the actor may not
     open is described without its titles)."""
-    from ganxun.orgs.models import Cadre
-
     shown_bookings = bookings[:limit]
     programs = {s.program_id for b in shown_bookings for s in (b.first, b.second)}
     visible = _visible_program_ids(actor, programs)
@@ -437,11 +456,17 @@ def double_booking_lines(bookings: list[DoubleBooking], *, actor, limit: int = 1
     lines = []
     for b in shown_bookings:
         shown = [names[c] for c in sorted(b.cadre_ids)[:MAX_NAMES] if c in names]
-        more = f"等 {len(b.cadre_ids)} 人" if len(b.cadre_ids) > len(shown) else ""
-        pair = f"{slot_label(b.first, visible)} 与 {slot_label(b.second, visible)}"
-        lines.append(f"{'、'.join(shown)}{more}：{pair} 时间重叠。")
+        more = _("等 %(n)s 人") % {"n": len(b.cadre_ids)} if len(b.cadre_ids) > len(shown) else ""
+        pair = _("%(first)s 与 %(second)s") % {
+            "first": slot_label(b.first, visible),
+            "second": slot_label(b.second, visible),
+        }
+        lines.append(
+            _("%(names)s%(more)s：%(pair)s 时间重叠。")
+            % {"names": _("、").join(shown), "more": more, "pair": pair}
+        )
     if len(bookings) > limit:
-        lines.append(f"另有 {len(bookings) - limit} 处时间重叠。")
+        lines.append(_("另有 %(n)s 处时间重叠。") % {"n": len(bookings) - limit})
     return lines
 
 
@@ -449,6 +474,6 @@ def slot_label(slot, visible: set[int] | None = None) -> str:
     """A session as a line names it; ``visible`` given, others' programs stay unnamed."""
     when = when_label(slot.starts_at, slot.ends_at)
     if visible is not None and slot.program_id not in visible:
-        return f"其他单位组织的课次（{when}）"
-    title = slot.title or "本次新排课次"
+        return _("其他单位组织的课次（%(when)s）") % {"when": when}
+    title = slot.title or _("本次新排课次")
     return f"{slot.program.full_name}·{title}（{when}）"

@@ -30,7 +30,7 @@ def lecturer_label(lecturer) -> str:
 
 
 def venue_label(venue) -> str:
-    seats = f"，{venue.capacity} 座" if venue.capacity else ""
+    seats = _("，%(capacity)s 座") % {"capacity": venue.capacity} if venue.capacity else ""
     return f"{venue.name}（{venue.get_kind_display()}{seats}）"
 
 

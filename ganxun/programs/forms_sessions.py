@@ -103,7 +103,7 @@ class _SessionFields(StyledForm):
         for name in ("main_venue", "sub_venues"):
             self.fields[name].label_from_instance = venue_label
         self.fields["batch"].choices = [("", _("全体学员"))] + [
-            (b, f"第{b}批") for b in program.batch_numbers()
+            (b, _("第%(batch)s批") % {"batch": b}) for b in program.batch_numbers()
         ]
 
     def show_acceptance(self) -> None:
@@ -140,7 +140,8 @@ def _courses(actor, program: Program):
     courses = catalog.course_choices(actor)
     if not program.menu_call_id:
         return courses.order_by("title")
-    menu = MenuItem.objects.filter(call_id=program.menu_call_id, course=OuterRef("pk"))
+    # scope: the menu of the call of a program the caller holds
+    menu = MenuItem._base_manager.filter(call_id=program.menu_call_id, course=OuterRef("pk"))
     return courses.annotate(on_menu=Exists(menu)).order_by("-on_menu", "title")
 
 
@@ -232,7 +233,13 @@ class SeriesForm(_SessionFields):
     nth = forms.TypedChoiceField(
         label=_("每月第几个"),
         coerce=int,
-        choices=[(1, "第一个"), (2, "第二个"), (3, "第三个"), (4, "第四个"), (-1, "最后一个")],
+        choices=[
+            (1, _("第一个")),
+            (2, _("第二个")),
+            (3, _("第三个")),
+            (4, _("第四个")),
+            (-1, _("最后一个")),
+        ],
         initial=1,
     )
     start = forms.DateField(label=_("从"), widget=date_input())
@@ -303,7 +310,9 @@ class CopyForm(StyledForm):
         super().__init__(*args, **kwargs)
         program = session.program
         self.fields["batch"].choices = [
-            (b, f"第{b}批") for b in program.batch_numbers() if b != session.batch
+            (b, _("第%(batch)s批") % {"batch": b})
+            for b in program.batch_numbers()
+            if b != session.batch
         ]
 
     @staticmethod
@@ -390,7 +399,7 @@ class ConsultationForm(StyledForm):
         )
         chosen = []
         for name in names:
-            person, _, unit = name.partition("（")
+            person, _sep, unit = name.partition("（")
             unit = unit.rstrip("）")
             found = [
                 r
@@ -398,10 +407,12 @@ class ConsultationForm(StyledForm):
                 if r.cadre.name == person and (not unit or r.cadre.unit.name == unit)
             ]
             if not found:
-                raise forms.ValidationError(f"“{name}”不是本项目的学员。")
+                raise forms.ValidationError(_("“%(name)s”不是本项目的学员。") % {"name": name})
             if len(found) > 1:
                 where = "、".join(f"{person}（{r.cadre.unit.name}）" for r in found)
-                raise forms.ValidationError(f"“{name}”有重名，请写成：{where}。")
+                raise forms.ValidationError(
+                    _("“%(name)s”有重名，请写成：%(where)s。") % {"name": name, "where": where}
+                )
             chosen.append(found[0])
         return chosen
 

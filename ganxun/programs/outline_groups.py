@@ -19,6 +19,7 @@ def outline_siblings(session: Session) -> list[Session]:
         "lecturer_id"
     )
     ids = set(
+        # scope: siblings (same program and course) of a session the caller holds
         Session._base_manager.filter(
             program_id=session.program_id,
             course_id=session.course_id,
@@ -29,12 +30,14 @@ def outline_siblings(session: Session) -> list[Session]:
     ids.discard(session.pk)
     if not ids:
         return [session]
+    # scope: the ids just read under the held session's program
     others = list(Session._base_manager.filter(pk__in=ids).select_related("program"))
     return sorted([session, *others], key=lambda s: (s.starts_at, s.pk))
 
 
 def outline_holder(siblings: list[Session]) -> Session:
     """The session of the group whose outline versions are on record (else the earliest)."""
+    # scope: outlines of the held sessions
     held = Outline._base_manager.filter(session__in=[s.pk for s in siblings]).aggregate(
         first=Min("session_id")
     )["first"]

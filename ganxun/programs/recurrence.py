@@ -6,11 +6,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ganxun.programs.errors import ProgramError
 
 MAX_SESSIONS = 200  # one step; a whole-year weekly rotation with two batches stays under it
 COUNT_GUARD = 100_000  # counting the dates of an absurd rule must itself stay cheap
-WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAY_NAMES = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 @dataclass
@@ -35,34 +46,41 @@ def dates(rule: Rule) -> list[date]:
     for day in _generate(rule):
         out.append(day)
         if len(out) > MAX_SESSIONS:
-            total = len(out) + sum(1 for _ in _generate(rule, after=day))
-            shown = f"{total:,}" if total < COUNT_GUARD else f"超过 {COUNT_GUARD:,}"
+            total = len(out) + sum(1 for _day in _generate(rule, after=day))
+            shown = (
+                f"{total:,}"
+                if total < COUNT_GUARD
+                else _("超过 %(count_guard)s") % {"count_guard": format(COUNT_GUARD, ",")}
+            )
             raise ProgramError(
                 "too_many_sessions",
-                f"该规则将生成 {shown} 次课，超过单次上限 {MAX_SESSIONS} 次；"
-                "请缩短日期范围或减少次数后分批生成。",
+                _(
+                    "该规则将生成 %(shown)s 次课，超过单次上限 %(max_sessions)s"
+                    " 次；请缩短日期范围或减少次数后分批生成。"
+                )
+                % {"shown": shown, "max_sessions": MAX_SESSIONS},
                 field="until",
             )
     if not out:
-        raise ProgramError("no_dates", "按该规则在所选日期范围内没有任何日期。", field="start")
+        raise ProgramError("no_dates", _("按该规则在所选日期范围内没有任何日期。"), field="start")
     return out
 
 
 def _validate(rule: Rule) -> None:
     if rule.freq not in ("weekly", "monthly"):
-        raise ProgramError("invalid_rule", "请选择重复方式。", field="freq")
+        raise ProgramError("invalid_rule", _("请选择重复方式。"), field="freq")
     if not rule.weekdays or any(not 0 <= d <= 6 for d in rule.weekdays):
-        raise ProgramError("invalid_rule", "请至少选择一个星期几。", field="weekdays")
+        raise ProgramError("invalid_rule", _("请至少选择一个星期几。"), field="weekdays")
     if rule.until is None and not rule.count:
-        raise ProgramError("invalid_rule", "请填写结束日期或重复次数。", field="until")
+        raise ProgramError("invalid_rule", _("请填写结束日期或重复次数。"), field="until")
     if rule.until is not None and rule.until < rule.start:
-        raise ProgramError("invalid_rule", "结束日期早于开始日期。", field="until")
+        raise ProgramError("invalid_rule", _("结束日期早于开始日期。"), field="until")
     if rule.count is not None and rule.count < 1:
-        raise ProgramError("invalid_rule", "重复次数至少为 1。", field="count")
+        raise ProgramError("invalid_rule", _("重复次数至少为 1。"), field="count")
     if not 1 <= rule.interval <= 52:
-        raise ProgramError("invalid_rule", "间隔周数应在 1 到 52 之间。", field="interval")
+        raise ProgramError("invalid_rule", _("间隔周数应在 1 到 52 之间。"), field="interval")
     if rule.nth not in (1, 2, 3, 4, -1):
-        raise ProgramError("invalid_rule", "请选择每月第几个。", field="nth")
+        raise ProgramError("invalid_rule", _("请选择每月第几个。"), field="nth")
 
 
 def _generate(rule: Rule, after: date | None = None) -> Iterator[date]:
@@ -110,9 +128,13 @@ def _nth_days(year: int, month: int, nth: int, weekdays: list[int]) -> list[date
 
 
 def describe(rule: Rule) -> str:
-    days = "、".join(WEEKDAY_NAMES[d] for d in sorted(set(rule.weekdays)))
+    days = _("、").join(str(WEEKDAY_NAMES[d]) for d in sorted(set(rule.weekdays)))
     if rule.freq == "weekly":
-        every = "每周" if rule.interval == 1 else f"每 {rule.interval} 周"
+        every = (
+            _("每周")
+            if rule.interval == 1
+            else _("每 %(interval)s 周") % {"interval": rule.interval}
+        )
         return f"{every}{days}"
-    nth = "最后一个" if rule.nth == -1 else f"第{rule.nth}个"
-    return f"每月{nth}{days}"
+    nth = _("最后一个") if rule.nth == -1 else _("第%(nth)s个") % {"nth": rule.nth}
+    return _("每月%(nth)s%(days)s") % {"nth": nth, "days": days}

@@ -11,11 +11,15 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ganxun.accounts.models import User
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.values import query_int
 from ganxun.programs import policies
+from ganxun.programs.conflicts import slot_label, trainee_double_bookings
+from ganxun.programs.loop import loop_progress
 from ganxun.programs.models import (
     Consultation,
     Outline,
@@ -26,6 +30,8 @@ from ganxun.programs.models import (
     Session,
     Venue,
 )
+from ganxun.programs.outline_groups import outline_holder, outline_siblings
+from ganxun.programs.participation import ONLY_OWN_SESSIONS, participation
 
 
 def _get(qs: QuerySet, pk):
@@ -86,8 +92,6 @@ def get_unit_for(actor, pk) -> ProgramUnit:
 
 
 def program_reviewers(program: Program):
-    from ganxun.accounts.models import User
-
     ids = Program.reviewers.through.objects.filter(program=program).values("user_id")
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "username"))
 
@@ -115,8 +119,6 @@ def get_session_for(actor, pk) -> Session:
 
 def session_outlines(session: Session) -> list[Outline]:
     """The outline versions of the session's group (one outline per course and lecturer)."""
-    from ganxun.programs.outline_groups import outline_holder, outline_siblings
-
     holder = outline_holder(outline_siblings(session))
     return list(
         Outline._base_manager.filter(session=holder)
@@ -205,9 +207,6 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
     """The sessions a trainee is expected at (the rule of ``enrollment.expected``): their
     programs' regular sessions for everybody and for their own batch, plus the self-selectable
     sessions where they hold a seat. Self-selected and walk-in trainees only get the latter."""
-    from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
-    from ganxun.enrollment.models import Seat
-
     q = Q(pk__in=[])
     for row in rows:
         if row.source in ONLY_OWN_SESSIONS:
@@ -216,7 +215,7 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
         q |= Q(program_id=row.program_id, self_selectable=False) & batch
     cadre_ids = {row.cadre_id for row in rows}
     if cadre_ids:
-        seats = Seat._base_manager.filter(cadre_id__in=cadre_ids, status=Seat.Status.ENROLLED)
+        seats = participation().enrolled_seats().filter(cadre_id__in=cadre_ids)
         q |= Q(pk__in=seats.values("session_id"))
     return q
 
@@ -230,8 +229,6 @@ def trainee_sessions(actor, rows: list[ProgramTrainee] | None = None) -> QuerySe
 def my_double_bookings(actor, since) -> dict[int, str]:
     """The trainee's sessions from ``since`` on that clash with another of their sessions:
     session id → what it clashes with (the rule lives in ``conflicts``)."""
-    from ganxun.programs.conflicts import slot_label, trainee_double_bookings
-
     if not policies.is_trainee(actor):
         return {}
     clashes: dict[int, str] = {}
@@ -335,7 +332,7 @@ def batch_overview(program: Program) -> list[dict]:
         u["total"] += r["n"]
     for u in units.values():
         u["cells"] = [
-            (f"第{b}批" if b else "未分批", u["by_batch"].get(b, 0))
+            (_("第%(batch)s批") % {"batch": b} if b else _("未分批"), u["by_batch"].get(b, 0))
             for b in [*program.batch_numbers(), None]
         ]
     return list(units.values())
@@ -344,8 +341,6 @@ def batch_overview(program: Program) -> list[dict]:
 def unit_progress(program: Program, trainee: ProgramTrainee, units: list[ProgramUnit]) -> list:
     """For each unit, each step of the program's loop (``programs.loop``: sessions count the
     trainee's check-ins): kind, label, done, total and the step's detail."""
-    from ganxun.programs.loop import loop_progress
-
     progress = loop_progress(program, [trainee], units)
     return [
         {
@@ -369,7 +364,11 @@ def lecturer_future_sessions(lecturer: Lecturer) -> list[str]:
         .select_related("program")
         .order_by("starts_at")
     )
-    return [f"课次《{s.title}》（{s.program.full_name}，{_at(s.starts_at)}）" for s in sessions]
+    return [
+        _("课次《%(title)s》（%(full_name)s，%(value)s）")
+        % {"title": s.title, "full_name": s.program.full_name, "value": _at(s.starts_at)}
+        for s in sessions
+    ]
 
 
 def _at(moment) -> str:

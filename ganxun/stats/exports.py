@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from ganxun.core.tables_xlsx import Table, tables_xlsx
 from ganxun.stats.report import Report
 from ganxun.stats.tables import report_tables
-from ganxun.stats.xlsx import Table, tables_xlsx
 
 
 def report_xlsx(actor, report: Report, title: str) -> bytes:

@@ -14,7 +14,7 @@ Definitions (the same on the dashboard, in the Excel export, the annual report a
   课次      scheduled sessions of those organizers held within the period; 学时 per ``core.hours``.
 
 The node is the unit of access (the view checked it lies in the actor's subtree), so the queries
-read through ``_base_manager`` below it, as programs' children are read below their program.
+read through the base manager below it, as programs' children are read below their program.
 """
 
 from collections import defaultdict
@@ -25,8 +25,8 @@ from django.db.models.functions import Coalesce
 
 from ganxun.checkin.models import Attendance
 from ganxun.orgs.models import Cadre, CadreHistory, Org
+from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
-from ganxun.stats.hours import grouped_hours
 from ganxun.stats.period import Period
 
 ACTIVE = Cadre.Status.ACTIVE

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ganxun.budgets.selectors import execution_summary
+from ganxun.credits.selectors import compliance_summary
+from ganxun.evaluations.progress import satisfaction_trend
 from ganxun.orgs.models import Org
+from ganxun.stats.percent import percent
 from ganxun.stats.period import Period
 
 
@@ -22,8 +26,6 @@ class Panel:
 
 def satisfaction(node: Org, period: Period) -> Panel:
     """课堂满意度 per month, for sessions of programs the node's orgs run (helper C's selector)."""
-    from ganxun.evaluations.progress import satisfaction_trend
-
     months = satisfaction_trend(node, period.start, period.end)
     responses = sum(m["responses"] for m in months)
     weighted = sum((m["mean"] or 0) * m["responses"] for m in months)
@@ -47,7 +49,6 @@ def compliance(node: Org, period: Period) -> Panel | None:
     credits pages and ``ganxun compliance`` (helper E's selector). Only for a whole year."""
     if period.year is None:
         return None
-    from ganxun.credits.selectors import compliance_summary
 
     data = compliance_summary(node, period.year)
     names = dict(
@@ -72,15 +73,11 @@ def compliance(node: Org, period: Period) -> Panel | None:
 
 
 def _share(d: dict):
-    from ganxun.stats.report import percent
-
     return percent(d["compliant"], d["cadres"])
 
 
 def budgets(node: Org, period: Period) -> Panel:
     """经费执行 of the budgets of the node's orgs for the years the period touches."""
-    from ganxun.budgets.selectors import execution_summary
-
     data = execution_summary(node, period.years)
     rows = [
         [_("预算数（个）"), data.budgets],

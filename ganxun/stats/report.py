@@ -2,7 +2,7 @@
 report page and ``ganxun stats`` show, computed once here (``stats_report``)."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -11,15 +11,8 @@ from ganxun.evaluations.policies import min_group
 from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory
 from ganxun.programs.models import Channel
 from ganxun.stats import figures, panels
+from ganxun.stats.percent import percent
 from ganxun.stats.period import Period
-
-PERCENT = Decimal("0.1")
-
-
-def percent(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -3,9 +3,9 @@ figure cannot differ between the two."""
 
 from django.utils.translation import gettext as _
 
+from ganxun.core.tables_xlsx import Table
 from ganxun.evaluations.policies import min_group
 from ganxun.stats.report import Report
-from ganxun.stats.xlsx import Table
 
 
 def _people_note() -> str:

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import require
+from ganxun.core.tables_xlsx import xlsx_download
 from ganxun.core.values import query_int
 from ganxun.stats import exports, policies, selectors
 from ganxun.stats.charts import chart_data
 from ganxun.stats.forms import PeriodForm
 from ganxun.stats.period import Period
 from ganxun.stats.tables import report_tables
-from ganxun.stats.xlsx import xlsx_download
 
 
 def _parse(request) -> tuple[PeriodForm, Period | None]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedManager, subtree_q
 from ganxun.orgs.models import Org
+from ganxun.surveys.policies import can_build_questionnaires
 
 RATING_SCALE = (1, 2, 3, 4, 5)
 SHORT_TEXT_MAX = 200
@@ -22,8 +23,6 @@ LONG_TEXT_MAX = 2000
 
 def _owned_within(actor, prefix: str = "") -> Q:
     """Questionnaires (and what hangs off them) owned in the subtree of a builder."""
-    from ganxun.surveys.policies import can_build_questionnaires
-
     return subtree_q(actor, f"{prefix}org", allowed=can_build_questionnaires(actor))
 
 

@@ -304,7 +304,7 @@ def test_the_reviewers_home_counter_opens_the_round_waiting_for_their_scores(nin
     propose(ningbo["health_contact"], call, "市域疫情防控机制")
     first = services.round_open(actor=org, call=call, name="初选")
     # when the leader clicks the 待我评分 counter on the home page
-    from ganxun.accounts.dashboards import panels_for
+    from ganxun.portal.dashboards import panels_for
 
     tile = next(t for p in panels_for(r1) for t in p.tiles if t.label == "待我评分")
     client.force_login(r1)

@@ -1,5 +1,6 @@
-"""Issue 16 item 10 for orgs, accounts, core, ops, enrollment and the root templates: every
-user-facing string goes through Django's i18n, and the English for them is complete."""
+"""Issue 16 item 10 for orgs, accounts, core, ops, enrollment (and portal and demo, carved out
+of them) and the root templates: every user-facing string goes through Django's i18n, and the
+English for them is complete."""
 
 import re
 import subprocess
@@ -10,7 +11,7 @@ from django.utils import translation
 
 from tests.i18n_scan import scan
 
-APPS = ("orgs", "accounts", "core", "ops", "enrollment", "templates", "includes")
+APPS = ("orgs", "accounts", "core", "ops", "enrollment", "portal", "demo", "templates", "includes")
 PART = Path(__file__).resolve().parents[2] / "ganxun" / "locale" / "parts" / "i18nb.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

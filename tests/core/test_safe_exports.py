@@ -125,7 +125,7 @@ def test_needs_exports_quote_statements_and_names():
 
 
 def test_stats_and_budget_tables_quote_text():
-    from ganxun.stats.xlsx import Table, tables_xlsx
+    from ganxun.core.tables_xlsx import Table, tables_xlsx
 
     table = Table("单位", ["单位", "人次"], [[EVIL, 3], ["-", 0]])
     assert_safe(tables_xlsx("统计", [table], actor=ACTOR))

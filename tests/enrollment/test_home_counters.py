@@ -2,8 +2,8 @@
 
 import pytest
 
-from ganxun.accounts.dashboards import panels_for
 from ganxun.enrollment.services import nomination_create, quota_save
+from ganxun.portal.dashboards import panels_for
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db

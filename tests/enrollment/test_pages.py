@@ -1,5 +1,7 @@
 """The pages and the API: organizer, contact and trainee flows over HTTP, refusals with codes."""
 
+import re
+
 import pytest
 
 from ganxun.accounts.models import Role
@@ -56,9 +58,12 @@ def test_contact_nominates_and_organizer_confirms_over_http(setup, city, cadres,
     assert "张三" in listing.content.decode()
     with unscoped():
         nomination = Nomination.objects.get()
+    url = f"/enrollment/programs/{setup.program.pk}/nominations/?status=pending"
+    preview = client.post(url, {"nomination": [nomination.pk]}).content.decode()
+    fingerprint = re.search(r'name="bulk_fingerprint" value="(\w+)"', preview).group(1)
     client.post(
-        f"/enrollment/programs/{setup.program.pk}/nominations/?status=pending",
-        {"nomination": [nomination.pk]},
+        url,
+        {"nomination": [nomination.pk], "bulk_confirm": "1", "bulk_fingerprint": fingerprint},
     )
     nomination.refresh_from_db()
     assert nomination.status == "confirmed"

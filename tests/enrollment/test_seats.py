@@ -164,8 +164,9 @@ def _resave_with_capacity(setup, session, capacity):
     from ganxun.programs.services import SessionData, session_save
 
     # the program runs around the session, so the edit meets no date conflict
-    day = timezone.localdate(session.starts_at)
-    Program._base_manager.filter(pk=setup.program.pk).update(start_date=day, end_date=day)
+    # (to the day it ends too: a session created late in the evening runs past midnight)
+    first, last = timezone.localdate(session.starts_at), timezone.localdate(session.ends_at)
+    Program._base_manager.filter(pk=setup.program.pk).update(start_date=first, end_date=last)
     setup.program.refresh_from_db()
     data = SessionData(
         starts_at=session.starts_at,

@@ -16,10 +16,10 @@ from ganxun.accounts.models import User
 from ganxun.catalog.models import Course, Lecturer
 from ganxun.core.models import AuditEntry
 from ganxun.core.scoping import unscoped
+from ganxun.demo.city import DEMO_PASSWORD, build_plan
+from ganxun.demo.people import age_at
+from ganxun.demo.places import village_count
 from ganxun.needs.models import Respondent
-from ganxun.orgs.demo import DEMO_PASSWORD, build_plan
-from ganxun.orgs.demo.people import age_at
-from ganxun.orgs.demo.places import village_count
 from ganxun.orgs.idcard import parse_id_number
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.services import _insert_org

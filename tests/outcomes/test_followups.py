@@ -43,7 +43,7 @@ def test_the_organizer_records_a_follow_up_with_a_photo_through_the_page(client,
     )
     assert response.status_code == 302
     followup = FollowUp.objects.visible_to(setup.organizer).get()
-    assert followup.rating == 5 and Attachment.objects.filter(follow_up=followup).count() == 1
+    assert followup.rating == 5 and Attachment._base_manager.filter(follow_up=followup).count() == 1
     page = client.get(f"/outcomes/followups/{followup.pk}/").content.decode()
     assert "陈晓明" in page and "现场.png" in page
 

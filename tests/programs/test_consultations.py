@@ -142,7 +142,7 @@ def test_trainees_tick_the_steps_of_a_unit_and_file_the_outcome_summary(setup, c
     assert steps["summary"]["text"] == "制定了值守制度"
     # unticking removes it; a material not on the unit's list is refused
     services.step_mark(actor=user, unit=setup.march, kind="reading", material=book, done=False)
-    assert not StepRecord.objects.filter(kind="reading").exists()
+    assert not StepRecord._base_manager.filter(kind="reading").exists()
     other = make_material(city.county_a, "别的书")
     with pytest.raises(ProgramError):
         services.step_mark(actor=user, unit=setup.march, kind="reading", material=other)

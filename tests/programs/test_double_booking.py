@@ -1,6 +1,7 @@
 """Trainees booked in two programs at once: warned when nominations are confirmed and when
 sessions are scheduled, and shown on the trainee's 课表 — all by one rule."""
 
+import re
 from datetime import date
 
 import pytest
@@ -14,6 +15,15 @@ from tests.factories import CadreFactory, make_user
 from tests.programs.factories import at, enroll, make_program, make_session
 
 SAT = date(2030, 3, 9)
+
+
+def confirm_over_http(client, program, nomination) -> str:
+    """Tick the nominee, confirm the preview (core.bulk); the page after the confirmation."""
+    url = f"/enrollment/programs/{program.pk}/nominations/?status=pending"
+    preview = client.post(url, {"nomination": [nomination.pk]}).content.decode()
+    fingerprint = re.search(r'name="bulk_fingerprint" value="(\w+)"', preview).group(1)
+    data = {"nomination": [nomination.pk], "bulk_confirm": "1", "bulk_fingerprint": fingerprint}
+    return client.post(url, data, follow=True).content.decode()
 
 
 @pytest.fixture
@@ -42,12 +52,7 @@ def test_confirming_a_nomination_warns_about_the_trainee_booked_twice(
     )
     # when the organizer confirms 王小明 into 周末知行学堂
     client.force_login(setup.organizer)
-    response = client.post(
-        f"/enrollment/programs/{setup.program.pk}/nominations/?status=pending",
-        {"nomination": [nomination.pk]},
-        follow=True,
-    )
-    page = response.content.decode()
+    page = confirm_over_http(client, setup.program, nomination)
     # then the confirmation goes through, and the page says who is booked twice, and where
     nomination.refresh_from_db()
     assert nomination.status == "confirmed"
@@ -105,10 +110,6 @@ def test_the_warning_does_not_name_another_countys_program(client, setup, city):
         quota=quota, program=setup.program, cadre=wang, nominated_by=setup.organizer
     )
     client.force_login(setup.organizer)
-    page = client.post(
-        f"/enrollment/programs/{setup.program.pk}/nominations/?status=pending",
-        {"nomination": [nomination.pk]},
-        follow=True,
-    ).content.decode()
+    page = confirm_over_http(client, setup.program, nomination)
     assert "王小明" in page and "其他单位组织的课次" in page
     assert "西山区干部班" not in page and "西山的课" not in page

@@ -63,7 +63,7 @@ class TestReview:
         assert [o.version for o in versions] == [2, 1]
         assert versions[0].file_name == "提纲.pdf" and versions[0].content_type == "application/pdf"
         decisions = list(
-            OutlineDecision.objects.order_by("decided_at").values_list("decision", "comment")
+            OutlineDecision._base_manager.order_by("decided_at").values_list("decision", "comment")
         )
         assert decisions == [("returned", "请增加本地案例"), ("approved", "")]
 

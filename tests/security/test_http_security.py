@@ -23,7 +23,7 @@ CADRE = {"name": "吴静", "id_number": "11010519491231002X", "rank": "general"}
 
 
 @pytest.fixture
-def limits_on(settings, monkeypatch):
+def limits_on(settings, monkeypatch, db):
     settings.GANXUN_RATELIMITS_ENABLED = True
     # The windows are fixed: hold the clock mid-window so a slow run cannot cross into the next.
     fixed = SimpleNamespace(time=lambda: 1_800_000_000.0 + 100)
@@ -91,6 +91,8 @@ def test_session_api_writes_need_the_csrf_token_but_bearer_tokens_do_not(city):
 
 
 def test_login_is_rate_limited_by_address_with_a_chinese_429_page(client, admin, limits_on):
+    # an address may sign in two trainees per hall seat per five minutes: here a hall of 15
+    limits_on.GANXUN_RATELIMIT_HALL = 15
     for _ in range(30):
         client.post("/accounts/login/", {"username": "nobody", "password": "x"})
     response = client.post("/accounts/login/", {"username": "admin", "password": PASSWORD})
@@ -144,16 +146,24 @@ def test_production_settings_turn_on_secure_cookies_and_hsts():
 def test_a_flooded_survey_link_answers_429(client, limits_on):
     from ganxun.core.ratelimit import hit
 
-    for _ in range(300):
-        hit("survey_link", "127.0.0.1", "300/m")
+    for _ in range(60):
+        hit("survey_link", "link:not-a-real-token", "60/m")
     response = client.get("/s/not-a-real-token/")
     assert response.status_code == 429 and "请求过于频繁" in response.content.decode()
+    # another link from the same address still opens (it is counted per link)
+    assert client.get("/s/another-token/").status_code == 404
+
+
+def test_one_address_hammering_survey_links_is_limited(client, limits_on):
+    limits_on.GANXUN_RATELIMIT_HALL = 5  # 4 requests per trainee of the hall per 5 minutes
+    statuses = [client.get(f"/s/token-{n}/").status_code for n in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
 
 
 def test_a_flooded_certificate_check_answers_429(client, limits_on):
     from ganxun.core.ratelimit import hit
 
     for _ in range(60):
-        hit("certificate_verify", "127.0.0.1", "60/m")
+        hit("certificate_verify", "ip:127.0.0.1", "60/m")
     response = client.get("/verify/ABCD1234/")
     assert response.status_code == 429 and "请求过于频繁" in response.content.decode()

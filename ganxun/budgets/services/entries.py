@@ -87,7 +87,7 @@ def income_delete(*, actor, income: Income) -> None:
     require_manager(actor, budget)
     require_open(budget, _("删除收入"))
     record(actor, "delete", income, snapshot(income, INCOME_FIELDS), {})
-    Income.objects.filter(pk=income.pk).delete()
+    income.delete()
 
 
 def check_attachment(upload) -> files.Sniffed:

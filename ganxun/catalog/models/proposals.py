@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog.models.courses import TeachingForm
 from ganxun.catalog.models.sharing import shared_scope_q
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 
 
 class ProposalCall(models.Model):
@@ -68,7 +68,9 @@ class ProposalCall(models.Model):
 
 class CallTarget(models.Model):
     """A unit a call is addressed to: its contacts were told when it was named, and the
-    organizer may remind them (at most once a day) until the unit answers."""
+    organizer may remind them (at most once a day) until the unit answers. The through table of
+    ``ProposalCall.target_units``: Django's M2M writes use its default manager, so it stays
+    unscoped; read it with ``children_of(call, CallTarget, "call")``."""
 
     call = models.ForeignKey(ProposalCall, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
@@ -228,7 +230,8 @@ class RoundEntry(models.Model):
         return Q(round__call__in=ProposalCall.objects.visible_to(actor).values("pk"))
 
 
-class Review(models.Model):
+class Review(ScopedChild):
+    scope_parent = "entry"  # visible exactly when its parent is
     entry = models.ForeignKey(RoundEntry, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -248,8 +251,10 @@ class Review(models.Model):
         return f"{self.reviewer} {self.score}"
 
 
-class MenuItem(models.Model):
+class MenuItem(ScopedChild):
     """A course on a call's final training menu (培训菜单)."""
+
+    scope_parent = "call"  # visible exactly when its parent is
 
     call = models.ForeignKey(ProposalCall, on_delete=models.CASCADE, related_name="menu")
     course = models.ForeignKey("catalog.Course", on_delete=models.PROTECT, related_name="+")

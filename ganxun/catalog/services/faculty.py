@@ -1,5 +1,6 @@
 """Writes to the faculty pool. One transaction each, audited."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -115,14 +116,22 @@ def lecturer_update(*, actor, lecturer: Lecturer, data: LecturerData) -> Lecture
     return lecturer
 
 
+# Apps built on the catalogue (programs: scheduled sessions) name what else a lecturer is due
+# to teach. They register a provider when they start, so the catalogue never imports them.
+COMMITMENT_PROVIDERS: list[Callable[[Lecturer], list[str]]] = []
+
+
+def register_commitments(provider: Callable[[Lecturer], list[str]]) -> None:
+    if provider not in COMMITMENT_PROVIDERS:
+        COMMITMENT_PROVIDERS.append(provider)
+
+
 def _future_commitments(lecturer: Lecturer) -> list[str]:
     """What the lecturer is still due to teach, in words a user can act on.
 
     Deleting a lecturer must not leave a published course, a proposal under review or a
     scheduled session without its teacher.
     """
-    from ganxun.programs.selectors import lecturer_future_sessions  # programs builds on catalog
-
     courses = Course._base_manager.filter(
         lecturers=lecturer, status=Course.Status.PUBLISHED
     ).order_by("title")
@@ -141,7 +150,7 @@ def _future_commitments(lecturer: Lecturer) -> list[str]:
             % {"proposal": p.title, "call": p.call.title, "status": p.get_status_display()}
             for p in proposals
         ]
-        + lecturer_future_sessions(lecturer)
+        + [line for provider in COMMITMENT_PROVIDERS for line in provider(lecturer)]
     )
 
 

@@ -10,6 +10,7 @@ from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, Lecturer, MenuItem, Proposal, ProposalCall
 from ganxun.catalog.services.common import record
 from ganxun.catalog.services.proposals import last_round_of, require_call_manager, round_candidates
+from ganxun.core.scoping import children_of
 
 
 def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, bool]:
@@ -66,7 +67,7 @@ def menu_finalize(*, actor, call: ProposalCall) -> dict:
         raise CatalogError(
             "empty_menu", _("%(last)s没有通过的申报，无法生成培训菜单。") % {"last": last}
         )
-    start = MenuItem.objects.filter(call=call).aggregate(m=Max("sort"))["m"] or 0
+    start = children_of(call, MenuItem, "call").aggregate(m=Max("sort"))["m"] or 0
     new_lecturers = 0
     for sort, proposal in enumerate(chosen, start=start + 1):
         course = _course_from(call, proposal)

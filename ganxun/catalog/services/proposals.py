@@ -35,6 +35,7 @@ from ganxun.catalog.services.courses import clean_hours
 from ganxun.core.audit import snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import notices_send, remind_due
+from ganxun.core.scoping import children_of, refetch
 from ganxun.orgs.models import Org
 
 CALL_FIELDS = ["title", "guidance", "deadline", "status", "owner"]
@@ -105,7 +106,7 @@ def call_save(
     m2m = ("reviewers", "target_units")
     before = full_snapshot(call, CALL_FIELDS, m2m) if call else {}
     known = (
-        set(CallTarget.objects.filter(call=call).values_list("unit_id", flat=True))
+        set(children_of(call, CallTarget, "call").values_list("unit_id", flat=True))
         if call
         else set()
     )
@@ -115,7 +116,7 @@ def call_save(
     call.save()
     call.reviewers.set(reviewers)
     wanted = {u.pk for u in targets}
-    CallTarget.objects.filter(call=call).exclude(unit_id__in=wanted).delete()
+    children_of(call, CallTarget, "call").exclude(unit_id__in=wanted).delete()
     CallTarget.objects.bulk_create(
         [CallTarget(call=call, unit=u) for u in targets if u.pk not in known]
     )
@@ -165,7 +166,7 @@ def call_invites(call: ProposalCall, unit: Org | None) -> bool:
     one of them (or below one)."""
     if unit is None or not unit.is_within(call.owner):
         return False
-    targets = list(CallTarget.objects.filter(call=call).select_related("unit"))
+    targets = list(children_of(call, CallTarget, "call").select_related("unit"))
     return not targets or any(unit.is_within(t.unit) for t in targets)
 
 
@@ -174,10 +175,10 @@ def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) ->
     """Remind the named units that have not answered (all of them, or those given): one notice
     per contact, at most once a day per unit. Returns {"units": n, "notices": n, "skipped": n}."""
     require_call_manager(actor, call)
-    call = ProposalCall._base_manager.select_for_update().select_related("owner").get(pk=call.pk)
+    call = refetch(call, lock=True, related=("owner",))
     if call.status != ProposalCall.Status.OPEN:
         raise CatalogError("call_closed", f"“{call.title}”已不在征集中，无需提醒。")
-    targets = CallTarget.objects.filter(call=call).select_related("unit")
+    targets = children_of(call, CallTarget, "call").select_related("unit")
     if units is not None:
         targets = targets.filter(unit__in=[u.pk for u in units])
     answered = call_targets_answered(call)
@@ -189,7 +190,7 @@ def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) ->
     if not due:
         raise CatalogError("reminded_today", "这些单位今天已提醒过，每个单位每天最多提醒一次。")
     sent = _notify_targets(call, [t.unit for t in due], reminder=True)
-    CallTarget.objects.filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
+    children_of(call, CallTarget, "call").filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
     record(
         actor,
         "update",
@@ -267,7 +268,7 @@ def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposa
     if not policies.can_propose(actor):
         raise PermissionDenied()
     # The caller fetched the call through get_call_for; lock it against a round opening now.
-    call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
+    call = refetch(call, lock=True)
     _check_call_accepts(call)
     data = _validate_proposal(actor, call, data)
     duplicate = Proposal.objects.visible_to(actor).filter(
@@ -287,11 +288,7 @@ def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposa
 
 def _locked(proposal: Proposal) -> Proposal:
     """The proposal as it is now: a round may have opened since the page was loaded."""
-    return (
-        Proposal._base_manager.select_for_update()
-        .select_related("call", "unit")
-        .get(pk=proposal.pk)
-    )
+    return refetch(proposal, lock=True, related=("call", "unit"))
 
 
 @transaction.atomic
@@ -329,14 +326,15 @@ def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
 
 
 def last_round_of(call: ProposalCall) -> SelectionRound | None:
-    return SelectionRound._base_manager.filter(call=call).order_by("-seq").first()
+    return children_of(call, SelectionRound, "call").order_by("-seq").first()
 
 
 def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Proposal]:
     """The first round takes every proposal received; later ones, what the last round advanced."""
     if last is None:
-        qs = Proposal._base_manager.filter(call=call, status=Proposal.Status.SUBMITTED)
+        qs = children_of(call, Proposal, "call").filter(status=Proposal.Status.SUBMITTED)
     else:
+        # scope: the proposals the held round advanced (one filter: the same entry row)
         qs = Proposal._base_manager.filter(
             entries__round=last, entries__decision=RoundEntry.Decision.ADVANCED
         )
@@ -346,7 +344,7 @@ def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Pr
 @transaction.atomic
 def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
     require_call_manager(actor, call)
-    call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
+    call = refetch(call, lock=True)
     if call.status == ProposalCall.Status.FINALIZED:
         raise CatalogError("call_finalized", _("该征集已定稿，不能再开启评审轮次。"))
     name = clean_text(name, field="name", label=_("轮次名称"), max_length=50)
@@ -360,6 +358,7 @@ def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
         raise CatalogError("no_candidates", _("没有可进入本轮评审的申报。"))
     rnd = SelectionRound.objects.create(call=call, seq=(last.seq + 1) if last else 1, name=name)
     RoundEntry.objects.bulk_create(RoundEntry(round=rnd, proposal=p) for p in candidates)
+    # scope: the candidates were just read under the held call
     Proposal._base_manager.filter(pk__in=[p.pk for p in candidates]).update(
         status=Proposal.Status.REVIEWING, last_round=rnd, updated_at=timezone.now()
     )
@@ -374,6 +373,7 @@ def _locked_round(entry: RoundEntry) -> SelectionRound:
     """The entry's round as it is now, locked, so a score or decision cannot slip in while the
     organizer closes it."""
     return (
+        # scope: the round of an entry the caller holds, locked to re-check it is open
         SelectionRound._base_manager.select_for_update()
         .select_related("call")
         .get(pk=entry.round_id)
@@ -399,7 +399,7 @@ def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> R
     comment = clean_text(
         comment, field="comment", label=_("评审意见"), required=False, max_length=500
     )
-    review, created = Review.objects.update_or_create(
+    review, created = children_of(entry, Review, "entry").update_or_create(
         entry=entry, reviewer=actor, defaults={"score": int(score), "comment": comment}
     )
     record(
@@ -430,9 +430,9 @@ def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> 
 def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
     """Fix the round's decisions; proposals it rejected are out (未入选)."""
     require_call_manager(actor, rnd.call)
-    rnd = SelectionRound._base_manager.select_for_update().get(pk=rnd.pk)
+    rnd = refetch(rnd, lock=True)
     _require_open(rnd)
-    entries = RoundEntry._base_manager.filter(round=rnd).select_related("proposal")
+    entries = children_of(rnd, RoundEntry, "round").select_related("proposal")
     pending = [e.proposal.title for e in entries if e.decision == RoundEntry.Decision.PENDING]
     if pending:
         raise CatalogError(
@@ -446,6 +446,7 @@ def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
             titles=pending,
         )
     rejected = [e.proposal_id for e in entries if e.decision == RoundEntry.Decision.REJECTED]
+    # scope: ids of the held round's entries
     Proposal._base_manager.filter(pk__in=rejected).update(
         status=Proposal.Status.REJECTED, updated_at=timezone.now()
     )

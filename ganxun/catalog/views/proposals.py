@@ -27,6 +27,7 @@ from ganxun.core.http import (
     require,
     run_action,
 )
+from ganxun.core.scoping import children_of
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
 
@@ -65,7 +66,7 @@ def call_edit(request, pk):
         "reviewers": [u.pk for u in call.reviewers.all()],
         # the through rows: reading the orgs themselves needs the actor's scope, ids do not
         "target_units": list(
-            CallTarget.objects.filter(call=call).values_list("unit_id", flat=True)
+            children_of(call, CallTarget, "call").values_list("unit_id", flat=True)
         ),
     }
     form = CallForm(request.POST or None, actor=request.user, initial=initial)

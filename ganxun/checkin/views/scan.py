@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ganxun.checkin import geo, pending, selectors, services
 from ganxun.checkin.errors import CheckinError
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.ratelimit import ratelimit
+from ganxun.core.ratelimit import hall_rate, ratelimit
 from ganxun.programs.models import Venue
 
 
@@ -23,10 +23,13 @@ def _refused(request, exc: DomainError):
     return render(request, "checkin/scan_error.html", {"error": exc}, status=exc.status)
 
 
-# Per address and generous: a whole classroom may scan through one Wi-Fi (NAT) address within
-# the first minute. A scan is idempotent and a forged code cannot be guessed, so the limit only
-# stops a runaway client from flooding the server.
-@ratelimit("checkin_scan", "600/m", key="ip", methods=None)
+# A whole hall scans through the venue's Wi-Fi (one NAT address) in the minutes before class, so
+# a signed-in trainee is counted by account — a person scans a handful of times (sign in, share
+# a position, retry) — and an address only before sign-in, sized for the whole hall arriving
+# together. A scan is idempotent and a code cannot be guessed: the limits only stop a runaway
+# client. The sign-in-then-back-to-the-scan flow (pending.py) returns here and is counted here.
+@ratelimit("checkin_scan", "30/m", key="signed_in", methods=None)
+@ratelimit("checkin_scan_anonymous", hall_rate(2, "5m"), key="anonymous", methods=None)
 @require_http_methods(["GET", "POST"])
 def scan(request, code: str):
     signed_in = request.user.is_authenticated

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "ganxun.credits",
     "ganxun.budgets",
     "ganxun.stats",
+    "ganxun.portal",
+    "ganxun.demo",
     "ganxun.ops",
 ]
 
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ganxun.core.middleware.ActorMiddleware",  # the request user is the scoped queries' actor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -77,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "ganxun.accounts.context_processors.navigation",
+                "ganxun.portal.context_processors.navigation",
             ],
         },
     },
@@ -249,6 +252,9 @@ GANXUN_CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 GANXUN_RATELIMITS_ENABLED = env_bool("GANXUN_RATELIMITS_ENABLED", True)
+# Trainees who may arrive together behind one address (a hall on the venue's Wi-Fi): the
+# per-address limits on scanning and signing in are sized for them (core/ratelimit.py).
+GANXUN_RATELIMIT_HALL = int(env_str("GANXUN_RATELIMIT_HALL", "5000"))
 SESSION_COOKIE_NAME = "ganxun_session"
 CSRF_COOKIE_HTTPONLY = True
 

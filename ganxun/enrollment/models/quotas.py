@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.accounts.models import Role
 from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedManager
-from ganxun.programs.models import MANAGING_ROLES, Program
+from ganxun.programs.models import MANAGING_ROLES, Program, ProgramTrainee
 
 
 def _program_or_subtree_q(actor, program_lookup: str, org_lookup: str) -> Q:
@@ -76,8 +76,6 @@ class Quota(Timestamped):
 
     @property
     def trainee_source(self) -> str:
-        from ganxun.programs.models import ProgramTrainee
-
         if self.kind == self.Kind.RIDE_ALONG:
             return ProgramTrainee.Source.RIDE_ALONG
         return ProgramTrainee.Source.ASSIGNED

@@ -14,6 +14,7 @@ from ganxun.enrollment.services.quotas import (
     nomination_return,
     nomination_withdraw,
     nominations_confirm,
+    nominations_confirm_preview,
     quota_delete,
     quota_save,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "nomination_return",
     "nomination_withdraw",
     "nominations_confirm",
+    "nominations_confirm_preview",
     "notices_mark_read",
     "quota_delete",
     "quota_save",

@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.core.audit import audit_record
+from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
 from ganxun.enrollment import schedule
 from ganxun.enrollment.errors import EnrollmentError
+from ganxun.enrollment.expected import expected_cadre_ids
 from ganxun.enrollment.models import ScheduleChange
 from ganxun.enrollment.services.common import require_open_program
+from ganxun.orgs.models import Cadre
 from ganxun.programs import policies as program_policies
 from ganxun.programs.models import Program, ProgramTrainee, Session
 
@@ -93,8 +96,6 @@ def _own_batch(value) -> str:
 def session_change_record(*, actor, session: Session, before: dict, after: dict):
     """A session created, moved, re-roomed, re-batched or cancelled (``before``/``after`` are
     the audit snapshots the programs service already takes)."""
-    from ganxun.enrollment.expected import expected_cadre_ids
-
     title = f"《{session.title}》"
     lecturers = _lecturer_cadres([session.pk])
     trainees = set(expected_cadre_ids(session))
@@ -264,8 +265,6 @@ def changes_preview(
 
 
 def _lecturer_notices(program, changes, sessions) -> list[Outgoing]:
-    from ganxun.orgs.models import Cadre
-
     ids = sorted({c for ch in changes for c in ch.lecturer_cadre_ids or []})
     names = dict(
         Cadre._base_manager.filter(pk__in=ids).select_related("unit").values_list("pk", "name")
@@ -333,8 +332,6 @@ def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoi
 def changes_notify(*, actor, program: Program, change_ids: list[int]) -> int:
     """Send the grouped notices for the changes the organizer previewed (ids), once."""
     if not program_policies.can_manage_program(actor, program):
-        from ganxun.core.errors import PermissionDenied
-
         raise PermissionDenied()
     require_open_program(program)
     changes = list(

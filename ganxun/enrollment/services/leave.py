@@ -15,6 +15,7 @@ from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.expected import is_expected
 from ganxun.enrollment.hours import session_hours
 from ganxun.enrollment.models import LeaveRequest
+from ganxun.enrollment.selectors import leave_share
 from ganxun.enrollment.services.common import (
     accounts_of,
     clean_text,
@@ -147,8 +148,6 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -
 
 
 def _flag_if_over_limit(leave: LeaveRequest, program: Program) -> None:
-    from ganxun.enrollment.selectors import leave_share
-
     share = leave_share(program, leave.cadre)
     if share.over_limit:
         notify(

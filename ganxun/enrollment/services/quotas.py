@@ -6,12 +6,16 @@ the second sees the first's nominee: a quota is never exceeded. A unique index o
 nomination of a cadre in a program catches the same cadre put forward twice.
 """
 
+from collections import Counter
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.selectors import unit_contacts
+from ganxun.core.bulk import Preview, require_unchanged
+from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
 from ganxun.enrollment import policies, schedule
@@ -384,9 +388,53 @@ def _confirm_one(actor, nomination: Nomination, program: Program) -> None:
     record(actor, "update", nomination, {"status": "pending"}, {"status": "confirmed"})
 
 
+MAX_GROUPS = 30  # units listed one by one in a preview; the rest are summed up
+
+
+def nominations_confirm_preview(*, actor, program: Program, nominations: list[Nomination]):
+    """What confirming the chosen nominees would do, before anything is written: how many, by
+    unit, and the warnings an organizer should see first (nominees who fit none of the invited
+    groups, nominees already processed by someone else). ``nominations`` come from
+    ``selectors.program_nominations`` (eligibility annotated)."""
+    _require_manager(actor, program)
+    pending = [n for n in nominations if n.status == Nomination.Status.PENDING]
+    by_unit = Counter(n.cadre.unit.name for n in pending).most_common()
+    groups = by_unit[:MAX_GROUPS]
+    if rest := by_unit[MAX_GROUPS:]:
+        groups.append((_("其他 %(n)s 个单位") % {"n": len(rest)}, sum(n for _u, n in rest)))
+    notes = []
+    unfit = [n.cadre.name for n in pending if getattr(n.cadre, "fit_warnings", None)]
+    if unfit:
+        notes.append(
+            _("其中 %(n)s 人不符合调训对象条件（%(names)s），请核对后再确认。")
+            % {"n": len(unfit), "names": "、".join(unfit[:10])}
+        )
+    notes.append(_("确认后学员进入项目学员名单，并收到调训通知。"))
+    return Preview(
+        title=_("录取 %(n)s 人") % {"n": f"{len(pending):,}"},
+        total=len(pending),
+        fingerprint=_confirm_fingerprint(pending),
+        groups=groups,
+        group_label=_("单位"),
+        notes=notes,
+    )
+
+
+def _confirm_fingerprint(nominations) -> str:
+    return bulk_fingerprint(f"{n.pk}:{n.cadre_id}:{n.status}" for n in nominations)
+
+
 @transaction.atomic
-def nominations_confirm(*, actor, program: Program, nominations: list[Nomination]) -> int:
-    """The organizer confirms pending nominees: each becomes a trainee and gets the notice."""
+def nominations_confirm(
+    *,
+    actor,
+    program: Program,
+    nominations: list[Nomination],
+    fingerprint: str | None = None,
+) -> int:
+    """The organizer confirms pending nominees: each becomes a trainee and gets the notice.
+    With ``fingerprint`` (from ``nominations_confirm_preview``), only if the chosen nominees
+    are still exactly those the organizer saw (none withdrawn, replaced or confirmed since)."""
     _require_manager(actor, program)
     require_open_program(program)
     ids = [n.pk for n in nominations]
@@ -400,6 +448,7 @@ def nominations_confirm(*, actor, program: Program, nominations: list[Nomination
         raise EnrollmentError(
             "not_pending", _("所选报名中有已处理或不属于本项目的，请刷新后再试。")
         )
+    require_unchanged(_confirm_fingerprint(rows), fingerprint, EnrollmentError)
     for nomination in rows:
         _confirm_one(actor, nomination, program)
     send_confirmation_notices(program, [n.cadre_id for n in rows])

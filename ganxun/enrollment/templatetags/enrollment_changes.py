@@ -2,11 +2,11 @@
 
 from django import template
 
+from ganxun.enrollment.services.changes import pending_count
+
 register = template.Library()
 
 
 @register.simple_tag
 def pending_changes(program) -> int:
-    from ganxun.enrollment.services.changes import pending_count
-
     return pending_count(program)

@@ -176,23 +176,24 @@ def program_nominations(request, pk):
     status = request.GET.get("status", Nomination.Status.PENDING)
     if status not in Nomination.Status.values:
         status = ""
+    preview = None
     if request.method == "POST":
         ids = {query_int(i) for i in request.POST.getlist("nomination")}
         chosen = [n for n in selectors.program_nominations(program, "pending") if n.pk in ids]
         if not chosen:
             messages.error(request, _("请先勾选要确认的报名。"))
-        else:
-            run_action(
-                request,
-                lambda: services.nominations_confirm(
-                    actor=request.user, program=program, nominations=chosen
-                ),
-                success=_("已确认 %(n_chosen)s 人，并已向学员发送调训通知。")
-                % {"n_chosen": len(chosen)},
-            )
-            warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
-        return redirect(request.get_full_path())
+            return redirect(request.get_full_path())
+        # First a preview (how many, by unit, who fits no invited group); the write only on
+        # confirming that same preview (core.bulk).
+        confirmed, fingerprint = bulk_confirmed(request)
+        if confirmed and _confirm_nominations(request, program, chosen, fingerprint):
+            return redirect(request.get_full_path())
+        preview = services.nominations_confirm_preview(
+            actor=request.user, program=program, nominations=chosen
+        )
     context = {
+        "preview": preview,
+        "repost": repost_fields(request) if preview else [],
         "nominations": selectors.program_nominations(program, status),
         "status": status,
         "statuses": Nomination.Status.choices,
@@ -201,6 +202,20 @@ def program_nominations(request, pk):
     return program_page(
         request, "enrollment/program_nominations.html", program, "nominations", context
     )
+
+
+def _confirm_nominations(request, program, chosen, fingerprint) -> bool:
+    """Confirm the previewed nominees; False (the message shown) when refused, stale included."""
+    ok = run_action(
+        request,
+        lambda: services.nominations_confirm(
+            actor=request.user, program=program, nominations=chosen, fingerprint=fingerprint
+        ),
+        success=_("已确认 %(n_chosen)s 人，并已向学员发送调训通知。") % {"n_chosen": len(chosen)},
+    )
+    if ok:
+        warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
+    return bool(ok)
 
 
 @require_POST

@@ -15,6 +15,8 @@ from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.fetch import get_or_404 as _get
 from ganxun.evaluations import aggregates, policies
 from ganxun.evaluations.models import SessionEvaluation
+from ganxun.needs.clustering import cluster_needs
+from ganxun.needs.taxonomy import load_taxonomy
 from ganxun.orgs.models import Org
 from ganxun.programs.models import Session, Venue
 from ganxun.surveys.models import Answer, Question
@@ -147,8 +149,6 @@ def feedback_taxonomy():
     """Topics of class feedback (cases, interaction, timing, materials…): the needs clustering
     places texts by a taxonomy first, and the needs taxonomy is about what cadres lack, not
     about how a class went — so the same algorithm gets its own small topic list."""
-    from ganxun.needs.taxonomy import load_taxonomy
-
     return load_taxonomy(FEEDBACK_TAXONOMY)
 
 
@@ -164,7 +164,6 @@ def suggestion_themes(texts: list[str]) -> list[dict]:
     n-grams for the rest); each theme with its size and up to three distinct examples."""
     if not texts:
         return []
-    from ganxun.needs.clustering import cluster_needs
 
     texts = texts[:MAX_CLUSTERED]
     result = cluster_needs(texts, feedback_taxonomy())

@@ -26,6 +26,7 @@ def invite_to_rate(event: AttendanceRecorded) -> None:
     attendance = event.attendance
     session = attendance.session
     minutes = (
+        # scope: a step of the check-in the trainee's scan made; the trainee cannot see setups
         EvaluationSetup._base_manager.filter(program_id=session.program_id)
         .values_list("open_minutes_before_end", flat=True)
         .first()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ganxun.core.http import require
-from ganxun.core.ratelimit import ratelimit
+from ganxun.core.ratelimit import hall_rate, ratelimit
 from ganxun.needs import policies, selectors, services
 from ganxun.needs.errors import LinkError
 from ganxun.surveys.answering import Answers, items_with_saved
@@ -96,16 +96,26 @@ def _link_urls(token: str) -> dict:
     return {"form": reverse("respond", args=[token]), "done": reverse("respond_done", args=[token])}
 
 
-# Per address and generous (a class may answer through one Wi-Fi address); the token itself
-# cannot be guessed, the limit only stops a client hammering the link.
-@ratelimit("survey_link", "300/m", key="ip", methods=None)
+def _link_key(request) -> str:
+    return f"link:{request.resolver_match.kwargs.get('token', '')}"
+
+
+# The token is one respondent's credential: counted per link (one person answers it), and per
+# account or address sized for a hall answering together through one Wi-Fi address. The token
+# cannot be guessed; the limits only stop a client hammering links.
+def _survey_limits(view):
+    view = ratelimit("survey_link", "60/m", key=_link_key, methods=None)(view)
+    return ratelimit("survey_address", hall_rate(4, "5m"), key="user", methods=None)(view)
+
+
+@_survey_limits
 @never_cache
 def respond(request, token):
     """The personal link: the token is the credential, no login."""
     return _handle(request, selectors.respondent_by_token(token), _link_urls(token))
 
 
-@ratelimit("survey_link", "300/m", key="ip", methods=None)
+@_survey_limits
 @never_cache
 def respond_done(request, token):
     return _thanks(request, selectors.respondent_by_token(token), _link_urls(token))

@@ -46,8 +46,9 @@ Link = Cadre.categories.through
 
 
 class Writer:
-    def __init__(self, *, actor, lookups: Lookups, create_under: Org | None = None):
+    def __init__(self, *, actor, lookups: Lookups, create_under: Org | None = None, ledger=None):
         self.actor = actor
+        self.ledger = ledger  # resume.Ledger: told what each transaction wrote, inside it
         self.lookups = lookups
         self.create_under = create_under
         self.created_units: list[Org] = []
@@ -68,6 +69,8 @@ class Writer:
             self._update(updated)
             self._history(inserted, updated)
             self._audit(inserted, updated)
+            if self.ledger is not None:
+                self.ledger.record_rows(changed)
 
     # --- career history ----------------------------------------------------------------------
 
@@ -129,6 +132,8 @@ class Writer:
         snap = {f: getattr(org, f) for f in ORG_FIELDS}
         snap["parent"] = parent.name
         audit_record(actor=self.actor, action="create", obj=org, changes=diff({}, snap))
+        if self.ledger is not None:
+            self.ledger.record_unit(org.name)
         self.lookups.units.add(org)
         self._units_by_id[org.pk] = org
         self.created_units.append(org)

@@ -90,6 +90,9 @@ class Column:
     label: str  # the header as written in the file, for error messages
 
 
+DERIVED = {"rank_title": "rank", "birth_date": "birth"}  # field -> the column it comes from
+
+
 @dataclass
 class Header:
     sheet: str
@@ -98,8 +101,11 @@ class Header:
     labels: list[str]  # every column's header text, for the error report
 
     def label(self, field: str) -> str:
-        column = self.columns.get(field)
-        return column.label if column else FIELDS[field][0]
+        """The header a field was read from: the 职级 column gives both the rank title and the
+        level (``rank``), the 出生年月 column the birth date."""
+        source = DERIVED.get(field, field)
+        column = self.columns.get(field) or self.columns.get(source)
+        return column.label if column else FIELDS.get(source, (field,))[0]
 
 
 def locate_header(table: Table) -> tuple[Header, Iterator[tuple[int, list]]]:

@@ -6,6 +6,7 @@ Rows stream through in chunks: beyond the sheet calamine holds (about 110 MB for
 """
 
 import gc
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
+from ganxun.core.jobs import SQLITE_PAUSE
 from ganxun.orgs.models import Cadre, Org
 from ganxun.orgs.roster import cache
 from ganxun.orgs.roster.commit import Writer
@@ -24,11 +26,20 @@ from ganxun.orgs.roster.headers import Header, locate_header
 from ganxun.orgs.roster.lrmx import lrmx_table
 from ganxun.orgs.roster.plan import ERROR, NEW, UNCHANGED, UPDATE, Planner, RowPlan
 from ganxun.orgs.roster.reading import Table, open_tables, sniff
+from ganxun.orgs.roster.resume import Ledger
 from ganxun.orgs.roster.rows import Lookups, parse_rows
 from ganxun.orgs.roster.units import UnitMatcher
 
 LEVEL_LABELS = {value: str(label) for value, label in Cadre.Rank.choices}
-CHUNK = 5000  # rows planned and written per transaction (fewer commits: measured faster)
+CHUNK = 5000  # rows read and planned at a time; on PostgreSQL also written in one transaction
+# On SQLite a write transaction blocks every other writer (a page saving its session, a login):
+# there each transaction is sized to last about WRITE_SECONDS, starting small so the bar moves at
+# once, never above SQLITE_MAX_WRITE changed rows, and the lock is left free between two
+# (``Progress.checkpoint``). Measured figures: docs/benchmarks.md, "Roster import while the site
+# is in use".
+WRITE_SECONDS = 0.25
+FIRST_CHUNK = 500
+SQLITE_FIRST_WRITE, SQLITE_MIN_WRITE, SQLITE_MAX_WRITE = 100, 50, 1000
 
 
 @dataclass
@@ -150,20 +161,30 @@ def run_import(
     sink=None,
     cache_to: Path | None = None,
     cache_from: Path | None = None,
+    job=None,
 ) -> ImportSummary:
     """Read (or load what a preview parsed, ``cache_from``), plan, and write when committing.
 
-    ``cache_to`` keeps this run's parsed rows for a later commit; ``sink`` receives the plans."""
+    ``cache_to`` keeps this run's parsed rows for a later commit; ``sink`` receives the plans;
+    ``job`` (a commit job) keeps a record of each write transaction (``resume``), so the job
+    delivered again after its worker died reports what a run never interrupted reports."""
     with _fewer_collections(), _sqlite_tuned_for_bulk():
-        return _run_import(path, options, progress, sink, cache_to, cache_from)
+        return _run_import(path, options, progress, sink, cache_to, cache_from, job)
 
 
-def _run_import(path, options, progress, sink, cache_to, cache_from) -> ImportSummary:
+def _run_import(path, options, progress, sink, cache_to, cache_from, job) -> ImportSummary:
     lookups = Lookups(UnitMatcher(options.root, create_under=options.create_units_under))
     sheet, total, header, parsed, from_cache = _source(path, lookups, cache_from)
     default_rank = lookups.vocab.rank_names.get(options.default_rank)
     planner = Planner(root=options.root, header=header, lookups=lookups, default_rank=default_rank)
-    writer = Writer(actor=options.actor, lookups=lookups, create_under=options.create_units_under)
+    ledger = Ledger(job if options.commit else None)
+    writer = Writer(
+        actor=options.actor,
+        lookups=lookups,
+        create_under=options.create_units_under,
+        ledger=ledger,
+    )
+    pace = Pace(progress)
     keeper = cache.CacheWriter(cache_to) if cache_to is not None and not from_cache else None
     summary = ImportSummary(
         sheet=sheet,
@@ -177,12 +198,15 @@ def _run_import(path, options, progress, sink, cache_to, cache_from) -> ImportSu
     if keeper is not None:
         keeper.start(sheet, total, header)
     try:
-        while chunk := list(islice(parsed, CHUNK)):
+        size = min(FIRST_CHUNK, CHUNK)  # small at first: the bar moves soon after reading
+        while chunk := list(islice(parsed, size)):
+            size = CHUNK
             if keeper is not None:
                 keeper.add(chunk)  # as parsed, before planning adds its own errors
             plans = planner.classify(chunk)
             if options.commit:
-                plans = _write(writer, planner, plans)
+                plans = _write_chunk(writer, planner, plans, pace, progress)
+                ledger.relabel(plans)  # rows an earlier delivery wrote count as written
             summary.add(plans, lookups.vocab)
             if sink is not None:
                 sink.add(plans)
@@ -192,7 +216,7 @@ def _run_import(path, options, progress, sink, cache_to, cache_from) -> ImportSu
         for s in (sink, keeper):
             if s is not None:
                 s.close()
-    summary.created_units = [org.name for org in writer.created_units]
+    summary.created_units = list(ledger.units)
     if options.commit:
         summary.committed = True
         _audit_summary(options, summary)
@@ -232,6 +256,67 @@ def _sqlite_tuned_for_bulk():
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
             cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
+class Pace:
+    """How many changed rows one write transaction takes, and the pause between two.
+
+    PostgreSQL: a chunk per transaction (writers do not block each other's rows). SQLite: sized
+    from the last transaction's duration towards ``WRITE_SECONDS``, at most doubling each time,
+    within [SQLITE_MIN_WRITE, SQLITE_MAX_WRITE]; before every transaction but the first, the
+    job's checkpoint (the worker stopping ends the job there; the lock is left free a moment)."""
+
+    def __init__(self, progress):
+        self.sqlite = connection.vendor == "sqlite"
+        self.size = SQLITE_FIRST_WRITE if self.sqlite else CHUNK
+        self.checkpoint = getattr(progress, "checkpoint", None) or _pause
+        self.writes = 0
+
+    def batches(self, plans: list[RowPlan]) -> Iterator[tuple[list[RowPlan], bool]]:
+        """Consecutive slices of ``plans`` with at most ``size`` changed rows each, and whether
+        the slice has any (unchanged and error rows cost no write)."""
+        batch, changed = [], 0
+        for plan in plans:
+            batch.append(plan)
+            if plan.status in (NEW, UPDATE):
+                changed += 1
+                if changed >= self.size:
+                    yield batch, True
+                    batch, changed = [], 0
+        if batch:
+            yield batch, changed > 0
+
+    def before_write(self) -> None:
+        if self.writes:
+            self.checkpoint()
+        self.writes += 1
+
+    def took(self, seconds: float) -> None:
+        if not self.sqlite:
+            return
+        wanted = int(self.size * WRITE_SECONDS / max(seconds, 0.001))
+        self.size = max(SQLITE_MIN_WRITE, min(SQLITE_MAX_WRITE, wanted, self.size * 2))
+
+
+def _pause() -> None:
+    """Between two write transactions outside a job (the CLI): on SQLite, leave the lock free
+    a moment for the site, as ``Progress.checkpoint`` does for a job."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        time.sleep(SQLITE_PAUSE)
+
+
+def _write_chunk(writer, planner, plans: list[RowPlan], pace: Pace, progress) -> list[RowPlan]:
+    out: list[RowPlan] = []
+    for batch, changed in pace.batches(plans):
+        if changed:
+            pace.before_write()
+            started = time.monotonic()
+            batch = _write(writer, planner, batch)
+            pace.took(time.monotonic() - started)
+            if progress is not None:
+                progress.advance(batch[-1].row)
+        out += batch
+    return out
 
 
 def _write(writer: Writer, planner: Planner, plans: list[RowPlan]) -> list[RowPlan]:

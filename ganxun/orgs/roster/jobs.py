@@ -12,12 +12,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ganxun.accounts.policies import can_edit_roster, can_manage_orgs
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.jobs import job_handler, job_result_path, job_start
 from ganxun.core.models import Job
 from ganxun.core.scoping import unscoped
 from ganxun.orgs.models import Org
+from ganxun.orgs.policies import can_edit_roster, can_manage_orgs
 from ganxun.orgs.roster import cache
 from ganxun.orgs.roster.errors import RosterFileError
 from ganxun.orgs.roster.importer import ImportOptions, run_import
@@ -103,6 +103,7 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
         sink=store,
         cache_to=None if commit else folder,
         cache_from=job_folder(preview) if commit and preview else None,
+        job=job,
     )
     if commit and preview:
         # the preview's parsed rows hold full ID numbers: once committed they are not needed

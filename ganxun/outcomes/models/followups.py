@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 from ganxun.outcomes.models.common import managed_programs_q
 
 
@@ -48,7 +48,7 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["program", "visited_on"])]
 
     def __str__(self):
-        return f"{self.visited_on} 一线调研"
+        return _("%(visited_on)s 一线调研") % {"visited_on": self.visited_on}
 
     @classmethod
     def scope_q(cls, actor) -> Q:
@@ -76,14 +76,15 @@ class FollowUpSample(models.Model):
         verbose_name = _("调研抽样")
 
     def __str__(self):
-        return f"抽样 {self.share:.0%}"
+        return _("抽样 %(share)s") % {"share": f"{self.share:.0%}"}
 
     @classmethod
     def scope_q(cls, actor) -> Q:
         return managed_programs_q(actor)
 
 
-class SampleMember(models.Model):
+class SampleMember(ScopedChild):
+    scope_parent = "sample"  # visible exactly when its parent is
     sample = models.ForeignKey(FollowUpSample, on_delete=models.CASCADE, related_name="members")
     cadre = models.ForeignKey("orgs.Cadre", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")

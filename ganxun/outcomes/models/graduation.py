@@ -59,7 +59,7 @@ class GraduationRule(models.Model):
         ]
 
     def __str__(self):
-        return f"结业条件 · {self.program_id}"
+        return _("结业条件 · %(program)s") % {"program": self.program_id}
 
     @classmethod
     def scope_q(cls, actor) -> Q:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
-from ganxun.core.scoping import ScopedManager, subtree_q
+from ganxun.core.scoping import ScopedChild, ScopedManager, subtree_q
 from ganxun.outcomes.models.common import managed_programs_q
 
 
@@ -102,9 +102,11 @@ class Outcome(models.Model):
         return q
 
 
-class OutcomeReview(models.Model):
+class OutcomeReview(ScopedChild):
     """One decision on an outcome (accepted or returned with a note); the exchange stays on
     record when a returned outcome is revised and reviewed again."""
+
+    scope_parent = "outcome"  # visible exactly when its parent is
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="reviews")
     decision = models.CharField(max_length=10, choices=Outcome.Status.choices)
@@ -127,8 +129,10 @@ def attachment_upload_to(instance, filename: str) -> str:
     return f"outcomes/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(ScopedChild):
     """Evidence: a photo, a document, a resolution — of a follow-up or of an outcome."""
+
+    scope_parent = ("follow_up", "outcome")  # visible exactly when its parent is
 
     follow_up = models.ForeignKey(
         "outcomes.FollowUp",

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.orgs.models import Cadre, Org
 from ganxun.outcomes.errors import OutcomeError
@@ -34,32 +35,39 @@ class FollowUpData:
 
 
 def _validate(program, data: FollowUpData) -> FollowUpData:
-    data.visitors = clean_text(data.visitors, field="visitors", label="调研人员", max_length=200)
-    data.applied = clean_text(data.applied, field="applied", label="学以致用情况", max_length=5000)
-    data.note = clean_text(data.note, field="note", label="备注", required=False, max_length=2000)
+    data.visitors = clean_text(data.visitors, field="visitors", label=_("调研人员"), max_length=200)
+    data.applied = clean_text(
+        data.applied, field="applied", label=_("学以致用情况"), max_length=5000
+    )
+    data.note = clean_text(
+        data.note, field="note", label=_("备注"), required=False, max_length=2000
+    )
     if not isinstance(data.rating, int) or not 1 <= data.rating <= 5:
-        raise OutcomeError("invalid_rating", "应用评分应为 1 到 5 的整数。", field="rating")
+        raise OutcomeError("invalid_rating", _("应用评分应为 1 到 5 的整数。"), field="rating")
     if data.visited_on > timezone.localdate():
-        raise OutcomeError("future_visit", "调研日期不能晚于今天。", field="visited_on")
+        raise OutcomeError("future_visit", _("调研日期不能晚于今天。"), field="visited_on")
     if data.visited_on < program.start_date:
         raise OutcomeError(
             "visit_before_program",
-            f"调研日期不能早于项目开始日期（{program.start_date}）。",
+            _("调研日期不能早于项目开始日期（%(start_date)s）。")
+            % {"start_date": program.start_date},
             field="visited_on",
         )
     if data.unit is None and not data.cadres:
-        raise OutcomeError("nobody_seen", "请选择走访的学员或单位（至少一项）。", field="cadres")
+        raise OutcomeError("nobody_seen", _("请选择走访的学员或单位（至少一项）。"), field="cadres")
     trainees = ProgramTrainee._base_manager.filter(program=program)
     cadre_ids = {c.pk for c in data.cadres}
     enrolled = set(trainees.filter(cadre_id__in=cadre_ids).values_list("cadre_id", flat=True))
     if enrolled != cadre_ids:
         raise OutcomeError(
-            "not_a_trainee", "所选人员中有不是本项目学员的，请重新选择。", field="cadres"
+            "not_a_trainee", _("所选人员中有不是本项目学员的，请重新选择。"), field="cadres"
         )
     if data.unit is not None:
         units = trainees.filter(cadre__unit__path__startswith=data.unit.path)
         if not units.exists():
-            raise OutcomeError("unit_without_trainees", "所选单位没有本项目的学员。", field="unit")
+            raise OutcomeError(
+                "unit_without_trainees", _("所选单位没有本项目的学员。"), field="unit"
+            )
     return data
 
 
@@ -107,12 +115,12 @@ def parse_share(raw) -> Decimal:
         share = Decimal(str(raw).strip().rstrip("%"))
     except (InvalidOperation, ValueError) as exc:
         raise OutcomeError(
-            "invalid_share", "抽样比例应是 1 到 100 之间的百分数。", field="share"
+            "invalid_share", _("抽样比例应是 1 到 100 之间的百分数。"), field="share"
         ) from exc
     if share > 1:
         share = share / 100  # "10" means 10 %
     if not Decimal("0.01") <= share <= 1:
-        raise OutcomeError("invalid_share", "抽样比例应是 1% 到 100% 之间。", field="share")
+        raise OutcomeError("invalid_share", _("抽样比例应是 1% 到 100% 之间。"), field="share")
     return share.quantize(Decimal("0.001"))
 
 
@@ -129,7 +137,7 @@ def sample_create(*, actor, program, share, seed: int | None = None) -> FollowUp
         )
     )
     if not pairs:
-        raise OutcomeError("no_trainees", "本项目还没有学员，无法抽样。")
+        raise OutcomeError("no_trainees", _("本项目还没有学员，无法抽样。"))
     chosen = stratified_sample(pairs, share, seed)
     sample = FollowUpSample.objects.create(
         program=program, share=share, seed=seed, created_by=actor

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.core.notices import notices_send
@@ -45,7 +46,9 @@ def _share(value, field: str, label: str) -> Decimal | None:
     if value > 1:
         value = value / 100  # 80 means 80 %
     if not Decimal(0) <= value <= 1:
-        raise OutcomeError("invalid_share", f"{label}应在 0% 到 100% 之间。", field=field)
+        raise OutcomeError(
+            "invalid_share", _("%(label)s应在 0%% 到 100%% 之间。") % {"label": label}, field=field
+        )
     return value.quantize(Decimal("0.001"))
 
 
@@ -56,15 +59,15 @@ def rule_for(program) -> GraduationRule | None:
 @transaction.atomic
 def rule_save(*, actor, program, data: RuleData) -> GraduationRule:
     require_manager(actor, program)
-    data.issuer = clean_text(data.issuer, field="issuer", label="颁发单位", max_length=100)
-    data.min_attendance = _share(data.min_attendance, "min_attendance", "最低出勤率")
-    data.min_forms_share = _share(data.min_forms_share, "min_forms_share", "评价表最低填写率")
+    data.issuer = clean_text(data.issuer, field="issuer", label=_("颁发单位"), max_length=100)
+    data.min_attendance = _share(data.min_attendance, "min_attendance", _("最低出勤率"))
+    data.min_forms_share = _share(data.min_forms_share, "min_forms_share", _("评价表最低填写率"))
     if data.min_forms_count is not None and not 0 <= data.min_forms_count <= 500:
         raise OutcomeError(
-            "invalid_count", "评价表最少份数应在 0 到 500 之间。", field="min_forms_count"
+            "invalid_count", _("评价表最少份数应在 0 到 500 之间。"), field="min_forms_count"
         )
     if data.outcome not in GraduationRule.OutcomeNeed.values:
-        raise OutcomeError("invalid_outcome_need", "学用成果要求无效。", field="outcome")
+        raise OutcomeError("invalid_outcome_need", _("学用成果要求无效。"), field="outcome")
     rule = GraduationRule._base_manager.select_for_update().filter(program=program).first()
     before = _rule_snapshot(rule) if rule else {}
     rule = rule or GraduationRule(program=program)
@@ -95,7 +98,7 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
     require_manager(actor, program)
     rule = rule_for(program)
     if rule is None:
-        raise OutcomeError("no_rule", "请先设置本项目的结业条件。")
+        raise OutcomeError("no_rule", _("请先设置本项目的结业条件。"))
     now = timezone.now()
     early_reason = (early_reason or "").strip()
     if progress.program_over(program, now):
@@ -104,28 +107,28 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
         last = timezone.localtime(progress.last_session_end(program))
         raise OutcomeError(
             "not_finished",
-            f"本项目最后一次课 {last:%Y年%m月%d日 %H:%M} 结束后才能确认结业；"
-            "确需提前结业的，请填写提前结业原因。",
+            _("本项目最后一次课 %(last)s 结束后才能确认结业；确需提前结业的，请填写提前结业原因。")
+            % {"last": dateformat.format(last, _("Y年n月j日 H:i"))},
             field="early_reason",
         )
     else:
         early_reason = clean_text(
-            early_reason, field="early_reason", label="提前结业原因", max_length=300
+            early_reason, field="early_reason", label=_("提前结业原因"), max_length=300
         )
     ids = sorted({int(c) for c in cadre_ids})
     if not ids:
-        raise OutcomeError("none_selected", "请勾选要确认结业的学员。")
+        raise OutcomeError("none_selected", _("请勾选要确认结业的学员。"))
     trainees = progress.trainees_of(program, ids)
     if len(trainees) != len(ids):
-        raise OutcomeError("not_a_trainee", "所选人员中有不是本项目学员的，未做任何处理。")
+        raise OutcomeError("not_a_trainee", _("所选人员中有不是本项目学员的，未做任何处理。"))
     rows = progress.program_progress(program, rule, trainees)
     ready, skipped = [], []
     for row in rows:
         cadre = row.trainee.cadre
         if row.graduated:
-            skipped.append(f"{cadre.name}：已结业")
+            skipped.append(_("%(name)s：已结业") % {"name": cadre.name})
         elif not row.ready:
-            left = "；".join(c.left for c in row.criteria if not c.met)
+            left = _("；").join(c.left for c in row.criteria if not c.met)
             skipped.append(f"{cadre.name}：{left}")
         else:
             ready.append(cadre)
@@ -142,8 +145,8 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
     notices_send(
         users=list(accounts),
         kind="certificate",
-        title=f"恭喜结业：{program.full_name}",
-        body="结业证书已颁发，可打印或出示验证码供查验。",
+        title=_("恭喜结业：%(full_name)s") % {"full_name": program.full_name},
+        body=_("结业证书已颁发，可打印或出示验证码供查验。"),
         url=reverse("outcomes:my"),
     )
     return GraduationResult(issued, skipped)
@@ -194,8 +197,10 @@ def _issue(actor, program, rule, cadre, now, hours, early) -> Certificate:
             if Certificate._base_manager.filter(
                 program=program, cadre=cadre, revoked_at__isnull=True
             ).exists():
-                raise OutcomeError("already_graduated", f"{cadre.name}已结业。") from None
-    raise OutcomeError("code_exhausted", "生成证书验证码失败，请重试。")
+                raise OutcomeError(
+                    "already_graduated", _("%(name)s已结业。") % {"name": cadre.name}
+                ) from None
+    raise OutcomeError("code_exhausted", _("生成证书验证码失败，请重试。"))
 
 
 @transaction.atomic
@@ -207,8 +212,8 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     )
     require_manager(actor, cert.program)
     if cert.is_revoked:
-        raise OutcomeError("already_revoked", "该证书已撤销。")
-    reason = clean_text(reason, field="reason", label="撤销原因", max_length=300)
+        raise OutcomeError("already_revoked", _("该证书已撤销。"))
+    reason = clean_text(reason, field="reason", label=_("撤销原因"), max_length=300)
     cert.revoked_at, cert.revoked_by, cert.revoke_reason = timezone.now(), actor, reason
     cert.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     record(actor, "update", cert, {"revoked": False}, {"revoked": True, "reason": reason})

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import notices_send
@@ -47,36 +48,38 @@ def parse_effect(value) -> Decimal | None:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation as exc:
         raise OutcomeError(
-            "invalid_effect", "成效数值应是数字，如 10 或 3.5。", field="effect_value"
+            "invalid_effect", _("成效数值应是数字，如 10 或 3.5。"), field="effect_value"
         ) from exc
     if not number.is_finite() or number < 0 or number > MAX_EFFECT:
         raise OutcomeError(
-            "invalid_effect", "成效数值应是不小于 0 的数字（不超过一万亿）。", field="effect_value"
+            "invalid_effect",
+            _("成效数值应是不小于 0 的数字（不超过一万亿）。"),
+            field="effect_value",
         )
     return number.quantize(Decimal("0.01"))
 
 
 def _clean(data: OutcomeData) -> OutcomeData:
-    data.title = clean_text(data.title, field="title", label="成果名称", max_length=200)
+    data.title = clean_text(data.title, field="title", label=_("成果名称"), max_length=200)
     if data.kind not in Outcome.Kind.values:
-        raise OutcomeError("invalid_kind", "请选择成果类型。", field="kind")
-    data.change = clean_text(data.change, field="change", label="带来的变化", max_length=5000)
+        raise OutcomeError("invalid_kind", _("请选择成果类型。"), field="kind")
+    data.change = clean_text(data.change, field="change", label=_("带来的变化"), max_length=5000)
     data.effect_value = parse_effect(data.effect_value)
     data.effect_unit = clean_text(
-        data.effect_unit, field="effect_unit", label="计量单位", required=False, max_length=20
+        data.effect_unit, field="effect_unit", label=_("计量单位"), required=False, max_length=20
     )
     data.effect_note = clean_text(
-        data.effect_note, field="effect_note", label="成效说明", required=False, max_length=200
+        data.effect_note, field="effect_note", label=_("成效说明"), required=False, max_length=200
     )
     if data.effect_value is not None and not data.effect_unit:
         raise OutcomeError(
             "effect_unit_missing",
-            "填写了成效数值，请同时填写计量单位（如 个、万元、件）。",
+            _("填写了成效数值，请同时填写计量单位（如 个、万元、件）。"),
             field="effect_unit",
         )
     if data.effect_unit and data.effect_value is None:
         raise OutcomeError(
-            "effect_value_missing", "填写了计量单位，请同时填写成效数值。", field="effect_value"
+            "effect_value_missing", _("填写了计量单位，请同时填写成效数值。"), field="effect_value"
         )
     return data
 
@@ -89,19 +92,19 @@ def _authorise(actor, data: OutcomeData) -> OutcomeData:
         root = actor.org.path
         mine = trainees.filter(cadre__unit__path__startswith=root)
         if not mine.exists():
-            raise OutcomeError("not_your_program", "所选项目没有本单位的学员。", field="program")
+            raise OutcomeError("not_your_program", _("所选项目没有本单位的学员。"), field="program")
         if data.unit is None or not data.unit.path.startswith(root):
-            raise OutcomeError("invalid_unit", "请选择本单位或下属单位。", field="unit")
+            raise OutcomeError("invalid_unit", _("请选择本单位或下属单位。"), field="unit")
         ids = {c.pk for c in data.cadres}
         found = set(mine.filter(cadre_id__in=ids).values_list("cadre_id", flat=True))
         if found != ids:
             raise OutcomeError(
-                "not_a_trainee", "相关学员须是本单位参加该项目的学员。", field="cadres"
+                "not_a_trainee", _("相关学员须是本单位参加该项目的学员。"), field="cadres"
             )
         return data
     if policies.is_trainee(actor):
         if not trainees.filter(cadre_id=actor.cadre_id).exists():
-            raise OutcomeError("not_your_program", "您不是该项目的学员。", field="program")
+            raise OutcomeError("not_your_program", _("您不是该项目的学员。"), field="program")
         cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
         data.unit, data.cadres = cadre.unit, [cadre]
         return data
@@ -151,7 +154,7 @@ def outcome_revise(*, actor, outcome: Outcome, data: OutcomeData, uploads=()) ->
     if not policies.can_revise(actor, outcome):
         if outcome.submitted_by_id != actor.pk:
             raise PermissionDenied()
-        raise OutcomeError("not_revisable", "成果已采纳，不能再修改。")
+        raise OutcomeError("not_revisable", _("成果已采纳，不能再修改。"))
     data.program = outcome.program
     data = _authorise(actor, _clean(data))
     before = _snapshot(outcome)
@@ -181,21 +184,21 @@ def outcome_review(*, actor, outcome: Outcome, decision: str, note: str = "") ->
     outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
     require_manager(actor, outcome.program)
     if outcome.status != Outcome.Status.SUBMITTED:
-        raise OutcomeError("not_pending", "该成果不在待审核状态（可能已被审核或已退回）。")
+        raise OutcomeError("not_pending", _("该成果不在待审核状态（可能已被审核或已退回）。"))
     if decision not in (Outcome.Status.ACCEPTED, Outcome.Status.RETURNED):
-        raise OutcomeError("invalid_decision", "请选择“采纳”或“退回”。", field="decision")
-    note = clean_text(note, field="note", label="审核意见", required=False, max_length=500)
+        raise OutcomeError("invalid_decision", _("请选择“采纳”或“退回”。"), field="decision")
+    note = clean_text(note, field="note", label=_("审核意见"), required=False, max_length=500)
     if decision == Outcome.Status.RETURNED and not note:
-        raise OutcomeError("note_required", "退回时请写明修改意见。", field="note")
+        raise OutcomeError("note_required", _("退回时请写明修改意见。"), field="note")
     outcome.status, outcome.review_note, outcome.reviewed_at = decision, note, timezone.now()
     outcome.save(update_fields=["status", "review_note", "reviewed_at"])
     OutcomeReview.objects.create(outcome=outcome, decision=decision, note=note, decided_by=actor)
     record(actor, "update", outcome, {"status": "submitted"}, {"status": decision, "note": note})
-    verb = "已被采纳" if decision == Outcome.Status.ACCEPTED else "被退回，请修改后重新提交"
+    verb = _("已被采纳") if decision == Outcome.Status.ACCEPTED else _("被退回，请修改后重新提交")
     notices_send(
         users=[outcome.submitted_by],
         kind="outcome_review",
-        title=f"学用成果《{outcome.title}》{verb}",
+        title=_("学用成果《%(title)s》%(verb)s") % {"title": outcome.title, "verb": verb},
         body=note,
         url=reverse("outcomes:detail", args=[outcome.pk]),
     )
@@ -207,7 +210,7 @@ def outcome_publish(*, actor, outcome: Outcome, publish: bool = True) -> Outcome
     outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
     require_manager(actor, outcome.program)
     if publish and outcome.status != Outcome.Status.ACCEPTED:
-        raise OutcomeError("not_accepted", "只有已采纳的成果才能展示。")
+        raise OutcomeError("not_accepted", _("只有已采纳的成果才能展示。"))
     before = {"published": outcome.is_published}
     outcome.published_at = timezone.now() if publish else None
     outcome.save(update_fields=["published_at"])

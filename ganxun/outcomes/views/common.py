@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
@@ -9,12 +10,12 @@ from ganxun.core.idempotency import submit_once
 from ganxun.outcomes import policies
 
 TABS = [
-    ("summary", "四级评估", "outcomes:summary"),
-    ("graduation", "结业", "outcomes:graduation"),
-    ("loop", "学习闭环", "outcomes:loop"),
-    ("outcomes", "学用成果", "outcomes:program_outcomes"),
-    ("followups", "一线调研", "outcomes:followups"),
-    ("showcase", "成果展示", "outcomes:showcase"),
+    ("summary", gettext_lazy("四级评估"), "outcomes:summary"),
+    ("graduation", gettext_lazy("结业"), "outcomes:graduation"),
+    ("loop", gettext_lazy("学习闭环"), "outcomes:loop"),
+    ("outcomes", gettext_lazy("学用成果"), "outcomes:program_outcomes"),
+    ("followups", gettext_lazy("一线调研"), "outcomes:followups"),
+    ("showcase", gettext_lazy("成果展示"), "outcomes:showcase"),
 ]
 
 

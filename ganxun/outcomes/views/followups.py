@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
@@ -47,19 +48,21 @@ def followup_create(request, pk):
             data=form.to_data(),
             uploads=form.cleaned_data["files"],
         ),
-        success="已记录一线调研。",
+        success=_("已记录一线调研。"),
     )
     if saved:
         return redirect("outcomes:followups", pk=program.pk)
     return form_page(
         request,
         form,
-        title="记录一线调研",
+        title=_("记录一线调研"),
         cancel=reverse("outcomes:followups", args=[program.pk]),
         program=program,
         multipart=True,
-        guidance="培训结束数周后到学员所在单位走访：看学员把所学用在了哪里，"
-        "按 1（未见应用）到 5（成效显著）评分，并附上照片或文件作为佐证。",
+        guidance=_(
+            "培训结束数周后到学员所在单位走访：看学员把所学用在了哪里，按 1（未见应"
+            "用）到 5（成效显著）评分，并附上照片或文件作为佐证。"
+        ),
     )
 
 
@@ -69,7 +72,7 @@ def sample_create(request, pk):
     program = selectors.get_managed_program_for(request.user, pk)
     form = SampleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "抽样比例应是 1 到 100 之间的百分数。")
+        messages.error(request, _("抽样比例应是 1 到 100 之间的百分数。"))
         return redirect("outcomes:followups", pk=program.pk)
     try:
         sample = submit_once(
@@ -85,7 +88,11 @@ def sample_create(request, pk):
         messages.error(request, exc.message)
     else:
         n = sample.members.count()
-        messages.success(request, f"已按单位分层抽取 {n} 名学员（随机种子 {sample.seed}）。")
+        messages.success(
+            request,
+            _("已按单位分层抽取 %(n)s 名学员（随机种子 %(seed)s）。")
+            % {"n": n, "seed": sample.seed},
+        )
     return redirect(reverse("outcomes:followups", args=[program.pk]) + "#sample")
 
 

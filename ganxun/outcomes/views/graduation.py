@@ -5,6 +5,7 @@ import segno
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
@@ -41,16 +42,16 @@ def rule_edit(request, pk):
         request,
         form,
         lambda: services.rule_save(actor=request.user, program=program, data=form.to_data()),
-        success="已保存结业条件。",
+        success=_("已保存结业条件。"),
     ):
         return redirect("outcomes:graduation", pk=program.pk)
     return form_page(
         request,
         form,
-        title="结业条件",
+        title=_("结业条件"),
         cancel=reverse("outcomes:graduation", args=[program.pk]),
         program=program,
-        guidance="学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。",
+        guidance=_("学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。"),
     )
 
 
@@ -70,9 +71,13 @@ def graduates_confirm(request, pk):
         messages.error(request, exc.message)
     else:
         if result.issued:
-            messages.success(request, f"已确认 {len(result.issued)} 名学员结业并颁发结业证书。")
+            messages.success(
+                request,
+                _("已确认 %(n_issued)s 名学员结业并颁发结业证书。")
+                % {"n_issued": len(result.issued)},
+            )
         if result.skipped:
-            messages.warning(request, "未结业：" + "；".join(result.skipped[:20]))
+            messages.warning(request, _("未结业：") + _("；").join(result.skipped[:20]))
     return redirect("outcomes:graduation", pk=program.pk)
 
 
@@ -116,7 +121,7 @@ def certificate_revoke(request, pk):
         raise PermissionDenied()
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写撤销原因。")
+        messages.error(request, _("请填写撤销原因。"))
         return redirect("outcomes:certificate", pk=cert.pk)
     try:
         services.certificate_revoke(
@@ -125,5 +130,5 @@ def certificate_revoke(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "证书已撤销；验证页面将显示“已撤销”。")
+        messages.success(request, _("证书已撤销；验证页面将显示“已撤销”。"))
     return redirect("outcomes:certificate", pk=cert.pk)

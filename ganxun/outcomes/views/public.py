@@ -17,7 +17,9 @@ def verify(request):
     return render(request, "outcomes/verify.html", {"cert": None, "asked": False})
 
 
-@ratelimit("certificate_verify", "60/m", key="ip", methods=None)  # no enumerating codes
+# Per account, or per address for the public: a person checks a few certificates, not hundreds
+# (no enumerating codes).
+@ratelimit("certificate_verify", "60/m", key="user", methods=None)
 def verify_code(request, code):
     cert = selectors.certificate_by_code(code)
     status = 200 if cert else 404

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
@@ -40,14 +42,14 @@ def outcome_create(request):
         lambda: services.outcome_submit(
             actor=request.user, data=form.to_data(), uploads=form.cleaned_data["files"]
         ),
-        success="学用成果已提交，等待审核。",
+        success=_("学用成果已提交，等待审核。"),
     )
     if outcome:
         return redirect("outcomes:detail", pk=outcome.pk)
     return form_page(
         request,
         form,
-        title="提交学用成果",
+        title=_("提交学用成果"),
         cancel=reverse("outcomes:my"),
         narrow=True,
         multipart=True,
@@ -100,17 +102,19 @@ def outcome_edit(request, pk):
             data=form.to_data(outcome.program),
             uploads=form.cleaned_data["files"],
         ),
-        success="已修改并重新提交审核。",
+        success=_("已修改并重新提交审核。"),
     )
     if saved:
         return redirect("outcomes:detail", pk=outcome.pk)
     guidance = (
-        f"退回意见：{outcome.review_note}" if outcome.status == Outcome.Status.RETURNED else ""
+        _("退回意见：%(review_note)s") % {"review_note": outcome.review_note}
+        if outcome.status == Outcome.Status.RETURNED
+        else ""
     )
     return form_page(
         request,
         form,
-        title=f"修改学用成果：{outcome.title}",
+        title=_("修改学用成果：%(title)s") % {"title": outcome.title},
         cancel=reverse("outcomes:detail", args=[outcome.pk]),
         narrow=True,
         multipart=True,
@@ -124,7 +128,7 @@ def outcome_review(request, pk):
     outcome = selectors.get_outcome_for(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择审核结论。")
+        messages.error(request, _("请选择审核结论。"))
         return redirect("outcomes:detail", pk=outcome.pk)
     try:
         services.outcome_review(
@@ -136,7 +140,7 @@ def outcome_review(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已记录审核结论，并通知了提交人。")
+        messages.success(request, _("已记录审核结论，并通知了提交人。"))
     return redirect("outcomes:detail", pk=outcome.pk)
 
 
@@ -150,7 +154,9 @@ def outcome_publish(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已在成果展示页展示。" if publish else "已从成果展示页撤下。")
+        messages.success(
+            request, _("已在成果展示页展示。") if publish else _("已从成果展示页撤下。")
+        )
     return redirect("outcomes:detail", pk=outcome.pk)
 
 
@@ -159,7 +165,7 @@ def attachment(request, pk):
     row = selectors.get_attachment_for(request.user, pk)
     path = Path(default_storage.path(row.file.name))
     if not path.exists():
-        raise NotFound("文件已不在存储中，请联系管理员。")
+        raise NotFound(_("文件已不在存储中，请联系管理员。"))
     inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
     return files.ranged_file_response(
         request, path, content_type=row.content_type, filename=row.file_name, inline=inline
@@ -173,7 +179,7 @@ def review_queue(request):
     return render(request, "outcomes/review_queue.html", {"page": page})
 
 
-STATUS_FILTERS = [("", "全部"), *Outcome.Status.choices]
+STATUS_FILTERS = [("", gettext_lazy("全部")), *Outcome.Status.choices]
 
 
 @require(policies.can_see_summary)

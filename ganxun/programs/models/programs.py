@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models.sharing import lineage_ids, shared_scope_q
-from ganxun.core.scoping import ScopedManager
+from ganxun.core.scoping import ScopedChild, ScopedManager
 
 # The closed loop of Ningbo's 周末知行学堂. Each program keeps its own copy (``Program.steps``)
 # and may leave steps out or rename them; ``kind`` decides how progress is counted.
@@ -21,8 +22,29 @@ STEP_KINDS = {
 }
 
 
+# The default labels as stored: in the source language, whatever the creator's language, so a
+# label left at its default can be shown in each reader's language (step_labels).
+STEP_DEFAULTS = {
+    "reading": "研读专业书籍",
+    "online": "自学案例课程",
+    "sessions": "集中授课研讨",
+    "summary": "学用成果总结",
+}
+
+
 def default_steps() -> list[dict]:
-    return [{"kind": kind, "label": str(label)} for kind, label in STEP_KINDS.items()]
+    return [{"kind": kind, "label": label} for kind, label in STEP_DEFAULTS.items()]
+
+
+def step_label(kind: str, label: str) -> str:
+    """A step still named by its default reads in the active language; a renamed one as typed."""
+    if kind not in STEP_KINDS:
+        return label
+    if label != STEP_DEFAULTS[kind]:
+        with translation.override("en"):
+            if label != str(STEP_KINDS[kind]):
+                return label
+    return str(STEP_KINDS[kind])
 
 
 MANAGING_ROLES = (Role.ADMIN, Role.ORGANIZER)
@@ -199,7 +221,7 @@ class Program(models.Model):
     def scope_q(cls, actor) -> Q:
         """Staff see programs of their subtree and those organized above them (their cadres
         take part); reviewers, lecturers and trainees see the programs they have a part in."""
-        from ganxun.programs.models.sessions import Session
+        from ganxun.programs.models.sessions import Session  # deferred: sessions imports us
 
         root = getattr(actor, "org", None)
         if root is None or not actor.is_active:
@@ -219,7 +241,7 @@ class Program(models.Model):
         return q
 
     def step_labels(self) -> list[tuple[str, str]]:
-        return [(s["kind"], s["label"]) for s in self.steps]
+        return [(s["kind"], step_label(s["kind"], s["label"])) for s in self.steps]
 
     def batch_numbers(self) -> list[int]:
         return list(range(1, self.batch_count + 1))
@@ -257,7 +279,7 @@ class ProgramUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"第{self.seq}单元·{self.title}"
+        return _("第%(seq)s单元·%(title)s") % {"seq": self.seq, "title": self.title}
 
     @classmethod
     def scope_q(cls, actor) -> Q:
@@ -322,9 +344,11 @@ class ProgramTrainee(models.Model):
         return Q(pk__in=[])
 
 
-class StepRecord(models.Model):
+class StepRecord(ScopedChild):
     """A trainee's progress through one step of a unit's closed loop: a book read, a video
     course studied, the outcome summary filed (学用成果总结)."""
+
+    scope_parent = "trainee"  # visible exactly when its parent is
 
     trainee = models.ForeignKey(ProgramTrainee, on_delete=models.CASCADE, related_name="steps")
     unit = models.ForeignKey(ProgramUnit, on_delete=models.CASCADE, related_name="+")

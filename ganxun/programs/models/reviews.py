@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
-from ganxun.core.scoping import ScopedManager
-from ganxun.programs.models.programs import ProgramTrainee
+from ganxun.core.scoping import ScopedChild, ScopedManager
+from ganxun.programs.models.programs import MANAGING_ROLES, ProgramTrainee
 from ganxun.programs.models.sessions import Session
 
 
@@ -47,20 +47,23 @@ class Outline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.session.title} 第{self.version}版"
+        return _("%(title)s 第%(version)s版") % {
+            "title": self.session.title,
+            "version": self.version,
+        }
 
     @classmethod
     def scope_q(cls, actor) -> Q:
         """Outlines are working papers between lecturer, organizer and reviewer: trainees see
         the session, not its outline."""
-        from ganxun.programs.models.programs import MANAGING_ROLES
-
         if not actor.has_role(*MANAGING_ROLES, Role.REVIEWER, Role.LECTURER):
             return Q(pk__in=[])
         return Q(session__in=Session.objects.visible_to(actor).values("pk"))
 
 
-class OutlineDecision(models.Model):
+class OutlineDecision(ScopedChild):
+    scope_parent = "outline"  # visible exactly when its parent is
+
     class Decision(models.TextChoices):
         APPROVED = "approved", _("通过")
         RETURNED = "returned", _("退回修改")
@@ -116,15 +119,17 @@ class Consultation(models.Model):
         verbose_name = _("三方研议")
 
     def __str__(self):
-        return f"{self.session.title} 三方研议"
+        return _("%(title)s 三方研议") % {"title": self.session.title}
 
     @classmethod
     def scope_q(cls, actor) -> Q:
         return Q(session__in=Session.objects.visible_to(actor).values("pk"))
 
 
-class Expectation(models.Model):
+class Expectation(ScopedChild):
     """A representative's learning expectations, sent from a phone before the meeting."""
+
+    scope_parent = "consultation"  # visible exactly when its parent is
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="expectations"

@@ -128,7 +128,7 @@ class Session(models.Model):
 
     @property
     def batch_label(self) -> str:
-        return f"第{self.batch}批" if self.batch else "全体"
+        return _("第%(batch)s批") % {"batch": self.batch} if self.batch else str(_("全体"))
 
     @property
     def outline_overdue(self) -> bool:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record
 from ganxun.core.bulk import Preview, require_unchanged
@@ -15,11 +16,11 @@ from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import NotFound
 from ganxun.core.jobs import job_handler, job_start
 from ganxun.core.models import Job
-from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
-from ganxun.orgs.models import Cadre
+from ganxun.orgs.models import Cadre, Org
 from ganxun.programs import batching
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
+from ganxun.programs.participation import participation  # 变更待通知, seats
 from ganxun.programs.selectors import trainee_sessions_q
 from ganxun.programs.services.common import require_manager
 
@@ -65,8 +66,6 @@ def _headcounts(unit_ids: set[int]) -> dict[str, int]:
 
 def _unit_names(unit_ids: set[int]) -> dict[str, str]:
     """Chinese names; a name two units share (城关镇 in two counties) gets its parent's."""
-    from ganxun.orgs.models import Org
-
     rows = list(Org._base_manager.filter(pk__in=unit_ids).values_list("pk", "name", "parent__name"))
     seen = Counter(name for _pk, name, _parent in rows)
     return {
@@ -103,12 +102,13 @@ def _check_start(program: Program, batches: int, min_on_duty) -> None:
     except batching.BatchInputError as exc:
         raise ProgramError("invalid_batch_params", str(exc), field="batches") from exc
     if not ProgramTrainee._base_manager.filter(program=program).exists():
-        raise ProgramError("no_trainees", "项目还没有学员，请先添加学员再分批。")
+        raise ProgramError("no_trainees", _("项目还没有学员，请先添加学员再分批。"))
     higher = Session._base_manager.filter(program=program, batch__gt=batches).count()
     if higher:
         raise ProgramError(
             "batches_in_use",
-            f"有 {higher} 次课排给了第 {batches + 1} 批及以后，请先调整这些课次再减少批次数。",
+            _("有 %(n)s 次课排给了第 %(batch)s 批及以后，请先调整这些课次再减少批次数。")
+            % {"n": higher, "batch": batches + 1},
             field="batches",
         )
 
@@ -119,7 +119,8 @@ def batch_solve_start(*, actor, program: Program, batches: int, min_on_duty) -> 
     return job_start(
         actor=actor,
         kind=KIND,
-        title=f"{program.full_name}：分 {batches} 批错时参训",
+        title=_("%(full_name)s：分 %(batches)s 批错时参训")
+        % {"full_name": program.full_name, "batches": batches},
         params={"program": program.pk, "batches": batches, "min_on_duty": str(min_on_duty)},
     )
 
@@ -129,14 +130,14 @@ def run_batch_solve(job: Job, progress) -> dict:
     actor = job.actor
     program = Program.objects.visible_to(actor).filter(pk=job.params["program"]).first()
     if program is None:
-        raise NotFound("该项目已不存在，或您已无权管理。")
+        raise NotFound(_("该项目已不存在，或您已无权管理。"))
     require_manager(actor, program)
     batches, share = job.params["batches"], Decimal(job.params["min_on_duty"])
     _check_start(program, batches, share)
-    progress.start(100, "正在读取学员和单位……")
+    progress.start(100, _("正在读取学员和单位……"))
     inst = program_instance(program, batches=batches, min_on_duty=share)
     progress.every = 1
-    progress.advance(10, f"{len(inst.people)} 名学员，正在求解……")
+    progress.advance(10, _("%(n_people)s 名学员，正在求解……") % {"n_people": len(inst.people)})
     result = batching.solve(inst, time_limit=TIME_LIMIT, on_progress=_reporter(job))
     # The split is proposed, not written: the organizer previews who moves and confirms it
     # (batch_apply), like every bulk write (core/bulk.py).
@@ -162,19 +163,33 @@ def _reporter(job: Job):
         done = min(90, 10 + int(80 * info["seconds"] / TIME_LIMIT))
         Job.objects.filter(pk=job.pk).update(
             done=done,
-            message=f"已找到第 {info['solutions']} 个方案（目标值 {info['objective']:g}，"
-            f"下界 {info['bound']:g}），用时 {info['seconds']} 秒",
+            message=_(
+                "已找到第 %(n)s 个方案（目标值 %(objective)s，下界 %(bound)s），用时 %(seconds)s 秒"
+            )
+            % {
+                "n": info["solutions"],
+                "objective": format(info["objective"], "g"),
+                "bound": format(info["bound"], "g"),
+                "seconds": info["seconds"],
+            },
         )
 
     return report
 
 
 def _summary(result: batching.Result) -> str:
-    labels = {"optimal": "已求得最优分批", "feasible": "已求得可行分批（未证明最优）"}
+    labels = {"optimal": _("已求得最优分批"), "feasible": _("已求得可行分批（未证明最优）")}
     if result.status in labels:
-        sizes = "、".join(f"第{b + 1}批 {n} 人" for b, n in enumerate(result.sizes))
-        return f"{labels[result.status]}：{sizes}，用时 {result.seconds:.1f} 秒。"
-    return "无法分批：" + "；".join(result.reasons[:3])
+        sizes = _("、").join(
+            _("第%(batch)s批 %(n)s 人") % {"batch": b + 1, "n": n}
+            for b, n in enumerate(result.sizes)
+        )
+        return _("%(labels)s：%(sizes)s，用时 %(seconds)s 秒。") % {
+            "labels": labels[result.status],
+            "sizes": sizes,
+            "seconds": format(result.seconds, ".1f"),
+        }
+    return _("无法分批：") + _("；").join(result.reasons[:3])
 
 
 def _remember(program: Program, result: batching.Result, batches: int, share, *, job) -> None:
@@ -215,20 +230,32 @@ def batch_apply_preview(*, actor, program: Program, job: Job) -> Preview:
     batches = job.params["batches"]
     moved = sum(1 for t in trainees if t.batch != new[t.pk])
     sizes = Counter(new.values())
-    notes = [f"其中 {moved} 人的批次会改变，{len(trainees) - moved} 人不变。"]
+    notes = [
+        _("其中 %(moved)s 人的批次会改变，%(value)s 人不变。")
+        % {"moved": moved, "value": len(trainees) - moved}
+    ]
     if program.batch_count != batches:
-        notes.append(f"项目批次数由 {program.batch_count} 改为 {batches}。")
+        notes.append(
+            _("项目批次数由 %(batch_count)s 改为 %(batches)s。")
+            % {"batch_count": program.batch_count, "batches": batches}
+        )
     missing = sum(1 for t in trainees if str(t.cadre_id) not in job.result["proposal"])
     if missing:
-        notes.append(f"有 {missing} 名学员在求解后加入，不在方案中，保持原批次；可重新计算。")
+        notes.append(
+            _("有 %(missing)s 名学员在求解后加入，不在方案中，保持原批次；可重新计算。")
+            % {"missing": missing}
+        )
     return Preview(
-        title=f"按方案分批 {len(trainees)} 名学员",
+        title=_("按方案分批 %(n_trainees)s 名学员") % {"n_trainees": len(trainees)},
         total=len(trainees),
         fingerprint=bulk_fingerprint(
             [f"{t.pk}:{t.batch}>{new[t.pk]}" for t in trainees] + [f"n{batches}"]
         ),
-        groups=[(f"第{b}批" if b else "未分批", sizes[b]) for b in sorted(sizes, key=_order)],
-        group_label="批次",
+        groups=[
+            (_("第%(batch)s批") % {"batch": b} if b else _("未分批"), sizes[b])
+            for b in sorted(sizes, key=_order)
+        ],
+        group_label=_("批次"),
         notes=notes,
     )
 
@@ -245,7 +272,7 @@ def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> i
     require_manager(actor, program)
     job = pending_solution(program)
     if job is None:
-        raise ProgramError("no_solution", "没有待确认的分批方案，请重新计算分批方案。")
+        raise ProgramError("no_solution", _("没有待确认的分批方案，请重新计算分批方案。"))
     batches, share = job.params["batches"], Decimal(job.params["min_on_duty"])
     _check_start(program, batches, share)
     preview = batch_apply_preview(actor=actor, program=program, job=job)
@@ -255,8 +282,11 @@ def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> i
     for t in moved:
         t.batch = new[t.pk]
     ProgramTrainee._base_manager.bulk_update(moved, ["batch"], batch_size=900)
-    changes.schedule_change_record(
-        actor=actor, program=program, kind="batches", summary=f"学员已分为 {batches} 批"
+    participation().schedule_change_record(
+        actor=actor,
+        program=program,
+        kind="batches",
+        summary=_("学员已分为 %(batches)s 批") % {"batches": batches},
     )
     before = {"batch_count": program.batch_count, "min_on_duty": str(program.min_on_duty)}
     verdict = {**program.last_solve, "applied": True}
@@ -296,7 +326,9 @@ def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> l
     require_manager(actor, program)
     if batch is not None and not 1 <= batch <= program.batch_count:
         raise ProgramError(
-            "invalid_batch", f"批次应在 1 到 {program.batch_count} 之间。", field="batch"
+            "invalid_batch",
+            _("批次应在 1 到 %(batch_count)s 之间。") % {"batch_count": program.batch_count},
+            field="batch",
         )
     audit_record(
         actor=actor,
@@ -304,7 +336,7 @@ def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> l
         obj=trainee,
         changes={"batch": [trainee.batch, batch]},
     )
-    changes.trainee_batch_change_record(actor=actor, trainee=trainee, batch=batch)
+    participation().trainee_batch_change_record(actor=actor, trainee=trainee, batch=batch)
     trainee.batch = batch
     trainee.save(update_fields=["batch"])
     return program_violations(program)
@@ -322,7 +354,7 @@ def venues_assign(*, actor, program: Program) -> dict:
     # The nearest area first: a township's sub-classroom before its county's.
     subs.sort(key=lambda v: -len(v.serves.path) if v.serves else 0)
     if main is None and not subs:
-        raise ProgramError("no_venues", "项目还没有设置主课堂或视频分课堂。")
+        raise ProgramError("no_venues", _("项目还没有设置主课堂或视频分课堂。"))
     trainees = list(
         ProgramTrainee._base_manager.filter(program=program)
         .select_related("cadre__unit")
@@ -335,8 +367,8 @@ def venues_assign(*, actor, program: Program) -> dict:
         if t.venue is None:
             overflow[t.cadre.unit.name] += 1
     ProgramTrainee._base_manager.bulk_update(trainees, ["venue"], batch_size=900)
-    changes.schedule_change_record(
-        actor=actor, program=program, kind="venues", summary="已为学员分配上课教室"
+    participation().schedule_change_record(
+        actor=actor, program=program, kind="venues", summary=_("已为学员分配上课教室")
     )
     by_venue = defaultdict(int)
     for (venue_id, _batch), n in taken.items():
@@ -376,12 +408,25 @@ def rooms_unused_by_sessions(program: Program, trainees: list[ProgramTrainee]) -
         )
         if n["total"] == n["using"]:
             continue
-        who = f"第{batch}批 " if batch else ""
-        some = "都没有" if n["using"] == 0 else f"有 {n['total'] - n['using']} 个没有"
+        who = _("第%(batch)s批 ") % {"batch": batch} if batch else ""
+        some = (
+            _("都没有")
+            if n["using"] == 0
+            else _("有 %(value)s 个没有") % {"value": n["total"] - n["using"]}
+        )
         warnings.append(
-            f"{members[0].venue.name}：{who}{len(members)} 名学员分到此教室，"
-            f"但他们的 {n['total']} 个课次中{some}使用该教室，这些课次按主课堂计应到。"
-            "请在课次中加上该教室，或调整教室分配。"
+            _(
+                "%(name)s：%(who)s%(n_members)s 名学员分到此"
+                "教室，但他们的 %(n)s 个课次中%(some)s使用该教室，这些课次"
+                "按主课堂计应到。请在课次中加上该教室，或调整教室分配。"
+            )
+            % {
+                "name": members[0].venue.name,
+                "who": who,
+                "n_members": len(members),
+                "n": n["total"],
+                "some": some,
+            }
         )
     return warnings
 

@@ -6,9 +6,11 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.models import Lecturer, Material
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of
 from ganxun.programs import policies
 from ganxun.programs.errors import ProgramError
 from ganxun.programs.models import (
@@ -47,21 +49,22 @@ def consultation_save(*, actor, session: Session, data: ConsultationData) -> Con
     """The organizer records the meeting: who came, the lecturer's direction, what changed."""
     require_manager(actor, session.program)
     if data.lecturer is not None and data.lecturer not in session_lecturers(session):
-        raise ProgramError("not_session_lecturer", "请选择本课次的授课教师。", field="lecturer")
+        raise ProgramError("not_session_lecturer", _("请选择本课次的授课教师。"), field="lecturer")
     if len(data.representatives) > MAX_REPRESENTATIVES:
         raise ProgramError(
             "too_many_representatives",
-            f"学员代表最多 {MAX_REPRESENTATIVES} 人。",
+            _("学员代表最多 %(max_representatives)s 人。")
+            % {"max_representatives": MAX_REPRESENTATIVES},
             field="representatives",
         )
     if any(r.program_id != session.program_id for r in data.representatives):
         raise ProgramError(
-            "not_enrolled", "学员代表须从本项目的学员中选择。", field="representatives"
+            "not_enrolled", _("学员代表须从本项目的学员中选择。"), field="representatives"
         )
     if data.held_on > timezone.localdate(session.starts_at):
-        raise ProgramError("after_class", "三方研议应在上课之前进行。", field="held_on")
-    direction = clean_text(data.direction, field="direction", label="教学方向", required=False)
-    adjustments = clean_text(data.adjustments, field="adjustments", label="调整", required=False)
+        raise ProgramError("after_class", _("三方研议应在上课之前进行。"), field="held_on")
+    direction = clean_text(data.direction, field="direction", label=_("教学方向"), required=False)
+    adjustments = clean_text(data.adjustments, field="adjustments", label=_("调整"), required=False)
     existing = Consultation._base_manager.filter(session=session).first()
     before = full_snapshot(existing, CONSULTATION_FIELDS, ("representatives",)) if existing else {}
     consultation = existing or Consultation(session=session, organizer=actor)
@@ -95,9 +98,9 @@ def expectation_submit(*, actor, session: Session, text: str) -> Expectation:
         raise PermissionDenied()
     consultation = Consultation._base_manager.get(session=session)
     if timezone.localdate() > consultation.held_on:
-        raise ProgramError("meeting_over", "研议已经开过，不能再提交学习期望。", field="text")
-    text = clean_text(text, field="text", label="学习期望", max_length=2000)
-    expectation, created = Expectation.objects.update_or_create(
+        raise ProgramError("meeting_over", _("研议已经开过，不能再提交学习期望。"), field="text")
+    text = clean_text(text, field="text", label=_("学习期望"), max_length=2000)
+    expectation, created = children_of(consultation, Expectation, "consultation").update_or_create(
         consultation=consultation, representative=rep, defaults={"text": text}
     )
     record(actor, "create" if created else "update", expectation, {}, {"text": text})
@@ -132,25 +135,30 @@ def step_mark(
     trainee = _own_trainee(actor, unit)
     kinds = {s["kind"] for s in unit.program.steps}
     if kind not in kinds or kind == "sessions":
-        raise ProgramError("invalid_step", "该步骤不需要手工登记。")
+        raise ProgramError("invalid_step", _("该步骤不需要手工登记。"))
     if kind in ("reading", "online"):
         listed = unit.materials.through.objects.filter(
             programunit_id=unit.pk, material_id=getattr(material, "pk", None)
         )
         if material is None or not listed.exists():
-            raise ProgramError("invalid_material", "请选择本单元书目中的资料。")
+            raise ProgramError("invalid_material", _("请选择本单元书目中的资料。"))
     if kind == "summary":
         if unit.summary_due and timezone.localdate() > unit.summary_due:
             raise ProgramError(
-                "summary_late", f"学用成果总结已于 {unit.summary_due} 截止提交。", field="text"
+                "summary_late",
+                _("学用成果总结已于 %(summary_due)s 截止提交。")
+                % {"summary_due": unit.summary_due},
+                field="text",
             )
-        text = clean_text(text, field="text", label="学用成果总结", max_length=5000)
+        text = clean_text(text, field="text", label=_("学用成果总结"), max_length=5000)
         material, done = None, True
-    rows = StepRecord.objects.filter(trainee=trainee, unit=unit, kind=kind, material=material)
+    rows = children_of(trainee, StepRecord, "trainee").filter(
+        unit=unit, kind=kind, material=material
+    )
     if not done:
         rows.delete()
     else:
-        StepRecord.objects.update_or_create(
+        rows.update_or_create(
             trainee=trainee, unit=unit, kind=kind, material=material, defaults={"text": text}
         )
     record(

@@ -5,6 +5,7 @@ stays on record; the session carries the current state for lists and dashboards.
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.catalog import files
 from ganxun.catalog.models import Lecturer
@@ -32,15 +33,17 @@ def _check_file(upload) -> files.Sniffed:
         )
     if upload.size == 0:
         raise ProgramError(
-            "empty_file", "文件是空的（0 字节），请检查是否选错了文件。", field="file"
+            "empty_file", _("文件是空的（0 字节），请检查是否选错了文件。"), field="file"
         )
     upload.seek(0)
     found = files.sniff(upload.read(64), upload)
     upload.seek(0)
     if not (found and found.content_type in files.DOCUMENT_TYPES):
-        what = f"识别为{found.label}" if found else "无法识别其格式"
+        what = _("识别为%(label)s") % {"label": found.label} if found else _("无法识别其格式")
         raise ProgramError(
-            "unsupported_file", f"该文件{what}；提纲请上传 PDF、Word 或 PPT。", field="file"
+            "unsupported_file",
+            _("该文件%(what)s；提纲请上传 PDF、Word 或 PPT。") % {"what": what},
+            field="file",
         )
     return found
 
@@ -50,15 +53,18 @@ def _check_deadline(session: Session, siblings: list[Session]) -> None:
     come); after a return the lecturer may answer until class begins (the reviewer asked)."""
     now = timezone.now()
     if now >= session.starts_at:
-        raise ProgramError("session_started", "课次已开始，不能再提交提纲。")
+        raise ProgramError("session_started", _("课次已开始，不能再提交提纲。"))
     if session.outline_status == OutlineStatus.RETURNED:
         return
     due = min(s.outline_due() for s in siblings if s.starts_at > now)
     if now > due:
         raise ProgramError(
             "outline_late",
-            f"提纲提交截止时间为 {timezone.localtime(due):%Y-%m-%d %H:%M}，已经过了。"
-            "请联系教务组织者为本课次另设截止时间后再提交。",
+            _(
+                "提纲提交截止时间为 %(due)s，已经过了。请联系教务组织者为本课次另"
+                "设截止时间后再提交。"
+            )
+            % {"due": format(timezone.localtime(due), "%Y-%m-%d %H:%M")},
             field="file",
         )
 
@@ -69,20 +75,24 @@ def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> O
     if not policies.can_submit_outline(actor, session, session_lecturers(session)):
         raise PermissionDenied()
     if session.status != Session.Status.SCHEDULED:
-        raise ProgramError("session_cancelled", "该课次已取消。")
+        raise ProgramError("session_cancelled", _("该课次已取消。"))
     if session.outline_status == OutlineStatus.APPROVED:
-        raise ProgramError("outline_approved", "提纲已审核通过，无需再提交。")
+        raise ProgramError("outline_approved", _("提纲已审核通过，无需再提交。"))
     if session.outline_status == OutlineStatus.SUBMITTED:
-        raise ProgramError("outline_pending", "上一版提纲正在审核中，请等待审核结果。")
+        raise ProgramError("outline_pending", _("上一版提纲正在审核中，请等待审核结果。"))
     siblings = outline_siblings(session)
     holder = outline_holder(siblings)
     last = Outline._base_manager.filter(session=holder).order_by("-version").first()
     text = str(text or "").strip()
     keeps_file = upload is None and last is not None and bool(last.file)
     if not text and upload is None and not keeps_file:
-        raise ProgramError("outline_empty", "请填写提纲内容或上传提纲文件。", field="text")
+        raise ProgramError("outline_empty", _("请填写提纲内容或上传提纲文件。"), field="text")
     if len(text) > MAX_TEXT:
-        raise ProgramError("too_long", f"提纲内容最多 {MAX_TEXT:,} 字。", field="text")
+        raise ProgramError(
+            "too_long",
+            _("提纲内容最多 %(max_text)s 字。") % {"max_text": format(MAX_TEXT, ",")},
+            field="text",
+        )
     _check_deadline(session, siblings)
     sniffed = _check_file(upload) if upload is not None else None
     outline = Outline(
@@ -147,14 +157,14 @@ def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "")
     if not policies.is_reviewer_of(actor, session.program):
         raise PermissionDenied()
     if decision not in OutlineDecision.Decision.values:
-        raise ProgramError("invalid_decision", "请选择“通过”或“退回修改”。", field="decision")
+        raise ProgramError("invalid_decision", _("请选择“通过”或“退回修改”。"), field="decision")
     siblings = outline_siblings(session)
     latest = Outline._base_manager.filter(session=session).order_by("-version").first()
     if latest.pk != outline.pk or session.outline_status != OutlineStatus.SUBMITTED:
-        raise ProgramError("outline_not_pending", "这一版提纲已审核过或已有新版本。")
+        raise ProgramError("outline_not_pending", _("这一版提纲已审核过或已有新版本。"))
     comment = str(comment or "").strip()
     if decision == OutlineDecision.Decision.RETURNED and not comment:
-        raise ProgramError("comment_required", "退回修改时请写明审核意见。", field="comment")
+        raise ProgramError("comment_required", _("退回修改时请写明审核意见。"), field="comment")
     made = OutlineDecision.objects.create(
         outline=outline, decision=decision, comment=comment, decided_by=actor
     )

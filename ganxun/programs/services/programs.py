@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.catalog.models import Material, ProposalCall, Theme
@@ -85,51 +86,55 @@ class ProgramData:
 
 
 def _validate_program(actor, data: ProgramData) -> ProgramData:
-    data.name = clean_text(data.name, field="name", label="项目名称", max_length=200)
+    data.name = clean_text(data.name, field="name", label=_("项目名称"), max_length=200)
     data.brand = clean_text(
-        data.brand, field="brand", label="培训品牌", required=False, max_length=50
+        data.brand, field="brand", label=_("培训品牌"), required=False, max_length=50
     )
     if data.end_date < data.start_date:
-        raise ProgramError("invalid_period", "结束日期不能早于开始日期。", field="end_date")
+        raise ProgramError("invalid_period", _("结束日期不能早于开始日期。"), field="end_date")
     if not 1 <= data.batch_count <= MAX_BATCHES:
         raise ProgramError(
-            "invalid_batches", f"批次数应在 1 到 {MAX_BATCHES} 之间。", field="batch_count"
+            "invalid_batches",
+            _("批次数应在 1 到 %(max_batches)s 之间。") % {"max_batches": MAX_BATCHES},
+            field="batch_count",
         )
     try:
         share = Decimal(str(data.min_on_duty))
     except InvalidOperation as exc:
         raise ProgramError(
-            "invalid_share", "在岗比例应是 0 到 1 之间的小数。", field="min_on_duty"
+            "invalid_share", _("在岗比例应是 0 到 1 之间的小数。"), field="min_on_duty"
         ) from exc
     if not Decimal(0) <= share < Decimal(1):
-        raise ProgramError("invalid_share", "在岗比例应不小于 0 且小于 1。", field="min_on_duty")
+        raise ProgramError("invalid_share", _("在岗比例应不小于 0 且小于 1。"), field="min_on_duty")
     data.min_on_duty = share.quantize(Decimal("0.01"))
     data.steps = _clean_steps(data.steps)
     if data.outline_days_before > 60:
         raise ProgramError(
-            "invalid_deadline", "提纲截止最多为课前 60 天。", field="outline_days_before"
+            "invalid_deadline", _("提纲截止最多为课前 60 天。"), field="outline_days_before"
         )
     _check_leave_rules(data)
     venues = [data.main_venue, *data.sub_venues]
-    require_visible(actor, Venue, venues, field="sub_venues", label="教室")
+    require_visible(actor, Venue, venues, field="sub_venues", label=_("教室"))
     if data.menu_call is not None:
-        require_visible(actor, ProposalCall, [data.menu_call], field="menu_call", label="课程征集")
+        require_visible(
+            actor, ProposalCall, [data.menu_call], field="menu_call", label=_("课程征集")
+        )
     _check_reviewers(data.reviewers)
     return data
 
 
 def _check_leave_rules(data: ProgramData) -> None:
     if data.channel not in Channel.values:
-        raise ProgramError("invalid_channel", "请选择培训方式。", field="channel")
+        raise ProgramError("invalid_channel", _("请选择培训方式。"), field="channel")
     if not Decimal(0) < Decimal(data.leave_limit) <= Decimal(1):
         raise ProgramError(
             "invalid_leave_limit",
-            "请假上限应大于 0 且不超过 1（如 0.143 即 1/7）。",
+            _("请假上限应大于 0 且不超过 1（如 0.143 即 1/7）。"),
             field="leave_limit",
         )
     if Decimal(data.leave_organizer_hours) < 0:
         raise ProgramError(
-            "invalid_leave_hours", "请假时长门槛不能为负数。", field="leave_organizer_hours"
+            "invalid_leave_hours", _("请假时长门槛不能为负数。"), field="leave_organizer_hours"
         )
 
 
@@ -138,11 +143,11 @@ def _clean_steps(steps: list[dict]) -> list[dict]:
     for step in steps:
         kind = step.get("kind")
         if kind not in STEP_KINDS or any(s["kind"] == kind for s in out):
-            raise ProgramError("invalid_steps", "学习闭环的步骤类型无效或重复。", field="steps")
+            raise ProgramError("invalid_steps", _("学习闭环的步骤类型无效或重复。"), field="steps")
         label = str(step.get("label") or STEP_KINDS[kind]).strip()[:30]
         out.append({"kind": kind, "label": label})
     if not out:
-        raise ProgramError("invalid_steps", "学习闭环至少要有一个步骤。", field="steps")
+        raise ProgramError("invalid_steps", _("学习闭环至少要有一个步骤。"), field="steps")
     return out
 
 
@@ -150,7 +155,9 @@ def _check_reviewers(reviewers: list[User]) -> None:
     for user in reviewers:
         if not user.has_role(Role.REVIEWER):
             raise ProgramError(
-                "not_reviewer", f"{user}不是审核领导账号，不能审核提纲。", field="reviewers"
+                "not_reviewer",
+                _("%(user)s不是审核领导账号，不能审核提纲。") % {"user": user},
+                field="reviewers",
             )
 
 
@@ -195,8 +202,8 @@ def _check_sessions_fit(program: Program, data: ProgramData) -> None:
     ):
         raise ProgramError(
             "sessions_outside",
-            f"已有课次排在 {local_day(first.starts_at)} 至 {local_day(last.ends_at)}，"
-            "项目周期须包含这些日期。",
+            _("已有课次排在 %(first)s 至 %(last)s，项目周期须包含这些日期。")
+            % {"first": local_day(first.starts_at), "last": local_day(last.ends_at)},
             field="start_date",
         )
     too_high = sessions.filter(batch__gt=data.batch_count).count()
@@ -204,7 +211,8 @@ def _check_sessions_fit(program: Program, data: ProgramData) -> None:
     if too_high or trainees.exists():
         raise ProgramError(
             "batches_in_use",
-            f"已有课次或学员排在第 {data.batch_count + 1} 批及以后，请先调整后再减少批次数。",
+            _("已有课次或学员排在第 %(batch)s 批及以后，请先调整后再减少批次数。")
+            % {"batch": data.batch_count + 1},
             field="batch_count",
         )
 
@@ -227,26 +235,31 @@ class UnitData:
 
 
 def _validate_unit(actor, program: Program, unit: ProgramUnit | None, data: UnitData) -> UnitData:
-    data.title = clean_text(data.title, field="title", label="单元名称", max_length=100)
+    data.title = clean_text(data.title, field="title", label=_("单元名称"), max_length=100)
     if data.end_date < data.start_date:
-        raise ProgramError("invalid_period", "单元结束日期不能早于开始日期。", field="end_date")
+        raise ProgramError("invalid_period", _("单元结束日期不能早于开始日期。"), field="end_date")
     if data.start_date < program.start_date or data.end_date > program.end_date:
         raise ProgramError(
             "unit_outside_program",
-            f"单元日期须在项目周期（{program.start_date}至{program.end_date}）内。",
+            _("单元日期须在项目周期（%(start_date)s至%(end_date)s）内。")
+            % {"start_date": program.start_date, "end_date": program.end_date},
             field="start_date",
         )
     if data.summary_due and data.summary_due < data.start_date:
-        raise ProgramError("invalid_due", "学用成果截止日期不能早于单元开始。", field="summary_due")
-    require_visible(actor, Theme, [data.theme], field="theme", label="专题")
-    require_visible(actor, Material, data.materials, field="materials", label="教材资料")
+        raise ProgramError(
+            "invalid_due", _("学用成果截止日期不能早于单元开始。"), field="summary_due"
+        )
+    require_visible(actor, Theme, [data.theme], field="theme", label=_("专题"))
+    require_visible(actor, Material, data.materials, field="materials", label=_("教材资料"))
     taken = ProgramUnit._base_manager.filter(program=program)
     if unit is not None:
         taken = taken.exclude(pk=unit.pk)
     if data.seq is None:
         data.seq = (max(taken.values_list("seq", flat=True), default=0)) + 1
     elif taken.filter(seq=data.seq).exists():
-        raise ProgramError("duplicate_seq", f"已有第{data.seq}单元。", field="seq")
+        raise ProgramError(
+            "duplicate_seq", _("已有第%(seq)s单元。") % {"seq": data.seq}, field="seq"
+        )
     if unit is not None:
         _check_unit_sessions(unit, data)
     return data
@@ -260,10 +273,11 @@ def _check_unit_sessions(unit: ProgramUnit, data: UnitData) -> None:
         if local_day(s.starts_at) < data.start_date or local_day(s.ends_at) > data.end_date
     ]
     if outside:
-        days = "、".join(f"{local_day(s.starts_at):%m-%d}" for s in outside[:5])
+        days = _("、").join(f"{local_day(s.starts_at):%m-%d}" for s in outside[:5])
         raise ProgramError(
             "unit_sessions_outside",
-            f"本单元已有 {len(outside)} 次课（{days}）不在新的日期范围内，请先调整这些课次。",
+            _("本单元已有 %(n_outside)s 次课（%(days)s）不在新的日期范围内，请先调整这些课次。")
+            % {"n_outside": len(outside), "days": days},
             field="start_date",
         )
 
@@ -288,7 +302,10 @@ def unit_delete(*, actor, unit: ProgramUnit) -> None:
     require_manager(actor, unit.program)
     n = Session._base_manager.filter(unit=unit).count()
     if n:
-        raise ProgramError("unit_has_sessions", f"{unit}下还有 {n} 次课，请先删除或移走这些课次。")
+        raise ProgramError(
+            "unit_has_sessions",
+            _("%(unit)s下还有 %(n)s 次课，请先删除或移走这些课次。") % {"unit": unit, "n": n},
+        )
     record(actor, "delete", unit, full_snapshot(unit, UNIT_FIELDS), {})
     ProgramUnit._base_manager.filter(pk=unit.pk).delete()
 
@@ -327,12 +344,12 @@ def _check_geofence(data: VenueData) -> None:
     """A check-in range needs the venue's coordinates; coordinates must be on the globe."""
     if data.geofence_m and (data.latitude is None or data.longitude is None):
         raise ProgramError(
-            "geofence_needs_location", "设定签到范围须同时填写经纬度。", field="latitude"
+            "geofence_needs_location", _("设定签到范围须同时填写经纬度。"), field="latitude"
         )
     if data.latitude is not None and not -90 <= data.latitude <= 90:
-        raise ProgramError("invalid_latitude", "纬度应在 -90 到 90 之间。", field="latitude")
+        raise ProgramError("invalid_latitude", _("纬度应在 -90 到 90 之间。"), field="latitude")
     if data.longitude is not None and not -180 <= data.longitude <= 180:
-        raise ProgramError("invalid_longitude", "经度应在 -180 到 180 之间。", field="longitude")
+        raise ProgramError("invalid_longitude", _("经度应在 -180 到 180 之间。"), field="longitude")
 
 
 @transaction.atomic
@@ -341,13 +358,13 @@ def venue_save(*, actor, data: VenueData, venue: Venue | None = None) -> Venue:
         raise PermissionDenied()
     if venue is not None and not policies.can_manage_venue(actor, venue):
         raise PermissionDenied()
-    data.name = clean_text(data.name, field="name", label="名称", max_length=100)
+    data.name = clean_text(data.name, field="name", label=_("名称"), max_length=100)
     if data.kind not in Venue.Kind.values:
-        raise ProgramError("invalid_kind", "请选择教室类型。", field="kind")
+        raise ProgramError("invalid_kind", _("请选择教室类型。"), field="kind")
     if data.kind == Venue.Kind.VIDEO and data.serves is None:
-        raise ProgramError("serves_required", "视频分课堂须填写服务区域。", field="serves")
+        raise ProgramError("serves_required", _("视频分课堂须填写服务区域。"), field="serves")
     if data.serves is not None:
-        require_visible(actor, Org, [data.serves], field="serves", label="服务区域")
+        require_visible(actor, Org, [data.serves], field="serves", label=_("服务区域"))
     _check_geofence(data)
     before = full_snapshot(venue, VENUE_FIELDS) if venue else {}
     venue = venue or Venue(owner=actor.org)
@@ -377,7 +394,10 @@ def _to_add(program: Program, cadres) -> tuple[list[tuple[int, str]], int]:
         .values_list("pk", "unit__name")[: MAX_ADD + 1]
     )
     if len(rows) > MAX_ADD:
-        raise ProgramError("too_many", f"一次最多添加 {MAX_ADD:,} 人，请缩小筛选范围。")
+        raise ProgramError(
+            "too_many",
+            _("一次最多添加 %(max_add)s 人，请缩小筛选范围。") % {"max_add": format(MAX_ADD, ",")},
+        )
     present = set(
         ProgramTrainee._base_manager.filter(program=program).values_list("cadre_id", flat=True)
     )
@@ -393,14 +413,20 @@ def trainees_add_preview(*, actor, program: Program, cadres) -> Preview:
     groups = by_unit[:MAX_GROUPS]
     rest = by_unit[MAX_GROUPS:]
     if rest:
-        groups.append((f"其他 {len(rest)} 个单位", sum(n for _u, n in rest)))
-    notes = [f"已在项目中的 {already:,} 人不重复添加。"] if already else []
+        groups.append(
+            (_("其他 %(n_rest)s 个单位") % {"n_rest": len(rest)}, sum(n for _u, n in rest))
+        )
+    notes = (
+        [_("已在项目中的 %(already)s 人不重复添加。") % {"already": format(already, ",")}]
+        if already
+        else []
+    )
     return Preview(
-        title=f"添加 {len(new):,} 名学员",
+        title=_("添加 %(n_new)s 名学员") % {"n_new": format(len(new), ",")},
         total=len(new),
         fingerprint=bulk_fingerprint(pk for pk, _unit in new),
         groups=groups,
-        group_label="单位",
+        group_label=_("单位"),
         notes=notes,
     )
 

@@ -12,15 +12,16 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.catalog.models import Course, Lecturer, TeachingForm, Theme
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
-from ganxun.enrollment.services import changes  # 变更待通知 (notices stay true)
 from ganxun.programs import conflicts, recurrence
 from ganxun.programs.dates import local_day
 from ganxun.programs.errors import ProgramError
-from ganxun.programs.models import Program, ProgramUnit, Session, Venue
+from ganxun.programs.models import Consultation, Outline, Program, ProgramUnit, Session, Venue
+from ganxun.programs.participation import participation  # 变更待通知, seats
 from ganxun.programs.services.common import (
     clean_text,
     full_snapshot,
@@ -94,9 +95,9 @@ class ConflictError(ProgramError):
 
     def __init__(self, found: list[conflicts.Conflict], *, blocking: bool):
         if blocking:
-            code, message = "conflicts", "存在冲突，未保存：请按提示调整后再保存。"
+            code, message = "conflicts", _("存在冲突，未保存：请按提示调整后再保存。")
         else:
-            code, message = "warnings", "请确认以下提示后再保存。"
+            code, message = "warnings", _("请确认以下提示后再保存。")
         super().__init__(code, message, conflicts=[c.__dict__ for c in found])
         self.conflicts = found
         self.blocking = blocking
@@ -106,32 +107,33 @@ def _validate(
     actor, program: Program, data: SessionData, session: Session | None = None
 ) -> SessionData:
     if data.course is not None:
-        require_visible(actor, Course, [data.course], field="course", label="课程")
+        require_visible(actor, Course, [data.course], field="course", label=_("课程"))
     if data.theme is not None:
-        require_visible(actor, Theme, [data.theme], field="theme", label="专题")
+        require_visible(actor, Theme, [data.theme], field="theme", label=_("专题"))
     _from_course(actor, data, session)
     data.title = clean_text(
         data.title or (data.course.title if data.course else ""),
         field="title",
-        label="课题（或选择课程）",
+        label=_("课题（或选择课程）"),
         max_length=200,
     )
     if data.form not in TeachingForm.values:
-        raise ProgramError("invalid_form", "请选择教学形式。", field="form")
+        raise ProgramError("invalid_form", _("请选择教学形式。"), field="form")
     if data.ends_at <= data.starts_at:
-        raise ProgramError("invalid_time", "结束时间须晚于开始时间。", field="ends_at")
+        raise ProgramError("invalid_time", _("结束时间须晚于开始时间。"), field="ends_at")
     if data.unit is not None and data.unit.program_id != program.pk:
-        raise ProgramError("invalid_unit", "所选单元不属于本项目。", field="unit")
+        raise ProgramError("invalid_unit", _("所选单元不属于本项目。"), field="unit")
     if data.batch is not None and not 1 <= data.batch <= program.batch_count:
         raise ProgramError(
             "invalid_batch",
-            f"本项目分 {program.batch_count} 批，参训批次应在 1 到 {program.batch_count} 之间。",
+            _("本项目分 %(batch_count)s 批，参训批次应在 1 到 %(batch_count)s 之间。")
+            % {"batch_count": program.batch_count},
             field="batch",
         )
-    require_visible(actor, Lecturer, data.lecturers, field="lecturers", label="授课教师")
+    require_visible(actor, Lecturer, data.lecturers, field="lecturers", label=_("授课教师"))
     venues = [data.main_venue, *data.sub_venues]
-    require_visible(actor, Venue, venues, field="main_venue", label="教室")
-    data.note = clean_text(data.note, field="note", label="备注", required=False, max_length=300)
+    require_visible(actor, Venue, venues, field="main_venue", label=_("教室"))
+    data.note = clean_text(data.note, field="note", label=_("备注"), required=False, max_length=300)
     _check_rules(data)
     return data
 
@@ -156,17 +158,19 @@ def _from_course(actor, data: SessionData, session: Session | None) -> None:
 
 def _check_rules(data: SessionData) -> None:
     if data.credit_hours is not None and not Decimal(0) < data.credit_hours <= 24:
-        raise ProgramError("invalid_hours", "学时应大于 0 且不超过 24。", field="credit_hours")
+        raise ProgramError("invalid_hours", _("学时应大于 0 且不超过 24。"), field="credit_hours")
     if data.self_selectable and not data.capacity:
-        raise ProgramError("capacity_required", "自主选学课次须填写名额。", field="capacity")
+        raise ProgramError("capacity_required", _("自主选学课次须填写名额。"), field="capacity")
     if data.selection_deadline and data.selection_deadline > data.starts_at:
         raise ProgramError(
-            "invalid_deadline", "选课/退课截止不能晚于开课时间。", field="selection_deadline"
+            "invalid_deadline", _("选课/退课截止不能晚于开课时间。"), field="selection_deadline"
         )
     span = (data.ends_at - data.starts_at).total_seconds() / 60
     if data.late_after_minutes > span or data.early_leave_minutes > span:
         raise ProgramError(
-            "invalid_threshold", "迟到/早退判定分钟数不能超过课次时长。", field="late_after_minutes"
+            "invalid_threshold",
+            _("迟到/早退判定分钟数不能超过课次时长。"),
+            field="late_after_minutes",
         )
 
 
@@ -221,7 +225,7 @@ def session_save(
     """Create or change a session. Returns it with the warnings the organizer accepted."""
     require_manager(actor, program)
     if session is not None and session.program_id != program.pk:
-        raise ProgramError("invalid_session", "该课次不属于本项目。")
+        raise ProgramError("invalid_session", _("该课次不属于本项目。"))
     data = _validate(actor, program, data, session)
     found = conflicts.check(
         [candidate(program, data, session.pk if session else None)], actor=actor
@@ -234,12 +238,10 @@ def session_save(
     outline_status_join(session)
     after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
     record(actor, "update" if before else "create", session, before, after)
-    changes.session_change_record(actor=actor, session=session, before=before, after=after)
+    participation().session_change_record(actor=actor, session=session, before=before, after=after)
     if before and session.self_selectable and (data.capacity or 0) > (before["capacity"] or 0):
         # More seats: the waitlist moves up now, oldest first (自主选学).
-        from ganxun.enrollment.services.seats import seats_promote
-
-        seats_promote(actor=actor, session=session)
+        participation().seats_promote(actor=actor, session=session)
     return session, warnings
 
 
@@ -247,13 +249,11 @@ def _check_seats_taken(session: Session | None, data: SessionData) -> None:
     """Seats already given cannot be taken back by lowering the capacity."""
     if session is None or not data.self_selectable:
         return
-    from ganxun.enrollment.models import Seat
-
-    taken = Seat._base_manager.filter(session=session, status=Seat.Status.ENROLLED).count()
+    taken = participation().enrolled_seats().filter(session=session).count()
     if taken > (data.capacity or 0):
         raise ProgramError(
             "capacity_below_taken",
-            f"已有 {taken} 人选上本课次，名额不能少于 {taken}。",
+            _("已有 %(taken)s 人选上本课次，名额不能少于 %(taken)s。") % {"taken": taken},
             field="capacity",
         )
 
@@ -266,7 +266,7 @@ def session_cancel(*, actor, session: Session) -> Session:
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status", "updated_at"])
     record(actor, "update", session, before, full_snapshot(session, ["status"]))
-    changes.session_change_record(
+    participation().session_change_record(
         actor=actor, session=session, before=before, after={"status": session.status}
     )
     return session
@@ -276,16 +276,15 @@ def session_cancel(*, actor, session: Session) -> Session:
 def session_delete(*, actor, session: Session) -> None:
     """Remove a session entered by mistake; one with an outline on record is cancelled instead."""
     require_manager(actor, session.program)
-    from ganxun.programs.models import Consultation, Outline
 
     history = Outline._base_manager.filter(session=session).exists()
     if history or Consultation._base_manager.filter(session=session).exists():
         raise ProgramError(
             "session_has_history",
-            "该课次已有授课提纲或三方研议记录，不能删除；如不再开课，请改为“取消”。",
+            _("该课次已有授课提纲或三方研议记录，不能删除；如不再开课，请改为“取消”。"),
         )
     record(actor, "delete", session, full_snapshot(session, SESSION_FIELDS, SESSION_LINKS), {})
-    changes.session_change_record(
+    participation().session_change_record(
         actor=actor,
         session=session,
         before={"status": session.status},
@@ -342,18 +341,21 @@ def session_copy(
     program = Program._base_manager.get(pk=session.program_id)
     require_manager(actor, program)
     if session.status != Session.Status.SCHEDULED:
-        raise ProgramError("invalid_session", "已取消的课次不能复制。")
+        raise ProgramError("invalid_session", _("已取消的课次不能复制。"))
     if program.batch_count < 2:
-        raise ProgramError("no_batches", "本项目不分批，没有其他批次可复制。", field="batch")
+        raise ProgramError("no_batches", _("本项目不分批，没有其他批次可复制。"), field="batch")
     if batch is None or not 1 <= batch <= program.batch_count:
         raise ProgramError(
             "invalid_batch",
-            f"本项目分 {program.batch_count} 批，请选择 1 到 {program.batch_count} 之间的批次。",
+            _("本项目分 %(batch_count)s 批，请选择 1 到 %(batch_count)s 之间的批次。")
+            % {"batch_count": program.batch_count},
             field="batch",
         )
     if batch == session.batch:
         raise ProgramError(
-            "same_batch", f"该课次已排给第{batch}批，请选择另一个批次。", field="batch"
+            "same_batch",
+            _("该课次已排给第%(batch)s批，请选择另一个批次。") % {"batch": batch},
+            field="batch",
         )
     data = replace(session_copy_data(session), starts_at=starts_at, ends_at=ends_at, batch=batch)
     units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
@@ -391,7 +393,7 @@ def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData
     """The sessions a rule would create, each validated, and the program's units."""
     require_manager(actor, program)
     if series.end_time <= series.start_time:
-        raise ProgramError("invalid_time", "结束时间须晚于开始时间。", field="end_time")
+        raise ProgramError("invalid_time", _("结束时间须晚于开始时间。"), field="end_time")
     days = recurrence.dates(series.rule)
     units = list(ProgramUnit._base_manager.filter(program=program).order_by("start_date"))
     planned: list[SessionData] = []
@@ -416,17 +418,28 @@ def _days_and_batches(program: Program, series: SeriesData, days: list) -> list[
     if gap is None:
         return [(day, series.template.batch) for day in days]
     if program.batch_count < 2:
-        raise ProgramError("no_batches", "本项目不分批，无需每批各排一次。", field="batch_gap_days")
+        raise ProgramError(
+            "no_batches", _("本项目不分批，无需每批各排一次。"), field="batch_gap_days"
+        )
     if not 0 <= gap <= 31:
         raise ProgramError(
-            "invalid_gap", "批次之间错开的天数应在 0 到 31 之间。", field="batch_gap_days"
+            "invalid_gap", _("批次之间错开的天数应在 0 到 31 之间。"), field="batch_gap_days"
         )
     total = len(days) * program.batch_count
     if total > recurrence.MAX_SESSIONS:
         raise ProgramError(
             "too_many_sessions",
-            f"该规则每批 {len(days)} 次、共 {program.batch_count} 批，将生成 {total} 次课，"
-            f"超过单次上限 {recurrence.MAX_SESSIONS} 次；请缩短日期范围后分批生成。",
+            _(
+                "该规则每批 %(n_days)s 次、共 %(batch_count)s"
+                " 批，将生成 %(total)s 次课，超过单次上限 %(max_sessions)s"
+                " 次；请缩短日期范围后分批生成。"
+            )
+            % {
+                "n_days": len(days),
+                "batch_count": program.batch_count,
+                "total": total,
+                "max_sessions": recurrence.MAX_SESSIONS,
+            },
             field="until",
         )
     return [
@@ -443,23 +456,26 @@ def sessions_generate_preview(*, actor, program: Program, series: SeriesData) ->
     before anything is written."""
     planned, _units = _plan(actor, program, series)
     by_unit = Counter(
-        (str(d.unit) if d.unit else "不属于任何单元")
-        + (f"·第{d.batch}批" if series.batch_gap_days is not None else "")
+        (str(d.unit) if d.unit else _("不属于任何单元"))
+        + (_("·第%(batch)s批") % {"batch": d.batch} if series.batch_gap_days is not None else "")
         for d in planned
     )
     notes = []
     if planned:
         first, last = planned[0], planned[-1]
         notes.append(
-            f"从 {conflicts.when_label(first.starts_at, first.ends_at)} "
-            f"到 {conflicts.when_label(last.starts_at, last.ends_at)}。"
+            _("从 %(when_label)s 到 %(when_label2)s。")
+            % {
+                "when_label": conflicts.when_label(first.starts_at, first.ends_at),
+                "when_label2": conflicts.when_label(last.starts_at, last.ends_at),
+            }
         )
     return Preview(
-        title=f"生成 {len(planned)} 次课",
+        title=_("生成 %(n_planned)s 次课") % {"n_planned": len(planned)},
         total=len(planned),
         fingerprint=_series_fingerprint(planned),
         groups=list(by_unit.items()),
-        group_label="单元" if series.batch_gap_days is None else "单元·批次",
+        group_label=_("单元") if series.batch_gap_days is None else _("单元·批次"),
         notes=notes,
     )
 
@@ -494,7 +510,7 @@ def sessions_generate(
         {},
         {"sessions_generated": len(created), "rule": recurrence.describe(series.rule)},
     )
-    changes.sessions_added_record(actor=actor, program=program, sessions=created)
+    participation().sessions_added_record(actor=actor, program=program, sessions=created)
     return created, warnings
 
 
@@ -503,7 +519,8 @@ def _outside_every_unit(planned: list[SessionData]) -> list[conflicts.Conflict]:
         conflicts.Conflict(
             "outside_unit",
             True,
-            f"{conflicts.when_label(d.starts_at, d.ends_at)} 不在任何单元的日期范围内。",
+            _("%(when_label)s 不在任何单元的日期范围内。")
+            % {"when_label": conflicts.when_label(d.starts_at, d.ends_at)},
             i,
         )
         for i, d in enumerate(planned)

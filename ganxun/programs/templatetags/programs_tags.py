@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from ganxun.programs.dates import WEEKDAYS, when_label
+from ganxun.programs.dates import weekday_name, when_label
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def weekday(value) -> str:
         return ""
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)
-    return f"周{WEEKDAYS[value.weekday()]}"
+    return weekday_name(value)
 
 
 @register.simple_tag

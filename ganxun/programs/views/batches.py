@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed
@@ -57,7 +58,7 @@ def batch_solve(request, pk):
     program = selectors.get_managed_program_for(request.user, pk)
     form = BatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的批次数和在岗比例。")
+        messages.error(request, _("请填写有效的批次数和在岗比例。"))
         return redirect("programs:batches", pk=program.pk)
     try:
         job = submit_once(  # a double click starts one solver run
@@ -88,7 +89,9 @@ def batch_apply(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已按方案分批，{moved} 名学员的批次有变化。")
+        messages.success(
+            request, _("已按方案分批，%(moved)s 名学员的批次有变化。") % {"moved": moved}
+        )
     return redirect("programs:batches", pk=program.pk)
 
 
@@ -100,7 +103,7 @@ def batch_job(request, pk):
         raise NotFound()
     if job.finished:
         if job.status == Job.Status.FAILED:
-            messages.error(request, job.message or "分批求解失败。")
+            messages.error(request, job.message or _("分批求解失败。"))
         target = reverse("programs:batches", args=[job.params["program"]])
         if request.htmx:
             response = HttpResponse(status=204)
@@ -128,10 +131,12 @@ def trainee_batch(request, pk):
         context = {"violations": violations, "program": trainee.program, "after_edit": True}
         return render(request, "programs/_violations.html", context)
     if violations:
-        messages.warning(request, "调整后：" + "；".join(violations[:5]))
+        messages.warning(request, _("调整后：") + _("；").join(violations[:5]))
     elif violations == []:
         messages.success(
-            request, f"已将{trainee.cadre.name}调到{_label(trainee.batch)}，分批规则均满足。"
+            request,
+            _("已将%(name)s调到%(batch)s，分批规则均满足。")
+            % {"name": trainee.cadre.name, "batch": _label(trainee.batch)},
         )
     return redirect(
         request.POST.get("next") or reverse("programs:trainees", args=[trainee.program_id])
@@ -139,7 +144,7 @@ def trainee_batch(request, pk):
 
 
 def _label(batch) -> str:
-    return f"第{batch}批" if batch else "未分批"
+    return _("第%(batch)s批") % {"batch": batch} if batch else _("未分批")
 
 
 @require_POST
@@ -152,11 +157,17 @@ def venues_assign(request, pk):
         messages.error(request, exc.message)
         return redirect("programs:batches", pk=program.pk)
     assigned = sum(result["assigned"].values())
-    messages.success(request, f"已为 {assigned} 名学员分配教室。")
+    messages.success(request, _("已为 %(assigned)s 名学员分配教室。") % {"assigned": assigned})
     if result["overflow"]:
-        where = "、".join(f"{unit} {n} 人" for unit, n in result["overflow"][:10])
+        where = _("、").join(
+            _("%(unit)s %(n)s 人") % {"unit": unit, "n": n} for unit, n in result["overflow"][:10]
+        )
         total = sum(n for _u, n in result["overflow"])
-        messages.warning(request, f"有 {total} 名学员因教室容量不足未能安排：{where}。")
+        messages.warning(
+            request,
+            _("有 %(total)s 名学员因教室容量不足未能安排：%(where)s。")
+            % {"total": total, "where": where},
+        )
     for warning in result["unused"][:10]:
         messages.warning(request, warning)
     return redirect("programs:batches", pk=program.pk)

@@ -8,6 +8,8 @@ from functools import partial
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganxun.catalog.selectors import get_lecturer_for
 from ganxun.core.errors import PermissionDenied
@@ -16,7 +18,15 @@ from ganxun.core.values import query_date, query_int
 from ganxun.programs import policies, rooms, selectors
 from ganxun.programs.dates import local_day
 
-WEEKDAY_HEADERS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAY_HEADERS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 def _day(raw: str) -> date:
@@ -76,7 +86,10 @@ def program_calendar(request, pk):
         "can_manage": policies.can_manage_program(request.user, program),
     }
     return calendar_page(
-        request, title=f"{program.full_name} · 日历", sessions=sessions, extra=extra
+        request,
+        title=_("%(full_name)s · 日历") % {"full_name": program.full_name},
+        sessions=sessions,
+        extra=extra,
     )
 
 
@@ -84,14 +97,18 @@ def program_calendar(request, pk):
 def lecturer_calendar(request, pk):
     lecturer = get_lecturer_for(request.user, pk)
     sessions = selectors.lecturer_calendar_sessions(request.user, lecturer)
-    return calendar_page(request, title=f"{lecturer.name} 的授课日历", sessions=sessions)
+    return calendar_page(
+        request, title=_("%(name)s 的授课日历") % {"name": lecturer.name}, sessions=sessions
+    )
 
 
 @require(policies.can_manage_programs)
 def venue_calendar(request, pk):
     venue = selectors.get_venue_for(request.user, pk)
     sessions = selectors.venue_sessions(request.user, venue)
-    return calendar_page(request, title=f"{venue.name} 的使用日历", sessions=sessions)
+    return calendar_page(
+        request, title=_("%(name)s 的使用日历") % {"name": venue.name}, sessions=sessions
+    )
 
 
 def _my_room(assigned: dict, session):
@@ -106,11 +123,11 @@ def my_calendar(request):
     if policies.is_trainee(user):
         rows = selectors.my_trainee_rows(user)
         sessions = selectors.trainee_sessions(user, rows)
-        title = "我的课表"
+        title = _("我的课表")
         room_of = partial(_my_room, {r.program_id: r.venue for r in rows})
     elif policies.can_teach(user):
         sessions = selectors.lecturer_sessions(user, upcoming=False)
-        title = "我的授课日历"
+        title = _("我的授课日历")
     else:
         raise PermissionDenied()
     return calendar_page(

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ganxun.core.errors import DomainError
 from ganxun.core.http import apply_domain_error
@@ -10,13 +12,13 @@ from ganxun.programs import conflicts, policies
 from ganxun.programs.services import ConflictError
 
 TABS = [
-    ("overview", "概览", "programs:detail"),
-    ("sessions", "课表", "programs:sessions"),
-    ("trainees", "学员", "programs:trainees"),
-    ("batches", "分批", "programs:batches"),
-    ("outlines", "提纲", "programs:outlines"),
-    ("calendar", "日历", "programs:calendar"),
-    ("evaluations", "评估", "evaluations:program"),
+    ("overview", gettext_lazy("概览"), "programs:detail"),
+    ("sessions", gettext_lazy("课表"), "programs:sessions"),
+    ("trainees", pgettext_lazy("tab", "学员"), "programs:trainees"),
+    ("batches", gettext_lazy("分批"), "programs:batches"),
+    ("outlines", pgettext_lazy("tab", "提纲"), "programs:outlines"),
+    ("calendar", gettext_lazy("日历"), "programs:calendar"),
+    ("evaluations", gettext_lazy("评估"), "evaluations:program"),
 ]
 
 
@@ -75,4 +77,4 @@ def warn_double_bookings(request, *, program, cadre_ids) -> None:
     found = conflicts.trainee_double_bookings(cadre_ids=cadre_ids, program_id=program.pk)
     lines = conflicts.double_booking_lines(found, actor=request.user)
     if lines:
-        messages.warning(request, "以下学员同一时间另有课，请与相关项目协调：" + "".join(lines))
+        messages.warning(request, _("以下学员同一时间另有课，请与相关项目协调：") + "".join(lines))

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
@@ -33,14 +34,14 @@ def outline_submit(request, pk):
             text=form.cleaned_data["text"],
             upload=form.cleaned_data["file"],
         ),
-        success="已提交授课提纲，等待审核。",
+        success=_("已提交授课提纲，等待审核。"),
     ):
         return redirect("programs:session", pk=session.pk)
     outlines = selectors.session_outlines(session)
     return form_page(
         request,
         form,
-        title=f"提交授课提纲：{session.title}",
+        title=_("提交授课提纲：%(title)s") % {"title": session.title},
         cancel=reverse("programs:session", args=[session.pk]),
         program=session.program,
         multipart=True,
@@ -52,11 +53,15 @@ def _guidance(session, outlines) -> str:
     from django.utils import timezone
 
     due = timezone.localtime(session.outline_due())
-    lines = [f"提交截止：{due:%Y-%m-%d %H:%M}（退回修改后可在开课前重新提交）。"]
+    lines = [
+        _("提交截止：%(due)s（退回修改后可在开课前重新提交）。")
+        % {"due": format(due, "%Y-%m-%d %H:%M")}
+    ]
     returned = next((o for o in outlines if o.decisions.all()), None)
     if returned and returned.decisions.all()[0].decision == "returned":
         lines.append(
-            f"上一版（第{returned.version}版）审核意见：{returned.decisions.all()[0].comment}"
+            _("上一版（第%(version)s版）审核意见：%(comment)s")
+            % {"version": returned.version, "comment": returned.decisions.all()[0].comment}
         )
     return "\n".join(lines)
 
@@ -65,10 +70,10 @@ def _guidance(session, outlines) -> str:
 def outline_file(request, pk):
     outline = selectors.get_outline_for(request.user, pk)
     if not outline.file:
-        raise NotFound("该版本没有上传文件。")
+        raise NotFound(_("该版本没有上传文件。"))
     path = Path(default_storage.path(outline.file.name))
     if not path.exists():
-        raise NotFound("文件已不在存储中，请联系管理员。")
+        raise NotFound(_("文件已不在存储中，请联系管理员。"))
     return files.ranged_file_response(
         request,
         path,
@@ -84,7 +89,7 @@ def outline_decide(request, pk):
     outline = selectors.get_outline_for(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择审核结论。")
+        messages.error(request, _("请选择审核结论。"))
         return redirect("programs:session", pk=outline.session_id)
     try:
         services.outline_decide(
@@ -96,7 +101,11 @@ def outline_decide(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        done = "已通过该提纲。" if form.cleaned_data["decision"] == "approved" else "已退回修改。"
+        done = (
+            _("已通过该提纲。")
+            if form.cleaned_data["decision"] == "approved"
+            else _("已退回修改。")
+        )
         messages.success(request, done)
     return redirect("programs:session", pk=outline.session_id)
 

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models import Material
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.http import require
+from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 from ganxun.programs import policies, rooms, selectors, services
 from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
@@ -90,7 +92,7 @@ def step_mark(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已记录。")
+        messages.success(request, _("已记录。"))
     return redirect(reverse("programs:my_progress", args=[unit.program_id]) + f"#unit-{unit.pk}")
 
 
@@ -101,7 +103,8 @@ def expectation(request, pk):
     rep = representative_for(request.user, session)
     if rep is None:
         raise PermissionDenied()
-    mine = Expectation.objects.filter(consultation__session=session, representative=rep).first()
+    mine = children_of(rep, Expectation, "representative").filter(consultation__session=session)
+    mine = mine.first()
     form = ExpectationForm(request.POST or None, initial={"text": mine.text if mine else ""})
     if handle_form(
         request,
@@ -109,13 +112,13 @@ def expectation(request, pk):
         lambda: services.expectation_submit(
             actor=request.user, session=session, text=form.cleaned_data["text"]
         ),
-        success="已提交学习期望，授课教师会在研议前看到。",
+        success=_("已提交学习期望，授课教师会在研议前看到。"),
     ):
         return redirect("programs:session", pk=session.pk)
     return form_page(
         request,
         form,
-        title=f"学习期望：{session.title}",
+        title=_("学习期望：%(title)s") % {"title": session.title},
         cancel=reverse("programs:session", args=[session.pk]),
         narrow=True,
     )
@@ -134,7 +137,7 @@ def consultation_edit(request, pk):
         initial = {
             "held_on": existing.held_on,
             "lecturer": existing.lecturer_id,
-            "representatives": "、".join(
+            "representatives": _("、").join(
                 f"{r.cadre.name}（{r.cadre.unit.name}）"
                 if names.count(r.cadre.name) > 1
                 else r.cadre.name
@@ -154,15 +157,16 @@ def consultation_edit(request, pk):
         lambda: services.consultation_save(
             actor=request.user, session=session, data=form.to_data()
         ),
-        success="已保存三方研议记录。",
+        success=_("已保存三方研议记录。"),
     ):
         return redirect("programs:session", pk=session.pk)
     return form_page(
         request,
         form,
-        title=f"三方研议：{session.title}",
+        title=_("三方研议：%(title)s") % {"title": session.title},
         cancel=reverse("programs:session", args=[session.pk]),
         program=program,
-        guidance="课前由教学组织者、授课教师和学员代表三方研议：教师阐述教学方向，学员代表提出学习期望"
-        "（代表可事先用手机提交），共同商定课程内容和方法的调整。",
+        guidance=_(
+            "课前由教学组织者、授课教师和学员代表三方研议：教师阐述教学方向，学员代表提出学习期望（代表可事先用手机提交），共同商定课程内容和方法的调整。"
+        ),
     )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
@@ -40,11 +41,11 @@ def program_create(request):
         request,
         form,
         lambda: services.program_create(actor=request.user, data=form.to_data()),
-        success="已创建培训项目。",
+        success=_("已创建培训项目。"),
     )
     if program:
         return redirect("programs:detail", pk=program.pk)
-    return form_page(request, form, title="新建培训项目", cancel=reverse("programs:list"))
+    return form_page(request, form, title=_("新建培训项目"), cancel=reverse("programs:list"))
 
 
 @require(policies.can_manage_programs)
@@ -60,11 +61,17 @@ def program_edit(request, pk):
         request,
         form,
         lambda: services.program_update(actor=request.user, program=program, data=form.to_data()),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("programs:detail", pk=program.pk)
     cancel = reverse("programs:detail", args=[program.pk])
-    return form_page(request, form, title=f"修改“{program}”", cancel=cancel, program=program)
+    return form_page(
+        request,
+        form,
+        title=_("修改“%(program)s”") % {"program": program},
+        cancel=cancel,
+        program=program,
+    )
 
 
 @require(policies.can_use_programs)
@@ -98,11 +105,11 @@ def unit_create(request, pk):
         request,
         form,
         lambda: services.unit_save(actor=request.user, program=program, data=form.to_data()),
-        success="已添加单元。",
+        success=_("已添加单元。"),
     ):
         return redirect("programs:detail", pk=program.pk)
     cancel = reverse("programs:detail", args=[program.pk])
-    return form_page(request, form, title="添加单元", cancel=cancel, program=program)
+    return form_page(request, form, title=_("添加单元"), cancel=cancel, program=program)
 
 
 @require(policies.can_manage_programs)
@@ -133,13 +140,18 @@ def unit_edit(request, pk):
         lambda: services.unit_save(
             actor=request.user, program=program, unit=unit, data=form.to_data()
         ),
-        success="已保存单元。",
+        success=_("已保存单元。"),
     ):
         return redirect("programs:detail", pk=program.pk)
     cancel = reverse("programs:detail", args=[program.pk])
     delete = reverse("programs:unit_delete", args=[unit.pk])
     return form_page(
-        request, form, title=f"修改{unit}", cancel=cancel, program=program, delete_action=delete
+        request,
+        form,
+        title=_("修改%(unit)s") % {"unit": unit},
+        cancel=cancel,
+        program=program,
+        delete_action=delete,
     )
 
 
@@ -152,7 +164,7 @@ def unit_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("programs:unit_edit", pk=unit.pk)
-    messages.success(request, f"已删除{unit}。")
+    messages.success(request, _("已删除%(unit)s。") % {"unit": unit})
     return redirect("programs:detail", pk=unit.program_id)
 
 
@@ -173,10 +185,10 @@ def venue_create(request):
         request,
         form,
         lambda: services.venue_save(actor=request.user, data=form.to_data()),
-        success="已添加教室。",
+        success=_("已添加教室。"),
     ):
         return redirect("programs:venues")
-    return form_page(request, form, title="添加教室", cancel=reverse("programs:venues"))
+    return form_page(request, form, title=_("添加教室"), cancel=reverse("programs:venues"))
 
 
 @require(policies.can_manage_programs)
@@ -193,10 +205,15 @@ def venue_edit(request, pk):
         request,
         form,
         lambda: services.venue_save(actor=request.user, venue=venue, data=form.to_data()),
-        success="已保存。",
+        success=_("已保存。"),
     ):
         return redirect("programs:venues")
-    return form_page(request, form, title=f"修改“{venue}”", cancel=reverse("programs:venues"))
+    return form_page(
+        request,
+        form,
+        title=_("修改“%(venue)s”") % {"venue": venue},
+        cancel=reverse("programs:venues"),
+    )
 
 
 # --- trainees --------------------------------------------------------------------------------
@@ -232,7 +249,10 @@ def trainee_list(request, pk):
                     )
             else:
                 if confirmed:
-                    messages.success(request, f"已添加 {added} 名学员（已在项目中的未重复添加）。")
+                    messages.success(
+                        request,
+                        _("已添加 %(added)s 名学员（已在项目中的未重复添加）。") % {"added": added},
+                    )
                     return redirect("programs:trainees", pk=program.pk)
     trainees = selectors.program_trainees(program)
     context = {
@@ -255,5 +275,5 @@ def trainee_remove(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已将{trainee.cadre.name}移出项目。")
+        messages.success(request, _("已将%(name)s移出项目。") % {"name": trainee.cadre.name})
     return redirect("programs:trainees", pk=trainee.program_id)

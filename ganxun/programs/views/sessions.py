@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
@@ -43,14 +44,14 @@ def session_create(request, pk):
             data=form.to_data(),
             accept_warnings=form.cleaned_data["accept_warnings"],
         ),
-        success="已排课。",
+        success=_("已排课。"),
     )
     if result:
         session, warnings = result
         show_warnings(request, warnings)
         return redirect("programs:session", pk=session.pk)
     cancel = reverse("programs:sessions", args=[program.pk])
-    return form_page(request, form, title="排一次课", cancel=cancel, program=program)
+    return form_page(request, form, title=_("排一次课"), cancel=cancel, program=program)
 
 
 @require(policies.can_manage_programs)
@@ -73,14 +74,18 @@ def session_edit(request, pk):
             data=form.to_data(),
             accept_warnings=form.cleaned_data["accept_warnings"],
         ),
-        success="已保存。",
+        success=_("已保存。"),
     )
     if result:
         show_warnings(request, result[1])
         return redirect("programs:session", pk=session.pk)
     cancel = reverse("programs:session", args=[session.pk])
     return form_page(
-        request, form, title=f"调整课次：{session.title}", cancel=cancel, program=program
+        request,
+        form,
+        title=_("调整课次：%(title)s") % {"title": session.title},
+        cancel=cancel,
+        program=program,
     )
 
 
@@ -117,23 +122,23 @@ def session_series(request, pk):
                 accept_warnings=form.cleaned_data["accept_warnings"],
                 fingerprint=fingerprint,
             ),
-            success="已按规则生成课次。",
+            success=_("已按规则生成课次。"),
         )
     if result:
         created, warnings = result
-        messages.info(request, f"共生成 {len(created)} 次课。")
+        messages.info(request, _("共生成 %(n_created)s 次课。") % {"n_created": len(created)})
         show_warnings(request, warnings)
         return redirect("programs:sessions", pk=program.pk)
     cancel = reverse("programs:sessions", args=[program.pk])
-    guidance = (
-        "例如“每周六上午，连续 8 周”：重复方式选每周、勾选周六、填写次数 8；"
-        "“每月第一个周末”：选每月第几个、第一个、勾选周六和周日。各课次按日期自动归入单元，"
-        "全部通过冲突检查才会保存。"
+    guidance = _(
+        "例如“每周六上午，连续 8 周”：重复方式选每周、勾选周六、填写次数 8"
+        "；“每月第一个周末”：选每月第几个、第一个、勾选周六和周日。各课次按日期"
+        "自动归入单元，全部通过冲突检查才会保存。"
     )
     return form_page(
         request,
         form,
-        title="按规则批量排课",
+        title=_("按规则批量排课"),
         cancel=cancel,
         program=program,
         guidance=guidance,
@@ -160,20 +165,20 @@ def session_copy(request, pk):
             accept_warnings=form.cleaned_data["accept_warnings"],
         )
 
-    result = handle_form(request, form, save, success="已复制到所选批次。")
+    result = handle_form(request, form, save, success=_("已复制到所选批次。"))
     if result:
         copy, warnings = result
         show_warnings(request, warnings)
         return redirect("programs:session", pk=copy.pk)
     cancel = reverse("programs:session", args=[session.pk])
-    guidance = (
-        "课程、授课教师、主课堂和视频分课堂、学时与签到规则照原课次；"
-        "同一课程同一教师的授课提纲两批共用，只需提交和审核一次。"
+    guidance = _(
+        "课程、授课教师、主课堂和视频分课堂、学时与签到规则照原课次；同一课程同一教师的授课提纲两批共用，只需提交和审核一次。"
     )
     return form_page(
         request,
         form,
-        title=f"复制到其他批次：{session.title}（{session.batch_label}）",
+        title=_("复制到其他批次：%(title)s（%(batch_label)s）")
+        % {"title": session.title, "batch_label": session.batch_label},
         cancel=cancel,
         program=program,
         guidance=guidance,
@@ -213,7 +218,7 @@ def session_cancel(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已取消该课次。")
+        messages.success(request, _("已取消该课次。"))
     return redirect("programs:session", pk=session.pk)
 
 
@@ -228,7 +233,7 @@ def session_delete(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("programs:session", pk=session.pk)
-    messages.success(request, "已删除该课次。")
+    messages.success(request, _("已删除该课次。"))
     return redirect("programs:sessions", pk=session.program_id)
 
 

@@ -4,12 +4,12 @@ Keep it with the same care as the database backups' own keys: without it, encryp
 and phone numbers cannot be read, and a changed key makes every stored one unreadable.
 """
 
-from django.core.management.base import BaseCommand
-
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.crypto import new_master_key
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "生成一个新的个人信息加密密钥（GANXUN_FIELD_KEY）。"
 
     def handle(self, *args, **options):

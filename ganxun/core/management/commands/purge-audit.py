@@ -7,15 +7,17 @@ any date inside the retention (settings.GANXUN_AUDIT_RETENTION_DAYS, at least 18
 import json
 from datetime import date, datetime, time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.context import RequestInfo, request_info
 from ganxun.core.retention import RetentionError, audit_purge, retention_days
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "清理早于指定日期的审计日志（不能早于保留期，至少180天）。"
 
     def add_arguments(self, parser):

@@ -5,12 +5,12 @@ exported files, issued initial passwords) older than the given number of days, s
 data does not stay in the data folder after the work is done (等保 剩余信息保护).
 """
 
-from django.core.management.base import BaseCommand
-
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.retention import purge_work_files
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "删除超过指定天数的导入文件和任务结果文件（含个人信息）。"
 
     def add_arguments(self, parser):

@@ -2,15 +2,16 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from ganxun.core.scoping import unscoped
+from ganxun.core.commands import ScopedCommand
 from ganxun.credits.selectors import compliance_summary
 from ganxun.orgs.models import Org
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = (
         "学时达标统计：某年度在职干部人数与达标人数，按下级单位分列。"
         '--json 输出 {"cadres": n, "compliant": n, "units": [{"code": "...", "cadres": n, '
@@ -26,16 +27,15 @@ class Command(BaseCommand):
         year = opts["year"]
         if not 1990 <= year <= 2100:
             raise CommandError(_("年度 %(year)s 不正确。") % {"year": year})
-        with unscoped():
-            if opts["org"]:
-                org = Org.objects.filter(code=opts["org"]).first()
-                if org is None:
-                    raise CommandError(_("没有编码为 %(code)s 的组织。") % {"code": opts["org"]})
-            else:
-                org = Org.objects.filter(parent__isnull=True).order_by("sort", "code").first()
-                if org is None:
-                    raise CommandError(_("还没有组织机构。"))
-            summary = compliance_summary(org, year)
+        if opts["org"]:
+            org = Org.objects.filter(code=opts["org"]).first()
+            if org is None:
+                raise CommandError(_("没有编码为 %(code)s 的组织。") % {"code": opts["org"]})
+        else:
+            org = Org.objects.filter(parent__isnull=True).order_by("sort", "code").first()
+            if org is None:
+                raise CommandError(_("还没有组织机构。"))
+        summary = compliance_summary(org, year)
         if opts["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return

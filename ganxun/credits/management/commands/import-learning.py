@@ -4,15 +4,17 @@ of completed courses, as a given user (their subtree bounds which cadres may be 
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.errors import DomainError
 from ganxun.credits import importing, policies
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "导入干部网络学院学习记录（身份证号、课程、学时、完成日期、记录号）；默认只检查。"
 
     def add_arguments(self, parser):

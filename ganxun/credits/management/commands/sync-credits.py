@@ -3,12 +3,12 @@ credits in line with the current rules. Idempotent: a second run writes nothing.
 
 import json
 
-from django.core.management.base import BaseCommand
-
+from ganxun.core.commands import ScopedCommand
 from ganxun.credits.jobs import sync_credits
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "重算授课学时（已结束课次的授课教师）与出勤学时；可重复运行，不会重复计入。"
 
     def add_arguments(self, parser):

@@ -5,16 +5,19 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.needs.clustering import cluster_needs
+from ganxun.needs.curation import taxonomy_from_db
 from ganxun.needs.taxonomy import load_taxonomy
 from ganxun.needs.text import SKIP_REASONS
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = (
         "把需求表述（UTF-8 文本，每行一条）归集为共性需求。"
         '--json 输出 {"clusters": [{"label": ..., "members": [从 0 起的行号]}], "skipped": [...]}；'
@@ -84,7 +87,6 @@ def _taxonomy(path: str | None):
             return load_taxonomy(path)
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(_("需求主题文件无法读取：%(exc)s") % {"exc": exc}) from None
-    from ganxun.needs.curation import taxonomy_from_db
 
     try:
         return taxonomy_from_db()

@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.ops.backup import BackupError, backup_create, describe
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "备份数据库和上传的文件：一个带清单和 SHA-256 校验和的 .tar 文件"
 
     def add_arguments(self, parser):

@@ -3,14 +3,16 @@
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.ops.backup import BackupError, backup_restore, describe
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "从 ganxun backup 生成的文件恢复数据库和上传的文件（先校验，再恢复）"
 
     def add_arguments(self, parser):

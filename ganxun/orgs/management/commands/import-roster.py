@@ -7,17 +7,18 @@ subtree. Without --commit it only previews and writes nothing.
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.context import RequestInfo, request_info
-from ganxun.core.scoping import unscoped
 from ganxun.orgs.models import Org
 from ganxun.orgs.roster.errors import RosterFileError
 from ganxun.orgs.roster.importer import ImportOptions, ImportSummary, run_import
 from ganxun.orgs.roster.plan import ERROR, NEW, UNCHANGED, UPDATE
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "导入干部花名册（.xlsx/.xls/.csv）；不加 --commit 时只预览，不写入。"
 
     def add_arguments(self, parser):
@@ -33,8 +34,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             return self._fail(options, f"找不到文件：{path}")
-        with unscoped():
-            root = Org.objects.filter(code=options["org"]).first()
+        root = Org.objects.filter(code=options["org"]).first()
         if root is None:
             return self._fail(options, f"没有编码为 {options['org']} 的组织。")
         import_options = ImportOptions(

@@ -5,10 +5,13 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from ganxun.core.scoping import unscoped
+from ganxun.core.commands import ScopedCommand
 from ganxun.programs import batching
+from ganxun.programs.models import Program
+from ganxun.programs.services.batches import program_instance
 
 HELP_OUTPUT = (
     'Output (--json): {"status": "optimal|feasible|infeasible|unknown", '
@@ -18,7 +21,8 @@ HELP_OUTPUT = (
 )
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = (
         "分批错时参训求解：书记与行政正职分在不同批次，各单位每批至少 min-on-duty 比例在岗，"
         "每批不超过教室容量，其余尽量均衡。" + HELP_OUTPUT
@@ -40,7 +44,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if bool(opts["program_id"]) == bool(opts["input"]):
-            raise CommandError("请给出项目编号 PROGRAM_ID，或用 --input FILE.json 给出独立实例。")
+            raise CommandError(
+                _("请给出项目编号 PROGRAM_ID，或用 --input FILE.json 给出独立实例。")
+            )
         inst = self._from_file(opts) if opts["input"] else self._from_program(opts)
         result = batching.solve(inst, time_limit=opts["time_limit"], workers=opts["workers"])
         if opts["json"]:
@@ -53,7 +59,9 @@ class Command(BaseCommand):
         try:
             data = json.loads(opts["input"].read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"无法读取 {opts['input']}：{exc}") from exc
+            raise CommandError(
+                _("无法读取 %(path)s：%(error)s") % {"path": opts["input"], "error": exc}
+            ) from exc
         if isinstance(data, dict):
             if opts["batches"] is not None:
                 data["batches"] = opts["batches"]
@@ -65,22 +73,18 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _from_program(self, opts) -> batching.Instance:
-        from ganxun.programs.models import Program
-        from ganxun.programs.services.batches import program_instance
-
         # An operator's command: it reads the whole tree, like the demo and the backups.
-        with unscoped():
-            program = Program.objects.filter(pk=opts["program_id"]).first()
-            if program is None:
-                raise CommandError(f"没有编号为 {opts['program_id']} 的培训项目。")
-            batches = opts["batches"] or max(program.batch_count, 2)
-            share = opts["min_on_duty"] if opts["min_on_duty"] is not None else program.min_on_duty
-            try:
-                inst = program_instance(program, batches=batches, min_on_duty=share)
-            except batching.BatchInputError as exc:
-                raise CommandError(str(exc)) from exc
+        program = Program.objects.filter(pk=opts["program_id"]).first()
+        if program is None:
+            raise CommandError(_("没有编号为 %(id)s 的培训项目。") % {"id": opts["program_id"]})
+        batches = opts["batches"] or max(program.batch_count, 2)
+        share = opts["min_on_duty"] if opts["min_on_duty"] is not None else program.min_on_duty
+        try:
+            inst = program_instance(program, batches=batches, min_on_duty=share)
+        except batching.BatchInputError as exc:
+            raise CommandError(str(exc)) from exc
         if not inst.people:
-            raise CommandError(f"项目“{program}”还没有学员。")
+            raise CommandError(_("项目“%(program)s”还没有学员。") % {"program": program})
         return inst
 
     def _print(self, result: batching.Result) -> None:

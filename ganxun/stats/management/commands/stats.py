@@ -4,11 +4,11 @@ statistics dashboard, from the same selector (``stats.report.stats_report``)."""
 import json
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.errors import DomainError
-from ganxun.core.scoping import unscoped
 from ganxun.orgs.models import Org
 from ganxun.stats.exports import headline_sentences
 from ganxun.stats.period import Period
@@ -16,7 +16,8 @@ from ganxun.stats.report import stats_report
 from ganxun.stats.tables import report_tables
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = "干部教育培训统计：与统计看板、Excel 导出同一口径。"
 
     def add_arguments(self, parser):
@@ -31,9 +32,8 @@ class Command(BaseCommand):
             period = self._period(opts)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        with unscoped():
-            node = self._node(opts["org"])
-            report = stats_report(node, period)
+        node = self._node(opts["org"])
+        report = stats_report(node, period)
         tables = report_tables(report)
         if opts["json"]:
             body = {

@@ -12,8 +12,8 @@ import random
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from ganxun.orgs.demo.people import AS_OF, CadreRow
-from ganxun.orgs.demo.places import OrgRow
+from ganxun.demo.people import AS_OF, CadreRow
+from ganxun.demo.places import OrgRow
 from ganxun.orgs.models import Cadre
 
 Rank = Cadre.Rank

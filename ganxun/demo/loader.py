@@ -15,10 +15,10 @@ from django.utils import timezone
 from ganxun.accounts.models import User
 from ganxun.core.audit import audit_record
 from ganxun.core.scoping import unscoped
+from ganxun.demo.accounts import DEMO_USERNAMES, create_accounts
+from ganxun.demo.history import plan_history
+from ganxun.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 from ganxun.orgs import history
-from ganxun.orgs.demo.accounts import DEMO_USERNAMES, create_accounts
-from ganxun.orgs.demo.history import plan_history
-from ganxun.orgs.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.models import Cadre, CadreCategory, Org, PersonnelCategory, RankTitle
 from ganxun.orgs.roster.sql import db_date

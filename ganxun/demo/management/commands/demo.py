@@ -2,11 +2,12 @@
 
 import unicodedata
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from ganxun.core.commands import ScopedCommand
 from ganxun.core.context import RequestInfo, request_info
-from ganxun.orgs.demo import (
+from ganxun.demo.city import (
     DEFAULT_CADRES,
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -16,11 +17,12 @@ from ganxun.orgs.demo import (
     demo_load,
     demo_logins,
 )
-from ganxun.orgs.demo.features import FeaturesSummary, demo_features
+from ganxun.demo.features import FeaturesSummary, demo_features
 from ganxun.orgs.errors import OrgError
 
 
-class Command(BaseCommand):
+class Command(ScopedCommand):
+    cross_tree = True  # maintenance/report over the whole tree: SYSTEM unless --as
     help = (
         "生成演示城市（1市、10区县、约120乡镇街道、约1500村社区、5万干部）并打印各角色的演示账号。"
     )

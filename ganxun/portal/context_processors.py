@@ -9,6 +9,7 @@ from ganxun.checkin import policies as checkin_policies
 from ganxun.credits import policies as credits_policies
 from ganxun.enrollment import policies as enrollment_policies
 from ganxun.needs import policies as needs_policies
+from ganxun.orgs import policies as orgs_policies
 from ganxun.outcomes import policies as outcomes_policies
 from ganxun.programs import policies as programs_policies
 from ganxun.stats import policies as stats_policies
@@ -45,9 +46,9 @@ NAV = [
     ),
     (_("我的消息"), "enrollment:inbox", enrollment_policies.has_inbox, None),
     (_("学用成果"), "outcomes:my", outcomes_policies.can_submit_outcomes, None),
-    (_("组织机构"), "orgs:tree", policies.can_view_orgs, ORGS),
-    (_("干部名册"), "cadres:list", policies.can_view_roster, ORGS),
-    (_("人员类别"), "cadres:categories", policies.can_manage_orgs, ORGS),
+    (_("组织机构"), "orgs:tree", orgs_policies.can_view_orgs, ORGS),
+    (_("干部名册"), "cadres:list", orgs_policies.can_view_roster, ORGS),
+    (_("人员类别"), "cadres:categories", orgs_policies.can_manage_orgs, ORGS),
     (_("账号管理"), "accounts:users", policies.can_manage_users, ORGS),
     (_("需求调研"), "needs:list", needs_policies.can_manage_needs, TRAINING),
     (_("签到"), "checkin:index", checkin_policies.can_run_any_checkin, TRAINING),

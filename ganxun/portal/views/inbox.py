@@ -3,6 +3,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ganxun.core.errors import NotFound
 from ganxun.core.http import paginate, require
 from ganxun.enrollment import policies, selectors, services
 
@@ -20,8 +21,6 @@ def notice_read(request, pk):
     """Mark one notice read and follow its link (only the user's own notices are touched)."""
     notice = selectors.my_notices(request.user).filter(pk=pk).first()
     if notice is None:
-        from ganxun.core.errors import NotFound
-
         raise NotFound()
     services.notices_mark_read(actor=request.user, notice_id=notice.pk)
     if request.POST.get("follow") and notice.url.startswith("/"):

@@ -1,21 +1,18 @@
+"""The audit log pages: browse and export (read-only everywhere, including here)."""
+
 from datetime import datetime, time, timedelta
 from typing import cast
 
 from django import forms
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.accounts.policies import can_view_audit
-from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
-from ganxun.core.http import page_or_partial, paginate, require, run_action
-from ganxun.core.jobs import job_for, job_retry
+from ganxun.core.http import page_or_partial, paginate, require
 from ganxun.core.models import AuditEntry
 from ganxun.core.retention import audit_xlsx, retention_days
 
@@ -107,33 +104,9 @@ def audit_export(request):
         object_repr=f"审计日志导出 {rows} 条",
         changes={"filter": [None, request.GET.urlencode()]},
     )
-
-
-@login_required
-def job_detail(request, pk):
-    job = job_for(request.user, pk)
-    if job is None:
-        raise NotFound()
-    template = "core/_job_progress.html" if request.htmx else "core/job.html"
-    return render(request, template, {"job": job})
-
-
-@require_POST
-@login_required
-def job_retry_view(request, pk):
-    """Start a failed job again (same kind and parameters) and show the new one's progress."""
-    job = job_for(request.user, pk)
-    if job is None:
-        raise NotFound()
-    again = run_action(request, lambda: job_retry(actor=request.user, job=job), once=False)
-    return redirect("core:job", pk=(again.result if again else job).pk)
-
-
-@login_required
-def job_download(request, pk):
-    job = job_for(request.user, pk)
-    if job is None or not job.result_file:
-        raise NotFound()
-    return FileResponse(
-        open(job.result_file, "rb"), as_attachment=True, filename=job.result_file.rsplit("/", 1)[-1]
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    name = f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

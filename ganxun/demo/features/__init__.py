@@ -16,7 +16,16 @@ from django.db import transaction
 
 from ganxun.accounts.models import User
 from ganxun.core.scoping import unscoped
-from ganxun.orgs.demo.accounts import DEMO_USERNAMES
+from ganxun.demo.accounts import DEMO_USERNAMES
+from ganxun.demo.features.budgets import build_budgets
+from ganxun.demo.features.catalogue import build_catalogue
+from ganxun.demo.features.checkin import build_checkin
+from ganxun.demo.features.credits import build_credits
+from ganxun.demo.features.enrollment import build_enrollment
+from ganxun.demo.features.evaluations import build_evaluations
+from ganxun.demo.features.outcomes import build_outcomes
+from ganxun.demo.features.program import build_program
+from ganxun.demo.features.survey import build_survey
 
 
 @dataclass(frozen=True)
@@ -33,15 +42,6 @@ class FeaturesSummary:
 def demo_features(*, seed: int) -> FeaturesSummary:
     """Build the catalogue, the program and the survey on top of a freshly loaded city."""
     # Imported here: the demo city (orgs) is the foundation the other apps build on.
-    from ganxun.orgs.demo.features.budgets import build_budgets
-    from ganxun.orgs.demo.features.catalogue import build_catalogue
-    from ganxun.orgs.demo.features.checkin import build_checkin
-    from ganxun.orgs.demo.features.credits import build_credits
-    from ganxun.orgs.demo.features.enrollment import build_enrollment
-    from ganxun.orgs.demo.features.evaluations import build_evaluations
-    from ganxun.orgs.demo.features.outcomes import build_outcomes
-    from ganxun.orgs.demo.features.program import build_program
-    from ganxun.orgs.demo.features.survey import build_survey
 
     started = time.perf_counter()
     rng = random.Random(f"features:{seed}")

@@ -4,9 +4,9 @@
 empty database, ``demo_logins`` lists the demo accounts that exist.
 """
 
-from ganxun.orgs.demo.accounts import DEMO_PASSWORD, DemoLogin, demo_logins
-from ganxun.orgs.demo.loader import DemoSummary, demo_has_data, demo_load
-from ganxun.orgs.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
+from ganxun.demo.accounts import DEMO_PASSWORD, DemoLogin, demo_logins
+from ganxun.demo.loader import DemoSummary, demo_has_data, demo_load
+from ganxun.demo.plan import DEFAULT_CADRES, DEFAULT_SEED, DemoPlan, build_plan
 
 __all__ = [
     "DEFAULT_CADRES",

@@ -1,7 +1,8 @@
 """Tables to an .xlsx that opens cleanly in Excel and WPS, and the audited download response.
 
 A table is a title, its headers and rows of plain values (text, int, Decimal, date); numbers
-stay numbers so offices can sum them again. Used by the statistics and budget exports.
+stay numbers so offices can sum them again. Used by the statistics and budget exports, so
+it sits below both.
 """
 
 import io

@@ -9,9 +9,9 @@ import random
 from dataclasses import dataclass
 
 from ganxun.accounts.models import Role
-from ganxun.orgs.demo.names import TEACHING_POSITIONS
-from ganxun.orgs.demo.people import CATEGORIES, CadreRow, build_people, minimum_cadres
-from ganxun.orgs.demo.places import OrgRow, build_tree, village_count
+from ganxun.demo.names import TEACHING_POSITIONS
+from ganxun.demo.people import CATEGORIES, CadreRow, build_people, minimum_cadres
+from ganxun.demo.places import OrgRow, build_tree, village_count
 from ganxun.orgs.errors import OrgError
 from ganxun.orgs.models import Cadre
 

@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from ganxun.accounts.models import RoleGrant, User
 from ganxun.core.scoping import unscoped
-from ganxun.orgs.demo.plan import DEMO_ACCOUNTS, AccountSpec
+from ganxun.demo.plan import DEMO_ACCOUNTS, AccountSpec
 from ganxun.orgs.models import Org
 
 # One shared password, printed at the end: 11 characters with all four character classes.

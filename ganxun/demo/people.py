@@ -13,8 +13,8 @@ from functools import cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from ganxun.orgs.demo import names
-from ganxun.orgs.demo.places import OrgRow
+from ganxun.demo import names
+from ganxun.demo.places import OrgRow
 from ganxun.orgs.idcard import CHECK_CHARS, WEIGHTS
 from ganxun.orgs.models import Cadre
 

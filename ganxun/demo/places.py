@@ -10,7 +10,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from ganxun.orgs.demo import names
+from ganxun.demo import names
 from ganxun.orgs.models import PATH_SEP, path_segment
 
 TOWNSHIPS = 120

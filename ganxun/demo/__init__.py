@@ -1,0 +1,1 @@
+"""The demo city app (`ganxun demo`); the builder's entry points are in ``city``."""

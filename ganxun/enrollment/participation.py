@@ -1,0 +1,26 @@
+"""What enrollment gives programs through ``programs.participation`` (registered in ready())."""
+
+from django.db.models import QuerySet
+
+from ganxun.enrollment.models import Seat
+from ganxun.enrollment.services.changes import (
+    schedule_change_record,
+    session_change_record,
+    sessions_added_record,
+    trainee_batch_change_record,
+)
+from ganxun.enrollment.services.seats import seats_promote
+
+__all__ = [
+    "enrolled_seats",
+    "schedule_change_record",
+    "seats_promote",
+    "session_change_record",
+    "sessions_added_record",
+    "trainee_batch_change_record",
+]
+
+
+def enrolled_seats() -> QuerySet:
+    """Seats that count (waitlisted and cancelled picks do not), unscoped: callers checked."""
+    return Seat._base_manager.filter(status=Seat.Status.ENROLLED)
