@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core import hours
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import apply_domain_error, handle_form, require
+from ganxun.core.http import handle_form, require
 from ganxun.core.idempotency import submit_once
 from ganxun.core.import_views import import_commit as import_commit_step
 from ganxun.core.import_views import import_job_for, job_progress, rows_context
@@ -190,17 +190,16 @@ def program_bonus(request, pk):
     rule = selectors.program_rule(program)
     initial = {"bonus_hours": rule.bonus_hours, "note": rule.note} if rule else {}
     form = BonusForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_rule_save(
-                actor=request.user,
-                program=program,
-                bonus_hours=form.cleaned_data["bonus_hours"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存结业奖励学时。"))
-            return redirect("credits:program_bonus", pk=program.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.program_rule_save(
+            actor=request.user,
+            program=program,
+            bonus_hours=form.cleaned_data["bonus_hours"],
+            note=form.cleaned_data["note"],
+        ),
+        success=_("已保存结业奖励学时。"),
+    ):
+        return redirect("credits:program_bonus", pk=program.pk)
     return render(request, "credits/program_bonus.html", {"program": program, "form": form})
