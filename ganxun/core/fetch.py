@@ -4,7 +4,9 @@ Every selector's ``get_*_for(actor, pk)`` ends here, so an id that is not a posi
 ("abc", "0", "²", 2⁶⁴) and an object outside the actor's scope both answer 404 the same way.
 """
 
-from django.db.models import Model, QuerySet
+from typing import Any
+
+from django.db.models import QuerySet
 
 from ganxun.core.errors import NotFound
 from ganxun.core.values import query_int
@@ -19,6 +21,7 @@ def get_or_404(qs: QuerySet, pk):
     return obj
 
 
-def get_visible_or_404(model: type[Model], actor, pk, related=()):
-    """The object of ``model`` with this pk that ``actor`` may see, or NotFound."""
+def get_visible_or_404(model: Any, actor, pk, related=()):
+    """The object of ``model`` (a scoped model) with this pk that ``actor`` may see, or
+    NotFound."""
     return get_or_404(model.objects.visible_to(actor).select_related(*related), pk)

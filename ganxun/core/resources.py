@@ -32,19 +32,18 @@ class Resource:
     get: Callable  # (actor, pk) -> the object, scoped, or 404
     can_view: Callable  # policy (user) -> bool
     can_edit: Callable  # policy (user) -> bool
-    search: Callable | None = None  # (actor, filters) -> queryset
-    filter_form: Callable | None = None  # (actor, GET) -> form with .filters()
-    form: Callable | None = None  # (request, obj or None) -> bound/unbound form
-    initial: Callable | None = None  # obj -> initial dict for the edit form
-    create: Callable | None = None  # (request, form) -> obj
-    update: Callable | None = None  # (request, form, obj) -> obj
-    detail: Callable | None = None  # (request, obj, **extra) -> context dict
+    search: Callable  # (actor, filters) -> queryset
+    filter_form: Callable  # (actor, GET) -> form with .filters()
+    form: Callable  # (request, obj or None) -> bound/unbound form
+    create: Callable  # (request, form) -> obj
+    update: Callable  # (request, form, obj) -> obj
+    detail: Callable  # (request, obj, **extra) -> context dict
+    edit_title: Callable  # obj -> title of its edit page
     heading: Any = ""  # the list's heading
     new_label: Any = ""  # the list's "new" button
     create_title: Any = ""
     created: Any = ""  # success after create, "{obj}" names the new object
     saved: Any = ""  # success after edit
-    edit_title: Callable | None = None  # obj -> title of its edit page
     list_extra: Callable | None = None  # (request, queryset) -> extra list context
     form_extra: Callable | None = None  # request -> extra form-page context
     multipart: bool = False
