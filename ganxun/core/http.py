@@ -173,18 +173,33 @@ def remind_view(policy, *, get, field: str, units, remind, missing, to):
     return view
 
 
-def action_view(policy, *, get, call, to, success="", once: bool = True, passes=()):
+def action_view(
+    policy, *, get, call, to, success="", done_to=None, form=None, invalid="", once=True, passes=()
+):
     """A POST-only view that acts on one object, declared rather than written (NetBox style):
-    ``get(actor, pk)`` fetches it scoped, ``call(request, obj)`` is the service, ``success`` is
-    text or ``success(obj, result)``, and ``to(obj)`` is where to go whatever the outcome."""
+    ``get(actor, pk)`` fetches it scoped; ``call(request, obj)`` is the service — with ``form``
+    (a small form class of the posted fields) it is ``call(request, obj, cleaned_data)``, and an
+    invalid post says ``invalid`` and goes back. ``success`` is text or ``success(obj, result)``
+    (``success(obj, data, result)`` with a form). ``to(obj)`` is where to go, or on success
+    ``done_to(obj, result)`` when given."""
 
     @require_POST
     @require(policy)
     def view(request, pk):
         obj = get(request.user, pk)
-        said = (lambda result: success(obj, result)) if callable(success) else str(success)
-        return post_action(
-            request, lambda: call(request, obj), success=said, to=to(obj), once=once, passes=passes
+        args: tuple = ()
+        if form is not None:
+            posted = form(request.POST)
+            if not posted.is_valid():
+                messages.error(request, str(invalid))
+                return redirect(to(obj))
+            args = (posted.cleaned_data,)
+        said = (lambda result: success(obj, *args, result)) if callable(success) else str(success)
+        outcome = run_action(
+            request, lambda: call(request, obj, *args), success=said, once=once, passes=passes
         )
+        if outcome and done_to is not None:
+            return redirect(done_to(obj, outcome.result))
+        return redirect(to(obj))
 
     return view

@@ -138,26 +138,21 @@ call_remind = remind_view(
 )
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def round_open(request, pk):
-    call = sel.get_call_for(request.user, pk)
-    form = RoundForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写轮次名称。"))
-        return redirect("catalog:call", pk=call.pk)
-    opened = run_action(
-        request,
-        lambda: services.round_open(actor=request.user, call=call, name=form.cleaned_data["name"]),
-        success=lambda rnd: (
-            _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。")
-            % {"rnd": rnd, "entered": RoundEntry._base_manager.filter(round=rnd).count()}
-        ),
-        once=True,
-    )
-    if not opened:
-        return redirect("catalog:call", pk=call.pk)
-    return redirect("catalog:round", pk=opened.result.pk)
+round_open = action_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    form=RoundForm,
+    invalid=gettext_lazy("请填写轮次名称。"),
+    call=lambda request, call, data: services.round_open(
+        actor=request.user, call=call, name=data["name"]
+    ),
+    success=lambda call, data, rnd: (
+        _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。")
+        % {"rnd": rnd, "entered": RoundEntry._base_manager.filter(round=rnd).count()}
+    ),
+    to=lambda call: reverse("catalog:call", args=[call.pk]),
+    done_to=lambda call, rnd: reverse("catalog:round", args=[rnd.pk]),
+)
 
 
 menu_finalize = action_view(

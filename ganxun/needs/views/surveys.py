@@ -16,7 +16,6 @@ from ganxun.core.http import (
     handle_form,
     page_or_partial,
     paginate,
-    post_action,
     require,
     run_action,
 )
@@ -104,23 +103,17 @@ def survey_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def survey_open(request, pk):
-    survey = selectors.get_survey_for(request.user, pk, manage=True)
-    form = OpenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("截止时间格式不正确。"))
-        return redirect("needs:detail", pk=survey.pk)
-    return post_action(
-        request,
-        lambda: services.needs_survey_open(
-            actor=request.user, survey=survey, closes_at=form.cleaned_data["closes_at"]
-        ),
-        success=_("问卷已发布，个人链接即刻生效。"),
-        to="needs:detail",
-        pk=survey.pk,
-    )
+survey_open = action_view(
+    policies.can_manage_needs,
+    get=lambda actor, pk: selectors.get_survey_for(actor, pk, manage=True),
+    form=OpenForm,
+    invalid=gettext_lazy("截止时间格式不正确。"),
+    call=lambda request, survey, data: services.needs_survey_open(
+        actor=request.user, survey=survey, closes_at=data["closes_at"]
+    ),
+    success=gettext_lazy("问卷已发布，个人链接即刻生效。"),
+    to=lambda survey: reverse("needs:detail", args=[survey.pk]),
+)
 
 
 survey_close = action_view(
