@@ -32,6 +32,7 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    _roles_cache: frozenset[str] | None  # set by ``roles``; None forgets it (a type only, no field)
 
     class Meta:
         verbose_name = _("用户")

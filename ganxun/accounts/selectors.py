@@ -5,14 +5,14 @@ from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org
 
 
-def users_visible_to(actor) -> QuerySet[User]:
+def users_visible_to(actor: User) -> QuerySet[User]:
     """Accounts whose subtree lies inside the actor's (the User manager stays Django's own)."""
     if actor.org is None:
         return User.objects.none()
     return User.objects.filter(org__path__startswith=actor.org.path)
 
 
-def user_search(actor, *, q: str = "", role: str = "") -> QuerySet[User]:
+def user_search(actor: User, *, q: str = "", role: str = "") -> QuerySet[User]:
     qs = (
         users_visible_to(actor)
         .select_related("org")
@@ -25,14 +25,14 @@ def user_search(actor, *, q: str = "", role: str = "") -> QuerySet[User]:
     return qs.order_by("org__path", "username")
 
 
-def get_user_for(actor, pk) -> User:
+def get_user_for(actor: User, pk) -> User:
     user = users_visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
     if user is None:
         raise NotFound()
     return user
 
 
-def role_counts(actor) -> dict[str, int]:
+def role_counts(actor: User) -> dict[str, int]:
     rows = (
         RoleGrant.objects.filter(user__in=users_visible_to(actor), user__is_active=True)
         .values_list("role")
@@ -41,7 +41,7 @@ def role_counts(actor) -> dict[str, int]:
     return dict(rows)
 
 
-def org_count(actor) -> int:
+def org_count(actor: User) -> int:
     return Org.objects.visible_to(actor).filter(is_active=True).count()
 
 

@@ -31,7 +31,7 @@ def _user_snapshot(user: User) -> dict:
     }
 
 
-def _check_org(actor, org: Org | None) -> None:
+def _check_org(actor: User, org: Org | None) -> None:
     if org is None or actor.org is None or not org.is_within(actor.org):
         raise AccountError("org_out_of_scope", _("所选组织不在您的管理范围内。"), field="org")
 
@@ -72,7 +72,7 @@ def generate_password(length: int = 12) -> str:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: User,
     username: str,
     display_name: str,
     org: Org,
@@ -106,7 +106,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, actor, user: User, display_name: str, org: Org, roles: list[str], is_active: bool
+    *, actor: User, user: User, display_name: str, org: Org, roles: list[str], is_active: bool
 ) -> User:
     """Change an account's roles, subtree or state. Role changes need an administrator."""
     if not can_manage_users(actor):
@@ -131,7 +131,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_reset_password(*, actor, user: User) -> str:
+def user_reset_password(*, actor: User, user: User) -> str:
     """Give the account a new random initial password, to be changed at next login."""
     if not can_manage_users(actor):
         raise PermissionDenied()
@@ -145,7 +145,7 @@ def user_reset_password(*, actor, user: User) -> str:
 
 
 @transaction.atomic
-def password_change(*, actor, old_password: str, new_password: str) -> None:
+def password_change(*, actor: User, old_password: str, new_password: str) -> None:
     if not actor.check_password(old_password):
         raise AccountError("wrong_password", _("原密码不正确。"), field="old_password")
     if old_password == new_password:
@@ -160,7 +160,9 @@ def password_change(*, actor, old_password: str, new_password: str) -> None:
 
 @transaction.atomic
 @transaction.atomic
-def api_token_create(*, actor, name: str, reads_id_numbers: bool = False) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User, name: str, reads_id_numbers: bool = False
+) -> tuple[ApiToken, str]:
     """Returns the token and its raw key; only the hash is kept, so the key is shown once.
     ``reads_id_numbers``: the token's answers carry full 身份证号 (each call audited)."""
     if not can_manage_users(actor):
@@ -187,7 +189,7 @@ def api_token_create(*, actor, name: str, reads_id_numbers: bool = False) -> tup
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         raise PermissionDenied()
     token.revoked_at = timezone.now()
@@ -201,7 +203,7 @@ def trainee_username(cadre: Cadre) -> str:
 
 
 def trainee_accounts_create(
-    *, actor, cadres: list[Cadre], initial_passwords: dict[int, str]
+    *, actor: User, cadres: list[Cadre], initial_passwords: dict[int, str]
 ) -> list[User]:
     """Trainee accounts for a batch of cadres, in one short transaction (a few hundred rows:
     well under a second, so pages and logins go on while a bulk job runs). ``initial_passwords``
@@ -253,7 +255,7 @@ def trainee_accounts_create(
 
 
 @transaction.atomic
-def trainee_account_create(*, actor, cadre: Cadre, password: str) -> User | None:
+def trainee_account_create(*, actor: User, cadre: Cadre, password: str) -> User | None:
     """One trainee account for one cadre; None when the cadre already has one."""
     if not can_create_trainee_accounts(actor):
         raise PermissionDenied()

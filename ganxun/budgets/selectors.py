@@ -6,6 +6,7 @@ by category are one GROUP BY each over all budgets listed.
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -15,6 +16,9 @@ from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 ZERO = Decimal("0.00")
 TENTH = Decimal("0.1")
@@ -31,7 +35,7 @@ def rate_of(spent: Decimal, amount: Decimal) -> Decimal | None:
     return (spent * 100 / amount).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def budget_list(actor, *, year: int | None = None, org=None) -> QuerySet[Budget]:
+def budget_list(actor: "User", *, year: int | None = None, org=None) -> QuerySet[Budget]:
     qs = Budget.objects.visible_to(actor).select_related("org", "program")
     if year:
         qs = qs.filter(year=year)
@@ -40,23 +44,23 @@ def budget_list(actor, *, year: int | None = None, org=None) -> QuerySet[Budget]
     return qs
 
 
-def get_budget_for(actor, pk) -> Budget:
+def get_budget_for(actor: "User", pk) -> Budget:
     return _get(Budget.objects.visible_to(actor).select_related("org", "program"), pk)
 
 
-def get_expense_for(actor, pk) -> Expense:
+def get_expense_for(actor: "User", pk) -> Expense:
     return _get(Expense.objects.visible_to(actor).select_related("budget__org"), pk)
 
 
-def get_income_for(actor, pk) -> Income:
+def get_income_for(actor: "User", pk) -> Income:
     return _get(Income.objects.visible_to(actor).select_related("budget__org"), pk)
 
 
-def program_budget(actor, program: Program) -> Budget | None:
+def program_budget(actor: "User", program: Program) -> Budget | None:
     return Budget.objects.visible_to(actor).filter(program=program).first()
 
 
-def budget_years(actor) -> list[int]:
+def budget_years(actor: "User") -> list[int]:
     return sorted(
         set(Budget.objects.visible_to(actor).values_list("year", flat=True)), reverse=True
     )

@@ -8,6 +8,7 @@ description); their own pages stay behind ``get_<thing>_for``.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, DecimalField, Prefetch, Q, QuerySet, Sum, When
 
@@ -26,6 +27,9 @@ from ganxun.core.fetch import get_or_404 as _get
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import org_ancestors
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 
 def lecturer_names() -> Prefetch:
     return Prefetch(
@@ -39,7 +43,7 @@ def material_names() -> Prefetch:
     )
 
 
-def visible_ids(actor, model, objs) -> set[int]:
+def visible_ids(actor: "User", model, objs) -> set[int]:
     """Which of the listed objects the actor may open (one query), to link only those."""
     ids = {o.pk for o in objs}
     if not ids:
@@ -47,7 +51,7 @@ def visible_ids(actor, model, objs) -> set[int]:
     return set(model.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def owner_choices(actor) -> list[Org]:
+def owner_choices(actor) -> list[Org]:  # actor: User once scoping settles (issue 18)
     """Where resources can come from: the orgs above (shared down), the actor's own, and the
     units directly below."""
     root = actor.org
@@ -74,23 +78,23 @@ def _owned(qs: QuerySet, f: Filters) -> QuerySet:
 # --- themes and courses ----------------------------------------------------------------------
 
 
-def themes_for(actor) -> QuerySet[Theme]:
+def themes_for(actor: "User") -> QuerySet[Theme]:
     return Theme.objects.visible_to(actor).select_related("owner")
 
 
-def theme_choices(actor) -> QuerySet[Theme]:
+def theme_choices(actor: "User") -> QuerySet[Theme]:
     return Theme.objects.visible_to(actor).only("id", "name", "color")
 
 
-def theme_list(actor) -> QuerySet[Theme]:
+def theme_list(actor: "User") -> QuerySet[Theme]:
     return themes_for(actor).annotate(n_courses=Count("courses")).order_by("sort", "name", "id")
 
 
-def get_theme_for(actor, pk) -> Theme:
+def get_theme_for(actor: "User", pk) -> Theme:
     return _get(themes_for(actor), pk)
 
 
-def course_search(actor, f: Filters) -> QuerySet[Course]:
+def course_search(actor: "User", f: Filters) -> QuerySet[Course]:
     qs = _owned(Course.objects.visible_to(actor), f)
     if f.q:
         qs = qs.filter(Q(title__contains=f.q) | Q(summary__contains=f.q))
@@ -120,16 +124,16 @@ def interactive_share(courses: QuerySet[Course]) -> dict:
     return {"hours": hours, "interactive_hours": totals["interactive"] or 0, "percent": share}
 
 
-def get_course_for(actor, pk) -> Course:
+def get_course_for(actor: "User", pk) -> Course:
     qs = Course.objects.visible_to(actor).select_related("owner", "theme")
     return _get(qs.prefetch_related(lecturer_names(), material_names(), "target_categories"), pk)
 
 
-def course_bases(actor, course: Course) -> QuerySet[TrainingBase]:
+def course_bases(actor: "User", course: Course) -> QuerySet[TrainingBase]:
     return TrainingBase.objects.visible_to(actor).filter(courses=course).select_related("owner")
 
 
-def course_choices(actor) -> QuerySet[Course]:
+def course_choices(actor: "User") -> QuerySet[Course]:
     return (
         Course.objects.visible_to(actor).exclude(status=Course.Status.RETIRED).only("id", "title")
     )
@@ -138,7 +142,7 @@ def course_choices(actor) -> QuerySet[Course]:
 # --- faculty ---------------------------------------------------------------------------------
 
 
-def lecturer_search(actor, f: Filters) -> QuerySet[Lecturer]:
+def lecturer_search(actor: "User", f: Filters) -> QuerySet[Lecturer]:
     qs = _owned(Lecturer.objects.visible_to(actor), f)
     if f.q:
         qs = qs.filter(
@@ -155,11 +159,11 @@ def lecturer_search(actor, f: Filters) -> QuerySet[Lecturer]:
     return qs.select_related("owner").annotate(n_courses=published).order_by("name", "id")
 
 
-def get_lecturer_for(actor, pk) -> Lecturer:
+def get_lecturer_for(actor: "User", pk) -> Lecturer:
     return _get(Lecturer.objects.visible_to(actor).select_related("owner", "cadre__unit"), pk)
 
 
-def lecturer_courses(actor, lecturer: Lecturer) -> QuerySet[Course]:
+def lecturer_courses(actor: "User", lecturer: Lecturer) -> QuerySet[Course]:
     return (
         Course.objects.visible_to(actor)
         .filter(lecturers=lecturer)
@@ -168,7 +172,7 @@ def lecturer_courses(actor, lecturer: Lecturer) -> QuerySet[Course]:
     )
 
 
-def lecturer_choices(actor) -> QuerySet[Lecturer]:
+def lecturer_choices(actor: "User") -> QuerySet[Lecturer]:
     return (
         Lecturer.objects.visible_to(actor).filter(is_active=True).only("id", "name", "affiliation")
     )
@@ -177,7 +181,7 @@ def lecturer_choices(actor) -> QuerySet[Lecturer]:
 # --- teaching points and bases ---------------------------------------------------------------
 
 
-def site_search(actor, f: Filters) -> QuerySet[TeachingSite]:
+def site_search(actor: "User", f: Filters) -> QuerySet[TeachingSite]:
     qs = _owned(TeachingSite.objects.visible_to(actor), f)
     if f.q:
         qs = qs.filter(
@@ -192,25 +196,25 @@ def site_search(actor, f: Filters) -> QuerySet[TeachingSite]:
     )
 
 
-def site_kinds(actor) -> list[str]:
+def site_kinds(actor: "User") -> list[str]:
     """The four standard kinds first, then the custom ones in use."""
     used = TeachingSite.objects.visible_to(actor).order_by().values_list("kind", flat=True)
     return SITE_KINDS + sorted(set(used) - set(SITE_KINDS))
 
 
-def get_site_for(actor, pk) -> TeachingSite:
+def get_site_for(actor: "User", pk) -> TeachingSite:
     return _get(TeachingSite.objects.visible_to(actor).select_related("owner"), pk)
 
 
-def site_visits(actor, site: TeachingSite) -> QuerySet[SiteVisit]:
+def site_visits(actor: "User", site: TeachingSite) -> QuerySet[SiteVisit]:
     return SiteVisit.objects.visible_to(actor).filter(site=site)
 
 
-def get_visit_for(actor, pk) -> SiteVisit:
+def get_visit_for(actor: "User", pk) -> SiteVisit:
     return _get(SiteVisit.objects.visible_to(actor).select_related("site__owner"), pk)
 
 
-def base_search(actor, f: Filters) -> QuerySet[TrainingBase]:
+def base_search(actor: "User", f: Filters) -> QuerySet[TrainingBase]:
     qs = _owned(TrainingBase.objects.visible_to(actor), f)
     if f.q:
         qs = qs.filter(Q(name__contains=f.q) | Q(partner__contains=f.q) | Q(location__contains=f.q))
@@ -223,7 +227,7 @@ def base_search(actor, f: Filters) -> QuerySet[TrainingBase]:
     )
 
 
-def get_base_for(actor, pk) -> TrainingBase:
+def get_base_for(actor: "User", pk) -> TrainingBase:
     courses = Prefetch("courses", queryset=Course._base_manager.select_related("theme"))
     qs = TrainingBase.objects.visible_to(actor).select_related("owner")
     return _get(qs.prefetch_related(courses), pk)
@@ -232,7 +236,7 @@ def get_base_for(actor, pk) -> TrainingBase:
 # --- materials -------------------------------------------------------------------------------
 
 
-def material_search(actor, f: Filters) -> QuerySet[Material]:
+def material_search(actor: "User", f: Filters) -> QuerySet[Material]:
     qs = _owned(Material.objects.visible_to(actor), f)
     if f.q:
         isbn = f.q.replace("-", "").strip()
@@ -245,21 +249,21 @@ def material_search(actor, f: Filters) -> QuerySet[Material]:
     return qs.select_related("owner").prefetch_related(themes)
 
 
-def get_material_for(actor, pk) -> Material:
+def get_material_for(actor: "User", pk) -> Material:
     themes = Prefetch("themes", queryset=Theme._base_manager.only("id", "name", "color"))
     qs = Material.objects.visible_to(actor).select_related("owner").prefetch_related(themes)
     return _get(qs, pk)
 
 
-def material_courses(actor, material: Material) -> QuerySet[Course]:
+def material_courses(actor: "User", material: Material) -> QuerySet[Course]:
     return Course.objects.visible_to(actor).filter(materials=material).select_related("theme")
 
 
-def material_choices(actor) -> QuerySet[Material]:
+def material_choices(actor: "User") -> QuerySet[Material]:
     return Material.objects.visible_to(actor).only("id", "title", "kind")
 
 
-def catalog_counts(actor) -> dict:
+def catalog_counts(actor: "User") -> dict:
     """The section page's figures: one count per resource."""
     published = Course.objects.visible_to(actor).filter(status=Course.Status.PUBLISHED)
     return {

@@ -1,6 +1,7 @@
 """Reads for course proposals, selection rounds and menus, scoped to the actor."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -20,8 +21,11 @@ from ganxun.catalog.selectors import _get, lecturer_names
 from ganxun.core.notices import remind_due
 from ganxun.core.scoping import children_of
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def calls_for(actor) -> QuerySet[ProposalCall]:
+
+def calls_for(actor: "User") -> QuerySet[ProposalCall]:
     return (
         ProposalCall.objects.visible_to(actor)
         .select_related("owner")
@@ -35,12 +39,12 @@ def calls_for(actor) -> QuerySet[ProposalCall]:
     )
 
 
-def get_call_for(actor, pk) -> ProposalCall:
+def get_call_for(actor: "User", pk) -> ProposalCall:
     qs = ProposalCall.objects.visible_to(actor).select_related("owner", "created_by")
     return _get(qs.prefetch_related("reviewers"), pk)
 
 
-def call_proposals(actor, call: ProposalCall) -> QuerySet[Proposal]:
+def call_proposals(actor: "User", call: ProposalCall) -> QuerySet[Proposal]:
     return (
         Proposal.objects.visible_to(actor)
         .filter(call=call)
@@ -74,11 +78,11 @@ def call_menu(call: ProposalCall) -> QuerySet[MenuItem]:
     )
 
 
-def get_round_for(actor, pk) -> SelectionRound:
+def get_round_for(actor: "User", pk) -> SelectionRound:
     return _get(SelectionRound.objects.visible_to(actor).select_related("call__owner"), pk)
 
 
-def round_entries(actor, rnd: SelectionRound) -> list[RoundEntry]:
+def round_entries(actor: "User", rnd: SelectionRound) -> list[RoundEntry]:
     """The round's board. The organizer sees every reviewer's score; a reviewer sees their own
     (reviews are independent), so each entry carries ``mine`` and, for organizers, ``reviews``."""
     manages = policies.can_manage_call(actor, rnd.call)
@@ -100,19 +104,19 @@ def round_entries(actor, rnd: SelectionRound) -> list[RoundEntry]:
     return entries
 
 
-def get_entry_for(actor, pk) -> RoundEntry:
+def get_entry_for(actor: "User", pk) -> RoundEntry:
     qs = RoundEntry.objects.visible_to(actor).select_related("round__call__owner", "proposal")
     return _get(qs, pk)
 
 
-def get_proposal_for(actor, pk) -> Proposal:
+def get_proposal_for(actor: "User", pk) -> Proposal:
     qs = Proposal.objects.visible_to(actor).select_related(
         "call__owner", "unit", "theme", "lecturer", "last_round", "course", "proposer"
     )
     return _get(qs, pk)
 
 
-def my_proposals(actor) -> QuerySet[Proposal]:
+def my_proposals(actor: "User") -> QuerySet[Proposal]:
     """What the contact's units proposed, to any call, with where each one stands."""
     return (
         Proposal.objects.visible_to(actor)
@@ -122,7 +126,7 @@ def my_proposals(actor) -> QuerySet[Proposal]:
     )
 
 
-def open_calls_for_proposers(actor) -> QuerySet[ProposalCall]:
+def open_calls_for_proposers(actor: "User") -> QuerySet[ProposalCall]:
     """Calls from above (or the actor's own org) that still accept proposals."""
     return (
         ProposalCall.objects.visible_to(actor)
@@ -132,7 +136,7 @@ def open_calls_for_proposers(actor) -> QuerySet[ProposalCall]:
     )
 
 
-def pending_reviews(actor) -> QuerySet[RoundEntry]:
+def pending_reviews(actor: "User") -> QuerySet[RoundEntry]:
     """Entries in open rounds of calls the actor reviews, not yet scored by the actor."""
     return (
         RoundEntry.objects.visible_to(actor)

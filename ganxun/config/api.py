@@ -61,7 +61,8 @@ def _bounded(annotation, seen: set):
     if origin is list:
         (item,) = get_args(annotation)
         bounded = _bounded(item, seen)
-        return list[bounded] if bounded is not item else annotation
+        # a type built at run time for pydantic, which mypy cannot follow
+        return list[bounded] if bounded is not item else annotation  # type: ignore[valid-type]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         _bound_model(annotation, seen)
     return annotation

@@ -9,10 +9,14 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from ganxun.core.exports import audited_download, safe_workbook, stamp_workbook
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +40,7 @@ def sheet_name(index: int, text: str, used: set[str]) -> str:
     return name
 
 
-def tables_xlsx(title: str, tables: list[Table], *, actor=None) -> bytes:
+def tables_xlsx(title: str, tables: list[Table], *, actor: "User | None" = None) -> bytes:
     """One sheet per table: the report's title, the table's title and note, then the table."""
     buffer = io.BytesIO()
     book = safe_workbook(buffer, in_memory=True)
@@ -96,7 +100,7 @@ def _write_cell(sheet, row: int, col: int, value, formats: dict) -> None:
 
 
 def xlsx_download(
-    *, actor, content: bytes, filename: str, what: str, object_type: str, params: str
+    *, actor: "User", content: bytes, filename: str, what: str, object_type: str, params: str
 ):
     """The file as an attachment, with the export on the audit log (who took which figures)."""
     return audited_download(

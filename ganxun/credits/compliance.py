@@ -109,3 +109,49 @@ def evaluate(rules: list[Rule], rank: str, hours: Hours, path: str) -> list[Gap]
 
 def shortfalls(rules: list[Rule], rank: str, hours: Hours, path: str) -> list[Gap]:
     return [gap for gap in evaluate(rules, rank, hours, path) if gap.missing > 1e-9]
+
+
+class RuleBook:
+    """``evaluate`` and ``shortfalls`` for a whole report, with the matching worked out once per
+    (rank, unit path) rather than once per cadre: the demo city's 50,000 cadres sit in about
+    1,800 units of a handful of ranks. A cadre without hours in the window gets the result
+    worked out once for the same applicable rules, shared (the gap lists are never modified).
+    The figures are those of ``evaluate`` exactly: the same rules, the same arithmetic."""
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+        self._applicable: dict[tuple[str, str], list[Rule]] = {}
+        self._empty: dict[tuple[int, ...], tuple] = {}  # applicable rule ids → result
+
+    def applicable(self, rank: str, path: str) -> list[Rule]:
+        found = self._applicable.get((rank, path))
+        if found is None:
+            found = [rule for rule in self.rules if rule.applies_to(rank, path)]
+            self._applicable[(rank, path)] = found
+        return found
+
+    def _both(self, rank: str, hours: Hours, path: str) -> tuple:
+        """(every applicable gap, their missing hours, the gaps not met, their missing hours)"""
+        rules = self.applicable(rank, path)
+        empty = not hours.year and not hours.five
+        if empty:  # the result then depends on the applicable rules alone
+            key = tuple(rule.id for rule in rules)
+            if key in self._empty:
+                return self._empty[key]
+        gaps = [
+            Gap(rule, rule.counted(hours.five if rule.five_years else hours.year), rule.required)
+            for rule in rules
+        ]
+        short = [gap for gap in gaps if gap.missing > 1e-9]
+        both = (gaps, sum(g.missing for g in gaps), short, sum(g.missing for g in short))
+        if empty:
+            self._empty[key] = both
+        return both
+
+    def evaluate(self, rank: str, hours: Hours, path: str) -> tuple[list[Gap], float]:
+        """Every applicable gap, and the sum of their missing hours."""
+        return self._both(rank, hours, path)[:2]
+
+    def shortfalls(self, rank: str, hours: Hours, path: str) -> tuple[list[Gap], float]:
+        """The gaps not met, and the sum of their missing hours."""
+        return self._both(rank, hours, path)[2:]

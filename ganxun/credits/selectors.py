@@ -10,17 +10,29 @@ Functions taking an ``org`` expect one the caller may see (views get it via ``ge
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from django.db.models import FloatField, Q, Sum
+from django.db.models import Count, FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear
 
 from ganxun.core.errors import NotFound
 from ganxun.core.scoping import children_of, unscoped
 from ganxun.credits import ledger, promotion
-from ganxun.credits.compliance import EMPTY, Gap, Hours, Rule, build_rules, evaluate, shortfalls
+from ganxun.credits.compliance import (
+    EMPTY,
+    Gap,
+    Hours,
+    Rule,
+    RuleBook,
+    build_rules,
+    evaluate,
+)
 from ganxun.credits.models import Channel, CreditEntry, ProgramCreditRule, Requirement
 from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.orgs.selectors import get_cadre_for, get_org_for
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 __all__ = ["get_cadre_for", "get_org_for"]
 RANKS = list(Cadre.Rank.choices)
@@ -73,9 +85,9 @@ class Tally:
     def share(self) -> float:
         return self.compliant / self.cadres if self.cadres else 0.0
 
-    def count(self, ok: bool) -> None:
-        self.cadres += 1
-        self.compliant += ok
+    def count(self, ok: bool, n: int = 1) -> None:
+        self.cadres += n
+        self.compliant += n if ok else 0
 
 
 @dataclass
@@ -85,6 +97,11 @@ class CadreResult:
     unit_id: int
     hours: Hours
     gaps: list[Gap]  # every applicable requirement, met or not
+    missing: float | None = None  # the sum of the gaps' missing hours (the shortfalls' order)
+
+    def __post_init__(self):
+        if self.missing is None:
+            self.missing = sum(g.missing for g in self.gaps)
 
     @property
     def short(self) -> list[Gap]:
@@ -93,10 +110,6 @@ class CadreResult:
     @property
     def compliant(self) -> bool:
         return not self.short
-
-    @property
-    def missing(self) -> float:
-        return sum(g.missing for g in self.gaps)
 
     def year_hours(self, channel: int | None = None) -> float:
         if channel is None:
@@ -116,53 +129,147 @@ class Report:
     units: list[tuple[Org, Tally]] = field(default_factory=list)
     ranks: list[tuple[str, str, Tally]] = field(default_factory=list)
     shortfalls: list[CadreResult] = field(default_factory=list)
+    short_count: int = 0  # how many fall short (``shortfalls`` may hold only the first ones)
     results: list[CadreResult] = field(default_factory=list)  # everyone, when asked for
 
 
-def compliance_report(org: Org, year: int, *, keep: str = "short", rank: str = "") -> Report:
+def compliance_report(
+    org: Org, year: int, *, keep: str = "short", rank: str = "", limit: int | None = None
+) -> Report:
     """Compliance of the active cadres under ``org`` for ``year``: overall, per child unit (the
     org itself first when cadres sit on it directly), per rank, and who falls short
-    (``keep="short"``), everyone's result (``keep="all"``) or only the counts (``keep=""``)."""
+    (``keep="short"``), everyone's result (``keep="all"``) or only the counts (``keep=""``).
+    With ``keep="short"`` and a ``limit`` (the page), only the ``limit`` largest shortfalls are
+    kept; ``short_count`` always says how many there are."""
     rules = active_rules()
     report = Report(org=org, year=year, rules=rules)
+    counter = _Counter(report, book=RuleBook(rules))
     with unscoped():
         hours = hours_by_cadre(org, year, rules)
-        cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE)
+        cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).order_by()
         if org.parent_id is not None:
             cadres = cadres.filter(unit__path__startswith=org.path)
         if rank:
             cadres = cadres.filter(rank=rank)
         children = list(Org.objects.filter(parent=org).order_by("sort", "code"))
-        rows = cadres.values_list("id", "rank", "unit_id", "unit__path").iterator(chunk_size=20_000)
-        by_segment = {c.path[len(org.path) :].split("/", 1)[0]: c for c in children}
-        unit_tallies: dict[int, Tally] = defaultdict(Tally)
-        rank_tallies: dict[str, Tally] = defaultdict(Tally)
-        for cid, cadre_rank, unit_id, path in rows:
-            cadre_hours = hours.get(cid, EMPTY)
-            if keep == "all":
-                gaps = evaluate(rules, cadre_rank, cadre_hours, path)
-                result = CadreResult(cid, cadre_rank, unit_id, cadre_hours, gaps)
-                report.results.append(result)
-                ok = result.compliant
-                if not ok:
-                    report.shortfalls.append(result)
-            else:
-                gaps = shortfalls(rules, cadre_rank, cadre_hours, path)
-                ok = not gaps
-                if gaps and keep == "short":
-                    report.shortfalls.append(
-                        CadreResult(cid, cadre_rank, unit_id, cadre_hours, gaps)
-                    )
-            report.total.count(ok)
-            rank_tallies[cadre_rank].count(ok)
-            child = by_segment.get(path[len(org.path) :].split("/", 1)[0])
-            unit_tallies[child.pk if child else org.pk].count(ok)
-    if org.pk in unit_tallies:
-        report.units.append((org, unit_tallies[org.pk]))
-    report.units += [(c, unit_tallies.get(c.pk, Tally())) for c in children]
-    report.ranks = [(key, label, rank_tallies[key]) for key, label in RANKS if key in rank_tallies]
+        counter.children(children)
+        if keep == "" or (keep == "short" and limit is not None):
+            _count_grouped(counter, cadres, hours, window(year, rules), limit or 0)
+        else:
+            _count_each(counter, cadres, hours, keep)
+    report.short_count = report.short_count or len(report.shortfalls)
+    if org.pk in counter.units:
+        report.units.append((org, counter.units[org.pk]))
+    report.units += [(c, counter.units.get(c.pk, Tally())) for c in children]
+    report.ranks = [(k, label, counter.ranks[k]) for k, label in RANKS if k in counter.ranks]
     report.shortfalls.sort(key=lambda s: (-s.missing, s.cadre_id))
     return report
+
+
+class _Counter:
+    """The tallies of a report: overall, per rank and per child unit (a unit's child is
+    worked out once per unit, not per cadre)."""
+
+    def __init__(self, report: Report, book: RuleBook):
+        self.report, self.book = report, book
+        self.units: dict[int, Tally] = defaultdict(Tally)
+        self.ranks: dict[str, Tally] = defaultdict(Tally)
+        self._of_unit: dict[int, Tally] = {}
+
+    def children(self, children: list[Org]) -> None:
+        org = self.report.org
+        self._segments = {c.path[len(org.path) :].split("/", 1)[0]: c.pk for c in children}
+
+    def count(self, rank: str, unit_id: int, path: str, ok: bool, n: int = 1) -> None:
+        self.report.total.count(ok, n)
+        self.ranks[rank].count(ok, n)
+        tally = self._of_unit.get(unit_id)
+        if tally is None:
+            org = self.report.org
+            child = self._segments.get(path[len(org.path) :].split("/", 1)[0], org.pk)
+            tally = self._of_unit[unit_id] = self.units[child]
+        tally.count(ok, n)
+
+
+def _count_each(counter: _Counter, cadres, hours: dict, keep: str) -> None:
+    """Every cadre's result, one row at a time (the exports: they list everyone)."""
+    report, book = counter.report, counter.book
+    rows = cadres.values_list("id", "rank", "unit_id", "unit__path").iterator(chunk_size=20_000)
+    for cid, rank, unit_id, path in rows:
+        cadre_hours = hours.get(cid, EMPTY)
+        if keep == "all":
+            gaps, missing = book.evaluate(rank, cadre_hours, path)
+            result = CadreResult(cid, rank, unit_id, cadre_hours, gaps, missing)
+            report.results.append(result)
+            ok = result.compliant
+            if not ok:
+                report.shortfalls.append(result)
+        else:
+            gaps, missing = book.shortfalls(rank, cadre_hours, path)
+            ok = not gaps
+            if gaps:
+                report.shortfalls.append(
+                    CadreResult(cid, rank, unit_id, cadre_hours, gaps, missing)
+                )
+        counter.count(rank, unit_id, path, ok)
+
+
+def _count_grouped(counter: _Counter, cadres, hours: dict, span, limit: int) -> None:
+    """The counts (and the ``limit`` largest shortfalls) without reading every cadre: those
+    with ledger rows in the window are read one by one; those without have the same result as
+    anyone of their rank and unit, so they are counted per (unit, rank) in SQL and only the
+    few the page lists are read (the demo city: 200 rows and 2,000 groups, not 50,000 rows)."""
+    report, book = counter.report, counter.book
+    first, _start, end = span
+    entered = CreditEntry.objects.filter(day__gte=first, day__lte=end).values("cadre_id")
+    short: list[CadreResult] = []
+    rows = cadres.filter(pk__in=entered).values_list("id", "rank", "unit_id", "unit__path")
+    for cid, rank, unit_id, path in rows.iterator(chunk_size=20_000):
+        cadre_hours = hours.get(cid, EMPTY)
+        gaps, missing = book.shortfalls(rank, cadre_hours, path)
+        counter.count(rank, unit_id, path, not gaps)
+        if gaps:
+            short.append(CadreResult(cid, rank, unit_id, cadre_hours, gaps, missing))
+    idle = cadres.exclude(pk__in=entered)
+    levels: dict[float, list[tuple[str, int]]] = defaultdict(list)  # missing → its groups
+    groups = idle.values_list("unit_id", "unit__path", "rank").annotate(n=Count("id"))
+    for unit_id, path, rank, n in groups:
+        gaps, missing = book.shortfalls(rank, EMPTY, path)
+        counter.count(rank, unit_id, path, not gaps, n)
+        if gaps:
+            levels[missing].append((rank, unit_id))
+            report.short_count += n
+    report.short_count += len(short)
+    if limit:
+        report.shortfalls = _largest(book, idle, short, levels, limit)
+
+
+def _largest(book: RuleBook, idle, short: list[CadreResult], levels: dict, limit: int) -> list:
+    """The ``limit`` first shortfalls in the page's order (most missing, then by id): level by
+    level of missing hours, the cadres read from the database are the first ids of the groups
+    at that level (usually one level, one query)."""
+    by_level: dict[float, list[CadreResult]] = defaultdict(list)
+    for result in short:
+        by_level[result.missing].append(result)
+    out: list[CadreResult] = []
+    for missing in sorted(set(levels) | set(by_level), reverse=True):
+        if len(out) >= limit:
+            break
+        here = list(by_level.get(missing, ()))
+        if missing in levels:
+            units: dict[str, list[int]] = defaultdict(list)
+            for rank, unit_id in levels[missing]:
+                units[rank].append(unit_id)
+            which = Q()
+            for rank, ids in units.items():
+                which |= Q(rank=rank, unit_id__in=ids)
+            rows = idle.filter(which).order_by("id")
+            rows = rows.values_list("id", "rank", "unit_id", "unit__path")[: limit - len(out)]
+            for cid, rank, unit_id, path in rows:
+                gaps, gap_missing = book.shortfalls(rank, EMPTY, path)
+                here.append(CadreResult(cid, rank, unit_id, EMPTY, gaps, gap_missing))
+        out += sorted(here, key=lambda r: r.cadre_id)
+    return out[:limit]
 
 
 def compliance_summary(org: Org, year: int) -> dict:
@@ -247,7 +354,7 @@ def cadre_record(cadre: Cadre, year: int) -> CadreRecord:
     )
 
 
-def get_entry_for(actor, pk) -> CreditEntry:
+def get_entry_for(actor: "User", pk) -> CreditEntry:
     entry = (
         CreditEntry.objects.visible_to(actor).select_related("cadre").filter(pk=pk).first()
         if str(pk).isdigit()

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +31,9 @@ from ganxun.credits.models import (
 )
 from ganxun.orgs.models import Cadre
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 MAX_HOURS_A_DAY = Decimal("24")
 
 
@@ -38,7 +42,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied()
 
 
-def _require_cadre(actor, cadre: Cadre) -> None:
+def _require_cadre(actor: "User", cadre: Cadre) -> None:
     if not Cadre.objects.visible_to(actor).filter(pk=cadre.pk).exists():
         raise PermissionDenied(_("该干部不在您的管理范围内。"))
 
@@ -69,7 +73,7 @@ class EntryData:
     reason: str
 
 
-def entry_record(*, actor, data: EntryData) -> CreditEntry:
+def entry_record(*, actor: "User", data: EntryData) -> CreditEntry:
     """A manual entry (读书研讨, 实践锻炼, a class the system did not run …), with why."""
     _require(policies.can_record_credits(actor))
     _require_cadre(actor, data.cadre)
@@ -106,7 +110,7 @@ def entry_record(*, actor, data: EntryData) -> CreditEntry:
     return entry
 
 
-def entry_reverse(*, actor, entry: CreditEntry, reason: str) -> CreditEntry:
+def entry_reverse(*, actor: "User", entry: CreditEntry, reason: str) -> CreditEntry:
     """Correct an entry by a reversing one (negative hours, same channel and day), with why."""
     _require(policies.can_record_credits(actor))
     _require_cadre(actor, entry.cadre)
@@ -151,7 +155,7 @@ def _reversed(entry: CreditEntry) -> bool:
         return CreditEntry.objects.filter(reverses=entry).exists()
 
 
-def credit_program_bonus(*, actor, program, cadre) -> CreditEntry | None:
+def credit_program_bonus(*, actor: "User", program, cadre) -> CreditEntry | None:
     """Credit the program's graduation bonus to ``cadre`` once (called when they graduate).
     A no-op when the program has no bonus configured; calling it again writes nothing."""
     rule = children_of(program, ProgramCreditRule, "program").first()
@@ -175,7 +179,7 @@ def credit_program_bonus(*, actor, program, cadre) -> CreditEntry | None:
     return written
 
 
-def program_rule_save(*, actor, program, bonus_hours, note: str = "") -> ProgramCreditRule:
+def program_rule_save(*, actor: "User", program, bonus_hours, note: str = "") -> ProgramCreditRule:
     _require(policies.can_set_program_bonus(actor, program))
     hours = (
         clean_hours(bonus_hours, field="bonus_hours", allow_zero=True)
@@ -207,7 +211,7 @@ REQUIREMENT_FIELDS = [
 ]  # fmt: skip
 
 
-def requirement_save(*, actor, requirement: Requirement | None, data: dict) -> Requirement:
+def requirement_save(*, actor: "User", requirement: Requirement | None, data: dict) -> Requirement:
     _require(policies.can_manage_rules(actor))
     if requirement is not None:
         _require(policies.can_edit_requirement(actor, requirement))
@@ -243,7 +247,7 @@ def _validate_requirement(data: dict) -> None:
         raise CreditError("no_source", _("请写明该要求的依据（文件名称和条款）。"), field="source")
 
 
-def requirements_restore_defaults(*, actor) -> int:
+def requirements_restore_defaults(*, actor: "User") -> int:
     """Add back the national defaults that are missing (by name); existing rules stay."""
     _require(policies.owns_city_rules(actor))
     added = 0
@@ -262,7 +266,7 @@ SETTINGS_FIELDS = [
 ]  # fmt: skip
 
 
-def settings_save(*, actor, data: dict) -> CreditSettings:
+def settings_save(*, actor: "User", data: dict) -> CreditSettings:
     _require(policies.owns_city_rules(actor))
     with transaction.atomic():
         row, _created = CreditSettings.objects.get_or_create(pk=1)

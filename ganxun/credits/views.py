@@ -1,6 +1,8 @@
 """Compliance pages (学时达标), the 培训档案 of a cadre and corrections. Thin: parse, call one
 selector or service, render."""
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,18 +12,36 @@ from django.views.decorators.http import require_POST
 from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.http import handle_form, require
-from ganxun.credits import policies, selectors, services
+from ganxun.credits import policies, promotion, selectors, services
 from ganxun.credits.exports import write_compliance
 from ganxun.credits.forms import EntryForm, ReverseForm, YearForm
 from ganxun.orgs.selectors import org_ancestors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHORTFALLS_SHOWN = 50  # the page stays under 60 KB; the export has everyone
+PROMOTIONS_SHOWN = 50
 
 
 @require(policies.can_view_compliance)
 def index(request):
     return redirect("credits:org", pk=request.user.org_id)
+
+
+def promotions_shown(checks: list) -> dict:
+    """The most urgent promotions (overdue first, then the soonest due), at most
+    ``PROMOTIONS_SHOWN`` of them, grouped by unit; and how many there are in each state, since a
+    city has thousands of promotions in two years and the page must stay readable."""
+    counts = Counter(p.state for p in checks)
+    open_ = sorted(
+        (p for p in checks if p.state != promotion.DONE),
+        key=lambda p: (p.state != promotion.OVERDUE, p.due),
+    )
+    shown = sorted(open_[:PROMOTIONS_SHOWN], key=lambda p: (p.unit_name, p.due))
+    return {
+        "promotions": shown,
+        "promotion_counts": {state: counts.get(state, 0) for state in promotion.STATES},
+        "promotions_hidden": len(open_) - len(shown),
+    }
 
 
 @require(policies.can_view_compliance)
@@ -30,7 +50,7 @@ def org_compliance(request, pk):
     org = selectors.get_org_for(request.user, pk)
     form = YearForm(request.GET or None)
     year, rank = form.chosen_year(), form.chosen_rank()
-    report = selectors.compliance_report(org, year, rank=rank)
+    report = selectors.compliance_report(org, year, rank=rank, limit=SHORTFALLS_SHOWN)
     context = {
         "org": org,
         "form": form,
@@ -41,7 +61,7 @@ def org_compliance(request, pk):
         "shortfalls": selectors.with_cadres(report.shortfalls[:SHORTFALLS_SHOWN]),
         "shown": SHORTFALLS_SHOWN,
         "can_manage_rules": policies.can_manage_rules(request.user),
-        "promotions": selectors.promotion_training(org),
+        **promotions_shown(selectors.promotion_training(org)),
     }
     return render(request, "credits/org.html", context)
 

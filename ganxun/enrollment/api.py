@@ -3,6 +3,7 @@ nominations and leave requests. Refusals come back as ``{"code", "message"}`` wi
 stable codes the pages use (quota_full, cadre_outside_unit, session_started, …)."""
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Router, Schema, Status
 
@@ -77,6 +78,8 @@ def _trainee(user) -> None:
 @router.get("/enrollment/menu", response=list[MenuItemOut], summary="自主选学菜单")
 def menu(request, theme: str = "", form: str = ""):
     _trainee(request.auth)
+    # Any: the selector sets n_enrolled, n_waiting, closes_at and my_seat on each session
+    sessions: list[Any] = selectors.menu_sessions(request.auth, theme=theme, form=form)
     return [
         {
             "id": s.pk,
@@ -92,7 +95,7 @@ def menu(request, theme: str = "", form: str = ""):
             "closes_at": s.closes_at,
             "my_status": s.my_seat.status if s.my_seat else None,
         }
-        for s in selectors.menu_sessions(request.auth, theme=theme, form=form)
+        for s in sessions
     ]
 
 
@@ -123,6 +126,8 @@ def cancel(request, seat_id: int):
 def quotas(request):
     if not policies.is_contact(request.auth):
         raise PermissionDenied()
+    # Any: the selector sets used and confirmed on each quota
+    quotas: list[Any] = selectors.contact_quotas(request.auth)
     return [
         {
             "id": q.pk,
@@ -134,7 +139,7 @@ def quotas(request):
             "used": q.used,
             "confirmed": q.confirmed,
         }
-        for q in selectors.contact_quotas(request.auth)
+        for q in quotas
     ]
 
 

@@ -6,6 +6,7 @@ fetched with a scoped helper — the program is the unit of access, as in ``prog
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -30,6 +31,10 @@ from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.programs import policies as program_policies
 from ganxun.programs.models import Program, ProgramTrainee, Session
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
+
 # --- quotas and nominations -------------------------------------------------------------------
 
 LIVE = Q(nominations__status__in=Nomination.LIVE)
@@ -51,7 +56,7 @@ def program_quotas(program: Program) -> list[Quota]:
     )
 
 
-def contact_quotas(actor) -> list[Quota]:
+def contact_quotas(actor: "User") -> list[Quota]:
     """The quotas of the contact's units, open programs first."""
     if not policies.is_contact(actor):
         return []
@@ -63,11 +68,11 @@ def contact_quotas(actor) -> list[Quota]:
     )
 
 
-def get_quota_for(actor, pk) -> Quota:
+def get_quota_for(actor: "User", pk) -> Quota:
     return _get(Quota.objects.visible_to(actor).select_related("org", "program__org"), pk)
 
 
-def get_nomination_for(actor, pk) -> Nomination:
+def get_nomination_for(actor: "User", pk) -> Nomination:
     qs = Nomination.objects.visible_to(actor).select_related(
         "quota__org", "program__org", "cadre__unit"
     )
@@ -163,7 +168,7 @@ def quota_nominations(quota: Quota) -> list[Nomination]:
     return rows
 
 
-def nomination_candidates(actor, quota: Quota, q: str = "") -> QuerySet[Cadre]:
+def nomination_candidates(actor: "User", quota: Quota, q: str = "") -> QuerySet[Cadre]:
     """Active cadres of the quota's unit the contact sees and who are not nominated yet."""
     taken = Nomination._base_manager.filter(
         program_id=quota.program_id, status__in=Nomination.LIVE
@@ -202,7 +207,7 @@ def program_nominations(program: Program, status: str = "") -> list[Nomination]:
 # --- self-selection ---------------------------------------------------------------------------
 
 
-def _menu_base(actor) -> QuerySet[Session]:
+def _menu_base(actor: "User") -> QuerySet[Session]:
     """Open self-selectable sessions of programs organized by the trainee's unit or above."""
     if not policies.can_select(actor):
         return Session._base_manager.none()
@@ -221,7 +226,7 @@ def _with_seat_counts(qs: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def menu_sessions(actor, *, theme: str = "", form: str = "") -> list[Session]:
+def menu_sessions(actor: "User", *, theme: str = "", form: str = "") -> list[Session]:
     """The 自助餐 menu: upcoming picks with seats left, each marked with the trainee's seat."""
     qs = _menu_base(actor).filter(starts_at__gt=timezone.now())
     if (theme_id := query_int(theme, min_value=1)) is not None:
@@ -250,7 +255,7 @@ def menu_sessions(actor, *, theme: str = "", form: str = "") -> list[Session]:
     return sessions
 
 
-def menu_themes(actor) -> list[Theme]:
+def menu_themes(actor: "User") -> list[Theme]:
     base = _menu_base(actor).filter(starts_at__gt=timezone.now())
     ids = set(base.values_list("course__theme_id", flat=True)) | set(
         base.values_list("unit__theme_id", flat=True)
@@ -258,15 +263,15 @@ def menu_themes(actor) -> list[Theme]:
     return list(Theme._base_manager.filter(pk__in=[i for i in ids if i]).order_by("name"))
 
 
-def get_menu_session_for(actor, pk) -> Session:
+def get_menu_session_for(actor: "User", pk) -> Session:
     return _get(_menu_base(actor).select_related("program__org"), pk)
 
 
-def get_seat_for(actor, pk) -> Seat:
+def get_seat_for(actor: "User", pk) -> Seat:
     return _get(Seat.objects.visible_to(actor).select_related("session__program__org"), pk)
 
 
-def my_seats(actor) -> list[Seat]:
+def my_seats(actor: "User") -> list[Seat]:
     """The trainee's picks, upcoming live ones first, each waitlisted one with its place."""
     if not policies.can_select(actor):
         return []
@@ -321,7 +326,7 @@ def selection_rules(program: Program) -> dict[str, int | None]:
     return out
 
 
-def get_program_session_for(actor, pk) -> Session:
+def get_program_session_for(actor: "User", pk) -> Session:
     """A session of a program the actor manages (organizer pages)."""
     session = _get(Session.objects.visible_to(actor).select_related("program__org"), pk)
     if not policies.can_manage_quotas(actor, session.program):
@@ -339,14 +344,14 @@ def approved_leave_cadre_ids(session: Session) -> QuerySet:
     ).values_list("cadre_id", flat=True)
 
 
-def get_leave_for(actor, pk) -> LeaveRequest:
+def get_leave_for(actor: "User", pk) -> LeaveRequest:
     qs = LeaveRequest.objects.visible_to(actor).select_related(
         "session__program__org", "cadre__unit"
     )
     return _get(qs, pk)
 
 
-def my_leave(actor) -> list[LeaveRequest]:
+def my_leave(actor: "User") -> list[LeaveRequest]:
     if not policies.is_trainee(actor):
         return []
     return list(
@@ -357,7 +362,7 @@ def my_leave(actor) -> list[LeaveRequest]:
     )
 
 
-def leave_candidates(actor) -> list[Session]:
+def leave_candidates(actor: "User") -> list[Session]:
     """Upcoming sessions the trainee is expected at (the rule of ``expected``, evaluated for
     one trainee in three queries) and may still ask leave for."""
     if not policies.is_trainee(actor):
@@ -392,7 +397,7 @@ def leave_candidates(actor) -> list[Session]:
     return out
 
 
-def get_leave_session_for(actor, pk) -> Session:
+def get_leave_session_for(actor: "User", pk) -> Session:
     """A session of the trainee's programs (whether leave is still possible is the service's
     call, so a late request gets the reason, not a 404)."""
     if not policies.is_trainee(actor):
@@ -400,7 +405,7 @@ def get_leave_session_for(actor, pk) -> Session:
     return _get(Session.objects.visible_to(actor).select_related("program"), pk)
 
 
-def leave_to_decide(actor) -> list[LeaveRequest]:
+def leave_to_decide(actor: "User") -> list[LeaveRequest]:
     """Pending requests waiting for this user: as unit contact (first step) or as organizer
     (second step of long leave)."""
     qs = LeaveRequest.objects.visible_to(actor).filter(status=LeaveRequest.Status.PENDING)
@@ -510,9 +515,9 @@ def program_leave(program: Program, status: str = "") -> tuple[list[LeaveRequest
 # --- inbox ------------------------------------------------------------------------------------
 
 
-def my_notices(actor) -> QuerySet[Notice]:
+def my_notices(actor: "User") -> QuerySet[Notice]:
     return Notice.objects.filter(inbox_q(actor)).order_by("-created_at", "-id")
 
 
-def unread_count(actor) -> int:
+def unread_count(actor: "User") -> int:
     return Notice.objects.filter(inbox_q(actor), read_at__isnull=True).count()

@@ -11,7 +11,7 @@ setting ``GANXUN_EVALUATION_SHOW_NAMES`` allows them.
 
 from django.conf import settings
 
-from ganxun.accounts.models import Role
+from ganxun.accounts.models import Role, User
 from ganxun.programs.models import MANAGING_ROLES
 from ganxun.programs.policies import can_manage_program, teaches
 
@@ -27,15 +27,15 @@ def enough(responses: int) -> bool:
     return responses >= min_group()
 
 
-def can_manage_evaluations(user) -> bool:
+def can_manage_evaluations(user: User) -> bool:
     return user.has_role(*MANAGING_ROLES)
 
 
-def can_configure(user, program) -> bool:
+def can_configure(user: User, program) -> bool:
     return can_manage_program(user, program)
 
 
-def can_read_answers(user, program) -> bool:
+def can_read_answers(user: User, program) -> bool:
     """Per-answer data (without names): the program's organizers and administrators."""
     return can_manage_program(user, program)
 
@@ -44,13 +44,13 @@ def names_visible() -> bool:
     return bool(getattr(settings, "GANXUN_EVALUATION_SHOW_NAMES", False))
 
 
-def sees_as_lecturer(user, session) -> bool:
+def sees_as_lecturer(user: User, session) -> bool:
     """A lecturer of the session who does not also manage its program: aggregates only, and
     only above the threshold."""
     return teaches(user, session) and not can_manage_program(user, session.program)
 
 
-def can_see_session_results(user, session) -> bool:
+def can_see_session_results(user: User, session) -> bool:
     return can_manage_evaluations(user) or teaches(user, session)
 
 
@@ -58,7 +58,7 @@ def enough_for_lecturer(responses: int) -> bool:
     return enough(responses)
 
 
-def can_see_lecturer_results(user, lecturer) -> bool:
+def can_see_lecturer_results(user: User, lecturer) -> bool:
     """Organizers see any lecturer they can see; a lecturer sees their own pool entry."""
     if can_manage_evaluations(user):
         return True
@@ -67,6 +67,6 @@ def can_see_lecturer_results(user, lecturer) -> bool:
     )
 
 
-def can_answer(user) -> bool:
+def can_answer(user: User) -> bool:
     """Any signed-in account linked to a roster cadre; attendance is checked per session."""
     return bool(user.is_authenticated and user.cadre_id)

@@ -1,6 +1,7 @@
 """Every read of needs surveys, cut to what the actor may see."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,9 @@ from ganxun.needs.policies import manages_survey
 from ganxun.orgs.models import PATH_SEP, Org
 from ganxun.surveys.models import Answer, Question, Questionnaire, Response
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 SUBMITTED = Q(response__status=Response.Status.SUBMITTED)
 
 
@@ -32,7 +36,7 @@ def _pk(pk) -> int:
     return int(pk)
 
 
-def get_survey_for(actor, pk, *, manage: bool = False) -> NeedsSurvey:
+def get_survey_for(actor: "User", pk, *, manage: bool = False) -> NeedsSurvey:
     """Fetch-and-authorise. ``manage``: only surveys the actor may change and analyse."""
     survey = (
         NeedsSurvey.objects.visible_to(actor)
@@ -45,7 +49,7 @@ def get_survey_for(actor, pk, *, manage: bool = False) -> NeedsSurvey:
     return survey
 
 
-def survey_list(actor) -> QuerySet[NeedsSurvey]:
+def survey_list(actor: "User") -> QuerySet[NeedsSurvey]:
     """Surveys with invitation and submission counts within the actor's subtree."""
     here = Q(respondents__unit__path__startswith=actor.org.path)
     return (
@@ -63,7 +67,7 @@ def survey_list(actor) -> QuerySet[NeedsSurvey]:
     )
 
 
-def get_respondent_for(actor, survey: NeedsSurvey, pk) -> Respondent:
+def get_respondent_for(actor: "User", survey: NeedsSurvey, pk) -> Respondent:
     respondent = (
         Respondent.objects.visible_to(actor)
         .select_related("survey__questionnaire", "unit")
@@ -157,13 +161,13 @@ class Tracking:
     rows: list[Rate] = field(default_factory=list)
 
 
-def tracking_node(actor, survey: NeedsSurvey) -> Org:
+def tracking_node(actor: "User", survey: NeedsSurvey) -> Org:
     """The deeper of the actor's root and the survey's org: where the tracking view starts."""
     owner = survey.questionnaire.org
     return owner if owner.path.startswith(actor.org.path) else actor.org
 
 
-def tracking(actor, survey: NeedsSurvey, node: Org) -> Tracking:
+def tracking(actor: "User", survey: NeedsSurvey, node: Org) -> Tracking:
     """Response rate for ``node``'s subtree, with one row per child (and one for the node)."""
     per_unit = (
         Respondent.objects.visible_to(actor)
@@ -206,7 +210,7 @@ def _child_of(node: Org, unit_path: str) -> int | None:
     return int(segment, 36) if segment else None
 
 
-def non_respondents(actor, survey: NeedsSurvey, node: Org) -> QuerySet[Respondent]:
+def non_respondents(actor: "User", survey: NeedsSurvey, node: Org) -> QuerySet[Respondent]:
     return (
         Respondent.objects.visible_to(actor)
         .filter(survey=survey, unit__path__startswith=node.path)
@@ -226,7 +230,7 @@ def survey_questions(survey: NeedsSurvey) -> list[Question]:
         )
 
 
-def latest_runs(actor, survey: NeedsSurvey) -> list[ClusterRun]:
+def latest_runs(actor: "User", survey: NeedsSurvey) -> list[ClusterRun]:
     return list(
         ClusterRun.objects.visible_to(actor)
         .filter(survey=survey)
@@ -235,7 +239,7 @@ def latest_runs(actor, survey: NeedsSurvey) -> list[ClusterRun]:
     )
 
 
-def get_run_for(actor, pk) -> ClusterRun:
+def get_run_for(actor: "User", pk) -> ClusterRun:
     run = (
         ClusterRun.objects.visible_to(actor)
         .select_related("survey__questionnaire__org", "question")
@@ -247,14 +251,14 @@ def get_run_for(actor, pk) -> ClusterRun:
     return run
 
 
-def get_cluster_for(actor, run: ClusterRun, pk) -> NeedCluster:
+def get_cluster_for(actor: "User", run: ClusterRun, pk) -> NeedCluster:
     cluster = NeedCluster.objects.visible_to(actor).filter(pk=_pk(pk), run=run).first()
     if cluster is None:
         raise NotFound()
     return cluster
 
 
-def common_needs(actor, survey: NeedsSurvey) -> QuerySet[CommonNeed]:
+def common_needs(actor: "User", survey: NeedsSurvey) -> QuerySet[CommonNeed]:
     return (
         CommonNeed.objects.visible_to(actor)
         .filter(survey=survey)
@@ -262,7 +266,7 @@ def common_needs(actor, survey: NeedsSurvey) -> QuerySet[CommonNeed]:
     )
 
 
-def get_need_for(actor, pk) -> CommonNeed:
+def get_need_for(actor: "User", pk) -> CommonNeed:
     need = (
         CommonNeed.objects.visible_to(actor)
         .select_related("survey__questionnaire__org")

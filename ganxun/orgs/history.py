@@ -16,7 +16,7 @@ from ganxun.orgs.roster.sql import db_date, insert_rows
 
 FIELDS = ["cadre", "unit", "position", "rank_title", "rank", "personnel_category", "start"]
 FIELDS += ["end", "end_reason", "text"]
-CLOSING = {
+CLOSING: dict[str, CadreHistory.EndReason] = {
     Cadre.Status.TRANSFERRED: CadreHistory.EndReason.TRANSFERRED,
     Cadre.Status.RETIRED: CadreHistory.EndReason.RETIRED,
     Cadre.Status.DECEASED: CadreHistory.EndReason.DECEASED,

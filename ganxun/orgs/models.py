@@ -196,7 +196,11 @@ class Cadre(Timestamped):
 
     class Meta:
         ordering = ["unit__path", "name", "id"]
-        indexes = [models.Index(fields=["unit", "rank"])]
+        indexes = [
+            models.Index(fields=["unit", "rank"]),
+            # compliance counts active cadres per (unit, rank) from the index alone
+            models.Index(fields=["status", "unit", "rank"], name="cadre_status_unit_rank"),
+        ]
         verbose_name = _("干部")
 
     def __str__(self):
@@ -299,6 +303,8 @@ class CadreHistory(ScopedChild):
         indexes = [
             models.Index(fields=["cadre", "start"]),
             models.Index(fields=["unit", "start"]),
+            # the current records started lately: the promotions on the compliance page
+            models.Index(fields=["end", "start"], name="history_end_start"),
         ]
         verbose_name = _("任职经历")
 

@@ -1,6 +1,7 @@
 """Every read of organizations and cadres, cut to what the actor may see."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
@@ -18,8 +19,11 @@ from ganxun.orgs.models import (
     RankTitle,
 )
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def get_org_for(actor, pk) -> Org:
+
+def get_org_for(actor: "User", pk) -> Org:
     """Fetch-and-authorise: missing and out-of-scope both answer "not found"."""
     pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
     org = Org.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
@@ -28,14 +32,14 @@ def get_org_for(actor, pk) -> Org:
     return org
 
 
-def get_org_by_code_for(actor, code: str) -> Org:
+def get_org_by_code_for(actor: "User", code: str) -> Org:
     org = Org.objects.visible_to(actor).filter(code=code).first()
     if org is None:
         raise NotFound()
     return org
 
 
-def get_cadre_for(actor, pk) -> Cadre:
+def get_cadre_for(actor: "User", pk) -> Cadre:
     pk = query_int(pk, min_value=1)
     cadre = (
         Cadre.objects.visible_to(actor)
@@ -51,7 +55,7 @@ def get_cadre_for(actor, pk) -> Cadre:
     return cadre
 
 
-def org_children(actor, org: Org, *, include_retired: bool = False) -> QuerySet[Org]:
+def org_children(actor: "User", org: Org, *, include_retired: bool = False) -> QuerySet[Org]:
     qs = Org.objects.visible_to(actor).filter(parent=org)
     if not include_retired:
         qs = qs.filter(is_active=True)
@@ -69,12 +73,12 @@ def org_ancestors(org: Org) -> list[Org]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def org_choices(actor, *, active_only: bool = True) -> QuerySet[Org]:
+def org_choices(actor: "User", *, active_only: bool = True) -> QuerySet[Org]:
     qs = Org.objects.visible_to(actor).only("id", "name", "code", "depth", "path", "level")
     return qs.filter(is_active=True) if active_only else qs
 
 
-def org_search(actor, q: str, limit: int = 20) -> QuerySet[Org]:
+def org_search(actor: "User", q: str, limit: int = 20) -> QuerySet[Org]:
     return org_choices(actor).filter(Q(name__contains=q) | Q(code__startswith=q))[:limit]
 
 
@@ -91,7 +95,7 @@ class CadreFilters:
     account: str = ""  # "none": no trainee account yet; "yes": has one
 
 
-def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
+def cadre_search(actor: "User", filters: CadreFilters) -> QuerySet[Cadre]:
     """The roster as the actor may see it, narrowed by the filters; units include subunits."""
     qs = Cadre.objects.visible_to(actor)
     q = normalise(filters.q) if filters.q else ""
@@ -121,7 +125,7 @@ def cadre_search(actor, filters: CadreFilters) -> QuerySet[Cadre]:
     )
 
 
-def roster_counts(actor) -> dict:
+def roster_counts(actor: "User") -> dict:
     qs = Cadre.objects.visible_to(actor).filter(status=Cadre.Status.ACTIVE)
     by_rank = dict(qs.order_by().values_list("rank").annotate(n=Count("id")))
     return {
@@ -130,7 +134,7 @@ def roster_counts(actor) -> dict:
     }
 
 
-def unplaced_ranks(actor) -> list[dict]:
+def unplaced_ranks(actor: "User") -> list[dict]:
     """The data-quality list: cadres in the actor's scope whose rank the correspondence table
     cannot place at a level (or who have no rank at all), by rank — never silently dropped
     from statistics, but listed here until the table or the record is fixed."""

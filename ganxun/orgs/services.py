@@ -3,6 +3,7 @@
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Value
@@ -35,6 +36,9 @@ from ganxun.orgs.policies import (
 from ganxun.orgs.ranks import SOURCE, default_personnel_categories, default_ranks
 from ganxun.orgs.vocab import UnknownWord, Vocabulary
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 ORG_FIELDS = ["code", "name", "level", "parent", "is_active", "sort"]
 CADRE_FIELDS = [
     "name",
@@ -56,14 +60,15 @@ CADRE_FIELDS = [
 # --- organizations ---------------------------------------------------------------------------
 
 
-def _require_within_scope(actor, org: Org | None) -> None:
+def _require_within_scope(actor: "User", org: Org | None) -> None:
     if org is None or actor.org is None or not org.is_within(actor.org):
         raise OrgError("org_out_of_scope", _("所选组织不在您的管理范围内。"), field="parent")
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
     with unscoped():
-        clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()
+        # pk=None matches no row, so it excludes nothing; the stubs reject None
+        clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()  # type: ignore[misc]
     if clash:
         raise OrgError(
             "duplicate_code",
@@ -74,7 +79,7 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
 
 @transaction.atomic
 def org_create(
-    *, actor, parent: Org | None, code: str, name: str, level: str, sort: int = 0
+    *, actor: "User", parent: Org | None, code: str, name: str, level: str, sort: int = 0
 ) -> Org:
     if not can_manage_orgs(actor):
         raise PermissionDenied()
@@ -104,7 +109,7 @@ def _insert_org(*, parent: Org | None, **values) -> Org:
 
 
 @transaction.atomic
-def org_update(*, actor, org: Org, code: str, name: str, level: str, sort: int) -> Org:
+def org_update(*, actor: "User", org: Org, code: str, name: str, level: str, sort: int) -> Org:
     """Rename or recode a node; its id, place and history stay."""
     if not can_manage_orgs(actor):
         raise PermissionDenied()
@@ -123,7 +128,7 @@ def org_update(*, actor, org: Org, code: str, name: str, level: str, sort: int) 
 
 
 @transaction.atomic
-def org_move(*, actor, org: Org, new_parent: Org) -> Org:
+def org_move(*, actor: "User", org: Org, new_parent: Org) -> Org:
     """Hang a node (and its whole subtree) under another parent, in one UPDATE of paths."""
     if not can_manage_orgs(actor):
         raise PermissionDenied()
@@ -158,7 +163,7 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
 
 
 @transaction.atomic
-def org_retire(*, actor, org: Org) -> Org:
+def org_retire(*, actor: "User", org: Org) -> Org:
     """Retire (撤销) a node. Refused while active sub-nodes or active cadres remain under it."""
     if not can_manage_orgs(actor):
         raise PermissionDenied()
@@ -341,7 +346,8 @@ def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None
     with unscoped():
         clash = (
             Cadre.objects.filter(id_number=id_number)
-            .exclude(pk=exclude_pk)
+            # pk=None matches no row, so it excludes nothing; the stubs reject None
+            .exclude(pk=exclude_pk)  # type: ignore[misc]
             .select_related("unit")
             .first()
         )
@@ -355,7 +361,7 @@ def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None
         )
 
 
-def _check_unit(actor, unit: Org) -> None:
+def _check_unit(actor: "User", unit: Org) -> None:
     if actor.org is None or not unit.is_within(actor.org):
         raise OrgError("unit_out_of_scope", _("所选单位不在您的管理范围内。"), field="unit")
     if not unit.is_active:
@@ -373,7 +379,7 @@ def _cadre_snapshot(cadre: Cadre) -> dict:
 
 
 @transaction.atomic
-def cadre_create(*, actor, data: CadreData) -> Cadre:
+def cadre_create(*, actor: "User", data: CadreData) -> Cadre:
     if not can_edit_roster(actor):
         raise PermissionDenied()
     data = cadre_validate(data)
@@ -394,7 +400,7 @@ def cadre_create(*, actor, data: CadreData) -> Cadre:
 
 
 @transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, data: CadreData) -> Cadre:
+def cadre_update(*, actor: "User", cadre: Cadre, data: CadreData) -> Cadre:
     if not can_edit_roster(actor):
         raise PermissionDenied()
     _check_unit(actor, cadre.unit)
@@ -416,7 +422,7 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreData) -> Cadre:
 
 
 @transaction.atomic
-def cadre_id_number_reveal(*, actor, cadre: Cadre, via: str = "页面") -> str:
+def cadre_id_number_reveal(*, actor: "User", cadre: Cadre, via: str = "页面") -> str:
     """One person's full 身份证号, on an explicit request; every showing is audited (PIPL 第28条,
     等保 安全审计). Pages and the API both come here."""
     if not can_reveal_id_number(actor, cadre):
@@ -431,7 +437,7 @@ def cadre_id_number_reveal(*, actor, cadre: Cadre, via: str = "页面") -> str:
 
 
 @transaction.atomic
-def cadre_id_numbers_read(*, actor, cadres: Collection[Cadre], via: str) -> None:
+def cadre_id_numbers_read(*, actor: "User", cadres: Collection[Cadre], via: str) -> None:
     """An integration whose token may read full numbers received these people's numbers in
     one answer: one audit entry per call naming each person."""
     if not can_see_full_id_number(actor):
@@ -450,7 +456,7 @@ def cadre_id_numbers_read(*, actor, cadres: Collection[Cadre], via: str) -> None
 
 
 @transaction.atomic
-def cadre_delete(*, actor, cadre: Cadre) -> None:
+def cadre_delete(*, actor: "User", cadre: Cadre) -> None:
     """Remove a record entered by mistake. People who leave are marked 调出/退休 instead."""
     if not can_edit_roster(actor):
         raise PermissionDenied()
@@ -503,7 +509,9 @@ def _model_values(data: CadreData) -> dict:
 
 
 @transaction.atomic
-def category_save(*, actor, category: CadreCategory | None, code: str, name: str, sort: int = 0):
+def category_save(
+    *, actor: "User", category: CadreCategory | None, code: str, name: str, sort: int = 0
+):
     """Create (category=None) or rename a 人员类别. The list is shared by the whole tree."""
     if not can_manage_orgs(actor):
         raise PermissionDenied()
@@ -548,7 +556,7 @@ def _row_save(*, actor, row, fields: list[str], values: dict, after_save=None):
     return row
 
 
-def tag_add(*, actor, name: str) -> CadreCategory:
+def tag_add(*, actor: "User", name: str) -> CadreCategory:
     """A tag the roster import met and an administrator chose to keep: a free code is made
     from the list's size; an existing tag of that name is returned as is."""
     existing = CadreCategory.objects.filter(name=name.strip()).first()
@@ -567,7 +575,7 @@ RANK_FIELDS = ["code", "name", "system", "level", "synonyms", "source", "sort"]
 
 
 @transaction.atomic
-def rank_title_save(*, actor, title: RankTitle | None, **values) -> RankTitle:
+def rank_title_save(*, actor: "User", title: RankTitle | None, **values) -> RankTitle:
     """Add a rank to the correspondence table or change one. A changed level is carried to the
     cadres holding the rank and to their current history records (two UPDATEs)."""
     if not can_manage_orgs(actor):
@@ -596,7 +604,7 @@ def rank_title_save(*, actor, title: RankTitle | None, **values) -> RankTitle:
 @transaction.atomic
 def personnel_category_save(
     *,
-    actor,
+    actor: "User",
     category: PersonnelCategory | None,
     code: str,
     name: str,

@@ -4,6 +4,8 @@ Children of a program are read through ``_base_manager`` only after the program 
 fetched with ``programs.selectors.get_program_for`` — the program is the unit of access.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from ganxun.core.errors import NotFound, PermissionDenied
@@ -22,6 +24,9 @@ from ganxun.outcomes.models.graduation import normalize_code
 from ganxun.programs import selectors as programs
 from ganxun.programs.models import Program, ProgramTrainee
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 
 def _get(qs: QuerySet, pk):
     obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
@@ -30,7 +35,7 @@ def _get(qs: QuerySet, pk):
     return obj
 
 
-def get_managed_program_for(actor, pk) -> Program:
+def get_managed_program_for(actor: "User", pk) -> Program:
     """Pages that run a program's outcomes: 404 when unseen, 403 when only readable."""
     program = programs.get_program_for(actor, pk)
     if not policies.can_manage(actor, program):
@@ -38,7 +43,7 @@ def get_managed_program_for(actor, pk) -> Program:
     return program
 
 
-def get_readable_program_for(actor, pk) -> Program:
+def get_readable_program_for(actor: "User", pk) -> Program:
     """The four-level summary and showcase: staff who see the program."""
     program = programs.get_program_for(actor, pk)
     if not policies.can_see_summary(actor):
@@ -60,7 +65,7 @@ def program_followups(program) -> QuerySet[FollowUp]:
     )
 
 
-def get_followup_for(actor, pk) -> FollowUp:
+def get_followup_for(actor: "User", pk) -> FollowUp:
     qs = FollowUp.objects.visible_to(actor).select_related("program", "unit", "created_by")
     return _get(qs.prefetch_related(CADRES, "attachments"), pk)
 
@@ -85,7 +90,7 @@ def sample_checklist(program, sample: FollowUpSample) -> list[dict]:
     ]
 
 
-def trainee_units(program, actor=None) -> QuerySet[Org]:
+def trainee_units(program, actor: "User | None" = None) -> QuerySet[Org]:
     """The units the program's trainees come from (within a unit contact's subtree)."""
     trainees = ProgramTrainee._base_manager.filter(program=program)
     if (
@@ -97,7 +102,7 @@ def trainee_units(program, actor=None) -> QuerySet[Org]:
     return Org._base_manager.filter(pk__in=trainees.values("cadre__unit_id")).order_by("path")
 
 
-def trainee_cadres(program, actor=None) -> QuerySet[Cadre]:
+def trainee_cadres(program, actor: "User | None" = None) -> QuerySet[Cadre]:
     trainees = ProgramTrainee._base_manager.filter(program=program)
     if (
         actor is not None
@@ -121,12 +126,12 @@ def _outcome_details(qs: QuerySet[Outcome]) -> QuerySet[Outcome]:
     )
 
 
-def get_outcome_for(actor, pk) -> Outcome:
+def get_outcome_for(actor: "User", pk) -> Outcome:
     qs = _outcome_details(Outcome.objects.visible_to(actor))
     return _get(qs.prefetch_related("reviews__decided_by"), pk)
 
 
-def my_outcomes(actor) -> QuerySet[Outcome]:
+def my_outcomes(actor: "User") -> QuerySet[Outcome]:
     return _outcome_details(Outcome.objects.visible_to(actor)).order_by("-submitted_at", "-id")
 
 
@@ -152,7 +157,7 @@ def outcome_status_counts(program) -> dict[str, int]:
     return {r["status"]: r["n"] for r in rows}
 
 
-def programs_for_submitter(actor) -> QuerySet[Program]:
+def programs_for_submitter(actor: "User") -> QuerySet[Program]:
     """Programs a trainee took part in, or with trainees of a unit contact's subtree."""
     trainees = ProgramTrainee._base_manager.none()
     if policies.is_unit_contact(actor):
@@ -164,7 +169,7 @@ def programs_for_submitter(actor) -> QuerySet[Program]:
     )
 
 
-def get_attachment_for(actor, pk) -> Attachment:
+def get_attachment_for(actor: "User", pk) -> Attachment:
     """An attachment is readable by whoever may read its follow-up or outcome."""
     # scope: fetched by id, then authorised below (its outcome, follow-up or published program)
     row = _get(Attachment._base_manager.all(), pk)
@@ -180,18 +185,18 @@ def get_attachment_for(actor, pk) -> Attachment:
     return row
 
 
-def _sees_program(actor, program_id) -> bool:
+def _sees_program(actor: "User", program_id) -> bool:
     return Program.objects.visible_to(actor).filter(pk=program_id).exists()
 
 
 # --- graduation and certificates -------------------------------------------------------------
 
 
-def get_certificate_for(actor, pk) -> Certificate:
+def get_certificate_for(actor: "User", pk) -> Certificate:
     return _get(Certificate.objects.visible_to(actor).select_related("program", "cadre"), pk)
 
 
-def my_certificates(actor) -> list[Certificate]:
+def my_certificates(actor: "User") -> list[Certificate]:
     if not policies.is_trainee(actor):
         return []
     return list(
@@ -202,7 +207,7 @@ def my_certificates(actor) -> list[Certificate]:
     )
 
 
-def my_trainee_rows(actor) -> list[ProgramTrainee]:
+def my_trainee_rows(actor: "User") -> list[ProgramTrainee]:
     return programs.my_trainee_rows(actor)
 
 
@@ -218,7 +223,7 @@ def program_certificates(program) -> QuerySet[Certificate]:
     return Certificate._base_manager.filter(program=program).select_related("cadre__unit")
 
 
-def contact_units(actor, programs) -> QuerySet[Org]:
+def contact_units(actor: "User", programs) -> QuerySet[Org]:
     """Units of a unit contact's subtree with trainees in the given programs."""
     trainees = ProgramTrainee._base_manager.filter(
         program__in=programs, cadre__unit__path__startswith=actor.org.path
@@ -226,7 +231,7 @@ def contact_units(actor, programs) -> QuerySet[Org]:
     return Org._base_manager.filter(pk__in=trainees.values("cadre__unit_id")).order_by("path")
 
 
-def contact_trainees(actor, programs) -> QuerySet[Cadre]:
+def contact_trainees(actor: "User", programs) -> QuerySet[Cadre]:
     trainees = ProgramTrainee._base_manager.filter(
         program__in=programs, cadre__unit__path__startswith=actor.org.path
     )
@@ -237,7 +242,7 @@ def contact_trainees(actor, programs) -> QuerySet[Cadre]:
     )
 
 
-def outcomes_to_review(actor) -> QuerySet[Outcome]:
+def outcomes_to_review(actor: "User") -> QuerySet[Outcome]:
     """Outcomes waiting for this organizer, across the programs they run, oldest first."""
     if not policies.can_see_summary(actor):
         return Outcome._base_manager.none()

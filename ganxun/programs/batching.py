@@ -25,7 +25,7 @@ units) comes from the solver's infeasible core over one assumption literal per u
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil
@@ -331,7 +331,7 @@ def _deal(members: list[str], quota: list[int], current: dict[str, int]) -> dict
 # --- checking a split edited by hand ---------------------------------------------------------
 
 
-def violations(inst: Instance, assignment: dict[str, int | None]) -> list[str]:
+def violations(inst: Instance, assignment: Mapping[str, int | None]) -> list[str]:
     """What a given split breaks, unit by unit: run after every hand edit."""
     out: list[str] = []
     unplaced = [p.id for p in inst.people if assignment.get(p.id) is None]
@@ -353,7 +353,7 @@ def violations(inst: Instance, assignment: dict[str, int | None]) -> list[str]:
     return out
 
 
-def _unit_violations(inst: Instance, u: UnitStats, assignment: dict) -> list[str]:
+def _unit_violations(inst: Instance, u: UnitStats, assignment: Mapping) -> list[str]:
     name, out = inst.unit_name(u.key), []
     secretaries = {assignment.get(p) for p in u.secretaries} - {None}
     heads = {assignment.get(p) for p in u.heads} - {None}

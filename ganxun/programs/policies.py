@@ -5,33 +5,33 @@ the ``Lecturer.cadre`` of its pool entries (the demo's lecturer account is set u
 no second link needs keeping in step.
 """
 
-from ganxun.accounts.models import Role
+from ganxun.accounts.models import Role, User
 from ganxun.programs.models import MANAGING_ROLES
 
 
-def can_manage_programs(user) -> bool:
+def can_manage_programs(user: User) -> bool:
     """Create programs and venues (each program also needs ``can_manage_program``)."""
     return user.has_role(*MANAGING_ROLES)
 
 
-def manages_org(user, org) -> bool:
+def manages_org(user: User, org) -> bool:
     return user.org is not None and org is not None and org.path.startswith(user.org.path)
 
 
-def can_manage_program(user, program) -> bool:
+def can_manage_program(user: User, program) -> bool:
     """Organizers of the program's org or above; staff below only read it."""
     return can_manage_programs(user) and manages_org(user, program.org)
 
 
-def can_manage_venue(user, venue) -> bool:
+def can_manage_venue(user: User, venue) -> bool:
     return can_manage_programs(user) and manages_org(user, venue.owner)
 
 
-def can_review_outlines(user) -> bool:
+def can_review_outlines(user: User) -> bool:
     return user.has_role(Role.REVIEWER)
 
 
-def is_reviewer_of(user, program, reviewer_ids: set[int] | None = None) -> bool:
+def is_reviewer_of(user: User, program, reviewer_ids: set[int] | None = None) -> bool:
     ids = reviewer_ids
     if ids is None:
         ids = set(
@@ -42,11 +42,11 @@ def is_reviewer_of(user, program, reviewer_ids: set[int] | None = None) -> bool:
     return can_review_outlines(user) and user.pk in ids
 
 
-def can_teach(user) -> bool:
+def can_teach(user: User) -> bool:
     return user.has_role(Role.LECTURER) and bool(user.cadre_id)
 
 
-def teaches(user, session, lecturers=None) -> bool:
+def teaches(user: User, session, lecturers=None) -> bool:
     """The account's cadre is one of the session's lecturers."""
     if not can_teach(user):
         return False
@@ -56,17 +56,17 @@ def teaches(user, session, lecturers=None) -> bool:
     return any(lec.cadre_id == user.cadre_id for lec in lecturers)
 
 
-def can_submit_outline(user, session, lecturers=None) -> bool:
+def can_submit_outline(user: User, session, lecturers=None) -> bool:
     """The lecturer, or the organizer on the lecturer's behalf (a leader's office often sends
     the outline to the school, which uploads it)."""
     return teaches(user, session, lecturers) or can_manage_program(user, session.program)
 
 
-def is_trainee(user) -> bool:
+def is_trainee(user: User) -> bool:
     return user.has_role(Role.TRAINEE) and bool(user.cadre_id)
 
 
-def can_use_programs(user) -> bool:
+def can_use_programs(user: User) -> bool:
     return (
         can_manage_programs(user)
         or can_review_outlines(user)

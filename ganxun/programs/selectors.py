@@ -7,6 +7,7 @@ Lists run a fixed number of queries: lecturers and classrooms come in one prefet
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -33,6 +34,9 @@ from ganxun.programs.models import (
 from ganxun.programs.outline_groups import outline_holder, outline_siblings
 from ganxun.programs.participation import ONLY_OWN_SESSIONS, participation
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 
 def _get(qs: QuerySet, pk):
     pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
@@ -51,7 +55,7 @@ def _count(model, **filters):
     return Coalesce(Subquery(rows.values("program").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-def program_list(actor, *, q: str = "", status: str = "") -> QuerySet[Program]:
+def program_list(actor: "User", *, q: str = "", status: str = "") -> QuerySet[Program]:
     qs = Program.objects.visible_to(actor).select_related("org")
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(brand__contains=q))
@@ -64,12 +68,12 @@ def program_list(actor, *, q: str = "", status: str = "") -> QuerySet[Program]:
     )
 
 
-def get_program_for(actor, pk) -> Program:
+def get_program_for(actor: "User", pk) -> Program:
     qs = Program.objects.visible_to(actor).select_related("org", "main_venue", "menu_call")
     return _get(qs, pk)
 
 
-def get_managed_program_for(actor, pk) -> Program:
+def get_managed_program_for(actor: "User", pk) -> Program:
     """For pages that change a program: 404 when unseen, 403 when only readable."""
     program = get_program_for(actor, pk)
     if not policies.can_manage_program(actor, program):
@@ -87,7 +91,7 @@ def program_units(program: Program) -> list[ProgramUnit]:
     )
 
 
-def get_unit_for(actor, pk) -> ProgramUnit:
+def get_unit_for(actor: "User", pk) -> ProgramUnit:
     return _get(ProgramUnit.objects.visible_to(actor).select_related("program", "theme"), pk)
 
 
@@ -113,7 +117,7 @@ def program_sessions(program: Program, *, include_cancelled: bool = False) -> Qu
     return with_details(qs).order_by("starts_at", "id")
 
 
-def get_session_for(actor, pk) -> Session:
+def get_session_for(actor: "User", pk) -> Session:
     return _get(with_details(Session.objects.visible_to(actor)), pk)
 
 
@@ -128,7 +132,7 @@ def session_outlines(session: Session) -> list[Outline]:
     )
 
 
-def get_outline_for(actor, pk) -> Outline:
+def get_outline_for(actor: "User", pk) -> Outline:
     return _get(Outline.objects.visible_to(actor).select_related("session__program"), pk)
 
 
@@ -150,7 +154,7 @@ def session_consultation(session: Session) -> Consultation | None:
 UPCOMING_OUTLINE = ~Q(outline_status=OutlineStatus.APPROVED)
 
 
-def sessions_without_approved_outline(actor) -> QuerySet[Session]:
+def sessions_without_approved_outline(actor: "User") -> QuerySet[Session]:
     """The organizer's worry list: future sessions of programs they run, nearest first."""
     if not policies.can_manage_programs(actor):
         return Session._base_manager.none()
@@ -165,7 +169,7 @@ def sessions_without_approved_outline(actor) -> QuerySet[Session]:
     )
 
 
-def outlines_to_review(actor) -> QuerySet[Session]:
+def outlines_to_review(actor: "User") -> QuerySet[Session]:
     """Sessions whose latest outline waits for this reviewer, nearest first."""
     reviewing = Program.reviewers.through.objects.filter(user_id=actor.pk).values("program_id")
     return (
@@ -180,7 +184,7 @@ def outlines_to_review(actor) -> QuerySet[Session]:
     )
 
 
-def lecturer_sessions(actor, *, upcoming: bool = True) -> QuerySet[Session]:
+def lecturer_sessions(actor: "User", *, upcoming: bool = True) -> QuerySet[Session]:
     """The sessions the account's cadre teaches (see ``policies`` for the link)."""
     if not policies.can_teach(actor):
         return Session._base_manager.none()
@@ -192,7 +196,7 @@ def lecturer_sessions(actor, *, upcoming: bool = True) -> QuerySet[Session]:
     return with_details(qs.distinct()).order_by("starts_at", "id")
 
 
-def my_trainee_rows(actor) -> list[ProgramTrainee]:
+def my_trainee_rows(actor: "User") -> list[ProgramTrainee]:
     if not policies.is_trainee(actor):
         return []
     return list(
@@ -220,13 +224,13 @@ def trainee_sessions_q(rows: list[ProgramTrainee]) -> Q:
     return q
 
 
-def trainee_sessions(actor, rows: list[ProgramTrainee] | None = None) -> QuerySet[Session]:
+def trainee_sessions(actor: "User", rows: list[ProgramTrainee] | None = None) -> QuerySet[Session]:
     rows = my_trainee_rows(actor) if rows is None else rows
     qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
     return with_details(qs.filter(trainee_sessions_q(rows))).order_by("starts_at", "id")
 
 
-def my_double_bookings(actor, since) -> dict[int, str]:
+def my_double_bookings(actor: "User", since) -> dict[int, str]:
     """The trainee's sessions from ``since`` on that clash with another of their sessions:
     session id → what it clashes with (the rule lives in ``conflicts``)."""
     if not policies.is_trainee(actor):
@@ -239,7 +243,7 @@ def my_double_bookings(actor, since) -> dict[int, str]:
     return clashes
 
 
-def next_session_for_trainee(actor) -> Session | None:
+def next_session_for_trainee(actor: "User") -> Session | None:
     return trainee_sessions(actor).filter(ends_at__gte=timezone.now()).first()
 
 
@@ -277,24 +281,24 @@ def in_window(qs: QuerySet[Session], window: Window) -> QuerySet[Session]:
     return qs.filter(starts_at__lt=hi, ends_at__gt=lo)
 
 
-def venue_sessions(actor, venue: Venue) -> QuerySet[Session]:
+def venue_sessions(actor: "User", venue: Venue) -> QuerySet[Session]:
     qs = Session.objects.visible_to(actor).filter(status=Session.Status.SCHEDULED)
     qs = qs.filter(Q(main_venue=venue) | Q(sub_venues=venue)).distinct()
     return with_details(qs).order_by("starts_at", "id")
 
 
-def lecturer_calendar_sessions(actor, lecturer: Lecturer) -> QuerySet[Session]:
+def lecturer_calendar_sessions(actor: "User", lecturer: Lecturer) -> QuerySet[Session]:
     qs = Session.objects.visible_to(actor).filter(
         status=Session.Status.SCHEDULED, lecturers=lecturer
     )
     return with_details(qs.distinct()).order_by("starts_at", "id")
 
 
-def get_venue_for(actor, pk) -> Venue:
+def get_venue_for(actor: "User", pk) -> Venue:
     return _get(Venue.objects.visible_to(actor).select_related("owner", "serves"), pk)
 
 
-def venue_list(actor) -> QuerySet[Venue]:
+def venue_list(actor: "User") -> QuerySet[Venue]:
     return Venue.objects.visible_to(actor).select_related("owner", "serves")
 
 
@@ -309,7 +313,7 @@ def program_trainees(program: Program) -> QuerySet[ProgramTrainee]:
     )
 
 
-def get_trainee_for(actor, pk) -> ProgramTrainee:
+def get_trainee_for(actor: "User", pk) -> ProgramTrainee:
     qs = ProgramTrainee.objects.visible_to(actor).select_related("program", "cadre__unit")
     return _get(qs, pk)
 

@@ -126,14 +126,27 @@ def trainees_by_group(node: Org, period: Period) -> dict[tuple, tuple[int, int, 
 
 
 def trainees_by_category(node: Org, period: Period) -> dict[int, tuple[int, int]]:
-    """Per 人员类别; a cadre of two categories counts in both (the rows do not add up)."""
-    rows = (
-        _pt(node, period)
-        .filter(cadre__categories__isnull=False)
-        .values_list("cadre__categories")
-        .annotate(n=Count("id"), people=Count("cadre_id", distinct=True))
-    )
-    return {category: (n, people) for category, n, people in rows}
+    """Per 人员类别; a cadre of two categories counts in both (the rows do not add up).
+
+    Written so the join starts from the period's programs (CROSS JOIN fixes SQLite's order;
+    PostgreSQL plans it as an inner join): left to itself SQLite walked every cadre's category
+    links first, 200 ms on the demo city for a few hundred trainees."""
+    links = Cadre.categories.through._meta.db_table
+    sql = f"""
+        SELECT cc.cadrecategory_id, COUNT(pt.id), COUNT(DISTINCT pt.cadre_id)
+        FROM {Program._meta.db_table} p
+        CROSS JOIN {ProgramTrainee._meta.db_table} pt
+        CROSS JOIN {Cadre._meta.db_table} c
+        CROSS JOIN {Org._meta.db_table} o
+        CROSS JOIN {links} cc
+        WHERE p.start_date >= %s AND p.start_date <= %s AND pt.program_id = p.id
+          AND c.id = pt.cadre_id AND o.id = c.unit_id AND o.path LIKE %s
+          AND cc.cadre_id = c.id
+        GROUP BY cc.cadrecategory_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.start, period.end, node.path + "%"])
+        return {category: (int(n), int(people)) for category, n, people in cursor.fetchall()}
 
 
 def trainees_by_personnel_category(node: Org, period: Period) -> dict:
@@ -225,22 +238,30 @@ def children_map(node: Org) -> tuple[list[Org], dict[int, int], set[int]]:
     """The node's children, which child each org of the subtree falls under (the node itself
     maps to itself: cadres kept at the node are its own, "本级"), and the children that have
     children of their own (drill-down links)."""
+    # tuples, not model instances: a province has tens of thousands of orgs; only the
+    # children are instances
     orgs = list(
-        Org._base_manager.filter(path__startswith=node.path).only(
-            "id", "name", "path", "parent_id", "level", "sort", "depth"
-        )
+        # scope: the subtree of a node the view has already checked the reader may see
+        Org._base_manager.filter(path__startswith=node.path)
+        .order_by()
+        .values_list("id", "path", "parent_id")
     )
-    children = sorted((o for o in orgs if o.parent_id == node.pk), key=lambda o: (o.sort, o.path))
+    children = sorted(
+        Org._base_manager.filter(parent_id=node.pk).only(
+            "id", "name", "path", "parent_id", "level", "sort", "depth"
+        ),
+        key=lambda o: (o.sort, o.path),
+    )
     by_segment = {o.path: o.pk for o in children}
     under: dict[int, int] = {}
     width = len(node.path)
-    for o in orgs:
-        if o.pk == node.pk:
-            under[o.pk] = node.pk
+    for pk, path, _parent in orgs:
+        if pk == node.pk:
+            under[pk] = node.pk
             continue
-        segment = o.path[width:].split("/", 1)[0]
-        under[o.pk] = by_segment.get(node.path + segment + "/", node.pk)
-    parents = {o.parent_id for o in orgs}
+        segment = path[width:].split("/", 1)[0]
+        under[pk] = by_segment.get(node.path + segment + "/", node.pk)
+    parents = {parent for _pk, _path, parent in orgs}
     return children, under, {c.pk for c in children if c.pk in parents}
 
 

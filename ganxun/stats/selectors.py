@@ -5,6 +5,8 @@ Excel export, the annual report page and ``ganxun stats`` all call ``report_for`
 CLI, ``stats_report`` directly after resolving the org by its code.
 """
 
+from typing import TYPE_CHECKING
+
 from ganxun.core.errors import NotFound
 from ganxun.core.values import query_int
 from ganxun.orgs.models import Org
@@ -12,8 +14,11 @@ from ganxun.stats import panels, policies
 from ganxun.stats.period import Period
 from ganxun.stats.report import Report, stats_report
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def get_node_for(actor, pk=None) -> Org:
+
+def get_node_for(actor: "User", pk=None) -> Org:
     """The actor's own org, or an org below it; 404 for anything else."""
     if pk in (None, ""):
         node = actor.org
@@ -25,20 +30,20 @@ def get_node_for(actor, pk=None) -> Org:
     return node
 
 
-def node_trail(actor, node: Org) -> list[Org]:
+def node_trail(actor: "User", node: Org) -> list[Org]:
     """From the actor's org down to the node, for the breadcrumb of the drill-down."""
     ids = [i for i in node.ancestor_ids if i] + [node.pk]
     orgs = Org.objects.visible_to(actor).filter(pk__in=ids).order_by("depth")
     return list(orgs)
 
 
-def report_for(actor, node: Org, period: Period, **wanted) -> Report:
+def report_for(actor: "User", node: Org, period: Period, **wanted) -> Report:
     if not policies.can_view_node(actor, node):
         raise NotFound()
     return stats_report(node, period, **wanted)
 
 
-def compliance_for(actor, node: Org, period: Period):
+def compliance_for(actor: "User", node: Org, period: Period):
     """The hours-compliance panel alone: the dashboard loads it after the page (it evaluates
     every cadre's hours, the slowest figure), the export and the annual report inline."""
     if not policies.can_view_node(actor, node):

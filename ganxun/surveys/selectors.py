@@ -1,22 +1,27 @@
 """Every read of questionnaires, cut to what the actor may see."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch
 
 from ganxun.core.fetch import get_visible_or_404 as _get
 from ganxun.core.scoping import unscoped
 from ganxun.surveys.models import Option, Question, Questionnaire, Section
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def get_questionnaire_for(actor, pk) -> Questionnaire:
+
+def get_questionnaire_for(actor: "User", pk) -> Questionnaire:
     """Fetch-and-authorise: missing and out-of-scope both answer "not found"."""
     return _get(Questionnaire, actor, pk, ("org",))
 
 
-def get_section_for(actor, pk) -> Section:
+def get_section_for(actor: "User", pk) -> Section:
     return _get(Section, actor, pk, ("questionnaire", "questionnaire__org"))
 
 
-def get_question_for(actor, pk) -> Question:
+def get_question_for(actor: "User", pk) -> Question:
     return _get(Question, actor, pk, ("questionnaire", "questionnaire__org", "section"))
 
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,13 +21,16 @@ from ganxun.surveys.errors import SurveyError
 from ganxun.surveys.models import Option, Question, Questionnaire, Section
 from ganxun.surveys.policies import manages_questionnaire
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 TEMPLATES_DIR = Path(__file__).with_name("data")
 QUESTIONNAIRE_FIELDS = ["title", "intro", "status", "closes_at"]
 QUESTION_FIELDS = ["kind", "text", "help_text", "required", "max_choices"]
 MAX_OPTIONS = 30
 
 
-def _require_manager(actor, questionnaire: Questionnaire) -> None:
+def _require_manager(actor: "User", questionnaire: Questionnaire) -> None:
     if not manages_questionnaire(actor, questionnaire):
         raise PermissionDenied()
 
@@ -41,7 +45,7 @@ def _require_editable(questionnaire: Questionnaire) -> None:
 
 @transaction.atomic
 def questionnaire_create(
-    *, actor, org, title: str, intro: str = "", purpose: str = Questionnaire.Purpose.NEEDS
+    *, actor: "User", org, title: str, intro: str = "", purpose: str = Questionnaire.Purpose.NEEDS
 ) -> Questionnaire:
     title = title.strip()
     if not title:
@@ -61,7 +65,12 @@ def questionnaire_create(
 
 @transaction.atomic
 def questionnaire_update(
-    *, actor, questionnaire: Questionnaire, title: str, intro: str, closes_at: datetime | None
+    *,
+    actor: "User",
+    questionnaire: Questionnaire,
+    title: str,
+    intro: str,
+    closes_at: datetime | None,
 ) -> Questionnaire:
     """Title, introduction and deadline may change while it runs; questions may not."""
     _require_manager(actor, questionnaire)
@@ -84,7 +93,7 @@ def questionnaire_update(
 
 @transaction.atomic
 def questionnaire_open(
-    *, actor, questionnaire: Questionnaire, closes_at: datetime | None = None
+    *, actor: "User", questionnaire: Questionnaire, closes_at: datetime | None = None
 ) -> Questionnaire:
     _require_manager(actor, questionnaire)
     if questionnaire.status != Questionnaire.Status.DRAFT:
@@ -116,7 +125,7 @@ def questionnaire_open(
 
 
 @transaction.atomic
-def questionnaire_close(*, actor, questionnaire: Questionnaire) -> Questionnaire:
+def questionnaire_close(*, actor: "User", questionnaire: Questionnaire) -> Questionnaire:
     _require_manager(actor, questionnaire)
     if questionnaire.status != Questionnaire.Status.OPEN:
         raise SurveyError("not_open", _("问卷不在进行中。"))
@@ -140,7 +149,7 @@ def _next_position(qs) -> int:
 
 @transaction.atomic
 def section_create(
-    *, actor, questionnaire: Questionnaire, title: str, description: str = ""
+    *, actor: "User", questionnaire: Questionnaire, title: str, description: str = ""
 ) -> Section:
     _require_manager(actor, questionnaire)
     _require_editable(questionnaire)
@@ -157,7 +166,9 @@ def section_create(
 
 
 @transaction.atomic
-def section_update(*, actor, section: Section, title: str, description: str = "") -> Section:
+def section_update(
+    *, actor: "User", section: Section, title: str, description: str = ""
+) -> Section:
     _require_manager(actor, section.questionnaire)
     _require_editable(section.questionnaire)
     if not title.strip():
@@ -171,7 +182,7 @@ def section_update(*, actor, section: Section, title: str, description: str = ""
 
 
 @transaction.atomic
-def section_delete(*, actor, section: Section) -> None:
+def section_delete(*, actor: "User", section: Section) -> None:
     _require_manager(actor, section.questionnaire)
     _require_editable(section.questionnaire)
     audit_record(
@@ -235,7 +246,7 @@ def _write_options(question: Question, options: list[str]) -> None:
 
 
 @transaction.atomic
-def question_create(*, actor, section: Section, data: QuestionData) -> Question:
+def question_create(*, actor: "User", section: Section, data: QuestionData) -> Question:
     _require_manager(actor, section.questionnaire)
     _require_editable(section.questionnaire)
     data = _clean_question(data)
@@ -256,7 +267,7 @@ def question_create(*, actor, section: Section, data: QuestionData) -> Question:
 
 
 @transaction.atomic
-def question_update(*, actor, question: Question, data: QuestionData) -> Question:
+def question_update(*, actor: "User", question: Question, data: QuestionData) -> Question:
     _require_manager(actor, question.questionnaire)
     _require_editable(question.questionnaire)
     data = _clean_question(data)
@@ -273,7 +284,7 @@ def question_update(*, actor, question: Question, data: QuestionData) -> Questio
 
 
 @transaction.atomic
-def question_delete(*, actor, question: Question) -> None:
+def question_delete(*, actor: "User", question: Question) -> None:
     _require_manager(actor, question.questionnaire)
     _require_editable(question.questionnaire)
     audit_record(
@@ -284,7 +295,7 @@ def question_delete(*, actor, question: Question) -> None:
 
 
 @transaction.atomic
-def question_move(*, actor, question: Question, step: int) -> Question:
+def question_move(*, actor: "User", question: Question, step: int) -> Question:
     """Swap with the neighbour above (step −1) or below (+1) in the same section."""
     _require_manager(actor, question.questionnaire)
     _require_editable(question.questionnaire)
@@ -317,7 +328,12 @@ def load_template(name: str) -> dict:
 
 @transaction.atomic
 def questionnaire_from_template(
-    *, actor, org, template: str, title: str = "", purpose: str = Questionnaire.Purpose.NEEDS
+    *,
+    actor: "User",
+    org,
+    template: str,
+    title: str = "",
+    purpose: str = Questionnaire.Purpose.NEEDS,
 ) -> Questionnaire:
     """A new draft questionnaire with the template's sections, questions and options."""
     spec = load_template(template)

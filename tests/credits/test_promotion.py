@@ -2,11 +2,13 @@
 year, 条例 第十四条) with the promotion date taken from the career history."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from ganxun.credits.models import Channel
 from ganxun.credits.selectors import compliance_report, promotion_training
+from ganxun.credits.views import promotions_shown
 from ganxun.orgs import services
 from ganxun.orgs.models import PersonnelCategory, RankTitle
 from ganxun.orgs.roster.parsing import RANK_WORDS
@@ -99,3 +101,32 @@ def test_training_completed_within_the_year_clears_the_promotion(city, admin):
 )
 def test_level_words_for_lists_of_levels_still_read(word, level):
     assert RANK_WORDS[word] == level
+
+
+def test_the_page_lists_the_most_urgent_promotions_and_counts_the_rest():
+    # given 3 overdue, 60 inside their year and 5 done (a city has thousands in two years)
+    def check(state, days, unit):
+        return SimpleNamespace(state=state, due=TODAY + timedelta(days=days), unit_name=unit)
+
+    checks = [check("inside", d, f"单位{d % 7}") for d in range(1, 61)]
+    checks += [check("overdue", -d, "单位X") for d in (5, 10, 20)]
+    checks += [check("done", 30, "单位Y") for _ in range(5)]
+    # when the page picks what to show
+    shown = promotions_shown(checks)
+    # then every overdue one and the soonest due are listed, at most 50, grouped by unit
+    listed = shown["promotions"]
+    assert len(listed) == 50 and shown["promotions_hidden"] == 13
+    assert sum(p.state == "overdue" for p in listed) == 3
+    assert max(p.due for p in listed if p.state == "inside") == TODAY + timedelta(days=47)
+    assert [p.unit_name for p in listed] == sorted(p.unit_name for p in listed)
+    # and the counts name every state
+    assert shown["promotion_counts"] == {"done": 5, "inside": 60, "overdue": 3}
+
+
+def test_the_compliance_page_states_the_promotion_counts(city, admin, client):
+    recent = register(admin, city.town_a1, 6, "乡科级副职", start=date(2018, 3, 1), name="新提")
+    promote(admin, recent, "乡科级正职", TODAY - timedelta(days=100))
+    client.force_login(admin)
+    page = client.get(f"/credits/org/{city.town_a1.pk}/").content.decode()
+    assert "已逾期 0 人，一年期内未完成 1 人，已完成 0 人。" in page
+    assert "新提" in page

@@ -1,6 +1,8 @@
 """Budgets: create, change, close and reopen. One transaction each, audited."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +17,9 @@ from ganxun.core.errors import PermissionDenied
 from ganxun.orgs.models import Org
 from ganxun.programs.models import Program
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 FIELDS = ["org", "program", "year", "title", "amount", "note", "status"]
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -23,13 +28,13 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 class BudgetData:
     title: str
     year: int
-    amount: object  # text or Decimal; parsed by ``money``
+    amount: str | int | float | Decimal  # text or a number; parsed by ``money``
     note: str = ""
     program: Program | None = None
     org: Org | None = None
 
 
-def _validate(actor, data: BudgetData) -> BudgetData:
+def _validate(actor: "User", data: BudgetData) -> BudgetData:
     data.title = clean_text(data.title, field="title", label=_("预算名称"), max_length=200)
     data.note = clean_text(data.note, field="note", label=_("备注"), required=False, max_length=500)
     data.amount = money(data.amount, field="amount", label=_("预算金额"), allow_zero=True)
@@ -49,7 +54,7 @@ def _validate(actor, data: BudgetData) -> BudgetData:
 
 
 @transaction.atomic
-def budget_create(*, actor, data: BudgetData) -> Budget:
+def budget_create(*, actor: "User", data: BudgetData) -> Budget:
     data = _validate(actor, data)
     budget = Budget(
         org=data.org,
@@ -72,7 +77,7 @@ def budget_create(*, actor, data: BudgetData) -> Budget:
 
 
 @transaction.atomic
-def budget_update(*, actor, budget: Budget, data: BudgetData) -> Budget:
+def budget_update(*, actor: "User", budget: Budget, data: BudgetData) -> Budget:
     budget = locked(budget)
     require_manager(actor, budget)
     data.program = budget.program  # a budget stays with its program
@@ -94,7 +99,7 @@ def budget_update(*, actor, budget: Budget, data: BudgetData) -> Budget:
 
 
 @transaction.atomic
-def budget_close(*, actor, budget: Budget) -> Budget:
+def budget_close(*, actor: "User", budget: Budget) -> Budget:
     """结账: no more income or expenses until reopened. The row lock makes an expense saved at
     the same moment either land before the close or be refused after it."""
     budget = locked(budget)
@@ -109,7 +114,7 @@ def budget_close(*, actor, budget: Budget) -> Budget:
 
 
 @transaction.atomic
-def budget_reopen(*, actor, budget: Budget) -> Budget:
+def budget_reopen(*, actor: "User", budget: Budget) -> Budget:
     budget = locked(budget)
     require_manager(actor, budget)
     if not budget.is_closed:

@@ -1,6 +1,7 @@
 """Checks the budgets services share: money, text, permission."""
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,9 @@ from ganxun.budgets.models import CENT
 from ganxun.core import services as core_services
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.services import record
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 __all__ = ["clean_text", "money", "record", "require_manager", "require_open"]
 
@@ -52,7 +56,7 @@ def money(value, *, field: str, label: str, allow_zero: bool = False) -> Decimal
     return amount.quantize(CENT)
 
 
-def require_manager(actor, budget) -> None:
+def require_manager(actor: "User", budget) -> None:
     if not policies.can_manage_budget(actor, budget):
         raise PermissionDenied()
 

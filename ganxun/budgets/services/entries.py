@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -28,6 +29,9 @@ from ganxun.budgets.services.common import (
 )
 from ganxun.catalog import files
 from ganxun.core.audit import snapshot
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_ATTACHMENT_BYTES = 20 * files.MB
 ATTACHMENT_TYPES = files.DOCUMENT_TYPES | {"image"}
@@ -62,7 +66,7 @@ class Saved:
 
 
 @transaction.atomic
-def income_add(*, actor, budget: Budget, data: IncomeData) -> Income:
+def income_add(*, actor: "User", budget: Budget, data: IncomeData) -> Income:
     budget = locked(budget)
     require_manager(actor, budget)
     require_open(budget, _("登记收入"))
@@ -82,7 +86,7 @@ def income_add(*, actor, budget: Budget, data: IncomeData) -> Income:
 
 
 @transaction.atomic
-def income_delete(*, actor, income: Income) -> None:
+def income_delete(*, actor: "User", income: Income) -> None:
     budget = locked(income.budget)
     require_manager(actor, budget)
     require_open(budget, _("删除收入"))
@@ -140,7 +144,7 @@ def _duplicate(budget: Budget, voucher_no: str) -> BudgetError:
 
 
 @transaction.atomic
-def expense_add(*, actor, budget: Budget, data: ExpenseData, upload=None) -> Saved:
+def expense_add(*, actor: "User", budget: Budget, data: ExpenseData, upload=None) -> Saved:
     budget = locked(budget)
     require_manager(actor, budget)
     require_open(budget, _("登记支出"))
@@ -153,6 +157,7 @@ def expense_add(*, actor, budget: Budget, data: ExpenseData, upload=None) -> Sav
     for name in ("category", "amount", "date", "payee", "voucher_no", "note"):
         setattr(expense, name, getattr(data, name))
     if upload is not None:
+        assert sniffed is not None  # checked with the upload above
         expense.file.name = default_storage.save(voucher_upload_to(expense, upload.name), upload)
         expense.file_name = upload.name[:200]
         expense.content_type = sniffed.content_type
@@ -163,7 +168,7 @@ def expense_add(*, actor, budget: Budget, data: ExpenseData, upload=None) -> Sav
         with transaction.atomic():
             expense.save()
     except IntegrityError as exc:
-        if expense.file:
+        if expense.file.name:  # the file is truthy by its name
             default_storage.delete(expense.file.name)
         raise _duplicate(budget, data.voucher_no) from exc
     record(actor, "create", expense, {}, snapshot(expense, EXPENSE_FIELDS))
@@ -188,12 +193,12 @@ def spent_total(budget: Budget) -> Decimal:
 
 
 @transaction.atomic
-def expense_delete(*, actor, expense: Expense) -> None:
+def expense_delete(*, actor: "User", expense: Expense) -> None:
     budget = locked(expense.budget)
     require_manager(actor, budget)
     require_open(budget, _("删除支出"))
     record(actor, "delete", expense, snapshot(expense, EXPENSE_FIELDS), {})
     Expense._base_manager.filter(pk=expense.pk).delete()
-    if expense.file:
+    if expense.file.name:  # the file is truthy by its name
         name = expense.file.name
         transaction.on_commit(lambda: default_storage.delete(name))

@@ -1,5 +1,7 @@
 """Checks and helpers every catalogue service shares."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from ganxun.catalog import policies
@@ -9,16 +11,19 @@ from ganxun.core.audit import snapshot
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.services import full_snapshot, link_names, record, set_links
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 # Shared helpers re-exported so the app's services import everything from one place.
 __all__ = ["clean_text", "full_snapshot", "link_names", "record", "require_visible", "set_links"]
 
 
-def require_editor(actor) -> None:
+def require_editor(actor: "User") -> None:
     if not policies.can_edit_catalog(actor):
         raise PermissionDenied()
 
 
-def require_editable(actor, resource) -> None:
+def require_editable(actor: "User", resource) -> None:
     """Resources shared down from above are read-only here; only their owner's side edits."""
     if not policies.can_edit_resource(actor, resource):
         raise CatalogError(
@@ -28,7 +33,7 @@ def require_editable(actor, resource) -> None:
         )
 
 
-def resource_share(*, actor, resource, shared: bool):
+def resource_share(*, actor: "User", resource, shared: bool):
     """Publish a resource upward (推荐上级共享) so the parent's whole subtree can use it."""
     from django.db import transaction
 
@@ -51,5 +56,5 @@ def clean_text(value, **kwargs) -> str:
     return core_services.clean_text(value, error=CatalogError, **kwargs)
 
 
-def require_visible(actor, model, objs, **kwargs) -> None:
+def require_visible(actor: "User", model, objs, **kwargs) -> None:
     core_services.require_visible(actor, model, objs, error=CatalogError, **kwargs)

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,6 +21,9 @@ from ganxun.catalog.services.common import (
 )
 from ganxun.orgs.models import Cadre, CadreCategory
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 THEME_FIELDS = ["name", "color", "sort", "description", "owner"]
 COURSE_FIELDS = ["title", "theme", "form", "hours", "summary", "target_ranks", "status", "owner"]
 COURSE_LINKS = ("lecturers", "materials", "target_categories")
@@ -32,7 +36,13 @@ MAX_HOURS = Decimal("200")
 
 @transaction.atomic
 def theme_save(
-    *, actor, theme: Theme | None, name: str, color: str, sort: int = 0, description: str = ""
+    *,
+    actor: "User",
+    theme: Theme | None,
+    name: str,
+    color: str,
+    sort: int = 0,
+    description: str = "",
 ) -> Theme:
     """Create (theme=None) or change a theme of the actor's org."""
     require_editor(actor)
@@ -62,7 +72,7 @@ def theme_save(
 
 
 @transaction.atomic
-def theme_delete(*, actor, theme: Theme) -> None:
+def theme_delete(*, actor: "User", theme: Theme) -> None:
     require_editor(actor)
     require_editable(actor, theme)
     used = Course._base_manager.filter(theme=theme).count()
@@ -107,7 +117,7 @@ def clean_hours(raw) -> Decimal:
     return hours
 
 
-def course_validate(actor, data: CourseData) -> CourseData:
+def course_validate(actor: "User", data: CourseData) -> CourseData:
     """Normalise and check one course; raise CatalogError naming the field."""
     data.title = clean_text(data.title, field="title", label=_("课程名称"), max_length=200)
     if data.form not in TeachingForm.values:
@@ -124,7 +134,7 @@ def course_validate(actor, data: CourseData) -> CourseData:
     return data
 
 
-def _check_title_free(actor, owner, title: str, exclude_pk: int | None = None) -> None:
+def _check_title_free(actor: "User", owner, title: str, exclude_pk: int | None = None) -> None:
     clash = Course.objects.visible_to(actor).filter(owner=owner, title=title)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
@@ -147,7 +157,7 @@ def _apply(course: Course, data: CourseData) -> None:
 
 
 @transaction.atomic
-def course_create(*, actor, data: CourseData) -> Course:
+def course_create(*, actor: "User", data: CourseData) -> Course:
     require_editor(actor)
     data = course_validate(actor, data)
     _check_title_free(actor, actor.org, data.title)
@@ -158,7 +168,7 @@ def course_create(*, actor, data: CourseData) -> Course:
 
 
 @transaction.atomic
-def course_update(*, actor, course: Course, data: CourseData) -> Course:
+def course_update(*, actor: "User", course: Course, data: CourseData) -> Course:
     require_editor(actor)
     require_editable(actor, course)
     data = course_validate(actor, data)
@@ -170,7 +180,7 @@ def course_update(*, actor, course: Course, data: CourseData) -> Course:
 
 
 @transaction.atomic
-def course_set_status(*, actor, course: Course, status: str) -> Course:
+def course_set_status(*, actor: "User", course: Course, status: str) -> Course:
     """Publish (发布) or retire (停用) a course without opening the form."""
     require_editor(actor)
     require_editable(actor, course)

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from ganxun.catalog.services.common import (
     require_editor,
 )
 from ganxun.orgs.models import Cadre
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 LECTURER_FIELDS = [
     "name",
@@ -48,7 +52,7 @@ class LecturerData:
     is_active: bool = True
 
 
-def lecturer_validate(actor, data: LecturerData) -> LecturerData:
+def lecturer_validate(actor: "User", data: LecturerData) -> LecturerData:
     data.name = "".join(clean_text(data.name, field="name", label=_("姓名"), max_length=50).split())
     if data.kind not in Lecturer.Kind.values:
         raise CatalogError("invalid_kind", _("请选择师资类型。"), field="kind")
@@ -71,7 +75,9 @@ def lecturer_validate(actor, data: LecturerData) -> LecturerData:
     return data
 
 
-def _check_not_duplicate(actor, owner, data: LecturerData, exclude_pk: int | None = None) -> None:
+def _check_not_duplicate(
+    actor: "User", owner, data: LecturerData, exclude_pk: int | None = None
+) -> None:
     clash = Lecturer.objects.visible_to(actor).filter(
         owner=owner, name=data.name, affiliation=data.affiliation
     )
@@ -94,7 +100,7 @@ def _apply(lecturer: Lecturer, data: LecturerData) -> None:
 
 
 @transaction.atomic
-def lecturer_create(*, actor, data: LecturerData) -> Lecturer:
+def lecturer_create(*, actor: "User", data: LecturerData) -> Lecturer:
     require_editor(actor)
     data = lecturer_validate(actor, data)
     _check_not_duplicate(actor, actor.org, data)
@@ -105,7 +111,7 @@ def lecturer_create(*, actor, data: LecturerData) -> Lecturer:
 
 
 @transaction.atomic
-def lecturer_update(*, actor, lecturer: Lecturer, data: LecturerData) -> Lecturer:
+def lecturer_update(*, actor: "User", lecturer: Lecturer, data: LecturerData) -> Lecturer:
     require_editor(actor)
     require_editable(actor, lecturer)
     data = lecturer_validate(actor, data)
@@ -155,7 +161,7 @@ def _future_commitments(lecturer: Lecturer) -> list[str]:
 
 
 @transaction.atomic
-def lecturer_delete(*, actor, lecturer: Lecturer) -> None:
+def lecturer_delete(*, actor: "User", lecturer: Lecturer) -> None:
     """Remove a lecturer entered by mistake or gone for good; refused while still teaching."""
     require_editor(actor)
     require_editable(actor, lecturer)

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -19,6 +20,9 @@ from ganxun.catalog.services.common import (
     require_visible,
     set_links,
 )
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MATERIAL_FIELDS = [
     "kind",
@@ -69,7 +73,7 @@ def normalise_isbn(raw: str) -> str:
     )
 
 
-def _validate(actor, data: MaterialData) -> MaterialData:
+def _validate(actor: "User", data: MaterialData) -> MaterialData:
     if data.kind not in Material.Kind.values:
         raise CatalogError("invalid_kind", _("请选择资料类型。"), field="kind")
     data.title = clean_text(data.title, field="title", label=_("标题"), max_length=200)
@@ -80,7 +84,7 @@ def _validate(actor, data: MaterialData) -> MaterialData:
     return data
 
 
-def _check_isbn_free(actor, isbn: str, exclude_pk: int | None = None) -> None:
+def _check_isbn_free(actor: "User", isbn: str, exclude_pk: int | None = None) -> None:
     """A book already in a library the actor uses (own, shared from above) is not added twice."""
     if not isbn:
         return
@@ -140,7 +144,7 @@ def _save(material: Material, data: MaterialData, upload) -> None:
 
 
 @transaction.atomic
-def material_create(*, actor, data: MaterialData, upload=None) -> Material:
+def material_create(*, actor: "User", data: MaterialData, upload=None) -> Material:
     require_editor(actor)
     data = _validate(actor, data)
     _check_isbn_free(actor, data.isbn)
@@ -151,7 +155,9 @@ def material_create(*, actor, data: MaterialData, upload=None) -> Material:
 
 
 @transaction.atomic
-def material_update(*, actor, material: Material, data: MaterialData, upload=None) -> Material:
+def material_update(
+    *, actor: "User", material: Material, data: MaterialData, upload=None
+) -> Material:
     require_editor(actor)
     require_editable(actor, material)
     if data.kind != material.kind and material.file:
@@ -168,7 +174,7 @@ def material_update(*, actor, material: Material, data: MaterialData, upload=Non
 
 
 @transaction.atomic
-def material_delete(*, actor, material: Material) -> None:
+def material_delete(*, actor: "User", material: Material) -> None:
     require_editor(actor)
     require_editable(actor, material)
     record(actor, "delete", material, full_snapshot(material, MATERIAL_FIELDS, ("themes",)), {})

@@ -1,6 +1,8 @@
 """Finalizing a call: the last round's advanced proposals become published courses on the
 call's training menu (培训菜单), taught by lecturers of the owner's faculty pool."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,11 +14,14 @@ from ganxun.catalog.services.common import record
 from ganxun.catalog.services.proposals import last_round_of, require_call_manager, round_candidates
 from ganxun.core.scoping import children_of
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 
 def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, bool]:
     """The pool's lecturer for the proposal: the one chosen, the same person already in the
     owner's pool, or a new entry (departments often propose their own 一把手)."""
-    if proposal.lecturer_id:
+    if proposal.lecturer is not None:  # loads nothing when lecturer_id is None
         return proposal.lecturer, False
     existing = Lecturer._base_manager.filter(
         owner=call.owner, name=proposal.lecturer_name, affiliation=proposal.unit.name
@@ -49,7 +54,7 @@ def _course_from(call: ProposalCall, proposal: Proposal) -> Course:
 
 
 @transaction.atomic
-def menu_finalize(*, actor, call: ProposalCall) -> dict:
+def menu_finalize(*, actor: "User", call: ProposalCall) -> dict:
     """Turn the last round's advanced proposals into published courses on the call's menu."""
     require_call_manager(actor, call)
     call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)

@@ -59,12 +59,12 @@ MAX_SCORE = 100
 # --- calls -----------------------------------------------------------------------------------
 
 
-def require_call_manager(actor, call: ProposalCall) -> None:
+def require_call_manager(actor: User, call: ProposalCall) -> None:
     if not policies.can_manage_call(actor, call):
         raise PermissionDenied()
 
 
-def _check_reviewers(actor, reviewers: list[User]) -> None:
+def _check_reviewers(actor: User, reviewers: list[User]) -> None:
     ids = {u.pk for u in reviewers}
     allowed = (
         users_visible_to(actor)
@@ -81,7 +81,7 @@ def _check_reviewers(actor, reviewers: list[User]) -> None:
 @transaction.atomic
 def call_save(
     *,
-    actor,
+    actor: User,
     call: ProposalCall | None,
     title: str,
     guidance: str = "",
@@ -128,13 +128,19 @@ def call_save(
     return call
 
 
-def _check_targets(actor, owner: Org, units: list[Org]) -> list[Org]:
+def _check_targets(actor: User, owner: Org | None, units: list[Org]) -> list[Org]:
     """The named units must be below the call's owner and inside the actor's scope."""
     for unit in units:
-        if actor.org is None or not unit.is_within(actor.org) or not unit.is_within(owner):
+        # owner is None only when the actor has no org, which fails already
+        if (
+            actor.org is None
+            or owner is None
+            or not unit.is_within(actor.org)
+            or not unit.is_within(owner)
+        ):
             raise CatalogError(
                 "target_out_of_scope",
-                f"{unit.name}不在本单位的管理范围内，不能作为征集单位。",
+                _("%(unit)s不在本单位的管理范围内，不能作为征集单位。") % {"unit": unit.name},
                 field="target_units",
             )
     return sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
@@ -171,13 +177,15 @@ def call_invites(call: ProposalCall, unit: Org | None) -> bool:
 
 
 @transaction.atomic
-def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) -> dict:
+def call_remind(*, actor: User, call: ProposalCall, units: list[Org] | None = None) -> dict:
     """Remind the named units that have not answered (all of them, or those given): one notice
     per contact, at most once a day per unit. Returns {"units": n, "notices": n, "skipped": n}."""
     require_call_manager(actor, call)
     call = refetch(call, lock=True, related=("owner",))
     if call.status != ProposalCall.Status.OPEN:
-        raise CatalogError("call_closed", f"“{call.title}”已不在征集中，无需提醒。")
+        raise CatalogError(
+            "call_closed", _("“%(title)s”已不在征集中，无需提醒。") % {"title": call.title}
+        )
     targets = children_of(call, CallTarget, "call").select_related("unit")
     if units is not None:
         targets = targets.filter(unit__in=[u.pk for u in units])
@@ -186,9 +194,9 @@ def call_remind(*, actor, call: ProposalCall, units: list[Org] | None = None) ->
     pending = [t for t in targets if t.unit_id not in answered]
     due = [t for t in pending if remind_due(t.reminded_at, now)]
     if not pending:
-        raise CatalogError("nothing_to_remind", "所选单位都已申报，无需提醒。")
+        raise CatalogError("nothing_to_remind", _("所选单位都已申报，无需提醒。"))
     if not due:
-        raise CatalogError("reminded_today", "这些单位今天已提醒过，每个单位每天最多提醒一次。")
+        raise CatalogError("reminded_today", _("这些单位今天已提醒过，每个单位每天最多提醒一次。"))
     sent = _notify_targets(call, [t.unit for t in due], reminder=True)
     children_of(call, CallTarget, "call").filter(pk__in=[t.pk for t in due]).update(reminded_at=now)
     record(
@@ -218,9 +226,9 @@ class ProposalData:
     hours: Decimal | str = Decimal("3")
 
 
-def _validate_proposal(actor, call: ProposalCall, data: ProposalData) -> ProposalData:
+def _validate_proposal(actor: User, call: ProposalCall, data: ProposalData) -> ProposalData:
     if actor.org is None or not data.unit.is_within(actor.org):
-        raise CatalogError("unit_out_of_scope", "申报单位不在您的管理范围内。", field="unit")
+        raise CatalogError("unit_out_of_scope", _("申报单位不在您的管理范围内。"), field="unit")
     if not call_invites(call, data.unit):
         raise CatalogError(
             "unit_not_invited",
@@ -264,7 +272,7 @@ def _apply_proposal(proposal: Proposal, data: ProposalData) -> None:
 
 
 @transaction.atomic
-def proposal_submit(*, actor, call: ProposalCall, data: ProposalData) -> Proposal:
+def proposal_submit(*, actor: User, call: ProposalCall, data: ProposalData) -> Proposal:
     if not policies.can_propose(actor):
         raise PermissionDenied()
     # The caller fetched the call through get_call_for; lock it against a round opening now.
@@ -292,7 +300,7 @@ def _locked(proposal: Proposal) -> Proposal:
 
 
 @transaction.atomic
-def proposal_update(*, actor, proposal: Proposal, data: ProposalData) -> Proposal:
+def proposal_update(*, actor: User, proposal: Proposal, data: ProposalData) -> Proposal:
     if not policies.can_manage_proposal(actor, proposal):
         raise PermissionDenied()
     proposal = _locked(proposal)
@@ -307,7 +315,7 @@ def proposal_update(*, actor, proposal: Proposal, data: ProposalData) -> Proposa
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
     if not policies.can_manage_proposal(actor, proposal):
         raise PermissionDenied()
     proposal = _locked(proposal)
@@ -342,7 +350,7 @@ def round_candidates(call: ProposalCall, last: SelectionRound | None) -> list[Pr
 
 
 @transaction.atomic
-def round_open(*, actor, call: ProposalCall, name: str) -> SelectionRound:
+def round_open(*, actor: User, call: ProposalCall, name: str) -> SelectionRound:
     require_call_manager(actor, call)
     call = refetch(call, lock=True)
     if call.status == ProposalCall.Status.FINALIZED:
@@ -388,7 +396,7 @@ def _require_open(rnd: SelectionRound) -> None:
 
 
 @transaction.atomic
-def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> Review:
+def review_save(*, actor: User, entry: RoundEntry, score: int, comment: str = "") -> Review:
     """A reviewer's score (百分制) and comment on a proposal in a round; saving again changes it."""
     rnd = _locked_round(entry)
     if not policies.is_reviewer_of(actor, rnd.call):
@@ -413,7 +421,7 @@ def review_save(*, actor, entry: RoundEntry, score: int, comment: str = "") -> R
 
 
 @transaction.atomic
-def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> RoundEntry:
+def entry_decide(*, actor: User, entry: RoundEntry, decision: str, note: str = "") -> RoundEntry:
     rnd = _locked_round(entry)
     require_call_manager(actor, rnd.call)
     _require_open(rnd)
@@ -427,7 +435,7 @@ def entry_decide(*, actor, entry: RoundEntry, decision: str, note: str = "") -> 
 
 
 @transaction.atomic
-def round_close(*, actor, rnd: SelectionRound) -> SelectionRound:
+def round_close(*, actor: User, rnd: SelectionRound) -> SelectionRound:
     """Fix the round's decisions; proposals it rejected are out (未入选)."""
     require_call_manager(actor, rnd.call)
     rnd = refetch(rnd, lock=True)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,6 +18,9 @@ from ganxun.catalog.services.common import (
     require_visible,
     set_links,
 )
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 SITE_FIELDS = [
     "name",
@@ -48,7 +52,7 @@ def _check_phone(phone: str, field_name: str = "contact_phone") -> str:
     return phone
 
 
-def _check_name_free(actor, model, owner, name: str, exclude_pk=None) -> None:
+def _check_name_free(actor: "User", model, owner, name: str, exclude_pk=None) -> None:
     clash = model.objects.visible_to(actor).filter(owner=owner, name=name)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
@@ -89,7 +93,7 @@ def _save_site(site: TeachingSite, data: SiteData) -> None:
 
 
 @transaction.atomic
-def site_create(*, actor, data: SiteData) -> TeachingSite:
+def site_create(*, actor: "User", data: SiteData) -> TeachingSite:
     require_editor(actor)
     data = _site_validate(data)
     _check_name_free(actor, TeachingSite, actor.org, data.name)
@@ -100,7 +104,7 @@ def site_create(*, actor, data: SiteData) -> TeachingSite:
 
 
 @transaction.atomic
-def site_update(*, actor, site: TeachingSite, data: SiteData) -> TeachingSite:
+def site_update(*, actor: "User", site: TeachingSite, data: SiteData) -> TeachingSite:
     require_editor(actor)
     require_editable(actor, site)
     data = _site_validate(data)
@@ -112,7 +116,7 @@ def site_update(*, actor, site: TeachingSite, data: SiteData) -> TeachingSite:
 
 
 @transaction.atomic
-def site_delete(*, actor, site: TeachingSite) -> None:
+def site_delete(*, actor: "User", site: TeachingSite) -> None:
     require_editor(actor)
     require_editable(actor, site)
     record(actor, "delete", site, full_snapshot(site, SITE_FIELDS), {})
@@ -121,7 +125,13 @@ def site_delete(*, actor, site: TeachingSite) -> None:
 
 @transaction.atomic
 def site_visit_add(
-    *, actor, site: TeachingSite, visited_on: date, group: str, headcount: int, note: str = ""
+    *,
+    actor: "User",
+    site: TeachingSite,
+    visited_on: date,
+    group: str,
+    headcount: int,
+    note: str = "",
 ) -> SiteVisit:
     """Record a visit the point hosted (接待记录)."""
     require_editor(actor)
@@ -150,7 +160,7 @@ def site_visit_add(
 
 
 @transaction.atomic
-def site_visit_delete(*, actor, visit: SiteVisit) -> None:
+def site_visit_delete(*, actor: "User", visit: SiteVisit) -> None:
     require_editor(actor)
     require_editable(actor, visit.site)
     record(actor, "delete", visit, {"group": visit.group, "headcount": visit.headcount}, {})
@@ -173,7 +183,7 @@ class BaseData:
     courses: list[Course] = field(default_factory=list)
 
 
-def _base_validate(actor, data: BaseData) -> BaseData:
+def _base_validate(actor: "User", data: BaseData) -> BaseData:
     data.name = clean_text(data.name, field="name", label=_("名称"), max_length=100)
     data.contact_phone = _check_phone(data.contact_phone)
     require_visible(actor, Course, data.courses, field="courses", label=_("课程"))
@@ -189,7 +199,7 @@ def _save_base(base: TrainingBase, data: BaseData) -> None:
 
 
 @transaction.atomic
-def base_create(*, actor, data: BaseData) -> TrainingBase:
+def base_create(*, actor: "User", data: BaseData) -> TrainingBase:
     require_editor(actor)
     data = _base_validate(actor, data)
     _check_name_free(actor, TrainingBase, actor.org, data.name)
@@ -200,7 +210,7 @@ def base_create(*, actor, data: BaseData) -> TrainingBase:
 
 
 @transaction.atomic
-def base_update(*, actor, base: TrainingBase, data: BaseData) -> TrainingBase:
+def base_update(*, actor: "User", base: TrainingBase, data: BaseData) -> TrainingBase:
     require_editor(actor)
     require_editable(actor, base)
     data = _base_validate(actor, data)
@@ -212,7 +222,7 @@ def base_update(*, actor, base: TrainingBase, data: BaseData) -> TrainingBase:
 
 
 @transaction.atomic
-def base_delete(*, actor, base: TrainingBase) -> None:
+def base_delete(*, actor: "User", base: TrainingBase) -> None:
     require_editor(actor)
     require_editable(actor, base)
     record(actor, "delete", base, full_snapshot(base, BASE_FIELDS, ("courses",)), {})

@@ -9,7 +9,9 @@ number (never below its live nominations).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -32,6 +34,9 @@ from ganxun.enrollment.services.quotas import (
 )
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs.models import Program
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 EACH = "each"
 PROPORTIONAL = "proportional"
@@ -95,7 +100,7 @@ class Allocation:
     notes: list[str] = field(default_factory=list)
 
 
-def _plan(*, actor, program, orgs, mode, number, kind, batch) -> Allocation:
+def _plan(*, actor: "User", program, orgs, mode, number, kind, batch) -> Allocation:
     _require_manager(actor, program)
     require_open_program(program)
     if not orgs:
@@ -190,7 +195,7 @@ def _preview(rows: list[AllocationRow], mode: str, total: int) -> Allocation:
 
 def quotas_allocate_preview(
     *,
-    actor,
+    actor: "User",
     program: Program,
     orgs: list[Org],
     mode: str,
@@ -207,7 +212,7 @@ def quotas_allocate_preview(
 @transaction.atomic
 def quotas_allocate(
     *,
-    actor,
+    actor: "User",
     program: Program,
     orgs: list[Org],
     mode: str,
@@ -260,7 +265,7 @@ class QuotaUnit:
     org: Org
     seats: int
     used: int
-    reminded_at: object
+    reminded_at: datetime | None
     contacts: list
     remind_due: bool
 
@@ -293,7 +298,7 @@ def quota_units(program: Program) -> list[QuotaUnit]:
 
 
 @transaction.atomic
-def quotas_remind(*, actor, program: Program, orgs: list[Org] | None = None) -> dict:
+def quotas_remind(*, actor: "User", program: Program, orgs: list[Org] | None = None) -> dict:
     """Remind the units that have seats but nominated nobody (all, or those given): one notice
     per contact, at most once a day per unit, audited."""
     _require_manager(actor, program)

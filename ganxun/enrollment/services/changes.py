@@ -44,7 +44,7 @@ def _has_trainees(program_id: int) -> bool:
 
 def schedule_change_record(
     *,
-    actor,
+    actor: User,
     program: Program,
     kind: str,
     summary: str,
@@ -93,7 +93,7 @@ def _own_batch(value) -> str:
     return f"第{value}批" if value else "未分批"
 
 
-def session_change_record(*, actor, session: Session, before: dict, after: dict):
+def session_change_record(*, actor: User, session: Session, before: dict, after: dict):
     """A session created, moved, re-roomed, re-batched or cancelled (``before``/``after`` are
     the audit snapshots the programs service already takes)."""
     title = f"《{session.title}》"
@@ -137,7 +137,7 @@ def session_change_record(*, actor, session: Session, before: dict, after: dict)
     )
 
 
-def trainee_batch_change_record(*, actor, trainee: ProgramTrainee, batch: int | None):
+def trainee_batch_change_record(*, actor: User, trainee: ProgramTrainee, batch: int | None):
     """One trainee moved by hand (call before the row changes: ``trainee.batch`` is the old)."""
     if trainee.batch == batch:
         return None
@@ -150,7 +150,7 @@ def trainee_batch_change_record(*, actor, trainee: ProgramTrainee, batch: int | 
     )
 
 
-def sessions_added_record(*, actor, program: Program, sessions: list[Session]):
+def sessions_added_record(*, actor: User, program: Program, sessions: list[Session]):
     """A recurring series created at once: one change for all its sessions."""
     if not sessions:
         return None
@@ -308,6 +308,7 @@ def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoi
             for c in changes
             if c.trainee_cadre_ids is None or cadre_ids & set(c.trainee_cadre_ids)
         ]
+        assert user.org is not None  # contacts are found through their unit
         names = "、".join(t.cadre.name for t in ts[:30]) + ("等" if len(ts) > 30 else "")
         body = (
             f"“{program.full_name}”的安排有以下变更：\n"
@@ -329,7 +330,7 @@ def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoi
 
 
 @transaction.atomic
-def changes_notify(*, actor, program: Program, change_ids: list[int]) -> int:
+def changes_notify(*, actor: User, program: Program, change_ids: list[int]) -> int:
     """Send the grouped notices for the changes the organizer previewed (ids), once."""
     if not program_policies.can_manage_program(actor, program):
         raise PermissionDenied()

@@ -2,6 +2,7 @@
 ``Program.target_groups`` is regenerated from them, in the same transaction, audited."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ from ganxun.enrollment.models import EligibilityGroup
 from ganxun.enrollment.services.common import record, require_open_program
 from ganxun.orgs.models import Cadre, CadreCategory, Org
 from ganxun.programs.models import Program
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 
 @dataclass
@@ -35,7 +39,7 @@ def _refuse(i: int, code: str, message: str, name: str | None = None):
     )
 
 
-def _check(actor, program: Program, i: int, g: GroupData) -> eligibility.Group:
+def _check(actor: "User", program: Program, i: int, g: GroupData) -> eligibility.Group:
     for unit in g.units:
         if not unit.path.startswith(program.org.path):
             _refuse(i, "unit_outside", f"“{unit.name}”不在本项目举办单位的范围内。", "units")
@@ -74,7 +78,7 @@ def _check(actor, program: Program, i: int, g: GroupData) -> eligibility.Group:
 
 
 @transaction.atomic
-def eligibility_save(*, actor, program: Program, groups: list[GroupData]) -> str:
+def eligibility_save(*, actor: "User", program: Program, groups: list[GroupData]) -> str:
     """Replace the program's groups; no groups means "everyone" (no warnings). Returns the
     regenerated 培训对象 text."""
     if not policies.can_manage_quotas(actor, program):

@@ -4,6 +4,8 @@ Approved leave is not absence. When a trainee's approved leave in a program pass
 program's limit (default 1/7 of its hours, the 条例's rule) the organizer is told.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +29,9 @@ from ganxun.enrollment.services.common import (
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import Program, Session
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 LEAVE_LIST = "enrollment:leave_inbox"
 
 
@@ -35,10 +40,11 @@ def _when(session: Session) -> str:
 
 
 @transaction.atomic
-def leave_request(*, actor, session: Session, reason: str) -> LeaveRequest:
+def leave_request(*, actor: "User", session: Session, reason: str) -> LeaveRequest:
     """Ask for leave before the class starts; the unit contact is told."""
     if not policies.is_trainee(actor):
         raise PermissionDenied()
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
     session = Session._base_manager.select_related("program").get(pk=session.pk)
     if session.status != Session.Status.SCHEDULED:
@@ -84,7 +90,7 @@ def _lock(leave: LeaveRequest) -> LeaveRequest:
     return locked
 
 
-def _stage(actor, leave: LeaveRequest) -> str:
+def _stage(actor: "User", leave: LeaveRequest) -> str:
     """Which decision the actor is making: the unit contact's first, then the organizer's."""
     if leave.status != LeaveRequest.Status.PENDING:
         raise EnrollmentError("already_decided", _("该请假申请已处理。"))
@@ -102,7 +108,9 @@ def _stage(actor, leave: LeaveRequest) -> str:
 
 
 @transaction.atomic
-def leave_decide(*, actor, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
+def leave_decide(
+    *, actor: "User", leave: LeaveRequest, approve: bool, note: str = ""
+) -> LeaveRequest:
     leave = _lock(leave)
     stage = _stage(actor, leave)
     note = clean_text(
@@ -163,7 +171,7 @@ def _flag_if_over_limit(leave: LeaveRequest, program: Program) -> None:
 
 
 @transaction.atomic
-def leave_withdraw(*, actor, leave: LeaveRequest) -> LeaveRequest:
+def leave_withdraw(*, actor: "User", leave: LeaveRequest) -> LeaveRequest:
     """The trainee takes a request back (before the class starts), e.g. plans changed."""
     leave = _lock(leave)
     if actor.cadre_id != leave.cadre_id:

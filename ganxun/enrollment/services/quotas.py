@@ -7,6 +7,7 @@ nomination of a cadre in a program catches the same cadre put forward twice.
 """
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -31,13 +32,16 @@ from ganxun.enrollment.services.common import (
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs.models import Program, ProgramTrainee
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 QUOTA_FIELDS = ["org", "batch", "kind", "seats", "note"]
 
 
 MAX_SEATS = 10000
 
 
-def check_quota_units(actor, program: Program, orgs: list[Org], *, field: str) -> None:
+def check_quota_units(actor: "User", program: Program, orgs: list[Org], *, field: str) -> None:
     """Quotas go to units the actor manages, at or below the program's org."""
     ids = {o.pk for o in orgs}
     if Org.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
@@ -83,7 +87,7 @@ def quota_notify(program: Program, quotas: list[Quota]) -> int:
     return notices_send_each(rows)
 
 
-def _require_manager(actor, program: Program) -> None:
+def _require_manager(actor: "User", program: Program) -> None:
     if not policies.can_manage_quotas(actor, program):
         raise PermissionDenied()
 
@@ -105,7 +109,7 @@ def _lock(quota: Quota) -> Quota:
 @transaction.atomic
 def quota_save(
     *,
-    actor,
+    actor: "User",
     program: Program,
     org: Org,
     seats: int,
@@ -159,7 +163,7 @@ def quota_save(
 
 
 @transaction.atomic
-def quota_delete(*, actor, quota: Quota) -> None:
+def quota_delete(*, actor: "User", quota: Quota) -> None:
     _require_manager(actor, quota.program)
     quota = _lock(quota)
     if Nomination._base_manager.filter(quota=quota).exists():
@@ -173,7 +177,7 @@ def quota_delete(*, actor, quota: Quota) -> None:
 # --- nominations -----------------------------------------------------------------------------
 
 
-def _check_cadre(actor, quota: Quota, cadre: Cadre, program: Program) -> None:
+def _check_cadre(actor: "User", quota: Quota, cadre: Cadre, program: Program) -> None:
     """The nominee comes from the contact's roster, inside the quota's unit, and is free."""
     seen = Cadre.objects.visible_to(actor).filter(pk=cadre.pk).exists()
     if not seen or not cadre.unit.path.startswith(quota.org.path):
@@ -248,7 +252,7 @@ def _insert(nomination: Nomination) -> Nomination:
 
 
 @transaction.atomic
-def nomination_create(*, actor, quota: Quota, cadre: Cadre, note: str = "") -> Nomination:
+def nomination_create(*, actor: "User", quota: Quota, cadre: Cadre, note: str = "") -> Nomination:
     """A unit contact puts a cadre forward within the unit's quota."""
     quota = _lock(quota)
     if not policies.can_nominate_for(actor, quota):
@@ -287,7 +291,7 @@ def _drop_trainee(nomination: Nomination) -> None:
 
 @transaction.atomic
 def nomination_replace(
-    *, actor, nomination: Nomination, cadre: Cadre, note: str = ""
+    *, actor: "User", nomination: Nomination, cadre: Cadre, note: str = ""
 ) -> Nomination:
     """Put another cadre in a nominee's place. The old row stays (REPLACED); the new one is
     pending again and points back to it."""
@@ -323,7 +327,7 @@ def nomination_replace(
 
 
 @transaction.atomic
-def nomination_withdraw(*, actor, nomination: Nomination) -> Nomination:
+def nomination_withdraw(*, actor: "User", nomination: Nomination) -> Nomination:
     """The contact takes back a nominee the organizer has not confirmed yet."""
     if not policies.can_nominate_for(actor, nomination.quota):
         raise PermissionDenied()
@@ -368,7 +372,7 @@ def send_confirmation_notice(cadre_id: int, program: Program, batch: int | None 
     send_confirmation_notices(program, [cadre_id])
 
 
-def _confirm_one(actor, nomination: Nomination, program: Program) -> None:
+def _confirm_one(actor: "User", nomination: Nomination, program: Program) -> None:
     nomination.status = Nomination.Status.CONFIRMED
     nomination.decided_by, nomination.decided_at = actor, timezone.now()
     nomination.save(update_fields=["status", "decided_by", "decided_at"])
@@ -391,7 +395,7 @@ def _confirm_one(actor, nomination: Nomination, program: Program) -> None:
 MAX_GROUPS = 30  # units listed one by one in a preview; the rest are summed up
 
 
-def nominations_confirm_preview(*, actor, program: Program, nominations: list[Nomination]):
+def nominations_confirm_preview(*, actor: "User", program: Program, nominations: list[Nomination]):
     """What confirming the chosen nominees would do, before anything is written: how many, by
     unit, and the warnings an organizer should see first (nominees who fit none of the invited
     groups, nominees already processed by someone else). ``nominations`` come from
@@ -427,7 +431,7 @@ def _confirm_fingerprint(nominations) -> str:
 @transaction.atomic
 def nominations_confirm(
     *,
-    actor,
+    actor: "User",
     program: Program,
     nominations: list[Nomination],
     fingerprint: str | None = None,
@@ -456,7 +460,7 @@ def nominations_confirm(
 
 
 @transaction.atomic
-def nomination_return(*, actor, nomination: Nomination, note: str) -> Nomination:
+def nomination_return(*, actor: "User", nomination: Nomination, note: str) -> Nomination:
     """The organizer sends a nominee back to the unit with a reason; the seat is free again."""
     program = nomination.program
     _require_manager(actor, program)

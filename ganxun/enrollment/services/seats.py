@@ -7,6 +7,7 @@ enrolled seats. Picks on one session are therefore served one at a time: the fir
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +28,9 @@ from ganxun.enrollment.services.common import (
 )
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import Program, ProgramTrainee, Session
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 
 def selection_closes_at(session: Session) -> datetime:
@@ -137,10 +141,11 @@ def has_room(session: Session, enrolled: int) -> bool:
 
 
 @transaction.atomic
-def seat_pick(*, actor, session: Session) -> Seat:
+def seat_pick(*, actor: "User", session: Session) -> Seat:
     """A trainee picks a session: enrolled while seats last, waitlisted after."""
     if not policies.can_select(actor):
         raise PermissionDenied()
+    assert actor.cadre_id is not None  # can_select requires a cadre
     cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
     # The trainee's own checks first, without the lock: they do not depend on other picks,
     # and the lock is held only for the count and the insert.
@@ -197,7 +202,7 @@ def _promote(session: Session) -> list[Seat]:
 
 
 @transaction.atomic
-def seat_cancel(*, actor, seat: Seat) -> Seat:
+def seat_cancel(*, actor: "User", seat: Seat) -> Seat:
     """The trainee (before the deadline) or the organizer cancels; the freed seat goes to the
     oldest waitlisted trainee at once."""
     session = _lock_session(seat.session)
@@ -226,7 +231,7 @@ def seat_cancel(*, actor, seat: Seat) -> Seat:
 
 
 @transaction.atomic
-def seats_promote(*, actor, session: Session) -> list[Seat]:
+def seats_promote(*, actor: "User", session: Session) -> list[Seat]:
     """After the organizer raised the capacity: move the waitlist up to fill it."""
     session = _lock_session(session)
     if not policies.can_manage_quotas(actor, session.program):
@@ -239,7 +244,7 @@ def seats_promote(*, actor, session: Session) -> list[Seat]:
 
 @transaction.atomic
 def selection_rules_save(
-    *, actor, program: Program, per_program: int | None, per_year: int | None
+    *, actor: "User", program: Program, per_program: int | None, per_year: int | None
 ) -> None:
     """Set (or clear, with None) the per-program and the per-year cap for this program's org."""
     if not policies.can_manage_quotas(actor, program):
@@ -249,7 +254,7 @@ def selection_rules_save(
             raise EnrollmentError(
                 "invalid_limit", _("选课上限应在 1 到 100 之间（留空表示不限）。"), field=label
             )
-    specs = [
+    specs: list[tuple[str, dict[str, Any], int | None]] = [
         (SelectionRule.Period.PROGRAM, {"program": program, "org": program.org}, per_program),
         (SelectionRule.Period.YEAR, {"program": None, "org": program.org}, per_year),
     ]

@@ -2,6 +2,7 @@
 of the trainees and per program)."""
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
@@ -12,8 +13,11 @@ from ganxun.evaluations.progress import trainee_gains
 from ganxun.programs.models import ProgramTrainee
 from ganxun.programs.policies import can_manage_program
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def bank_list(actor, *, q: str = "", kind: str = "", course=None) -> QuerySet[BankQuestion]:
+
+def bank_list(actor: "User", *, q: str = "", kind: str = "", course=None) -> QuerySet[BankQuestion]:
     qs = (
         BankQuestion.objects.visible_to(actor)
         .filter(is_active=True)
@@ -28,18 +32,18 @@ def bank_list(actor, *, q: str = "", kind: str = "", course=None) -> QuerySet[Ba
     return qs
 
 
-def get_bank_question_for(actor, pk) -> BankQuestion:
+def get_bank_question_for(actor: "User", pk) -> BankQuestion:
     return _get(BankQuestion.objects.visible_to(actor).select_related("owner"), pk)
 
 
-def get_assessment_for(actor, pk) -> Assessment:
+def get_assessment_for(actor: "User", pk) -> Assessment:
     return _get(
         Assessment.objects.visible_to(actor).select_related("program", "program__org", "unit"),
         pk,
     )
 
 
-def get_managed_assessment_for(actor, pk) -> Assessment:
+def get_managed_assessment_for(actor: "User", pk) -> Assessment:
     assessment = get_assessment_for(actor, pk)
     if not can_manage_program(actor, assessment.program):
         raise PermissionDenied()
@@ -59,7 +63,7 @@ def program_assessments(program) -> list[Assessment]:
     )
 
 
-def my_assessments(actor) -> list[Assessment]:
+def my_assessments(actor: "User") -> list[Assessment]:
     """Open tests of the actor's programs, each marked with the actor's attempt if any."""
     if not actor.cadre_id:
         return []

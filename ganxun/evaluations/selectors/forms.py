@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -19,8 +20,11 @@ from ganxun.evaluations.services.forms import (
 from ganxun.programs.models import Session
 from ganxun.surveys import answering
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
-def get_session_for_form(actor, pk) -> Session:
+
+def get_session_for_form(actor: "User", pk) -> Session:
     """The session whose form the actor opens: one they attended, or one they may see (so the
     page can say why they cannot answer). Anything else is "not found"."""
     if not str(pk).isdigit():
@@ -57,7 +61,7 @@ class FormState:
         )
 
 
-def form_state(actor, session: Session, setup: EvaluationSetup) -> FormState:
+def form_state(actor: "User", session: Session, setup: EvaluationSetup) -> FormState:
     """Where the actor stands with the session's form; ``setup`` is the program's settings
     (``services.setup_ensure``, called by the page: a selector never writes)."""
     evaluation = (
@@ -77,7 +81,7 @@ def form_state(actor, session: Session, setup: EvaluationSetup) -> FormState:
     return FormState(session, setup, evaluation, form_window(session, setup)[1], refusal)
 
 
-def my_pending_forms(actor, limit: int = 20) -> list[Session]:
+def my_pending_forms(actor: "User", limit: int = 20) -> list[Session]:
     """Sessions the actor attended in the last weeks whose form is open now and unanswered
     (window checked against each program's setup: from the end of class, or N minutes before
     it, until the close hours after it)."""

@@ -4,6 +4,7 @@ every page and the API get the same cut."""
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -21,13 +22,16 @@ from ganxun.orgs.models import Org
 from ganxun.programs.models import Session, Venue
 from ganxun.surveys.models import Answer, Question
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 MAX_CLUSTERED = 400
 
 
 # --- one session ----------------------------------------------
 
 
-def get_session_results_for(actor, pk) -> Session:
+def get_session_results_for(actor: "User", pk) -> Session:
     session = _get(
         Session.objects.visible_to(actor)
         .select_related("program", "program__org", "course", "main_venue")
@@ -47,7 +51,7 @@ def _hidden(responses: int) -> dict:
     }
 
 
-def session_results(actor, session: Session) -> dict:
+def session_results(actor: "User", session: Session) -> dict:
     """Aggregates of one session; for a lecturer below the threshold only how many more
     answers are needed — no figures at all."""
     q = Q(session=session)
@@ -213,7 +217,7 @@ DIMENSIONS = {
 }
 
 
-def get_dimension_object_for(actor, dim: str, pk):
+def get_dimension_object_for(actor: "User", dim: str, pk):
     if dim not in DIMENSIONS:
         raise NotFound()
     obj = _get(DIMENSIONS[dim][1].objects.visible_to(actor), pk)
@@ -236,7 +240,7 @@ def _dim_sessions(dim: str, obj):
     return base.filter(Q(main_venue=obj) | Q(sub_venues=obj))
 
 
-def _dimension_q(actor, dim: str, obj, *, as_lecturer: bool) -> Q:
+def _dimension_q(actor: "User", dim: str, obj, *, as_lecturer: bool) -> Q:
     """A filter that serves both forms and attendances (both have ``session`` and ``cadre``).
     Sessions go through a subquery, so an M2M join never counts a form twice."""
     visible = Session.objects.visible_to(actor).values("pk")
@@ -248,7 +252,7 @@ def _dimension_q(actor, dim: str, obj, *, as_lecturer: bool) -> Q:
     return Q(session__in=sessions.values("pk"))
 
 
-def dimension_results(actor, dim: str, obj) -> dict:
+def dimension_results(actor: "User", dim: str, obj) -> dict:
     """Aggregates over the sessions of a lecturer, course, theme or venue, or over the forms
     of trainees of an org subtree — cut to the sessions the actor may see. A lecturer looking
     at their own page sees totals and months only where at least the threshold answered."""
@@ -271,7 +275,7 @@ def dimension_results(actor, dim: str, obj) -> dict:
     }
 
 
-def dimension_sessions(actor, dim: str, obj, limit: int = 50) -> list[Session]:
+def dimension_sessions(actor: "User", dim: str, obj, limit: int = 50) -> list[Session]:
     """The latest sessions behind a lecturer's, course's, theme's or venue's results, with the
     number of forms each received (links to the session results, where the threshold applies)."""
     if dim == "org":

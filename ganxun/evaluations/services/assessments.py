@@ -1,6 +1,7 @@
 """The question bank and pre/post tests (测评): building, opening, and scoring a submission."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -14,6 +15,11 @@ from ganxun.evaluations.models.assessments import TRUE_FALSE_OPTIONS
 from ganxun.programs.models import ProgramTrainee
 from ganxun.programs.policies import can_manage_program, can_manage_programs, manages_org
 from ganxun.surveys.answering import Answers
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+    from ganxun.catalog.models import Course
+    from ganxun.programs.models import ProgramUnit
 
 MAX_OPTIONS = 10
 QUESTION_FIELDS = ["kind", "text", "options", "correct", "points", "course", "unit"]
@@ -31,8 +37,8 @@ class BankQuestionData:
     options: list[str] = field(default_factory=list)
     correct: list[int] = field(default_factory=list)
     points: int = 1
-    course: object = None
-    unit: object = None
+    course: "Course | None" = None
+    unit: "ProgramUnit | None" = None
 
 
 def _clean_question(data: BankQuestionData) -> BankQuestionData:
@@ -69,7 +75,7 @@ def _clean_question(data: BankQuestionData) -> BankQuestionData:
 
 @transaction.atomic
 def bank_question_save(
-    *, actor, owner, data: BankQuestionData, question: BankQuestion | None = None
+    *, actor: "User", owner, data: BankQuestionData, question: BankQuestion | None = None
 ) -> BankQuestion:
     if not (can_manage_programs(actor) and manages_org(actor, owner)):
         raise PermissionDenied()
@@ -94,7 +100,7 @@ def bank_question_save(
 
 
 @transaction.atomic
-def bank_question_delete(*, actor, question: BankQuestion) -> None:
+def bank_question_delete(*, actor: "User", question: BankQuestion) -> None:
     """Retired, not deleted: tests already taken keep pointing at it."""
     if not (can_manage_programs(actor) and manages_org(actor, question.owner)):
         raise PermissionDenied()
@@ -111,17 +117,17 @@ class AssessmentData:
     kind: str
     title: str
     pass_mark: int = 60
-    unit: object = None
+    unit: "ProgramUnit | None" = None
 
 
-def _require_manager(actor, program) -> None:
+def _require_manager(actor: "User", program) -> None:
     if not can_manage_program(actor, program):
         raise PermissionDenied()
 
 
 @transaction.atomic
 def assessment_save(
-    *, actor, program, data: AssessmentData, assessment: Assessment | None = None
+    *, actor: "User", program, data: AssessmentData, assessment: Assessment | None = None
 ) -> Assessment:
     _require_manager(actor, program)
     title = (data.title or "").strip()
@@ -158,7 +164,7 @@ def _require_draft(assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def assessment_add_questions(*, actor, assessment: Assessment, question_ids) -> int:
+def assessment_add_questions(*, actor: "User", assessment: Assessment, question_ids) -> int:
     _require_manager(actor, assessment.program)
     _require_draft(assessment)
     ids = {int(i) for i in question_ids if str(i).isdigit()}
@@ -174,7 +180,7 @@ def assessment_add_questions(*, actor, assessment: Assessment, question_ids) -> 
 
 
 @transaction.atomic
-def assessment_remove_question(*, actor, assessment: Assessment, question_id: int) -> None:
+def assessment_remove_question(*, actor: "User", assessment: Assessment, question_id: int) -> None:
     _require_manager(actor, assessment.program)
     _require_draft(assessment)
     with unscoped():
@@ -185,10 +191,10 @@ def assessment_remove_question(*, actor, assessment: Assessment, question_id: in
 
 
 @transaction.atomic
-def assessment_set_status(*, actor, assessment: Assessment, status: str) -> Assessment:
+def assessment_set_status(*, actor: "User", assessment: Assessment, status: str) -> Assessment:
     """draft → open (needs questions) → closed; a closed test may be opened again."""
     _require_manager(actor, assessment.program)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         Assessment.Status.DRAFT: {Assessment.Status.OPEN},
         Assessment.Status.OPEN: {Assessment.Status.CLOSED},
         Assessment.Status.CLOSED: {Assessment.Status.OPEN},
@@ -259,7 +265,7 @@ def parse_attempt(questions, data) -> tuple[dict[int, list[int]], dict[int, str]
 
 
 @transaction.atomic
-def assessment_submit(*, actor, assessment: Assessment, data: Answers) -> AssessmentAttempt:
+def assessment_submit(*, actor: "User", assessment: Assessment, data: Answers) -> AssessmentAttempt:
     """Score and keep the actor's answers: once per test, only while it is open, only for the
     program's trainees. Refusals: not_trainee, not_open, already_taken, invalid."""
     cadre_id = getattr(actor, "cadre_id", None)
@@ -272,6 +278,7 @@ def assessment_submit(*, actor, assessment: Assessment, data: Answers) -> Assess
     )
     if trainee is None:
         raise EvaluationError("not_trainee", _("您不是本项目的学员，不能参加此测评。"))
+    assert cadre_id is not None  # a trainee row needs a cadre
     if not assessment.is_open:
         raise EvaluationError("not_open", _("测评未开放或已结束。"))
     if AssessmentAttempt._base_manager.filter(assessment=assessment, cadre_id=cadre_id).exists():

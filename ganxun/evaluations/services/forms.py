@@ -6,6 +6,7 @@ session — a second submission while the form is open edits the same response.
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,9 @@ from ganxun.programs.models import Session
 from ganxun.surveys import answering
 from ganxun.surveys import services as survey_services
 from ganxun.surveys.models import Question, Questionnaire, Response, Section
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_CLOSE_HOURS = 24 * 30
 MAX_OPEN_BEFORE_MINUTES = 240
@@ -103,7 +107,9 @@ def form_window(session: Session, setup: EvaluationSetup) -> tuple:
 
 
 @transaction.atomic
-def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -> EvaluationSetup:
+def setup_update(
+    *, actor: "User", program, close_hours, open_minutes_before_end=None
+) -> EvaluationSetup:
     if not can_configure(actor, program):
         raise PermissionDenied()
     try:
@@ -144,16 +150,18 @@ def setup_update(*, actor, program, close_hours, open_minutes_before_end=None) -
     return setup
 
 
-def form_customize(*, actor, program) -> Questionnaire:
+def form_customize(*, actor: "User", program) -> Questionnaire:
     """A draft copy of the form in use, to edit in the questionnaire builder; the draft already
     being edited when there is one. Runs the surveys services, so each step is audited."""
     if not can_configure(actor, program):
         raise PermissionDenied()
     setup = setup_ensure(program)
     if setup.draft_id:
+        assert setup.draft is not None  # draft_id is set
         return setup.draft
     with transaction.atomic():
         source = setup.questionnaire
+        assert source is not None  # setup_ensure gives every setup a form
         draft = survey_services.questionnaire_create(
             actor=actor,
             org=program.org,
@@ -183,7 +191,7 @@ def form_customize(*, actor, program) -> Questionnaire:
 
 
 @transaction.atomic
-def form_activate(*, actor, program) -> EvaluationSetup:
+def form_activate(*, actor: "User", program) -> EvaluationSetup:
     """Put the edited draft in use. Forms already filled keep their own questions; sessions
     answered from now on use the new form."""
     if not can_configure(actor, program):
@@ -196,6 +204,7 @@ def form_activate(*, actor, program) -> EvaluationSetup:
         ratings = Question.objects.filter(questionnaire_id=setup.draft_id, kind="rating").count()
     if not ratings:
         raise EvaluationError("no_rating", _("评价表至少要有一道评分题（1–5 分）。"))
+    assert setup.draft is not None  # draft_id was checked above
     draft = survey_services.questionnaire_open(actor=actor, questionnaire=setup.draft)
     before = {"questionnaire": str(setup.questionnaire)}
     setup.questionnaire, setup.draft = draft, None
@@ -222,12 +231,13 @@ def _attendance_locked(session: Session, cadre_id) -> Attendance | None:
     )
 
 
-def check_can_answer(actor, session: Session, setup: EvaluationSetup, now=None) -> None:
+def check_can_answer(actor: "User", session: Session, setup: EvaluationSetup, now=None) -> None:
     """The form rules that do not depend on the answers: attended, class started, not closed."""
     now = now or timezone.now()
     if session.status != Session.Status.SCHEDULED:
         raise EvaluationError("cancelled", _("本次课已取消，无需评价。"))
-    if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():
+    # no cadre (cadre_id=None) finds no attendance; the stubs reject None
+    if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():  # type: ignore[misc]
         raise EvaluationError(
             "not_attended", _("没有您本次课的签到记录：只有签到参加了本次课的学员才能评价。")
         )
@@ -251,7 +261,7 @@ def _mean_rating(parsed) -> float | None:
 
 @transaction.atomic
 def evaluation_submit(
-    *, actor, session: Session, data: answering.Answers, submission_key: str = ""
+    *, actor: "User", session: Session, data: answering.Answers, submission_key: str = ""
 ):
     """Submit (or, while the form is open, edit) the actor's form for ``session``.
 
@@ -260,6 +270,7 @@ def evaluation_submit(
     """
     if not getattr(actor, "cadre_id", None):
         raise EvaluationError("not_trainee", _("您的账号没有关联学员信息，不能评价。"))
+    assert actor.cadre_id is not None  # checked just above
     setup = setup_ensure(session.program)
     check_can_answer(actor, session, setup)
     if _attendance_locked(session, actor.cadre_id) is None:
@@ -270,6 +281,7 @@ def evaluation_submit(
         .first()
     )
     questionnaire = existing.response.questionnaire if existing else setup.questionnaire
+    assert questionnaire is not None  # setup_ensure gives every setup a form
     parsed = answering.parse(questionnaire, data, final=True)
     if not parsed.ok:
         raise EvaluationError(

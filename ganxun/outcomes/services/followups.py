@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,9 @@ from ganxun.outcomes.services.common import (
     store_attachments,
 )
 from ganxun.programs.models import ProgramTrainee
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 
 @dataclass
@@ -72,7 +76,7 @@ def _validate(program, data: FollowUpData) -> FollowUpData:
 
 
 @transaction.atomic
-def followup_create(*, actor, program, data: FollowUpData, uploads=()) -> FollowUp:
+def followup_create(*, actor: "User", program, data: FollowUpData, uploads=()) -> FollowUp:
     require_manager(actor, program)
     data = _validate(program, data)
     stored: list[str] = []
@@ -125,7 +129,7 @@ def parse_share(raw) -> Decimal:
 
 
 @transaction.atomic
-def sample_create(*, actor, program, share, seed: int | None = None) -> FollowUpSample:
+def sample_create(*, actor: "User", program, share, seed: int | None = None) -> FollowUpSample:
     """Draw a stratified sample of the program's trainees (see ``sampling``)."""
     require_manager(actor, program)
     share = parse_share(share)

@@ -57,7 +57,7 @@ def rule_for(program) -> GraduationRule | None:
 
 
 @transaction.atomic
-def rule_save(*, actor, program, data: RuleData) -> GraduationRule:
+def rule_save(*, actor: User, program, data: RuleData) -> GraduationRule:
     require_manager(actor, program)
     data.issuer = clean_text(data.issuer, field="issuer", label=_("颁发单位"), max_length=100)
     data.min_attendance = _share(data.min_attendance, "min_attendance", _("最低出勤率"))
@@ -90,7 +90,9 @@ class GraduationResult:
 
 
 @transaction.atomic
-def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> GraduationResult:
+def graduates_confirm(
+    *, actor: User, program, cadre_ids, early_reason: str = ""
+) -> GraduationResult:
     """Issue a certificate to each named trainee who meets every criterion; the others are
     listed with the reason, and nothing is issued for them. Only once the program's last
     session has ended — before that only as an explicit early graduation with a reason
@@ -152,7 +154,7 @@ def graduates_confirm(*, actor, program, cadre_ids, early_reason: str = "") -> G
     return GraduationResult(issued, skipped)
 
 
-def _certificate(actor, program, rule, cadre, now, hours, early_reason) -> Certificate:
+def _certificate(actor: User, program, rule, cadre, now, hours, early_reason) -> Certificate:
     end = program.end_date
     if early_reason:
         end = min(end, timezone.localdate(now))
@@ -173,7 +175,7 @@ def _certificate(actor, program, rule, cadre, now, hours, early_reason) -> Certi
     )
 
 
-def _issue_all(actor, program, rule, cadres, now, hours, early) -> list[Certificate]:
+def _issue_all(actor: User, program, rule, cadres, now, hours, early) -> list[Certificate]:
     """One INSERT for the whole class; row by row only if that hit a unique code or a
     certificate issued meanwhile by a concurrent confirmation."""
     try:
@@ -186,7 +188,7 @@ def _issue_all(actor, program, rule, cadres, now, hours, early) -> list[Certific
         return [_issue(actor, program, rule, cadre, now, hours, early) for cadre in cadres]
 
 
-def _issue(actor, program, rule, cadre, now, hours, early) -> Certificate:
+def _issue(actor: User, program, rule, cadre, now, hours, early) -> Certificate:
     for _attempt in range(5):  # a code collision is astronomically rare; retry anyway
         try:
             with transaction.atomic():
@@ -204,7 +206,7 @@ def _issue(actor, program, rule, cadre, now, hours, early) -> Certificate:
 
 
 @transaction.atomic
-def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
+def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     cert = (
         Certificate._base_manager.select_for_update()
         .select_related("program")

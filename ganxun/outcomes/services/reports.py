@@ -3,6 +3,7 @@ One transaction each, audited; the submitter hears of a decision in their inbox.
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +24,9 @@ from ganxun.outcomes.services.common import (
     store_attachments,
 )
 from ganxun.programs.models import Program, ProgramTrainee
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_EFFECT = Decimal("999999999999")
 FIELDS = ["title", "kind", "change", "effect_value", "effect_unit", "effect_note", "unit"]
@@ -84,11 +88,12 @@ def _clean(data: OutcomeData) -> OutcomeData:
     return data
 
 
-def _authorise(actor, data: OutcomeData) -> OutcomeData:
+def _authorise(actor: "User", data: OutcomeData) -> OutcomeData:
     """A unit contact files for units of their subtree and its trainees; a trainee for
     themself, in a program they took part in."""
     trainees = ProgramTrainee._base_manager.filter(program=data.program)
     if policies.is_unit_contact(actor):
+        assert actor.org is not None  # is_unit_contact requires an org
         root = actor.org.path
         mine = trainees.filter(cadre__unit__path__startswith=root)
         if not mine.exists():
@@ -103,6 +108,7 @@ def _authorise(actor, data: OutcomeData) -> OutcomeData:
             )
         return data
     if policies.is_trainee(actor):
+        assert actor.cadre_id is not None  # is_trainee requires a cadre
         if not trainees.filter(cadre_id=actor.cadre_id).exists():
             raise OutcomeError("not_your_program", _("您不是该项目的学员。"), field="program")
         cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
@@ -119,8 +125,9 @@ def _snapshot(outcome: Outcome) -> dict:
 
 
 @transaction.atomic
-def outcome_submit(*, actor, data: OutcomeData, uploads=()) -> Outcome:
+def outcome_submit(*, actor: "User", data: OutcomeData, uploads=()) -> Outcome:
     data = _authorise(actor, _clean(data))
+    assert data.unit is not None  # _authorise checks or sets it
     stored: list[str] = []
     try:
         outcome = Outcome.objects.create(
@@ -148,7 +155,7 @@ def outcome_submit(*, actor, data: OutcomeData, uploads=()) -> Outcome:
 
 
 @transaction.atomic
-def outcome_revise(*, actor, outcome: Outcome, data: OutcomeData, uploads=()) -> Outcome:
+def outcome_revise(*, actor: "User", outcome: Outcome, data: OutcomeData, uploads=()) -> Outcome:
     """The submitter corrects a pending or returned outcome; it goes back to review."""
     outcome = Outcome._base_manager.select_for_update().get(pk=outcome.pk)
     if not policies.can_revise(actor, outcome):
@@ -180,7 +187,7 @@ def outcome_revise(*, actor, outcome: Outcome, data: OutcomeData, uploads=()) ->
 
 
 @transaction.atomic
-def outcome_review(*, actor, outcome: Outcome, decision: str, note: str = "") -> Outcome:
+def outcome_review(*, actor: "User", outcome: Outcome, decision: str, note: str = "") -> Outcome:
     outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
     require_manager(actor, outcome.program)
     if outcome.status != Outcome.Status.SUBMITTED:
@@ -206,7 +213,7 @@ def outcome_review(*, actor, outcome: Outcome, decision: str, note: str = "") ->
 
 
 @transaction.atomic
-def outcome_publish(*, actor, outcome: Outcome, publish: bool = True) -> Outcome:
+def outcome_publish(*, actor: "User", outcome: Outcome, publish: bool = True) -> Outcome:
     outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
     require_manager(actor, outcome.program)
     if publish and outcome.status != Outcome.Status.ACCEPTED:

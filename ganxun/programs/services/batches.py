@@ -4,6 +4,7 @@ and trainees sent to the main classroom or the video sub-classroom serving their
 import time
 from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,8 +25,14 @@ from ganxun.programs.participation import participation  # 变更待通知, seat
 from ganxun.programs.selectors import trainee_sessions_q
 from ganxun.programs.services.common import require_manager
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 KIND = "program_batches"
-ROLE = {Cadre.LeaderRole.SECRETARY: batching.SECRETARY, Cadre.LeaderRole.HEAD: batching.HEAD}
+ROLE: dict[str, str] = {
+    Cadre.LeaderRole.SECRETARY: batching.SECRETARY,
+    Cadre.LeaderRole.HEAD: batching.HEAD,
+}
 TIME_LIMIT = 30.0  # perf anchors: interactive ≈ 6 s for 5,000 people; hard stop at 30 s
 
 
@@ -88,7 +95,7 @@ def classroom_capacity(program: Program) -> int | None:
     venues = ([main] if main else []) + subs
     if not venues or any(v.capacity is None for v in venues):
         return None
-    return sum(v.capacity for v in venues)
+    return sum(v.capacity or 0 for v in venues)  # none is None here (checked above)
 
 
 def _capacity(program: Program, batches: int) -> list[int | None] | None:
@@ -113,7 +120,7 @@ def _check_start(program: Program, batches: int, min_on_duty) -> None:
         )
 
 
-def batch_solve_start(*, actor, program: Program, batches: int, min_on_duty) -> Job:
+def batch_solve_start(*, actor: "User", program: Program, batches: int, min_on_duty) -> Job:
     require_manager(actor, program)
     _check_start(program, batches, min_on_duty)
     return job_start(
@@ -223,7 +230,7 @@ def _moves(program: Program, job: Job) -> tuple[list[ProgramTrainee], dict[int, 
     return trainees, new
 
 
-def batch_apply_preview(*, actor, program: Program, job: Job) -> Preview:
+def batch_apply_preview(*, actor: "User", program: Program, job: Job) -> Preview:
     """Who the solved split puts in which batch, and how many move, before anything is written."""
     require_manager(actor, program)
     trainees, new = _moves(program, job)
@@ -265,7 +272,7 @@ def _order(batch) -> int:
 
 
 @transaction.atomic
-def batch_apply(*, actor, program: Program, fingerprint: str | None = None) -> int:
+def batch_apply(*, actor: "User", program: Program, fingerprint: str | None = None) -> int:
     """Write the last solved split, as the organizer previewed it (``fingerprint``); refused
     if the roster changed since, or if there is no split waiting (applied already)."""
     program = Program._base_manager.select_for_update().get(pk=program.pk)
@@ -319,7 +326,7 @@ def program_violations(program: Program) -> list[str]:
 
 
 @transaction.atomic
-def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> list[str]:
+def trainee_set_batch(*, actor: "User", trainee: ProgramTrainee, batch: int | None) -> list[str]:
     """Move one trainee by hand; returns what the split now breaks (not refused: the
     organizer may know better, e.g. a leader on leave that week)."""
     program = trainee.program
@@ -346,7 +353,7 @@ def trainee_set_batch(*, actor, trainee: ProgramTrainee, batch: int | None) -> l
 
 
 @transaction.atomic
-def venues_assign(*, actor, program: Program) -> dict:
+def venues_assign(*, actor: "User", program: Program) -> dict:
     """Trainees go to the video sub-classroom serving their area (the nearest one up the tree),
     else to the main classroom, within each classroom's seats per batch; the rest overflow."""
     require_manager(actor, program)
@@ -370,7 +377,7 @@ def venues_assign(*, actor, program: Program) -> dict:
     participation().schedule_change_record(
         actor=actor, program=program, kind="venues", summary=_("已为学员分配上课教室")
     )
-    by_venue = defaultdict(int)
+    by_venue: defaultdict[int, int] = defaultdict(int)
     for (venue_id, _batch), n in taken.items():
         by_venue[venue_id] += n
     audit_record(
@@ -414,6 +421,7 @@ def rooms_unused_by_sessions(program: Program, trainees: list[ProgramTrainee]) -
             if n["using"] == 0
             else _("有 %(value)s 个没有") % {"value": n["total"] - n["using"]}
         )
+        assert members[0].venue is not None  # grouped only with a classroom
         warnings.append(
             _(
                 "%(name)s：%(who)s%(n_members)s 名学员分到此"

@@ -3,6 +3,7 @@ closed loop."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,9 @@ from ganxun.programs.services.common import (
 )
 from ganxun.programs.services.outlines import session_lecturers
 
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
+
 CONSULTATION_FIELDS = ["held_on", "organizer", "lecturer", "direction", "adjustments"]
 MAX_REPRESENTATIVES = 10
 
@@ -45,7 +49,7 @@ class ConsultationData:
 
 
 @transaction.atomic
-def consultation_save(*, actor, session: Session, data: ConsultationData) -> Consultation:
+def consultation_save(*, actor: "User", session: Session, data: ConsultationData) -> Consultation:
     """The organizer records the meeting: who came, the lecturer's direction, what changed."""
     require_manager(actor, session.program)
     if data.lecturer is not None and data.lecturer not in session_lecturers(session):
@@ -79,10 +83,11 @@ def consultation_save(*, actor, session: Session, data: ConsultationData) -> Con
     return consultation
 
 
-def representative_for(actor, session: Session) -> ProgramTrainee | None:
+def representative_for(actor: "User", session: Session) -> ProgramTrainee | None:
     """The actor's own trainee row if they represent the trainees of this session."""
     if not policies.is_trainee(actor):
         return None
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     through = Consultation.representatives.through.objects.filter(
         consultation__session=session, programtrainee__cadre_id=actor.cadre_id
     ).select_related("programtrainee")
@@ -91,7 +96,7 @@ def representative_for(actor, session: Session) -> ProgramTrainee | None:
 
 
 @transaction.atomic
-def expectation_submit(*, actor, session: Session, text: str) -> Expectation:
+def expectation_submit(*, actor: "User", session: Session, text: str) -> Expectation:
     """A representative sends the trainees' expectations from a phone, before the meeting."""
     rep = representative_for(actor, session)
     if rep is None:
@@ -110,9 +115,10 @@ def expectation_submit(*, actor, session: Session, text: str) -> Expectation:
 # --- progress through the closed loop --------------------------------------------------------
 
 
-def _own_trainee(actor, unit: ProgramUnit) -> ProgramTrainee:
+def _own_trainee(actor: "User", unit: ProgramUnit) -> ProgramTrainee:
     if not policies.is_trainee(actor):
         raise PermissionDenied()
+    assert actor.cadre_id is not None  # is_trainee requires a cadre
     row = ProgramTrainee._base_manager.filter(program_id=unit.program_id, cadre_id=actor.cadre_id)
     trainee = row.first()
     if trainee is None:
@@ -123,7 +129,7 @@ def _own_trainee(actor, unit: ProgramUnit) -> ProgramTrainee:
 @transaction.atomic
 def step_mark(
     *,
-    actor,
+    actor: "User",
     unit: ProgramUnit,
     kind: str,
     material: Material | None = None,
@@ -137,8 +143,10 @@ def step_mark(
     if kind not in kinds or kind == "sessions":
         raise ProgramError("invalid_step", _("该步骤不需要手工登记。"))
     if kind in ("reading", "online"):
+        # no material (None) lists nothing and is refused below; the stubs reject None
         listed = unit.materials.through.objects.filter(
-            programunit_id=unit.pk, material_id=getattr(material, "pk", None)
+            programunit_id=unit.pk,
+            material_id=getattr(material, "pk", None),  # type: ignore[misc]
         )
         if material is None or not listed.exists():
             raise ProgramError("invalid_material", _("请选择本单元书目中的资料。"))

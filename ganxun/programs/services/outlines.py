@@ -2,6 +2,8 @@
 with comments, the lecturer answers a return with a new version. Every version and decision
 stays on record; the session carries the current state for lists and dashboards."""
 
+from typing import TYPE_CHECKING
+
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,9 @@ from ganxun.programs.models import Outline, OutlineDecision, OutlineStatus, Sess
 from ganxun.programs.models.reviews import outline_upload_to
 from ganxun.programs.outline_groups import outline_holder, outline_siblings
 from ganxun.programs.services.common import record
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 MAX_OUTLINE_BYTES = 20 * files.MB
 MAX_TEXT = 20_000
@@ -70,7 +75,7 @@ def _check_deadline(session: Session, siblings: list[Session]) -> None:
 
 
 @transaction.atomic
-def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> Outline:
+def outline_submit(*, actor: "User", session: Session, text: str = "", upload=None) -> Outline:
     session = Session._base_manager.select_for_update().select_related("program").get(pk=session.pk)
     if not policies.can_submit_outline(actor, session, session_lecturers(session)):
         raise PermissionDenied()
@@ -99,12 +104,14 @@ def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> O
         session=holder, version=(last.version + 1) if last else 1, text=text, submitted_by=actor
     )
     if upload is not None:
+        assert sniffed is not None  # checked with the upload above
         outline.file.name = default_storage.save(outline_upload_to(outline, upload.name), upload)
         outline.file_name = upload.name[:200]
         outline.content_type = sniffed.content_type
         outline.size = upload.size
     elif keeps_file:
         # A new version keeps the file of the last one unless a new file replaces it.
+        assert last is not None  # keeps_file needs a last version
         outline.file.name = last.file.name
         outline.file_name, outline.content_type, outline.size = (
             last.file_name,
@@ -119,7 +126,7 @@ def outline_submit(*, actor, session: Session, text: str = "", upload=None) -> O
         )
     except Exception:
         # Nothing half-saved: a newly stored file goes with the failed rows (a kept one stays).
-        if upload is not None and outline.file:
+        if upload is not None and outline.file.name:  # the file is truthy by its name
             default_storage.delete(outline.file.name)
         raise
     return outline
@@ -148,7 +155,9 @@ def outline_status_join(session: Session) -> None:
 
 
 @transaction.atomic
-def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "") -> OutlineDecision:
+def outline_decide(
+    *, actor: "User", outline: Outline, decision: str, comment: str = ""
+) -> OutlineDecision:
     session = (
         Session._base_manager.select_for_update()
         .select_related("program")
@@ -160,6 +169,7 @@ def outline_decide(*, actor, outline: Outline, decision: str, comment: str = "")
         raise ProgramError("invalid_decision", _("请选择“通过”或“退回修改”。"), field="decision")
     siblings = outline_siblings(session)
     latest = Outline._base_manager.filter(session=session).order_by("-version").first()
+    assert latest is not None  # at least ``outline`` itself
     if latest.pk != outline.pk or session.outline_status != OutlineStatus.SUBMITTED:
         raise ProgramError("outline_not_pending", _("这一版提纲已审核过或已有新版本。"))
     comment = str(comment or "").strip()

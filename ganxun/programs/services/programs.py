@@ -85,7 +85,7 @@ class ProgramData:
     leave_organizer_hours: Decimal = Decimal("4")
 
 
-def _validate_program(actor, data: ProgramData) -> ProgramData:
+def _validate_program(actor: User, data: ProgramData) -> ProgramData:
     data.name = clean_text(data.name, field="name", label=_("项目名称"), max_length=200)
     data.brand = clean_text(
         data.brand, field="brand", label=_("培训品牌"), required=False, max_length=50
@@ -139,7 +139,7 @@ def _check_leave_rules(data: ProgramData) -> None:
 
 
 def _clean_steps(steps: list[dict]) -> list[dict]:
-    out = []
+    out: list[dict] = []
     for step in steps:
         kind = step.get("kind")
         if kind not in STEP_KINDS or any(s["kind"] == kind for s in out):
@@ -170,7 +170,7 @@ def _apply(program: Program, data: ProgramData) -> None:
 
 
 @transaction.atomic
-def program_create(*, actor, data: ProgramData, org: Org | None = None) -> Program:
+def program_create(*, actor: User, data: ProgramData, org: Org | None = None) -> Program:
     org = org or actor.org
     if not policies.can_manage_programs(actor) or not policies.manages_org(actor, org):
         raise PermissionDenied()
@@ -182,7 +182,7 @@ def program_create(*, actor, data: ProgramData, org: Org | None = None) -> Progr
 
 
 @transaction.atomic
-def program_update(*, actor, program: Program, data: ProgramData) -> Program:
+def program_update(*, actor: User, program: Program, data: ProgramData) -> Program:
     require_manager(actor, program)
     data = _validate_program(actor, data)
     _check_sessions_fit(program, data)
@@ -197,8 +197,12 @@ def _check_sessions_fit(program: Program, data: ProgramData) -> None:
     sessions = Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
     first = sessions.order_by("starts_at").first()
     last = sessions.order_by("-ends_at").first()
-    if first and (
-        local_day(first.starts_at) < data.start_date or local_day(last.ends_at) > data.end_date
+    if (
+        first
+        and last  # found whenever first is
+        and (
+            local_day(first.starts_at) < data.start_date or local_day(last.ends_at) > data.end_date
+        )
     ):
         raise ProgramError(
             "sessions_outside",
@@ -234,7 +238,9 @@ class UnitData:
     materials: list[Material] = field(default_factory=list)
 
 
-def _validate_unit(actor, program: Program, unit: ProgramUnit | None, data: UnitData) -> UnitData:
+def _validate_unit(
+    actor: User, program: Program, unit: ProgramUnit | None, data: UnitData
+) -> UnitData:
     data.title = clean_text(data.title, field="title", label=_("单元名称"), max_length=100)
     if data.end_date < data.start_date:
         raise ProgramError("invalid_period", _("单元结束日期不能早于开始日期。"), field="end_date")
@@ -283,7 +289,7 @@ def _check_unit_sessions(unit: ProgramUnit, data: UnitData) -> None:
 
 
 @transaction.atomic
-def unit_save(*, actor, program: Program, data: UnitData, unit: ProgramUnit | None = None):
+def unit_save(*, actor: User, program: Program, data: UnitData, unit: ProgramUnit | None = None):
     require_manager(actor, program)
     data = _validate_unit(actor, program, unit, data)
     before = full_snapshot(unit, UNIT_FIELDS, ("materials",)) if unit else {}
@@ -298,7 +304,7 @@ def unit_save(*, actor, program: Program, data: UnitData, unit: ProgramUnit | No
 
 
 @transaction.atomic
-def unit_delete(*, actor, unit: ProgramUnit) -> None:
+def unit_delete(*, actor: User, unit: ProgramUnit) -> None:
     require_manager(actor, unit.program)
     n = Session._base_manager.filter(unit=unit).count()
     if n:
@@ -353,7 +359,7 @@ def _check_geofence(data: VenueData) -> None:
 
 
 @transaction.atomic
-def venue_save(*, actor, data: VenueData, venue: Venue | None = None) -> Venue:
+def venue_save(*, actor: User, data: VenueData, venue: Venue | None = None) -> Venue:
     if venue is None and not policies.can_manage_programs(actor):
         raise PermissionDenied()
     if venue is not None and not policies.can_manage_venue(actor, venue):
@@ -405,7 +411,7 @@ def _to_add(program: Program, cadres) -> tuple[list[tuple[int, str]], int]:
     return new, len(rows) - len(new)
 
 
-def trainees_add_preview(*, actor, program: Program, cadres) -> Preview:
+def trainees_add_preview(*, actor: User, program: Program, cadres) -> Preview:
     """Who "添加符合条件的在职干部" would add: the count, by unit, before anything is written."""
     require_manager(actor, program)
     new, already = _to_add(program, cadres)
@@ -432,7 +438,7 @@ def trainees_add_preview(*, actor, program: Program, cadres) -> Preview:
 
 
 @transaction.atomic
-def trainees_add(*, actor, program: Program, cadres, fingerprint: str | None = None) -> int:
+def trainees_add(*, actor: User, program: Program, cadres, fingerprint: str | None = None) -> int:
     """Add the chosen roster cadres (a queryset the actor may see) who are not in yet. With
     ``fingerprint`` (from ``trainees_add_preview``), only if that is still who would be added."""
     require_manager(actor, program)
@@ -451,7 +457,7 @@ def trainees_add(*, actor, program: Program, cadres, fingerprint: str | None = N
 
 
 @transaction.atomic
-def trainee_remove(*, actor, trainee: ProgramTrainee) -> None:
+def trainee_remove(*, actor: User, trainee: ProgramTrainee) -> None:
     require_manager(actor, trainee.program)
     audit_record(
         actor=actor,

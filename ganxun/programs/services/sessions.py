@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,9 @@ from ganxun.programs.services.common import (
     set_links,
 )
 from ganxun.programs.services.outlines import outline_status_join
+
+if TYPE_CHECKING:
+    from ganxun.accounts.models import User
 
 # Enrollment and check-in rules a session carries (自主选学 seats, 学时, walk-ins, thresholds).
 SESSION_RULES = [
@@ -104,7 +108,7 @@ class ConflictError(ProgramError):
 
 
 def _validate(
-    actor, program: Program, data: SessionData, session: Session | None = None
+    actor: "User", program: Program, data: SessionData, session: Session | None = None
 ) -> SessionData:
     if data.course is not None:
         require_visible(actor, Course, [data.course], field="course", label=_("课程"))
@@ -138,7 +142,7 @@ def _validate(
     return data
 
 
-def _from_course(actor, data: SessionData, session: Session | None) -> None:
+def _from_course(actor: "User", data: SessionData, session: Session | None) -> None:
     """What a session takes from its course unless the organizer set it: teaching form, theme,
     and — when the course is newly chosen and no lecturer is given — the course's lecturers
     (those the actor may assign)."""
@@ -216,7 +220,7 @@ def _write(session: Session, data: SessionData) -> None:
 @transaction.atomic
 def session_save(
     *,
-    actor,
+    actor: "User",
     program: Program,
     data: SessionData,
     session: Session | None = None,
@@ -259,7 +263,7 @@ def _check_seats_taken(session: Session | None, data: SessionData) -> None:
 
 
 @transaction.atomic
-def session_cancel(*, actor, session: Session) -> Session:
+def session_cancel(*, actor: "User", session: Session) -> Session:
     """Called off: kept on record with its outline and consultation, gone from calendars."""
     require_manager(actor, session.program)
     before = full_snapshot(session, ["status"])
@@ -273,7 +277,7 @@ def session_cancel(*, actor, session: Session) -> Session:
 
 
 @transaction.atomic
-def session_delete(*, actor, session: Session) -> None:
+def session_delete(*, actor: "User", session: Session) -> None:
     """Remove a session entered by mistake; one with an outline on record is cancelled instead."""
     require_manager(actor, session.program)
 
@@ -329,7 +333,7 @@ def session_copy_data(session: Session) -> SessionData:
 
 def session_copy(
     *,
-    actor,
+    actor: "User",
     session: Session,
     batch: int | None,
     starts_at: datetime,
@@ -389,7 +393,7 @@ def _unit_for(units: list[ProgramUnit], day) -> ProgramUnit | None:
     return next((u for u in units if u.start_date <= day <= u.end_date), None)
 
 
-def _plan(actor, program: Program, series: SeriesData) -> tuple[list[SessionData], list]:
+def _plan(actor: "User", program: Program, series: SeriesData) -> tuple[list[SessionData], list]:
     """The sessions a rule would create, each validated, and the program's units."""
     require_manager(actor, program)
     if series.end_time <= series.start_time:
@@ -451,7 +455,7 @@ def _series_fingerprint(planned: list[SessionData]) -> str:
     return bulk_fingerprint(f"{d.starts_at.isoformat()}|{d.batch}" for d in planned)
 
 
-def sessions_generate_preview(*, actor, program: Program, series: SeriesData) -> Preview:
+def sessions_generate_preview(*, actor: "User", program: Program, series: SeriesData) -> Preview:
     """What a recurring rule would create — how many sessions, by unit, first and last date —
     before anything is written."""
     planned, _units = _plan(actor, program, series)
@@ -483,7 +487,7 @@ def sessions_generate_preview(*, actor, program: Program, series: SeriesData) ->
 @transaction.atomic
 def sessions_generate(
     *,
-    actor,
+    actor: "User",
     program: Program,
     series: SeriesData,
     accept_warnings: bool = False,
