@@ -1,9 +1,6 @@
 """Budget pages. Thin: parse a form, call one service, render or redirect."""
 
-from pathlib import Path
-
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -207,16 +204,10 @@ expense_delete = _budget_action(
 @require(policies.can_use_budgets)
 def expense_file(request, pk):
     expense = selectors.get_expense_for(request.user, pk)
-    if not expense.file:
-        raise NotFound(_("该笔支出没有附件。"))
-    path = Path(default_storage.path(expense.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    return files.ranged_file_response(
+    return files.stored_file_response(
         request,
-        path,
-        content_type=expense.content_type or "application/octet-stream",
-        filename=expense.file_name or path.name,
+        expense,
+        missing=_("该笔支出没有附件。"),
         inline=expense.content_type in ("application/pdf", "image/png", "image/jpeg"),
     )
 

@@ -1,8 +1,5 @@
 """The materials library: list, detail with the video player, upload, and the file itself."""
 
-from pathlib import Path
-
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -18,7 +15,6 @@ from ganxun.catalog.views.common import (
     resource_views,
     share_view,
 )
-from ganxun.core.errors import NotFound
 from ganxun.core.http import require
 from ganxun.core.resources import Resource
 
@@ -101,18 +97,11 @@ def material_edit(request, pk):
 def material_file(request, pk):
     """The stored file, authorised like its page; videos are served inline with ranges."""
     material = selectors.get_material_for(request.user, pk)
-    if not material.file:
-        raise NotFound(_("该资料没有上传文件。"))
-    path = Path(default_storage.path(material.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    inline = material.is_video or material.content_type == "application/pdf"
-    return files.ranged_file_response(
+    return files.stored_file_response(
         request,
-        path,
-        content_type=material.content_type or "application/octet-stream",
-        filename=material.file_name or path.name,
-        inline=inline,
+        material,
+        missing=_("该资料没有上传文件。"),
+        inline=material.is_video or material.content_type == "application/pdf",
     )
 
 

@@ -1,16 +1,13 @@
 """Outline review: the lecturer submits, the reviewing leader decides, the organizer watches
 the sessions still without an approved outline."""
 
-from pathlib import Path
-
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ganxun.catalog import files
-from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.errors import PermissionDenied
 from ganxun.core.http import action_view, paginate, require
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import DecisionForm, OutlineForm
@@ -68,16 +65,10 @@ def _guidance(session, outlines) -> str:
 @require(policies.can_use_programs)
 def outline_file(request, pk):
     outline = selectors.get_outline_for(request.user, pk)
-    if not outline.file:
-        raise NotFound(_("该版本没有上传文件。"))
-    path = Path(default_storage.path(outline.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    return files.ranged_file_response(
+    return files.stored_file_response(
         request,
-        path,
-        content_type=outline.content_type or "application/octet-stream",
-        filename=outline.file_name or path.name,
+        outline,
+        missing=_("该版本没有上传文件。"),
         inline=outline.content_type == "application/pdf",
     )
 
