@@ -527,7 +527,7 @@ def category_save(
     )
 
 
-def _check_code_and_name(model, row, code: str, name: str, name_taken: str) -> None:
+def _check_code_and_name(model, row, code: str | None, name: str | None, name_taken: str) -> None:
     """A reference-table row needs a code and a name, each unused by the table's other rows."""
     if not code or not name:
         raise OrgError("required", _("编码和名称不能为空。"))
