@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganxun
 VENDOR := ganxun/static/vendor
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres install assets browser lint scoping-check demo clean typecheck lock
+.PHONY: run test test-sqlite test-postgres install assets browser lint scoping-check demo clean typecheck lock messages
 
 run: install assets
 	$(GANXUN) migrate --noinput
@@ -82,6 +82,11 @@ browser:
 demo: install
 	$(GANXUN) migrate --noinput
 	$(GANXUN) demo
+
+# the English catalogue: refresh from the code, then compile (translate new entries in between)
+messages: install
+	$(GANXUN) makemessages -l en --no-obsolete
+	msgfmt -c -o ganxun/locale/en/LC_MESSAGES/django.mo ganxun/locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf var/ganxun.sqlite3* $(VENDOR)

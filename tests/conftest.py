@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from ganxun.accounts.models import Role
 from ganxun.core.scoping import unscoped
@@ -33,6 +35,15 @@ def city(db) -> City:
     village_a1 = make_org(town_a1, name="东湖村", level="village", code="330201001001")
     dept_city = make_org(city, name="市委组织部", level="department", code="330200A01")
     return City(city, county_a, county_b, town_a1, town_a2, town_b1, village_a1, dept_city)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English activates English in this thread and Django leaves it active after
+    the response; every test starts and ends in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -57,5 +57,6 @@ def unit_contacts(org_ids) -> dict[int, list[User]]:
         .order_by("org_id", "pk")
     )
     for user in rows:
+        assert user.org_id is not None  # filtered on org_id__in
         contacts.setdefault(user.org_id, []).append(user)
     return contacts

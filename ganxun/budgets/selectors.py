@@ -113,7 +113,6 @@ def budget_figures(budgets) -> list[Figures]:
     budget (no program) counts the programs its org itself runs that start in its year."""
     budgets = list(budgets)
     out = {b.pk: Figures(b) for b in budgets}
-    ids = list(out)
     for row in (
         children_of(budgets, Income, "budget")
         .values("budget_id", "source")
@@ -122,7 +121,7 @@ def budget_figures(budgets) -> list[Figures]:
         fig = out[row["budget_id"]]
         fig.by_source[row["source"]] = cents(row["s"])
         fig.income += cents(row["s"])
-    expenses = Expense._base_manager.filter(budget_id__in=ids)
+    expenses = children_of(budgets, Expense, "budget")
     for row in expenses.values("budget_id", "category").annotate(s=Sum("amount")):
         fig = out[row["budget_id"]]
         fig.by_category[row["category"]] = cents(row["s"])
@@ -143,6 +142,7 @@ def _attach_output(budgets: list[Budget], out: dict[int, Figures]) -> None:
         for b in annual:
             match |= Q(org_id=b.org_id, start_year=b.year)
         rows = (
+            # scope: counted for budgets the caller holds: the programs each annual budget covers
             Program._base_manager.annotate(start_year=ExtractYear("start_date"))
             .filter(match)
             .values_list("pk", "org_id", "start_year")
@@ -153,13 +153,15 @@ def _attach_output(budgets: list[Budget], out: dict[int, Figures]) -> None:
     if not covers:
         return
     trainees = (
+        # scope: counts only, over the programs covered by budgets the caller holds
         ProgramTrainee._base_manager.filter(program_id__in=list(covers))
         .values("program_id")
         .annotate(n=Count("pk"))
     )
-    for row in trainees:
-        for budget_id in covers[row["program_id"]]:
-            out[budget_id].person_times += row["n"]
+    for counted in trainees:
+        for budget_id in covers[counted["program_id"]]:
+            out[budget_id].person_times += counted["n"]
+    # scope: hours only, over the programs covered by budgets the caller holds
     sessions = Session._base_manager.filter(program_id__in=list(covers))
     for row in grouped_hours(sessions, ("program_id",)):
         for budget_id in covers[row["program_id"]]:
@@ -172,9 +174,7 @@ def budget_incomes(budget: Budget) -> QuerySet[Income]:
 
 def budget_expenses(budget: Budget) -> QuerySet[Expense]:
     return (
-        Expense._base_manager.filter(budget=budget)
-        .select_related("created_by")
-        .order_by("date", "id")
+        children_of(budget, Expense, "budget").select_related("created_by").order_by("date", "id")
     )
 
 
@@ -215,6 +215,7 @@ class Execution:
 def execution_summary(node, years: list[int]) -> Execution:
     """Four GROUP BY queries over the budgets of ``node``'s subtree in ``years`` (the caller
     checked the node is the actor's)."""
+    # scope: the subtree of a node the caller already checked the reader may see
     budgets = Budget._base_manager.filter(org__path__startswith=node.path, year__in=years)
     out = Execution()
     row = budgets.aggregate(n=Count("id"), s=Sum("amount"))
@@ -223,7 +224,7 @@ def execution_summary(node, years: list[int]) -> Execution:
     for source, s in incomes.values_list("source").annotate(s=Sum("amount")):
         out.by_source[source] = cents(s)
         out.income += cents(s)
-    expenses = Expense._base_manager.filter(budget__in=budgets.values("pk")).order_by()
+    expenses = children_of(budgets, Expense, "budget").order_by()
     for category, s in expenses.values_list("category").annotate(s=Sum("amount")):
         out.by_category[category] = cents(s)
         out.spent += cents(s)

@@ -2,7 +2,7 @@
 
 List searches run a fixed number of queries whatever their length: rows come with their owner and
 theme joined, and their M2M names prefetched in one query each. Names of lecturers and materials
-ride along with the course that lists them (``_base_manager``: they are part of the course's
+ride along with the course that lists them (read unnarrowed: they are part of the course's
 description); their own pages stay behind ``get_<thing>_for``.
 """
 
@@ -32,15 +32,15 @@ if TYPE_CHECKING:
 
 
 def lecturer_names() -> Prefetch:
-    return Prefetch(
-        "lecturers", queryset=Lecturer._base_manager.only("id", "name", "title", "owner_id")
-    )
+    # scope: names shown as part of a row the actor sees (its own page stays in scope)
+    names = Lecturer._base_manager.only("id", "name", "title", "owner_id")
+    return Prefetch("lecturers", queryset=names)
 
 
 def material_names() -> Prefetch:
-    return Prefetch(
-        "materials", queryset=Material._base_manager.only("id", "title", "kind", "owner_id")
-    )
+    # scope: names shown as part of a row the actor sees (its own page stays in scope)
+    names = Material._base_manager.only("id", "title", "kind", "owner_id")
+    return Prefetch("materials", queryset=names)
 
 
 def visible_ids(actor: "User", model, objs) -> set[int]:
@@ -228,6 +228,7 @@ def base_search(actor: "User", f: Filters) -> QuerySet[TrainingBase]:
 
 
 def get_base_for(actor: "User", pk) -> TrainingBase:
+    # scope: names shown as part of a row the actor sees (its own page stays in scope)
     courses = Prefetch("courses", queryset=Course._base_manager.select_related("theme"))
     qs = TrainingBase.objects.visible_to(actor).select_related("owner")
     return _get(qs.prefetch_related(courses), pk)
@@ -245,11 +246,13 @@ def material_search(actor: "User", f: Filters) -> QuerySet[Material]:
         qs = qs.filter(kind=f.kind)
     if f.theme:
         qs = qs.filter(themes=f.theme)
+    # scope: names shown as part of a row the actor sees (its own page stays in scope)
     themes = Prefetch("themes", queryset=Theme._base_manager.only("id", "name", "color"))
     return qs.select_related("owner").prefetch_related(themes)
 
 
 def get_material_for(actor: "User", pk) -> Material:
+    # scope: names shown as part of a row the actor sees (its own page stays in scope)
     themes = Prefetch("themes", queryset=Theme._base_manager.only("id", "name", "color"))
     qs = Material.objects.visible_to(actor).select_related("owner").prefetch_related(themes)
     return _get(qs, pk)

@@ -1,5 +1,6 @@
 """Reads for course proposals, selection rounds and menus, scoped to the actor."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,14 @@ from ganxun.core.scoping import children_of
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
+    from ganxun.orgs.models import Org
+
+
+def _root(actor: "User") -> "Org":
+    """The actor's root org. The pages calling this admit staff by role; an account without an
+    org failed on ``actor.org.path`` before, and fails here by name."""
+    assert actor.org is not None, "an account without an org has no subtree"
+    return actor.org
 
 
 def calls_for(actor: "User") -> QuerySet[ProposalCall]:
@@ -56,7 +65,7 @@ def call_proposals(actor: "User", call: ProposalCall) -> QuerySet[Proposal]:
 def call_rounds(call: ProposalCall) -> QuerySet[SelectionRound]:
     """Rounds of a call the actor already holds (fetched through get_call_for)."""
     return (
-        SelectionRound._base_manager.filter(call=call)
+        children_of(call, SelectionRound, "call")
         .annotate(
             n_entries=Count("entries", distinct=True),
             n_advanced=Count(
@@ -82,7 +91,7 @@ def get_round_for(actor: "User", pk) -> SelectionRound:
     return _get(SelectionRound.objects.visible_to(actor).select_related("call__owner"), pk)
 
 
-def round_entries(actor: "User", rnd: SelectionRound) -> list[RoundEntry]:
+def round_entries(actor: "User", rnd: SelectionRound) -> Sequence[RoundEntry]:
     """The round's board. The organizer sees every reviewer's score; a reviewer sees their own
     (reviews are independent), so each entry carries ``mine`` and, for organizers, ``reviews``."""
     manages = policies.can_manage_call(actor, rnd.call)
@@ -120,7 +129,7 @@ def my_proposals(actor: "User") -> QuerySet[Proposal]:
     """What the contact's units proposed, to any call, with where each one stands."""
     return (
         Proposal.objects.visible_to(actor)
-        .filter(unit__path__startswith=actor.org.path)
+        .filter(unit__path__startswith=_root(actor).path)
         .select_related("call", "unit", "last_round", "course")
         .order_by("-submitted_at", "-id")
     )
@@ -128,10 +137,11 @@ def my_proposals(actor: "User") -> QuerySet[Proposal]:
 
 def open_calls_for_proposers(actor: "User") -> QuerySet[ProposalCall]:
     """Calls from above (or the actor's own org) that still accept proposals."""
+    root = _root(actor)
     return (
         ProposalCall.objects.visible_to(actor)
         .filter(status=ProposalCall.Status.OPEN)
-        .filter(owner_id__in=[*actor.org.ancestor_ids, actor.org.pk])
+        .filter(owner_id__in=[*root.ancestor_ids, root.pk])
         .select_related("owner")
     )
 
@@ -149,7 +159,7 @@ def call_targets_answered(call: ProposalCall) -> set[int]:
     """The named units that have a live proposal (their own or a sub-unit's) in the call."""
     targets = list(children_of(call, CallTarget, "call").select_related("unit"))
     paths = list(
-        Proposal._base_manager.filter(call=call)
+        children_of(call, Proposal, "call")
         .exclude(status=Proposal.Status.WITHDRAWN)
         .values_list("unit__path", flat=True)
         .distinct()

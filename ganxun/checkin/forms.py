@@ -9,7 +9,7 @@ class DeskSearchForm(StyledForm):
         label=_("姓名或身份证号后 4 位"),
         max_length=50,
         required=False,
-        widget=forms.TextInput({"autofocus": True, "placeholder": "如：张三 或 123X"}),
+        widget=forms.TextInput({"autofocus": True, "placeholder": _("如：张三 或 123X")}),
     )
 
 
@@ -32,7 +32,7 @@ class SheetForm(StyledForm):
         label=_("签到表名单"),
         max_length=60_000,
         widget=forms.Textarea(
-            {"rows": 12, "placeholder": "每行一人：姓名、身份证号或身份证号后 4 位"}
+            {"rows": 12, "placeholder": _("每行一人：姓名、身份证号或身份证号后 4 位")}
         ),
         help_text=_("从扫描件识别或手工录入的名单，每行一人。先预览核对，再确认录入。"),
     )

@@ -34,19 +34,19 @@ def get_checkin_session_for(actor: User, pk) -> Session:
 def session_venues(session: Session) -> list[Venue]:
     """The main classroom first, then the video sub-classrooms."""
     subs = list(
+        # scope: the classrooms of a session the caller holds (a trainee sees where to sit)
         Venue._base_manager.filter(
             pk__in=session.sub_venues.through.objects.filter(session_id=session.pk).values(
                 "venue_id"
             )
         ).order_by("name")
     )
-    # no main venue: the filter finds nothing, which is the answer
-    main = Venue._base_manager.filter(pk=session.main_venue_id).first()  # type: ignore[misc]
+    main = session.main_venue  # the held session's own classroom (None when it has none)
     return [v for v in [main, *subs] if v is not None]
 
 
 def attended_cadre_ids(session: Session) -> QuerySet:
-    return Attendance._base_manager.filter(session=session).values("cadre_id")
+    return children_of(session, Attendance, "session").values("cadre_id")
 
 
 def missing_trainees(session: Session) -> QuerySet[ProgramTrainee]:
@@ -95,7 +95,7 @@ class Board:
 
 def board(session: Session) -> Board:
     expected = expected_trainees(session).order_by()
-    attendance = Attendance._base_manager.filter(session=session).order_by()
+    attendance = children_of(session, Attendance, "session").order_by()
     totals = attendance.aggregate(
         checked=Count("pk"),
         late=Count("pk", filter=Q(late_minutes__gt=0)),
@@ -193,13 +193,13 @@ def sheet_rows(session: Session) -> QuerySet[ProgramTrainee]:
 
 
 def session_attendance(session: Session) -> dict[int, Attendance]:
-    return {a.cadre_id: a for a in Attendance._base_manager.filter(session=session)}
+    return {a.cadre_id: a for a in children_of(session, Attendance, "session")}
 
 
 def own_attendance(actor: User, session: Session) -> Attendance | None:
     if not actor.cadre_id:
         return None
-    return Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).first()
+    return children_of(session, Attendance, "session").filter(cadre_id=actor.cadre_id).first()
 
 
 @dataclass
@@ -226,8 +226,8 @@ def desk_search(actor: User, session: Session, q: str, limit: int = 20) -> list[
     )
     rows = {
         a.cadre_id: a
-        for a in Attendance._base_manager.filter(
-            session=session, cadre_id__in=[c.pk for c in cadres]
+        for a in children_of(session, Attendance, "session").filter(
+            cadre_id__in=[c.pk for c in cadres]
         )
     }
     return [DeskHit(c, c.expected, rows.get(c.pk)) for c in cadres]

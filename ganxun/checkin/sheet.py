@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ganxun.checkin.models import Attendance
+from ganxun.core.scoping import children_of
 from ganxun.enrollment.expected import expected_trainees
 from ganxun.orgs.lookup import cadres_by_id_numbers
 from ganxun.orgs.models import Cadre
@@ -57,9 +58,7 @@ def match_sheet(actor, session: Session, text: str) -> list[SheetLine]:
         by_number[t.cadre.id_number] = t.cadre
     keys = [_key(line) for line in lines]
     roster = _roster_lookup(actor, keys, by_name, by_number)
-    attended = set(
-        Attendance._base_manager.filter(session=session).values_list("cadre_id", flat=True)
-    )
+    attended = set(children_of(session, Attendance, "session").values_list("cadre_id", flat=True))
     out = []
     for line, (kind, value) in zip(lines, keys, strict=True):
         found = _find(kind, value, by_name, by_tail, by_number, roster)

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 
+from django.utils.translation import gettext_lazy
+
 DEFAULT_MINUTES_PER_HOUR = 45
-SOURCE = (
+SOURCE = gettext_lazy(
     "《干部教育培训工作条例》（2023）以学时规定培训要求，未规定 1 学时的分钟数；"
     "默认按党校（行政学院）1 课时 = 45 分钟计，向下取到 0.5 学时；"
     "课次单独设定学时的（如“半天 = 4 学时”）以课次为准。"

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.db import models
 from django.db.models import Q
@@ -102,9 +103,9 @@ class ScopedQuery(Query):
         if _splitting.get() is self.model:
             self.ganxun_scoped = True  # kept by the resolved copy, re-resolved when compiled
         if not (self.ganxun_scoped or _unscoped.get()):
+            name = getattr(self.model, "__name__", "?")  # a model query always has its model
             raise ScopeError(
-                f"{self.model.__name__} used in a subquery without an actor, "
-                "visible_to(actor) or unscoped()"
+                f"{name} used in a subquery without an actor, visible_to(actor) or unscoped()"
             )
         return super().resolve_expression(*args, **kwargs)
 
@@ -126,7 +127,24 @@ def _actor_key(actor):
     return ("system",) if actor is SYSTEM else ("user", getattr(actor, "pk", None))
 
 
-class ScopedQuerySet(models.QuerySet):
+if TYPE_CHECKING:
+
+    class _QuerySet(models.QuerySet):
+        """The private QuerySet methods ScopedQuerySet extends, which the stubs leave out."""
+
+        def _chain(self) -> Self: ...
+        def _clone(self) -> Self: ...
+        def _add_hints(self, **hints: Any) -> None: ...
+
+else:
+    _QuerySet = models.QuerySet
+
+
+def _scoped_query(qs: models.QuerySet) -> ScopedQuery:
+    return cast(ScopedQuery, qs.query)  # ScopedQuerySet always builds its query as one
+
+
+class ScopedQuerySet(_QuerySet):
     """Each model defines ``scope_q(actor)`` — the Q of rows the actor may see — or inherits it
     by declaring ``scope_parent``."""
 
@@ -138,18 +156,18 @@ class ScopedQuerySet(models.QuerySet):
     def _ganxun_scoped(self) -> bool:
         return getattr(self.query, "ganxun_scoped", False)
 
-    def _narrowed(self, actor) -> "ScopedQuerySet":
+    def _narrowed(self, actor) -> Self:
         if actor is SYSTEM:
             qs = self._chain()
         elif not getattr(actor, "is_authenticated", False):
             qs = self.filter(pk__in=[])  # an anonymous visitor sees no scoped row
         else:
-            qs = self.filter(self.model.scope_q(actor))
-        qs.query.ganxun_scoped = True
+            qs = self.filter(cast(Any, self.model).scope_q(actor))  # every scoped model has one
+        _scoped_query(qs).ganxun_scoped = True
         qs._ganxun_actor_key = _actor_key(actor)
         return qs
 
-    def visible_to(self, actor) -> "ScopedQuerySet":
+    def visible_to(self, actor) -> Self:
         """Narrow to ``actor``'s view. Already narrowed to the same actor (the ambient one):
         nothing to add. Narrowed to another actor: both apply (a unit of work only narrows)."""
         if self._ganxun_actor_key == _actor_key(actor) and actor is not SYSTEM:
@@ -158,10 +176,11 @@ class ScopedQuerySet(models.QuerySet):
             raise ScopeError("visible_to(SYSTEM): use acting_as(SYSTEM) or unscoped()")
         return self._narrowed(actor)
 
-    def unscoped(self) -> "ScopedQuerySet":
+    def unscoped(self) -> Self:
         """For code already inside ``unscoped()`` that wants to say so at the call site."""
         qs = self._chain()
-        qs.query.ganxun_scoped = qs.query.ganxun_scoped or _unscoped.get()
+        query = _scoped_query(qs)
+        query.ganxun_scoped = query.ganxun_scoped or _unscoped.get()
         return qs
 
     def _add_hints(self, **hints):
@@ -169,9 +188,9 @@ class ScopedQuerySet(models.QuerySet):
         model's ``scope_parent`` are visible with it (``budget.incomes.all()``, prefetches)."""
         super()._add_hints(**hints)
         if _is_scope_parent(self.model, hints.get("instance")):
-            self.query.ganxun_scoped = True
+            _scoped_query(self).ganxun_scoped = True
 
-    def _clone(self):
+    def _clone(self) -> Self:
         clone = super()._clone()
         clone._ganxun_actor_key = self._ganxun_actor_key
         return clone
@@ -220,7 +239,7 @@ class BaseScopedManager(models.Manager):
     default manager, so ``program.sessions.all()`` is narrowed the same way."""
 
     def get_queryset(self):
-        qs = super().get_queryset()
+        qs = cast(ScopedQuerySet, super().get_queryset())  # from_queryset(ScopedQuerySet)
         actor = _actor.get()
         if actor is None or _unscoped.get():
             return qs

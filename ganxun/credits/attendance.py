@@ -38,6 +38,8 @@ def _program_channel(session) -> str:
     if cached is not None:
         return cached.channel
 
+    # A trainee's check-in step reads it, and the trainee may not see the program.
+    # scope: only the channel of the program of an attendance just recorded
     with unscoped():
         return (
             Program.objects.filter(pk=session.program_id).values_list("channel", flat=True).first()
@@ -55,6 +57,7 @@ def credit_attendance(event: AttendanceRecorded) -> None:
         if want.hours > 0:
             ledger.write([ledger.first_version(want)])
         return
+    # scope: the ledger's versions of this attendance's own key, whoever changed the row
     with unscoped():
         existing = list(
             CreditEntry.objects.filter(cadre_id=want.cadre_id, source=want.source).order_by("id")

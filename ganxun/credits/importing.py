@@ -274,6 +274,8 @@ def _match(actor, rows: list[Row], platform: str, labels: dict) -> None:
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         found = cadres_by_id_numbers(scope, {r.id_number for r in batch if r.id_number})
+        # Only "already imported" is said of a record found, nothing of its cadre.
+        # scope: a platform's record id is unique across the city, whichever county imported it
         with unscoped():
             known = {
                 e.record_id: e
@@ -323,6 +325,7 @@ def _write(actor, rows: list[Row], platform: str, job_id: str, progress) -> int:
     written = 0
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
+        # scope: writes, then reads back only the records this import job wrote (its job id)
         with transaction.atomic(), unscoped():
             ExternalRecord.objects.bulk_create(
                 [

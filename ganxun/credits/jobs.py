@@ -82,6 +82,7 @@ def attendance_wanted(progress=None):
     last = 0
     while True:
         chunk = list(
+            # scope: the whole-city recount (root administrators only), inside sync_credits
             Attendance.objects.unscoped()
             .filter(pk__gt=last)
             .select_related("session__program")
@@ -96,6 +97,7 @@ def attendance_wanted(progress=None):
 def sync_credits(*, teaching: bool = True, attendance: bool = True, progress=None) -> SyncResult:
     ledger.forget_settings()
     teaching_rows = attendance_rows = 0
+    # scope: the whole-city recount; its job and command check owns_city_rules first
     with unscoped():
         if teaching:
             teaching_rows = ledger.sync(teaching_desired(), reason="授课学时重算")

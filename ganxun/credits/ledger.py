@@ -169,6 +169,8 @@ def sync(wanted: list[Desired], reason: str) -> int:
         batch = wanted[start : start + 500]
         sources = {w.source for w in batch}
         existing: dict[tuple[int, str], list[CreditEntry]] = {}
+        # Read whoever triggered it (a check-in, a recount): every version counts in the net.
+        # scope: the ledger's own versions of the (cadre, source) keys being synced
         with unscoped():
             rows = CreditEntry.objects.filter(
                 cadre_id__in={w.cadre_id for w in batch}, source__in=sources

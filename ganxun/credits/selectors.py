@@ -32,6 +32,8 @@ from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.orgs.selectors import get_cadre_for, get_org_for
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from ganxun.accounts.models import User
 
 __all__ = ["get_cadre_for", "get_org_for"]
@@ -58,7 +60,7 @@ def hours_by_cadre(org: Org | None, year: int, rules: list[Rule], cadre_id=None)
         rows = rows.filter(cadre_id=cadre_id)
     elif org is not None and org.parent_id is not None:
         rows = rows.filter(cadre__unit__path__startswith=org.path)
-    rows = (
+    grouped = (
         rows.values_list("cadre_id", "channel")
         .annotate(
             y=Cast(Sum("hours", filter=Q(day__gte=start)), FloatField()),
@@ -67,8 +69,9 @@ def hours_by_cadre(org: Org | None, year: int, rules: list[Rule], cadre_id=None)
         .order_by()
     )
     out: dict[int, Hours] = {}
+    # scope: a subtree the caller checked (get_org_for, a cross-tree job) or one cadre's hours
     with unscoped():
-        for cid, channel, year_hours, five_hours in rows.iterator(chunk_size=20_000):
+        for cid, channel, year_hours, five_hours in grouped.iterator(chunk_size=20_000):
             hours = out.get(cid)
             if hours is None:
                 hours = out[cid] = Hours()
@@ -127,7 +130,7 @@ class Report:
     rules: list[Rule]
     total: Tally = field(default_factory=Tally)
     units: list[tuple[Org, Tally]] = field(default_factory=list)
-    ranks: list[tuple[str, str, Tally]] = field(default_factory=list)
+    ranks: list[tuple[str, "StrOrPromise", Tally]] = field(default_factory=list)
     shortfalls: list[CadreResult] = field(default_factory=list)
     short_count: int = 0  # how many fall short (``shortfalls`` may hold only the first ones)
     results: list[CadreResult] = field(default_factory=list)  # everyone, when asked for
@@ -144,6 +147,7 @@ def compliance_report(
     rules = active_rules()
     report = Report(org=org, year=year, rules=rules)
     counter = _Counter(report, book=RuleBook(rules))
+    # scope: the subtree of an org the view fetched with get_org_for (or a cross-tree command)
     with unscoped():
         hours = hours_by_cadre(org, year, rules)
         cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).order_by()
@@ -162,7 +166,8 @@ def compliance_report(
         report.units.append((org, counter.units[org.pk]))
     report.units += [(c, counter.units.get(c.pk, Tally())) for c in children]
     report.ranks = [(k, label, counter.ranks[k]) for k, label in RANKS if k in counter.ranks]
-    report.shortfalls.sort(key=lambda s: (-s.missing, s.cadre_id))
+    # ``missing`` is never None once the result exists (__post_init__ sums it): ``or`` for mypy
+    report.shortfalls.sort(key=lambda s: (-(s.missing or 0.0), s.cadre_id))
     return report
 
 
@@ -250,7 +255,7 @@ def _largest(book: RuleBook, idle, short: list[CadreResult], levels: dict, limit
     at that level (usually one level, one query)."""
     by_level: dict[float, list[CadreResult]] = defaultdict(list)
     for result in short:
-        by_level[result.missing].append(result)
+        by_level[result.missing or 0.0].append(result)  # never None (see CadreResult)
     out: list[CadreResult] = []
     for missing in sorted(set(levels) | set(by_level), reverse=True):
         if len(out) >= limit:
@@ -288,6 +293,7 @@ def compliance_summary(org: Org, year: int) -> dict:
 def with_cadres(results: list[CadreResult]) -> list[tuple[Cadre, CadreResult]]:
     """The results with their cadres and units (one query per 5,000, for the page or export)."""
     out = []
+    # scope: the cadres of results a compliance report counted under an org already checked
     with unscoped():
         for start in range(0, len(results), 5000):
             batch = results[start : start + 5000]
@@ -302,7 +308,7 @@ class CadreRecord:
     year: int
     entries: list[CreditEntry]
     years: list[int]
-    channels: list[tuple[int, str]]
+    channels: list[tuple[int, "StrOrPromise"]]
     totals: dict[int, dict[int, float]]  # year → channel → hours
     year_totals: dict[int, float]
     gaps: list[Gap]
@@ -312,7 +318,7 @@ class CadreRecord:
         return all(g.missing <= 1e-9 for g in self.gaps)
 
     @property
-    def table(self) -> list[tuple[int, list[tuple[str, float | None]], float]]:
+    def table(self) -> list[tuple[int, list[tuple["StrOrPromise", float | None]], float]]:
         """(year, (channel label, hours) in ``channels`` order, total) for the totals table."""
         return [
             (y, [(label, self.totals[y].get(c)) for c, label in self.channels], self.year_totals[y])
@@ -323,8 +329,10 @@ class CadreRecord:
 def cadre_record(cadre: Cadre, year: int) -> CadreRecord:
     """The 培训档案: every entry, totals by channel and year, and the year's requirements."""
     rules = active_rules()
+    # scope: the unit and ledger of a cadre the view fetched with get_cadre_for (or the trainee)
     with unscoped():
         unit_path = Org.objects.filter(pk=cadre.unit_id).values_list("path", flat=True).first()
+        assert unit_path is not None  # every cadre has a unit (not null, PROTECT)
         entries = list(
             CreditEntry.objects.filter(cadre=cadre)
             .select_related("recorded_by", "reverses")
@@ -385,7 +393,7 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
         )
         if org.parent_id is not None:
             current = current.filter(cadre__unit__path__startswith=org.path)
-        current = list(
+        rows = list(
             current.values_list(
                 "cadre_id",
                 "start",
@@ -396,7 +404,7 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
                 "cadre__unit__path",
             )
         )
-        ids = [row[0] for row in current]
+        ids = [row[0] for row in rows]
         before: dict[int, tuple[date, str]] = {}
         for cid, end, rank in (
             # records read from a 任免审批表's 简历 (no unit) say nothing of the rank held
@@ -404,9 +412,10 @@ def promotion_training(org: Org, today: date | None = None) -> list[promotion.Pr
             .order_by("cadre_id", "end")
             .values_list("cadre_id", "end", "rank")
         ):
+            assert end is not None  # filtered on end__isnull=False
             before[cid] = (end, rank)  # the latest closed record wins
         promoted = []
-        for cid, start, rank, name, unit_id, unit_name, path in current:
+        for cid, start, rank, name, unit_id, unit_name, path in rows:
             previous = before.get(cid)
             if previous is None or previous[0] > start:
                 continue
@@ -460,6 +469,7 @@ def program_hours(program, cadre_ids) -> dict:
     rule = program_rule(program)
     bonus = rule.bonus_hours if rule and rule.bonus_hours > 0 else Decimal(0)
     rows = (
+        # scope: ledger rows of a program the caller holds, for the trainees it names
         CreditEntry._base_manager.filter(program_id=program.pk, cadre_id__in=list(cadre_ids))
         .exclude(source=f"program:{program.pk}")
         .values("cadre_id")

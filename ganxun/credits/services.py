@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ganxun.core import services as core_services
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import children_of, unscoped
+from ganxun.core.scoping import children_of
 from ganxun.credits import ledger, policies
 from ganxun.credits.defaults import DEFAULT_REQUIREMENTS
 from ganxun.credits.errors import CreditError
@@ -151,8 +151,7 @@ def entry_reverse(*, actor: "User", entry: CreditEntry, reason: str) -> CreditEn
 
 
 def _reversed(entry: CreditEntry) -> bool:
-    with unscoped():
-        return CreditEntry.objects.filter(reverses=entry).exists()
+    return children_of(entry, CreditEntry, "reverses").exists()
 
 
 def credit_program_bonus(*, actor: "User", program, cadre) -> CreditEntry | None:
@@ -174,8 +173,7 @@ def credit_program_bonus(*, actor: "User", program, cadre) -> CreditEntry | None
     with transaction.atomic():
         entry = ledger.first_version(want)
         ledger.write([entry])
-        with unscoped():
-            written = CreditEntry.objects.filter(cadre_id=cadre.pk, ref_key=entry.ref_key).first()
+        written = children_of(cadre, CreditEntry, "cadre").filter(ref_key=entry.ref_key).first()
     return written
 
 

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from ganxun.orgs.models import Cadre
 
 R = Cadre.Rank
@@ -246,23 +248,23 @@ def mismatches(
     if group.unit_ids and not any(
         facts.unit_path.startswith(unit_paths[u]) for u in group.unit_ids if u in unit_paths
     ):
-        out.append("单位不在培训对象范围内")
+        out.append(_("单位不在培训对象范围内"))
     if group.ranks and facts.rank not in group.ranks:
-        out.append(f"职级“{R(facts.rank).label}”不在培训对象范围内")
+        out.append(_("职级“%(rank)s”不在培训对象范围内") % {"rank": R(facts.rank).label})
     if group.leader_roles and facts.leader_role not in group.leader_roles:
-        out.append("不是" + "、".join(str(L(r).label) for r in sorted(group.leader_roles)))
+        roles = _("、").join(str(L(r).label) for r in sorted(group.leader_roles))
+        out.append(_("不是%(roles)s") % {"roles": roles})
     if group.category_ids and not (group.category_ids & facts.category_ids):
-        out.append(
-            "不属于" + "、".join(sorted(category_names.get(c, "?") for c in group.category_ids))
-        )
+        names = _("、").join(sorted(category_names.get(c, "?") for c in group.category_ids))
+        out.append(_("不属于%(categories)s") % {"categories": names})
     if group.min_age is not None or group.max_age is not None:
         age = age_on(facts.birth_date, day) if facts.birth_date else None
         if age is None:
-            out.append("缺少出生日期，无法判断年龄")
+            out.append(_("缺少出生日期，无法判断年龄"))
         elif group.max_age is not None and age > group.max_age:
-            out.append(f"年龄{age}岁，超过{group.max_age}岁")
+            out.append(_("年龄%(age)s岁，超过%(max)s岁") % {"age": age, "max": group.max_age})
         elif group.min_age is not None and age < group.min_age:
-            out.append(f"年龄{age}岁，不满{group.min_age}岁")
+            out.append(_("年龄%(age)s岁，不满%(min)s岁") % {"age": age, "min": group.min_age})
     return out
 
 

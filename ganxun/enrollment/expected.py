@@ -10,6 +10,7 @@ enrolled seat on it (waitlisted and cancelled picks are not expected).
 
 from django.db.models import QuerySet
 
+from ganxun.core.scoping import children_of
 from ganxun.enrollment.models import Seat
 from ganxun.programs.models import ProgramTrainee, Session
 from ganxun.programs.participation import ONLY_OWN_SESSIONS
@@ -17,9 +18,10 @@ from ganxun.programs.participation import ONLY_OWN_SESSIONS
 
 def expected_trainees(session: Session) -> QuerySet:
     """ProgramTrainee rows expected at ``session`` (unscoped: callers have checked access)."""
+    # scope: the trainees of a held session's program, by id: no extra read on check-in's path
     qs = ProgramTrainee._base_manager.filter(program_id=session.program_id)
     if session.self_selectable:
-        seated = Seat._base_manager.filter(session_id=session.pk, status=Seat.Status.ENROLLED)
+        seated = children_of(session, Seat, "session").filter(status=Seat.Status.ENROLLED)
         return qs.filter(cadre_id__in=seated.values("cadre_id"))
     qs = qs.exclude(source__in=ONLY_OWN_SESSIONS)
     if session.batch:

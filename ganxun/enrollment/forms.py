@@ -32,7 +32,7 @@ class QuotaForm(StyledForm):
         )
         self.fields["org"].label_from_instance = lambda o: o.indented_name
         use_picker(self.fields["org"], "org", within=str(root.pk))
-        self.fields["batch"].choices = [("", "不分批")] + [
+        self.fields["batch"].choices = [("", _("不分批"))] + [
             (b, f"第{b}批") for b in program.batch_numbers()
         ]
 

@@ -23,4 +23,5 @@ __all__ = [
 
 def enrolled_seats() -> QuerySet:
     """Seats that count (waitlisted and cancelled picks do not), unscoped: callers checked."""
+    # scope: a base each caller narrows to a held session or to held trainee rows' cadres
     return Seat._base_manager.filter(status=Seat.Status.ENROLLED)

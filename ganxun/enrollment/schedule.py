@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ganxun.catalog.models import Lecturer
+from ganxun.core.scoping import children_of
 from ganxun.enrollment.expected import ONLY_OWN_SESSIONS
 from ganxun.enrollment.models import Seat
 from ganxun.programs.models import Program, ProgramTrainee, Session, Venue
@@ -25,10 +26,13 @@ def _when(s: Session) -> str:
 def program_sessions(program: Program) -> list[Session]:
     """The program's scheduled sessions with rooms and lecturers, in one bounded read."""
     return list(
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        children_of(program, Session, "program")
+        .filter(status=Session.Status.SCHEDULED)
         .select_related("main_venue")
         .prefetch_related(
+            # scope: the rooms of a held program's sessions, named in its trainees' notices
             Prefetch("sub_venues", queryset=Venue._base_manager.all()),
+            # scope: the lecturers of a held program's sessions, named in the notices
             Prefetch("lecturers", queryset=Lecturer._base_manager.only("pk", "name", "cadre_id")),
         )
         .order_by("starts_at", "id")
@@ -118,7 +122,7 @@ def lecturer_schedule(program: Program, cadre_id: int, sessions: list[Session]) 
 
 
 def trainees_of(program: Program, cadre_ids=None) -> list[ProgramTrainee]:
-    qs = ProgramTrainee._base_manager.filter(program=program).select_related("venue", "cadre__unit")
+    qs = children_of(program, ProgramTrainee, "program").select_related("venue", "cadre__unit")
     if cadre_ids is not None:
         qs = qs.filter(cadre_id__in=list(cadre_ids))
     return list(qs.order_by("cadre__unit__path", "cadre__name", "id"))
@@ -127,9 +131,10 @@ def trainees_of(program: Program, cadre_ids=None) -> list[ProgramTrainee]:
 def seats_of(program: Program, cadre_ids) -> dict[int, set[int]]:
     """Enrolled 自主选学 seats per cadre in this program (one query)."""
     out: dict[int, set[int]] = {}
-    for cadre_id, session_id in Seat._base_manager.filter(
-        session__program=program, status=Seat.Status.ENROLLED, cadre_id__in=list(cadre_ids)
-    ).values_list("cadre_id", "session_id"):
+    seats = children_of(program, Seat, "session__program").filter(
+        status=Seat.Status.ENROLLED, cadre_id__in=list(cadre_ids)
+    )
+    for cadre_id, session_id in seats.values_list("cadre_id", "session_id"):
         out.setdefault(cadre_id, set()).add(session_id)
     return out
 

@@ -1,12 +1,13 @@
 """Every read of enrollment, cut to what the actor may see.
 
-Children of a program are read through ``_base_manager`` only after the program itself was
-fetched with a scoped helper — the program is the unit of access, as in ``programs``.
+Children of a program (or a quota, a session) are read with ``children_of`` only after the
+parent itself was fetched with a scoped helper — the program is the unit of access, as in
+``programs``. The few wider reads say why with a ``# scope:`` comment.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -16,6 +17,7 @@ from ganxun.core.errors import PermissionDenied
 from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.models import Notice
 from ganxun.core.notices import inbox_q
+from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 from ganxun.enrollment import eligibility, policies
 from ganxun.enrollment.hours import session_hours
@@ -50,7 +52,7 @@ def with_counts(qs: QuerySet[Quota]) -> QuerySet[Quota]:
 
 def program_quotas(program: Program) -> list[Quota]:
     return list(
-        with_counts(Quota._base_manager.filter(program=program))
+        with_counts(children_of(program, Quota, "program"))
         .select_related("org")
         .order_by("org__path", "batch", "kind", "id")
     )
@@ -60,6 +62,7 @@ def contact_quotas(actor: "User") -> list[Quota]:
     """The quotas of the contact's units, open programs first."""
     if not policies.is_contact(actor):
         return []
+    assert actor.org is not None  # is_contact requires an org
     qs = Quota.objects.visible_to(actor).filter(org__path__startswith=actor.org.path)
     return list(
         with_counts(qs)
@@ -96,8 +99,9 @@ class ProgramTarget:
 
 
 def _subtree_units(program: Program) -> list[tuple[int, str, str]]:
-    # Unscoped: the program was authorised by the caller; only names and paths are read.
     return list(
+        # The program was authorised by the caller; its organizer's units may lie above the
+        # scope: actor's, and are read for names and paths only, to parse the 培训对象 text
         Org._base_manager.filter(path__startswith=program.org.path)
         .exclude(level=Org.Level.VILLAGE)
         .values_list("pk", "name", "path")
@@ -109,8 +113,10 @@ def program_target(program: Program) -> ProgramTarget:
     in the program form since — the text read as groups."""
     categories = dict(CadreCategory.objects.values_list("pk", "name"))
     rows = list(
-        EligibilityGroup._base_manager.filter(program=program).prefetch_related(
-            Prefetch("units", queryset=Org._base_manager.only("pk", "name", "path")), "categories"
+        children_of(program, EligibilityGroup, "program").prefetch_related(
+            # scope: the units a held program's groups name, for their names and paths only
+            Prefetch("units", queryset=Org._base_manager.only("pk", "name", "path")),
+            "categories",
         )
     )
     if rows and rows[0].for_text == program.target_groups:
@@ -119,12 +125,12 @@ def program_target(program: Program) -> ProgramTarget:
         paths = {pk: u.path for pk, u in units.items()}
         names = {pk: u.name for pk, u in units.items()}
         return ProgramTarget(groups, paths, names, categories, stored=True)
-    units = _subtree_units(program) if program.target_groups else []
+    subtree = _subtree_units(program) if program.target_groups else []
     groups = eligibility.parse_groups(
-        program.target_groups, [(pk, name) for pk, name, _p in units], list(categories.items())
+        program.target_groups, [(pk, name) for pk, name, _p in subtree], list(categories.items())
     )
-    paths = {pk: path for pk, _n, path in units}
-    names = {pk: name for pk, name, _p in units}
+    paths = {pk: path for pk, _n, path in subtree}
+    names = {pk: name for pk, name, _p in subtree}
     return ProgramTarget(groups, paths, names, categories, stored=False)
 
 
@@ -144,7 +150,8 @@ def annotate_eligibility(cadres: list[Cadre], program: Program) -> list[Cadre]:
     prefetched). A warning means the cadre fits none of the invited groups."""
     target = program_target(program)
     day = program.start_date or timezone.localdate()
-    for c in cadres:
+    shown: list[Any] = cadres  # the two attributes below are for the page, not model fields
+    for c in shown:
         c.category_names = "、".join(sorted(cat.name for cat in c.categories.all()))
         c.fit_warnings = eligibility.warnings_for(
             target.groups,
@@ -159,7 +166,7 @@ def annotate_eligibility(cadres: list[Cadre], program: Program) -> list[Cadre]:
 def quota_nominations(quota: Quota) -> list[Nomination]:
     """All rows of the quota, history included, newest first."""
     rows = list(
-        Nomination._base_manager.filter(quota=quota)
+        children_of(quota, Nomination, "quota")
         .select_related("cadre__unit", "nominated_by", "decided_by", "replaces__cadre")
         .prefetch_related(Prefetch("cadre__categories", queryset=CadreCategory.objects.all()))
         .order_by("-nominated_at", "-id")
@@ -170,11 +177,11 @@ def quota_nominations(quota: Quota) -> list[Nomination]:
 
 def nomination_candidates(actor: "User", quota: Quota, q: str = "") -> QuerySet[Cadre]:
     """Active cadres of the quota's unit the contact sees and who are not nominated yet."""
-    taken = Nomination._base_manager.filter(
-        program_id=quota.program_id, status__in=Nomination.LIVE
-    ).values("cadre_id")
+    # The whole program's rows: a cadre nominated through another unit's quota is taken too.
+    taken = children_of(quota.program, Nomination, "program")
+    taken = taken.filter(status__in=Nomination.LIVE).values("cadre_id")
     enrolled = (
-        ProgramTrainee._base_manager.filter(program_id=quota.program_id)
+        children_of(quota.program, ProgramTrainee, "program")
         .exclude(source=ProgramTrainee.Source.SELF_SELECTED)
         .values("cadre_id")
     )
@@ -192,7 +199,7 @@ def nomination_candidates(actor: "User", quota: Quota, q: str = "") -> QuerySet[
 
 
 def program_nominations(program: Program, status: str = "") -> list[Nomination]:
-    qs = Nomination._base_manager.filter(program=program)
+    qs = children_of(program, Nomination, "program")
     if status:
         qs = qs.filter(status=status)
     rows = list(
@@ -210,8 +217,11 @@ def program_nominations(program: Program, status: str = "") -> list[Nomination]:
 def _menu_base(actor: "User") -> QuerySet[Session]:
     """Open self-selectable sessions of programs organized by the trainee's unit or above."""
     if not policies.can_select(actor):
-        return Session._base_manager.none()
-    unit = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id).unit
+        return Session.objects.visible_to(actor).none()
+    assert actor.cadre is not None  # can_select requires a cadre
+    unit = actor.cadre.unit
+    # The menu offers sessions of programs the trainee is not in yet (so not visible to them):
+    # scope: only self-selectable, scheduled sessions of programs organized at their unit or above
     return Session._base_manager.filter(
         self_selectable=True,
         status=Session.Status.SCHEDULED,
@@ -233,16 +243,20 @@ def menu_sessions(actor: "User", *, theme: str = "", form: str = "") -> list[Ses
         qs = qs.filter(Q(course__theme_id=theme_id) | Q(unit__theme_id=theme_id))
     if form:
         qs = qs.filter(form=form)
-    sessions = list(
+    # Annotated and marked for the menu page: my_seat, theme, seats_left, closes_at.
+    sessions: list[Any] = list(
         _with_seat_counts(qs)
         .select_related("program", "unit__theme", "course__theme", "main_venue")
-        .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name")))
+        .prefetch_related(
+            # scope: the names of the lecturers of the menu's sessions, shown on the menu
+            Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name"))
+        )
         .order_by("starts_at", "id")[:200]
     )
     mine = {
         s.session_id: s
-        for s in Seat._base_manager.filter(
-            cadre_id=actor.cadre_id, status__in=Seat.LIVE, session__in=[x.pk for x in sessions]
+        for s in Seat.objects.visible_to(actor).filter(
+            cadre_id=own_cadre_id(actor), status__in=Seat.LIVE, session__in=[x.pk for x in sessions]
         )
     }
     for s in sessions:
@@ -260,6 +274,7 @@ def menu_themes(actor: "User") -> list[Theme]:
     ids = set(base.values_list("course__theme_id", flat=True)) | set(
         base.values_list("unit__theme_id", flat=True)
     )
+    # scope: the themes of the menu's sessions (read above through _menu_base), names only
     return list(Theme._base_manager.filter(pk__in=[i for i in ids if i]).order_by("name"))
 
 
@@ -271,19 +286,29 @@ def get_seat_for(actor: "User", pk) -> Seat:
     return _get(Seat.objects.visible_to(actor).select_related("session__program__org"), pk)
 
 
+def own_cadre_id(actor: "User") -> int:
+    """The trainee's own roster record; the policy checked before (a trainee may select, ask
+    leave) requires one."""
+    assert actor.cadre_id is not None, "a trainee's account is linked to a roster record"
+    return actor.cadre_id
+
+
 def my_seats(actor: "User") -> list[Seat]:
     """The trainee's picks, upcoming live ones first, each waitlisted one with its place."""
     if not policies.can_select(actor):
         return []
-    seats = list(
+    # Any: the page's attributes (position, can_cancel) are set on the rows below
+    seats: list[Any] = list(
         Seat.objects.visible_to(actor)
-        .filter(cadre_id=actor.cadre_id)
+        .filter(cadre_id=own_cadre_id(actor))
         .select_related("session__program", "session__main_venue")
         .order_by("-session__starts_at", "-id")[:100]
     )
     waiting = [s for s in seats if s.status == Seat.Status.WAITLISTED]
     if waiting:
         ahead = (
+            # Other trainees' waitlisted seats on the trainee's sessions, by id only:
+            # scope: they give the trainee's place in the queue; no row leaves this function
             Seat._base_manager.filter(
                 session_id__in=[s.session_id for s in waiting], status=Seat.Status.WAITLISTED
             )
@@ -302,24 +327,24 @@ def my_seats(actor: "User") -> list[Seat]:
 
 
 def program_selection(program: Program) -> list[Session]:
-    qs = Session._base_manager.filter(program=program, self_selectable=True)
+    qs = children_of(program, Session, "program").filter(self_selectable=True)
     return list(_with_seat_counts(qs).order_by("starts_at", "id"))
 
 
 def session_seats(session: Session) -> list[Seat]:
     return list(
-        Seat._base_manager.filter(session=session)
-        .select_related("cadre__unit")
-        .order_by("status", "id")
+        children_of(session, Seat, "session").select_related("cadre__unit").order_by("status", "id")
     )
 
 
 def selection_rules(program: Program) -> dict[str, int | None]:
+    # The rules binding a held program (its own, its organizer's yearly cap), shown with it:
+    # scope: an organizer below the program's org sees the caps its trainees are held to
     rules = SelectionRule._base_manager.filter(
         Q(period=SelectionRule.Period.PROGRAM, program=program)
         | Q(period=SelectionRule.Period.YEAR, org=program.org, program__isnull=True)
     )
-    out = {"per_program": None, "per_year": None}
+    out: dict[str, int | None] = {"per_program": None, "per_year": None}
     for rule in rules:
         key = "per_program" if rule.period == SelectionRule.Period.PROGRAM else "per_year"
         out[key] = rule.max_picks
@@ -339,9 +364,8 @@ def get_program_session_for(actor: "User", pk) -> Session:
 
 def approved_leave_cadre_ids(session: Session) -> QuerySet:
     """Cadres on approved leave for ``session`` (absence lists leave them out)."""
-    return LeaveRequest._base_manager.filter(
-        session_id=session.pk, status=LeaveRequest.Status.APPROVED
-    ).values_list("cadre_id", flat=True)
+    leave = children_of(session, LeaveRequest, "session")
+    return leave.filter(status=LeaveRequest.Status.APPROVED).values_list("cadre_id", flat=True)
 
 
 def get_leave_for(actor: "User", pk) -> LeaveRequest:
@@ -356,7 +380,7 @@ def my_leave(actor: "User") -> list[LeaveRequest]:
         return []
     return list(
         LeaveRequest.objects.visible_to(actor)
-        .filter(cadre_id=actor.cadre_id)
+        .filter(cadre_id=own_cadre_id(actor))
         .select_related("session__program")
         .order_by("-requested_at", "-id")[:100]
     )
@@ -367,21 +391,25 @@ def leave_candidates(actor: "User") -> list[Session]:
     one trainee in three queries) and may still ask leave for."""
     if not policies.is_trainee(actor):
         return []
-    rows = {t.program_id: t for t in ProgramTrainee._base_manager.filter(cadre_id=actor.cadre_id)}
-    upcoming = (
-        Session._base_manager.filter(
+    own = ProgramTrainee.objects.visible_to(actor).filter(cadre_id=own_cadre_id(actor))
+    rows = {t.program_id: t for t in own}
+    upcoming_qs = (
+        Session.objects.visible_to(actor)
+        .filter(
             program_id__in=list(rows), status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
         )
         .select_related("program")
         .order_by("starts_at", "id")[:100]
     )
-    upcoming = list(upcoming)
+    upcoming = list(upcoming_qs)
     seated = set(
-        Seat._base_manager.filter(
-            cadre_id=actor.cadre_id,
+        Seat.objects.visible_to(actor)
+        .filter(
+            cadre_id=own_cadre_id(actor),
             status=Seat.Status.ENROLLED,
             session_id__in=[s.pk for s in upcoming],
-        ).values_list("session_id", flat=True)
+        )
+        .values_list("session_id", flat=True)
     )
     out = []
     for s in upcoming:
@@ -408,6 +436,8 @@ def get_leave_session_for(actor: "User", pk) -> Session:
 def leave_to_decide(actor: "User") -> list[LeaveRequest]:
     """Pending requests waiting for this user: as unit contact (first step) or as organizer
     (second step of long leave)."""
+    if actor.org is None:
+        return []  # an account without an org sees no request (LeaveRequest.scope_q)
     qs = LeaveRequest.objects.visible_to(actor).filter(status=LeaveRequest.Status.PENDING)
     wanted = Q(pk__in=[])
     if policies.is_contact(actor):
@@ -467,12 +497,13 @@ def _expected_hours(program, sessions, trainees, seated) -> dict[int, Decimal]:
 
 def program_leave_shares(program: Program, cadre_ids=None) -> dict[int, LeaveShare]:
     """Approved leave against expected hours per trainee (four queries whatever the size)."""
-    sessions = list(Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED))
-    trainees = ProgramTrainee._base_manager.filter(program=program)
-    leaves = LeaveRequest._base_manager.filter(
-        session__program=program, status=LeaveRequest.Status.APPROVED
-    ).select_related("session")
-    seats = Seat._base_manager.filter(session__program=program, status=Seat.Status.ENROLLED)
+    sessions = list(
+        children_of(program, Session, "program").filter(status=Session.Status.SCHEDULED)
+    )
+    trainees = children_of(program, ProgramTrainee, "program")
+    leaves = children_of(program, LeaveRequest, "session__program")
+    leaves = leaves.filter(status=LeaveRequest.Status.APPROVED).select_related("session")
+    seats = children_of(program, Seat, "session__program").filter(status=Seat.Status.ENROLLED)
     if cadre_ids is not None:
         trainees, leaves = (
             trainees.filter(cadre_id__in=cadre_ids),
@@ -497,7 +528,7 @@ def leave_share(program: Program, cadre: Cadre) -> LeaveShare:
 
 
 def program_leave(program: Program, status: str = "") -> tuple[list[LeaveRequest], dict]:
-    qs = LeaveRequest._base_manager.filter(session__program=program)
+    qs = children_of(program, LeaveRequest, "session__program")
     if status:
         qs = qs.filter(status=status)
     rows = list(

@@ -15,12 +15,16 @@ from ganxun.surveys.models import RATING_SCALE, Answer, Question
 
 def evaluations(q: Q) -> QuerySet:
     """Submitted forms of the sessions ``q`` selects (a Q over SessionEvaluation)."""
+    # q is the caller's cut: a held session or program, a checked org's subtree, or the
+    # actor's visible sessions (selectors.results._dimension_q).
+    # scope: q is the caller's authorised cut (see above)
     return SessionEvaluation._base_manager.filter(q, session__status="scheduled")
 
 
 def expected_count(q: Q) -> int:
     """Who could have answered: every attendance of the selected sessions (a form is offered to
     each trainee who checked in). ``q`` is the same filter with ``session`` lookups."""
+    # scope: q is the caller's authorised cut, as for evaluations() above
     return Attendance._base_manager.filter(q, session__status="scheduled").count()
 
 
@@ -41,6 +45,7 @@ def by_question(evals: QuerySet) -> list[dict]:
     """Per rating question (grouped by its text, so programs with the default form add up):
     mean, number of answers and the distribution over 1–5, in the form's order."""
     rows = (
+        # scope: the answers of the forms the caller selected (evals, already cut)
         Answer._base_manager.filter(
             response__evaluation__in=evals.values("pk"), question__kind=Question.Kind.RATING
         )
@@ -74,6 +79,7 @@ def by_question(evals: QuerySet) -> list[dict]:
 def suggestions(evals: QuerySet, limit: int = 2000) -> list[str]:
     """Free-text answers (建议), newest first."""
     return list(
+        # scope: the answers of the forms the caller selected (evals, already cut)
         Answer._base_manager.filter(
             response__evaluation__in=evals.values("pk"),
             question__kind__in=Question.TEXT_KINDS,

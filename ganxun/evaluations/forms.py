@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.catalog.models import Course
 from ganxun.core.forms import StyledForm
 from ganxun.core.picker import use_picker
+from ganxun.core.scoping import children_of
 from ganxun.evaluations.models import Assessment, BankQuestion
 from ganxun.evaluations.services import AssessmentData, BankQuestionData
 from ganxun.evaluations.services.forms import MAX_CLOSE_HOURS, MAX_OPEN_BEFORE_MINUTES
@@ -105,7 +106,7 @@ class AssessmentForm(StyledForm):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = ProgramUnit._base_manager.filter(program=program)
+        self.fields["unit"].queryset = children_of(program, ProgramUnit, "program")
 
     def to_data(self) -> AssessmentData:
         d = self.cleaned_data

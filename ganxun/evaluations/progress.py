@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from ganxun.core.scoping import children_of
 from ganxun.evaluations import aggregates
 from ganxun.evaluations.models import Assessment, AssessmentAttempt, SessionEvaluation
 
@@ -18,9 +19,8 @@ def forms_filled(program, cadre_ids) -> dict[int, int]:
     ids = list(cadre_ids)
     counts = dict.fromkeys(ids, 0)
     rows = (
-        SessionEvaluation._base_manager.filter(
-            session__program=program, session__status="scheduled", cadre_id__in=ids
-        )
+        children_of(program, SessionEvaluation, "session__program")
+        .filter(session__status="scheduled", cadre_id__in=ids)
         .values("cadre_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -34,13 +34,14 @@ def tests_passed(program, cadre_ids) -> dict[int, bool]:
     Draft tests do not count: trainees cannot take them."""
     ids = list(cadre_ids)
     post_ids = list(
-        Assessment._base_manager.filter(
-            program=program, kind=Assessment.Kind.POST, status__in=LIVE_TESTS
-        ).values_list("pk", flat=True)
+        children_of(program, Assessment, "program")
+        .filter(kind=Assessment.Kind.POST, status__in=LIVE_TESTS)
+        .values_list("pk", flat=True)
     )
     if not post_ids:
         return dict.fromkeys(ids, True)
     rows = (
+        # scope: attempts at the held program's post-tests, read just above
         AssessmentAttempt._base_manager.filter(
             assessment_id__in=post_ids, cadre_id__in=ids, passed=True
         )
@@ -69,21 +70,14 @@ def program_reaction(program) -> dict:
     }
 
 
-def _mean_percent(assessment_ids) -> float | None:
-    value = AssessmentAttempt._base_manager.filter(assessment_id__in=assessment_ids).aggregate(
-        m=Avg("percent")
-    )["m"]
-    return round(value, 1) if value is not None else None
-
-
 def trainee_gains(program, unit=None) -> dict[int, dict]:
     """Cadre id → {pre, post, gain} in percentage points: the mean score of the trainee's
     pre-test attempts and of their post-test attempts; gain only when both exist."""
-    tests = Assessment._base_manager.filter(program=program, status__in=LIVE_TESTS)
+    tests = children_of(program, Assessment, "program").filter(status__in=LIVE_TESTS)
     if unit is not None:
         tests = tests.filter(unit=unit)
     rows = (
-        AssessmentAttempt._base_manager.filter(assessment__in=tests.values("pk"))
+        children_of(tests, AssessmentAttempt, "assessment")
         .values("cadre_id", "assessment__kind")
         .annotate(p=Avg("percent"))
         .order_by()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.scoping import unscoped
 from ganxun.needs.models import AgeBand, NeedsSurvey, UnitLevel
@@ -28,11 +29,11 @@ class Dimension:
 
 
 DIMENSIONS = [
-    Dimension("rank", "职级", "rank"),
-    Dimension("age_band", "年龄段", "age_band"),
-    Dimension("category", "人员类别", "categories"),
-    Dimension("leader_role", "班子角色", "leader_role"),
-    Dimension("unit_level", "单位层级", "unit_level"),
+    Dimension("rank", gettext_lazy("职级"), "rank"),
+    Dimension("age_band", gettext_lazy("年龄段"), "age_band"),
+    Dimension("category", gettext_lazy("标签"), "categories"),
+    Dimension("leader_role", gettext_lazy("班子角色"), "leader_role"),
+    Dimension("unit_level", gettext_lazy("单位层级"), "unit_level"),
 ]
 BY_CODE = {d.code: d for d in DIMENSIONS}
 
@@ -57,7 +58,7 @@ def dimension_groups(dim: Dimension) -> list[tuple[object, str]]:
 def crosstab(survey: NeedsSurvey, question: Question, dim: Dimension) -> Table:
     """The table for one question and one grouping. The caller has authorised the survey."""
     group = F(PREFIX + dim.field)
-    # The survey was fetched through the actor's scope; its answers are read as a whole.
+    # scope: the survey was fetched through the actor's scope; its answers are read as a whole
     with unscoped():
         answers = Answer.objects.filter(
             question=question,

@@ -13,7 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ganxun.catalog.models import Course
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.needs.errors import NeedsError
 from ganxun.needs.models import CommonNeed, NeedCourse
 from ganxun.needs.policies import manages_survey
@@ -70,9 +70,9 @@ def need_courses_suggest(*, actor, needs: list[CommonNeed]) -> int:
     created = 0
     for need in needs:
         _require_manager(actor, need)
-        with unscoped():
-            NeedCourse.objects.filter(need=need, status=NeedCourse.Status.SUGGESTED).delete()
-            decided = set(NeedCourse.objects.filter(need=need).values_list("course_id", flat=True))
+        links = children_of(need, NeedCourse, "need")
+        links.filter(status=NeedCourse.Status.SUGGESTED).delete()
+        decided = set(links.values_list("course_id", flat=True))
         rows = [
             NeedCourse(need=need, course_id=pk, score=score)
             for pk, score in rank_courses(need_text(need), courses)
@@ -92,8 +92,7 @@ def need_course_decide(*, actor, need: CommonNeed, course_id: int, status: str) 
     course = Course.objects.visible_to(actor).filter(pk=course_id).first()
     if course is None:
         raise NeedsError("no_course", _("课程不存在或不在您的可见范围内。"), field="course")
-    with unscoped():
-        link, _created = NeedCourse.objects.get_or_create(need=need, course=course)
+    link, _created = children_of(need, NeedCourse, "need").get_or_create(need=need, course=course)
     before = link.status
     link.status, link.decided_by, link.decided_at = status, actor, timezone.now()
     link.save(update_fields=["status", "decided_by", "decided_at"])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.jobs import job_start
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.needs.clustering import ClusterResult
 from ganxun.needs.errors import NeedsError
 from ganxun.needs.models import (
@@ -86,6 +86,7 @@ def collect_statements(survey: NeedsSurvey, question: Question) -> tuple[list[St
     Returns the statements and how many repeats were dropped (an answer pasted 50 times by one
     respondent counts once).
     """
+    # scope: every submitted answer to the held survey's question: clustering reads them whole
     with unscoped():
         rows = (
             Answer.objects.filter(
@@ -227,17 +228,14 @@ def clusters_merge(
 ) -> NeedCluster:
     """Fold several clusters into the largest of them; its label stays unless a new one is given."""
     _editable_run(actor, run)
-    with unscoped():
-        clusters = list(
-            NeedCluster.objects.filter(run=run, pk__in=cluster_ids).annotate(n=Count("members"))
-        )
+    chosen = children_of(run, NeedCluster, "run").filter(pk__in=cluster_ids)
+    clusters = list(chosen.annotate(n=Count("members")))
     if len(clusters) < 2:
         raise NeedsError("merge_needs_two", _("请至少选择两个类别进行合并。"))
     target = max(clusters, key=lambda c: (c.n, -c.pk))
     others = [c for c in clusters if c.pk != target.pk]
-    with unscoped():
-        ClusterMember.objects.filter(cluster__in=others).update(cluster=target)
-        NeedCluster.objects.filter(pk__in=[c.pk for c in others]).delete()
+    children_of(others, ClusterMember, "cluster").update(cluster=target)
+    children_of(run, NeedCluster, "run").filter(pk__in=[c.pk for c in others]).delete()
     target.label = _clean_label(label) if label.strip() else target.label
     target.is_other = target.is_other and all(c.is_other for c in others)
     target.discarded = False
@@ -256,17 +254,17 @@ def cluster_split(*, actor, cluster: NeedCluster, member_ids: list[int], label: 
     """Move the chosen statements out of a cluster into a new one."""
     _editable_run(actor, cluster.run)
     label = _clean_label(label)
-    with unscoped():
-        members = ClusterMember.objects.filter(cluster=cluster, pk__in=member_ids)
-        moving, total = members.count(), ClusterMember.objects.filter(cluster=cluster).count()
-        if moving == 0:
-            raise NeedsError("split_needs_members", _("请勾选要拆分出去的表述。"))
-        if moving == total:
-            raise NeedsError("split_all", _("不能把全部表述都拆走；如要改名请直接重命名。"))
-        new = NeedCluster.objects.create(
-            run=cluster.run, label=label, position=cluster.position, keywords=[]
-        )
-        members.update(cluster=new, is_representative=False)
+    all_members = children_of(cluster, ClusterMember, "cluster")
+    members = all_members.filter(pk__in=member_ids)
+    moving, total = members.count(), all_members.count()
+    if moving == 0:
+        raise NeedsError("split_needs_members", _("请勾选要拆分出去的表述。"))
+    if moving == total:
+        raise NeedsError("split_all", _("不能把全部表述都拆走；如要改名请直接重命名。"))
+    new = NeedCluster.objects.create(
+        run=cluster.run, label=label, position=cluster.position, keywords=[]
+    )
+    members.update(cluster=new, is_representative=False)
     audit_record(
         actor=actor,
         action="create",
@@ -284,6 +282,7 @@ def run_confirm(*, actor, run: ClusterRun, shares: dict[int, dict]) -> list[Comm
     with the need. A new confirmation replaces the survey's previous list.
     """
     _editable_run(actor, run)
+    # scope: the clusters of a run the actor may edit (_editable_run) and its survey's needs
     with unscoped():
         clusters = list(
             # The unsorted bucket is no need until someone renames or merges it.
@@ -314,10 +313,8 @@ def run_confirm(*, actor, run: ClusterRun, shares: dict[int, dict]) -> list[Comm
             for position, c in enumerate(clusters, start=1)
         ]
     )
-    with unscoped():
-        ClusterRun.objects.filter(survey=run.survey, status=ClusterRun.Status.CONFIRMED).update(
-            status=ClusterRun.Status.READY
-        )
+    confirmed = children_of(run.survey, ClusterRun, "survey")
+    confirmed.filter(status=ClusterRun.Status.CONFIRMED).update(status=ClusterRun.Status.READY)
     run.status = ClusterRun.Status.CONFIRMED
     run.save(update_fields=["status"])
     audit_record(

@@ -72,6 +72,7 @@ class NeedsSurvey(models.Model):
         if path is None or not actor.has_role(*TRACKERS):
             return Q(pk__in=[])
         asked_here = Exists(
+            # scope: this is the rule itself (a scoped manager here would recurse)
             Respondent._base_manager.filter(
                 survey=OuterRef("pk"), unit__path__startswith=path
             ).values("pk")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import NotFound
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.needs import links
 from ganxun.needs.analysis import DIMENSIONS, dimension_groups
 from ganxun.needs.models import (
@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from ganxun.accounts.models import User
 
 SUBMITTED = Q(response__status=Response.Status.SUBMITTED)
+
+
+def _root(actor: "User") -> Org:
+    """The actor's root org. The pages calling this admit staff by role; an account without an
+    org failed on ``actor.org.path`` before, and fails here by name."""
+    assert actor.org is not None, "an account without an org has no subtree"
+    return actor.org
 
 
 def _pk(pk) -> int:
@@ -51,7 +58,8 @@ def get_survey_for(actor: "User", pk, *, manage: bool = False) -> NeedsSurvey:
 
 def survey_list(actor: "User") -> QuerySet[NeedsSurvey]:
     """Surveys with invitation and submission counts within the actor's subtree."""
-    here = Q(respondents__unit__path__startswith=actor.org.path)
+    root = _root(actor)
+    here = Q(respondents__unit__path__startswith=root.path)
     return (
         NeedsSurvey.objects.visible_to(actor)
         .select_related("questionnaire", "questionnaire__org")
@@ -83,6 +91,7 @@ def respondent_by_token(token: str) -> Respondent:
     """The personal link is the credential: the token's hash finds the invitation."""
     if not token or len(token) > 64:
         raise NotFound(_("链接无效，请核对链接或联系发放问卷的单位。"))
+    # scope: the personal link is the credential (no actor): only its token's row is read
     with unscoped():
         respondent = (
             Respondent.objects.select_related("survey__questionnaire", "response", "unit")
@@ -163,8 +172,8 @@ class Tracking:
 
 def tracking_node(actor: "User", survey: NeedsSurvey) -> Org:
     """The deeper of the actor's root and the survey's org: where the tracking view starts."""
-    owner = survey.questionnaire.org
-    return owner if owner.path.startswith(actor.org.path) else actor.org
+    owner, root = survey.questionnaire.org, _root(actor)
+    return owner if owner.path.startswith(root.path) else root
 
 
 def tracking(actor: "User", survey: NeedsSurvey, node: Org) -> Tracking:
@@ -224,10 +233,8 @@ def non_respondents(actor: "User", survey: NeedsSurvey, node: Org) -> QuerySet[R
 
 
 def survey_questions(survey: NeedsSurvey) -> list[Question]:
-    with unscoped():
-        return list(
-            Question.objects.filter(questionnaire=survey.questionnaire).select_related("section")
-        )
+    questions = children_of(survey.questionnaire, Question, "questionnaire")
+    return list(questions.select_related("section"))
 
 
 def latest_runs(actor: "User", survey: NeedsSurvey) -> list[ClusterRun]:
@@ -302,7 +309,7 @@ def cluster_overview(run: ClusterRun, dim) -> tuple[list[ClusterView], list[tupl
     """Clusters with size, typical statements and, per group of ``dim``, the share of that
     group's respondents (who answered the question) who raised the need. Five queries."""
     field_name = f"respondent__{dim.field}"
-    with unscoped():  # the run was fetched through the actor's scope
+    with unscoped():  # scope: the clusters and answers of a run fetched in the actor's scope
         clusters = list(
             NeedCluster.objects.filter(run=run).annotate(
                 people=Count("members__respondent", distinct=True), n=Count("members")
@@ -355,10 +362,8 @@ def _cluster_examples(cluster_ids: list[int], n: int = 3) -> dict[int, list[str]
 
 
 def cluster_members(cluster: NeedCluster) -> list[ClusterMember]:
-    with unscoped():  # the cluster was fetched through the actor's scope
-        return list(
-            ClusterMember.objects.filter(cluster=cluster).select_related("respondent__unit")
-        )
+    members = children_of(cluster, ClusterMember, "cluster")
+    return list(members.select_related("respondent__unit"))
 
 
 def all_group_shares(run: ClusterRun) -> dict[int, dict]:

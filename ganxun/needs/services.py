@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.needs import links
 from ganxun.needs.errors import LinkError, NeedsError
 from ganxun.needs.models import NeedsSurvey, NeedTopic, Respondent
@@ -84,12 +84,11 @@ def respondents_add(*, actor: "User", survey: NeedsSurvey, criteria: Targeting) 
     if survey.questionnaire.status == Questionnaire.Status.CLOSED:
         raise NeedsError("survey_closed", _("调研已结束，不能再添加调研对象。"))
     today = timezone.localdate()
-    with unscoped():
-        invited = set(
-            Respondent.objects.filter(survey=survey, cadre__isnull=False).values_list(
-                "cadre_id", flat=True
-            )
-        )
+    invited = set(
+        children_of(survey, Respondent, "survey")
+        .filter(cadre__isnull=False)
+        .values_list("cadre_id", flat=True)
+    )
     cadres = [
         c
         for c in matching_cadres(actor, survey.questionnaire.org, criteria, today)
@@ -184,6 +183,7 @@ def respondent_answer(
     that repeats the submission already stored (same key) is answered as that submission was;
     any other post after submission is refused.
     """
+    # scope: the link is the credential (no actor): the row its token found, re-read locked
     with unscoped():
         # Lock first, then read in a new statement: on PostgreSQL a statement that waited for
         # the lock still sees joined rows (the response) as they were before the wait.
@@ -225,6 +225,7 @@ def _submitted_message(response: Response) -> str:
 @transaction.atomic
 def respondent_mark_opened(*, respondent: Respondent) -> None:
     if respondent.opened_at is None:
+        # scope: the row its personal link found (the link is the credential, no actor)
         with unscoped():
             Respondent.objects.filter(pk=respondent.pk, opened_at__isnull=True).update(
                 opened_at=timezone.now()

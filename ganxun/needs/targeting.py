@@ -102,15 +102,16 @@ def matching_cadres(actor, survey_org: Org, criteria: Targeting, today: date) ->
     if criteria.age_bands:
         qs = qs.filter(_age_q(criteria.age_bands, today))
     if criteria.category_ids:
-        qs = qs.filter(
-            pk__in=Cadre._base_manager.filter(categories__in=criteria.category_ids).values("pk")
-        )
+        # scope: only a tag filter inside the outer query, which keeps the actor's scope
+        tagged = Cadre._base_manager.filter(categories__in=criteria.category_ids).values("pk")
+        qs = qs.filter(pk__in=tagged)
     return qs
 
 
 def unit_levels(units: list[Org]) -> dict[int, str]:
     """Each unit's tier; a department counts with the nearest non-department above it."""
     ancestor_ids = {a for unit in units for a in unit.ancestor_ids}
+    # scope: the tiers of held units' ancestors (above the actor's root too); only levels read
     with unscoped():
         levels = dict(Org.objects.filter(pk__in=ancestor_ids).values_list("pk", "level"))
     out = {}

@@ -98,6 +98,7 @@ def workers_alive() -> int:
 def checkins_last_minute() -> int:
     """Counted over the newest rows by primary key (an index), not a scan of the whole table."""
     since = timezone.now() - timedelta(seconds=60)
+    # scope: a count of recent check-ins across the site for the operators' metrics, no rows
     rows = Attendance._base_manager
     newest = rows.order_by("-pk").values("pk")[:RECENT_CHECKIN_ROWS]
     return rows.filter(pk__in=newest, checked_in_at__gte=since).count()

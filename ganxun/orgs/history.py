@@ -71,7 +71,7 @@ def insert(rows: list[tuple]) -> None:
 def close(by_day: dict[tuple[date, str], list[int]]) -> None:
     """Close the open record of each cadre: {(end day, reason): [cadre ids]}, one UPDATE per
     (day, reason) and few hundred cadres."""
-    # callers have checked the cadres are the actor's; rows are addressed by cadre id
+    # scope: callers have checked the cadres are the actor's; rows are addressed by cadre id
     with unscoped():
         for (day, reason), ids in by_day.items():
             for start in range(0, len(ids), STEP):
@@ -81,6 +81,7 @@ def close(by_day: dict[tuple[date, str], list[int]]) -> None:
 
 
 def current_start(cadre_id: int):
+    # scope: the open record of a cadre the caller holds (cadre_update fetched it in scope)
     with unscoped():
         return (
             CadreHistory.objects.filter(cadre_id=cadre_id, end__isnull=True)

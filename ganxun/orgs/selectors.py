@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from ganxun.core.errors import NotFound
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 from ganxun.orgs.idcard import normalise
 from ganxun.orgs.lookup import id_hash
@@ -69,6 +69,7 @@ def org_children(actor: "User", org: Org, *, include_retired: bool = False) -> Q
 def org_ancestors(org: Org) -> list[Org]:
     """The chain from the root down to the parent, for breadcrumbs (names only)."""
     ids = org.ancestor_ids
+    # scope: the held org's own ancestors, for the breadcrumb's names (above the actor's root too)
     by_id = {o.pk: o for o in Org._base_manager.filter(pk__in=ids)}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -158,9 +159,8 @@ def unplaced_ranks(actor: "User") -> list[dict]:
 
 def cadre_history(cadre: Cadre) -> list[CadreHistory]:
     """A cadre's career records, newest first (the cadre was fetched through its scope)."""
-    with unscoped():
-        return list(
-            CadreHistory.objects.filter(cadre=cadre)
-            .select_related("unit", "rank_title", "personnel_category")
-            .order_by("-start", "-id")
-        )
+    return list(
+        children_of(cadre, CadreHistory, "cadre")
+        .select_related("unit", "rank_title", "personnel_category")
+        .order_by("-start", "-id")
+    )

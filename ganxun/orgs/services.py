@@ -66,6 +66,7 @@ def _require_within_scope(actor: "User", org: Org | None) -> None:
 
 
 def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
+    # scope: codes are unique over the whole tree; only the clashing name is shown
     with unscoped():
         # pk=None matches no row, so it excludes nothing; the stubs reject None
         clash = Org.objects.filter(code=code).exclude(pk=exclude_pk).first()  # type: ignore[misc]
@@ -104,7 +105,7 @@ def _insert_org(*, parent: Org | None, **values) -> Org:
     org = Org(parent=parent, path="", depth=(parent.depth + 1) if parent else 0, **values)
     org.save()
     org.path = (parent.path if parent else "") + path_segment(org.pk) + PATH_SEP
-    Org._base_manager.filter(pk=org.pk).update(path=org.path)
+    Org._base_manager.filter(pk=org.pk).update(path=org.path)  # scope: the row just inserted
     return org
 
 
@@ -150,11 +151,12 @@ def org_move(*, actor: "User", org: Org, new_parent: Org) -> Org:
     old_prefix = org.path
     new_prefix = new_parent.path + path_segment(org.pk) + PATH_SEP
     depth_shift = new_parent.depth + 1 - org.depth
+    # scope: the moved node's own subtree, the node checked within the actor's scope above
     Org._base_manager.filter(path__startswith=old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
         depth=F("depth") + depth_shift,
     )
-    Org._base_manager.filter(pk=org.pk).update(parent=new_parent)
+    Org._base_manager.filter(pk=org.pk).update(parent=new_parent)  # scope: the held node
     org.refresh_from_db()
     audit_record(
         actor=actor, action="update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS))
@@ -170,6 +172,7 @@ def org_retire(*, actor: "User", org: Org) -> Org:
     _require_within_scope(actor, org)
     if org.parent_id is None:
         raise OrgError("cannot_retire_root", _("根节点不能撤销。"))
+    # scope: counts only, under a node checked within the actor's scope: nothing live may remain
     with unscoped():
         live_children = Org.objects.filter(parent=org, is_active=True).count()
         live_cadres = Cadre.objects.filter(
@@ -343,6 +346,7 @@ def check_phone(phone: str) -> None:
 
 
 def _check_id_number_free(id_number: str, exclude_pk: int | None = None) -> None:
+    # scope: one person is registered once in the whole tree, wherever the first record is
     with unscoped():
         clash = (
             Cadre.objects.filter(id_number=id_number)
@@ -463,6 +467,7 @@ def cadre_delete(*, actor: "User", cadre: Cadre) -> None:
     _check_unit(actor, cadre.unit)
     before = _cadre_snapshot(cadre)
     audit_record(actor=actor, action="delete", obj=cadre, changes=diff(before, {}))
+    # scope: the row the caller holds (fetched in scope, _check_unit checked above)
     Cadre._base_manager.filter(pk=cadre.pk).delete()
 
 
@@ -590,7 +595,7 @@ def rank_title_save(*, actor: "User", title: RankTitle | None, **values) -> Rank
 
     def level_follows(before: dict) -> None:
         if before and before.get("level") != title.level:
-            with unscoped():  # the table is the whole tree's: every holder follows it
+            with unscoped():  # scope: the table is the whole tree's: every holder follows it
                 Cadre.objects.filter(rank_title=title).update(rank=title.level)
                 CadreHistory.objects.filter(rank_title=title, end__isnull=True).update(
                     rank=title.level
@@ -631,11 +636,9 @@ def reference_tables_ensure() -> None:
 
     Migration ``orgs/0003`` seeds them; a database emptied afterwards (a test's flush, a
     restore of an older dump) would otherwise leave every rank unrecognised."""
-    if not RankTitle._base_manager.exists():
-        RankTitle._base_manager.bulk_create(
-            [RankTitle(source=SOURCE, **row) for row in default_ranks()]
-        )
-    if not PersonnelCategory._base_manager.exists():
-        PersonnelCategory._base_manager.bulk_create(
+    if not RankTitle.objects.exists():
+        RankTitle.objects.bulk_create([RankTitle(source=SOURCE, **row) for row in default_ranks()])
+    if not PersonnelCategory.objects.exists():
+        PersonnelCategory.objects.bulk_create(
             [PersonnelCategory(**row) for row in default_personnel_categories()]
         )

@@ -73,7 +73,7 @@ class ImportForm(StyledForm):
         use_picker(self.fields["root"], "org")
         if policies.can_manage_orgs(actor):
             self.fields["units_parent"].queryset = choices
-            self.fields["units_parent"].help_text = "留空则建在“导入范围”之下。"
+            self.fields["units_parent"].help_text = gettext_lazy("留空则建在“导入范围”之下。")
             use_picker(self.fields["units_parent"], "org")
         else:  # only administrators may add units to the tree
             del self.fields["create_units"], self.fields["units_parent"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.checkin.models import Attendance
+from ganxun.core.scoping import children_of
 from ganxun.enrollment.expected import expected_cadre_ids
 from ganxun.enrollment.models import LeaveRequest
 from ganxun.evaluations import progress as evaluations
@@ -78,26 +79,23 @@ def attendance_for(program, trainees: list[ProgramTrainee], now=None) -> dict[in
     now = now or timezone.now()
     cadre_ids = [t.cadre_id for t in trainees]
     sessions = list(
-        Session._base_manager.filter(
-            program=program, status=Session.Status.SCHEDULED, starts_at__lte=now
-        ).only("pk", "program_id", "batch", "self_selectable")
+        children_of(program, Session, "program")
+        .filter(status=Session.Status.SCHEDULED, starts_at__lte=now)
+        .only("pk", "program_id", "batch", "self_selectable")
     )
     wanted = set(cadre_ids)
     expected: dict[int, set[int]] = {}
     for session in sessions:
         expected[session.pk] = set(expected_cadre_ids(session)) & wanted
-    session_ids = [s.pk for s in sessions]
     present = set(
-        Attendance._base_manager.filter(
-            session_id__in=session_ids, cadre_id__in=cadre_ids
-        ).values_list("session_id", "cadre_id")
+        children_of(sessions, Attendance, "session")
+        .filter(cadre_id__in=cadre_ids)
+        .values_list("session_id", "cadre_id")
     )
     excused = set(
-        LeaveRequest._base_manager.filter(
-            session_id__in=session_ids,
-            cadre_id__in=cadre_ids,
-            status=LeaveRequest.Status.APPROVED,
-        ).values_list("session_id", "cadre_id")
+        children_of(sessions, LeaveRequest, "session")
+        .filter(cadre_id__in=cadre_ids, status=LeaveRequest.Status.APPROVED)
+        .values_list("session_id", "cadre_id")
     )
     out = {cid: AttendanceTally() for cid in cadre_ids}
     for session_id, people in expected.items():
@@ -115,7 +113,8 @@ def last_session_end(program):
     """When the program's teaching is over: the end of its last scheduled session, or the end
     of its last day when it has none."""
     last = (
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+        children_of(program, Session, "program")
+        .filter(status=Session.Status.SCHEDULED)
         .order_by("-ends_at")
         .values_list("ends_at", flat=True)
         .first()
@@ -237,8 +236,8 @@ def program_progress(program, rule, trainees: list[ProgramTrainee]) -> list[Trai
     outcomes = outcome_states(program, cadre_ids) if rule and rule.outcome else {}
     certificates = {
         c.cadre_id: c
-        for c in Certificate._base_manager.filter(
-            program=program, cadre_id__in=cadre_ids, revoked_at__isnull=True
+        for c in children_of(program, Certificate, "program").filter(
+            cadre_id__in=cadre_ids, revoked_at__isnull=True
         )
     }
     out = []
@@ -268,7 +267,7 @@ def program_progress(program, rule, trainees: list[ProgramTrainee]) -> list[Trai
 
 
 def trainees_of(program, cadre_ids=None) -> list[ProgramTrainee]:
-    qs = ProgramTrainee._base_manager.filter(program=program).select_related("cadre__unit")
+    qs = children_of(program, ProgramTrainee, "program").select_related("cadre__unit")
     if cadre_ids is not None:
         qs = qs.filter(Q(cadre_id__in=cadre_ids))
     return list(qs.order_by("cadre__unit__path", "cadre__name", "id"))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
+from ganxun.core.scoping import children_of
 from ganxun.evaluations import progress as evaluations
 from ganxun.outcomes.models import Certificate, FollowUp, Outcome
 from ganxun.programs.models import ProgramTrainee
@@ -44,7 +45,7 @@ class Summary:
 
 
 def behaviour(program) -> Behaviour:
-    rows = FollowUp._base_manager.filter(program=program)
+    rows = children_of(program, FollowUp, "program")
     head = rows.aggregate(
         n=Count("pk"), mean=Avg("rating"), good=Count("pk", filter=Q(rating__gte=4))
     )
@@ -74,9 +75,9 @@ def normalize_unit(unit: str) -> str:
 
 def results(program) -> Results:
     accepted = list(
-        Outcome._base_manager.filter(program=program, status=Outcome.Status.ACCEPTED).values_list(
-            "kind", "effect_value", "effect_unit"
-        )
+        children_of(program, Outcome, "program")
+        .filter(status=Outcome.Status.ACCEPTED)
+        .values_list("kind", "effect_value", "effect_unit")
     )
     kinds: dict[str, int] = defaultdict(int)
     totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -97,8 +98,8 @@ def results(program) -> Results:
         {"unit": shown[k], "total": _plain(totals[k]), "count": counts[k]}
         for k in sorted(totals, key=lambda k: (-counts[k], k))
     ]
-    pending = Outcome._base_manager.filter(program=program, status=Outcome.Status.SUBMITTED).count()
-    return Results(len(accepted), by_kind, effects, pending)
+    pending = children_of(program, Outcome, "program").filter(status=Outcome.Status.SUBMITTED)
+    return Results(len(accepted), by_kind, effects, pending.count())
 
 
 def _plain(value: Decimal) -> str:
@@ -170,10 +171,10 @@ def headlines(summary: Summary) -> list[str]:
 
 def program_summary(program) -> Summary:
     summary = Summary(
-        trainees=ProgramTrainee._base_manager.filter(program=program).count(),
-        graduates=Certificate._base_manager.filter(
-            program=program, revoked_at__isnull=True
-        ).count(),
+        trainees=children_of(program, ProgramTrainee, "program").count(),
+        graduates=children_of(program, Certificate, "program")
+        .filter(revoked_at__isnull=True)
+        .count(),
         reaction=evaluations.program_reaction(program),
         learning=evaluations.program_learning(program),
         behaviour=behaviour(program),

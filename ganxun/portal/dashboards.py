@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.accounts import selectors
 from ganxun.accounts.models import Role, User
@@ -37,8 +38,8 @@ class Panel:
 def roster_overview(user) -> tuple[list[Tile], list[tuple[str, int]]]:
     counts = roster_counts(user)
     tiles = [
-        Tile("组织节点", selectors.org_count(user), reverse("orgs:tree")),
-        Tile("在职干部", counts["active"], reverse("cadres:list") + "?status=active"),
+        Tile(_("组织节点"), selectors.org_count(user), reverse("orgs:tree")),
+        Tile(_("在职干部"), counts["active"], reverse("cadres:list") + "?status=active"),
     ]
     return tiles, counts["by_rank"]
 
@@ -50,9 +51,9 @@ def admin_panel(user) -> Panel:
         Role.ADMIN,
         str(Role.ADMIN.label),
         [
-            Tile("启用账号", sum(by_role.values()), reverse("accounts:users")),
+            Tile(_("启用账号"), sum(by_role.values()), reverse("accounts:users")),
             Tile(
-                "今日审计记录",
+                _("今日审计记录"),
                 AuditEntry.objects.filter(at__gte=today).count(),
                 reverse("core:audit"),
             ),

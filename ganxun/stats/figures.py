@@ -24,6 +24,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 
 from ganxun.checkin.models import Attendance
+from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre, CadreHistory, Org
 from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
@@ -38,6 +39,7 @@ AT_PROGRAM_START = (
 
 
 def _pt(node: Org, period: Period):
+    # scope: the subtree of a node get_node_for checked the reader may see (or a CLI's)
     return ProgramTrainee._base_manager.filter(
         cadre__unit__path__startswith=node.path,
         program__start_date__gte=period.start,
@@ -47,6 +49,7 @@ def _pt(node: Org, period: Period):
 
 def _attendance(node: Org, period: Period):
     first, after = period.moments()
+    # scope: the subtree of a node get_node_for checked the reader may see (or a CLI's)
     return Attendance._base_manager.filter(
         cadre__unit__path__startswith=node.path,
         session__starts_at__gte=first,
@@ -56,6 +59,7 @@ def _attendance(node: Org, period: Period):
 
 def _node_sessions(node: Org, period: Period):
     first, after = period.moments()
+    # scope: the subtree of a node get_node_for checked the reader may see (or a CLI's)
     return Session._base_manager.filter(
         program__org__path__startswith=node.path,
         status=Session.Status.SCHEDULED,
@@ -76,6 +80,7 @@ def session_theme():
 def cadres_by_unit_rank(node: Org) -> dict[tuple[int, str], int]:
     """Active cadres per (unit, rank): the denominators of coverage."""
     rows = (
+        # scope: the subtree of a node get_node_for checked the reader may see (or a CLI's)
         Cadre._base_manager.filter(unit__path__startswith=node.path, status=ACTIVE)
         .order_by()
         .values_list("unit_id", "rank")
@@ -177,6 +182,7 @@ def trainees_by_personnel_category(node: Org, period: Period) -> dict:
 def cadres_by_personnel_category(node: Org) -> dict:
     """Active cadres per 人员类别: the denominators of coverage."""
     rows = (
+        # scope: the subtree of a node get_node_for checked the reader may see (or a CLI's)
         Cadre._base_manager.filter(unit__path__startswith=node.path, status=ACTIVE)
         .order_by()
         .values_list("personnel_category")
@@ -209,6 +215,7 @@ def attendances_by_group(node: Org, period: Period) -> dict[tuple, int]:
 def node_programs(node: Org, period: Period) -> list[tuple[str, str, str]]:
     """(channel, brand, name) of the programs the node's orgs run, starting in the period."""
     return list(
+        # scope: the subtree of a node get_node_for checked the reader may see (or a CLI's)
         Program._base_manager.filter(
             org__path__startswith=node.path,
             start_date__gte=period.start,
@@ -247,7 +254,7 @@ def children_map(node: Org) -> tuple[list[Org], dict[int, int], set[int]]:
         .values_list("id", "path", "parent_id")
     )
     children = sorted(
-        Org._base_manager.filter(parent_id=node.pk).only(
+        children_of(node, Org, "parent").only(
             "id", "name", "path", "parent_id", "level", "sort", "depth"
         ),
         key=lambda o: (o.sort, o.path),

@@ -52,6 +52,7 @@ def compliance(node: Org, period: Period) -> Panel | None:
 
     data = compliance_summary(node, period.year)
     names = dict(
+        # scope: only the names of the units compliance counted under the checked node
         Org._base_manager.filter(code__in=[u["code"] for u in data["units"]]).values_list(
             "code", "name"
         )

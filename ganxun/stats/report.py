@@ -221,6 +221,7 @@ def _teaching(report: Report, attended: dict) -> None:
     for (_unit, _channel, theme), n in attended.items():
         themes.setdefault(theme, TeachingRow("")).attendances += n
     names = dict(
+        # scope: only the names of the themes of sessions counted under the checked node
         Theme._base_manager.filter(pk__in=[t for t in themes if t]).values_list("pk", "name")
     )
     no_theme = _("未设专题")

@@ -11,9 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.surveys.errors import SurveyError
-from ganxun.surveys.models import RATING_SCALE, Answer, AnswerChoice, Question, Response
+from ganxun.surveys.models import (
+    RATING_SCALE,
+    Answer,
+    AnswerChoice,
+    Option,
+    Question,
+    Response,
+)
 
 Kind = Question.Kind
 
@@ -108,14 +115,17 @@ class Parsed:
 
 
 def load_items(questionnaire) -> list[Item]:
-    """Questions with their options, in order, in two queries."""
-    with unscoped():
-        questions = list(
-            Question.objects.filter(questionnaire=questionnaire)
-            .select_related("section")
-            .prefetch_related("options")
-        )
-    return [Item(q, list(q.options.all())) for q in questions]
+    """Questions with their options, in order, in two queries. The children of a held
+    questionnaire: a respondent (a trainee, or nobody signed in) cannot list its questions."""
+    questions = list(
+        children_of(questionnaire, Question, "questionnaire").select_related("section")
+    )
+    by_question: dict[int, Question] = {q.pk: q for q in questions}
+    options: dict[int, list[Option]] = {q.pk: [] for q in questions}
+    for option in children_of(questions, Option, "question"):  # in the model's order
+        option.question = by_question[option.question_id]
+        options[option.question_id].append(option)
+    return [Item(q, options[q.pk]) for q in questions]
 
 
 def items_with_saved(questionnaire, response: Response | None) -> list[Item]:
@@ -123,11 +133,10 @@ def items_with_saved(questionnaire, response: Response | None) -> list[Item]:
     items = load_items(questionnaire)
     if response is None:
         return items
-    with unscoped():
-        answers = {a.question_id: a for a in Answer.objects.filter(response=response)}
-        choices = list(
-            AnswerChoice.objects.filter(response=response).order_by("question_id", "rank", "id")
-        )
+    answers = {a.question_id: a for a in children_of(response, Answer, "response")}
+    choices = list(
+        children_of(response, AnswerChoice, "response").order_by("question_id", "rank", "id")
+    )
     by_question: dict[int, list[AnswerChoice]] = {}
     for choice in choices:
         by_question.setdefault(choice.question_id, []).append(choice)
@@ -283,9 +292,8 @@ def _read_ranking(item: Item, data) -> list[int] | None:
 
 def write_answers(response: Response, parsed: Parsed) -> None:
     """Replace the response's answers with the parsed values (a draft may be saved many times)."""
-    with unscoped():
-        Answer.objects.filter(response=response).delete()
-        AnswerChoice.objects.filter(response=response).delete()
+    children_of(response, Answer, "response").delete()
+    children_of(response, AnswerChoice, "response").delete()
     answers, choices = [], []
     for item in parsed.items:
         q, value = item.question, item.value

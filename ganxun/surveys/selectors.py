@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch
 
 from ganxun.core.fetch import get_visible_or_404 as _get
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.surveys.models import Option, Question, Questionnaire, Section
 
 if TYPE_CHECKING:
@@ -26,24 +26,24 @@ def get_question_for(actor: "User", pk) -> Question:
 
 
 def questionnaire_outline(questionnaire: Questionnaire) -> list[Section]:
-    """Sections with their questions and options, in three queries, for the builder."""
-    with unscoped():
-        questions = Question.objects.prefetch_related(
-            Prefetch("options", queryset=Option.objects.all())
+    """Sections with their questions and options, in three queries, for the builder. Read as
+    the ambient actor, a builder who was shown the questionnaire: its sections, questions and
+    options follow the questionnaire's own rule, so they see them all."""
+    questions = Question.objects.prefetch_related(
+        Prefetch("options", queryset=Option.objects.all())
+    )
+    return list(
+        Section.objects.filter(questionnaire=questionnaire).prefetch_related(
+            Prefetch("questions", queryset=questions)
         )
-        return list(
-            Section.objects.filter(questionnaire=questionnaire).prefetch_related(
-                Prefetch("questions", queryset=questions)
-            )
-        )
+    )
 
 
 def question_counts(questionnaire: Questionnaire) -> dict:
-    with unscoped():
-        rows = (
-            Question.objects.filter(questionnaire=questionnaire)
-            .values("kind")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        return {row["kind"]: row["n"] for row in rows}
+    rows = (
+        children_of(questionnaire, Question, "questionnaire")
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["kind"]: row["n"] for row in rows}

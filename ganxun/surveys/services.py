@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.surveys.errors import SurveyError
 from ganxun.surveys.models import Option, Question, Questionnaire, Section
 from ganxun.surveys.policies import manages_questionnaire
@@ -98,13 +98,11 @@ def questionnaire_open(
     _require_manager(actor, questionnaire)
     if questionnaire.status != Questionnaire.Status.DRAFT:
         raise SurveyError("not_draft", _("只有草稿状态的问卷可以发布。"))
-    with unscoped():
-        has_questions = Question.objects.filter(questionnaire=questionnaire).exists()
-        empty_choice = (
-            Question.objects.filter(questionnaire=questionnaire, kind__in=Question.CHOICE_KINDS)
-            .filter(options__isnull=True)
-            .first()
-        )
+    questions = children_of(questionnaire, Question, "questionnaire")
+    has_questions = questions.exists()
+    empty_choice = (
+        questions.filter(kind__in=Question.CHOICE_KINDS).filter(options__isnull=True).first()
+    )
     if not has_questions:
         raise SurveyError("no_questions", _("问卷还没有题目，不能发布。"))
     if empty_choice:
@@ -142,8 +140,8 @@ def questionnaire_close(*, actor: "User", questionnaire: Questionnaire) -> Quest
 
 
 def _next_position(qs) -> int:
-    with unscoped():
-        top = qs.aggregate(top=Max("position"))["top"]
+    """After the last of ``qs``: the children of a held parent (``children_of``)."""
+    top = qs.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
 
@@ -159,7 +157,7 @@ def section_create(
         questionnaire=questionnaire,
         title=title.strip(),
         description=description.strip(),
-        position=_next_position(Section.objects.filter(questionnaire=questionnaire)),
+        position=_next_position(children_of(questionnaire, Section, "questionnaire")),
     )
     audit_record(actor=actor, action="create", obj=section, changes={"title": [None, title]})
     return section
@@ -188,8 +186,7 @@ def section_delete(*, actor: "User", section: Section) -> None:
     audit_record(
         actor=actor, action="delete", obj=section, changes={"title": [section.title, None]}
     )
-    with unscoped():
-        section.delete()
+    section.delete()  # the collector reads and deletes through the models' base managers
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -238,8 +235,7 @@ def _clean_question(data: QuestionData) -> QuestionData:
 
 
 def _write_options(question: Question, options: list[str]) -> None:
-    with unscoped():
-        Option.objects.filter(question=question).delete()
+    children_of(question, Option, "question").delete()
     Option.objects.bulk_create(
         [Option(question=question, text=text, position=i) for i, text in enumerate(options)]
     )
@@ -258,7 +254,7 @@ def question_create(*, actor: "User", section: Section, data: QuestionData) -> Q
         help_text=data.help_text,
         required=data.required,
         max_choices=data.max_choices,
-        position=_next_position(Question.objects.filter(section=section)),
+        position=_next_position(children_of(section, Question, "section")),
     )
     _write_options(question, data.options)
     changes = diff({}, {**snapshot(question, QUESTION_FIELDS), "options": data.options})
@@ -271,8 +267,7 @@ def question_update(*, actor: "User", question: Question, data: QuestionData) ->
     _require_manager(actor, question.questionnaire)
     _require_editable(question.questionnaire)
     data = _clean_question(data)
-    with unscoped():
-        old_options = list(question.options.values_list("text", flat=True))
+    old_options = list(children_of(question, Option, "question").values_list("text", flat=True))
     before = {**snapshot(question, QUESTION_FIELDS), "options": old_options}
     question.kind, question.text, question.help_text = data.kind, data.text, data.help_text
     question.required, question.max_choices = data.required, data.max_choices
@@ -290,8 +285,7 @@ def question_delete(*, actor: "User", question: Question) -> None:
     audit_record(
         actor=actor, action="delete", obj=question, changes={"text": [question.text, None]}
     )
-    with unscoped():
-        question.delete()
+    question.delete()  # the collector reads and deletes through the models' base managers
 
 
 @transaction.atomic
@@ -299,16 +293,18 @@ def question_move(*, actor: "User", question: Question, step: int) -> Question:
     """Swap with the neighbour above (step −1) or below (+1) in the same section."""
     _require_manager(actor, question.questionnaire)
     _require_editable(question.questionnaire)
-    with unscoped():
-        siblings = list(
-            Question.objects.filter(section=question.section_id).order_by("position", "id")
-        )
-        index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
-        other = index + (1 if step > 0 else -1)
-        if 0 <= other < len(siblings):
-            siblings[index], siblings[other] = siblings[other], siblings[index]
-            for position, sibling in enumerate(siblings):
-                Question.objects.filter(pk=sibling.pk).update(position=position)
+    siblings = list(
+        children_of(question.questionnaire, Question, "questionnaire")
+        .filter(section=question.section_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other = index + (1 if step > 0 else -1)
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+            sibling.save(update_fields=["position"])  # one UPDATE of its own row
     question.refresh_from_db()
     return question
 

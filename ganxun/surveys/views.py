@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.http import action_view, handle_form, require, run_action
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of
 from ganxun.surveys import selectors, services
 from ganxun.surveys.answering import load_items
 from ganxun.surveys.forms import QuestionForm, SectionForm
-from ganxun.surveys.models import Question
+from ganxun.surveys.models import Option, Question
 from ganxun.surveys.policies import can_build_questionnaires, manages_questionnaire
 
 
@@ -121,8 +121,7 @@ def question_create(request, pk):
 @require(can_build_questionnaires)
 def question_edit(request, pk):
     question = selectors.get_question_for(request.user, pk)
-    with unscoped():
-        options = list(question.options.all())
+    options = list(children_of(question, Option, "question"))
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, options))
     if handle_form(
         request,

@@ -113,11 +113,11 @@ def test_the_page_lists_the_most_urgent_promotions_and_counts_the_rest():
     checks += [check("done", 30, "单位Y") for _ in range(5)]
     # when the page picks what to show
     shown = promotions_shown(checks)
-    # then every overdue one and the soonest due are listed, at most 50, grouped by unit
+    # then every overdue one and the soonest due are listed, at most 20, grouped by unit
     listed = shown["promotions"]
-    assert len(listed) == 50 and shown["promotions_hidden"] == 13
+    assert len(listed) == 20 and shown["promotions_hidden"] == 43
     assert sum(p.state == "overdue" for p in listed) == 3
-    assert max(p.due for p in listed if p.state == "inside") == TODAY + timedelta(days=47)
+    assert max(p.due for p in listed if p.state == "inside") == TODAY + timedelta(days=17)
     assert [p.unit_name for p in listed] == sorted(p.unit_name for p in listed)
     # and the counts name every state
     assert shown["promotion_counts"] == {"done": 5, "inside": 60, "overdue": 3}

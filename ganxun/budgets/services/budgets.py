@@ -14,6 +14,7 @@ from ganxun.budgets.models import Budget
 from ganxun.budgets.services.common import clean_text, money, record, require_manager
 from ganxun.core.audit import snapshot
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import refetch
 from ganxun.orgs.models import Org
 from ganxun.programs.models import Program
 
@@ -128,8 +129,4 @@ def budget_reopen(*, actor: "User", budget: Budget) -> Budget:
 
 def locked(budget: Budget) -> Budget:
     """The budget's row, locked for the rest of the transaction."""
-    return (
-        Budget._base_manager.select_for_update(of=("self",))
-        .select_related("org", "program")
-        .get(pk=budget.pk)
-    )
+    return refetch(budget, lock=True, related=("org", "program"))

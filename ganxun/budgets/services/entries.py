@@ -29,6 +29,7 @@ from ganxun.budgets.services.common import (
 )
 from ganxun.catalog import files
 from ganxun.core.audit import snapshot
+from ganxun.core.scoping import children_of
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
@@ -149,6 +150,7 @@ def expense_add(*, actor: "User", budget: Budget, data: ExpenseData, upload=None
     require_manager(actor, budget)
     require_open(budget, _("登记支出"))
     data = _clean_expense(data)
+    # scope: a voucher number is unique per org and year, whoever entered the other expense
     taken = Expense._base_manager.filter(org=budget.org, year=budget.year)
     if taken.filter(voucher_no=data.voucher_no).exists():
         raise _duplicate(budget, data.voucher_no)
@@ -188,7 +190,7 @@ def overspend_warning(budget: Budget) -> str:
 
 
 def spent_total(budget: Budget) -> Decimal:
-    total = Expense._base_manager.filter(budget=budget).aggregate(s=Sum("amount"))["s"]
+    total = children_of(budget, Expense, "budget").aggregate(s=Sum("amount"))["s"]
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
@@ -198,6 +200,7 @@ def expense_delete(*, actor: "User", expense: Expense) -> None:
     require_manager(actor, budget)
     require_open(budget, _("删除支出"))
     record(actor, "delete", expense, snapshot(expense, EXPENSE_FIELDS), {})
+    # scope: the expense the caller holds (fetched with get_expense_for), its budget checked above
     Expense._base_manager.filter(pk=expense.pk).delete()
     if expense.file.name:  # the file is truthy by its name
         name = expense.file.name

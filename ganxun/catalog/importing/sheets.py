@@ -123,7 +123,9 @@ class CourseSheet(Sheet):
             Course.objects.visible_to(actor)
             .filter(owner=actor.org)
             .prefetch_related(
+                # scope: the names the actor's own courses list, exported with them
                 Prefetch("lecturers", queryset=Lecturer._base_manager.all()),
+                # scope: likewise the materials the actor's own courses list
                 Prefetch("materials", queryset=Material._base_manager.all()),
                 "target_categories",
             )

@@ -214,6 +214,7 @@ class RoundEntry(models.Model):
     )
 
     objects = ScopedManager()
+    mine: "Review | None"  # set by selectors_proposals.round_entries (a type only, no field)
 
     class Meta:
         ordering = ["round", "id"]

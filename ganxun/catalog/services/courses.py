@@ -19,6 +19,7 @@ from ganxun.catalog.services.common import (
     require_visible,
     set_links,
 )
+from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre, CadreCategory
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def theme_save(
 def theme_delete(*, actor: "User", theme: Theme) -> None:
     require_editor(actor)
     require_editable(actor, theme)
-    used = Course._base_manager.filter(theme=theme).count()
+    used = children_of(theme, Course, "theme").count()  # every course, seen or not
     if used:
         raise CatalogError(
             "theme_in_use",
@@ -83,6 +84,7 @@ def theme_delete(*, actor: "User", theme: Theme) -> None:
             % {"used": used, "theme": theme.name},
         )
     record(actor, "delete", theme, full_snapshot(theme, THEME_FIELDS), {})
+    # scope: the row the caller holds (fetched in scope, require_editable checked above)
     Theme._base_manager.filter(pk=theme.pk).delete()
 
 

@@ -16,6 +16,7 @@ from ganxun.catalog.services.common import (
     require_editable,
     require_editor,
 )
+from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre
 
 if TYPE_CHECKING:
@@ -138,12 +139,12 @@ def _future_commitments(lecturer: Lecturer) -> list[str]:
     Deleting a lecturer must not leave a published course, a proposal under review or a
     scheduled session without its teacher.
     """
-    courses = Course._base_manager.filter(
-        lecturers=lecturer, status=Course.Status.PUBLISHED
-    ).order_by("title")
+    # every commitment counts, in courses and calls the actor may not see
+    courses = children_of(lecturer, Course, "lecturers").filter(status=Course.Status.PUBLISHED)
+    courses = courses.order_by("title")
     proposals = (
-        Proposal._base_manager.filter(
-            lecturer=lecturer,
+        children_of(lecturer, Proposal, "lecturer")
+        .filter(
             status__in=[Proposal.Status.SUBMITTED, Proposal.Status.REVIEWING],
         )
         .select_related("call")
@@ -177,4 +178,5 @@ def lecturer_delete(*, actor: "User", lecturer: Lecturer) -> None:
             commitments=commitments,
         )
     record(actor, "delete", lecturer, full_snapshot(lecturer, LECTURER_FIELDS), {})
+    # scope: the row the caller holds (fetched in scope, require_editable checked above)
     Lecturer._base_manager.filter(pk=lecturer.pk).delete()

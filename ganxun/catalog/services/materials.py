@@ -179,6 +179,7 @@ def material_delete(*, actor: "User", material: Material) -> None:
     require_editable(actor, material)
     record(actor, "delete", material, full_snapshot(material, MATERIAL_FIELDS, ("themes",)), {})
     stored = material.file.name
+    # scope: the row the caller holds (fetched in scope, require_editable checked above)
     Material._base_manager.filter(pk=material.pk).delete()
     if stored:
         transaction.on_commit(lambda: default_storage.delete(stored))

@@ -12,7 +12,7 @@ from ganxun.catalog.errors import CatalogError
 from ganxun.catalog.models import Course, Lecturer, MenuItem, Proposal, ProposalCall
 from ganxun.catalog.services.common import record
 from ganxun.catalog.services.proposals import last_round_of, require_call_manager, round_candidates
-from ganxun.core.scoping import children_of
+from ganxun.core.scoping import children_of, refetch
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
@@ -23,12 +23,14 @@ def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, boo
     owner's pool, or a new entry (departments often propose their own 一把手)."""
     if proposal.lecturer is not None:  # loads nothing when lecturer_id is None
         return proposal.lecturer, False
+    # The caller manages the call (require_call_manager).
+    # scope: the call owner's whole pool, so the same person is never entered twice
     existing = Lecturer._base_manager.filter(
         owner=call.owner, name=proposal.lecturer_name, affiliation=proposal.unit.name
     ).first()
     if existing:
         return existing, False
-    lecturer = Lecturer._base_manager.create(
+    lecturer = Lecturer.objects.create(
         owner=call.owner,
         name=proposal.lecturer_name,
         affiliation=proposal.unit.name,
@@ -40,9 +42,10 @@ def _lecturer_for(call: ProposalCall, proposal: Proposal) -> tuple[Lecturer, boo
 
 def _course_from(call: ProposalCall, proposal: Proposal) -> Course:
     title = proposal.title
+    # scope: a title clash anywhere in the call owner's catalogue (the caller manages the call)
     if Course._base_manager.filter(owner=call.owner, title=title).exists():
         title = f"{title}（{proposal.unit.name}）"
-    return Course._base_manager.create(
+    return Course.objects.create(
         owner=call.owner,
         title=title[:200],
         theme=proposal.theme,
@@ -57,7 +60,7 @@ def _course_from(call: ProposalCall, proposal: Proposal) -> Course:
 def menu_finalize(*, actor: "User", call: ProposalCall) -> dict:
     """Turn the last round's advanced proposals into published courses on the call's menu."""
     require_call_manager(actor, call)
-    call = ProposalCall._base_manager.select_for_update().get(pk=call.pk)
+    call = refetch(call, lock=True)
     if call.status == ProposalCall.Status.FINALIZED:
         raise CatalogError("call_finalized", _("该征集已定稿。"))
     last = last_round_of(call)
@@ -80,7 +83,7 @@ def menu_finalize(*, actor: "User", call: ProposalCall) -> dict:
         course.lecturers.through.objects.create(course=course, lecturer=lecturer)
         new_lecturers += created
         MenuItem.objects.create(call=call, course=course, proposal=proposal, sort=sort)
-        Proposal._base_manager.filter(pk=proposal.pk).update(
+        children_of(call, Proposal, "call").filter(pk=proposal.pk).update(
             status=Proposal.Status.SELECTED, course=course, updated_at=timezone.now()
         )
         record(actor, "create", course, {}, {"title": course.title, "from_proposal": proposal.pk})

@@ -120,6 +120,7 @@ def site_delete(*, actor: "User", site: TeachingSite) -> None:
     require_editor(actor)
     require_editable(actor, site)
     record(actor, "delete", site, full_snapshot(site, SITE_FIELDS), {})
+    # scope: the row the caller holds (fetched in scope, require_editable checked above)
     TeachingSite._base_manager.filter(pk=site.pk).delete()
 
 
@@ -164,6 +165,7 @@ def site_visit_delete(*, actor: "User", visit: SiteVisit) -> None:
     require_editor(actor)
     require_editable(actor, visit.site)
     record(actor, "delete", visit, {"group": visit.group, "headcount": visit.headcount}, {})
+    # scope: the row the caller holds (fetched in scope, require_editable checked above)
     SiteVisit._base_manager.filter(pk=visit.pk).delete()
 
 
@@ -226,4 +228,5 @@ def base_delete(*, actor: "User", base: TrainingBase) -> None:
     require_editor(actor)
     require_editable(actor, base)
     record(actor, "delete", base, full_snapshot(base, BASE_FIELDS, ("courses",)), {})
+    # scope: the row the caller holds (fetched in scope, require_editable checked above)
     TrainingBase._base_manager.filter(pk=base.pk).delete()

@@ -123,6 +123,7 @@ def _menu_share(menu) -> dict | None:
     if not menu:
         return None
     ids = [item.course_id for item in menu]
+    # scope: the courses on the menu of a call the actor holds, each named by its menu item
     return interactive_share(Course._base_manager.filter(pk__in=ids))
 
 
@@ -148,7 +149,7 @@ round_open = action_view(
     ),
     success=lambda call, data, rnd: (
         _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。")
-        % {"rnd": rnd, "entered": RoundEntry._base_manager.filter(round=rnd).count()}
+        % {"rnd": rnd, "entered": children_of(rnd, RoundEntry, "round").count()}
     ),
     to=lambda call: reverse("catalog:call", args=[call.pk]),
     done_to=lambda call, rnd: reverse("catalog:round", args=[rnd.pk]),

@@ -102,6 +102,7 @@ def check_in(
         row_id = _insert(values, expected=_expected_sql(session, cadre_id))
         if row_id is not None:
             return _created(row_id, values, session, walk_in=False)
+        # scope: the row the insert above found already there (callers checked the actor's right)
         existing = Attendance._base_manager.filter(session=session, cadre_id=cadre_id).first()
         if existing is not None:
             return CheckinResult(existing, created=False)
@@ -113,7 +114,9 @@ def check_in(
             return _created(row_id, values, session, walk_in=True)
         # A concurrent request for the same walk-in won the insert: same answer as a repeat.
         return CheckinResult(
-            Attendance._base_manager.get(session=session, cadre_id=cadre_id), created=False
+            # scope: the row a concurrent insert for the same (session, cadre) just wrote
+            Attendance._base_manager.get(session=session, cadre_id=cadre_id),
+            created=False,
         )
 
 
@@ -189,6 +192,7 @@ def _require_walk_in_allowed(session: Session, cadre_id: int) -> None:
             _("您不在本次课的学员名单中，无法签到。如需参加请联系教务或本单位联络员。"),
         )
     program_org_path = session.program.org.path
+    # scope: only the unit path of the cadre checking in, compared with the program's tree below
     unit_path = Cadre._base_manager.filter(pk=cadre_id).values_list("unit__path", flat=True).first()
     # Walk-ins come from the program's own tree (搭车: lower units ride along), never outside.
     if unit_path is None or not unit_path.startswith(program_org_path):
@@ -199,6 +203,7 @@ def _require_walk_in_allowed(session: Session, cadre_id: int) -> None:
 
 def _add_walk_in_trainee(session: Session, cadre_id: int) -> None:
     """A walk-in joins the program's list (source walk_in) unless already on it."""
+    # scope: a write (no read) of the walk-in just allowed by _require_walk_in_allowed
     ProgramTrainee._base_manager.bulk_create(
         [
             ProgramTrainee(

@@ -37,6 +37,7 @@ def _require_desk(actor: User, session: Session) -> None:
 def _venue_for(session: Session, cadre_id: int) -> int | None:
     """Where a trainee checked in by hand sat: the classroom assigned to them, else the main."""
     assigned = (
+        # scope: the desk's actor was checked for this session; its program's list, one cadre
         ProgramTrainee._base_manager.filter(program_id=session.program_id, cadre_id=cadre_id)
         .values_list("venue_id", flat=True)
         .first()
@@ -126,6 +127,7 @@ def attendance_check_out(
     if not session.requires_checkout:
         raise CheckinError("checkout_not_required", _("本次课无需签退。"))
     attendance = (
+        # scope: the held session's row of a cadre the desk (or the trainee themself) may check out
         Attendance._base_manager.select_for_update()
         .filter(session=session, cadre_id=cadre_id)
         .first()

@@ -34,6 +34,8 @@ def session_for_checkin(session_id) -> Session:
     session = None
     # raw SQL: a value beyond the column (2⁶³) would overflow SQLite's driver, not just miss
     if (pk := query_int(session_id, min_value=1)) is not None:
+        # Callers decide what is shown: signed code, can_run_checkin, own attendance row.
+        # scope: the hot check-in SQL by id, authorised by each caller as said above
         session = next(iter(Session._base_manager.raw(_session_sql(), [pk])), None)
     if session is None:
         raise NotFound(_("未找到该课次。"))
@@ -74,6 +76,7 @@ def attendance_scan(
         raise CheckinError("no_cadre", _("您的账号未关联干部信息，无法扫码签到。请联系管理员。"))
     now = now or timezone.now()
     session = session_for_checkin(scan.session_id)
+    # scope: the venue named by the signed code (a trainee cannot list venues)
     venue = Venue._base_manager.filter(pk=scan.venue_id).first()
     require_open(session, now)
     geo.require_inside(venue, position)

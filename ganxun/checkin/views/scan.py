@@ -41,6 +41,7 @@ def scan(request, code: str):
     if not signed_in:
         pending.remember(request, code, pending.SIGN_IN, since=remembered)
         return redirect_to_login(request.get_full_path())
+    # scope: the venue named by the signed code (a trainee cannot list venues)
     venue = Venue._base_manager.filter(pk=scanned.venue_id).first()
     position = None
     if geo.has_geofence(venue):
@@ -76,6 +77,7 @@ def done(request, pk):
     context = {
         "session": session,
         "attendance": attendance,
+        # scope: the classroom of the trainee's own attendance row, read just above
         "venue": Venue._base_manager.filter(pk=attendance.venue_id).first(),
         "evaluation_url": evaluation_url(session.pk),
         "can_check_out": session.requires_checkout and attendance.checked_out_at is None,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ganxun.accounts.selectors import unit_contacts
 from ganxun.core.bulk import Preview, fingerprint, require_unchanged
 from ganxun.core.notices import notices_send_each, remind_due
+from ganxun.core.scoping import children_of, refetch
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.models import Nomination, Quota
 from ganxun.enrollment.services.common import record, require_open_program
@@ -63,6 +64,7 @@ def active_cadre_counts(orgs: list[Org]) -> dict[int, int]:
     """Active cadres (在职) on each unit's roster, its sub-units included, in one query."""
     if not orgs:
         return {}
+    # scope: head counts only, of the held units the organizer allocates seats to
     counts = Cadre._base_manager.filter(status=Cadre.Status.ACTIVE).aggregate(
         **{f"o{o.pk}": Count("pk", filter=Q(unit__path__startswith=o.path)) for o in orgs}
     )
@@ -131,9 +133,9 @@ def _plan(*, actor: "User", program, orgs, mode, number, kind, batch) -> Allocat
         shares = largest_remainder(number, [counts[o.pk] for o in orgs])
     current = {
         q.org_id: q
-        for q in Quota._base_manager.filter(
-            program=program, org__in=[o.pk for o in orgs], kind=kind, batch=batch
-        ).annotate(n_live=Count("nominations", filter=Q(nominations__status__in=Nomination.LIVE)))
+        for q in children_of(program, Quota, "program")
+        .filter(org__in=[o.pk for o in orgs], kind=kind, batch=batch)
+        .annotate(n_live=Count("nominations", filter=Q(nominations__status__in=Nomination.LIVE)))
     }
     rows = []
     for org, (exact, seats) in zip(orgs, shares, strict=True):
@@ -223,16 +225,16 @@ def quotas_allocate(
 ) -> Allocation:
     """Write the confirmed allocation: create or change each unit's quota, tell the contacts
     of every unit whose seats were given or changed, and audit each quota."""
-    Program._base_manager.select_for_update().filter(pk=program.pk).first()
+    refetch(program, lock=True)  # serialises allocations and reminders on the program
     plan = _plan(
         actor=actor, program=program, orgs=orgs, mode=mode, number=number, kind=kind, batch=batch
     )
     require_unchanged(plan.preview.fingerprint, fingerprint, EnrollmentError)
     existing = {
         q.org_id: q
-        for q in Quota._base_manager.select_for_update().filter(
-            program=program, org__in=[r.org.pk for r in plan.rows], kind=kind, batch=batch
-        )
+        for q in children_of(program, Quota, "program")
+        .select_for_update()
+        .filter(org__in=[r.org.pk for r in plan.rows], kind=kind, batch=batch)
     }
     touched = []
     for row in plan.rows:
@@ -274,12 +276,12 @@ def quota_units(program: Program) -> list[QuotaUnit]:
     """Each unit with quotas on the program (all kinds and batches together), those that have
     nominated nobody yet first."""
     rows = (
-        Quota._base_manager.filter(program=program)
+        children_of(program, Quota, "program")
         .values("org_id")
         .annotate(used=Count("nominations", filter=Q(nominations__status__in=Nomination.LIVE)))
     )
     used = {r["org_id"]: r["used"] for r in rows}
-    quotas = list(Quota._base_manager.filter(program=program).select_related("org"))
+    quotas = list(children_of(program, Quota, "program").select_related("org"))
     units: dict[int, QuotaUnit] = {}
     contacts = unit_contacts(used)
     now = timezone.now()
@@ -303,7 +305,7 @@ def quotas_remind(*, actor: "User", program: Program, orgs: list[Org] | None = N
     per contact, at most once a day per unit, audited."""
     _require_manager(actor, program)
     require_open_program(program)
-    Program._base_manager.select_for_update().filter(pk=program.pk).first()
+    refetch(program, lock=True)  # serialises allocations and reminders on the program
     units = quota_units(program)
     if orgs is not None:
         wanted = {o.pk for o in orgs}
@@ -331,9 +333,8 @@ def quotas_remind(*, actor: "User", program: Program, orgs: list[Org] | None = N
     ]
     sent = notices_send_each(rows)
     now = timezone.now()
-    Quota._base_manager.filter(program=program, org__in=[u.org.pk for u in due]).update(
-        reminded_at=now
-    )
+    due_quotas = children_of(program, Quota, "program").filter(org__in=[u.org.pk for u in due])
+    due_quotas.update(reminded_at=now)
     record(
         actor, "update", program, {}, {"reminded_units": [u.org.name for u in due], "notices": sent}
     )

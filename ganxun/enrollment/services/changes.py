@@ -23,6 +23,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
+from ganxun.core.scoping import children_of
 from ganxun.enrollment import schedule
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.expected import expected_cadre_ids
@@ -38,8 +39,8 @@ K = ScheduleChange.Kind
 # --- recording (called by programs' services) -------------------------------------------------
 
 
-def _has_trainees(program_id: int) -> bool:
-    return ProgramTrainee._base_manager.filter(program_id=program_id).exists()
+def _has_trainees(program: Program) -> bool:
+    return children_of(program, ProgramTrainee, "program").exists()
 
 
 def schedule_change_record(
@@ -55,11 +56,11 @@ def schedule_change_record(
     recorded when nobody could have been told yet (no trainees, no lecturers affected)."""
     lecturers = sorted({c for c in lecturer_cadre_ids if c})
     trainees = None if trainee_cadre_ids is None else sorted(set(trainee_cadre_ids))
-    if not _has_trainees(program.pk) and not lecturers:
+    if not _has_trainees(program) and not lecturers:
         return None
     if trainees == [] and not lecturers:
         return None
-    return ScheduleChange._base_manager.create(
+    return ScheduleChange.objects.create(
         program=program,
         kind=kind,
         summary=summary[:300],
@@ -120,7 +121,7 @@ def session_change_record(*, actor: User, session: Session, before: dict, after:
         if before.get("batch") != after.get("batch"):
             parts.append(f"参训批次由{_batch(before['batch'])}改为{_batch(after['batch'])}")
             trainees |= set(
-                ProgramTrainee._base_manager.filter(program_id=session.program_id)
+                children_of(session.program, ProgramTrainee, "program")
                 .filter(Q(batch=before["batch"]) if before["batch"] else Q())
                 .values_list("cadre_id", flat=True)
             )
@@ -155,7 +156,7 @@ def sessions_added_record(*, actor: User, program: Program, sessions: list[Sessi
     if not sessions:
         return None
     batches = {s.batch for s in sessions}
-    trainees = ProgramTrainee._base_manager.filter(program=program)
+    trainees = children_of(program, ProgramTrainee, "program")
     if None not in batches:
         trainees = trainees.filter(batch__in=batches)
     lecturers = _lecturer_cadres([s.pk for s in sessions])
@@ -190,14 +191,14 @@ class Outgoing:
 
 def pending_changes(program: Program) -> list[ScheduleChange]:
     return list(
-        ScheduleChange._base_manager.filter(program=program, notified_at__isnull=True).order_by(
-            "created_at", "id"
-        )
+        children_of(program, ScheduleChange, "program")
+        .filter(notified_at__isnull=True)
+        .order_by("created_at", "id")
     )
 
 
 def pending_count(program: Program) -> int:
-    return ScheduleChange._base_manager.filter(program=program, notified_at__isnull=True).count()
+    return children_of(program, ScheduleChange, "program").filter(notified_at__isnull=True).count()
 
 
 def _contacts_by_unit(trainees: list[ProgramTrainee], program: Program) -> dict[int, list[User]]:
@@ -247,9 +248,12 @@ def changes_preview(
         if not mine:
             continue
         body = (
-            "您参加的培训安排有以下变更：\n"
+            _("您参加的培训安排有以下变更：")
+            + "\n"
             + "\n".join(f"· {m}" for m in mine)
-            + "\n\n以下为变更后的安排：\n"
+            + "\n\n"
+            + _("以下为变更后的安排：")
+            + "\n"
             + schedule.trainee_schedule(
                 program, t, sessions, has_subs=has_subs, seats=seats.get(t.cadre_id, ())
             )
@@ -267,6 +271,7 @@ def changes_preview(
 def _lecturer_notices(program, changes, sessions) -> list[Outgoing]:
     ids = sorted({c for ch in changes for c in ch.lecturer_cadre_ids or []})
     names = dict(
+        # scope: the names of the lecturers a held program's change records name, to address them
         Cadre._base_manager.filter(pk__in=ids).select_related("unit").values_list("pk", "name")
     )
     out = []
@@ -336,8 +341,9 @@ def changes_notify(*, actor: User, program: Program, change_ids: list[int]) -> i
         raise PermissionDenied()
     require_open_program(program)
     changes = list(
-        ScheduleChange._base_manager.select_for_update()
-        .filter(program=program, notified_at__isnull=True, pk__in=change_ids)
+        children_of(program, ScheduleChange, "program")
+        .select_for_update()
+        .filter(notified_at__isnull=True, pk__in=change_ids)
         .order_by("created_at", "id")
     )
     if not changes or len(changes) != len(set(change_ids)):
@@ -357,7 +363,7 @@ def changes_notify(*, actor: User, program: Program, change_ids: list[int]) -> i
         [(o.user, "schedule_changed", o.title, o.body, contacts_url) for o in outgoing if o.user]
     )
     now = timezone.now()
-    ScheduleChange._base_manager.filter(pk__in=[c.pk for c in changes]).update(
+    children_of(program, ScheduleChange, "program").filter(pk__in=[c.pk for c in changes]).update(
         notified_at=now, notified_by=actor
     )
     audit_record(

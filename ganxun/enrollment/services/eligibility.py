@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of, refetch
 from ganxun.core.services import set_links
 from ganxun.enrollment import eligibility, policies
 from ganxun.enrollment.errors import EnrollmentError
@@ -92,11 +93,11 @@ def eligibility_save(*, actor: "User", program: Program, groups: list[GroupData]
         raise EnrollmentError(
             "text_too_long", _("培训对象文字超过 300 字，请合并或减少分组。"), field="__all__"
         )
-    program = Program._base_manager.select_for_update().get(pk=program.pk)
+    program = refetch(program, lock=True)
     before = {"target_groups": program.target_groups}
-    EligibilityGroup._base_manager.filter(program=program).delete()
+    children_of(program, EligibilityGroup, "program").delete()
     for seq, (data, group) in enumerate(zip(groups, checked, strict=True), 1):
-        row = EligibilityGroup._base_manager.create(
+        row = EligibilityGroup.objects.create(
             program=program,
             seq=seq,
             ranks=sorted(group.ranks),
@@ -107,6 +108,7 @@ def eligibility_save(*, actor: "User", program: Program, groups: list[GroupData]
         )
         set_links(row, "units", data.units)
         set_links(row, "categories", data.categories)
+    # scope: the held program locked above: its display text only, without save()'s hooks
     Program._base_manager.filter(pk=program.pk).update(target_groups=text)
     program.target_groups = text
     record(actor, "update", program, before, {"target_groups": text, "groups": len(groups)})

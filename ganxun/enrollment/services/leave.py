@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import refetch
 from ganxun.enrollment import policies
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.expected import is_expected
@@ -45,8 +46,9 @@ def leave_request(*, actor: "User", session: Session, reason: str) -> LeaveReque
     if not policies.is_trainee(actor):
         raise PermissionDenied()
     assert actor.cadre_id is not None  # is_trainee requires a cadre
+    # scope: the actor's own roster record
     cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
-    session = Session._base_manager.select_related("program").get(pk=session.pk)
+    session = refetch(session, related=("program",))
     if session.status != Session.Status.SCHEDULED:
         raise EnrollmentError("session_cancelled", _("该课次已取消，无需请假。"))
     if timezone.now() >= session.starts_at:
@@ -84,8 +86,10 @@ def leave_request(*, actor: "User", session: Session, reason: str) -> LeaveReque
 
 
 def _lock(leave: LeaveRequest) -> LeaveRequest:
-    locked = LeaveRequest._base_manager.select_for_update().get(pk=leave.pk)
+    locked = refetch(leave, lock=True)
+    # scope: the session of the held request (its unit contact may not see the program)
     locked.session = Session._base_manager.select_related("program__org").get(pk=locked.session_id)
+    # scope: the requesting cadre of the held request, for the deciders' checks and notices
     locked.cadre = Cadre._base_manager.select_related("unit").get(pk=locked.cadre_id)
     return locked
 

@@ -19,6 +19,7 @@ from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
+from ganxun.core.scoping import children_of, refetch
 from ganxun.enrollment import policies, schedule
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.models import Nomination, Quota
@@ -93,7 +94,7 @@ def _require_manager(actor: "User", program: Program) -> None:
 
 
 def live_count(quota: Quota, *, excluding: Nomination | None = None) -> int:
-    qs = Nomination._base_manager.filter(quota=quota, status__in=Nomination.LIVE)
+    qs = children_of(quota, Nomination, "quota").filter(status__in=Nomination.LIVE)
     if excluding is not None:
         qs = qs.exclude(pk=excluding.pk)
     return qs.count()
@@ -101,9 +102,7 @@ def live_count(quota: Quota, *, excluding: Nomination | None = None) -> int:
 
 def _lock(quota: Quota) -> Quota:
     """The quota row, locked until the transaction ends (serialises nominations on it)."""
-    return (
-        Quota._base_manager.select_for_update(of=("self",)).select_related("org").get(pk=quota.pk)
-    )
+    return refetch(quota, lock=True, related=("org",))
 
 
 @transaction.atomic
@@ -166,12 +165,12 @@ def quota_save(
 def quota_delete(*, actor: "User", quota: Quota) -> None:
     _require_manager(actor, quota.program)
     quota = _lock(quota)
-    if Nomination._base_manager.filter(quota=quota).exists():
+    if children_of(quota, Nomination, "quota").exists():
         raise EnrollmentError(
             "quota_has_nominations", _("该名额下已有报名记录，不能删除；可把名额改为 0。")
         )
     record(actor, "delete", quota, full_snapshot(quota, QUOTA_FIELDS), {})
-    Quota._base_manager.filter(pk=quota.pk).delete()
+    quota.delete()  # the locked row, with no nominations (checked above)
 
 
 # --- nominations -----------------------------------------------------------------------------
@@ -196,9 +195,9 @@ def _check_cadre(actor: "User", quota: Quota, cadre: Cadre, program: Program) ->
             _("不能报名：%(name)s已不在职（规则：只有在职干部可以报名）。") % {"name": cadre.name},
             field="cadre",
         )
-    taken = Nomination._base_manager.filter(
-        program=program, cadre=cadre, status__in=Nomination.LIVE
-    )
+    # The whole program's rows, whichever unit's quota: one live nomination per cadre.
+    taken = children_of(program, Nomination, "program")
+    taken = taken.filter(cadre=cadre, status__in=Nomination.LIVE)
     if taken.exists():
         raise EnrollmentError(
             "already_nominated",
@@ -207,7 +206,8 @@ def _check_cadre(actor: "User", quota: Quota, cadre: Cadre, program: Program) ->
             field="cadre",
         )
     if (
-        ProgramTrainee._base_manager.filter(program=program, cadre=cadre)
+        children_of(program, ProgramTrainee, "program")
+        .filter(cadre=cadre)
         .exclude(source=ProgramTrainee.Source.SELF_SELECTED)
         .exists()
     ):
@@ -257,6 +257,8 @@ def nomination_create(*, actor: "User", quota: Quota, cadre: Cadre, note: str = 
     quota = _lock(quota)
     if not policies.can_nominate_for(actor, quota):
         raise PermissionDenied()
+    # A unit contact need not see a program organized above their unit.
+    # scope: the program of the locked quota the actor may nominate for (checked above)
     program = Program._base_manager.select_related("org").get(pk=quota.program_id)
     require_open_program(program)
     _check_cadre(actor, quota, cadre, program)
@@ -277,11 +279,12 @@ def nomination_create(*, actor: "User", quota: Quota, cadre: Cadre, note: str = 
 
 
 def _lock_nomination(nomination: Nomination) -> Nomination:
-    return Nomination._base_manager.select_for_update().get(pk=nomination.pk)
+    return refetch(nomination, lock=True)
 
 
 def _drop_trainee(nomination: Nomination) -> None:
     """A confirmed nominee who is replaced leaves the trainee list (if they came by 调训)."""
+    # scope: the trainee row of a held nomination's own cadre (the caller locked and checked it)
     ProgramTrainee._base_manager.filter(
         program_id=nomination.program_id,
         cadre_id=nomination.cadre_id,
@@ -301,6 +304,8 @@ def nomination_replace(
     old = _lock_nomination(nomination)
     if not old.is_live:
         raise EnrollmentError("not_live", _("只能替换待确认或已确认的报名。"))
+    # A unit contact need not see a program organized above their unit.
+    # scope: the program of the locked quota the actor may nominate for (checked above)
     program = Program._base_manager.select_related("org").get(pk=quota.program_id)
     require_open_program(program)
     _check_cadre(actor, quota, cadre, program)
@@ -377,6 +382,7 @@ def _confirm_one(actor: "User", nomination: Nomination, program: Program) -> Non
     nomination.decided_by, nomination.decided_at = actor, timezone.now()
     nomination.save(update_fields=["status", "decided_by", "decided_at"])
     source = nomination.quota.trainee_source
+    # scope: the trainee row of a nomination of a held program the organizer confirms
     trainee, created = ProgramTrainee._base_manager.get_or_create(
         program=program,
         cadre_id=nomination.cadre_id,
@@ -443,8 +449,9 @@ def nominations_confirm(
     require_open_program(program)
     ids = [n.pk for n in nominations]
     rows = list(
-        Nomination._base_manager.select_for_update(of=("self",))
-        .filter(pk__in=ids, program=program, status=Nomination.Status.PENDING)
+        children_of(program, Nomination, "program")
+        .select_for_update(of=("self",))
+        .filter(pk__in=ids, status=Nomination.Status.PENDING)
         .select_related("quota", "cadre")
         .order_by("pk")
     )

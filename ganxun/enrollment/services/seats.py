@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
+from ganxun.core.scoping import children_of, refetch
 from ganxun.enrollment import policies
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.models import Seat, SelectionRule
@@ -41,10 +42,11 @@ def selection_closes_at(session: Session) -> datetime:
 def _lock_session(session: Session) -> Session:
     """The session row, locked until the transaction ends: picks and cancels on one session
     are served one at a time. The program (not locked) comes along from ``session``."""
-    locked = Session._base_manager.select_for_update().get(pk=session.pk)
+    locked = refetch(session, lock=True)
     if session.program_id == locked.program_id and "program" in session._state.fields_cache:
         locked.program = session.program
     else:
+        # scope: the program of the held session being locked (a trainee may not see it yet)
         locked.program = Program._base_manager.select_related("org").get(pk=locked.program_id)
     return locked
 
@@ -62,6 +64,7 @@ def _require_selectable(session: Session, now: datetime) -> None:
 
 
 def _live_seats(cadre_id: int):
+    # scope: the live seats of the cadre the service acts for, across programs (limits, clashes)
     return Seat._base_manager.filter(cadre_id=cadre_id, status__in=Seat.LIVE)
 
 
@@ -69,6 +72,7 @@ def _check_limits(cadre: Cadre, session: Session) -> None:
     """The organizer's per-program and per-year caps on how many sessions one trainee holds."""
     program = session.program
     ancestors = [*program.org.ancestor_ids, program.org_id]
+    # scope: the caps set for this program and by its organizer's units bind every trainee
     rules = SelectionRule._base_manager.filter(
         Q(period=SelectionRule.Period.PROGRAM, program=program)
         | Q(period=SelectionRule.Period.YEAR, org_id__in=ancestors)
@@ -112,6 +116,7 @@ def _check_clash(cadre: Cadre, session: Session) -> None:
 
 def _ensure_trainee(session: Session, cadre_id: int) -> None:
     """An enrolled pick makes the cadre a participant of the program (if not one already)."""
+    # scope: the participant row an enrolled pick on a held session makes (the caller checked)
     ProgramTrainee._base_manager.get_or_create(
         program_id=session.program_id,
         cadre_id=cadre_id,
@@ -121,10 +126,12 @@ def _ensure_trainee(session: Session, cadre_id: int) -> None:
 
 def _release_trainee(session: Session, cadre_id: int) -> None:
     """Leaving the last enrolled session of a program removes a self-selection-only trainee."""
+    # scope: the cadre's own enrolled seats in the held session's program, counted
     still = Seat._base_manager.filter(
         session__program_id=session.program_id, cadre_id=cadre_id, status=Seat.Status.ENROLLED
     )
     if not still.exists():
+        # scope: that cadre's self-selection-only participant row in the held session's program
         ProgramTrainee._base_manager.filter(
             program_id=session.program_id,
             cadre_id=cadre_id,
@@ -133,7 +140,7 @@ def _release_trainee(session: Session, cadre_id: int) -> None:
 
 
 def _enrolled_count(session: Session) -> int:
-    return Seat._base_manager.filter(session=session, status=Seat.Status.ENROLLED).count()
+    return children_of(session, Seat, "session").filter(status=Seat.Status.ENROLLED).count()
 
 
 def has_room(session: Session, enrolled: int) -> bool:
@@ -146,10 +153,11 @@ def seat_pick(*, actor: "User", session: Session) -> Seat:
     if not policies.can_select(actor):
         raise PermissionDenied()
     assert actor.cadre_id is not None  # can_select requires a cadre
+    # scope: the actor's own roster record
     cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
     # The trainee's own checks first, without the lock: they do not depend on other picks,
     # and the lock is held only for the count and the insert.
-    session = Session._base_manager.select_related("program__org").get(pk=session.pk)
+    session = refetch(session, related=("program__org",))
     _require_selectable(session, timezone.now())
     if not policies.may_pick_in(cadre, session.program):
         raise EnrollmentError(
@@ -170,7 +178,7 @@ def seat_pick(*, actor: "User", session: Session) -> Seat:
         )
     room = has_room(session, _enrolled_count(session))
     status = Seat.Status.ENROLLED if room else Seat.Status.WAITLISTED
-    seat = Seat._base_manager.create(session=session, cadre=cadre, status=status)
+    seat = Seat.objects.create(session=session, cadre=cadre, status=status)
     if status == Seat.Status.ENROLLED:
         _ensure_trainee(session, cadre.pk)
     record(actor, "create", seat, {}, {"status": status})
@@ -179,7 +187,7 @@ def seat_pick(*, actor: "User", session: Session) -> Seat:
 
 def _promote(session: Session) -> list[Seat]:
     """Fill free seats from the waitlist, oldest first; each promoted trainee is told."""
-    waiting = Seat._base_manager.filter(session=session, status=Seat.Status.WAITLISTED)
+    waiting = children_of(session, Seat, "session").filter(status=Seat.Status.WAITLISTED)
     waiting = waiting.order_by("id")
     if session.capacity is not None:
         free = max(0, session.capacity - _enrolled_count(session))
@@ -206,7 +214,7 @@ def seat_cancel(*, actor: "User", seat: Seat) -> Seat:
     """The trainee (before the deadline) or the organizer cancels; the freed seat goes to the
     oldest waitlisted trainee at once."""
     session = _lock_session(seat.session)
-    seat = Seat._base_manager.select_for_update().get(pk=seat.pk)
+    seat = refetch(seat, lock=True)
     organizer = policies.can_manage_quotas(actor, session.program)
     if not organizer and actor.cadre_id != seat.cadre_id:
         raise PermissionDenied()
@@ -259,6 +267,7 @@ def selection_rules_save(
         (SelectionRule.Period.YEAR, {"program": None, "org": program.org}, per_year),
     ]
     for period, keys, value in specs:
+        # scope: the rules of a program the organizer manages (checked above), by their keys
         qs = SelectionRule._base_manager.filter(period=period, **keys)
         if value is None:
             qs.delete()

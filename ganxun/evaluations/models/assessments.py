@@ -114,6 +114,12 @@ class Assessment(models.Model):
 
     objects = ScopedManager()
 
+    # Not columns: set by the selectors on the rows they list (counts, the reader's attempt).
+    n_questions: int
+    n_attempts: int
+    n_passed: int
+    my_attempt: "AssessmentAttempt | None"
+
     class Meta:
         ordering = ["program", "unit", "kind", "id"]
         verbose_name = _("测评")

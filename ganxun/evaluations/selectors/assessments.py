@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.fetch import get_or_404 as _get
+from ganxun.core.scoping import children_of
 from ganxun.evaluations.models import Assessment, AssessmentAttempt, BankQuestion
 from ganxun.evaluations.progress import trainee_gains
 from ganxun.programs.models import ProgramTrainee
@@ -52,7 +53,7 @@ def get_managed_assessment_for(actor: "User", pk) -> Assessment:
 
 def program_assessments(program) -> list[Assessment]:
     return list(
-        Assessment._base_manager.filter(program=program)
+        children_of(program, Assessment, "program")
         .select_related("unit")
         .annotate(
             n_questions=Count("questions", distinct=True),
@@ -67,8 +68,10 @@ def my_assessments(actor: "User") -> list[Assessment]:
     """Open tests of the actor's programs, each marked with the actor's attempt if any."""
     if not actor.cadre_id:
         return []
+    # scope: the actor's own trainee rows (by their cadre)
     programs = ProgramTrainee._base_manager.filter(cadre_id=actor.cadre_id).values("program_id")
     tests = list(
+        # scope: tests of the programs the actor takes part in, whatever roles they hold
         Assessment._base_manager.filter(program_id__in=programs)
         .filter(Q(status=Assessment.Status.OPEN) | Q(attempts__cadre_id=actor.cadre_id))
         .distinct()
@@ -77,6 +80,7 @@ def my_assessments(actor: "User") -> list[Assessment]:
     )
     attempts = {
         a.assessment_id: a
+        # scope: the actor's own attempts (by their cadre) at tests read above
         for a in AssessmentAttempt._base_manager.filter(
             cadre_id=actor.cadre_id, assessment__in=[t.pk for t in tests]
         )
@@ -97,9 +101,9 @@ def assessment_results(program, *, with_names: bool = True) -> dict:
     gains = trainee_gains(program)
     trainees = {
         t.cadre_id: t
-        for t in ProgramTrainee._base_manager.filter(
-            program=program, cadre_id__in=list(gains)
-        ).select_related("cadre", "cadre__unit")
+        for t in children_of(program, ProgramTrainee, "program")
+        .filter(cadre_id__in=list(gains))
+        .select_related("cadre", "cadre__unit")
     }
     per_trainee = []
     by_unit: dict[str, list[dict]] = defaultdict(list)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.checkin.models import Attendance
 from ganxun.core.errors import NotFound
+from ganxun.core.scoping import children_of
 from ganxun.evaluations.errors import EvaluationError
 from ganxun.evaluations.models import EvaluationSetup, SessionEvaluation
 from ganxun.evaluations.services.forms import (
@@ -29,10 +30,12 @@ def get_session_for_form(actor: "User", pk) -> Session:
     page can say why they cannot answer). Anything else is "not found"."""
     if not str(pk).isdigit():
         raise NotFound()
+    # scope: fetched by id, then authorised below (attended it, or sees it)
     session = Session._base_manager.select_related("program", "course").filter(pk=pk).first()
     if session is None:
         raise NotFound()
-    attended = bool(actor.cadre_id) and (
+    attended = actor.cadre_id is not None and (
+        # scope: the actor's own attendance (by their cadre) at that session
         Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists()
     )
     if not attended and not Session.objects.visible_to(actor).filter(pk=pk).exists():
@@ -65,8 +68,9 @@ def form_state(actor: "User", session: Session, setup: EvaluationSetup) -> FormS
     """Where the actor stands with the session's form; ``setup`` is the program's settings
     (``services.setup_ensure``, called by the page: a selector never writes)."""
     evaluation = (
-        SessionEvaluation._base_manager.select_related("response__questionnaire")
-        .filter(session=session, cadre_id=actor.cadre_id)
+        children_of(session, SessionEvaluation, "session")
+        .select_related("response__questionnaire")
+        .filter(cadre_id=actor.cadre_id)
         .first()
         if actor.cadre_id
         else None
@@ -88,11 +92,14 @@ def my_pending_forms(actor: "User", limit: int = 20) -> list[Session]:
     if not actor.cadre_id:
         return []
     now = timezone.now()
+    # scope: the actor's own attendances and forms (by their cadre)
     attended = Attendance._base_manager.filter(session=OuterRef("pk"), cadre_id=actor.cadre_id)
+    # scope: the actor's own forms (by their cadre)
     answered = SessionEvaluation._base_manager.filter(
         session=OuterRef("pk"), cadre_id=actor.cadre_id
     )
     sessions = list(
+        # scope: cut to the sessions the actor attended (Exists below)
         Session._base_manager.filter(
             status=Session.Status.SCHEDULED,
             starts_at__lte=now,
@@ -109,6 +116,7 @@ def my_pending_forms(actor: "User", limit: int = 20) -> list[Session]:
         hours = setup.close_hours if setup else 72
         opens = opens_at(s, setup.open_minutes_before_end if setup else 0)
         if opens <= now < s.ends_at + timedelta(hours=hours):
-            s.form_closes_at = s.ends_at + timedelta(hours=hours)
+            # a mark for the inbox tile, beside the session's own fields
+            s.form_closes_at = s.ends_at + timedelta(hours=hours)  # type: ignore[attr-defined]
             out.append(s)
     return out

@@ -14,6 +14,7 @@ from ganxun.catalog.models import Course, Lecturer, Theme
 from ganxun.checkin.models import Attendance
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.fetch import get_or_404 as _get
+from ganxun.core.scoping import children_of
 from ganxun.evaluations import aggregates, policies
 from ganxun.evaluations.models import SessionEvaluation
 from ganxun.needs.clustering import cluster_needs
@@ -23,6 +24,8 @@ from ganxun.programs.models import Session, Venue
 from ganxun.surveys.models import Answer, Question
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from ganxun.accounts.models import User
 
 MAX_CLUSTERED = 400
@@ -31,11 +34,15 @@ MAX_CLUSTERED = 400
 # --- one session ----------------------------------------------
 
 
+# scope: the lecturers of the session fetched here through the actor's view (names on the page)
+LECTURERS = Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name"))
+
+
 def get_session_results_for(actor: "User", pk) -> Session:
     session = _get(
         Session.objects.visible_to(actor)
         .select_related("program", "program__org", "course", "main_venue")
-        .prefetch_related(Prefetch("lecturers", queryset=Lecturer._base_manager.order_by("name"))),
+        .prefetch_related(LECTURERS),
         pk,
     )
     if not policies.can_see_session_results(actor, session):
@@ -76,6 +83,8 @@ def session_answers(session: Session, *, with_names: bool) -> dict:
     rating questions, then the free text. Rows are ordered by score, not by time, so the order
     does not follow who checked in first."""
     rows = (
+        # Names only when the policy allows (with_names).
+        # scope: the forms of a session the view fetched with get_session_results_for
         Answer._base_manager.filter(response__evaluation__session=session)
         .values(
             "response__evaluation__id",
@@ -119,6 +128,7 @@ def session_answers(session: Session, *, with_names: bool) -> dict:
 
 
 def _count_sub(model, **filters):
+    # scope: counted per row of the outer sessions query, which the caller already cut
     rows = model._base_manager.filter(session=OuterRef("pk"), **filters).order_by()
     sub = rows.values("session").annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
@@ -126,8 +136,9 @@ def _count_sub(model, **filters):
 
 def program_sessions_rates(program) -> list[Session]:
     """Every scheduled session with its attendance, forms submitted and response rate."""
-    sessions = list(
-        Session._base_manager.filter(program=program, status=Session.Status.SCHEDULED)
+    sessions: list[Session] = list(
+        children_of(program, Session, "program")
+        .filter(status=Session.Status.SCHEDULED)
         .select_related("course")
         .annotate(n_attended=_count_sub(Attendance), n_forms=_count_sub(SessionEvaluation))
         .order_by("starts_at", "id")
@@ -140,8 +151,9 @@ def program_sessions_rates(program) -> list[Session]:
         .order_by()
     )
     for s in sessions:
-        s.rate = aggregates._rate(s.n_forms, s.n_attended)
-        s.mean = round(means[s.pk], 2) if means.get(s.pk) is not None else None
+        # marks the table reads beside the session's own fields
+        s.rate = aggregates._rate(s.n_forms, s.n_attended)  # type: ignore[attr-defined]
+        s.mean = round(means[s.pk], 2) if means.get(s.pk) is not None else None  # type: ignore[attr-defined]
     return sessions
 
 
@@ -158,8 +170,9 @@ def feedback_taxonomy():
 
 def rates_total(sessions: list[Session]) -> dict:
     """The program's line under the per-session table: attendances, forms, rate."""
-    attended = sum(s.n_attended for s in sessions)
-    forms = sum(s.n_forms for s in sessions)
+    # counts annotated by program_sessions_rates
+    attended = sum(s.n_attended for s in sessions)  # type: ignore[attr-defined]
+    forms = sum(s.n_forms for s in sessions)  # type: ignore[attr-defined]
     return {"attended": attended, "forms": forms, "rate": aggregates._rate(forms, attended)}
 
 
@@ -208,7 +221,7 @@ def program_results(program) -> dict:
 
 # --- lecturer, course, theme, unit (org), venue ----------------------------------------------
 
-DIMENSIONS = {
+DIMENSIONS: dict[str, tuple["StrOrPromise", type[Lecturer | Course | Theme | Org | Venue]]] = {
     "lecturer": (_("授课教师"), Lecturer),
     "course": (_("课程"), Course),
     "theme": (_("专题"), Theme),
@@ -230,6 +243,7 @@ def get_dimension_object_for(actor: "User", dim: str, pk):
 
 
 def _dim_sessions(dim: str, obj):
+    # scope: both callers cut these to the actor's visible sessions (pk__in=visible)
     base = Session._base_manager
     if dim == "lecturer":
         return base.filter(lecturers=obj)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.evaluations.errors import EvaluationError
 from ganxun.evaluations.models import Assessment, AssessmentAttempt, BankQuestion
 from ganxun.evaluations.models.assessments import TRUE_FALSE_OPTIONS
@@ -171,6 +171,7 @@ def assessment_add_questions(*, actor: "User", assessment: Assessment, question_
     found = list(BankQuestion.objects.visible_to(actor).filter(pk__in=ids, is_active=True))
     if len(found) != len(ids) or not ids:
         raise EvaluationError("bad_questions", _("请从题库中选择可用的试题。"), field="questions")
+    # scope: links a held test to questions just read through the actor's view
     with unscoped():
         assessment.questions.add(*found)
     audit_record(
@@ -183,6 +184,7 @@ def assessment_add_questions(*, actor: "User", assessment: Assessment, question_
 def assessment_remove_question(*, actor: "User", assessment: Assessment, question_id: int) -> None:
     _require_manager(actor, assessment.program)
     _require_draft(assessment)
+    # scope: unlinks from a held test (Django's remove filters through the bank's manager)
     with unscoped():
         assessment.questions.remove(question_id)
     audit_record(
@@ -213,6 +215,7 @@ def assessment_set_status(*, actor: "User", assessment: Assessment, status: str)
 
 
 def assessment_questions(assessment: Assessment) -> list[BankQuestion]:
+    # scope: the questions of a held test; a trainee taking it does not see the bank
     with unscoped():
         return list(assessment.questions.order_by("id"))
 
@@ -270,6 +273,7 @@ def assessment_submit(*, actor: "User", assessment: Assessment, data: Answers) -
     program's trainees. Refusals: not_trainee, not_open, already_taken, invalid."""
     cadre_id = getattr(actor, "cadre_id", None)
     trainee = (
+        # scope: the actor's own trainee row in the held test's program, locked
         ProgramTrainee._base_manager.select_for_update()
         .filter(program_id=assessment.program_id, cadre_id=cadre_id)
         .first()
@@ -281,7 +285,7 @@ def assessment_submit(*, actor: "User", assessment: Assessment, data: Answers) -
     assert cadre_id is not None  # a trainee row needs a cadre
     if not assessment.is_open:
         raise EvaluationError("not_open", _("测评未开放或已结束。"))
-    if AssessmentAttempt._base_manager.filter(assessment=assessment, cadre_id=cadre_id).exists():
+    if children_of(assessment, AssessmentAttempt, "assessment").filter(cadre_id=cadre_id).exists():
         raise EvaluationError("already_taken", _("您已完成此测评，每人只能作答一次。"))
     questions = assessment_questions(assessment)
     answers, errors = parse_attempt(questions, data)
@@ -295,7 +299,7 @@ def assessment_submit(*, actor: "User", assessment: Assessment, data: Answers) -
     percent = round(score * 100 / max_score, 1) if max_score else 0.0
     try:
         with transaction.atomic():
-            attempt = AssessmentAttempt._base_manager.create(
+            attempt = AssessmentAttempt.objects.create(
                 assessment=assessment,
                 cadre_id=cadre_id,
                 answers={str(k): v for k, v in answers.items()},

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ganxun.checkin.models import Attendance
 from ganxun.core.audit import audit_record, diff, snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, refetch, unscoped
 from ganxun.evaluations.errors import EvaluationError
 from ganxun.evaluations.models import EvaluationSetup, SessionEvaluation
 from ganxun.evaluations.policies import can_configure
@@ -48,7 +48,7 @@ DEFAULT_QUESTIONS = [
 
 def _default_form(program) -> Questionnaire:
     """Written by the system (no actor), the first time a form of the program is needed."""
-    with unscoped():
+    with unscoped():  # scope: the system writes a held program's default form; it reads nothing
         questionnaire = Questionnaire.objects.create(
             org=program.org,
             title=f"{program.full_name} 课堂满意度评价表",
@@ -75,16 +75,13 @@ def _default_form(program) -> Questionnaire:
 
 def setup_ensure(program) -> EvaluationSetup:
     """The program's settings with a form in use (the default form on first use)."""
-    setup = (
-        EvaluationSetup._base_manager.filter(program=program)
-        .select_related("questionnaire")
-        .first()
-    )
+    setup = children_of(program, EvaluationSetup, "program").select_related("questionnaire").first()
     if setup is not None and setup.questionnaire_id:
         return setup
     with transaction.atomic():
+        # scope: the settings row of a held program (a trainee's form needs it too), made once
         setup, _created = EvaluationSetup._base_manager.get_or_create(program=program)
-        setup = EvaluationSetup._base_manager.select_for_update().get(pk=setup.pk)
+        setup = refetch(setup, lock=True)
         if not setup.questionnaire_id:
             setup.questionnaire = _default_form(program)
             setup.save(update_fields=["questionnaire", "updated_at"])
@@ -197,14 +194,13 @@ def form_activate(*, actor: "User", program) -> EvaluationSetup:
     if not can_configure(actor, program):
         raise PermissionDenied()
     setup = setup_ensure(program)
-    setup = EvaluationSetup._base_manager.select_for_update().get(pk=setup.pk)
+    setup = refetch(setup, lock=True)
     if not setup.draft_id:
         raise EvaluationError("no_draft", _("没有正在编辑的评价表。"))
-    with unscoped():
-        ratings = Question.objects.filter(questionnaire_id=setup.draft_id, kind="rating").count()
+    assert setup.draft is not None  # draft_id was checked above
+    ratings = children_of(setup.draft, Question, "questionnaire").filter(kind="rating").count()
     if not ratings:
         raise EvaluationError("no_rating", _("评价表至少要有一道评分题（1–5 分）。"))
-    assert setup.draft is not None  # draft_id was checked above
     draft = survey_services.questionnaire_open(actor=actor, questionnaire=setup.draft)
     before = {"questionnaire": str(setup.questionnaire)}
     setup.questionnaire, setup.draft = draft, None
@@ -225,8 +221,9 @@ def _attendance_locked(session: Session, cadre_id) -> Attendance | None:
     """The trainee's attendance row, locked: two posts of the same trainee wait for each other,
     so the second sees the first's form and edits it instead of adding a row."""
     return (
-        Attendance._base_manager.select_for_update()
-        .filter(session=session, cadre_id=cadre_id)
+        children_of(session, Attendance, "session")
+        .select_for_update()
+        .filter(cadre_id=cadre_id)
         .first()
     )
 
@@ -236,8 +233,9 @@ def check_can_answer(actor: "User", session: Session, setup: EvaluationSetup, no
     now = now or timezone.now()
     if session.status != Session.Status.SCHEDULED:
         raise EvaluationError("cancelled", _("本次课已取消，无需评价。"))
-    # no cadre (cadre_id=None) finds no attendance; the stubs reject None
-    if not Attendance._base_manager.filter(session=session, cadre_id=actor.cadre_id).exists():  # type: ignore[misc]
+    # no cadre (cadre_id=None) finds no attendance
+    attended = children_of(session, Attendance, "session").filter(cadre_id=actor.cadre_id)
+    if not attended.exists():
         raise EvaluationError(
             "not_attended", _("没有您本次课的签到记录：只有签到参加了本次课的学员才能评价。")
         )
@@ -276,8 +274,9 @@ def evaluation_submit(
     if _attendance_locked(session, actor.cadre_id) is None:
         raise EvaluationError("not_attended", _("没有您本次课的签到记录。"))
     existing = (
-        SessionEvaluation._base_manager.select_related("response__questionnaire")
-        .filter(session=session, cadre_id=actor.cadre_id)
+        children_of(session, SessionEvaluation, "session")
+        .select_related("response__questionnaire")
+        .filter(cadre_id=actor.cadre_id)
         .first()
     )
     questionnaire = existing.response.questionnaire if existing else setup.questionnaire
@@ -289,6 +288,7 @@ def evaluation_submit(
             _("有题目未答或答案无效，请检查标红的题目。"),
             errors={str(k): v for k, v in parsed.errors.items()},
         )
+    # scope: the trainee writes their own response to the program's form (outside their view)
     with unscoped():
         response = (
             existing.response if existing else Response.objects.create(questionnaire=questionnaire)
@@ -302,7 +302,7 @@ def evaluation_submit(
         existing.save(update_fields=["mean_score", "edits", "updated_at"])
         audit_record(actor=actor, action="update", obj=existing, changes={"edits": existing.edits})
         return existing
-    evaluation = SessionEvaluation._base_manager.create(
+    evaluation = SessionEvaluation.objects.create(
         session=session,
         cadre_id=actor.cadre_id,
         response=response,

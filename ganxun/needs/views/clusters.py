@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.errors import DomainError
 from ganxun.core.http import require
 from ganxun.core.idempotency import submit_once
-from ganxun.core.scoping import unscoped
+from ganxun.core.scoping import children_of, unscoped
 from ganxun.core.values import query_int
 from ganxun.needs import courses, curation, exports, policies, selectors
 from ganxun.needs.analysis import DIMENSIONS, dimension
@@ -178,7 +178,7 @@ def run_confirm(request, pk):
 
 def _needs_with_courses(actor, survey):
     needs = list(selectors.common_needs(actor, survey))
-    with unscoped():  # the needs were fetched through the actor's scope
+    with unscoped():  # scope: the links of needs fetched through the actor's scope
         links = NeedCourse.objects.filter(
             need__in=needs, status__in=[NeedCourse.Status.CONFIRMED, NeedCourse.Status.SUGGESTED]
         ).select_related("course")
@@ -238,8 +238,7 @@ def courses_suggest(request, pk):
 @require(policies.can_manage_needs)
 def need_courses(request, pk):
     need = selectors.get_need_for(request.user, pk)
-    with unscoped():  # the need was fetched through the actor's scope
-        links = list(NeedCourse.objects.filter(need=need).select_related("course"))
+    links = list(children_of(need, NeedCourse, "need").select_related("course"))
     q = request.GET.get("q", "").strip()
     found = courses.search_courses(request.user, q) if q else []
     return render(

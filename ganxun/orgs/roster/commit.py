@@ -62,6 +62,7 @@ class Writer:
         # The planner let through only rows inside the importer's scope; the writes themselves
         # address cadres by primary key, which the scoped manager cannot check.
         self._now = db_datetime(timezone.now())
+        # scope: only rows the planner checked inside the importer's scope are written
         with unscoped(), transaction.atomic():
             inserted = self._insert([p for p in changed if p.status == NEW])
             self._link_categories(inserted)
@@ -142,6 +143,7 @@ class Writer:
     @staticmethod
     def _free_code(parent: Org) -> str:
         prefix = f"{parent.code}-"
+        # scope: codes are unique over the whole tree, so a new code must miss every org's
         with unscoped():
             taken = Org.objects.filter(code__startswith=prefix).values_list("code", flat=True)
             numbers = [int(c[len(prefix) :]) for c in taken if c[len(prefix) :].isdigit()]

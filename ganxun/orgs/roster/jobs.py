@@ -121,6 +121,7 @@ def _run(job: Job, progress, *, commit: bool) -> dict:
 
 def roster_preview_again(*, actor, preview: Job) -> Job:
     """The same upload previewed again (after a tag was added to the list, say)."""
+    # scope: ids the job stored when it started; roster_preview_start re-checks them (_authorise)
     with unscoped():
         root = Org.objects.filter(pk=preview.params["root"]).first()
         under = preview.params.get("create_units_under")
@@ -142,6 +143,7 @@ def job_folder(job_id) -> Path:
 def _options(job: Job, *, commit: bool) -> ImportOptions:
     """Rebuild the options from ids, re-checking the actor's rights as they are now."""
     params = job.params
+    # scope: ids the job stored when it started, re-checked by _authorise just below
     with unscoped():
         root = Org.objects.filter(pk=params["root"]).first()
         under = params.get("create_units_under")

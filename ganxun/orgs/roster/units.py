@@ -53,6 +53,7 @@ class UnitMatcher:
     def __init__(self, root: Org, *, create_under: Org | None = None):
         self.root = root
         self.create_under = create_under
+        # scope: the import root's subtree; the caller authorised the root (jobs._authorise)
         with unscoped():
             orgs = list(
                 Org.objects.filter(path__startswith=root.path).only(
@@ -113,6 +114,7 @@ class UnitMatcher:
         return f"“{parent.name}”" if parent else "根节点"
 
     def _missing_message(self, name: str) -> str:
+        # scope: only says whether the name exists outside the import scope, no row is shown
         with unscoped():
             elsewhere = Org.objects.filter(name=name).exists()
         if elsewhere:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre, Org
 from ganxun.outcomes.errors import OutcomeError
 from ganxun.outcomes.models import FollowUp, FollowUpSample, SampleMember
@@ -59,7 +60,7 @@ def _validate(program, data: FollowUpData) -> FollowUpData:
         )
     if data.unit is None and not data.cadres:
         raise OutcomeError("nobody_seen", _("请选择走访的学员或单位（至少一项）。"), field="cadres")
-    trainees = ProgramTrainee._base_manager.filter(program=program)
+    trainees = children_of(program, ProgramTrainee, "program")
     cadre_ids = {c.pk for c in data.cadres}
     enrolled = set(trainees.filter(cadre_id__in=cadre_ids).values_list("cadre_id", flat=True))
     if enrolled != cadre_ids:
@@ -136,9 +137,7 @@ def sample_create(*, actor: "User", program, share, seed: int | None = None) -> 
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     pairs = list(
-        ProgramTrainee._base_manager.filter(program=program).values_list(
-            "cadre_id", "cadre__unit_id"
-        )
+        children_of(program, ProgramTrainee, "program").values_list("cadre_id", "cadre__unit_id")
     )
     if not pairs:
         raise OutcomeError("no_trainees", _("本项目还没有学员，无法抽样。"))

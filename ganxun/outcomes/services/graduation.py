@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.core.notices import notices_send
+from ganxun.core.scoping import children_of, refetch
 from ganxun.credits.selectors import program_hours
 from ganxun.credits.services import credit_program_bonus
 from ganxun.outcomes import progress
@@ -53,7 +54,7 @@ def _share(value, field: str, label: str) -> Decimal | None:
 
 
 def rule_for(program) -> GraduationRule | None:
-    return GraduationRule._base_manager.filter(program=program).first()
+    return children_of(program, GraduationRule, "program").first()
 
 
 @transaction.atomic
@@ -68,7 +69,7 @@ def rule_save(*, actor: User, program, data: RuleData) -> GraduationRule:
         )
     if data.outcome not in GraduationRule.OutcomeNeed.values:
         raise OutcomeError("invalid_outcome_need", _("学用成果要求无效。"), field="outcome")
-    rule = GraduationRule._base_manager.select_for_update().filter(program=program).first()
+    rule = children_of(program, GraduationRule, "program").select_for_update().first()
     before = _rule_snapshot(rule) if rule else {}
     rule = rule or GraduationRule(program=program)
     for name in RULE_FIELDS:
@@ -196,9 +197,8 @@ def _issue(actor: User, program, rule, cadre, now, hours, early) -> Certificate:
                 cert.save()
                 return cert
         except IntegrityError:
-            if Certificate._base_manager.filter(
-                program=program, cadre=cadre, revoked_at__isnull=True
-            ).exists():
+            held = children_of(program, Certificate, "program")
+            if held.filter(cadre=cadre, revoked_at__isnull=True).exists():
                 raise OutcomeError(
                     "already_graduated", _("%(name)s已结业。") % {"name": cadre.name}
                 ) from None
@@ -207,11 +207,7 @@ def _issue(actor: User, program, rule, cadre, now, hours, early) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
-    cert = (
-        Certificate._base_manager.select_for_update()
-        .select_related("program")
-        .get(pk=certificate.pk)
-    )
+    cert = refetch(certificate, lock=True, related=("program",))
     require_manager(actor, cert.program)
     if cert.is_revoked:
         raise OutcomeError("already_revoked", _("该证书已撤销。"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.notices import notices_send
+from ganxun.core.scoping import children_of, refetch
 from ganxun.orgs.models import Cadre, Org
 from ganxun.outcomes import policies
 from ganxun.outcomes.errors import OutcomeError
@@ -91,7 +92,7 @@ def _clean(data: OutcomeData) -> OutcomeData:
 def _authorise(actor: "User", data: OutcomeData) -> OutcomeData:
     """A unit contact files for units of their subtree and its trainees; a trainee for
     themself, in a program they took part in."""
-    trainees = ProgramTrainee._base_manager.filter(program=data.program)
+    trainees = children_of(data.program, ProgramTrainee, "program")
     if policies.is_unit_contact(actor):
         assert actor.org is not None  # is_unit_contact requires an org
         root = actor.org.path
@@ -111,6 +112,7 @@ def _authorise(actor: "User", data: OutcomeData) -> OutcomeData:
         assert actor.cadre_id is not None  # is_trainee requires a cadre
         if not trainees.filter(cadre_id=actor.cadre_id).exists():
             raise OutcomeError("not_your_program", _("您不是该项目的学员。"), field="program")
+        # scope: the actor's own roster record, to name them on their own outcome
         cadre = Cadre._base_manager.select_related("unit").get(pk=actor.cadre_id)
         data.unit, data.cadres = cadre.unit, [cadre]
         return data
@@ -157,7 +159,7 @@ def outcome_submit(*, actor: "User", data: OutcomeData, uploads=()) -> Outcome:
 @transaction.atomic
 def outcome_revise(*, actor: "User", outcome: Outcome, data: OutcomeData, uploads=()) -> Outcome:
     """The submitter corrects a pending or returned outcome; it goes back to review."""
-    outcome = Outcome._base_manager.select_for_update().get(pk=outcome.pk)
+    outcome = refetch(outcome, lock=True)
     if not policies.can_revise(actor, outcome):
         if outcome.submitted_by_id != actor.pk:
             raise PermissionDenied()
@@ -188,7 +190,7 @@ def outcome_revise(*, actor: "User", outcome: Outcome, data: OutcomeData, upload
 
 @transaction.atomic
 def outcome_review(*, actor: "User", outcome: Outcome, decision: str, note: str = "") -> Outcome:
-    outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
+    outcome = refetch(outcome, lock=True, related=("program",))
     require_manager(actor, outcome.program)
     if outcome.status != Outcome.Status.SUBMITTED:
         raise OutcomeError("not_pending", _("该成果不在待审核状态（可能已被审核或已退回）。"))
@@ -214,7 +216,7 @@ def outcome_review(*, actor: "User", outcome: Outcome, decision: str, note: str 
 
 @transaction.atomic
 def outcome_publish(*, actor: "User", outcome: Outcome, publish: bool = True) -> Outcome:
-    outcome = Outcome._base_manager.select_for_update().select_related("program").get(pk=outcome.pk)
+    outcome = refetch(outcome, lock=True, related=("program",))
     require_manager(actor, outcome.program)
     if publish and outcome.status != Outcome.Status.ACCEPTED:
         raise OutcomeError("not_accepted", _("只有已采纳的成果才能展示。"))
