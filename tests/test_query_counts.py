@@ -1,10 +1,13 @@
 """List pages and exports run a bounded number of queries whatever the row count."""
 
 import pytest
+from django.urls import reverse
 
 from ganxun.accounts.models import Role
 from ganxun.core.audit import audit_record
+from ganxun.core.resources import REGISTRY
 from tests.factories import CadreFactory, CategoryFactory, make_user
+from tests.resource_samples import SAMPLES, registered
 
 PAGES = [
     "/",
@@ -44,6 +47,24 @@ def test_queries_do_not_grow_with_rows(client, admin, city, url, django_assert_m
     many = count_queries(client, url, django_assert_max_num_queries)
     assert many <= few, f"{url}: {few} queries with 3 rows, {many} with 33"
     assert many <= 20
+
+
+# --- every registered resource's list (ganxun.core.resources.REGISTRY) ----------------------
+
+
+@pytest.mark.parametrize("key", registered())
+def test_resource_lists_do_not_grow_with_rows(client, admin, city, key):
+    resource = REGISTRY[key]
+    url = reverse(resource.url("list"))
+    client.force_login(admin)
+    for _i in range(3):
+        SAMPLES[key](city.county_a)
+    few = count_queries(client, url, None)
+    for _i in range(30):
+        SAMPLES[key](city.county_a)
+    many = count_queries(client, url, None)
+    assert many <= few, f"{url}: {few} queries with 3 rows, {many} with 33"
+    assert many <= 25
 
 
 # --- the demo city's heaviest pages (issue 19 item 4) -----------------------------------------

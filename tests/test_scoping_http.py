@@ -6,11 +6,12 @@ import re
 
 import openpyxl
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ganxun.accounts.models import Role
 from ganxun.accounts.services import api_token_create
 from ganxun.core.jobs import job_start
+from ganxun.core.resources import REGISTRY
 from tests.budgets.factories import foreign_budgets
 from tests.catalog.factories import foreign_catalog
 from tests.checkin.factories import foreign_checkin
@@ -21,6 +22,7 @@ from tests.factories import make_user
 from tests.needs.factories import foreign_needs
 from tests.outcomes.factories import foreign_outcomes
 from tests.programs.factories import foreign_programs
+from tests.resource_samples import SAMPLES, registered
 
 OUTSIDER = "赵六"  # a cadre of 北桥街道, 西山区
 
@@ -135,3 +137,40 @@ def test_pages_a_role_lacks_are_forbidden(client, city):
     client.force_login(trainee)
     for url in ("/cadres/", "/orgs/", "/accounts/users/", "/audit/", "/cadres/export.xlsx"):
         assert client.get(url).status_code == 403, url
+
+
+# --- the permission matrix of every registered resource (ganxun.core.resources.REGISTRY) ---
+
+
+def test_every_registered_resource_has_a_sample():
+    assert registered(), "no resource registered"
+    assert set(registered()) <= set(SAMPLES), "add the new resource to tests/resource_samples.py"
+
+
+@pytest.mark.parametrize("key", registered())
+def test_registered_resource_pages_follow_their_policies(client, city, key):
+    resource = REGISTRY[key]
+    own = SAMPLES[key](city.county_a)
+    foreign = SAMPLES[key](city.county_b)
+    pages = {
+        "list": (reverse(resource.url("list")), False),
+        "detail": (reverse(resource.url(), args=[own.pk]), False),
+        "create": (reverse(resource.url("create")), True),
+        "edit": (reverse(resource.url("edit"), args=[own.pk]), True),
+    }
+    for role in (Role.ADMIN, Role.ORGANIZER, Role.REVIEWER, Role.LECTURER, Role.UNIT_CONTACT):
+        # given a user of 东江县 with one role
+        user = make_user(city.county_a, role)
+        client.force_login(user)
+        for view, (url, edits) in pages.items():
+            allowed = resource.can_edit(user) if edits else resource.can_view(user)
+            # when they open each page: shown when the resource's policy allows the role
+            status = client.get(url).status_code
+            assert status == (200 if allowed else 403), (role, view, url, status)
+        if resource.can_view(user):
+            # and another county's object is not found, to read or to edit
+            for view in ("", "edit"):
+                url = reverse(resource.url(view), args=[foreign.pk])
+                status = client.get(url).status_code
+                assert status in ((404,) if view == "" or resource.can_edit(user) else (403,))
+            assert str(foreign).encode() not in client.get(pages["list"][0]).content

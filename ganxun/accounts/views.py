@@ -16,7 +16,7 @@ from ganxun.accounts.jobs import trainee_accounts_start
 from ganxun.accounts.models import ApiToken, Role
 from ganxun.accounts.views_2fa import start_second_step
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.http import apply_domain_error, handle_form, paginate, require, run_action
 from ganxun.core.idempotency import submit_once
 from ganxun.core.ratelimit import hall_rate, ratelimit
 from ganxun.orgs import policies as roster_policies
@@ -55,19 +55,18 @@ def two_factor_offer_dismiss(request):
 @login_required
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_change(
-                actor=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("密码已修改。"))
-            return redirect("home")
+    if handle_form(
+        request,
+        form,
+        lambda: services.password_change(
+            actor=request.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password"],
+        ),
+        success=_("密码已修改。"),
+    ):
+        update_session_auth_hash(request, request.user)
+        return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -135,22 +134,20 @@ def user_edit(request, pk):
     form = UserForm(
         request.POST or None, initial=initial, org_queryset=org_choices(request.user), editing=True
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.user_update(
-                actor=request.user,
-                user=target,
-                display_name=d["display_name"],
-                org=d["org"],
-                roles=d["roles"],
-                is_active=d["is_active"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("accounts:users")
+    if handle_form(
+        request,
+        form,
+        lambda: services.user_update(
+            actor=request.user,
+            user=target,
+            display_name=form.cleaned_data["display_name"],
+            org=form.cleaned_data["org"],
+            roles=form.cleaned_data["roles"],
+            is_active=form.cleaned_data["is_active"],
+        ),
+        success=_("已保存。"),
+    ):
+        return redirect("accounts:users")
     return render(
         request,
         "accounts/user_form.html",
@@ -228,11 +225,8 @@ def trainee_accounts(request):
     except InvalidFilter as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
-    try:  # a double click starts one job, not two over the same cadres
-        job = submit_once(
-            request, lambda: trainee_accounts_start(actor=request.user, params=params)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    # a double click starts one job, not two over the same cadres
+    started = run_action(request, lambda: trainee_accounts_start(actor=request.user, params=params))
+    if not started:
         return redirect(f"{reverse('cadres:list')}?{urlencode(params)}")
-    return redirect("core:job", pk=job.pk)
+    return redirect("core:job", pk=started.result.pk)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from ganxun.accounts import policies, selectors, totp, twofactor
 from ganxun.accounts.models import TwoFactor
 from ganxun.core.errors import DomainError
 from ganxun.core.forms import StyledForm
-from ganxun.core.http import apply_domain_error, require
+from ganxun.core.http import action_view, apply_domain_error, run_action
 from ganxun.core.ratelimit import ratelimit
 
 PENDING = "2fa_pending"
@@ -131,28 +132,22 @@ def two_factor_setup(request):
 @require_POST
 @login_required
 def two_factor_disable_own(request):
-    try:
-        twofactor.two_factor_disable(actor=request.user, user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    if run_action(
+        request,
+        lambda: twofactor.two_factor_disable(actor=request.user, user=request.user),
+        success=_("已关闭双因素认证。"),
+    ):
         request.session.pop("2fa_ok", None)
-        messages.success(request, _("已关闭双因素认证。"))
     return redirect("accounts:two_factor_setup")
 
 
-@require_POST
-@require(policies.can_manage_users)
-def two_factor_reset(request, pk):
-    """An administrator clears a user's authenticator (lost phone); they enrol again."""
-    target = selectors.get_user_for(request.user, pk)
-    try:
-        twofactor.two_factor_disable(actor=request.user, user=target)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("已重置 %(target)s 的双因素认证，其下次登录时须重新绑定。") % {"target": target},
-        )
-    return redirect("accounts:user_edit", pk=target.pk)
+# An administrator clears a user's authenticator (lost phone); they enrol again.
+two_factor_reset = action_view(
+    policies.can_manage_users,
+    get=selectors.get_user_for,
+    call=lambda request, target: twofactor.two_factor_disable(actor=request.user, user=target),
+    success=lambda target, _result: (
+        _("已重置 %(target)s 的双因素认证，其下次登录时须重新绑定。") % {"target": target}
+    ),
+    to=lambda target: reverse("accounts:user_edit", args=[target.pk]),
+)

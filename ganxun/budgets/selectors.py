@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from ganxun.budgets.models import Budget, Expense, ExpenseCategory, Income, IncomeSource
-from ganxun.core.errors import NotFound
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.programs.hours import grouped_hours
 from ganxun.programs.models import Program, ProgramTrainee, Session
@@ -33,13 +33,6 @@ def rate_of(spent: Decimal, amount: Decimal) -> Decimal | None:
     if not amount:
         return None
     return (spent * 100 / amount).quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def _get(qs: QuerySet, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def budget_list(actor: "User", *, year: int | None = None, org=None) -> QuerySet[Budget]:

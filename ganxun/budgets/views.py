@@ -1,21 +1,18 @@
 """Budget pages. Thin: parse a form, call one service, render or redirect."""
 
-from pathlib import Path
-
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.budgets import exports, policies, selectors, services
 from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
 from ganxun.catalog import files
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import apply_domain_error, paginate, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.http import action_view, handle_form, paginate, require
 from ganxun.core.tables_xlsx import xlsx_download
 from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
@@ -39,18 +36,6 @@ def budget_list(request):
     return render(request, "budgets/budget_list.html", context)
 
 
-def _save(request, form, call, success: str):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = submit_once(request, call)
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return None
-    messages.success(request, success)
-    return result
-
-
 @require(policies.can_use_budgets)
 def budget_create(request):
     program = None
@@ -63,7 +48,7 @@ def budget_create(request):
             "title": _("%(program)s经费") % {"program": program.full_name},
         }
     form = BudgetForm(request.POST or None, initial=initial)
-    budget = _save(
+    budget = handle_form(
         request,
         form,
         lambda: services.budget_create(actor=request.user, data=form.to_data(program)),
@@ -120,7 +105,7 @@ def budget_edit(request, pk):
         raise PermissionDenied()
     initial = {k: getattr(budget, k) for k in ("title", "year", "amount", "note")}
     form = BudgetForm(request.POST or None, initial=initial)
-    if _save(
+    if handle_form(
         request,
         form,
         lambda: services.budget_update(
@@ -142,7 +127,7 @@ def budget_edit(request, pk):
 def income_add(request, pk):
     budget = selectors.get_budget_for(request.user, pk)
     form = IncomeForm(request.POST)
-    if _save(
+    if handle_form(
         request,
         form,
         lambda: services.income_add(actor=request.user, budget=budget, data=form.to_data()),
@@ -158,7 +143,7 @@ def income_add(request, pk):
 def expense_add(request, pk):
     budget = selectors.get_budget_for(request.user, pk)
     form = ExpenseForm(request.POST, request.FILES)
-    saved = _save(
+    saved = handle_form(
         request,
         form,
         lambda: services.expense_add(
@@ -177,62 +162,52 @@ def expense_add(request, pk):
     return render(request, "budgets/budget_detail.html", context, status=400)
 
 
-def _post_action(request, call, success: str, back: int):
-    try:
-        call()
-        messages.success(request, success)
-    except DomainError as exc:
-        if isinstance(exc, NotFound | PermissionDenied):
-            raise
-        messages.error(request, exc.message)
-    return redirect("budgets:detail", pk=back)
+def _budget_action(get, call, success, budget_of):
+    # a budget gone or out of reach is its error page, not a message
+    return action_view(
+        policies.can_use_budgets,
+        get=get,
+        call=lambda request, obj: call(actor=request.user, obj=obj),
+        success=success,
+        to=lambda obj: reverse("budgets:detail", args=[budget_of(obj)]),
+        once=False,
+        passes=(NotFound, PermissionDenied),
+    )
 
 
-@require_POST
-@require(policies.can_use_budgets)
-def budget_close(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    call = lambda: services.budget_close(actor=request.user, budget=budget)  # noqa: E731
-    return _post_action(request, call, _("已结账：不再接受新的收支登记。"), budget.pk)
-
-
-@require_POST
-@require(policies.can_use_budgets)
-def budget_reopen(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    call = lambda: services.budget_reopen(actor=request.user, budget=budget)  # noqa: E731
-    return _post_action(request, call, _("已重新开账。"), budget.pk)
-
-
-@require_POST
-@require(policies.can_use_budgets)
-def income_delete(request, pk):
-    income = selectors.get_income_for(request.user, pk)
-    call = lambda: services.income_delete(actor=request.user, income=income)  # noqa: E731
-    return _post_action(request, call, _("已删除该笔收入。"), income.budget_id)
-
-
-@require_POST
-@require(policies.can_use_budgets)
-def expense_delete(request, pk):
-    expense = selectors.get_expense_for(request.user, pk)
-    call = lambda: services.expense_delete(actor=request.user, expense=expense)  # noqa: E731
-    return _post_action(request, call, _("已删除该笔支出。"), expense.budget_id)
+budget_close = _budget_action(
+    selectors.get_budget_for,
+    lambda actor, obj: services.budget_close(actor=actor, budget=obj),
+    gettext_lazy("已结账：不再接受新的收支登记。"),
+    lambda budget: budget.pk,
+)
+budget_reopen = _budget_action(
+    selectors.get_budget_for,
+    lambda actor, obj: services.budget_reopen(actor=actor, budget=obj),
+    gettext_lazy("已重新开账。"),
+    lambda budget: budget.pk,
+)
+income_delete = _budget_action(
+    selectors.get_income_for,
+    lambda actor, obj: services.income_delete(actor=actor, income=obj),
+    gettext_lazy("已删除该笔收入。"),
+    lambda income: income.budget_id,
+)
+expense_delete = _budget_action(
+    selectors.get_expense_for,
+    lambda actor, obj: services.expense_delete(actor=actor, expense=obj),
+    gettext_lazy("已删除该笔支出。"),
+    lambda expense: expense.budget_id,
+)
 
 
 @require(policies.can_use_budgets)
 def expense_file(request, pk):
     expense = selectors.get_expense_for(request.user, pk)
-    if not expense.file:
-        raise NotFound(_("该笔支出没有附件。"))
-    path = Path(default_storage.path(expense.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    return files.ranged_file_response(
+    return files.stored_file_response(
         request,
-        path,
-        content_type=expense.content_type or "application/octet-stream",
-        filename=expense.file_name or path.name,
+        expense,
+        missing=_("该笔支出没有附件。"),
         inline=expense.content_type in ("application/pdf", "image/png", "image/jpeg"),
     )
 

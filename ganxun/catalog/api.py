@@ -7,14 +7,10 @@ from ninja import Router, Schema
 
 from ganxun.catalog import policies, selectors
 from ganxun.catalog.selectors import Filters
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 
 router = Router(tags=["课程与师资"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class ThemeOut(Schema):

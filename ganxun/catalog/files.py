@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy
 
 from ganxun.catalog.errors import CatalogError
+from ganxun.core.errors import NotFound
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -319,3 +321,21 @@ def too_large_message(size: int, limit: int) -> str:
         "文件约有 %(size)s，超过了 %(limit)s 的上限；"
         "请压缩或拆分后再上传（视频可转为 720p H.264）。"
     ) % {"size": human_size(size), "limit": human_size(limit)}
+
+
+def stored_file_response(request, obj, *, missing, inline: bool):
+    """The file kept on ``obj`` (its ``file``, ``content_type`` and ``file_name``), authorised
+    by the caller like the page it belongs to: 404 with ``missing`` when none was uploaded, and
+    when the storage has lost it."""
+    if not obj.file:
+        raise NotFound(missing)
+    path = Path(default_storage.path(obj.file.name))
+    if not path.exists():
+        raise NotFound(gettext("文件已不在存储中，请联系管理员。"))
+    return ranged_file_response(
+        request,
+        path,
+        content_type=obj.content_type or "application/octet-stream",
+        filename=obj.file_name or path.name,
+        inline=inline,
+    )

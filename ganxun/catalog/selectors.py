@@ -23,21 +23,12 @@ from ganxun.catalog.models import (
     Theme,
     TrainingBase,
 )
-from ganxun.core.errors import NotFound
-from ganxun.core.values import query_int
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import org_ancestors
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
-
-
-def _get(qs: QuerySet, pk):
-    pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
-    obj = qs.filter(pk=pk).first() if pk is not None else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def lecturer_names() -> Prefetch:

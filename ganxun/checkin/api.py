@@ -9,13 +9,9 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from ganxun.checkin import services
+from ganxun.core.api import ErrorOut
 
 router = Router(tags=["签到"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class CheckinIn(Schema):

@@ -1,12 +1,19 @@
 """Small helpers shared by the thin views of every app."""
 
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import PermissionDenied
+from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.core.idempotency import submit_once
+from ganxun.core.values import query_int
 
 
 def require(policy):
@@ -41,3 +48,158 @@ def apply_domain_error(form, exc) -> None:
     """Show a service's refusal on the form field it names, or on the form as a whole."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+# --- one way to post an action, one way to post a form --------------------------------------
+# Every POST view used to spell out: call the service, flash its success or its refusal, then
+# redirect. These helpers are that one shape; views pass the call and the words.
+
+
+@dataclass
+class Outcome:
+    """What ``run_action`` did: ``ok`` when the service accepted, with its ``result``."""
+
+    ok: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _say(success, result) -> str:
+    return success(result) if callable(success) else (success or "")
+
+
+def run_action(request, call, *, success="", form=None, once: bool = True, passes=()) -> Outcome:
+    """Call ``call()`` (a service); flash ``success`` (text, or a function of the result) or the
+    DomainError's message — on ``form`` when one is given. ``once`` claims the form's
+    submission key in the same transaction (core/idempotency.py); refusals of the kinds in
+    ``passes`` (NotFound, PermissionDenied) go on up to their error page."""
+    try:
+        result = submit_once(request, call) if once else call()
+    except DomainError as exc:
+        if isinstance(exc, passes):
+            raise
+        if form is not None:
+            apply_domain_error(form, exc)
+        else:
+            messages.error(request, exc.message)
+        return Outcome(False)
+    text = _say(success, result)
+    if text:
+        messages.success(request, text)
+    return Outcome(True, result)
+
+
+def post_action(request, call, *, success="", to, once: bool = True, passes=(), **url_kwargs):
+    """The whole POST-and-redirect view body: ``run_action`` then redirect to ``to`` (a URL name
+    with ``url_kwargs``, a URL, or a model instance) whatever the outcome."""
+    run_action(request, call, success=success, once=once, passes=passes)
+    return redirect(to, **url_kwargs)
+
+
+def handle_form(request, form, save, success="", *, on_error=None):
+    """POST → validate, then ``save()`` once per submission key; a refusal lands on the form
+    field it names (``on_error(form, exc)`` may take a kind of refusal first and return True).
+    Returns the saved result (True when the service returns nothing), or None when the form is
+    to be shown (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = submit_once(request, save)
+    except DomainError as exc:
+        if on_error is None or not on_error(form, exc):
+            apply_domain_error(form, exc)
+        return None
+    text = _say(success, result)
+    if text:
+        messages.success(request, text)
+    return True if result is None else result  # saved, even by a service that returns nothing
+
+
+def form_page(
+    request, form, *, template: str, title: str, cancel: str, render_with=render, **extra
+):
+    """The page a form is shown on: its title, the form, a cancel link, and what else the
+    template wants (``program``, ``guidance``, ``multipart`` …). ``render_with(request,
+    template, context)`` lets a section add its tabs."""
+    context = {"form": form, "title": title, "cancel": cancel}
+    context.update(extra)
+    return render_with(request, template, context)
+
+
+def tabbed_page(tabs, *, extra=None):
+    """A page renderer for the tabs of one object (a program's sub-pages): the returned
+    ``page(request, template, obj, tab, context)`` adds the object as ``program``, the tabs,
+    and ``extra(request, obj)``."""
+
+    def page(request, template: str, obj, tab: str, context: dict):
+        context.update(program=obj, tab=tab, tabs=tabs)
+        if extra is not None:
+            context.update(extra(request, obj))
+        return render(request, template, context)
+
+    return page
+
+
+def _reminded(result: dict) -> str:
+    text = _("已提醒 %(units)s 个单位，发出 %(notices)s 条消息。") % result
+    if result["skipped"]:
+        text += _("另有 %(skipped)s 个单位今天已提醒过，未重复提醒。") % result
+    return text
+
+
+def remind_view(policy, *, get, field: str, units, remind, missing, to):
+    """提醒 the units that have not answered, as a POST-only view of one object (a call, a
+    program): ``POST[field]`` names one of ``units(obj)`` (the others are left alone), or is
+    empty for all of them; ``remind(actor, obj, units or None)`` is the service, returning
+    counts of units, notices and units skipped (reminded today already)."""
+
+    @require_POST
+    @require(policy)
+    def view(request, pk):
+        obj = get(request.user, pk)
+        chosen = None
+        if request.POST.get(field):
+            unit_id = query_int(request.POST[field])
+            chosen = [unit for unit in units(obj) if unit.pk == unit_id]
+            if not chosen:
+                messages.error(request, str(missing))
+                return redirect(to(obj))
+        return post_action(
+            request, lambda: remind(request.user, obj, chosen), success=_reminded, to=to(obj)
+        )
+
+    return view
+
+
+def action_view(
+    policy, *, get, call, to, success="", done_to=None, form=None, invalid="", once=True, passes=()
+):
+    """A POST-only view that acts on one object, declared rather than written (NetBox style):
+    ``get(actor, pk)`` fetches it scoped; ``call(request, obj)`` is the service — with ``form``
+    (a small form class of the posted fields) it is ``call(request, obj, cleaned_data)``, and an
+    invalid post says ``invalid`` and goes back. ``success`` is text or ``success(obj, result)``
+    (``success(obj, data, result)`` with a form). ``to(obj)`` is where to go, or on success
+    ``done_to(obj, result)`` when given."""
+
+    @require_POST
+    @require(policy)
+    def view(request, pk):
+        obj = get(request.user, pk)
+        args: tuple = ()
+        if form is not None:
+            posted = form(request.POST)
+            if not posted.is_valid():
+                messages.error(request, str(invalid))
+                return redirect(to(obj))
+            args = (posted.cleaned_data,)
+        said = (lambda result: success(obj, *args, result)) if callable(success) else str(success)
+        outcome = run_action(
+            request, lambda: call(request, obj, *args), success=said, once=once, passes=passes
+        )
+        if outcome and done_to is not None:
+            return redirect(done_to(obj, outcome.result))
+        return redirect(to(obj))
+
+    return view

@@ -35,6 +35,17 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
 
 
+class Timestamped(models.Model):
+    """When a row was made and last saved: the two fields many models carry, written once.
+    (Fields with their own label or index stay on their model: moving them would migrate.)"""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntry(AppendOnlyModel):
     """Who did what to which object, when and from where; with old → new values."""
 

@@ -11,11 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from ganxun.core.audit import audit_record
-from ganxun.core.exports import safe_workbook, stamp_workbook
+from ganxun.core.exports import audited_download, safe_workbook, stamp_workbook
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
@@ -105,14 +103,11 @@ def xlsx_download(
     *, actor: "User", content: bytes, filename: str, what: str, object_type: str, params: str
 ):
     """The file as an attachment, with the export on the audit log (who took which figures)."""
-    audit_record(
+    return audited_download(
         actor=actor,
-        action="export",
+        content=content,
+        filename=filename,
         object_type=object_type,
-        object_id="-",
         object_repr=what,
         changes={"filter": [None, params]},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

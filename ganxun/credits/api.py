@@ -6,16 +6,12 @@ from datetime import date
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 from ganxun.credits import policies, selectors
 from ganxun.orgs.selectors import get_org_by_code_for
 
 router = Router(tags=["学时学分"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class UnitOut(Schema):

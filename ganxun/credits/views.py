@@ -3,18 +3,15 @@ selector or service, render."""
 
 from collections import Counter
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.audit import audit_record
-from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import apply_domain_error, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.errors import NotFound
+from ganxun.core.exports import audited_download
+from ganxun.core.http import handle_form, require
 from ganxun.credits import policies, promotion, selectors, services
 from ganxun.credits.exports import write_compliance
 from ganxun.credits.forms import EntryForm, ReverseForm, YearForm
@@ -79,17 +76,13 @@ def org_export(request, pk):
     report = selectors.compliance_report(
         org, year, keep="short" if only_short else "all", rank=rank
     )
-    content = write_compliance(report, only_short=only_short, actor=request.user)
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_compliance(report, only_short=only_short, actor=request.user),
+        filename=f"compliance-{org.code}-{year}{'-short' if only_short else ''}.xlsx",
         obj=org,
         changes={"year": year, "only_short": only_short},
     )
-    name = f"compliance-{org.code}-{year}{'-short' if only_short else ''}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -125,17 +118,13 @@ def cadre_record(request, pk):
 def entry_new(request, pk):
     cadre = selectors.get_cadre_for(request.user, pk)
     form = EntryForm(request.POST)
-    if form.is_valid():
-        try:
-            submit_once(
-                request,
-                lambda: services.entry_record(actor=request.user, data=form.to_data(cadre)),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已登记学时。"))
-            return redirect("credits:cadre", pk=cadre.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.entry_record(actor=request.user, data=form.to_data(cadre)),
+        success=_("已登记学时。"),
+    ):
+        return redirect("credits:cadre", pk=cadre.pk)
     record = selectors.cadre_record(cadre, YearForm().chosen_year())
     context = {"cadre": cadre, "record": record, "form": YearForm(), "may_record": True,
                "entry_form": form, "back": None}  # fmt: skip
@@ -147,14 +136,13 @@ def entry_reverse(request, pk):
     """Correct an entry: a reversing entry with a reason (entries are never edited)."""
     entry = selectors.get_entry_for(request.user, pk)
     form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_reverse(
-                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已冲销该记录。"))
-            return redirect("credits:cadre", pk=entry.cadre_id)
+    if handle_form(
+        request,
+        form,
+        lambda: services.entry_reverse(
+            actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+        ),
+        success=_("已冲销该记录。"),
+    ):
+        return redirect("credits:cadre", pk=entry.cadre_id)
     return render(request, "credits/reverse.html", {"entry": entry, "form": form})

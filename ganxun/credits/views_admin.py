@@ -3,18 +3,16 @@
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core import hours
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import apply_domain_error, require
+from ganxun.core.http import handle_form, require
 from ganxun.core.idempotency import submit_once
-from ganxun.core.jobs import job_for
+from ganxun.core.import_views import import_commit as import_commit_step
+from ganxun.core.import_views import import_job_for, job_progress, rows_context
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
 from ganxun.credits.forms import BonusForm, ImportForm, RequirementForm, SettingsForm
@@ -71,19 +69,13 @@ def rule_edit(request, pk=None):
         if not policies.can_edit_requirement(request.user, req):
             raise PermissionDenied()
     form = RequirementForm.for_requirement(req, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            submit_once(
-                request,
-                lambda: services.requirement_save(
-                    actor=request.user, requirement=req, data=form.to_data()
-                ),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存学时要求。"))
-            return redirect("credits:rules")
+    if handle_form(
+        request,
+        form,
+        lambda: services.requirement_save(actor=request.user, requirement=req, data=form.to_data()),
+        success=_("已保存学时要求。"),
+    ):
+        return redirect("credits:rules")
     return render(request, "credits/rule_form.html", {"form": form, "req": req})
 
 
@@ -141,23 +133,18 @@ def import_upload(request):
 
 
 def _import_job(request, pk) -> Job:
-    job = job_for(request.user, pk)
-    if job is None or job.kind not in importing.KINDS:
-        raise NotFound()
-    return job
+    return import_job_for(request, pk, importing.KINDS)
 
 
 @require(policies.can_record_credits)
 def import_job(request, pk):
-    job = _import_job(request, pk)
-    if job.status == Job.Status.SUCCEEDED:
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("credits:import_rows", args=[job.pk])
-            return response
-        return redirect("credits:import_rows", pk=job.pk)
-    template = "credits/_import_progress.html" if request.htmx else "credits/import_job.html"
-    return render(request, template, {"job": job})
+    return job_progress(
+        request,
+        _import_job(request, pk),
+        rows_url="credits:import_rows",
+        template="credits/import_job.html",
+        partial="credits/_import_progress.html",
+    )
 
 
 @require(policies.can_record_credits)
@@ -165,39 +152,35 @@ def import_rows(request, pk):
     job = _import_job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("credits:import_job", pk=job.pk)
-    result = job.result
-    counts = result.get("counts", {})
     status = request.GET.get("status", "")
-    records = result.get("records", [])
+    records = job.result.get("records", [])
     if status in importing.STATUSES:
         records = [r for r in records if r["status"] == status]
-    context = {
-        "job": job,
-        "result": result,
-        "counts": [(s, importing.STATUS_LABELS[s], counts.get(s, 0)) for s in importing.STATUSES],
-        "status": status,
-        "page": Paginator(records, 50).get_page(request.GET.get("page")),
-        "is_preview": job.kind == importing.PREVIEW,
-        "can_commit": job.kind == importing.PREVIEW and counts.get(importing.NEW),
-        "status_labels": importing.STATUS_LABELS,
-    }
+    context = rows_context(
+        request,
+        job,
+        records,
+        statuses=importing.STATUSES,
+        labels=importing.STATUS_LABELS,
+        preview_kind=importing.PREVIEW,
+    )
+    context["can_commit"] = job.kind == importing.PREVIEW and job.result.get("counts", {}).get(
+        importing.NEW
+    )
     return render(request, "credits/import_rows.html", context)
 
 
 @require_POST
 @require(policies.can_record_credits)
 def import_commit(request, pk):
-    preview = _import_job(request, pk)
-    if preview.kind != importing.PREVIEW or preview.status != Job.Status.SUCCEEDED:
-        raise NotFound()
-    try:
-        job = submit_once(
-            request, lambda: importing.commit_start(actor=request.user, preview=preview)
-        )
-    except DomainError as exc:  # a submission key copied from somebody else's page
-        messages.error(request, exc.message)
-        return redirect("credits:import_rows", pk=preview.pk)
-    return redirect("credits:import_job", pk=job.pk)
+    return import_commit_step(
+        request,
+        _import_job(request, pk),
+        preview_kind=importing.PREVIEW,
+        start=lambda preview: importing.commit_start(actor=request.user, preview=preview),
+        rows_url="credits:import_rows",
+        job_url="credits:import_job",
+    )
 
 
 @require(lambda u: u.is_authenticated)
@@ -207,17 +190,16 @@ def program_bonus(request, pk):
     rule = selectors.program_rule(program)
     initial = {"bonus_hours": rule.bonus_hours, "note": rule.note} if rule else {}
     form = BonusForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_rule_save(
-                actor=request.user,
-                program=program,
-                bonus_hours=form.cleaned_data["bonus_hours"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存结业奖励学时。"))
-            return redirect("credits:program_bonus", pk=program.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.program_rule_save(
+            actor=request.user,
+            program=program,
+            bonus_hours=form.cleaned_data["bonus_hours"],
+            note=form.cleaned_data["note"],
+        ),
+        success=_("已保存结业奖励学时。"),
+    ):
+        return redirect("credits:program_bonus", pk=program.pk)
     return render(request, "credits/program_bonus.html", {"program": program, "form": form})

@@ -7,16 +7,12 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.enrollment import policies, selectors, services
 from ganxun.orgs.models import Cadre
 
 router = Router(tags=["报名与请假"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class MenuItemOut(Schema):

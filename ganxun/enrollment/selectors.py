@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ganxun.catalog.models import Lecturer, Theme
-from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.models import Notice
 from ganxun.core.notices import inbox_q
 from ganxun.core.scoping import children_of
@@ -34,14 +35,6 @@ from ganxun.programs.models import Program, ProgramTrainee, Session
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
-
-
-def _get(qs: QuerySet, pk):
-    pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
-    obj = qs.filter(pk=pk).first() if pk is not None else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 # --- quotas and nominations -------------------------------------------------------------------

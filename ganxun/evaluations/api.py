@@ -3,17 +3,14 @@ endpoint a mobile client uses — the same policies, scoping and anonymity rule 
 
 from ninja import Router, Schema
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 from ganxun.evaluations import policies, selectors, services
 from ganxun.evaluations.progress import program_learning, program_reaction
 from ganxun.programs import selectors as program_selectors
+from ganxun.surveys.answering import Answers
 
 router = Router(tags=["教学评估"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class QuestionMean(Schema):
@@ -59,14 +56,6 @@ class SubmitOut(Schema):
     edits: int
 
 
-class _Data(dict):
-    """Answers keyed ``q<id>`` with the getlist the question engine reads."""
-
-    def getlist(self, key):
-        value = self.get(key, [])
-        return value if isinstance(value, list) else [value]
-
-
 @router.get(
     "/evaluations/sessions/{session_id}",
     response={200: SessionResultOut, 403: ErrorOut, 404: ErrorOut},
@@ -97,7 +86,7 @@ def program_summary(request, program_id: int):
 def submit_form(request, session_id: int, payload: SubmitIn):
     session = selectors.get_session_for_form(request.auth, session_id)
     evaluation = services.evaluation_submit(
-        actor=request.auth, session=session, data=_Data(payload.answers)
+        actor=request.auth, session=session, data=Answers.from_json(payload.answers)
     )
     return {
         "id": evaluation.pk,

@@ -22,7 +22,7 @@ from ganxun.needs.policies import can_edit_topics, can_manage_needs, manages_sur
 from ganxun.needs.targeting import Targeting, age_band, matching_cadres, unit_levels
 from ganxun.orgs.models import Cadre
 from ganxun.surveys import services as survey_services
-from ganxun.surveys.answering import Parsed, response_save
+from ganxun.surveys.answering import Answers, Parsed, response_save
 from ganxun.surveys.models import Questionnaire, Response
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ class Outcome:
 
 @transaction.atomic
 def respondent_answer(
-    *, respondent: Respondent, data, submit: bool, submission_key: str = ""
+    *, respondent: Respondent, data: Answers, submit: bool, submission_key: str = ""
 ) -> Outcome:
     """Save a draft or submit, once. The link is the credential, so there is no actor.
 

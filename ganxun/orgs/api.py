@@ -3,6 +3,7 @@ from datetime import date
 from django.core.paginator import Paginator
 from ninja import Field, Router, Schema, Status
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.models import Cadre, CadreCategory
@@ -61,11 +62,6 @@ class CadrePage(Schema):
     page: int
     pages: int
     results: list[CadreOut]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class IdNumberOut(Schema):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.crypto import mask_phone
 from ganxun.core.encrypted import BlindIndexField, EncryptedTextField
+from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedChild, ScopedManager
 from ganxun.orgs.idcard import mask_id_number
 from ganxun.orgs.policies import can_view_roster
@@ -121,7 +122,7 @@ class PersonnelCategory(models.Model):
         return [self.name, self.code, *filter(None, self.synonyms.split("、"))]
 
 
-class Cadre(models.Model):
+class Cadre(Timestamped):
     """A person in the roster. The ID number is the identity: stored once, across the tree."""
 
     class Gender(models.TextChoices):
@@ -190,8 +191,6 @@ class Cadre(models.Model):
         _("状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
     note = models.CharField(_("备注"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 

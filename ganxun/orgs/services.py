@@ -521,26 +521,44 @@ def category_save(
     if not can_manage_orgs(actor):
         raise PermissionDenied()
     code, name = code.strip(), name.strip()
+    _check_code_and_name(
+        CadreCategory, category, code, name, _("类别“%(name)s”已存在。") % {"name": name}
+    )
+    return _row_save(
+        actor=actor,
+        row=category or CadreCategory(),
+        fields=["code", "name", "sort"],
+        values={"code": code, "name": name, "sort": sort},
+    )
+
+
+def _check_code_and_name(model, row, code: str | None, name: str | None, name_taken: str) -> None:
+    """A reference-table row needs a code and a name, each unused by the table's other rows."""
     if not code or not name:
         raise OrgError("required", _("编码和名称不能为空。"))
-    # pk=None matches no row, so it excludes nothing; the stubs reject None
-    others = CadreCategory.objects.exclude(pk=category.pk if category else None)  # type: ignore[misc]
+    others = model.objects.exclude(pk=row.pk if row else None)
     if others.filter(code=code).exists():
         raise OrgError("duplicate_code", _("编码 %(code)s 已存在。") % {"code": code}, field="code")
     if others.filter(name=name).exists():
-        raise OrgError("duplicate_name", _("类别“%(name)s”已存在。") % {"name": name}, field="name")
-    before = snapshot(category, ["code", "name", "sort"]) if category else {}
-    category = category or CadreCategory()
-    category.code, category.name, category.sort = code, name, sort
-    category.save()
-    after = snapshot(category, ["code", "name", "sort"])
+        raise OrgError("duplicate_name", name_taken, field="name")
+
+
+def _row_save(*, actor, row, fields: list[str], values: dict, after_save=None):
+    """Write ``values`` to a reference-table row (new when unsaved) and audit the change;
+    ``after_save(before)`` runs between the save and the audit (what follows the row)."""
+    before = snapshot(row, fields) if row.pk else {}
+    for name in fields:
+        setattr(row, name, values[name])
+    row.save()
+    if after_save is not None:
+        after_save(before)
     audit_record(
         actor=actor,
         action="update" if before else "create",
-        obj=category,
-        changes=diff(before, after),
+        obj=row,
+        changes=diff(before, snapshot(row, fields)),
     )
-    return category
+    return row
 
 
 def tag_add(*, actor: "User", name: str) -> CadreCategory:
@@ -568,33 +586,24 @@ def rank_title_save(*, actor: "User", title: RankTitle | None, **values) -> Rank
     if not can_manage_orgs(actor):
         raise PermissionDenied()
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
-    if not values.get("code") or not values.get("name"):
-        raise OrgError("required", _("编码和名称不能为空。"))
-    # pk=None matches no row, so it excludes nothing; the stubs reject None
-    others = RankTitle.objects.exclude(pk=title.pk if title else None)  # type: ignore[misc]
-    if others.filter(code=values["code"]).exists():
-        raise OrgError(
-            "duplicate_code", _("编码 %(code)s 已存在。") % {"code": values["code"]}, field="code"
-        )
-    if others.filter(name=values["name"]).exists():
-        raise OrgError(
-            "duplicate_name", _("职级“%(name)s”已存在。") % {"name": values["name"]}, field="name"
-        )
-    before = snapshot(title, RANK_FIELDS) if title else {}
+    code, name = values.get("code"), values.get("name")
+    _check_code_and_name(RankTitle, title, code, name, _("职级“%(name)s”已存在。") % {"name": name})
     title = title or RankTitle()
-    for name in RANK_FIELDS:
-        setattr(title, name, values.get(name, getattr(title, name)) or "")
-    title.sort = values.get("sort") or 0
-    title.save()
-    after = snapshot(title, RANK_FIELDS)
-    if before and before.get("level") != title.level:
-        with unscoped():  # scope: the table is the whole tree's: every holder follows it
-            Cadre.objects.filter(rank_title=title).update(rank=title.level)
-            CadreHistory.objects.filter(rank_title=title, end__isnull=True).update(rank=title.level)
-    audit_record(
-        actor=actor, action="update" if before else "create", obj=title, changes=diff(before, after)
+    given = values
+    values = {f: given.get(f, getattr(title, f)) or "" for f in RANK_FIELDS}
+    values["sort"] = given.get("sort") or 0
+
+    def level_follows(before: dict) -> None:
+        if before and before.get("level") != title.level:
+            with unscoped():  # scope: the table is the whole tree's: every holder follows it
+                Cadre.objects.filter(rank_title=title).update(rank=title.level)
+                CadreHistory.objects.filter(rank_title=title, end__isnull=True).update(
+                    rank=title.level
+                )
+
+    return _row_save(
+        actor=actor, row=title, fields=RANK_FIELDS, values=values, after_save=level_follows
     )
-    return title
 
 
 @transaction.atomic
@@ -611,28 +620,15 @@ def personnel_category_save(
     if not can_manage_orgs(actor):
         raise PermissionDenied()
     code, name = code.strip(), name.strip()
-    if not code or not name:
-        raise OrgError("required", _("编码和名称不能为空。"))
-    # pk=None matches no row, so it excludes nothing; the stubs reject None
-    others = PersonnelCategory.objects.exclude(pk=category.pk if category else None)  # type: ignore[misc]
-    if others.filter(code=code).exists():
-        raise OrgError("duplicate_code", _("编码 %(code)s 已存在。") % {"code": code}, field="code")
-    if others.filter(name=name).exists():
-        raise OrgError(
-            "duplicate_name", _("人员类别“%(name)s”已存在。") % {"name": name}, field="name"
-        )
-    fields = ["code", "name", "synonyms", "sort"]
-    before = snapshot(category, fields) if category else {}
-    category = category or PersonnelCategory()
-    category.code, category.name, category.synonyms, category.sort = code, name, synonyms, sort
-    category.save()
-    audit_record(
-        actor=actor,
-        action="update" if before else "create",
-        obj=category,
-        changes=diff(before, snapshot(category, fields)),
+    _check_code_and_name(
+        PersonnelCategory, category, code, name, _("人员类别“%(name)s”已存在。") % {"name": name}
     )
-    return category
+    return _row_save(
+        actor=actor,
+        row=category or PersonnelCategory(),
+        fields=["code", "name", "synonyms", "sort"],
+        values={"code": code, "name": name, "synonyms": synonyms, "sort": sort},
+    )
 
 
 def reference_tables_ensure() -> None:

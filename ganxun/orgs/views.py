@@ -10,10 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.audit import audit_record
-from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.errors import NotFound
+from ganxun.core.exports import audited_download
+from ganxun.core.http import (
+    action_view,
+    handle_form,
+    page_or_partial,
+    paginate,
+    require,
+    run_action,
+)
 from ganxun.core.models import AuditEntry
 from ganxun.orgs import policies, selectors, services
 from ganxun.orgs.exports import write_roster_xlsx
@@ -79,17 +85,14 @@ def org_detail(request, pk):
 def org_create(request, parent_pk):
     parent = selectors.get_org_for(request.user, parent_pk)
     form = OrgForm(request.POST or None, initial={"level": _child_level(parent)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = submit_once(
-                request,
-                lambda: services.org_create(actor=request.user, parent=parent, **_org_values(form)),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已新建“%(name)s”。") % {"name": org.name})
-            return redirect("orgs:detail", pk=org.pk)
+    org = handle_form(
+        request,
+        form,
+        lambda: services.org_create(actor=request.user, parent=parent, **_org_values(form)),
+        success=lambda org: _("已新建“%(name)s”。") % {"name": org.name},
+    )
+    if org:
+        return redirect("orgs:detail", pk=org.pk)
     return render(
         request,
         "orgs/form.html",
@@ -102,14 +105,13 @@ def org_edit(request, pk):
     org = selectors.get_org_for(request.user, pk)
     initial = {"code": org.code, "name": org.name, "level": org.level, "sort": org.sort}
     form = OrgForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(actor=request.user, org=org, **_org_values(form))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("orgs:detail", pk=org.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.org_update(actor=request.user, org=org, **_org_values(form)),
+        success=_("已保存。"),
+    ):
+        return redirect("orgs:detail", pk=org.pk)
     return render(
         request,
         "orgs/form.html",
@@ -122,20 +124,18 @@ def org_move(request, pk):
     org = selectors.get_org_for(request.user, pk)
     targets = selectors.org_choices(request.user).exclude(path__startswith=org.path)
     form = OrgMoveForm(request.POST or None, org_queryset=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_move(
-                actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已将“%(name)s”移动到“%(name2)s”下。")
-                % {"name": org.name, "name2": form.cleaned_data["new_parent"].name},
-            )
-            return redirect("orgs:detail", pk=org.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.org_move(
+            actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
+        ),
+        success=lambda _moved: (
+            _("已将“%(name)s”移动到“%(name2)s”下。")
+            % {"name": org.name, "name2": form.cleaned_data["new_parent"].name}
+        ),
+    ):
+        return redirect("orgs:detail", pk=org.pk)
     return render(
         request,
         "orgs/form.html",
@@ -143,17 +143,13 @@ def org_move(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_orgs)
-def org_retire(request, pk):
-    org = selectors.get_org_for(request.user, pk)
-    try:
-        services.org_retire(actor=request.user, org=org)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已撤销“%(name)s”。") % {"name": org.name})
-    return redirect("orgs:detail", pk=org.pk)
+org_retire = action_view(
+    policies.can_manage_orgs,
+    get=selectors.get_org_for,
+    call=lambda request, org: services.org_retire(actor=request.user, org=org),
+    success=lambda org, _result: _("已撤销“%(name)s”。") % {"name": org.name},
+    to=lambda org: reverse("orgs:detail", args=[org.pk]),
+)
 
 
 def _org_values(form) -> dict:
@@ -198,21 +194,14 @@ def cadre_export(request):
         messages.error(request, exc.message)
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
     cadres = selectors.cadre_search(request.user, filters)
-    content = write_roster_xlsx(request.user, cadres)
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_roster_xlsx(request.user, cadres),
+        filename=f"roster-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         object_type="orgs.cadre",
-        object_id="-",
         object_repr="干部名册导出",
         changes={"filter": [None, request.GET.urlencode()]},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"roster-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require(policies.can_view_roster)
@@ -260,16 +249,14 @@ def _unit_queryset(request):
 @require(policies.can_edit_roster)
 def cadre_create(request):
     form = CadreForm(request.POST or None, unit_queryset=_unit_queryset(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadre = submit_once(
-                request, lambda: services.cadre_create(actor=request.user, data=form.to_data())
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已登记“%(name)s”。") % {"name": cadre.name})
-            return redirect("cadres:detail", pk=cadre.pk)
+    cadre = handle_form(
+        request,
+        form,
+        lambda: services.cadre_create(actor=request.user, data=form.to_data()),
+        success=lambda cadre: _("已登记“%(name)s”。") % {"name": cadre.name},
+    )
+    if cadre:
+        return redirect("cadres:detail", pk=cadre.pk)
     return render(request, "orgs/cadre_form.html", {"form": form, "title": _("登记干部")})
 
 
@@ -281,14 +268,13 @@ def cadre_edit(request, pk):
         initial=CadreForm.initial_for(cadre),
         unit_queryset=_unit_queryset(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cadre_update(actor=request.user, cadre=cadre, data=form.to_data())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("cadres:detail", pk=cadre.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.cadre_update(actor=request.user, cadre=cadre, data=form.to_data()),
+        success=_("已保存。"),
+    ):
+        return redirect("cadres:detail", pk=cadre.pk)
     return render(
         request,
         "orgs/cadre_form.html",
@@ -300,13 +286,13 @@ def cadre_edit(request, pk):
 @require(policies.can_edit_roster)
 def cadre_delete(request, pk):
     cadre = selectors.get_cadre_for(request.user, pk)
-    try:
-        services.cadre_delete(actor=request.user, cadre=cadre)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("cadres:detail", pk=pk)
-    messages.success(request, _("已删除“%(name)s”的记录。") % {"name": cadre.name})
-    return redirect("cadres:list")
+    if run_action(
+        request,
+        lambda: services.cadre_delete(actor=request.user, cadre=cadre),
+        success=_("已删除“%(name)s”的记录。") % {"name": cadre.name},
+    ):
+        return redirect("cadres:list")
+    return redirect("cadres:detail", pk=pk)
 
 
 # --- categories ------------------------------------------------------------------------------
@@ -322,17 +308,14 @@ def category_list(request):
     form = CategoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         target = CadreCategory.objects.filter(pk=request.POST.get("pk") or None).first()
-        try:
-            submit_once(
-                request,
-                lambda: services.category_save(
-                    actor=request.user, category=target, **form.cleaned_data
-                ),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
+        if run_action(
+            request,
+            lambda: services.category_save(
+                actor=request.user, category=target, **form.cleaned_data
+            ),
+            success=_("已保存。"),
+            form=form,
+        ):
             return redirect("cadres:categories")
     categories = CadreCategory.objects.annotate(n=Count("cadre"))
     return render(
@@ -359,32 +342,25 @@ def rank_table(request):
     )
     if request.method == "POST":
         if "category-code" in request.POST:
-            if category_form.is_valid():
-                try:
-                    submit_once(
-                        request,
-                        lambda: services.personnel_category_save(
-                            actor=request.user, category=None, **category_form.cleaned_data
-                        ),
-                    )
-                except DomainError as exc:
-                    apply_domain_error(category_form, exc)
-                else:
-                    messages.success(request, _("已保存。"))
-                    return redirect("cadres:ranks")
+            if handle_form(
+                request,
+                category_form,
+                lambda: services.personnel_category_save(
+                    actor=request.user, category=None, **category_form.cleaned_data
+                ),
+                success=_("已保存。"),
+            ):
+                return redirect("cadres:ranks")
         elif form.is_valid():
             target = RankTitle.objects.filter(pk=request.POST.get("pk") or None).first()
-            try:
-                submit_once(
-                    request,
-                    lambda: services.rank_title_save(
-                        actor=request.user, title=target, **form.cleaned_data
-                    ),
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
+            if run_action(
+                request,
+                lambda: services.rank_title_save(
+                    actor=request.user, title=target, **form.cleaned_data
+                ),
+                success=_("已保存。"),
+                form=form,
+            ):
                 return redirect("cadres:ranks")
     context = {
         "form": form,

@@ -3,11 +3,8 @@
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -15,7 +12,8 @@ from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
 from ganxun.core.idempotency import submit_once
-from ganxun.core.jobs import job_for
+from ganxun.core.import_views import import_commit as import_commit_step
+from ganxun.core.import_views import import_job_for, job_progress, rows_context
 from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
 from ganxun.orgs import policies, selectors, services
@@ -113,25 +111,19 @@ def roster_import(request):
 
 
 def _roster_job(request, pk) -> Job:
-    job = job_for(request.user, pk)
-    if job is None or job.kind not in KINDS:
-        raise NotFound()
-    return job
+    return import_job_for(request, pk, KINDS)
 
 
 @require(policies.can_edit_roster)
 def import_job(request, pk):
     """The progress page; polled by htmx, which is sent on to the rows once the job is done."""
-    job = _roster_job(request, pk)
-    done = job.status == Job.Status.SUCCEEDED
-    if done and request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("cadres:import_detail", args=[job.pk])
-        return response
-    if done:
-        return redirect("cadres:import_detail", pk=job.pk)
-    template = "orgs/import_progress.html" if request.htmx else "orgs/import_job.html"
-    return render(request, template, {"job": job})
+    return job_progress(
+        request,
+        _roster_job(request, pk),
+        rows_url="cadres:import_detail",
+        template="orgs/import_job.html",
+        partial="orgs/import_progress.html",
+    )
 
 
 @require(policies.can_edit_roster)
@@ -140,24 +132,18 @@ def import_detail(request, pk):
     job = _roster_job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("cadres:import_job", pk=job.pk)
-    result = job.result
-    counts = result.get("counts", {})
+    counts = job.result.get("counts", {})
     status = request.GET.get("status", "")
     statuses = (status,) if status in STATUSES else STATUSES
     rows = RowList(_job_folder(job), counts, statuses)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {
-        "job": job,
-        "result": result,
-        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
-        "status": status,
-        "page": page,
-        "is_preview": job.kind == PREVIEW,
-        "can_commit": job.kind == PREVIEW and (counts.get(NEW, 0) or counts.get(UPDATE, 0)),
-        "root": Org.objects.visible_to(request.user).filter(pk=job.params.get("root")).first(),
-        "status_labels": STATUS_LABELS,
-        "can_add_tags": policies.can_manage_orgs(request.user) and job.kind == PREVIEW,
-    }
+    context = rows_context(
+        request, job, rows, statuses=STATUSES, labels=STATUS_LABELS, preview_kind=PREVIEW
+    )
+    context.update(
+        can_commit=job.kind == PREVIEW and (counts.get(NEW, 0) or counts.get(UPDATE, 0)),
+        root=Org.objects.visible_to(request.user).filter(pk=job.params.get("root")).first(),
+        can_add_tags=policies.can_manage_orgs(request.user) and job.kind == PREVIEW,
+    )
     return render(request, "orgs/import_detail.html", context)
 
 
@@ -168,15 +154,14 @@ def _job_folder(job: Job) -> Path:
 @require_POST
 @require(policies.can_edit_roster)
 def import_commit(request, pk):
-    preview = _roster_job(request, pk)
-    if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
-        raise NotFound()
-    try:
-        job = submit_once(request, lambda: roster_commit_start(actor=request.user, preview=preview))
-    except DomainError as exc:  # a submission key copied from somebody else's page
-        messages.error(request, exc.message)
-        return redirect("cadres:import_detail", pk=preview.pk)
-    return redirect("cadres:import_job", pk=job.pk)
+    return import_commit_step(
+        request,
+        _roster_job(request, pk),
+        preview_kind=PREVIEW,
+        start=lambda preview: roster_commit_start(actor=request.user, preview=preview),
+        rows_url="cadres:import_detail",
+        job_url="cadres:import_job",
+    )
 
 
 @require_POST

@@ -6,16 +6,12 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import NotFound
 from ganxun.outcomes import selectors
 from ganxun.outcomes.summary import program_summary
 
 router = Router(tags=["培训成效"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class SummaryOut(Schema):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, QuerySet
 
 from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.orgs.models import Cadre, Org
 from ganxun.outcomes import policies
@@ -26,13 +27,6 @@ from ganxun.programs.models import Program, ProgramTrainee
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
-
-
-def _get(qs: QuerySet, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def _org_path(actor: "User") -> str:

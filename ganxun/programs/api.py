@@ -7,15 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from ninja import Router, Schema
 
+from ganxun.core.api import ErrorOut
 from ganxun.core.errors import PermissionDenied
 from ganxun.programs import policies, selectors
 
 router = Router(tags=["培训项目"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class UnitOut(Schema):

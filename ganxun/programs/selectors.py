@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.catalog.models import Lecturer, Material
-from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
-from ganxun.core.values import query_int
 from ganxun.programs import policies
 from ganxun.programs.conflicts import slot_label, trainee_double_bookings
 from ganxun.programs.loop import loop_progress
@@ -37,14 +37,6 @@ from ganxun.programs.participation import ONLY_OWN_SESSIONS, participation
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
-
-
-def _get(qs: QuerySet, pk):
-    pk = query_int(pk, min_value=1)  # "²".isdigit() is true, int("²") is not
-    obj = qs.filter(pk=pk).first() if pk is not None else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 # --- programs --------------------------------------------------------------------------------

@@ -25,6 +25,39 @@ from ganxun.surveys.models import (
 Kind = Question.Kind
 
 
+@dataclass(frozen=True)
+class Answers:
+    """What a person answered, as the services take it: each field name (``q<id>``,
+    ``q<id>_o<option>``) → the values given, as text. Built from a form post or a JSON body at
+    the edge, so no service reads a QueryDict."""
+
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_post(cls, post) -> "Answers":
+        return cls({key: tuple(post.getlist(key)) for key in post})
+
+    @classmethod
+    def from_json(cls, answers: dict) -> "Answers":
+        """``{"q12": "34", "q13": ["35", "36"], "q14": 5}``: one value or a list of them."""
+        values = {}
+        for key, value in answers.items():
+            items = value if isinstance(value, list) else [value]
+            values[key] = tuple(str(v) for v in items if v is not None)
+        return cls(values)
+
+    def get(self, key: str, default=None):
+        """The last value given for ``key`` (as a form post reads), or ``default``."""
+        given = self.values.get(key)
+        return given[-1] if given else default
+
+    def getlist(self, key: str) -> list[str]:
+        return list(self.values.get(key, ()))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+
 @dataclass
 class Item:
     """One question as the form shows it: its options, the current value and any error."""

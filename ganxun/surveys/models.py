@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedManager, subtree_q
 from ganxun.orgs.models import Org
 from ganxun.surveys.policies import can_build_questionnaires
@@ -25,7 +26,7 @@ def _owned_within(actor, prefix: str = "") -> Q:
     return subtree_q(actor, f"{prefix}org", allowed=can_build_questionnaires(actor))
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         OPEN = "open", _("进行中")
@@ -54,8 +55,6 @@ class Questionnaire(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 
@@ -194,7 +193,7 @@ class Option(models.Model):
         return _owned_within(actor, "question__questionnaire__")
 
 
-class Response(models.Model):
+class Response(Timestamped):
     """One filled-in questionnaire: a draft until submitted, then frozen."""
 
     class Status(models.TextChoices):
@@ -210,8 +209,6 @@ class Response(models.Model):
     # The key of the form post that submitted it: a retried post with the same key is the same
     # submission (answered with the same thanks page), any other post is a second use.
     submission_key = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 
     objects = ScopedManager()

@@ -4,21 +4,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch
 
-from ganxun.core.errors import NotFound
+from ganxun.core.fetch import get_visible_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.surveys.models import Option, Question, Questionnaire, Section
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
-
-
-def _get(model, actor: "User", pk, related=()):
-    if not str(pk).isdigit():
-        raise NotFound()
-    obj = model.objects.visible_to(actor).select_related(*related).filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def get_questionnaire_for(actor: "User", pk) -> Questionnaire:

@@ -6,9 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.http import action_view, handle_form, require, run_action
 from ganxun.core.scoping import children_of
 from ganxun.surveys import selectors, services
 from ganxun.surveys.answering import load_items
@@ -60,15 +58,12 @@ def section_create(request, pk):
     questionnaire = selectors.get_questionnaire_for(request.user, pk)
     form = SectionForm(request.POST)
     if form.is_valid():
-        try:
-            submit_once(
-                request,
-                lambda: services.section_create(
-                    actor=request.user, questionnaire=questionnaire, **form.cleaned_data
-                ),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        run_action(
+            request,
+            lambda: services.section_create(
+                actor=request.user, questionnaire=questionnaire, **form.cleaned_data
+            ),
+        )
     else:
         messages.error(request, _("请填写分节标题。"))
     return redirect(_builder_url(questionnaire))
@@ -80,13 +75,12 @@ def section_edit(request, pk):
     form = SectionForm(
         request.POST or None, initial={"title": section.title, "description": section.description}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.section_update(actor=request.user, section=section, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            return redirect(_builder_url(section.questionnaire))
+    if handle_form(
+        request,
+        form,
+        lambda: services.section_update(actor=request.user, section=section, **form.cleaned_data),
+    ):
+        return redirect(_builder_url(section.questionnaire))
     return render(
         request,
         "surveys/form.html",
@@ -94,34 +88,25 @@ def section_edit(request, pk):
     )
 
 
-@require_POST
-@require(can_build_questionnaires)
-def section_delete(request, pk):
-    section = selectors.get_section_for(request.user, pk)
-    try:
-        services.section_delete(actor=request.user, section=section)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(_builder_url(section.questionnaire))
+section_delete = action_view(
+    can_build_questionnaires,
+    get=selectors.get_section_for,
+    call=lambda request, section: services.section_delete(actor=request.user, section=section),
+    to=lambda section: _builder_url(section.questionnaire),
+)
 
 
 @require(can_build_questionnaires)
 def question_create(request, pk):
     section = selectors.get_section_for(request.user, pk)
     form = QuestionForm(request.POST or None, initial={"kind": Question.Kind.SINGLE})
-    if request.method == "POST" and form.is_valid():
-        try:
-            submit_once(
-                request,
-                lambda: services.question_create(
-                    actor=request.user, section=section, data=form.to_data()
-                ),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已添加题目。"))
-            return redirect(_builder_url(section.questionnaire))
+    if handle_form(
+        request,
+        form,
+        lambda: services.question_create(actor=request.user, section=section, data=form.to_data()),
+        success=_("已添加题目。"),
+    ):
+        return redirect(_builder_url(section.questionnaire))
     return render(
         request,
         "surveys/form.html",
@@ -138,14 +123,15 @@ def question_edit(request, pk):
     question = selectors.get_question_for(request.user, pk)
     options = list(children_of(question, Option, "question"))
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, options))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(actor=request.user, question=question, data=form.to_data())
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(_builder_url(question.questionnaire))
+    if handle_form(
+        request,
+        form,
+        lambda: services.question_update(
+            actor=request.user, question=question, data=form.to_data()
+        ),
+        success=_("已保存。"),
+    ):
+        return redirect(_builder_url(question.questionnaire))
     return render(
         request,
         "surveys/form.html",
@@ -153,24 +139,21 @@ def question_edit(request, pk):
     )
 
 
-@require_POST
-@require(can_build_questionnaires)
-def question_delete(request, pk):
-    question = selectors.get_question_for(request.user, pk)
-    try:
-        services.question_delete(actor=request.user, question=question)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(_builder_url(question.questionnaire))
+question_delete = action_view(
+    can_build_questionnaires,
+    get=selectors.get_question_for,
+    call=lambda request, question: services.question_delete(actor=request.user, question=question),
+    to=lambda question: _builder_url(question.questionnaire),
+)
 
 
-@require_POST
-@require(can_build_questionnaires)
-def question_move(request, pk):
-    question = selectors.get_question_for(request.user, pk)
-    try:
-        step = 1 if request.POST.get("direction") == "down" else -1
-        services.question_move(actor=request.user, question=question, step=step)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(_builder_url(question.questionnaire) + f"#q{question.pk}")
+question_move = action_view(
+    can_build_questionnaires,
+    get=selectors.get_question_for,
+    call=lambda request, question: services.question_move(
+        actor=request.user,
+        question=question,
+        step=1 if request.POST.get("direction") == "down" else -1,
+    ),
+    to=lambda question: _builder_url(question.questionnaire) + f"#q{question.pk}",
+)

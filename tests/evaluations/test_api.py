@@ -50,3 +50,23 @@ def test_the_lecturer_gets_no_figures_below_five(client, scene):
         f"/api/evaluations/programs/{scene.program.pk}", **_auth(scene.organizer)
     ).json()
     assert summary["responses"] == 2 and summary["gain"] is None
+
+
+def test_opening_the_form_page_reads_without_writing_in_the_selector(scene):
+    # given a program whose evaluation settings are made (the page does it, explicitly)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ganxun.evaluations import selectors, services
+
+    setup = services.setup_ensure(scene.program)
+    # when the form's state is read
+    with CaptureQueriesContext(connection) as ctx:
+        state = selectors.form_state(scene.trainees[0], scene.session, setup)
+    # then the read wrote nothing, and the trainee may answer
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == [] and state.can_answer

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedManager
 
 
@@ -32,13 +33,11 @@ def shared_scope_q(actor, *, field: str = "owner", shared_up: bool = True) -> Q:
     return q
 
 
-class SharedResource(models.Model):
+class SharedResource(Timestamped):
     owner = models.ForeignKey(
         "orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属组织")
     )
     shared_up = models.BooleanField(_("已推荐上级共享"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 

@@ -1,10 +1,9 @@
 """The section overview, themes and courses. Thin: parse, call, render."""
 
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ganxun.catalog import policies, selectors, services
 from ganxun.catalog.forms import CourseForm, ThemeForm
@@ -14,14 +13,12 @@ from ganxun.catalog.views.common import (
     can_edit,
     delete_view,
     form_page,
-    handle_form,
-    list_page,
-    new_action,
+    resource_views,
     section,
     share_view,
 )
-from ganxun.core.errors import DomainError
-from ganxun.core.http import require
+from ganxun.core.http import action_view, handle_form, require
+from ganxun.core.resources import Resource
 
 
 @require(policies.can_view_catalog)
@@ -46,7 +43,7 @@ def theme_list(request):
         request,
         form,
         lambda: services.theme_save(actor=request.user, theme=None, **_theme_values(form)),
-        success=_("已新建专题“{obj}”。"),
+        success=lambda obj: _("已新建专题“{obj}”。").format(obj=obj),
     )
     if saved:
         return redirect("catalog:themes")
@@ -99,30 +96,11 @@ theme_delete = delete_view(
 # --- courses ---------------------------------------------------------------------------------
 
 
-@require(policies.can_view_catalog)
-def course_list(request):
-    form = course_filter_form(request.user, request.GET)
-    courses = selectors.course_search(request.user, form.filters())
-    return list_page(
-        request,
-        tab="courses",
-        heading=_("课程库"),
-        actions=new_action(request, _("新建课程"), "catalog:course_create"),
-        partial="catalog/_course_table.html",
-        filter_form=form,
-        queryset=courses,
-        share=selectors.interactive_share(courses),
-    )
-
-
-@require(policies.can_view_catalog)
-def course_detail(request, pk):
+def _course_context(request, course) -> dict:
     actor = request.user
-    course = selectors.get_course_for(actor, pk)
     lecturers = list(course.lecturers.all())
     materials = list(course.materials.all())
-    context = {
-        "course": course,
+    return {
         "lecturers": lecturers,
         "materials": materials,
         "open_lecturers": selectors.visible_ids(actor, Lecturer, lecturers),
@@ -130,63 +108,60 @@ def course_detail(request, pk):
         "bases": selectors.course_bases(actor, course),
         "editable": can_edit(request, course),
     }
-    return section(request, "catalog/course_detail.html", "courses", context)
 
 
-@require(policies.can_edit_catalog)
-def course_create(request):
-    form = CourseForm(request.POST or None, actor=request.user, initial={"hours": 3})
-    course = handle_form(
-        request,
-        form,
-        lambda: services.course_create(actor=request.user, data=form.to_data()),
-        success=_("已新建课程“{obj}”。"),
+def _course_form(request, course):
+    initial = CourseForm.initial_for(course) if course else {"hours": 3}
+    return CourseForm(request.POST or None, actor=request.user, initial=initial)
+
+
+COURSES = resource_views(
+    Resource(
+        key="course",
+        model=Course,
+        app="catalog",
+        plural="courses",
+        get=selectors.get_course_for,
+        can_view=policies.can_view_catalog,
+        can_edit=policies.can_edit_catalog,
+        search=selectors.course_search,
+        filter_form=course_filter_form,
+        form=_course_form,
+        create=lambda request, form: services.course_create(
+            actor=request.user, data=form.to_data()
+        ),
+        update=lambda request, form, course: services.course_update(
+            actor=request.user, course=course, data=form.to_data()
+        ),
+        detail=_course_context,
+        heading=gettext_lazy("课程库"),
+        new_label=gettext_lazy("新建课程"),
+        create_title=gettext_lazy("新建课程"),
+        created=gettext_lazy("已新建课程“{obj}”。"),
+        saved=gettext_lazy("已保存。"),
+        edit_title=lambda course: _("修改“%(course)s”") % {"course": course.title},
+        list_extra=lambda request, courses: {"share": selectors.interactive_share(courses)},
     )
-    if course:
-        return redirect("catalog:course", pk=course.pk)
-    return form_page(
-        request, form, tab="courses", title=_("新建课程"), cancel=reverse("catalog:courses")
-    )
+)
+course_list = COURSES.list_view()
+course_detail = COURSES.detail_view()
+course_create = COURSES.create_view()
+course_edit = COURSES.edit_view()
 
 
-@require(policies.can_edit_catalog)
-def course_edit(request, pk):
-    course = selectors.get_course_for(request.user, pk)
-    form = CourseForm(
-        request.POST or None, actor=request.user, initial=CourseForm.initial_for(course)
-    )
-    if handle_form(
-        request,
-        form,
-        lambda: services.course_update(actor=request.user, course=course, data=form.to_data()),
-        success=_("已保存。"),
-    ):
-        return redirect("catalog:course", pk=course.pk)
-    return form_page(
-        request,
-        form,
-        tab="courses",
-        title=_("修改“%(course)s”") % {"course": course.title},
-        cancel=reverse("catalog:course", args=[course.pk]),
-    )
-
-
-@require_POST
-@require(policies.can_edit_catalog)
-def course_status(request, pk):
-    course = selectors.get_course_for(request.user, pk)
-    status = request.POST.get("status", "")
-    try:
-        services.course_set_status(actor=request.user, course=course, status=status)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("“%(course)s”已%(status)s。")
-            % {"course": course.title, "status": course.get_status_display()},
-        )
-    return redirect("catalog:course", pk=course.pk)
+course_status = action_view(
+    policies.can_edit_catalog,
+    get=selectors.get_course_for,
+    call=lambda request, course: services.course_set_status(
+        actor=request.user, course=course, status=request.POST.get("status", "")
+    ),
+    # read after the change: the status the course now has
+    success=lambda course, _result: (
+        _("“%(course)s”已%(status)s。")
+        % {"course": course.title, "status": course.get_status_display()}
+    ),
+    to=lambda course: reverse("catalog:course", args=[course.pk]),
+)
 
 
 course_share = share_view(selectors.get_course_for, "catalog:course")

@@ -1,54 +1,22 @@
 """The materials library: list, detail with the video player, upload, and the file itself."""
 
-from pathlib import Path
-
-from django.core.files.storage import default_storage
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
 from ganxun.catalog import files, policies, selectors, services
 from ganxun.catalog.forms import MaterialForm
 from ganxun.catalog.forms_filters import material_filter_form
+from ganxun.catalog.models import Material
 from ganxun.catalog.views.common import (
     can_edit,
     delete_view,
-    form_page,
-    handle_form,
-    list_page,
-    new_action,
-    section,
+    resource_views,
     share_view,
 )
-from ganxun.core.errors import NotFound
 from ganxun.core.http import require
-
-
-@require(policies.can_view_catalog)
-def material_list(request):
-    form = material_filter_form(request.user, request.GET)
-    return list_page(
-        request,
-        tab="materials",
-        heading=_("教材资料库"),
-        actions=new_action(request, _("添加资料"), "catalog:material_create"),
-        partial="catalog/_material_table.html",
-        filter_form=form,
-        queryset=selectors.material_search(request.user, form.filters()),
-    )
-
-
-@require(policies.can_view_catalog)
-def material_detail(request, pk):
-    material = selectors.get_material_for(request.user, pk)
-    context = {
-        "material": material,
-        "courses": selectors.material_courses(request.user, material),
-        "editable": can_edit(request, material),
-    }
-    return section(request, "catalog/material_detail.html", "materials", context)
+from ganxun.core.resources import Resource
 
 
 def _guard_upload(request) -> None:
@@ -68,13 +36,48 @@ def _material_form(request, material=None) -> MaterialForm:
     return form
 
 
-def _save_material(request, form, material=None):
-    upload = form.cleaned_data.get("file") if form.is_bound else None
-    if material is None:
-        return services.material_create(actor=request.user, data=form.to_data(), upload=upload)
-    return services.material_update(
-        actor=request.user, material=material, data=form.to_data(), upload=upload
+def _material_context(request, material) -> dict:
+    return {
+        "courses": selectors.material_courses(request.user, material),
+        "editable": can_edit(request, material),
+    }
+
+
+MATERIALS = resource_views(
+    Resource(
+        key="material",
+        model=Material,
+        app="catalog",
+        plural="materials",
+        get=selectors.get_material_for,
+        can_view=policies.can_view_catalog,
+        can_edit=policies.can_edit_catalog,
+        search=selectors.material_search,
+        filter_form=material_filter_form,
+        form=_material_form,
+        create=lambda request, form: services.material_create(
+            actor=request.user, data=form.to_data(), upload=form.cleaned_data.get("file")
+        ),
+        update=lambda request, form, material: services.material_update(
+            actor=request.user,
+            material=material,
+            data=form.to_data(),
+            upload=form.cleaned_data.get("file"),
+        ),
+        detail=_material_context,
+        heading=gettext_lazy("教材资料库"),
+        new_label=gettext_lazy("添加资料"),
+        create_title=gettext_lazy("添加教材资料"),
+        created=gettext_lazy("已加入教材库：“{obj}”。"),
+        saved=gettext_lazy("已保存。"),
+        edit_title=lambda material: _("修改“%(material)s”") % {"material": material.title},
+        multipart=True,
     )
+)
+material_list = MATERIALS.list_view()
+material_detail = MATERIALS.detail_view()
+_material_create = csrf_protect(MATERIALS.create_view())
+_material_edit = csrf_protect(MATERIALS.edit_view())
 
 
 @csrf_exempt
@@ -83,48 +86,10 @@ def material_create(request):
     return _material_create(request)
 
 
-@csrf_protect
-@require(policies.can_edit_catalog)
-def _material_create(request):
-    form = _material_form(request)
-    material = handle_form(
-        request, form, lambda: _save_material(request, form), success=_("已加入教材库：“{obj}”。")
-    )
-    if material:
-        return redirect("catalog:material", pk=material.pk)
-    return form_page(
-        request,
-        form,
-        tab="materials",
-        title=_("添加教材资料"),
-        cancel=reverse("catalog:materials"),
-        multipart=True,
-    )
-
-
 @csrf_exempt
 def material_edit(request, pk):
     _guard_upload(request)
     return _material_edit(request, pk)
-
-
-@csrf_protect
-@require(policies.can_edit_catalog)
-def _material_edit(request, pk):
-    material = selectors.get_material_for(request.user, pk)
-    form = _material_form(request, material)
-    if handle_form(
-        request, form, lambda: _save_material(request, form, material), success=_("已保存。")
-    ):
-        return redirect("catalog:material", pk=material.pk)
-    return form_page(
-        request,
-        form,
-        tab="materials",
-        title=_("修改“%(material)s”") % {"material": material.title},
-        cancel=reverse("catalog:material", args=[material.pk]),
-        multipart=True,
-    )
 
 
 @require_safe
@@ -132,18 +97,11 @@ def _material_edit(request, pk):
 def material_file(request, pk):
     """The stored file, authorised like its page; videos are served inline with ranges."""
     material = selectors.get_material_for(request.user, pk)
-    if not material.file:
-        raise NotFound(_("该资料没有上传文件。"))
-    path = Path(default_storage.path(material.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    inline = material.is_video or material.content_type == "application/pdf"
-    return files.ranged_file_response(
+    return files.stored_file_response(
         request,
-        path,
-        content_type=material.content_type or "application/octet-stream",
-        filename=material.file_name or path.name,
-        inline=inline,
+        material,
+        missing=_("该资料没有上传文件。"),
+        inline=material.is_video or material.content_type == "application/pdf",
     )
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.models import Role
@@ -17,12 +18,16 @@ from ganxun.catalog.forms_proposals import (
 )
 from ganxun.catalog.models import CallTarget, Course, RoundEntry
 from ganxun.catalog.selectors import interactive_share
-from ganxun.catalog.views.common import form_page, handle_form, section
+from ganxun.catalog.views.common import form_page, section
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.http import (
+    action_view,
+    handle_form,
+    remind_view,
+    require,
+    run_action,
+)
 from ganxun.core.scoping import children_of
-from ganxun.core.values import query_int
 
 ROUND_NAMES = ["初选", "复选", "定稿"]
 
@@ -39,7 +44,10 @@ def call_list(request):
 def call_create(request):
     form = CallForm(request.POST or None, actor=request.user)
     call = handle_form(
-        request, form, lambda: _save_call(request, form, None), success=_("已发布征集“{obj}”。")
+        request,
+        form,
+        lambda: _save_call(request, form, None),
+        success=lambda obj: _("已发布征集“{obj}”。").format(obj=obj),
     )
     if call:
         return redirect("catalog:call", pk=call.pk)
@@ -119,76 +127,54 @@ def _menu_share(menu) -> dict | None:
     return interactive_share(Course._base_manager.filter(pk__in=ids))
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def call_remind(request, pk):
-    """提醒: the named units that have not answered (one, or all of them) get a reminder."""
-    call = sel.get_call_for(request.user, pk)
-    units = None
-    if request.POST.get("unit"):
-        unit_id = query_int(request.POST["unit"])
-        units = [t.unit for t in sel.call_target_rows(call) if t.unit.pk == unit_id]
-        if not units:
-            messages.error(request, _("该单位不在本次征集的单位中。"))
-            return redirect("catalog:call", pk=call.pk)
-    try:
-        result = services.call_remind(actor=request.user, call=call, units=units)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        text = _("已提醒 %(units)s 个单位，发出 %(notices)s 条消息。") % result
-        if result["skipped"]:
-            text += _("另有 %(skipped)s 个单位今天已提醒过，未重复提醒。") % result
-        messages.success(request, text)
-    return redirect("catalog:call", pk=call.pk)
+# 提醒: the named units that have not answered (one, or all of them) get a reminder.
+call_remind = remind_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    field="unit",
+    units=lambda call: [t.unit for t in sel.call_target_rows(call)],
+    remind=lambda actor, call, units: services.call_remind(actor=actor, call=call, units=units),
+    missing=gettext_lazy("该单位不在本次征集的单位中。"),
+    to=lambda call: reverse("catalog:call", args=[call.pk]),
+)
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def round_open(request, pk):
-    call = sel.get_call_for(request.user, pk)
-    form = RoundForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写轮次名称。"))
-        return redirect("catalog:call", pk=call.pk)
-    try:
-        rnd = submit_once(
-            request,
-            lambda: services.round_open(
-                actor=request.user, call=call, name=form.cleaned_data["name"]
-            ),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("catalog:call", pk=call.pk)
-    entered = children_of(rnd, RoundEntry, "round").count()
-    messages.success(
-        request,
-        _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。") % {"rnd": rnd, "entered": entered},
+round_open = action_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    form=RoundForm,
+    invalid=gettext_lazy("请填写轮次名称。"),
+    call=lambda request, call, data: services.round_open(
+        actor=request.user, call=call, name=data["name"]
+    ),
+    success=lambda call, data, rnd: (
+        _("已开启%(rnd)s，共 %(entered)s 项申报进入本轮。")
+        % {"rnd": rnd, "entered": children_of(rnd, RoundEntry, "round").count()}
+    ),
+    to=lambda call: reverse("catalog:call", args=[call.pk]),
+    done_to=lambda call, rnd: reverse("catalog:round", args=[rnd.pk]),
+)
+
+
+menu_finalize = action_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    call=lambda request, call: services.menu_finalize(actor=request.user, call=call),
+    success=lambda call, result: _menu_done(result),
+    to=lambda call: reverse("catalog:call", args=[call.pk]),
+)
+
+
+def _menu_done(result: dict) -> str:
+    extra = (
+        _("，新增师资 %(new_lecturers)s 人") % {"new_lecturers": result["new_lecturers"]}
+        if result["new_lecturers"]
+        else ""
     )
-    return redirect("catalog:round", pk=rnd.pk)
-
-
-@require_POST
-@require(policies.can_edit_catalog)
-def menu_finalize(request, pk):
-    call = sel.get_call_for(request.user, pk)
-    try:
-        result = services.menu_finalize(actor=request.user, call=call)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        extra = (
-            _("，新增师资 %(new_lecturers)s 人") % {"new_lecturers": result["new_lecturers"]}
-            if result["new_lecturers"]
-            else ""
-        )
-        messages.success(
-            request,
-            _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。")
-            % {"courses": result["courses"], "extra": extra},
-        )
-    return redirect("catalog:call", pk=call.pk)
+    return _("培训菜单已生成：%(courses)s 门课程已发布到课程库%(extra)s。") % {
+        "courses": result["courses"],
+        "extra": extra,
+    }
 
 
 # --- rounds ----------------------------------------------------------------------------------
@@ -220,13 +206,13 @@ def round_board(request, pk):
 @require(policies.can_edit_catalog)
 def round_close(request, pk):
     rnd = sel.get_round_for(request.user, pk)
-    try:
-        services.round_close(actor=request.user, rnd=rnd)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("catalog:round", pk=rnd.pk)
-    messages.success(request, _("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd})
-    return redirect("catalog:call", pk=rnd.call_id)
+    if run_action(
+        request,
+        lambda: services.round_close(actor=request.user, rnd=rnd),
+        success=_("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd},
+    ):
+        return redirect("catalog:call", pk=rnd.call_id)
+    return redirect("catalog:round", pk=rnd.pk)
 
 
 def _entry_row(request, entry_pk, *, error: str = ""):
@@ -299,7 +285,7 @@ def proposal_create(request, pk):
         request,
         form,
         lambda: services.proposal_submit(actor=request.user, call=call, data=form.to_data()),
-        success=_("已申报“{obj}”。评审进展会显示在“课程申报”页。"),
+        success=lambda obj: _("已申报“{obj}”。评审进展会显示在“课程申报”页。").format(obj=obj),
     )
     if proposal:
         return redirect("catalog:proposal", pk=proposal.pk)
@@ -358,14 +344,12 @@ def proposal_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_propose)
-def proposal_withdraw(request, pk):
-    proposal = sel.get_proposal_for(request.user, pk)
-    try:
-        services.proposal_withdraw(actor=request.user, proposal=proposal)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已撤回“%(proposal)s”。") % {"proposal": proposal.title})
-    return redirect("catalog:proposal", pk=proposal.pk)
+proposal_withdraw = action_view(
+    policies.can_propose,
+    get=sel.get_proposal_for,
+    call=lambda request, proposal: services.proposal_withdraw(
+        actor=request.user, proposal=proposal
+    ),
+    success=lambda proposal, _result: _("已撤回“%(proposal)s”。") % {"proposal": proposal.title},
+    to=lambda proposal: reverse("catalog:proposal", args=[proposal.pk]),
+)

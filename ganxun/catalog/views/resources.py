@@ -1,28 +1,24 @@
 """Teaching points (with their visits) and training bases. Thin: parse, call, render."""
 
-from django.contrib import messages
 from django.db.models import Count, Sum
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
 from ganxun.catalog.forms import BaseForm, SiteForm, VisitForm
 from ganxun.catalog.forms_filters import base_filter_form, site_filter_form
-from ganxun.catalog.models import Course
+from ganxun.catalog.models import Course, TeachingSite, TrainingBase
 from ganxun.catalog.views.common import (
     can_edit,
     delete_view,
-    form_page,
-    handle_form,
-    list_page,
-    new_action,
-    section,
+    resource_views,
     share_view,
 )
-from ganxun.core.errors import DomainError
-from ganxun.core.http import require
+from ganxun.core.http import action_view, handle_form, require
+from ganxun.core.resources import Resource
 
 SITE_FIELDS = ("name", "kind", "address", "capacity", "contact_name", "contact_phone", "highlights")
 BASE_FIELDS = (
@@ -38,76 +34,51 @@ BASE_FIELDS = (
 # --- teaching points -------------------------------------------------------------------------
 
 
-@require(policies.can_view_catalog)
-def site_list(request):
-    form = site_filter_form(request.user, request.GET)
-    return list_page(
-        request,
-        tab="sites",
-        heading=_("现场教学点"),
-        actions=new_action(request, _("登记教学点"), "catalog:site_create"),
-        partial="catalog/_site_table.html",
-        filter_form=form,
-        queryset=selectors.site_search(request.user, form.filters()),
-    )
-
-
-@require(policies.can_view_catalog)
-def site_detail(request, pk, visit_form=None):
-    site = selectors.get_site_for(request.user, pk)
+def _site_context(request, site, visit_form=None) -> dict:
     visits = selectors.site_visits(request.user, site)
-    context = {
-        "site": site,
+    return {
         "visits": visits[:100],
         "totals": visits.aggregate(n=Count("id"), people=Sum("headcount")),
         "visit_form": visit_form or VisitForm(),
         "editable": can_edit(request, site),
     }
-    return section(request, "catalog/site_detail.html", "sites", context)
 
 
-def _site_form_page(request, form, title, cancel):
-    return form_page(
-        request,
-        form,
-        tab="sites",
-        title=title,
-        cancel=cancel,
-        datalist=selectors.site_kinds(request.user),
+def _site_form(request, site):
+    initial = {f: getattr(site, f) for f in SITE_FIELDS} if site else None
+    return SiteForm(request.POST or None, initial=initial)
+
+
+SITES = resource_views(
+    Resource(
+        key="site",
+        model=TeachingSite,
+        app="catalog",
+        plural="sites",
+        get=selectors.get_site_for,
+        can_view=policies.can_view_catalog,
+        can_edit=policies.can_edit_catalog,
+        search=selectors.site_search,
+        filter_form=site_filter_form,
+        form=_site_form,
+        create=lambda request, form: services.site_create(actor=request.user, data=form.to_data()),
+        update=lambda request, form, site: services.site_update(
+            actor=request.user, site=site, data=form.to_data()
+        ),
+        detail=_site_context,
+        heading=gettext_lazy("现场教学点"),
+        new_label=gettext_lazy("登记教学点"),
+        create_title=gettext_lazy("登记现场教学点"),
+        created=gettext_lazy("已登记现场教学点“{obj}”。"),
+        saved=gettext_lazy("已保存。"),
+        edit_title=lambda site: _("修改“%(site)s”") % {"site": site.name},
+        form_extra=lambda request: {"datalist": selectors.site_kinds(request.user)},
     )
-
-
-@require(policies.can_edit_catalog)
-def site_create(request):
-    form = SiteForm(request.POST or None)
-    site = handle_form(
-        request,
-        form,
-        lambda: services.site_create(actor=request.user, data=form.to_data()),
-        success=_("已登记现场教学点“{obj}”。"),
-    )
-    if site:
-        return redirect("catalog:site", pk=site.pk)
-    return _site_form_page(request, form, _("登记现场教学点"), reverse("catalog:sites"))
-
-
-@require(policies.can_edit_catalog)
-def site_edit(request, pk):
-    site = selectors.get_site_for(request.user, pk)
-    form = SiteForm(request.POST or None, initial={f: getattr(site, f) for f in SITE_FIELDS})
-    if handle_form(
-        request,
-        form,
-        lambda: services.site_update(actor=request.user, site=site, data=form.to_data()),
-        success=_("已保存。"),
-    ):
-        return redirect("catalog:site", pk=site.pk)
-    return _site_form_page(
-        request,
-        form,
-        _("修改“%(site)s”") % {"site": site.name},
-        reverse("catalog:site", args=[site.pk]),
-    )
+)
+site_list = SITES.list_view()
+site_detail = SITES.detail_view()
+site_create = SITES.create_view()
+site_edit = SITES.edit_view()
 
 
 @require_POST
@@ -125,17 +96,13 @@ def site_visit_add(request, pk):
     return site_detail(request, pk, visit_form=form)
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def site_visit_delete(request, pk):
-    visit = selectors.get_visit_for(request.user, pk)
-    try:
-        services.site_visit_delete(actor=request.user, visit=visit)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除该接待记录。"))
-    return redirect("catalog:site", pk=visit.site_id)
+site_visit_delete = action_view(
+    policies.can_edit_catalog,
+    get=selectors.get_visit_for,
+    call=lambda request, visit: services.site_visit_delete(actor=request.user, visit=visit),
+    success=gettext_lazy("已删除该接待记录。"),
+    to=lambda visit: reverse("catalog:site", args=[visit.site_id]),
+)
 
 
 site_delete = delete_view(
@@ -150,71 +117,53 @@ site_share = share_view(selectors.get_site_for, "catalog:site")
 # --- training bases --------------------------------------------------------------------------
 
 
-@require(policies.can_view_catalog)
-def base_list(request):
-    form = base_filter_form(request.user, request.GET)
-    return list_page(
-        request,
-        tab="bases",
-        heading=_("培训基地"),
-        actions=new_action(request, _("登记基地"), "catalog:base_create"),
-        partial="catalog/_base_table.html",
-        filter_form=form,
-        queryset=selectors.base_search(request.user, form.filters()),
-    )
-
-
-@require(policies.can_view_catalog)
-def base_detail(request, pk):
-    actor = request.user
-    base = selectors.get_base_for(actor, pk)
+def _base_context(request, base) -> dict:
     courses = list(base.courses.all())
-    context = {
-        "base": base,
+    return {
         "courses": courses,
-        "open_courses": selectors.visible_ids(actor, Course, courses),
+        "open_courses": selectors.visible_ids(request.user, Course, courses),
         "editable": can_edit(request, base),
     }
-    return section(request, "catalog/base_detail.html", "bases", context)
 
 
-@require(policies.can_edit_catalog)
-def base_create(request):
-    form = BaseForm(request.POST or None, actor=request.user)
-    base = handle_form(
-        request,
-        form,
-        lambda: services.base_create(actor=request.user, data=form.to_data()),
-        success=_("已登记培训基地“{obj}”。"),
+def _base_form(request, base):
+    initial = None
+    if base is not None:
+        initial = {f: getattr(base, f) for f in BASE_FIELDS}
+        initial["in_region"] = "1" if base.in_region else "0"
+        initial["courses"] = [c.pk for c in base.courses.all()]
+    return BaseForm(request.POST or None, actor=request.user, initial=initial)
+
+
+BASES = resource_views(
+    Resource(
+        key="base",
+        model=TrainingBase,
+        app="catalog",
+        plural="bases",
+        get=selectors.get_base_for,
+        can_view=policies.can_view_catalog,
+        can_edit=policies.can_edit_catalog,
+        search=selectors.base_search,
+        filter_form=base_filter_form,
+        form=_base_form,
+        create=lambda request, form: services.base_create(actor=request.user, data=form.to_data()),
+        update=lambda request, form, base: services.base_update(
+            actor=request.user, base=base, data=form.to_data()
+        ),
+        detail=_base_context,
+        heading=gettext_lazy("培训基地"),
+        new_label=gettext_lazy("登记基地"),
+        create_title=gettext_lazy("登记培训基地"),
+        created=gettext_lazy("已登记培训基地“{obj}”。"),
+        saved=gettext_lazy("已保存。"),
+        edit_title=lambda base: _("修改“%(base)s”") % {"base": base.name},
     )
-    if base:
-        return redirect("catalog:base", pk=base.pk)
-    return form_page(
-        request, form, tab="bases", title=_("登记培训基地"), cancel=reverse("catalog:bases")
-    )
-
-
-@require(policies.can_edit_catalog)
-def base_edit(request, pk):
-    base = selectors.get_base_for(request.user, pk)
-    initial = {f: getattr(base, f) for f in BASE_FIELDS}
-    initial["in_region"] = "1" if base.in_region else "0"
-    initial["courses"] = [c.pk for c in base.courses.all()]
-    form = BaseForm(request.POST or None, actor=request.user, initial=initial)
-    if handle_form(
-        request,
-        form,
-        lambda: services.base_update(actor=request.user, base=base, data=form.to_data()),
-        success=_("已保存。"),
-    ):
-        return redirect("catalog:base", pk=base.pk)
-    return form_page(
-        request,
-        form,
-        tab="bases",
-        title=_("修改“%(base)s”") % {"base": base.name},
-        cancel=reverse("catalog:base", args=[base.pk]),
-    )
+)
+base_list = BASES.list_view()
+base_detail = BASES.detail_view()
+base_create = BASES.create_view()
+base_edit = BASES.edit_view()
 
 
 base_delete = delete_view(

@@ -3,10 +3,8 @@
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -27,12 +25,13 @@ from ganxun.catalog.importing.run import (
     import_start,
 )
 from ganxun.catalog.views.common import section
-from ganxun.core.audit import audit_record
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import DomainError
+from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
 from ganxun.core.idempotency import submit_once
-from ganxun.core.jobs import job_for
+from ganxun.core.import_views import import_commit as import_commit_step
+from ganxun.core.import_views import import_job_for, job_progress, rows_context
 from ganxun.core.models import Job
 from ganxun.orgs.roster.jobs import save_upload
 
@@ -84,24 +83,21 @@ def lecturer_import(request):
 
 
 def _import_job(request, pk) -> Job:
-    job = job_for(request.user, pk)
-    if job is None or job.kind not in KINDS:
-        raise NotFound()
-    return job
+    return import_job_for(request, pk, KINDS)
 
 
 @require(policies.can_edit_catalog)
 def import_job(request, pk):
     """Progress, polled by htmx; sent on to the preview once the job has succeeded."""
     job = _import_job(request, pk)
-    if job.status == Job.Status.SUCCEEDED:
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("catalog:import_rows", args=[job.pk])
-            return response
-        return redirect("catalog:import_rows", pk=job.pk)
-    template = "catalog/_import_progress.html" if request.htmx else "catalog/import_job.html"
-    return render(request, template, {"job": job, "what": job.params.get("what", "courses")})
+    return job_progress(
+        request,
+        job,
+        rows_url="catalog:import_rows",
+        template="catalog/import_job.html",
+        partial="catalog/_import_progress.html",
+        what=job.params.get("what", "courses"),
+    )
 
 
 @require(policies.can_edit_catalog)
@@ -109,44 +105,38 @@ def import_rows(request, pk):
     job = _import_job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("catalog:import_job", pk=job.pk)
-    result = job.result
-    counts = result.get("counts", {})
+    counts = job.result.get("counts", {})
     status = request.GET.get("status", "")
-    records = result.get("records", [])
+    records = job.result.get("records", [])
     if status in STATUSES:
         records = [r for r in records if r["status"] == status]
     else:
         order = {s: i for i, s in enumerate(STATUSES)}
         records = sorted(records, key=lambda r: (order[r["status"]], r["row"]))
     what = job.params["what"]
-    context = {
-        "job": job,
-        "what": what,
-        "noun": TITLES[what],
-        "result": result,
-        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES],
-        "status": status,
-        "page": Paginator(records, 50).get_page(request.GET.get("page")),
-        "is_preview": job.kind == PREVIEW,
-        "can_commit": job.kind == PREVIEW and (counts.get(NEW) or counts.get(UPDATE)),
-        "list_url": reverse(LIST_URLS[what]),
-        "status_labels": STATUS_LABELS,
-    }
+    context = rows_context(
+        request, job, records, statuses=STATUSES, labels=STATUS_LABELS, preview_kind=PREVIEW
+    )
+    context.update(
+        what=what,
+        noun=TITLES[what],
+        can_commit=job.kind == PREVIEW and (counts.get(NEW) or counts.get(UPDATE)),
+        list_url=reverse(LIST_URLS[what]),
+    )
     return section(request, "catalog/import_rows.html", what, context)
 
 
 @require_POST
 @require(policies.can_edit_catalog)
 def import_commit(request, pk):
-    preview = _import_job(request, pk)
-    if preview.kind != PREVIEW or preview.status != Job.Status.SUCCEEDED:
-        raise NotFound()
-    try:
-        job = submit_once(request, lambda: commit_start(actor=request.user, preview=preview))
-    except DomainError as exc:  # a submission key copied from somebody else's page
-        messages.error(request, exc.message)
-        return redirect("catalog:import_rows", pk=preview.pk)
-    return redirect("catalog:import_job", pk=job.pk)
+    return import_commit_step(
+        request,
+        _import_job(request, pk),
+        preview_kind=PREVIEW,
+        start=lambda preview: commit_start(actor=request.user, preview=preview),
+        rows_url="catalog:import_rows",
+        job_url="catalog:import_job",
+    )
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
@@ -156,16 +146,15 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 
 def _export(request, what: str, rows):
-    audit_record(
+    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_xlsx(request.user, what, rows),
+        filename=f"{what}-{stamp}.xlsx",
         object_type=f"catalog.{what[:-1]}",
-        object_id="-",
         object_repr=f"{TITLES[what]}库导出",
         changes={"filter": [None, request.GET.urlencode()]},
     )
-    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
-    return _xlsx(write_xlsx(request.user, what, rows), f"{what}-{stamp}.xlsx")
 
 
 @require(policies.can_view_catalog)

@@ -4,7 +4,6 @@ check-in and check-out), a paper sheet typed in, the printable sheet and the abs
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +15,8 @@ from ganxun.checkin.errors import CheckinError
 from ganxun.checkin.exports import write_absences_xlsx
 from ganxun.checkin.forms import CheckoutForm, DeskSearchForm, ManualForm, SheetForm
 from ganxun.checkin.sheet import LABELS, match_sheet
-from ganxun.core.audit import audit_record
 from ganxun.core.errors import NotFound
+from ganxun.core.exports import audited_download
 from ganxun.core.http import page_or_partial, require
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import Session
@@ -266,12 +265,10 @@ def absences(request, pk):
     if request.GET.get("format") != "xlsx":
         context = {"session": session, "groups": groups, "total": sum(len(g) for _, g in groups)}
         return render(request, "checkin/absences.html", context)
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=write_absences_xlsx(request.user, session, groups),
+        filename=f"absences-{session.pk}.xlsx",
         obj=session,
         object_repr=f"缺勤名单导出：{session.title}"[:200],
     )
-    response = HttpResponse(write_absences_xlsx(request.user, session, groups), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="absences-{session.pk}.xlsx"'
-    return response

@@ -15,6 +15,7 @@ from ganxun.needs.services import (
     respondents_add,
 )
 from ganxun.needs.targeting import Targeting
+from ganxun.surveys.answering import Answers
 from ganxun.surveys.models import Question
 
 TEMPLATE = "needs_default"
@@ -59,7 +60,7 @@ def build_survey(users, rng) -> SurveySummary:
     for respondent in sorted(answering, key=lambda r: r.pk):
         outcome = respondent_answer(
             respondent=respondent,
-            data=_answers(questions, rng),
+            data=Answers.from_post(_answers(questions, rng)),
             submit=True,
             submission_key=f"demo-{respondent.pk}",
         )

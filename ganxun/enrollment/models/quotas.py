@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
+from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedManager
 from ganxun.programs.models import MANAGING_ROLES, Program, ProgramTrainee
 
@@ -24,7 +25,7 @@ def _program_or_subtree_q(actor, program_lookup: str, org_lookup: str) -> Q:
     return q
 
 
-class Quota(models.Model):
+class Quota(Timestamped):
     """Seats a program gives a unit (调训名额), or seats a higher-level class offers a lower
     unit (搭车名额). The unit's contact fills them with nominations."""
 
@@ -46,8 +47,6 @@ class Quota(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import NotFound, PermissionDenied
-from ganxun.core.http import paginate, require
+from ganxun.core.http import paginate, require, run_action
 from ganxun.core.values import query_int
 from ganxun.enrollment import policies, selectors, services
 from ganxun.enrollment.forms import DecideForm
 from ganxun.enrollment.models import Nomination
-from ganxun.enrollment.views.common import run
 from ganxun.orgs.models import Cadre
 from ganxun.programs import policies as program_policies
 
@@ -75,7 +74,7 @@ def quota_detail(request, pk):
 def nominate(request, pk):
     quota = _contact_quota(request, pk)
     cadre = _picked_cadre(request)
-    run(
+    run_action(
         request,
         lambda: services.nomination_create(
             actor=request.user, quota=quota, cadre=cadre, note=request.POST.get("note", "")
@@ -89,7 +88,7 @@ def nominate(request, pk):
 @require(policies.is_contact)
 def nomination_withdraw(request, pk):
     nomination = selectors.get_nomination_for(request.user, pk)
-    run(
+    run_action(
         request,
         lambda: services.nomination_withdraw(actor=request.user, nomination=nomination),
         success=_("已撤回%(name)s的报名。") % {"name": nomination.cadre.name},
@@ -104,7 +103,7 @@ def nomination_replace(request, pk):
     if nomination.status not in Nomination.LIVE:
         raise NotFound()
     cadre = _picked_cadre(request)
-    ok = run(
+    ok = run_action(
         request,
         lambda: services.nomination_replace(
             actor=request.user,
@@ -140,7 +139,7 @@ def leave_decide(request, pk):
         messages.error(request, _("请选择同意或不同意。"))
     else:
         approve = form.cleaned_data["decision"] == "approve"
-        run(
+        run_action(
             request,
             lambda: services.leave_decide(
                 actor=request.user, leave=leave, approve=approve, note=form.cleaned_data["note"]

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.http import apply_domain_error, paginate, remind_view, require, run_action
 from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
 from ganxun.enrollment.forms import (
@@ -22,7 +23,7 @@ from ganxun.enrollment.forms import (
 from ganxun.enrollment.models import LeaveRequest, Nomination
 from ganxun.enrollment.services import changes
 from ganxun.enrollment.services import eligibility as eligibility_services
-from ganxun.enrollment.views.common import program_page, run
+from ganxun.enrollment.views.common import program_page
 from ganxun.programs import policies as program_policies
 from ganxun.programs.selectors import get_managed_program_for
 from ganxun.programs.views.common import warn_double_bookings
@@ -47,7 +48,7 @@ def _save_quota(request, program, form, quota=None) -> bool:
     if request.method != "POST" or not form.is_valid():
         return False
     data = form.cleaned_data
-    return run(
+    return run_action(
         request,
         lambda: services.quota_save(
             actor=request.user,
@@ -131,28 +132,18 @@ def quotas_bulk(request, pk):
     return program_page(request, "enrollment/quotas_bulk.html", program, "quotas", context)
 
 
-@require_POST
-@require(manages)
-def quotas_remind(request, pk):
-    """提醒: units with seats that have nominated nobody (one, or all of them)."""
-    program = get_managed_program_for(request.user, pk)
-    orgs = None
-    if request.POST.get("org"):
-        org_id = query_int(request.POST["org"])
-        orgs = [u.org for u in services.quota_units(program) if u.org.pk == org_id]
-        if not orgs:
-            messages.error(request, _("该单位在本项目没有名额。"))
-            return redirect("enrollment:program_quotas", pk=program.pk)
-    try:
-        result = services.quotas_remind(actor=request.user, program=program, orgs=orgs)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        text = _("已提醒 %(units)s 个单位，发出 %(notices)s 条消息。") % result
-        if result["skipped"]:
-            text += _("另有 %(skipped)s 个单位今天已提醒过，未重复提醒。") % result
-        messages.success(request, text)
-    return redirect("enrollment:program_quotas", pk=program.pk)
+# 提醒: units with seats that have nominated nobody (one, or all of them).
+quotas_remind = remind_view(
+    manages,
+    get=get_managed_program_for,
+    field="org",
+    units=lambda program: [u.org for u in services.quota_units(program)],
+    remind=lambda actor, program, orgs: services.quotas_remind(
+        actor=actor, program=program, orgs=orgs
+    ),
+    missing=gettext_lazy("该单位在本项目没有名额。"),
+    to=lambda program: reverse("enrollment:program_quotas", args=[program.pk]),
+)
 
 
 @require(manages)
@@ -171,7 +162,7 @@ def quota_edit(request, pk):
 def quota_delete(request, pk):
     quota = selectors.get_quota_for(request.user, pk)
     get_managed_program_for(request.user, quota.program_id)
-    run(
+    run_action(
         request,
         lambda: services.quota_delete(actor=request.user, quota=quota),
         success=_("已删除名额。"),
@@ -215,7 +206,7 @@ def program_nominations(request, pk):
 
 def _confirm_nominations(request, program, chosen, fingerprint) -> bool:
     """Confirm the previewed nominees; False (the message shown) when refused, stale included."""
-    ok = run(
+    ok = run_action(
         request,
         lambda: services.nominations_confirm(
             actor=request.user, program=program, nominations=chosen, fingerprint=fingerprint
@@ -233,7 +224,7 @@ def nomination_return(request, pk):
     nomination = selectors.get_nomination_for(request.user, pk)
     get_managed_program_for(request.user, nomination.program_id)
     note = request.POST.get("note", "")
-    run(
+    run_action(
         request,
         lambda: services.nomination_return(actor=request.user, nomination=nomination, note=note),
         success=_("已退回%(name)s的报名，并通知了单位联络员。") % {"name": nomination.cadre.name},
@@ -246,7 +237,7 @@ def program_selection(request, pk):
     program = get_managed_program_for(request.user, pk)
     form = RulesForm(request.POST or None, initial=selectors.selection_rules(program))
     if request.method == "POST" and form.is_valid():
-        ok = run(
+        ok = run_action(
             request,
             lambda: services.selection_rules_save(
                 actor=request.user,
@@ -283,7 +274,7 @@ def session_seats(request, pk):
 def session_promote(request, pk):
     session = selectors.get_program_session_for(request.user, pk)
     result = []
-    run(
+    run_action(
         request,
         lambda: result.extend(services.seats_promote(actor=request.user, session=session)),
         success=_("已按名额从候补中递补。"),
@@ -316,7 +307,7 @@ def program_changes(request, pk):
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("change") if i.isdigit()]
         sent = {}
-        if run(
+        if run_action(
             request,
             lambda: sent.update(
                 n=changes.changes_notify(actor=request.user, program=program, change_ids=ids)

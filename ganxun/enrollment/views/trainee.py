@@ -5,10 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.http import require
+from ganxun.core.http import require, run_action
 from ganxun.enrollment import policies, selectors, services
 from ganxun.enrollment.forms import LeaveForm, MenuFilterForm
-from ganxun.enrollment.views.common import run
 
 
 @require(policies.can_select)
@@ -28,7 +27,7 @@ def menu(request):
 def pick(request, pk):
     session = selectors.get_menu_session_for(request.user, pk)
     result = []
-    ok = run(
+    ok = run_action(
         request,
         lambda: result.append(services.seat_pick(actor=request.user, session=session)),
         success=_("已选“%(title)s”。") % {"title": session.title},
@@ -54,7 +53,7 @@ def my_seats(request):
 @require(policies.can_select)
 def seat_cancel(request, pk):
     seat = selectors.get_seat_for(request.user, pk)
-    run(
+    run_action(
         request,
         lambda: services.seat_cancel(actor=request.user, seat=seat),
         success=_("已退选“%(title)s”。") % {"title": seat.session.title},
@@ -78,7 +77,7 @@ def leave_new(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and run(
+        and run_action(
             request,
             lambda: services.leave_request(
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
@@ -97,7 +96,7 @@ def leave_new(request, pk):
 @require(policies.is_trainee)
 def leave_withdraw(request, pk):
     leave = selectors.get_leave_for(request.user, pk)
-    run(
+    run_action(
         request,
         lambda: services.leave_withdraw(actor=request.user, leave=leave),
         success=_("已撤回请假。"),

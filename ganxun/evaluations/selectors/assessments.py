@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.evaluations.models import Assessment, AssessmentAttempt, BankQuestion
 from ganxun.evaluations.progress import trainee_gains
@@ -15,13 +16,6 @@ from ganxun.programs.policies import can_manage_program
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
-
-
-def _get(qs, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def bank_list(actor: "User", *, q: str = "", kind: str = "", course=None) -> QuerySet[BankQuestion]:

@@ -17,7 +17,6 @@ from ganxun.evaluations.services.forms import (
     check_can_answer,
     form_window,
     opens_at,
-    setup_ensure,
 )
 from ganxun.programs.models import Session
 from ganxun.surveys import answering
@@ -65,8 +64,9 @@ class FormState:
         )
 
 
-def form_state(actor: "User", session: Session) -> FormState:
-    setup = setup_ensure(session.program)
+def form_state(actor: "User", session: Session, setup: EvaluationSetup) -> FormState:
+    """Where the actor stands with the session's form; ``setup`` is the program's settings
+    (``services.setup_ensure``, called by the page: a selector never writes)."""
     evaluation = (
         children_of(session, SessionEvaluation, "session")
         .select_related("response__questionnaire")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.catalog.models import Course, Lecturer, Theme
 from ganxun.checkin.models import Attendance
 from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.evaluations import aggregates, policies
 from ganxun.evaluations.models import SessionEvaluation
@@ -28,13 +29,6 @@ if TYPE_CHECKING:
     from ganxun.accounts.models import User
 
 MAX_CLUSTERED = 400
-
-
-def _get(qs, pk):
-    obj = qs.filter(pk=pk).first() if str(pk).isdigit() else None
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 # --- one session ----------------------------------------------

@@ -14,6 +14,7 @@ from ganxun.evaluations.models import Assessment, AssessmentAttempt, BankQuestio
 from ganxun.evaluations.models.assessments import TRUE_FALSE_OPTIONS
 from ganxun.programs.models import ProgramTrainee
 from ganxun.programs.policies import can_manage_program, can_manage_programs, manages_org
+from ganxun.surveys.answering import Answers
 
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
@@ -267,7 +268,7 @@ def parse_attempt(questions, data) -> tuple[dict[int, list[int]], dict[int, str]
 
 
 @transaction.atomic
-def assessment_submit(*, actor: "User", assessment: Assessment, data) -> AssessmentAttempt:
+def assessment_submit(*, actor: "User", assessment: Assessment, data: Answers) -> AssessmentAttempt:
     """Score and keep the actor's answers: once per test, only while it is open, only for the
     program's trainees. Refusals: not_trainee, not_open, already_taken, invalid."""
     cadre_id = getattr(actor, "cadre_id", None)

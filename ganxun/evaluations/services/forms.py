@@ -258,7 +258,9 @@ def _mean_rating(parsed) -> float | None:
 
 
 @transaction.atomic
-def evaluation_submit(*, actor: "User", session: Session, data, submission_key: str = ""):
+def evaluation_submit(
+    *, actor: "User", session: Session, data: answering.Answers, submission_key: str = ""
+):
     """Submit (or, while the form is open, edit) the actor's form for ``session``.
 
     Refusals (``EvaluationError``): not_trainee, not_attended, not_open, closed, cancelled,

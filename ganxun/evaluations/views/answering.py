@@ -14,20 +14,26 @@ from ganxun.evaluations.services.assessments import assessment_questions
 from ganxun.surveys import answering
 
 
+def _form_state(actor, session):
+    # The program's settings are made on first use (a write): explicitly, here, not in the read.
+    setup = services.setup_ensure(session.program)
+    return selectors.form_state(actor, session, setup)
+
+
 @login_required
 def session_form(request, pk):
     """GET: the form (filled with the earlier answers when editing). POST: submit or edit.
     Refusals (not attended, closed, …) are shown on the page with the reason, status 403/400."""
     actor = request.user
     session = selectors.get_session_for_form(actor, pk)
-    state = selectors.form_state(actor, session)
+    state = _form_state(actor, session)
     items, error, status = None, "", 200
     if request.method == "POST":
         try:
             services.evaluation_submit(
                 actor=actor,
                 session=session,
-                data=request.POST,
+                data=answering.Answers.from_post(request.POST),
                 submission_key=request.POST.get("key", ""),
             )
         except DomainError as exc:
@@ -40,7 +46,7 @@ def session_form(request, pk):
                 )
                 items = answering.parse(questionnaire, request.POST, final=True).items
             else:
-                state = selectors.form_state(actor, session)
+                state = _form_state(actor, session)
         else:
             return redirect("evaluations:session_thanks", pk=session.pk)
     if not state.can_answer:
@@ -64,7 +70,7 @@ def session_form(request, pk):
 @login_required
 def session_thanks(request, pk):
     session = selectors.get_session_for_form(request.user, pk)
-    state = selectors.form_state(request.user, session)
+    state = _form_state(request.user, session)
     if state.evaluation is None:
         return redirect("evaluations:session_form", pk=session.pk)
     return render(
@@ -99,7 +105,9 @@ def assessment_take(request, pk):
     if request.method == "POST" and attempt is None:
         try:
             attempt = services.assessment_submit(
-                actor=actor, assessment=assessment, data=request.POST
+                actor=actor,
+                assessment=assessment,
+                data=answering.Answers.from_post(request.POST),
             )
             messages.success(request, _("已提交，成绩如下。"))
             return redirect("evaluations:assessment_take", pk=assessment.pk)

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, paginate, require
+from ganxun.core.http import action_view, handle_form, paginate, post_action, require
 from ganxun.core.idempotency import submit_once
 from ganxun.evaluations import policies, selectors, services
 from ganxun.evaluations.forms import AssessmentForm, BankQuestionForm
@@ -21,25 +21,13 @@ from ganxun.programs.views.common import program_page
 TAB = "evaluations"
 
 
-def _save(request, form, call, success: str):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = submit_once(request, call)
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return None
-    messages.success(request, success)
-    return result
-
-
 @require(policies.can_manage_evaluations)
 def program_tests(request, pk):
     program = program_selectors.get_program_for(request.user, pk)
     can_manage = policies.can_configure(request.user, program)
     form = AssessmentForm(request.POST or None, program=program) if can_manage else None
     if form is not None:
-        created = _save(
+        created = handle_form(
             request,
             form,
             lambda: services.assessment_save(
@@ -89,7 +77,7 @@ def assessment_detail(request, pk):
             "unit": assessment.unit_id,
         },
     )
-    if can_manage and _save(
+    if can_manage and handle_form(
         request,
         edit,
         lambda: services.assessment_save(
@@ -112,18 +100,15 @@ def assessment_detail(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_evaluations)
-def assessment_status(request, pk):
-    assessment = selectors.get_managed_assessment_for(request.user, pk)
-    try:
-        services.assessment_set_status(
-            actor=request.user, assessment=assessment, status=request.POST.get("status", "")
-        )
-        messages.success(request, _("状态已更新。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("evaluations:assessment", pk=assessment.pk)
+assessment_status = action_view(
+    policies.can_manage_evaluations,
+    get=selectors.get_managed_assessment_for,
+    call=lambda request, assessment: services.assessment_set_status(
+        actor=request.user, assessment=assessment, status=request.POST.get("status", "")
+    ),
+    success=gettext_lazy("状态已更新。"),
+    to=lambda assessment: reverse("evaluations:assessment", args=[assessment.pk]),
+)
 
 
 @require_POST
@@ -159,13 +144,14 @@ def assessment_add(request, pk):
 @require(policies.can_manage_evaluations)
 def assessment_remove(request, pk, question):
     assessment = selectors.get_managed_assessment_for(request.user, pk)
-    try:
-        services.assessment_remove_question(
+    return post_action(
+        request,
+        lambda: services.assessment_remove_question(
             actor=request.user, assessment=assessment, question_id=question
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("evaluations:assessment", pk=assessment.pk)
+        ),
+        to="evaluations:assessment",
+        pk=assessment.pk,
+    )
 
 
 @require(policies.can_manage_evaluations)
@@ -175,7 +161,7 @@ def bank(request):
     kind = kind if kind in BankQuestion.Kind.values else ""
     page = paginate(request, selectors.bank_list(actor, q=request.GET.get("q", ""), kind=kind))
     form = BankQuestionForm(request.POST or None, actor=actor)
-    if _save(
+    if handle_form(
         request,
         form,
         lambda: services.bank_question_save(actor=actor, owner=actor.org, data=form.to_data()),
@@ -196,7 +182,7 @@ def bank_edit(request, pk):
     form = BankQuestionForm(
         request.POST or None, actor=actor, initial=BankQuestionForm.initial_for(question)
     )
-    if _save(
+    if handle_form(
         request,
         form,
         lambda: services.bank_question_save(
@@ -217,13 +203,12 @@ def bank_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_evaluations)
-def bank_delete(request, pk):
-    question = selectors.get_bank_question_for(request.user, pk)
-    try:
-        services.bank_question_delete(actor=request.user, question=question)
-        messages.success(request, _("已停用该试题。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("evaluations:bank")
+bank_delete = action_view(
+    policies.can_manage_evaluations,
+    get=selectors.get_bank_question_for,
+    call=lambda request, question: services.bank_question_delete(
+        actor=request.user, question=question
+    ),
+    success=gettext_lazy("已停用该试题。"),
+    to=lambda question: reverse("evaluations:bank"),
+)

@@ -2,17 +2,15 @@
 rankings, suggestion themes, Excel), the form settings, a session's results and the results
 of a lecturer, course, theme, unit or venue."""
 
-from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.core.audit import audit_record
-from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.exports import audited_download
+from ganxun.core.http import action_view, handle_form, require, run_action
 from ganxun.evaluations import aggregates, exports, policies, selectors, services
 from ganxun.evaluations.forms import SetupForm
 from ganxun.programs import selectors as program_selectors
@@ -67,10 +65,13 @@ def program_export(request, pk):
     body = exports.program_xlsx(
         program, results, selectors.program_sessions_rates(program), actor=request.user
     )
-    audit_record(actor=request.user, action="export", obj=program, changes={"what": "评价结果"})
-    response = HttpResponse(body, content_type=exports.XLSX)
-    response["Content-Disposition"] = f"attachment; filename=evaluations-{program.pk}.xlsx"
-    return response
+    return audited_download(
+        actor=request.user,
+        content=body,
+        filename=f"evaluations-{program.pk}.xlsx",
+        obj=program,
+        changes={"what": "评价结果"},
+    )
 
 
 @require(policies.can_manage_evaluations)
@@ -84,19 +85,18 @@ def program_setup(request, pk):
             "open_minutes_before_end": setup.open_minutes_before_end,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.setup_update(
-                actor=request.user,
-                program=program,
-                close_hours=form.cleaned_data["close_hours"],
-                open_minutes_before_end=form.cleaned_data["open_minutes_before_end"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("evaluations:program_setup", pk=program.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: services.setup_update(
+            actor=request.user,
+            program=program,
+            close_hours=form.cleaned_data["close_hours"],
+            open_minutes_before_end=form.cleaned_data["open_minutes_before_end"],
+        ),
+        success=_("已保存。"),
+    ):
+        return redirect("evaluations:program_setup", pk=program.pk)
     setup = services.setup_ensure(program)
     return program_page(
         request,
@@ -111,27 +111,21 @@ def program_setup(request, pk):
 @require(policies.can_manage_evaluations)
 def program_customize(request, pk):
     program = program_selectors.get_managed_program_for(request.user, pk)
-    try:
-        draft = submit_once(
-            request, lambda: services.form_customize(actor=request.user, program=program)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    draft = run_action(
+        request, lambda: services.form_customize(actor=request.user, program=program)
+    )
+    if not draft:
         return redirect("evaluations:program_setup", pk=program.pk)
-    return redirect("surveys:builder", pk=draft.pk)
+    return redirect("surveys:builder", pk=draft.result.pk)
 
 
-@require_POST
-@require(policies.can_manage_evaluations)
-def program_activate(request, pk):
-    program = program_selectors.get_managed_program_for(request.user, pk)
-    try:
-        services.form_activate(actor=request.user, program=program)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("新的评价表已启用，之后的评价使用新表。"))
-    return redirect("evaluations:program_setup", pk=program.pk)
+program_activate = action_view(
+    policies.can_manage_evaluations,
+    get=program_selectors.get_managed_program_for,
+    call=lambda request, program: services.form_activate(actor=request.user, program=program),
+    success=gettext_lazy("新的评价表已启用，之后的评价使用新表。"),
+    to=lambda program: reverse("evaluations:program_setup", args=[program.pk]),
+)
 
 
 @require(can_use_programs)

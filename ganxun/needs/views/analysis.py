@@ -1,9 +1,8 @@
 """Cross-tabs of choice and rating questions by group, with a chart and an Excel export."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 
-from ganxun.core.audit import audit_record
+from ganxun.core.exports import audited_download
 from ganxun.core.http import require
 from ganxun.needs import exports, policies, selectors
 from ganxun.needs.analysis import DIMENSIONS, chart_data, crosstab, dimension
@@ -43,15 +42,10 @@ def crosstab_export(request, pk):
         (q.text, [(dim.label, crosstab(survey, q, dim)) for dim in DIMENSIONS])
         for q in _tabulable(survey)
     ]
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=exports.crosstabs_xlsx(survey.title, sections, actor=request.user),
+        filename=f"crosstabs-{survey.pk}.xlsx",
         obj=survey,
         changes={"crosstabs": [None, len(sections)]},
     )
-    response = HttpResponse(
-        exports.crosstabs_xlsx(survey.title, sections, actor=request.user),
-        content_type=exports.XLSX,
-    )
-    response["Content-Disposition"] = f'attachment; filename="crosstabs-{survey.pk}.xlsx"'
-    return response

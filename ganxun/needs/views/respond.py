@@ -17,7 +17,7 @@ from ganxun.core.http import require
 from ganxun.core.ratelimit import hall_rate, ratelimit
 from ganxun.needs import policies, selectors, services
 from ganxun.needs.errors import LinkError
-from ganxun.surveys.answering import items_with_saved
+from ganxun.surveys.answering import Answers, items_with_saved
 
 
 def _message(request, exc: LinkError, survey):
@@ -55,7 +55,7 @@ def _handle(request, respondent, urls: dict):
         try:
             outcome = services.respondent_answer(
                 respondent=respondent,
-                data=request.POST,
+                data=Answers.from_post(request.POST),
                 submit="submit" in request.POST,
                 submission_key=request.POST.get("submission_key", ""),
             )

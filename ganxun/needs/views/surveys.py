@@ -3,14 +3,22 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.audit import audit_record
-from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, page_or_partial, paginate, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.exports import audited_download
+from ganxun.core.http import (
+    action_view,
+    handle_form,
+    page_or_partial,
+    paginate,
+    require,
+    run_action,
+)
 from ganxun.needs import exports, links, policies, selectors, services
 from ganxun.needs.forms import OpenForm, SurveyCreateForm, TargetingForm
 from ganxun.needs.targeting import Targeting, matching_cadres
@@ -37,20 +45,19 @@ def survey_create(request):
         org_queryset=org_choices(request.user).filter(depth__lte=request.user.org.depth + 1),
         initial={"org": request.user.org_id},
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            survey = submit_once(
-                request,
-                lambda: services.needs_survey_create(
-                    actor=request.user, org=d["org"], title=d["title"], template=d["template"]
-                ),
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已创建问卷草稿。请检查题目，再选择调研对象并发布。"))
-            return redirect("needs:detail", pk=survey.pk)
+    survey = handle_form(
+        request,
+        form,
+        lambda: services.needs_survey_create(
+            actor=request.user,
+            org=form.cleaned_data["org"],
+            title=form.cleaned_data["title"],
+            template=form.cleaned_data["template"],
+        ),
+        success=_("已创建问卷草稿。请检查题目，再选择调研对象并发布。"),
+    )
+    if survey:
+        return redirect("needs:detail", pk=survey.pk)
     return render(request, "needs/survey_form.html", {"form": form, "title": _("新建需求调研")})
 
 
@@ -82,14 +89,13 @@ def survey_edit(request, pk):
     form = QuestionnaireForm(
         request.POST or None, initial={"title": q.title, "intro": q.intro, "closes_at": q.closes_at}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            questionnaire_update(actor=request.user, questionnaire=q, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("needs:detail", pk=survey.pk)
+    if handle_form(
+        request,
+        form,
+        lambda: questionnaire_update(actor=request.user, questionnaire=q, **form.cleaned_data),
+        success=_("已保存。"),
+    ):
+        return redirect("needs:detail", pk=survey.pk)
     return render(
         request,
         "needs/survey_form.html",
@@ -97,35 +103,26 @@ def survey_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def survey_open(request, pk):
-    survey = selectors.get_survey_for(request.user, pk, manage=True)
-    form = OpenForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("bad_deadline", _("截止时间格式不正确。"))
-        services.needs_survey_open(
-            actor=request.user, survey=survey, closes_at=form.cleaned_data["closes_at"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("问卷已发布，个人链接即刻生效。"))
-    return redirect("needs:detail", pk=survey.pk)
+survey_open = action_view(
+    policies.can_manage_needs,
+    get=lambda actor, pk: selectors.get_survey_for(actor, pk, manage=True),
+    form=OpenForm,
+    invalid=gettext_lazy("截止时间格式不正确。"),
+    call=lambda request, survey, data: services.needs_survey_open(
+        actor=request.user, survey=survey, closes_at=data["closes_at"]
+    ),
+    success=gettext_lazy("问卷已发布，个人链接即刻生效。"),
+    to=lambda survey: reverse("needs:detail", args=[survey.pk]),
+)
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def survey_close(request, pk):
-    survey = selectors.get_survey_for(request.user, pk, manage=True)
-    try:
-        services.needs_survey_close(actor=request.user, survey=survey)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("问卷已结束，个人链接已失效。"))
-    return redirect("needs:detail", pk=survey.pk)
+survey_close = action_view(
+    policies.can_manage_needs,
+    get=lambda actor, pk: selectors.get_survey_for(actor, pk, manage=True),
+    call=lambda request, survey: services.needs_survey_close(actor=request.user, survey=survey),
+    success=gettext_lazy("问卷已结束，个人链接已失效。"),
+    to=lambda survey: reverse("needs:detail", args=[survey.pk]),
+)
 
 
 # --- targeting -----------------------------------------------------------------------------------
@@ -143,20 +140,16 @@ def targeting(request, pk):
     context = {"survey": survey, "form": form}
     if not form.is_bound or form.is_valid():
         criteria = form.to_targeting() if form.is_bound else Targeting()
-        if request.method == "POST":
-            try:
-                result = services.respondents_add(
-                    actor=request.user, survey=survey, criteria=criteria
-                )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("已新增 %(added)s 名调研对象（此前已邀请 %(already)s 人）。")
-                    % {"added": result["added"], "already": result["already"]},
-                )
-                return redirect("needs:respondents", pk=survey.pk)
+        if request.method == "POST" and run_action(
+            request,
+            lambda: services.respondents_add(actor=request.user, survey=survey, criteria=criteria),
+            success=lambda result: (
+                _("已新增 %(added)s 名调研对象（此前已邀请 %(already)s 人）。")
+                % {"added": result["added"], "already": result["already"]}
+            ),
+            once=False,
+        ):
+            return redirect("needs:respondents", pk=survey.pk)
         context["matched"] = matching_cadres(
             request.user, survey.questionnaire.org, criteria, timezone.localdate()
         ).count()
@@ -215,18 +208,13 @@ def respondents_export(request, pk):
         }
         for r in selectors.non_respondents(request.user, survey, node)
     ]
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=exports.non_respondents_xlsx(survey.title, rows, actor=request.user),
+        filename=f"non-respondents-{survey.pk}.xlsx",
         obj=survey,
         changes={"non_respondents": [None, len(rows)], "unit": [None, node.name]},
     )
-    response = HttpResponse(
-        exports.non_respondents_xlsx(survey.title, rows, actor=request.user),
-        content_type=exports.XLSX,
-    )
-    response["Content-Disposition"] = f'attachment; filename="non-respondents-{survey.pk}.xlsx"'
-    return response
 
 
 @require(policies.can_track_needs)

@@ -1,18 +1,15 @@
 """Field follow-ups (一线调研) of a program and the follow-up sample checklist."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
-from ganxun.core.errors import DomainError
-from ganxun.core.http import paginate, require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.http import action_view, handle_form, paginate, require
 from ganxun.outcomes import policies, selectors, services
 from ganxun.outcomes.forms import FollowUpForm, SampleForm
 from ganxun.outcomes.summary import behaviour
-from ganxun.outcomes.views.common import form_page, handle_form, program_page
+from ganxun.outcomes.views.common import form_page, program_page
 
 
 @require(policies.can_see_summary)
@@ -66,34 +63,20 @@ def followup_create(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_see_summary)
-def sample_create(request, pk):
-    program = selectors.get_managed_program_for(request.user, pk)
-    form = SampleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("抽样比例应是 1 到 100 之间的百分数。"))
-        return redirect("outcomes:followups", pk=program.pk)
-    try:
-        sample = submit_once(
-            request,
-            lambda: services.sample_create(
-                actor=request.user,
-                program=program,
-                share=form.cleaned_data["share"],
-                seed=form.cleaned_data["seed"],
-            ),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        n = sample.members.count()
-        messages.success(
-            request,
-            _("已按单位分层抽取 %(n)s 名学员（随机种子 %(seed)s）。")
-            % {"n": n, "seed": sample.seed},
-        )
-    return redirect(reverse("outcomes:followups", args=[program.pk]) + "#sample")
+sample_create = action_view(
+    policies.can_see_summary,
+    get=selectors.get_managed_program_for,
+    form=SampleForm,
+    invalid=gettext_lazy("抽样比例应是 1 到 100 之间的百分数。"),
+    call=lambda request, program, data: services.sample_create(
+        actor=request.user, program=program, share=data["share"], seed=data["seed"]
+    ),
+    success=lambda program, data, sample: (
+        _("已按单位分层抽取 %(n)s 名学员（随机种子 %(seed)s）。")
+        % {"n": sample.members.count(), "seed": sample.seed}
+    ),
+    to=lambda program: reverse("outcomes:followups", args=[program.pk]) + "#sample",
+)
 
 
 @require(policies.can_see_summary)

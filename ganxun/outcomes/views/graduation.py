@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import require
+from ganxun.core.http import action_view, handle_form, require
 from ganxun.outcomes import policies, progress, selectors, services
 from ganxun.outcomes.forms import RevokeForm, RuleForm
-from ganxun.outcomes.views.common import form_page, handle_form, program_page
+from ganxun.outcomes.views.common import form_page, program_page
 
 
 @require(policies.can_see_summary)
@@ -113,22 +114,22 @@ def certificate(request, pk):
     return render(request, "outcomes/certificate.html", context)
 
 
-@require_POST
-@require(policies.can_see_summary)
-def certificate_revoke(request, pk):
-    cert = selectors.get_certificate_for(request.user, pk)
-    if not policies.can_manage(request.user, cert.program):
+def _managed_certificate(actor, pk):
+    cert = selectors.get_certificate_for(actor, pk)
+    if not policies.can_manage(actor, cert.program):
         raise PermissionDenied()
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写撤销原因。"))
-        return redirect("outcomes:certificate", pk=cert.pk)
-    try:
-        services.certificate_revoke(
-            actor=request.user, certificate=cert, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("证书已撤销；验证页面将显示“已撤销”。"))
-    return redirect("outcomes:certificate", pk=cert.pk)
+    return cert
+
+
+certificate_revoke = action_view(
+    policies.can_see_summary,
+    get=_managed_certificate,
+    form=RevokeForm,
+    invalid=gettext_lazy("请填写撤销原因。"),
+    call=lambda request, cert, data: services.certificate_revoke(
+        actor=request.user, certificate=cert, reason=data["reason"]
+    ),
+    success=gettext_lazy("证书已撤销；验证页面将显示“已撤销”。"),
+    to=lambda cert: reverse("outcomes:certificate", args=[cert.pk]),
+    once=False,
+)

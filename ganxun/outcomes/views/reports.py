@@ -3,7 +3,6 @@ review and publish them to the program's showcase."""
 
 from pathlib import Path
 
-from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,12 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import paginate, require
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.http import action_view, handle_form, paginate, post_action, require
 from ganxun.outcomes import policies, selectors, services
 from ganxun.outcomes.forms import OutcomeForm, ReviewForm
 from ganxun.outcomes.models import Outcome
-from ganxun.outcomes.views.common import form_page, handle_form, program_page
+from ganxun.outcomes.views.common import form_page, program_page
 from ganxun.programs import selectors as programs
 
 
@@ -122,26 +121,18 @@ def outcome_edit(request, pk):
     )
 
 
-@require_POST
-@require(policies.can_use_outcomes)
-def outcome_review(request, pk):
-    outcome = selectors.get_outcome_for(request.user, pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择审核结论。"))
-        return redirect("outcomes:detail", pk=outcome.pk)
-    try:
-        services.outcome_review(
-            actor=request.user,
-            outcome=outcome,
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已记录审核结论，并通知了提交人。"))
-    return redirect("outcomes:detail", pk=outcome.pk)
+outcome_review = action_view(
+    policies.can_use_outcomes,
+    get=selectors.get_outcome_for,
+    form=ReviewForm,
+    invalid=gettext_lazy("请选择审核结论。"),
+    call=lambda request, outcome, data: services.outcome_review(
+        actor=request.user, outcome=outcome, decision=data["decision"], note=data["note"]
+    ),
+    success=gettext_lazy("已记录审核结论，并通知了提交人。"),
+    to=lambda outcome: reverse("outcomes:detail", args=[outcome.pk]),
+    once=False,
+)
 
 
 @require_POST
@@ -149,15 +140,14 @@ def outcome_review(request, pk):
 def outcome_publish(request, pk):
     outcome = selectors.get_outcome_for(request.user, pk)
     publish = request.POST.get("publish") != "0"
-    try:
-        services.outcome_publish(actor=request.user, outcome=outcome, publish=publish)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("已在成果展示页展示。") if publish else _("已从成果展示页撤下。")
-        )
-    return redirect("outcomes:detail", pk=outcome.pk)
+    return post_action(
+        request,
+        lambda: services.outcome_publish(actor=request.user, outcome=outcome, publish=publish),
+        success=_("已在成果展示页展示。") if publish else _("已从成果展示页撤下。"),
+        to="outcomes:detail",
+        pk=outcome.pk,
+        once=False,
+    )
 
 
 @require(lambda u: u.is_authenticated)

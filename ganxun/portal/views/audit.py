@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ganxun.accounts.policies import can_view_audit
-from ganxun.core.audit import audit_record
+from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import page_or_partial, paginate, require
 from ganxun.core.models import AuditEntry
@@ -96,11 +96,11 @@ def audit_export(request):
     """The filtered log as Excel, stamped with who exported it; the export is itself logged."""
     _form, entries = _filtered_entries(request)
     content, rows = audit_xlsx(request.user, entries, what="审计日志")
-    audit_record(
+    return audited_download(
         actor=request.user,
-        action="export",
+        content=content,
+        filename=f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         object_type="core.auditentry",
-        object_id="-",
         object_repr=f"审计日志导出 {rows} 条",
         changes={"filter": [None, request.GET.urlencode()]},
     )

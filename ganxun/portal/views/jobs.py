@@ -1,12 +1,12 @@
 """A background job's page: progress (polled), the result file, retry after a failure."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import NotFound
+from ganxun.core.http import run_action
 from ganxun.core.jobs import job_for, job_retry
 
 
@@ -26,12 +26,8 @@ def job_retry_view(request, pk):
     job = job_for(request.user, pk)
     if job is None:
         raise NotFound()
-    try:
-        again = job_retry(actor=request.user, job=job)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("core:job", pk=job.pk)
-    return redirect("core:job", pk=again.pk)
+    again = run_action(request, lambda: job_retry(actor=request.user, job=job), once=False)
+    return redirect("core:job", pk=(again.result if again else job).pk)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models.sharing import lineage_ids, shared_scope_q
+from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedChild, ScopedManager
 
 # The closed loop of Ningbo's 周末知行学堂. Each program keeps its own copy (``Program.steps``)
@@ -129,7 +130,7 @@ def _names_cohort(name: str, cohort: int) -> bool:
     return any(w in name for w in written)
 
 
-class Program(models.Model):
+class Program(Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("筹备中")
         OPEN = "open", _("进行中")
@@ -197,8 +198,6 @@ class Program(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 

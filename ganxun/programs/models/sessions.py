@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.catalog.models import TeachingForm
+from ganxun.core.models import Timestamped
 from ganxun.core.scoping import ScopedManager
 from ganxun.programs.models.programs import Program, ProgramUnit, Venue
 
@@ -16,7 +17,7 @@ class OutlineStatus(models.TextChoices):
     APPROVED = "approved", _("已通过")
 
 
-class Session(models.Model):
+class Session(Timestamped):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("已排课")
         CANCELLED = "cancelled", _("已取消")
@@ -96,8 +97,6 @@ class Session(models.Model):
         blank=True,
         help_text=_("留空则按项目规定的课前天数。"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 

@@ -6,12 +6,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.http import action_view, require, run_action
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.core.values import query_int
@@ -52,47 +52,36 @@ def batches(request, pk):
     return program_page(request, "programs/batches.html", program, "batches", context)
 
 
-@require_POST
-@require(policies.can_manage_programs)
-def batch_solve(request, pk):
-    program = selectors.get_managed_program_for(request.user, pk)
-    form = BatchForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写有效的批次数和在岗比例。"))
-        return redirect("programs:batches", pk=program.pk)
-    try:
-        job = submit_once(  # a double click starts one solver run
-            request,
-            lambda: services.batch_solve_start(
-                actor=request.user,
-                program=program,
-                batches=form.cleaned_data["batches"],
-                min_on_duty=form.cleaned_data["min_on_duty"],
-            ),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("programs:batches", pk=program.pk)
-    return redirect("programs:batch_job", pk=job.pk)
+batch_solve = action_view(
+    policies.can_manage_programs,
+    get=selectors.get_managed_program_for,
+    form=BatchForm,
+    invalid=gettext_lazy("请填写有效的批次数和在岗比例。"),
+    # a double click starts one solver run
+    call=lambda request, program, data: services.batch_solve_start(
+        actor=request.user,
+        program=program,
+        batches=data["batches"],
+        min_on_duty=data["min_on_duty"],
+    ),
+    to=lambda program: reverse("programs:batches", args=[program.pk]),
+    done_to=lambda program, job: reverse("programs:batch_job", args=[job.pk]),
+)
 
 
-@require_POST
-@require(policies.can_manage_programs)
-def batch_apply(request, pk):
-    """Write the solved split the organizer has just previewed on the batches page."""
-    program = selectors.get_managed_program_for(request.user, pk)
-    _confirmed, fingerprint = bulk_confirmed(request)
-    try:
-        moved = services.batch_apply(
-            actor=request.user, program=program, fingerprint=fingerprint or ""
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("已按方案分批，%(moved)s 名学员的批次有变化。") % {"moved": moved}
-        )
-    return redirect("programs:batches", pk=program.pk)
+# Write the solved split the organizer has just previewed on the batches page.
+batch_apply = action_view(
+    policies.can_manage_programs,
+    get=selectors.get_managed_program_for,
+    call=lambda request, program: services.batch_apply(
+        actor=request.user, program=program, fingerprint=bulk_confirmed(request)[1] or ""
+    ),
+    success=lambda program, moved: (
+        _("已按方案分批，%(moved)s 名学员的批次有变化。") % {"moved": moved}
+    ),
+    to=lambda program: reverse("programs:batches", args=[program.pk]),
+    once=False,
+)
 
 
 @require(policies.can_manage_programs)
@@ -151,13 +140,17 @@ def _label(batch) -> str:
 @require(policies.can_manage_programs)
 def venues_assign(request, pk):
     program = selectors.get_managed_program_for(request.user, pk)
-    try:
-        result = services.venues_assign(actor=request.user, program=program)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    done = run_action(
+        request,
+        lambda: services.venues_assign(actor=request.user, program=program),
+        success=lambda result: (
+            _("已为 %(assigned)s 名学员分配教室。") % {"assigned": sum(result["assigned"].values())}
+        ),
+        once=False,
+    )
+    if not done:
         return redirect("programs:batches", pk=program.pk)
-    assigned = sum(result["assigned"].values())
-    messages.success(request, _("已为 %(assigned)s 名学员分配教室。") % {"assigned": assigned})
+    result = done.result
     if result["overflow"]:
         where = _("、").join(
             _("%(unit)s %(n)s 人") % {"unit": unit, "n": n} for unit, n in result["overflow"][:10]

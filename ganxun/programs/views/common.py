@@ -1,13 +1,14 @@
 """What the programs views share: the program tabs, posting forms to services."""
 
+from functools import partial
+
 from django.contrib import messages
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error
-from ganxun.core.idempotency import submit_once
+from ganxun.core.http import form_page as core_form_page
+from ganxun.core.http import handle_form as core_handle_form
+from ganxun.core.http import tabbed_page
 from ganxun.programs import conflicts, policies
 from ganxun.programs.services import ConflictError
 
@@ -22,47 +23,38 @@ TABS = [
 ]
 
 
-def program_page(request, template: str, program, tab: str, context: dict):
+def _program_tabs_context(request, program) -> dict:
     user = request.user
     staff = policies.can_manage_programs(user) or policies.is_reviewer_of(user, program)
-    context.update(
-        program=program,
-        tab=tab,
-        tabs=TABS,
-        can_manage=policies.can_manage_program(user, program),
+    return {
+        "can_manage": policies.can_manage_program(user, program),
         # Trainees see the timetable and calendar; outlines and the overview are for staff,
         # reviewers and lecturers.
-        staff_view=staff,
-        sees_outlines=staff or policies.can_teach(user),
-    )
-    return render(request, template, context)
+        "staff_view": staff,
+        "sees_outlines": staff or policies.can_teach(user),
+    }
 
 
-def handle_form(request, form, save, *, success: str):
-    """POST → call the service; a refusal lands on the form field it names. Returns the result,
-    or None when the form is to be shown (again). Conflicts go to ``form.conflicts``."""
+program_page = tabbed_page(TABS, extra=_program_tabs_context)
+form_page = partial(core_form_page, template="programs/form.html")
+
+
+def _show_conflicts(form, exc) -> bool:
+    """A timetable conflict lists its clashes on the form (``form.conflicts``); warnings that
+    may be accepted show the acceptance box."""
+    if not isinstance(exc, ConflictError):
+        return False
+    form.conflicts = exc.conflicts
+    form.add_error(None, exc.message)
+    if not exc.blocking and hasattr(form, "show_acceptance"):
+        form.show_acceptance()
+    return True
+
+
+def handle_form(request, form, save, *, success=""):
+    """core.http.handle_form, with a conflict's clashes on ``form.conflicts``."""
     form.conflicts = []
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = submit_once(request, save)
-    except ConflictError as exc:
-        form.conflicts = exc.conflicts
-        form.add_error(None, exc.message)
-        if not exc.blocking and hasattr(form, "show_acceptance"):
-            form.show_acceptance()
-        return None
-    except DomainError as exc:
-        apply_domain_error(form, exc)
-        return None
-    messages.success(request, success)
-    return result
-
-
-def form_page(request, form, *, title: str, cancel: str, program=None, **extra):
-    context = {"form": form, "title": title, "cancel": cancel, "program": program}
-    context.update(extra)
-    return render(request, "programs/form.html", context)
+    return core_handle_form(request, form, save, success=success, on_error=_show_conflicts)
 
 
 def show_warnings(request, warnings) -> None:

@@ -1,18 +1,14 @@
 """Outline review: the lecturer submits, the reviewing leader decides, the organizer watches
 the sessions still without an approved outline."""
 
-from pathlib import Path
-
-from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ganxun.catalog import files
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import paginate, require
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.http import action_view, paginate, require
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import DecisionForm, OutlineForm
 from ganxun.programs.views.common import form_page, handle_form, program_page
@@ -69,45 +65,31 @@ def _guidance(session, outlines) -> str:
 @require(policies.can_use_programs)
 def outline_file(request, pk):
     outline = selectors.get_outline_for(request.user, pk)
-    if not outline.file:
-        raise NotFound(_("该版本没有上传文件。"))
-    path = Path(default_storage.path(outline.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    return files.ranged_file_response(
+    return files.stored_file_response(
         request,
-        path,
-        content_type=outline.content_type or "application/octet-stream",
-        filename=outline.file_name or path.name,
+        outline,
+        missing=_("该版本没有上传文件。"),
         inline=outline.content_type == "application/pdf",
     )
 
 
-@require_POST
-@require(policies.can_review_outlines)
-def outline_decide(request, pk):
-    outline = selectors.get_outline_for(request.user, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择审核结论。"))
-        return redirect("programs:session", pk=outline.session_id)
-    try:
-        services.outline_decide(
-            actor=request.user,
-            outline=outline,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        done = (
-            _("已通过该提纲。")
-            if form.cleaned_data["decision"] == "approved"
-            else _("已退回修改。")
-        )
-        messages.success(request, done)
-    return redirect("programs:session", pk=outline.session_id)
+outline_decide = action_view(
+    policies.can_review_outlines,
+    get=selectors.get_outline_for,
+    form=DecisionForm,
+    invalid=gettext_lazy("请选择审核结论。"),
+    call=lambda request, outline, data: services.outline_decide(
+        actor=request.user,
+        outline=outline,
+        decision=data["decision"],
+        comment=data["comment"],
+    ),
+    success=lambda outline, data, _result: (
+        _("已通过该提纲。") if data["decision"] == "approved" else _("已退回修改。")
+    ),
+    to=lambda outline: reverse("programs:session", args=[outline.session_id]),
+    once=False,
+)
 
 
 @require(policies.can_review_outlines)

@@ -1,16 +1,15 @@
 """Pages of one person: the lecturer's teaching, the trainee's schedule and progress, a
 representative's expectations, and the organizer's consultation record."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ganxun.accounts.models import Role
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import require
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.http import action_view, require
 from ganxun.core.scoping import children_of
 from ganxun.core.values import query_int
 from ganxun.programs import policies, rooms, selectors, services
@@ -70,27 +69,27 @@ def my_progress(request, pk):
     return render(request, "programs/my_progress.html", context)
 
 
-@require_POST
-@require(policies.can_use_programs)
-def step_mark(request, pk):
-    unit = selectors.get_unit_for(request.user, pk)
-    kind = request.POST.get("kind", "")
+def _step_mark(request, unit):
     material_id = query_int(request.POST.get("material"), min_value=1)
     material = selectors.unit_material(unit, material_id)
-    try:
-        services.step_mark(
-            actor=request.user,
-            unit=unit,
-            kind=kind,
-            material=material,
-            done=request.POST.get("done") != "0",
-            text=request.POST.get("text", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已记录。"))
-    return redirect(reverse("programs:my_progress", args=[unit.program_id]) + f"#unit-{unit.pk}")
+    return services.step_mark(
+        actor=request.user,
+        unit=unit,
+        kind=request.POST.get("kind", ""),
+        material=material,
+        done=request.POST.get("done") != "0",
+        text=request.POST.get("text", ""),
+    )
+
+
+step_mark = action_view(
+    policies.can_use_programs,
+    get=selectors.get_unit_for,
+    call=_step_mark,
+    success=gettext_lazy("已记录。"),
+    to=lambda unit: reverse("programs:my_progress", args=[unit.program_id]) + f"#unit-{unit.pk}",
+    once=False,
+)
 
 
 @require(policies.can_use_programs)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import page_or_partial, paginate, require
+from ganxun.core.http import action_view, page_or_partial, paginate, require, run_action
 from ganxun.orgs.selectors import cadre_search
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import ProgramForm, TraineePickForm, UnitForm, VenueForm
@@ -159,13 +159,14 @@ def unit_edit(request, pk):
 @require(policies.can_manage_programs)
 def unit_delete(request, pk):
     unit = selectors.get_unit_for(request.user, pk)
-    try:
-        services.unit_delete(actor=request.user, unit=unit)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("programs:unit_edit", pk=unit.pk)
-    messages.success(request, _("已删除%(unit)s。") % {"unit": unit})
-    return redirect("programs:detail", pk=unit.program_id)
+    if run_action(
+        request,
+        lambda: services.unit_delete(actor=request.user, unit=unit),
+        success=_("已删除%(unit)s。") % {"unit": unit},
+        once=False,
+    ):
+        return redirect("programs:detail", pk=unit.program_id)
+    return redirect("programs:unit_edit", pk=unit.pk)
 
 
 # --- classrooms ------------------------------------------------------------------------------
@@ -266,14 +267,11 @@ def trainee_list(request, pk):
     return program_page(request, "programs/trainees.html", program, "trainees", context)
 
 
-@require_POST
-@require(policies.can_manage_programs)
-def trainee_remove(request, pk):
-    trainee = selectors.get_trainee_for(request.user, pk)
-    try:
-        services.trainee_remove(actor=request.user, trainee=trainee)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已将%(name)s移出项目。") % {"name": trainee.cadre.name})
-    return redirect("programs:trainees", pk=trainee.program_id)
+trainee_remove = action_view(
+    policies.can_manage_programs,
+    get=selectors.get_trainee_for,
+    call=lambda request, trainee: services.trainee_remove(actor=request.user, trainee=trainee),
+    success=lambda trainee, _result: _("已将%(name)s移出项目。") % {"name": trainee.cadre.name},
+    to=lambda trainee: reverse("programs:trainees", args=[trainee.program_id]),
+    once=False,
+)

@@ -6,11 +6,11 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import apply_domain_error, require
+from ganxun.core.http import action_view, apply_domain_error, require
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import CopyForm, DecisionForm, SeriesForm, SessionForm
@@ -209,32 +209,32 @@ def session_detail(request, pk):
     return program_page(request, "programs/session_detail.html", program, "sessions", context)
 
 
-@require_POST
-@require(policies.can_manage_programs)
-def session_cancel(request, pk):
-    session = selectors.get_session_for(request.user, pk)
-    try:
-        services.session_cancel(actor=request.user, session=session)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已取消该课次。"))
-    return redirect("programs:session", pk=session.pk)
+session_cancel = action_view(
+    policies.can_manage_programs,
+    get=selectors.get_session_for,
+    call=lambda request, session: services.session_cancel(actor=request.user, session=session),
+    success=gettext_lazy("已取消该课次。"),
+    to=lambda session: reverse("programs:session", args=[session.pk]),
+    once=False,
+)
 
 
-@require_POST
-@require(policies.can_manage_programs)
-def session_delete(request, pk):
-    session = selectors.get_session_for(request.user, pk)
-    if not policies.can_manage_program(request.user, session.program):
+def _managed_session(actor, pk):
+    session = selectors.get_session_for(actor, pk)
+    if not policies.can_manage_program(actor, session.program):
         raise PermissionDenied()
-    try:
-        services.session_delete(actor=request.user, session=session)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("programs:session", pk=session.pk)
-    messages.success(request, _("已删除该课次。"))
-    return redirect("programs:sessions", pk=session.program_id)
+    return session
+
+
+session_delete = action_view(
+    policies.can_manage_programs,
+    get=_managed_session,
+    call=lambda request, session: services.session_delete(actor=request.user, session=session),
+    success=gettext_lazy("已删除该课次。"),
+    to=lambda session: reverse("programs:session", args=[session.pk]),
+    done_to=lambda session, _result: reverse("programs:sessions", args=[session.program_id]),
+    once=False,
+)
 
 
 @require(policies.can_use_programs)

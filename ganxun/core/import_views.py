@@ -1,0 +1,58 @@
+"""The steps every spreadsheet import shares on the web (the roster, the catalogue, credits):
+the job of a kind, its progress page, the commit of a preview. Each app keeps its own upload
+form and rows page; these are the parts that were written three times."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ganxun.core.errors import NotFound
+from ganxun.core.http import run_action
+from ganxun.core.jobs import job_for
+from ganxun.core.models import Job
+
+
+def import_job_for(request, pk, kinds):
+    """The actor's own job of one of ``kinds``, or 404."""
+    job = job_for(request.user, pk)
+    if job is None or job.kind not in kinds:
+        raise NotFound()
+    return job
+
+
+def job_progress(request, job, *, rows_url: str, template: str, partial: str, **context):
+    """The progress page, polled by htmx; once the job has succeeded, on to its rows."""
+    if job.status == Job.Status.SUCCEEDED:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse(rows_url, args=[job.pk])
+            return response
+        return redirect(rows_url, pk=job.pk)
+    return render(request, partial if request.htmx else template, {"job": job, **context})
+
+
+def import_commit(request, preview, *, preview_kind: str, start, rows_url: str, job_url: str):
+    """Commit a succeeded preview: ``start(preview)`` starts the commit job, shown next. A
+    refusal (a submission key copied from somebody else's page) leads back to the rows."""
+    if preview.kind != preview_kind or preview.status != Job.Status.SUCCEEDED:
+        raise NotFound()
+    started = run_action(request, lambda: start(preview))
+    if not started:
+        return redirect(rows_url, pk=preview.pk)
+    return redirect(job_url, pk=started.result.pk)
+
+
+def rows_context(request, job, rows, *, statuses, labels, preview_kind: str) -> dict:
+    """What every rows page shows of a finished job: the counts by status, the status chosen,
+    a page of ``rows`` (50 a page), whether it is a preview. Apps add ``can_commit`` and theirs."""
+    counts = job.result.get("counts", {})
+    return {
+        "job": job,
+        "result": job.result,
+        "counts": [(s, labels[s], counts.get(s, 0)) for s in statuses],
+        "status": request.GET.get("status", ""),
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "is_preview": job.kind == preview_kind,
+        "status_labels": labels,
+    }
