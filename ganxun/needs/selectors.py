@@ -373,7 +373,7 @@ def all_group_shares(run: ClusterRun) -> dict[int, dict]:
         views, groups = cluster_overview(run, dim)
         labels = {key: label for key, label, _n in groups}
         for view in views:
-            out.setdefault(view.cluster.pk, {})[dim.label] = {
+            out.setdefault(view.cluster.pk, {})[str(dim.label)] = {
                 labels[key]: pct for key, pct in view.shares.items()
             }
     return out
