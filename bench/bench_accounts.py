@@ -18,7 +18,6 @@ p95 before the job (the idle baseline).
 
 import argparse
 import http.client
-import json
 import os
 import re
 import sqlite3
@@ -32,6 +31,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import embedded_env, ganxun_cli, print_result  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PASSWORD = "Bench#Pass2026"
 
@@ -47,25 +50,13 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-accounts-") as data_dir:
         result = run(args, Path(data_dir))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
+    print_result(result, args.json)
     return result
 
 
 def run(args, data_dir: Path) -> dict:
-    env = {
-        **os.environ,
-        "GANXUN_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "ganxun.config.settings.dev",
-        "GANXUN_RATELIMITS_ENABLED": "0",
-        "GANXUN_2FA_REQUIRED_ROLES": "",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DATABASE_URL", None)
-    ganxun = [str(BIN / "python"), "-m", "ganxun.config.cli"]
+    env = embedded_env(data_dir)
+    ganxun = ganxun_cli()
     subprocess.run([*ganxun, "migrate", "-v0"], check=True, env=env, cwd=ROOT)
     t0 = time.monotonic()
     subprocess.run(

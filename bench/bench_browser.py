@@ -33,6 +33,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import embedded_env, ganxun_cli  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PASSWORD = "Ganxun@2026"
 SKIP = re.compile(
@@ -54,21 +58,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-def environment(data_dir: Path) -> dict:
-    env = {
-        **os.environ,
-        "GANXUN_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "ganxun.config.settings.dev",
-        "GANXUN_RATELIMITS_ENABLED": "0",
-        "GANXUN_2FA_REQUIRED_ROLES": "",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DATABASE_URL", None)
-    return env
-
-
 def build_demo(env: dict) -> float:
-    ganxun = [str(BIN / "python"), "-m", "ganxun.config.cli"]
+    ganxun = ganxun_cli()
     subprocess.run([*ganxun, "migrate", "-v0"], check=True, env=env, cwd=ROOT)
     started = time.monotonic()
     subprocess.run(
@@ -78,7 +69,7 @@ def build_demo(env: dict) -> float:
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
-    ganxun = [str(BIN / "python"), "-m", "ganxun.config.cli"]
+    ganxun = ganxun_cli()
     server = subprocess.Popen(
         [*ganxun, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
@@ -180,7 +171,7 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
 
     data_dir = Path(tempfile.mkdtemp(prefix="ganxun-bench-browser-"))
-    env = environment(data_dir)
+    env = embedded_env(data_dir)
     server = None
     try:
         demo_seconds = build_demo(env)

@@ -21,7 +21,6 @@ errors during the job (any answer other than 200/302), and the same pages' p95 b
 """
 
 import argparse
-import json
 import os
 import sqlite3
 import statistics
@@ -36,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_accounts import PASSWORD, Browser, _cpu_seconds, _p95, _wait_for  # noqa: E402
+from bench.harness import embedded_env, ganxun_cli, print_result  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -51,25 +51,13 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-roster-import-") as data_dir:
         result = run(args, Path(data_dir))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
+    print_result(result, args.json)
     return result
 
 
 def run(args, data_dir: Path) -> dict:
-    env = {
-        **os.environ,
-        "GANXUN_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "ganxun.config.settings.dev",
-        "GANXUN_RATELIMITS_ENABLED": "0",
-        "GANXUN_2FA_REQUIRED_ROLES": "",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DATABASE_URL", None)
-    ganxun = [str(BIN / "python"), "-m", "ganxun.config.cli"]
+    env = embedded_env(data_dir)
+    ganxun = ganxun_cli()
     subprocess.run([*ganxun, "migrate", "-v0"], check=True, env=env, cwd=ROOT)
     from bench.gen_roster import write
 

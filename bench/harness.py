@@ -1,6 +1,8 @@
-"""What the in-process benchmarks share: a scratch, migrated database (SQLite in a temporary
-folder, or a fresh PostgreSQL database dropped afterwards) and Django set up on it."""
+"""What the benchmarks share: a scratch, migrated database (SQLite in a temporary folder, or a
+fresh PostgreSQL database dropped afterwards) and Django set up on it; for the ones that run the
+site as separate processes, the embedded setup's environment and the ``ganxun`` command."""
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +14,34 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 GANXUN = str(ROOT / ".venv" / "bin" / "ganxun")
+
+
+def embedded_env(data_dir: Path) -> dict:
+    """The environment of ``make run`` (SQLite in ``data_dir``, dev settings) for server and
+    worker processes, with the rate limits and 2FA off so load clients are not refused."""
+    env = {
+        **os.environ,
+        "GANXUN_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "ganxun.config.settings.dev",
+        "GANXUN_RATELIMITS_ENABLED": "0",
+        "GANXUN_2FA_REQUIRED_ROLES": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def ganxun_cli() -> list[str]:
+    """``ganxun`` run by this interpreter (the project's virtualenv when benches run from it)."""
+    return [sys.executable, "-m", "ganxun.config.cli"]
+
+
+def print_result(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
 
 
 @contextmanager

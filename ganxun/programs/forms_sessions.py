@@ -12,13 +12,13 @@ from ganxun.catalog.models import Lecturer, MenuItem, TeachingForm
 from ganxun.core.forms import StyledForm
 from ganxun.core.picker import use_picker
 from ganxun.core.scoping import children_of
-from ganxun.programs import recurrence
+from ganxun.programs import dates, recurrence
 from ganxun.programs.forms import date_input, lecturer_label, venue_label
 from ganxun.programs.models import OutlineDecision, Program, ProgramTrainee, ProgramUnit, Venue
 from ganxun.programs.services import ConsultationData, SeriesData, SessionData
 
 TIME = {"type": "time"}
-WEEKDAY_CHOICES = list(enumerate(recurrence.WEEKDAY_NAMES))
+WEEKDAY_CHOICES = list(enumerate(dates.WEEKDAY_NAMES))
 
 
 class _SessionFields(StyledForm):

@@ -7,21 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from ganxun.programs.dates import WEEKDAY_NAMES
 from ganxun.programs.errors import ProgramError
 
 MAX_SESSIONS = 200  # one step; a whole-year weekly rotation with two batches stays under it
 COUNT_GUARD = 100_000  # counting the dates of an absurd rule must itself stay cheap
-WEEKDAY_NAMES = [
-    gettext_lazy("周一"),
-    gettext_lazy("周二"),
-    gettext_lazy("周三"),
-    gettext_lazy("周四"),
-    gettext_lazy("周五"),
-    gettext_lazy("周六"),
-    gettext_lazy("周日"),
-]
 
 
 @dataclass
