@@ -149,21 +149,31 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(args, db_path: Path, seed_seconds: float, worker_pid: int) -> dict:
-    contact = Browser(args.port)
-    status, _ = contact.login("bench_contact")
-    assert status == 302, f"login answered {status}"
-    pages = ["/", "/cadres/"]
-    stop = threading.Event()
-    samples: list[tuple[str, int, float]] = []
-    lock = threading.Lock()
+class SiteLoad:
+    """People using the site while a job runs: ``clients`` signed-in browsers (the given session
+    cookies) cycling through ``pages`` (read at each request, so a page appended while they run
+    is visited too), a second staff member signing in every 2 s (a write), and any ``extra``
+    callables, each in its own thread until ``stop`` is set. Samples are (path, status,
+    seconds)."""
 
-    def browse(n: int) -> None:
-        me = Browser(args.port)
-        me.cookies = dict(contact.cookies)
+    def __init__(self, port: int, cookies: dict, pages: list[str], clients: int, extra=()):
+        self.port, self.cookies, self.pages, self.clients = port, cookies, pages, clients
+        self.extra = list(extra)
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.samples: list[tuple[str, int, float]] = []
+        self._threads: list[threading.Thread] = []
+
+    def _record(self, path: str, status: int, seconds: float) -> None:
+        with self.lock:
+            self.samples.append((path, status, seconds))
+
+    def _browse(self, n: int) -> None:
+        me = Browser(self.port)
+        me.cookies = dict(self.cookies)
         i = n
-        while not stop.is_set():
-            path = pages[i % len(pages)]
+        while not self.stop.is_set():
+            path = self.pages[i % len(self.pages)]
             i += 1
             hx = {"HX-Request": "true"} if path.startswith("/jobs/") else {}
             try:
@@ -171,41 +181,52 @@ def measure(args, db_path: Path, seed_seconds: float, worker_pid: int) -> dict:
             except OSError as exc:
                 status, seconds = 0, 0.0
                 print("request failed:", exc, file=sys.stderr)
-            with lock:
-                samples.append((path, status, seconds))
+            self._record(path, status, seconds)
 
-    def log_in_and_out() -> None:
-        other = Browser(args.port)
-        while not stop.wait(2):
+    def _log_in_and_out(self) -> None:
+        other = Browser(self.port)
+        while not self.stop.wait(2):
             status, seconds = other.login("bench_staff")
-            with lock:
-                samples.append(("POST /accounts/login/", status, seconds))
+            self._record("POST /accounts/login/", status, seconds)
 
-    def clients() -> list[threading.Thread]:
-        threads = [threading.Thread(target=browse, args=(n,)) for n in range(args.clients)]
-        threads.append(threading.Thread(target=log_in_and_out))
-        for t in threads:
+    def start(self) -> None:
+        targets = [(self._browse, (n,)) for n in range(self.clients)]
+        targets += [(self._log_in_and_out, ())] + [(f, ()) for f in self.extra]
+        self._threads = [threading.Thread(target=f, args=a) for f, a in targets]
+        for t in self._threads:
             t.start()
-        return threads
 
-    # the baseline: the same clients with no job running
-    threads = clients()
-    time.sleep(args.baseline_seconds)
-    stop.set()
-    for t in threads:
-        t.join()
-    baseline = [s for _, _, s in samples]
-    baseline_errors = sum(1 for _, st, _ in samples if st not in (200, 302))
-    samples.clear()
-    stop.clear()
+    def finish(self) -> list[tuple[str, int, float]]:
+        """Stop everyone; hand back the samples, keeping a fresh list for the next start."""
+        self.stop.set()
+        for t in self._threads:
+            t.join()
+        samples, self.samples = self.samples, []
+        self.stop.clear()
+        return samples
+
+    def baseline(self, seconds: float) -> tuple[list[float], int]:
+        """The same load with no job running: page times and how many answers were errors."""
+        self.start()
+        time.sleep(seconds)
+        samples = self.finish()
+        return [s for _, _, s in samples], sum(1 for _, st, _ in samples if st not in (200, 302))
+
+
+def measure(args, db_path: Path, seed_seconds: float, worker_pid: int) -> dict:
+    contact = Browser(args.port)
+    status, _ = contact.login("bench_contact")
+    assert status == 302, f"login answered {status}"
+    load = SiteLoad(args.port, contact.cookies, ["/", "/cadres/"], args.clients)
+    baseline, baseline_errors = load.baseline(args.baseline_seconds)
 
     status, location, _, _ = contact.request("POST", "/accounts/trainee-accounts/", {})
     assert status == 302 and "/jobs/" in location, (status, location)
     job_id = re.search(r"/jobs/([0-9a-f-]+)/", location).group(1)
     started = time.monotonic()
     cpu_before = _cpu_seconds(worker_pid)
-    pages.append(f"/jobs/{job_id}/")
-    threads = clients()
+    load.pages.append(f"/jobs/{job_id}/")
+    load.start()
     first_progress = None
     job = {}
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
@@ -225,9 +246,7 @@ def measure(args, db_path: Path, seed_seconds: float, worker_pid: int) -> dict:
     finally:
         elapsed = time.monotonic() - started
         worker_cpu = _cpu_seconds(worker_pid) - cpu_before
-        stop.set()
-        for t in threads:
-            t.join()
+        samples = load.finish()
         db.close()
     during = [s for _, st, s in samples]
     errors = [(p, st) for p, st, _ in samples if st not in (200, 302)]

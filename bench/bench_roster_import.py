@@ -27,14 +27,20 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_accounts import PASSWORD, Browser, _cpu_seconds, _p95, _wait_for  # noqa: E402
+from bench.bench_accounts import (  # noqa: E402
+    PASSWORD,
+    Browser,
+    SiteLoad,
+    _cpu_seconds,
+    _p95,
+    _wait_for,
+)
 from bench.harness import embedded_env, ganxun_cli, print_result  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -111,70 +117,30 @@ def measure(args, db_path: Path, job_id: str, start_worker) -> dict:
     admin = Browser(args.port)
     status, _ = admin.login("bench_admin")
     assert status == 302, f"login answered {status}"
-    pages = ["/", "/cadres/"]
-    stop = threading.Event()
-    samples: list[tuple[str, int, float]] = []
     waits: list[float] = []
-    lock = threading.Lock()
-
-    def browse(n: int) -> None:
-        me = Browser(args.port)
-        me.cookies = dict(admin.cookies)
-        i = n
-        while not stop.is_set():
-            path = pages[i % len(pages)]
-            i += 1
-            hx = {"HX-Request": "true"} if path.startswith("/jobs/") else {}
-            try:
-                status, _, _, seconds = me.request("GET", path, headers=hx)
-            except OSError as exc:
-                status, seconds = 0, 0.0
-                print("request failed:", exc, file=sys.stderr)
-            with lock:
-                samples.append((path, status, seconds))
-
-    def log_in_and_out() -> None:
-        other = Browser(args.port)
-        while not stop.wait(2):
-            status, seconds = other.login("bench_staff")
-            with lock:
-                samples.append(("POST /accounts/login/", status, seconds))
 
     def probe() -> None:
         """How long a writer waits for SQLite's write lock, every 50 ms."""
         db = sqlite3.connect(db_path, timeout=60, isolation_level=None)
         try:
-            while not stop.wait(0.05):
+            while not load.stop.wait(0.05):
                 started = time.monotonic()
                 db.execute("BEGIN IMMEDIATE")
                 waited = time.monotonic() - started
                 db.execute("ROLLBACK")
-                with lock:
+                with load.lock:
                     waits.append(waited)
         finally:
             db.close()
 
-    def clients() -> list[threading.Thread]:
-        threads = [threading.Thread(target=browse, args=(n,)) for n in range(args.clients)]
-        threads += [threading.Thread(target=log_in_and_out), threading.Thread(target=probe)]
-        for t in threads:
-            t.start()
-        return threads
-
-    threads = clients()
-    time.sleep(args.baseline_seconds)
-    stop.set()
-    for t in threads:
-        t.join()
-    baseline = [s for _, _, s in samples]
-    baseline_errors = sum(1 for _, st, _ in samples if st not in (200, 302))
-    samples.clear()
+    load = SiteLoad(args.port, admin.cookies, ["/", "/cadres/"], args.clients, extra=[probe])
+    # the baseline: the same clients with no job running
+    baseline, baseline_errors = load.baseline(args.baseline_seconds)
     waits.clear()
-    stop.clear()
 
     # the clients and the probe run from the worker's start until the job has ended
-    pages.append(f"/jobs/{job_id}/")
-    threads = clients()
+    load.pages.append(f"/jobs/{job_id}/")
+    load.start()
     started = time.monotonic()
     worker_pid = start_worker()
     running = None
@@ -199,9 +165,7 @@ def measure(args, db_path: Path, job_id: str, start_worker) -> dict:
     finally:
         elapsed = time.monotonic() - started
         worker_cpu = _cpu_seconds(worker_pid)
-        stop.set()
-        for t in threads:
-            t.join()
+        samples = load.finish()
         db.close()
     during = [s for _, st, s in samples]
     errors = [(p, st) for p, st, _ in samples if st not in (200, 302)]
