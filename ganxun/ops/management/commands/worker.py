@@ -10,6 +10,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from ganxun.core.jobs import STOP_REQUESTED
+from ganxun.core.periodic import start_periodic_threads
 from ganxun.ops.worker import HeartbeatThread
 
 
@@ -27,7 +28,10 @@ class Command(DbWorkerCommand):
         heartbeat = HeartbeatThread(options["worker_id"])  # a random id per process by default
         heartbeat.tick()  # the row exists (and lost jobs are recovered) before the first claim
         heartbeat.start()
+        periodic = start_periodic_threads()  # the outbox's delivery, the reminders' clock
         try:
             super().handle(*args, **options)
         finally:
+            for thread in periodic:
+                thread.stop()
             heartbeat.stop()

@@ -1,0 +1,3 @@
+"""The outbox: messages and their deliveries (owned by the outbox work)."""
+
+__all__: list[str] = []
