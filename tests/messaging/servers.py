@@ -107,7 +107,10 @@ class FakeApi:
             if failure.kind == "sleep":
                 time.sleep(failure.options.get("seconds", 1.0))
             elif failure.kind == "nonjson":
-                return 200, b"<html><body>\xe7\xbd\x91\xe5\x85\xb3\xe7\xbb\xb4\xe6\x8a\xa4</body></html>"
+                return (
+                    200,
+                    b"<html><body>\xe7\xbd\x91\xe5\x85\xb3\xe7\xbb\xb4\xe6\x8a\xa4</body></html>",
+                )
             elif failure.kind == "error":
                 return self.error(failure.options["code"], seen)
         return self.route(seen)
@@ -212,7 +215,11 @@ class FakeSmsGateway(FakeApi):
         request_id = str(fields.get("requestId", ""))
         with self._lock:
             if request_id and request_id in self.by_request:
-                return 200, {"code": "0", "msg": "成功", "data": {"msgId": self.by_request[request_id]}}
+                return 200, {
+                    "code": "0",
+                    "msg": "成功",
+                    "data": {"msgId": self.by_request[request_id]},
+                }
             msg_id = f"gw-{self.next_id()}"
             if request_id:
                 self.by_request[request_id] = msg_id
@@ -314,7 +321,12 @@ class FakeAliyunSms(FakeApi):
                     "out_id": params.get("OutId", ""),
                 }
             )
-        return 200, {"Code": "OK", "Message": "OK", "BizId": biz_id, "RequestId": self._request_id()}
+        return 200, {
+            "Code": "OK",
+            "Message": "OK",
+            "BizId": biz_id,
+            "RequestId": self._request_id(),
+        }
 
     def error(self, code: Any, seen: Seen) -> Answer:
         status = 400 if str(code).startswith("Throttling") else 200
@@ -365,7 +377,12 @@ class FakeWecom(_TokenApi):
             if seen.query.get("corpsecret") != self.CORPSECRET:
                 return 200, {"errcode": 40001, "errmsg": "invalid credential"}
             token = self.issue()
-            return 200, {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": self.lifetime}
+            return 200, {
+                "errcode": 0,
+                "errmsg": "ok",
+                "access_token": token,
+                "expires_in": self.lifetime,
+            }
         if seen.path == "/cgi-bin/message/send" and seen.method == "POST":
             state = self.token_state(seen)
             if state == "revoked":
@@ -378,12 +395,18 @@ class FakeWecom(_TokenApi):
             kind = body.get("msgtype")
             if kind == "text" and not body.get("text", {}).get("content"):
                 return 200, {"errcode": 44004, "errmsg": "empty content"}
-            if kind == "textcard" and not all(body.get("textcard", {}).get(k) for k in ("title", "description", "url")):
+            if kind == "textcard" and not all(
+                body.get("textcard", {}).get(k) for k in ("title", "description", "url")
+            ):
                 return 200, {"errcode": 40058, "errmsg": "textcard fields missing"}
             if kind not in ("text", "textcard"):
                 return 200, {"errcode": 40008, "errmsg": "invalid message type"}
             if body.get("touser") not in self.users:
-                return 200, {"errcode": 81013, "errmsg": "user & party & tag all invalid", "invaliduser": body.get("touser", "")}
+                return 200, {
+                    "errcode": 81013,
+                    "errmsg": "user & party & tag all invalid",
+                    "invaliduser": body.get("touser", ""),
+                }
             key = json.dumps(body, sort_keys=True, ensure_ascii=False)
             now = time.monotonic()
             with self._lock:
@@ -415,16 +438,29 @@ class FakeDingtalk(_TokenApi):
 
     def route(self, seen: Seen) -> Answer:
         if seen.path == "/gettoken":
-            if (seen.query.get("appkey"), seen.query.get("appsecret")) != (self.APPKEY, self.APPSECRET):
+            if (seen.query.get("appkey"), seen.query.get("appsecret")) != (
+                self.APPKEY,
+                self.APPSECRET,
+            ):
                 return 200, {"errcode": 40089, "errmsg": "不合法的corpid或corpsecret"}
             token = self.issue()
-            return 200, {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": self.lifetime}
+            return 200, {
+                "errcode": 0,
+                "errmsg": "ok",
+                "access_token": token,
+                "expires_in": self.lifetime,
+            }
         if seen.path == "/topapi/message/corpconversation/asyncsend_v2" and seen.method == "POST":
             state = self.token_state(seen)
             if state == "revoked":
                 return 200, {"errcode": 40014, "errmsg": "不合法的access_token"}
             if state == "expired":
-                return 200, {"errcode": 88, "sub_code": "42001", "sub_msg": "access_token已过期", "errmsg": "ding talk error[subcode=42001]"}
+                return 200, {
+                    "errcode": 88,
+                    "sub_code": "42001",
+                    "sub_msg": "access_token已过期",
+                    "errmsg": "ding talk error[subcode=42001]",
+                }
             body = seen.json
             if body.get("agent_id") != self.AGENT_ID:
                 return 200, {"errcode": 40056, "errmsg": "不合法的agentid"}
@@ -443,7 +479,12 @@ class FakeDingtalk(_TokenApi):
             task_id = self.next_id()
             with self._lock:
                 self.delivered.append(body)
-            return 200, {"errcode": 0, "errmsg": "ok", "task_id": task_id, "request_id": f"r{task_id}"}
+            return 200, {
+                "errcode": 0,
+                "errmsg": "ok",
+                "task_id": task_id,
+                "request_id": f"r{task_id}",
+            }
         return 404, {"errcode": 404, "errmsg": "请求的URI地址不存在"}
 
     def error(self, code: Any, seen: Seen) -> Answer:
@@ -464,7 +505,9 @@ def zzd_expected_signature(secret: str, seen: Seen) -> str:
         ]
         + (["&".join(f"{k}={params[k]}" for k in sorted(params))] if params else [])
     )
-    return base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()).decode()
+    return base64.b64encode(
+        hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()
+    ).decode()
 
 
 class FakeZzd(FakeApi):
@@ -479,15 +522,26 @@ class FakeZzd(FakeApi):
         self.nonces: set[str] = set()
 
     def _gateway_error(self, code: str, message: str) -> Answer:
-        return 200, {"success": False, "errorCode": code, "errorMsg": message, "errorLevel": "error"}
+        return 200, {
+            "success": False,
+            "errorCode": code,
+            "errorMsg": message,
+            "errorLevel": "error",
+        }
 
     def route(self, seen: Seen) -> Answer:
         h = seen.headers
         if h.get("apikey") != self.APP_KEY:
             return self._gateway_error("AuthFailed", "apiKey 不存在")
-        if h.get("x-hmac-auth-version") != "1.0" or not h.get("x-hmac-auth-ip") or not h.get("x-hmac-auth-mac"):
+        if (
+            h.get("x-hmac-auth-version") != "1.0"
+            or not h.get("x-hmac-auth-ip")
+            or not h.get("x-hmac-auth-mac")
+        ):
             return self._gateway_error("AuthFailed", "缺少签名头")
-        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00", h.get("x-hmac-auth-timestamp", "")):
+        if not re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00", h.get("x-hmac-auth-timestamp", "")
+        ):
             return self._gateway_error("AuthFailed", "时间戳格式错误")
         with self._lock:
             nonce = h.get("x-hmac-auth-nonce", "")
@@ -500,26 +554,64 @@ class FakeZzd(FakeApi):
             return 404, {"success": False, "errorCode": "404", "errorMsg": "api not found"}
         form = seen.form
         if form.get("tenantId") != self.TENANT_ID:
-            return 200, {"success": True, "content": {"success": False, "responseCode": "233000", "responseMessage": "租户不存在"}}
+            return 200, {
+                "success": True,
+                "content": {
+                    "success": False,
+                    "responseCode": "233000",
+                    "responseMessage": "租户不存在",
+                },
+            }
         try:
             msg = json.loads(form.get("msg", ""))
         except ValueError:
-            return 200, {"success": True, "content": {"success": False, "responseCode": "100", "responseMessage": "msg 不是 JSON"}}
+            return 200, {
+                "success": True,
+                "content": {
+                    "success": False,
+                    "responseCode": "100",
+                    "responseMessage": "msg 不是 JSON",
+                },
+            }
         if msg.get("msgtype") not in ("text", "action_card", "link", "markdown", "oa"):
-            return 200, {"success": True, "content": {"success": False, "responseCode": "100", "responseMessage": "msgtype 不支持"}}
+            return 200, {
+                "success": True,
+                "content": {
+                    "success": False,
+                    "responseCode": "100",
+                    "responseMessage": "msgtype 不支持",
+                },
+            }
         if form.get("receiverIds") not in self.users:
-            return 200, {"success": True, "content": {"success": False, "responseCode": "240111", "responseMessage": "接收人不存在"}}
+            return 200, {
+                "success": True,
+                "content": {
+                    "success": False,
+                    "responseCode": "240111",
+                    "responseMessage": "接收人不存在",
+                },
+            }
         with self._lock:
             biz = form.get("bizMsgId", "")
             if biz and biz in self.biz_ids:
-                return 200, {"success": True, "content": {"success": False, "responseCode": "240019", "responseMessage": "业务消息id重复"}}
+                return 200, {
+                    "success": True,
+                    "content": {
+                        "success": False,
+                        "responseCode": "240019",
+                        "responseMessage": "业务消息id重复",
+                    },
+                }
             self.biz_ids.add(biz)
             self.delivered.append({**form, "msg": msg})
             msg_id = f"zzd-{self.next_id()}"
         return 200, {"success": True, "content": {"success": True, "content": {"msgId": msg_id}}}
 
     def error(self, code: Any, seen: Seen) -> Answer:
-        return 200, {"success": True, "content": {"success": False, "responseCode": str(code), "responseMessage": "error"}}
+        return 200, {
+            "success": True,
+            "content": {"success": False, "responseCode": str(code), "responseMessage": "error"},
+        }
 
 
 # --- fixtures ------------------------------------------------------------------------------

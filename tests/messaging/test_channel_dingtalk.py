@@ -7,12 +7,18 @@ from ganxun.messaging.channels.dingtalk import DingtalkChannel
 from tests.messaging.servers import FakeDingtalk, closed_port_url, serve
 
 PLAIN = Message(
-    title="请假已批准", body="您 3 月 5 日的请假已批准。", sms="3月5日请假已批准", url="",
+    title="请假已批准",
+    body="您 3 月 5 日的请假已批准。",
+    sms="3月5日请假已批准",
+    url="",
     idempotency_key="dlv-1-dingtalk",
 )
 LINKED = Message(
-    title="课程评价", body="今天的课程已结束，请评价。", sms="请评价今天的课程",
-    url="https://ganxun.example.gov.cn/e/9", idempotency_key="dlv-2-dingtalk",
+    title="课程评价",
+    body="今天的课程已结束，请评价。",
+    sms="请评价今天的课程",
+    url="https://ganxun.example.gov.cn/e/9",
+    idempotency_key="dlv-2-dingtalk",
 )
 
 
@@ -40,7 +46,10 @@ def test_given_no_link_when_sent_then_a_text_work_notice_is_queued(api):
     (body,) = api.delivered
     assert body["agent_id"] == FakeDingtalk.AGENT_ID
     assert body["userid_list"] == "manager01"
-    assert body["msg"] == {"msgtype": "text", "text": {"content": "请假已批准\n您 3 月 5 日的请假已批准。"}}
+    assert body["msg"] == {
+        "msgtype": "text",
+        "text": {"content": "请假已批准\n您 3 月 5 日的请假已批准。"},
+    }
 
 
 def test_given_a_link_when_sent_then_an_action_card_opens_it(api):

@@ -55,7 +55,13 @@ def gateway_channel(api, **overrides) -> HttpSmsChannel:
 class TestMobileNumbers:
     @pytest.mark.parametrize(
         "raw",
-        ["13800138000", "+86 138 0013 8000", "0086-138-0013-8000", "86 13800138000", "138-0013-8000"],
+        [
+            "13800138000",
+            "+86 138 0013 8000",
+            "0086-138-0013-8000",
+            "86 13800138000",
+            "138-0013-8000",
+        ],
     )
     def test_mainland_mobiles_are_normalised(self, raw):
         assert HttpSmsChannel(url="http://x").check_address(raw) == "13800138000"
@@ -135,7 +141,7 @@ class TestGenericGateway:
 
     def test_a_2xx_answer_that_is_not_json_is_retried_and_says_so(self, gateway):
         gateway.fail("nonjson")
-        with pytest.raises(Retry, match="HTTP 200.*不是 JSON"):
+        with pytest.raises(Retry, match=r"HTTP 200.*不是 JSON"):
             gateway_channel(gateway).send(MESSAGE, "13800138000")
 
     def test_a_gateway_that_is_not_listening_is_retried(self):
@@ -164,9 +170,13 @@ class TestGenericGateway:
 
     def test_through_a_proxy(self, gateway):
         """The proxy (here the fake itself) gets the absolute URL of a host it alone reaches."""
-        channel = gateway_channel(gateway, url="http://sms.intranet.invalid/api/sms/send", proxy=gateway.url)
+        channel = gateway_channel(
+            gateway, url="http://sms.intranet.invalid/api/sms/send", proxy=gateway.url
+        )
         channel.send(MESSAGE, "13800138000")
-        assert gateway.seen[0].headers["x-requested-url"] == "http://sms.intranet.invalid/api/sms/send"
+        assert (
+            gateway.seen[0].headers["x-requested-url"] == "http://sms.intranet.invalid/api/sms/send"
+        )
 
     def test_the_environment_proxy_is_ignored_unless_asked_for(self, gateway, monkeypatch):
         monkeypatch.setenv("http_proxy", closed_port_url())
@@ -242,7 +252,11 @@ class TestAliyun:
 
     def test_500_timeout_and_non_json_are_retried(self, aliyun):
         channel = aliyun_channel(aliyun)
-        for failure in ({"kind": "status", "status": 503}, {"kind": "sleep", "seconds": 1}, {"kind": "nonjson"}):
+        for failure in (
+            {"kind": "status", "status": 503},
+            {"kind": "sleep", "seconds": 1},
+            {"kind": "nonjson"},
+        ):
             aliyun.heal()
             aliyun.fail(failure.pop("kind"), **failure)
             with pytest.raises(Retry):

@@ -10,12 +10,18 @@ from ganxun.messaging.channels.wecom import WecomChannel
 from tests.messaging.servers import FakeWecom, serve
 
 PLAIN = Message(
-    title="调训通知", body="请于 3 月 2 日到市委党校报到。", sms="3月2日到市委党校报到", url="",
+    title="调训通知",
+    body="请于 3 月 2 日到市委党校报到。",
+    sms="3月2日到市委党校报到",
+    url="",
     idempotency_key="dlv-7-wecom",
 )
 LINKED = Message(
-    title="问卷待填写", body="2026 年培训需求调研已开始。", sms="培训需求调研已开始，请填写",
-    url="https://ganxun.example.gov.cn/s/abc", idempotency_key="dlv-8-wecom",
+    title="问卷待填写",
+    body="2026 年培训需求调研已开始。",
+    sms="培训需求调研已开始，请填写",
+    url="https://ganxun.example.gov.cn/s/abc",
+    idempotency_key="dlv-8-wecom",
 )
 
 
@@ -107,7 +113,9 @@ def test_an_invalid_user_id_is_refused_before_any_request(api):
     assert api.seen == []
 
 
-@pytest.mark.parametrize(("code", "outcome"), [(-1, Retry), (45009, Retry), (40003, Refused), (60020, Retry)])
+@pytest.mark.parametrize(
+    ("code", "outcome"), [(-1, Retry), (45009, Retry), (40003, Refused), (60020, Retry)]
+)
 def test_errcodes(api, code, outcome):
     channel = channel_for(api)
     channel.send(PLAIN, "zhangsan")  # a token first

@@ -8,12 +8,18 @@ from ganxun.messaging.channels.zzd import ZzdChannel
 from tests.messaging.servers import FakeZzd, serve
 
 PLAIN = Message(
-    title="结业通知", body="您已完成培训，可下载结业证书。", sms="已完成培训，可下载证书", url="",
+    title="结业通知",
+    body="您已完成培训，可下载结业证书。",
+    sms="已完成培训，可下载证书",
+    url="",
     idempotency_key="dlv-3-zzd",
 )
 LINKED = Message(
-    title="课程调整", body="周六的课改到 302 教室。", sms="周六课程改到302教室",
-    url="https://ganxun.example.gov.cn/p/3", idempotency_key="dlv-4-zzd",
+    title="课程调整",
+    body="周六的课改到 302 教室。",
+    sms="周六课程改到302教室",
+    url="https://ganxun.example.gov.cn/p/3",
+    idempotency_key="dlv-4-zzd",
 )
 
 
@@ -43,7 +49,10 @@ def test_given_a_signed_request_when_sent_then_the_gateway_accepts_it(api):
     assert delivered["tenantId"] == FakeZzd.TENANT_ID
     assert delivered["receiverIds"] == "1234567"
     assert delivered["bizMsgId"] == "dlv-3-zzd"
-    assert delivered["msg"] == {"msgtype": "text", "text": {"content": "结业通知\n您已完成培训，可下载结业证书。"}}
+    assert delivered["msg"] == {
+        "msgtype": "text",
+        "text": {"content": "结业通知\n您已完成培训，可下载结业证书。"},
+    }
     assert api.seen[0].headers["x-hmac-auth-ip"] == "10.1.2.3"
 
 
