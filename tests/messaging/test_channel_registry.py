@@ -69,6 +69,7 @@ def test_channels_are_built_once_per_settings_object():
 def test_a_bad_entry_is_left_out_and_named_and_the_others_still_work():
     config = {
         "wecom": {"corpid": "ww1"},  # no secret
+        "zzd": {**DINGTALK},  # settings of another app
         "sms": {**GATEWAY, "body": {"m": "{mobile}"}},  # unknown placeholder
         "fax": {"url": "x"},  # no such channel
         "dingtalk": DINGTALK,
@@ -79,6 +80,13 @@ def test_a_bad_entry_is_left_out_and_named_and_the_others_still_work():
     assert "wecom" in found and "corpsecret" in found
     assert "sms" in found and "mobile" in found
     assert "fax" in found
+    assert "zzd" in found and "app_key" in found
+
+
+def test_an_agent_id_that_is_not_a_number_is_named():
+    with override_settings(GANXUN_CHANNELS={"wecom": {**WECOM, "agentid": "abc"}}):
+        assert registry.channel("wecom") is None
+        assert "agentid" in registry.problems()[0]
 
 
 def test_a_disabled_entry_is_not_offered():

@@ -134,9 +134,10 @@ class TestGenericGateway:
 
     def test_a_timeout_is_retried_within_the_read_timeout(self, gateway):
         gateway.fail("sleep", seconds=1.5)
+        channel = gateway_channel(gateway, connect_timeout=5, read_timeout=0.3)
         started = time.monotonic()
         with pytest.raises(Retry, match="超时"):
-            gateway_channel(gateway).send(MESSAGE, "13800138000")
+            channel.send(MESSAGE, "13800138000")
         assert time.monotonic() - started < 1.2
 
     def test_a_2xx_answer_that_is_not_json_is_retried_and_says_so(self, gateway):
@@ -184,6 +185,13 @@ class TestGenericGateway:
         gateway_channel(gateway).send(MESSAGE, "13800138000")
         with pytest.raises(Retry):
             gateway_channel(gateway, proxy="env").send(MESSAGE, "13800138000")
+
+    def test_a_get_gateway_takes_everything_in_the_query(self, gateway):
+        channel = gateway_channel(gateway, method="GET", body_format="none", query={"m": "{phone}"})
+        with pytest.raises(Refused, match="HTTP 404"):  # the fake only takes POST
+            channel.send(MESSAGE, "13800138000")
+        assert gateway.seen[0].query == {"m": "13800138000"}
+        assert gateway.seen[0].body == b""
 
     def test_unknown_placeholders_are_a_configuration_error(self):
         from django.core.exceptions import ImproperlyConfigured

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from ganxun.messaging.channels.base import Message, Refused, Retry, Sent
 from ganxun.messaging.channels.http import TokenCache, clip
-from ganxun.messaging.channels.workapp import StaleToken, WorkAppChannel
+from ganxun.messaging.channels.workapp import StaleToken, WorkAppChannel, agent_number
 
 STALE = {40014, 42001}
 REFUSED = {33012, 60121}
@@ -42,6 +42,7 @@ class DingtalkChannel(WorkAppChannel):
 
     def __init__(self, **settings):
         super().__init__(**settings)
+        self.agent_id = agent_number(settings, "agent_id")
         self.tokens = TokenCache(self._fetch_token)
 
     def _fetch_token(self) -> tuple[str, float]:
@@ -63,7 +64,7 @@ class DingtalkChannel(WorkAppChannel):
 
     def deliver(self, message: Message, user_id: str) -> Sent:
         payload = {
-            "agent_id": int(self.settings["agent_id"]),
+            "agent_id": self.agent_id,
             "userid_list": user_id,
             "msg": self.msg(message),
         }

@@ -154,9 +154,10 @@ class HttpSmsChannel(SmsChannel):
         s = self.settings
         values = self.prepare(self.values(message, phone))
         url = fill(s["url"], {k: urllib.parse.quote(v, safe="") for k, v in values.items()})
-        body = fill(s.get("body"), values)
+        method = str(s.get("method", "POST")).upper()
+        body = fill(s.get("body"), values) if method != "GET" else None
         reply = self.client.call(
-            s.get("method", "POST").upper(),
+            method,
             url,
             query=fill(s.get("query"), values),
             headers=fill(s.get("headers") or {}, values),

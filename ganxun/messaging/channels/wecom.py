@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from ganxun.messaging.channels.base import Message, Refused, Retry, Sent
 from ganxun.messaging.channels.http import TokenCache, clip
-from ganxun.messaging.channels.workapp import StaleToken, WorkAppChannel
+from ganxun.messaging.channels.workapp import StaleToken, WorkAppChannel, agent_number
 
 STALE = {40014, 42001}
 REFUSED = {40003, 60111, 81013}
@@ -45,6 +45,7 @@ class WecomChannel(WorkAppChannel):
 
     def __init__(self, **settings):
         super().__init__(**settings)
+        self.agentid = agent_number(settings, "agentid")
         self.tokens = TokenCache(self._fetch_token)
 
     def _fetch_token(self) -> tuple[str, float]:
@@ -62,7 +63,7 @@ class WecomChannel(WorkAppChannel):
         return str(data["access_token"]), float(data.get("expires_in", 7200))
 
     def payload(self, message: Message, user_id: str) -> dict:
-        body: dict = {"touser": user_id, "agentid": int(self.settings["agentid"])}
+        body: dict = {"touser": user_id, "agentid": self.agentid}
         if message.url:
             body["msgtype"] = "textcard"
             body["textcard"] = {

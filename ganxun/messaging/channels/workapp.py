@@ -69,3 +69,11 @@ class WorkAppChannel(Channel):
 
 class StaleToken(Exception):
     """The API refused the access token (invalid or expired): fetch a new one."""
+
+
+def agent_number(settings: dict, name: str) -> int:
+    """The application's agent id, a number in both APIs."""
+    try:
+        return int(settings[name])
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {settings[name]!r}") from exc
