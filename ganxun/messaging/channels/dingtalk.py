@@ -36,7 +36,6 @@ REFUSED = {33012, 60121}
 class DingtalkChannel(WorkAppChannel):
     code = "dingtalk"
     label = gettext_lazy("钉钉")  # type: ignore[assignment]
-    app_name = "钉钉"
     required = ("appkey", "appsecret", "agent_id")
     default_base_url = "https://oapi.dingtalk.com"
 

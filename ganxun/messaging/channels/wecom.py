@@ -39,7 +39,6 @@ BUSY = {-1, 45009, 45033}
 class WecomChannel(WorkAppChannel):
     code = "wecom"
     label = gettext_lazy("企业微信")  # type: ignore[assignment]
-    app_name = "企业微信"
     required = ("corpid", "corpsecret", "agentid")
     default_base_url = "https://qyapi.weixin.qq.com"
 

@@ -16,7 +16,6 @@ from ganxun.messaging.channels.http import HttpClient, TokenCache, guarded
 class WorkAppChannel(Channel):
     required: ClassVar[tuple[str, ...]] = ()
     default_base_url: ClassVar[str] = ""
-    app_name: ClassVar[str] = ""  # in the Chinese messages: 企业微信 / 钉钉 / 浙政钉
 
     def __init__(self, **settings):
         super().__init__(**settings)
@@ -28,7 +27,7 @@ class WorkAppChannel(Channel):
         self.refused_codes = {str(c) for c in settings.get("refused_codes", [])}
 
     def check_address(self, address: str) -> str:
-        return addresses.work_app_user_id(address, app=self.app_name)
+        return addresses.work_app_user_id(address, app=str(self.label))
 
     def send(self, message: Message, address: str) -> Sent:
         user_id = self.check_address(address)
@@ -63,7 +62,7 @@ class WorkAppChannel(Channel):
         except StaleToken as exc:
             tokens.invalidate(token)
             raise Retry(
-                _("%(app)s access_token 刷新后仍无效：%(exc)s") % {"app": self.app_name, "exc": exc}
+                _("%(app)s access_token 刷新后仍无效：%(exc)s") % {"app": self.label, "exc": exc}
             ) from exc
 
 

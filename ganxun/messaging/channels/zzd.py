@@ -74,7 +74,6 @@ def signature(secret: str, method: str, timestamp: str, nonce: str, uri: str, pa
 class ZzdChannel(WorkAppChannel):
     code = "zzd"
     label = gettext_lazy("浙政钉")  # type: ignore[assignment]
-    app_name = "浙政钉"
     required = ("app_key", "app_secret", "tenant_id")
     default_base_url = "https://openplatform-pro.ding.zj.gov.cn"
 
