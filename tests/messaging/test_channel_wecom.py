@@ -158,3 +158,40 @@ def test_a_private_deployment_base_url_with_a_path(api):
     channel = channel_for(api, base_url=api.url + "/")
     channel.send(PLAIN, "zhangsan")
     assert api.delivered
+
+
+def test_a_user_named_invalid_in_a_successful_answer_is_refused(api, monkeypatch):
+    """WeCom sends to the valid recipients and lists the others in ``invaliduser``."""
+    monkeypatch.setattr(
+        api,
+        "route",
+        lambda seen: (
+            200,
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "access_token": "t",
+                "expires_in": 7200,
+                "invaliduser": "zhangsan",
+            },
+        ),
+    )
+    with pytest.raises(Refused, match="ZhangSan"):  # WeCom lists ids in lower case
+        channel_for(api).send(PLAIN, "ZhangSan")
+
+
+def test_threads_sending_at_once_share_one_token(api):
+    import threading
+
+    channel = channel_for(api, read_timeout=5)
+    messages = [
+        Message(title=f"通知 {i}", body="正文", sms="短信", url="", idempotency_key=f"k{i}")
+        for i in range(8)
+    ]
+    threads = [threading.Thread(target=channel.send, args=(m, "zhangsan")) for m in messages]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert api.token_requests == 1
+    assert len(api.delivered) == 8
