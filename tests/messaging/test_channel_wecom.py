@@ -153,8 +153,8 @@ def test_a_long_body_is_cut_to_2048_bytes():
         assert content.endswith("…")
 
 
-def test_a_private_deployment_base_url_with_a_path(api):
-    """政务微信 and other private deployments may sit under a path of their own host."""
+def test_a_base_url_with_a_trailing_slash(api):
+    """政务微信 and other private deployments are configured by their base URL, as written."""
     channel = channel_for(api, base_url=api.url + "/")
     channel.send(PLAIN, "zhangsan")
     assert api.delivered
