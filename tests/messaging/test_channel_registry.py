@@ -70,17 +70,23 @@ def test_a_bad_entry_is_left_out_and_named_and_the_others_still_work():
     config = {
         "wecom": {"corpid": "ww1"},  # no secret
         "zzd": {**DINGTALK},  # settings of another app
-        "sms": {**GATEWAY, "body": {"m": "{mobile}"}},  # unknown placeholder
         "fax": {"url": "x"},  # no such channel
+        "sms": {**GATEWAY, "provider": "tencent"},  # no such provider
         "dingtalk": DINGTALK,
     }
     with override_settings(GANXUN_CHANNELS=config):
         assert list(registry.configured_channels()) == ["dingtalk"]
         found = "\n".join(registry.problems())
     assert "wecom" in found and "corpsecret" in found
-    assert "sms" in found and "mobile" in found
+    assert "unknown provider 'tencent'" in found
     assert "fax" in found
     assert "zzd" in found and "app_key" in found
+
+
+def test_an_unknown_placeholder_is_named():
+    with override_settings(GANXUN_CHANNELS={"sms": {**GATEWAY, "body": {"m": "{mobile}"}}}):
+        assert registry.channel("sms") is None
+        assert "mobile" in registry.problems()[0]
 
 
 def test_an_agent_id_that_is_not_a_number_is_named():

@@ -47,7 +47,10 @@ def channel_class(code: str, options: Mapping[str, Any]) -> type[Channel]:
     if options.get("class"):
         path = str(options["class"])
     elif options.get("provider"):
-        path = PROVIDERS.get(code, {})[str(options["provider"])]
+        known = PROVIDERS.get(code, {})
+        if str(options["provider"]) not in known:
+            raise ValueError(f"unknown provider {options['provider']!r}; known: {sorted(known)}")
+        path = known[str(options["provider"])]
     else:
         path = CHANNEL_CLASSES[code]
     cls = import_string(path)
