@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -115,6 +116,67 @@ def handle_form(request, form, save, success="", *, on_error=None):
     if text:
         messages.success(request, text)
     return True if result is None else result  # saved, even by a service that returns nothing
+
+
+def _value(value, *args):
+    """A declared value: a plain value, or a function of the view's objects."""
+    return value(*args) if callable(value) and not isinstance(value, Promise) else value
+
+
+def form_view(
+    policy,
+    *,
+    form,
+    save,
+    to,
+    page,
+    get=None,
+    success="",
+    after=None,
+    on_error=None,
+    post_only: bool = False,
+):
+    """A form page declared rather than written (NetBox style): the create and edit views.
+
+    ``get(actor, pk)`` fetches the object the URL names (an object to edit, or the parent a new
+    one is made in; omit it for a view without a pk). ``form(request, obj)`` builds the form
+    (bound to ``request.POST or None``); ``save(request, form, obj)`` is the one service call,
+    made once per submission key by ``handle_form`` (refusals on the field they name,
+    ``on_error`` as there). On success: ``success`` (text, or ``success(result)``) is flashed,
+    ``after(request, result)`` may say more (warnings), and the view redirects to
+    ``to(obj, result)`` (a URL, or a model instance); otherwise ``page(request, form, obj)``
+    renders the form again (``form_page_of`` makes one). ``post_only``: a form posted from
+    another page (its page then re-renders that page with status 400)."""
+
+    @require(policy)
+    def view(request, pk=None):
+        obj = get(request.user, pk) if get is not None else None
+        bound = form(request, obj)
+        result = handle_form(
+            request, bound, lambda: save(request, bound, obj), success, on_error=on_error
+        )
+        if result:
+            if after is not None:
+                after(request, result)
+            return redirect(to(obj, result))
+        return page(request, bound, obj)
+
+    return require_POST(view) if post_only else view
+
+
+def form_page_of(template: str, *, title, cancel, render_with=render, extra=None, status=200):
+    """The ``page`` of a ``form_view``: ``template`` with the form, its ``title`` and
+    ``cancel`` link (each a value or a function of the object) and ``extra(request, obj)``."""
+
+    def page(request, form, obj):
+        context = {"form": form, "title": _value(title, obj), "cancel": _value(cancel, obj)}
+        if extra is not None:
+            context.update(extra(request, obj))
+        response = render_with(request, template, context)
+        response.status_code = status
+        return response
+
+    return page
 
 
 def form_page(
