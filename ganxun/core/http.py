@@ -58,10 +58,13 @@ def apply_domain_error(form, exc) -> None:
 
 @dataclass
 class Outcome:
-    """What ``run_action`` did: ``ok`` when the service accepted, with its ``result``."""
+    """What ``attempt`` or ``run_action`` did: ``ok`` when the service accepted, with its
+    ``result``; otherwise the refusal's ``error`` (its message) and ``exc``."""
 
     ok: bool
     result: Any = None
+    error: str = ""
+    exc: DomainError | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -71,25 +74,34 @@ def _say(success, result) -> str:
     return success(result) if callable(success) else (success or "")
 
 
+def attempt(call, *, passes=()) -> Outcome:
+    """The one place a view catches a service's refusal: ``call()``, and the ``Outcome``.
+    Refusals of the kinds in ``passes`` (NotFound, PermissionDenied) go on up to their error
+    page. Views show ``outcome.error`` where they like (an htmx row, a form, a message)."""
+    try:
+        return Outcome(True, call())
+    except DomainError as exc:
+        if isinstance(exc, passes):
+            raise
+        return Outcome(False, error=exc.message, exc=exc)
+
+
 def run_action(request, call, *, success="", form=None, once: bool = True, passes=()) -> Outcome:
     """Call ``call()`` (a service); flash ``success`` (text, or a function of the result) or the
     DomainError's message — on ``form`` when one is given. ``once`` claims the form's
     submission key in the same transaction (core/idempotency.py); refusals of the kinds in
     ``passes`` (NotFound, PermissionDenied) go on up to their error page."""
-    try:
-        result = submit_once(request, call) if once else call()
-    except DomainError as exc:
-        if isinstance(exc, passes):
-            raise
+    outcome = attempt((lambda: submit_once(request, call)) if once else call, passes=passes)
+    if not outcome:
         if form is not None:
-            apply_domain_error(form, exc)
+            apply_domain_error(form, outcome.exc)
         else:
-            messages.error(request, exc.message)
-        return Outcome(False)
-    text = _say(success, result)
+            messages.error(request, outcome.error)
+        return outcome
+    text = _say(success, outcome.result)
     if text:
         messages.success(request, text)
-    return Outcome(True, result)
+    return outcome
 
 
 def post_action(request, call, *, success="", to, once: bool = True, passes=(), **url_kwargs):
@@ -106,12 +118,12 @@ def handle_form(request, form, save, success="", *, on_error=None):
     to be shown (again)."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        result = submit_once(request, save)
-    except DomainError as exc:
-        if on_error is None or not on_error(form, exc):
-            apply_domain_error(form, exc)
+    outcome = attempt(lambda: submit_once(request, save))
+    if not outcome:
+        if on_error is None or not on_error(form, outcome.exc):
+            apply_domain_error(form, outcome.exc)
         return None
+    result = outcome.result
     text = _say(success, result)
     if text:
         messages.success(request, text)

@@ -1,9 +1,6 @@
 """Outcome reports (学用成果): trainees and unit contacts file them (phone-friendly), organizers
 review and publish them to the program's showcase."""
 
-from pathlib import Path
-
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
-from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.errors import PermissionDenied
 from ganxun.core.http import action_view, handle_form, paginate, post_action, require
 from ganxun.outcomes import policies, selectors, services
 from ganxun.outcomes.forms import OutcomeForm, ReviewForm
@@ -150,16 +147,13 @@ def outcome_publish(request, pk):
     )
 
 
-@require(lambda u: u.is_authenticated)
-def attachment(request, pk):
-    row = selectors.get_attachment_for(request.user, pk)
-    path = Path(default_storage.path(row.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
-    return files.ranged_file_response(
-        request, path, content_type=row.content_type, filename=row.file_name, inline=inline
-    )
+attachment = files.file_view(
+    lambda user: user.is_authenticated,
+    get=selectors.get_attachment_for,
+    inline=lambda row: (
+        row.content_type.startswith("image/") or row.content_type == "application/pdf"
+    ),
+)
 
 
 @require(policies.can_see_summary)

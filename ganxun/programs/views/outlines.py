@@ -62,15 +62,12 @@ def _guidance(session, outlines) -> str:
     return "\n".join(lines)
 
 
-@require(policies.can_use_programs)
-def outline_file(request, pk):
-    outline = selectors.get_outline_for(request.user, pk)
-    return files.stored_file_response(
-        request,
-        outline,
-        missing=_("该版本没有上传文件。"),
-        inline=outline.content_type == "application/pdf",
-    )
+outline_file = files.file_view(
+    policies.can_use_programs,
+    get=selectors.get_outline_for,
+    missing=gettext_lazy("该版本没有上传文件。"),
+    inline=lambda outline: outline.content_type == "application/pdf",
+)
 
 
 outline_decide = action_view(
