@@ -176,12 +176,16 @@ def form_view(
     return require_POST(view) if post_only else view
 
 
-def form_page_of(template: str, *, title, cancel, render_with=render, extra=None, status=200):
-    """The ``page`` of a ``form_view``: ``template`` with the form, its ``title`` and
-    ``cancel`` link (each a value or a function of the object) and ``extra(request, obj)``."""
+def form_page_of(
+    template: str, *, title, cancel, render_with=render, extra=None, status=200, **more
+):
+    """The ``page`` of a ``form_view``: ``template`` with the form, its ``title``, ``cancel``
+    link and ``more`` (``program``, ``guidance`` …: each a value or a function of the object),
+    and ``extra(request, obj)``."""
 
     def page(request, form, obj):
         context = {"form": form, "title": _value(title, obj), "cancel": _value(cancel, obj)}
+        context.update({name: _value(value, obj) for name, value in more.items()})
         if extra is not None:
             context.update(extra(request, obj))
         response = render_with(request, template, context)

@@ -1,6 +1,9 @@
 """The steps every spreadsheet import shares on the web (the roster, the catalogue, credits):
-the job of a kind, its progress page, the commit of a preview. Each app keeps its own upload
-form and rows page; these are the parts that were written three times."""
+the upload that starts the job, the job of a kind, its progress page, the commit of a preview.
+Each app keeps its own upload form and rows page; these are the parts that were written three
+times."""
+
+from pathlib import Path
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -8,9 +11,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ganxun.core.errors import NotFound
-from ganxun.core.http import run_action
+from ganxun.core.http import handle_form, run_action
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
+
+
+def upload_start(request, form, start, *, store, job_url: str, field=lambda exc: "file"):
+    """The upload step: a valid POST of ``form`` stores its ``file`` (``store(upload)`` → path)
+    and starts the job — ``start(path=…, filename=…)`` — both inside the keyed call, so a
+    repeated post stores nothing and starts nothing; then on to ``job_url``. A refusal lands on
+    the field ``field(exc)`` names. None while the form is to be shown (again)."""
+
+    def save():
+        upload = form.cleaned_data["file"]
+        return start(path=store(upload), filename=Path(upload.name).name)
+
+    def on_error(form, exc) -> bool:
+        form.add_error(field(exc), exc.message)
+        return True
+
+    job = handle_form(request, form, save, on_error=on_error)
+    return redirect(job_url, pk=job.pk) if job else None
 
 
 def import_job_for(request, pk, kinds):

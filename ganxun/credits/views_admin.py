@@ -1,22 +1,18 @@
 """Requirements and crediting rules, the external-learning import, the program bonus."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.core import hours
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.http import handle_form, require
-from ganxun.core.idempotency import submit_once
 from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context
+from ganxun.core.import_views import import_job_for, job_progress, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
-from ganxun.credits.forms import BonusForm, ImportForm, RequirementForm, SettingsForm
-from ganxun.credits.jobs import credits_sync_start
+from ganxun.credits.forms import BonusForm, RequirementForm, SettingsForm
 from ganxun.credits.ledger import credit_settings
 from ganxun.credits.models import Channel, CreditSettings, Requirement
 from ganxun.orgs.models import Cadre
@@ -94,41 +90,18 @@ def rules_restore(request):
 def settings_edit(request):
     row = CreditSettings.current()
     form = SettingsForm(request.POST or None, instance=row)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields}
-        services.settings_save(actor=request.user, data=data)
-        messages.success(request, _("已保存学时计算规则；已有出勤学时可用“重算学时”更新。"))
-        return redirect("credits:rules")
-    return render(request, "credits/settings_form.html", {"form": form})
-
-
-@require_POST
-@require(policies.owns_city_rules)
-def sync_start(request):
-    job = credits_sync_start(actor=request.user)
-    return redirect("core:job", pk=job.pk)
-
-
-@require(policies.can_record_credits)
-def import_upload(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # the upload is stored inside the keyed call: a repeated post stores nothing again
-            job = submit_once(
-                request,
-                lambda: importing.import_start(
-                    actor=request.user,
-                    path=save_upload(upload),
-                    filename=Path(upload.name).name,
-                    platform=form.cleaned_data["platform"],
-                ),
-            )
-        except DomainError as exc:
-            form.add_error("platform" if exc.field == "platform" else "file", exc.message)
-        else:
-            return redirect("credits:import_job", pk=job.pk)
+    started = upload_start(
+        request,
+        form,
+        lambda **stored: importing.import_start(
+            actor=request.user, platform=form.cleaned_data["platform"], **stored
+        ),
+        store=save_upload,
+        job_url="credits:import_job",
+        field=lambda exc: "platform" if exc.field == "platform" else "file",
+    )
+    if started:
+        return started
     return render(request, "credits/import_form.html", {"form": form})
 
 

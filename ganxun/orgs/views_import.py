@@ -8,12 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
 from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context
+from ganxun.core.import_views import import_job_for, job_progress, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
 from ganxun.orgs import policies, selectors, services
@@ -88,25 +87,22 @@ class ImportForm(StyledForm):
 @require(policies.can_edit_roster)
 def roster_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # stored inside the keyed call: a repeated post stores nothing and starts nothing
-            job = submit_once(
-                request,
-                lambda: roster_preview_start(
-                    actor=request.user,
-                    path=save_upload(upload),
-                    filename=Path(upload.name).name,
-                    root=form.cleaned_data["root"],
-                    create_units_under=form.units_parent_or_none(),
-                    default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
-                ),
-            )
-        except DomainError as exc:
-            form.add_error("file" if exc.code != "forbidden" else None, exc.message)
-        else:
-            return redirect("cadres:import_job", pk=job.pk)
+    started = upload_start(
+        request,
+        form,
+        lambda **stored: roster_preview_start(
+            actor=request.user,
+            root=form.cleaned_data["root"],
+            create_units_under=form.units_parent_or_none(),
+            default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
+            **stored,
+        ),
+        store=save_upload,
+        job_url="cadres:import_job",
+        field=lambda exc: "file" if exc.code != "forbidden" else None,
+    )
+    if started:
+        return started
     return render(request, "orgs/import_form.html", {"form": form})
 
 

@@ -1,7 +1,5 @@
 """Excel import (upload → progress → preview → commit) and export of courses and faculty."""
 
-from pathlib import Path
-
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -25,13 +23,11 @@ from ganxun.catalog.importing.run import (
     import_start,
 )
 from ganxun.catalog.views.common import section
-from ganxun.core.errors import DomainError
 from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
 from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context
+from ganxun.core.import_views import import_job_for, job_progress, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.orgs.roster.jobs import save_upload
 
@@ -51,23 +47,15 @@ class UploadForm(StyledForm):
 
 def _upload(request, what: str):
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # stored inside the keyed call: a repeated post stores nothing and starts nothing
-            job = submit_once(
-                request,
-                lambda: import_start(
-                    actor=request.user,
-                    what=what,
-                    path=save_upload(upload),
-                    filename=Path(upload.name).name,
-                ),
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("catalog:import_job", pk=job.pk)
+    started = upload_start(
+        request,
+        form,
+        lambda **stored: import_start(actor=request.user, what=what, **stored),
+        store=save_upload,
+        job_url="catalog:import_job",
+    )
+    if started:
+        return started
     context = {"form": form, "what": what, "noun": TITLES[what]}
     return section(request, "catalog/import_form.html", what, context)
 
