@@ -12,7 +12,8 @@ from ganxun.core.import_views import import_commit as import_commit_step
 from ganxun.core.import_views import import_job_for, job_progress, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
-from ganxun.credits.forms import BonusForm, RequirementForm, SettingsForm
+from ganxun.credits.forms import BonusForm, ImportForm, RequirementForm, SettingsForm
+from ganxun.credits.jobs import credits_sync_start
 from ganxun.credits.ledger import credit_settings
 from ganxun.credits.models import Channel, CreditSettings, Requirement
 from ganxun.orgs.models import Cadre
@@ -90,6 +91,24 @@ def rules_restore(request):
 def settings_edit(request):
     row = CreditSettings.current()
     form = SettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        services.settings_save(actor=request.user, data=data)
+        messages.success(request, _("已保存学时计算规则；已有出勤学时可用“重算学时”更新。"))
+        return redirect("credits:rules")
+    return render(request, "credits/settings_form.html", {"form": form})
+
+
+@require_POST
+@require(policies.owns_city_rules)
+def sync_start(request):
+    job = credits_sync_start(actor=request.user)
+    return redirect("core:job", pk=job.pk)
+
+
+@require(policies.can_record_credits)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
     started = upload_start(
         request,
         form,
