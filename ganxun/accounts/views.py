@@ -52,22 +52,21 @@ def two_factor_offer_dismiss(request):
     return redirect("home")
 
 
-@login_required
-def password_change(request):
-    form = PasswordChangeForm(request.POST or None)
-    if handle_form(
-        request,
-        form,
-        lambda: services.password_change(
-            actor=request.user,
-            old_password=form.cleaned_data["old_password"],
-            new_password=form.cleaned_data["new_password"],
-        ),
-        success=_("密码已修改。"),
-    ):
-        update_session_auth_hash(request, request.user)
-        return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form})
+password_change = form_view(
+    lambda user: True,  # any signed-in account
+    form=lambda request, _none: PasswordChangeForm(request.POST or None),
+    save=lambda request, form, _none: services.password_change(
+        actor=request.user,
+        old_password=form.cleaned_data["old_password"],
+        new_password=form.cleaned_data["new_password"],
+    ),
+    success=gettext_lazy("密码已修改。"),
+    after=lambda request, _result: update_session_auth_hash(request, request.user),
+    to=lambda _none, _result: reverse("home"),
+    page=lambda request, form, _none: render(
+        request, "accounts/password_change.html", {"form": form}
+    ),
+)
 
 
 @require(policies.can_manage_users)

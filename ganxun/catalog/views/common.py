@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, services
-from ganxun.core.http import form_page as core_form_page
 from ganxun.core.http import form_page_of, page_or_partial, post_action, require, run_action
 from ganxun.core.resources import Resource, ResourceViews, register
 
@@ -27,18 +26,6 @@ def section(request, template: str, tab: str, context: dict, partial: str | None
 def resource_views(resource: Resource) -> ResourceViews:
     """The generic views of a catalogue resource, rendered inside the section's tabs."""
     return ResourceViews(register(resource), page=section, list_template="catalog/list.html")
-
-
-def form_page(request, form, *, tab: str, multipart: bool = False, **extra):
-    """A catalogue form, with the section's tabs (core.http.form_page)."""
-    return core_form_page(
-        request,
-        form,
-        template="catalog/form.html",
-        render_with=lambda request, template, context: section(request, template, tab, context),
-        multipart=multipart,
-        **extra,
-    )
 
 
 def form_in(tab: str, *, title, cancel, multipart: bool = False, extra=None):

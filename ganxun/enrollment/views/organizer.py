@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, paginate, remind_view, require, run_action
+from ganxun.core.http import (
+    apply_domain_error,
+    form_view,
+    paginate,
+    remind_view,
+    require,
+    run_action,
+)
 from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
 from ganxun.enrollment.forms import (
@@ -232,26 +239,28 @@ def nomination_return(request, pk):
     return redirect("enrollment:program_nominations", pk=nomination.program_id)
 
 
-@require(manages)
-def program_selection(request, pk):
-    program = get_managed_program_for(request.user, pk)
-    form = RulesForm(request.POST or None, initial=selectors.selection_rules(program))
-    if request.method == "POST" and form.is_valid():
-        ok = run_action(
-            request,
-            lambda: services.selection_rules_save(
-                actor=request.user,
-                program=program,
-                per_program=form.cleaned_data["per_program"],
-                per_year=form.cleaned_data["per_year"],
-            ),
-            success=_("已保存选课限额。"),
-            form=form,
-        )
-        if ok:
-            return redirect("enrollment:program_selection", pk=program.pk)
-    context = {"sessions": selectors.program_selection(program), "form": form}
-    return program_page(request, "enrollment/program_selection.html", program, "selection", context)
+program_selection = form_view(
+    manages,
+    get=get_managed_program_for,
+    form=lambda request, program: RulesForm(
+        request.POST or None, initial=selectors.selection_rules(program)
+    ),
+    save=lambda request, form, program: services.selection_rules_save(
+        actor=request.user,
+        program=program,
+        per_program=form.cleaned_data["per_program"],
+        per_year=form.cleaned_data["per_year"],
+    ),
+    success=gettext_lazy("已保存选课限额。"),
+    to=lambda program, _saved: reverse("enrollment:program_selection", args=[program.pk]),
+    page=lambda request, form, program: program_page(
+        request,
+        "enrollment/program_selection.html",
+        program,
+        "selection",
+        {"sessions": selectors.program_selection(program), "form": form},
+    ),
+)
 
 
 @require(manages)
