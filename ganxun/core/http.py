@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ganxun.core.bulk import bulk_confirmed
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.idempotency import submit_once
 from ganxun.core.values import query_int
@@ -193,6 +194,31 @@ def form_page_of(
         return response
 
     return page
+
+
+@dataclass
+class BulkStep:
+    """Where a preview-then-write post stands: a ``preview`` to show (the first post, or a
+    stale one again), or ``done``, the write's result once confirmed and accepted."""
+
+    preview: Any = None
+    done: Any = None
+    ok: bool = False
+
+
+def bulk_step(request, form, *, preview, write) -> BulkStep:
+    """The POST of a bulk action (core/bulk.py) whose ``form`` is valid: ``preview()`` on the
+    first post, ``write(fingerprint)`` on confirming that preview. A refusal lands on the form;
+    a stale preview (``preview_stale``: the rows changed meanwhile) is shown again, new."""
+    confirmed, fingerprint = bulk_confirmed(request)
+    outcome = attempt((lambda: write(fingerprint)) if confirmed else preview)
+    if outcome and confirmed:
+        return BulkStep(done=outcome.result, ok=True)
+    if outcome:
+        return BulkStep(preview=outcome.result)
+    apply_domain_error(form, outcome.exc)
+    stale = outcome.exc is not None and outcome.exc.code == "preview_stale"
+    return BulkStep(preview=preview() if stale else None)
 
 
 def form_page(

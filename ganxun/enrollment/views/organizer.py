@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.bulk import bulk_confirmed, repost_fields
 from ganxun.core.errors import DomainError
 from ganxun.core.http import (
-    apply_domain_error,
+    bulk_step,
     form_view,
     paginate,
     remind_view,
@@ -114,22 +114,18 @@ def quotas_bulk(request, pk):
             "kind": d["kind"],
             "batch": d["batch"],
         }
-        confirmed, fingerprint = bulk_confirmed(request)
-        try:
-            if confirmed:
-                done = services.quotas_allocate(**args, fingerprint=fingerprint)
-            else:
-                allocation = services.quotas_allocate_preview(**args)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-            if exc.code == "preview_stale":
-                allocation = services.quotas_allocate_preview(**args)
-        else:
-            if confirmed:
-                messages.success(
-                    request, _("已分配名额：%(title)s。") % {"title": done.preview.title}
-                )
-                return redirect("enrollment:program_quotas", pk=program.pk)
+        step = bulk_step(
+            request,
+            form,
+            preview=lambda: services.quotas_allocate_preview(**args),
+            write=lambda fingerprint: services.quotas_allocate(**args, fingerprint=fingerprint),
+        )
+        allocation = step.preview
+        if step.ok:
+            messages.success(
+                request, _("已分配名额：%(title)s。") % {"title": step.done.preview.title}
+            )
+            return redirect("enrollment:program_quotas", pk=program.pk)
     context = {
         "form": form,
         "allocation": allocation,

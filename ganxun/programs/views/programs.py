@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.core.bulk import bulk_confirmed, repost_fields
-from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import action_view, page_or_partial, paginate, require, run_action
+from ganxun.core.bulk import repost_fields
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.http import action_view, bulk_step, page_or_partial, paginate, require, run_action
 from ganxun.orgs.selectors import cadre_search
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import ProgramForm, TraineePickForm, UnitForm, VenueForm
@@ -223,29 +223,23 @@ def trainee_list(request, pk):
         if pick.is_valid():
             cadres = cadre_search(actor, pick.filters())
             # First a preview (who, by unit); the write only on confirming that same preview.
-            confirmed, fingerprint = bulk_confirmed(request)
-            try:
-                if not confirmed:
-                    preview = services.trainees_add_preview(
-                        actor=actor, program=program, cadres=cadres
-                    )
-                else:
-                    added = services.trainees_add(
-                        actor=actor, program=program, cadres=cadres, fingerprint=fingerprint
-                    )
-            except DomainError as exc:
-                pick.add_error(exc.field if exc.field in pick.fields else None, exc.message)
-                if exc.code == "preview_stale":
-                    preview = services.trainees_add_preview(
-                        actor=actor, program=program, cadres=cadres
-                    )
-            else:
-                if confirmed:
-                    messages.success(
-                        request,
-                        _("已添加 %(added)s 名学员（已在项目中的未重复添加）。") % {"added": added},
-                    )
-                    return redirect("programs:trainees", pk=program.pk)
+            step = bulk_step(
+                request,
+                pick,
+                preview=lambda: services.trainees_add_preview(
+                    actor=actor, program=program, cadres=cadres
+                ),
+                write=lambda fingerprint: services.trainees_add(
+                    actor=actor, program=program, cadres=cadres, fingerprint=fingerprint
+                ),
+            )
+            preview = step.preview
+            if step.ok:
+                messages.success(
+                    request,
+                    _("已添加 %(added)s 名学员（已在项目中的未重复添加）。") % {"added": step.done},
+                )
+                return redirect("programs:trainees", pk=program.pk)
     trainees = selectors.program_trainees(program)
     context = {
         "preview": preview,
