@@ -281,7 +281,8 @@ def action_view(
     policy, *, get, call, to, success="", done_to=None, form=None, invalid="", once=True, passes=()
 ):
     """A POST-only view that acts on one object, declared rather than written (NetBox style):
-    ``get(actor, pk)`` fetches it scoped; ``call(request, obj)`` is the service — with ``form``
+    ``get(actor, pk)`` fetches it scoped (with the URL's other parts, ``get(actor, pk, cid=…)``);
+    ``call(request, obj)`` is the service — with ``form``
     (a small form class of the posted fields) it is ``call(request, obj, cleaned_data)``, and an
     invalid post says ``invalid`` and goes back. ``success`` is text or ``success(obj, result)``
     (``success(obj, data, result)`` with a form). ``to(obj)`` is where to go, or on success
@@ -289,8 +290,8 @@ def action_view(
 
     @require_POST
     @require(policy)
-    def view(request, pk):
-        obj = get(request.user, pk)
+    def view(request, pk, **parts):
+        obj = get(request.user, pk, **parts)
         args: tuple = ()
         if form is not None:
             posted = form(request.POST)

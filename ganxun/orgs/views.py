@@ -286,17 +286,14 @@ cadre_edit = form_view(
 )
 
 
-@require_POST
-@require(policies.can_edit_roster)
-def cadre_delete(request, pk):
-    cadre = selectors.get_cadre_for(request.user, pk)
-    if run_action(
-        request,
-        lambda: services.cadre_delete(actor=request.user, cadre=cadre),
-        success=_("已删除“%(name)s”的记录。") % {"name": cadre.name},
-    ):
-        return redirect("cadres:list")
-    return redirect("cadres:detail", pk=pk)
+cadre_delete = action_view(
+    policies.can_edit_roster,
+    get=selectors.get_cadre_for,
+    call=lambda request, cadre: services.cadre_delete(actor=request.user, cadre=cadre),
+    success=lambda cadre, _deleted: _("已删除“%(name)s”的记录。") % {"name": cadre.name},
+    to=_to_cadre,
+    done_to=lambda _cadre, _deleted: reverse("cadres:list"),
+)
 
 
 # --- categories ------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from ganxun.core.http import (
     form_view,
     remind_view,
     require,
-    run_action,
 )
 from ganxun.core.scoping import children_of
 
@@ -203,17 +202,14 @@ def round_board(request, pk):
     return section(request, "catalog/round_board.html", "calls", context)
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def round_close(request, pk):
-    rnd = sel.get_round_for(request.user, pk)
-    if run_action(
-        request,
-        lambda: services.round_close(actor=request.user, rnd=rnd),
-        success=_("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd},
-    ):
-        return redirect("catalog:call", pk=rnd.call_id)
-    return redirect("catalog:round", pk=rnd.pk)
+round_close = action_view(
+    policies.can_edit_catalog,
+    get=sel.get_round_for,
+    call=lambda request, rnd: services.round_close(actor=request.user, rnd=rnd),
+    success=lambda rnd, _closed: _("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd},
+    to=lambda rnd: reverse("catalog:round", args=[rnd.pk]),
+    done_to=lambda rnd, _closed: reverse("catalog:call", args=[rnd.call_id]),
+)
 
 
 def _entry_row(request, entry_pk, *, error: str = ""):

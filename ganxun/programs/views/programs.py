@@ -5,11 +5,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import repost_fields
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.http import action_view, bulk_step, page_or_partial, paginate, require, run_action
+from ganxun.core.http import action_view, bulk_step, page_or_partial, paginate, require
 from ganxun.orgs.selectors import cadre_search
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import ProgramForm, TraineePickForm, UnitForm, VenueForm
@@ -148,18 +147,15 @@ unit_edit = form_view(
 )
 
 
-@require_POST
-@require(policies.can_manage_programs)
-def unit_delete(request, pk):
-    unit = selectors.get_unit_for(request.user, pk)
-    if run_action(
-        request,
-        lambda: services.unit_delete(actor=request.user, unit=unit),
-        success=_("已删除%(unit)s。") % {"unit": unit},
-        once=False,
-    ):
-        return redirect("programs:detail", pk=unit.program_id)
-    return redirect("programs:unit_edit", pk=unit.pk)
+unit_delete = action_view(
+    policies.can_manage_programs,
+    get=selectors.get_unit_for,
+    call=lambda request, unit: services.unit_delete(actor=request.user, unit=unit),
+    success=lambda unit, _deleted: _("已删除%(unit)s。") % {"unit": unit},
+    to=lambda unit: reverse("programs:unit_edit", args=[unit.pk]),
+    done_to=lambda unit, _deleted: reverse("programs:detail", args=[unit.program_id]),
+    once=False,
+)
 
 
 # --- classrooms ------------------------------------------------------------------------------
