@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core import hours
 from ganxun.core.errors import NotFound, PermissionDenied
 from ganxun.core.http import form_view, require
-from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context, upload_start
+from ganxun.core.import_views import ImportSteps, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
 from ganxun.credits.forms import BonusForm, ImportForm, RequirementForm, SettingsForm
@@ -132,24 +131,21 @@ def import_upload(request):
     return render(request, "credits/import_form.html", {"form": form})
 
 
-def _import_job(request, pk) -> Job:
-    return import_job_for(request, pk, importing.KINDS)
-
-
-@require(policies.can_record_credits)
-def import_job(request, pk):
-    return job_progress(
-        request,
-        _import_job(request, pk),
-        rows_url="credits:import_rows",
-        template="credits/import_job.html",
-        partial="credits/_import_progress.html",
-    )
+IMPORTS = ImportSteps(
+    policies.can_record_credits,
+    kinds=importing.KINDS,
+    preview_kind=importing.PREVIEW,
+    commit=importing.commit_start,
+    urls=("credits:import_job", "credits:import_rows"),
+    templates=("credits/import_job.html", "credits/_import_progress.html"),
+)
+import_job = IMPORTS.progress_view()
+import_commit = IMPORTS.commit_view()
 
 
 @require(policies.can_record_credits)
 def import_rows(request, pk):
-    job = _import_job(request, pk)
+    job = IMPORTS.job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("credits:import_job", pk=job.pk)
     status = request.GET.get("status", "")
@@ -168,19 +164,6 @@ def import_rows(request, pk):
         importing.NEW
     )
     return render(request, "credits/import_rows.html", context)
-
-
-@require_POST
-@require(policies.can_record_credits)
-def import_commit(request, pk):
-    return import_commit_step(
-        request,
-        _import_job(request, pk),
-        preview_kind=importing.PREVIEW,
-        start=lambda preview: importing.commit_start(actor=request.user, preview=preview),
-        rows_url="credits:import_rows",
-        job_url="credits:import_job",
-    )
 
 
 def _bonus_form(request, program):

@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors
 from ganxun.catalog.forms_filters import course_filter_form, lecturer_filter_form
@@ -26,8 +25,7 @@ from ganxun.catalog.views.common import section
 from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
-from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context, upload_start
+from ganxun.core.import_views import ImportSteps, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.orgs.roster.jobs import save_upload
 
@@ -70,27 +68,22 @@ def lecturer_import(request):
     return _upload(request, "lecturers")
 
 
-def _import_job(request, pk) -> Job:
-    return import_job_for(request, pk, KINDS)
-
-
-@require(policies.can_edit_catalog)
-def import_job(request, pk):
-    """Progress, polled by htmx; sent on to the preview once the job has succeeded."""
-    job = _import_job(request, pk)
-    return job_progress(
-        request,
-        job,
-        rows_url="catalog:import_rows",
-        template="catalog/import_job.html",
-        partial="catalog/_import_progress.html",
-        what=job.params.get("what", "courses"),
-    )
+IMPORTS = ImportSteps(
+    policies.can_edit_catalog,
+    kinds=KINDS,
+    preview_kind=PREVIEW,
+    commit=commit_start,
+    urls=("catalog:import_job", "catalog:import_rows"),
+    templates=("catalog/import_job.html", "catalog/_import_progress.html"),
+    progress_extra=lambda job: {"what": job.params.get("what", "courses")},
+)
+import_job = IMPORTS.progress_view()
+import_commit = IMPORTS.commit_view()
 
 
 @require(policies.can_edit_catalog)
 def import_rows(request, pk):
-    job = _import_job(request, pk)
+    job = IMPORTS.job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("catalog:import_job", pk=job.pk)
     counts = job.result.get("counts", {})
@@ -112,19 +105,6 @@ def import_rows(request, pk):
         list_url=reverse(LIST_URLS[what]),
     )
     return section(request, "catalog/import_rows.html", what, context)
-
-
-@require_POST
-@require(policies.can_edit_catalog)
-def import_commit(request, pk):
-    return import_commit_step(
-        request,
-        _import_job(request, pk),
-        preview_kind=PREVIEW,
-        start=lambda preview: commit_start(actor=request.user, preview=preview),
-        rows_url="catalog:import_rows",
-        job_url="catalog:import_job",
-    )
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
