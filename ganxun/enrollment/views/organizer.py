@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
-from ganxun.core.errors import DomainError
 from ganxun.core.http import (
+    attempt,
     bulk_step,
     form_view,
     paginate,
@@ -382,20 +382,21 @@ def program_eligibility(request, pk):
             )
             for f in kept
         ]
-        try:
-            eligibility_services.eligibility_save(
+        saved = attempt(
+            lambda: eligibility_services.eligibility_save(
                 actor=request.user, program=program, groups=groups
             )
-        except DomainError as exc:
-            index, _sep, name = (exc.field or "").partition("-")
-            form = kept[int(index)] if index.isdigit() and int(index) < len(kept) else None
-            if form is not None:
-                form.add_error(name if name in form.fields else None, exc.message)
-            else:
-                messages.error(request, exc.message)
-        else:
+        )
+        if saved:
             messages.success(request, _("已保存培训对象。"))
             return redirect("enrollment:program_eligibility", pk=program.pk)
+        # "2-units": the refusal belongs to a field of the third group kept
+        index, _sep, name = (saved.exc.field or "").partition("-")
+        form = kept[int(index)] if index.isdigit() and int(index) < len(kept) else None
+        if form is not None:
+            form.add_error(name if name in form.fields else None, saved.error)
+        else:
+            messages.error(request, saved.error)
     context = {"formset": formset, "target": selectors.program_target(program)}
     return program_page(
         request, "enrollment/program_eligibility.html", program, "eligibility", context

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
-from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import action_view, apply_domain_error, require
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.http import action_view, apply_domain_error, attempt, require
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import CopyForm, DecisionForm, SeriesForm, SessionForm
@@ -110,12 +110,14 @@ def session_series(request, pk):
     if request.method == "POST" and not confirmed:
         form.conflicts = []
         if form.is_valid():
-            try:
-                preview = services.sessions_generate_preview(
+            previewed = attempt(
+                lambda: services.sessions_generate_preview(
                     actor=request.user, program=program, series=form.to_series()
                 )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
+            )
+            if not previewed:
+                apply_domain_error(form, previewed.exc)
+            preview = previewed.result
     else:
         result = handle_form(
             request,
