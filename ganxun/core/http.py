@@ -152,18 +152,19 @@ def form_view(
     """A form page declared rather than written (NetBox style): the create and edit views.
 
     ``get(actor, pk)`` fetches the object the URL names (an object to edit, or the parent a new
-    one is made in; omit it for a view without a pk). ``form(request, obj)`` builds the form
-    (bound to ``request.POST or None``); ``save(request, form, obj)`` is the one service call,
-    made once per submission key by ``handle_form`` (refusals on the field they name,
-    ``on_error`` as there). On success: ``success`` (text, or ``success(result)``) is flashed,
-    ``after(request, result)`` may say more (warnings), and the view redirects to
-    ``to(obj, result)`` (a URL, or a model instance); otherwise ``page(request, form, obj)``
-    renders the form again (``form_page_of`` makes one). ``post_only``: a form posted from
-    another page (its page then re-renders that page with status 400)."""
+    one is made in; the URL's other parts come as keywords; omit it for a view without a pk).
+    ``form(request, obj)`` builds the form (bound to ``request.POST or None``);
+    ``save(request, form, obj)`` is the one service call, made once per submission key by
+    ``handle_form`` (refusals on the field they name, ``on_error`` as there). On success:
+    ``success`` (text, or ``success(result)``) is flashed, ``after(request, result)`` may say
+    more (warnings), and the view redirects to ``to(obj, result)`` (a URL, or a model
+    instance); otherwise ``page(request, form, obj)`` renders the form again (``form_page_of``
+    makes one). ``post_only``: a form posted from another page (its ``page`` then renders that
+    page again, with status 400)."""
 
     @require(policy)
-    def view(request, pk=None):
-        obj = get(request.user, pk) if get is not None else None
+    def view(request, pk=None, **parts):
+        obj = get(request.user, pk, **parts) if get is not None else None
         bound = form(request, obj)
         result = handle_form(
             request, bound, lambda: save(request, bound, obj), success, on_error=on_error

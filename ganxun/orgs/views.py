@@ -94,7 +94,7 @@ org_form_page = partial(form_page_of, "orgs/form.html", cancel=_to_org)
 
 org_create = form_view(
     policies.can_manage_orgs,
-    get=selectors.get_org_for,
+    get=lambda actor, _pk, parent_pk: selectors.get_org_for(actor, parent_pk),
     form=lambda request, parent: OrgForm(
         request.POST or None, initial={"level": _child_level(parent)}
     ),
