@@ -114,12 +114,13 @@ def _to_detail(budget, _result=None):
     return reverse("budgets:detail", args=[budget.pk])
 
 
-def _detail_again(**which):
-    """A form posted from the budget's page that did not save: the page again, with it."""
+def _detail_again(name: str):
+    """A form posted from the budget's page that did not save: the page again, with the form
+    (``name``: income_form, expense_form) as posted."""
     return lambda request, form, budget: render(
         request,
         "budgets/budget_detail.html",
-        _detail_context(request, budget, **{which["form"]: form}),
+        _detail_context(request, budget, **{name: form}),
         status=400,
     )
 
@@ -152,7 +153,7 @@ income_add = form_view(
     ),
     success=gettext_lazy("已登记收入。"),
     to=_to_detail,
-    page=_detail_again(form="income_form"),
+    page=_detail_again("income_form"),
 )
 
 
@@ -175,7 +176,7 @@ expense_add = form_view(
     success=gettext_lazy("已登记支出。"),
     after=_expense_warning,
     to=_to_detail,
-    page=_detail_again(form="expense_form"),
+    page=_detail_again("expense_form"),
 )
 
 
