@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import NotFound
 from ganxun.core.http import action_view, require, run_action
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
@@ -109,13 +109,14 @@ def trainee_batch(request, pk):
     """Move one trainee to another batch by hand; the rules are re-checked at once."""
     trainee = selectors.get_trainee_for(request.user, pk)
     raw = request.POST.get("batch", "")
-    try:
-        violations = services.trainee_set_batch(
+    moved = run_action(
+        request,
+        lambda: services.trainee_set_batch(
             actor=request.user, trainee=trainee, batch=query_int(raw, min_value=0)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        violations = None
+        ),
+        once=False,
+    )
+    violations = moved.result  # None when refused
     if request.htmx:
         context = {"violations": violations, "program": trainee.program, "after_edit": True}
         return render(request, "programs/_violations.html", context)
