@@ -17,10 +17,7 @@ def evaluations_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
     if role == Role.LECTURER and user.cadre_id:
         lecturer = Lecturer.objects.visible_to(user).filter(cadre_id=user.cadre_id).first()
         if lecturer is None:
-            if role == Role.ORGANIZER:
-        pending = selectors.pending_count(user)
-        return [(_("待审核的学员意见"), pending, reverse("evaluations:pending_comments"))] if pending else []
-    return []
+            return []
         results = selectors.dimension_results(user, "lecturer", lecturer)
         value = _("满 5 人后显示") if results["hidden"] else (results["mean"] or _("暂无"))
         tiles = [
@@ -47,5 +44,6 @@ def evaluations_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
         return tiles
     if role == Role.ORGANIZER:
         pending = selectors.pending_count(user)
-        return [(_("待审核的学员意见"), pending, reverse("evaluations:pending_comments"))] if pending else []
+        url = reverse("evaluations:pending_comments")
+        return [(_("待审核的学员意见"), pending, url)] if pending else []
     return []
