@@ -93,7 +93,7 @@ def comments_review(
         CommentReview.objects.bulk_create(created)
         updated = [r for r in changed if r not in created]
         if updated:
-            CommentReview.objects.bulk_update(
+            CommentReview.objects.visible_to(actor).bulk_update(
                 updated, ["status", "note", "decided_by", "decided_at"]
             )
         audit_record_many(
