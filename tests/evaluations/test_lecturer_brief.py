@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ganxun.accounts.models import Role
 from ganxun.core.scoping import unscoped
@@ -58,6 +59,11 @@ def room(scene, city):
 def _tests(scene, cadres, outsider):
     """Pre-test: Q1 5/10 right (exactly half wrong: not "most"), Q2 3/10 right, Q3 4/10 right.
     Post-test on Q2 and Q3: 8/10 and 7/10 right."""
+    with unscoped():
+        return _make_tests(scene, cadres, outsider)
+
+
+def _make_tests(scene, cadres, outsider):
     unit = make_unit(scene.program, 1, title="应急管理")
     scene.session.unit = unit
     scene.session.save(update_fields=["unit"])
@@ -233,12 +239,12 @@ def _ratings(scene):
 def test_the_brief_figures_match_the_data(client, scene, city, admin, room):
     # given needs, a consultation, a room of twelve, pre- and post-tests, an earlier session
     _q1, q2, q3 = _tests(scene, room["cadres"], room["outsider"])
-    _needs(scene, admin, city)
-    _consultation(scene, room["cadres"])
-    _earlier_session(scene, city)
-    _ratings(scene)
-    # when the lecturer reads the brief (the session ended an hour ago)
     with unscoped():
+        _needs(scene, admin, city)
+        _consultation(scene, room["cadres"])
+        _earlier_session(scene, city)
+        _ratings(scene)
+        # when the lecturer reads the brief (the session ended an hour ago)
         data = briefs.brief(scene.lecturer_user, scene.session)
 
     # the confirmed need of the program's county, with the groups that raised it most
@@ -313,10 +319,18 @@ def test_only_the_sessions_lecturer_and_the_programs_organizers_read_the_brief(c
     west = make_user(city.county_b, Role.ORGANIZER)
     client.force_login(west)
     assert client.get(url).status_code in (403, 404)
-    # the lecturer reaches it from 我的授课
+    # the lecturer reaches it from the session's outline section and, for the next class,
+    # from 我的授课 and the home page
     client.force_login(scene.lecturer_user)
-    teaching = client.get(reverse("programs:teaching")).content.decode()
-    assert url in teaching
+    outline = client.get(reverse("programs:session", args=[scene.session.pk])).content.decode()
+    assert url in outline
+    starts = timezone.now() + timedelta(days=2)
+    upcoming = make_session(
+        scene.program, starts, title="应急处置实务（二）", lecturers=[scene.lecturer]
+    )
+    next_url = reverse("evaluations:session_brief", args=[upcoming.pk])
+    assert next_url in client.get(reverse("programs:teaching")).content.decode()
+    assert next_url in client.get(reverse("home")).content.decode()
 
 
 def test_pre_test_figures_wait_for_the_threshold(scene, room):

@@ -180,8 +180,9 @@ def _question_shares(test: Assessment, cadre_ids) -> tuple[int, dict[int, tuple[
         .filter(cadre_id__in=cadre_ids)
         .values_list("answers", flat=True)
     )
-    # scope: the questions of a held test
-    questions = list(BankQuestion._base_manager.filter(pk__in=test.questions.values("pk")))
+    through = Assessment.questions.through.objects.filter(assessment_id=test.pk)
+    # scope: the questions of a held test (a lecturer does not see the bank itself)
+    questions = list(BankQuestion._base_manager.filter(pk__in=through.values("bankquestion_id")))
     shares: dict[int, tuple[int, int]] = {}
     for q in questions:
         right = sum(1 for a in attempts if q.is_right((a or {}).get(str(q.pk), [])))
