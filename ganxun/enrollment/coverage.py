@@ -201,7 +201,8 @@ def gap_line(gap: Gap) -> str:
     """One sentence per gap, for warnings and the page."""
     if gap.leaders:
         return _(
-            "%(day)s %(unit)s：书记和行政正职（%(names)s）都在参训，无人在岗主持工作（%(programs)s）。"
+            "%(day)s %(unit)s：书记和行政正职（%(names)s）都在参训，"
+            "无人在岗主持工作（%(programs)s）。"
         ) % {
             "day": gap.day.strftime("%Y-%m-%d"),
             "unit": gap.unit_name,
@@ -228,12 +229,10 @@ def enrolment_warnings(
     """After (or before, with ``extra``) trainees join ``program``: the gaps their units would
     have on the program's days that this program takes part in. Unit by unit, so the cost is a
     few queries per unit of the nominees, not per person."""
-    # scope: the units of the nominees (ids the caller holds)
-    units = list(
-        Org._base_manager.filter(
-            pk__in=Cadre._base_manager.filter(pk__in=list(cadre_ids)).values("unit_id")
-        )
-    )
+    # scope: the nominees the caller holds, for their units
+    nominees = Cadre._base_manager.filter(pk__in=list(cadre_ids))
+    # scope: the units of those nominees
+    units = list(Org._base_manager.filter(pk__in=nominees.values("unit_id")))
     lines: list[str] = []
     for unit in units:
         found = duty_coverage(

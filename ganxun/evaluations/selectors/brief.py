@@ -271,9 +271,7 @@ def earlier_comments(actor: "User", session: Session) -> list[dict]:
         return []
     # scope: the sessions just read through the actor's view
     published = published_comments(Session._base_manager.filter(pk__in=[s.pk for s in sessions]))
-    return [
-        {"session": s, "comments": published[s.pk]} for s in sessions if published.get(s.pk)
-    ]
+    return [{"session": s, "comments": published[s.pk]} for s in sessions if published.get(s.pk)]
 
 
 def brief(actor: "User", session: Session) -> dict:

@@ -163,9 +163,9 @@ def session_results(request, pk):
             "names": policies.names_visible(),
             "pending": pending,
             # what the lecturer reads: published comments, only from the threshold on
-            "published": selectors.published_comments(
-                Session.objects.filter(pk=session.pk)
-            ).get(session.pk, []),
+            "published": selectors.published_comments(Session.objects.filter(pk=session.pk)).get(
+                session.pk, []
+            ),
         },
     )
 
