@@ -249,7 +249,7 @@ def earlier_comments(actor: "User", session: Session) -> list[dict]:
     lecturers = [lec.pk for lec in session.lecturers.all()]
     if not lecturers:
         return []
-    if not can_manage_program(actor, session.program):
+    if not can_manage_program(actor, session.program) and actor.cadre_id is not None:
         # a lecturer reads their own earlier sessions, not a co-lecturer's
         mine = Lecturer.objects.visible_to(actor).filter(cadre_id=actor.cadre_id)
         lecturers = [pk for pk in lecturers if pk in set(mine.values_list("pk", flat=True))]

@@ -51,7 +51,12 @@ def session_comments(session: Session, *, status: str = "") -> list[dict]:
         rows = rows.filter(comment_review__isnull=True)
     elif status in Status.values:
         rows = rows.filter(comment_review__status=status)
-    order = {None: 0, Status.PUBLISHED: 1, Status.PRIVATE: 2, Status.HIDDEN: 3}
+    order = {
+        "pending": 0,
+        Status.PUBLISHED.value: 1,
+        Status.PRIVATE.value: 2,
+        Status.HIDDEN.value: 3,
+    }
     out = [
         {
             "id": r["pk"],
@@ -67,7 +72,7 @@ def session_comments(session: Session, *, status: str = "") -> list[dict]:
         }
         for r in rows.order_by("pk")
     ]
-    out.sort(key=lambda c: order.get(c["status"] if c["status"] != "pending" else None, 9))
+    out.sort(key=lambda c: order.get(str(c["status"]), 9))
     return out
 
 

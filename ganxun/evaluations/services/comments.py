@@ -114,7 +114,8 @@ def _organizers(programs) -> dict[int, list[User]]:
         is_active=True, org_id__in=org_ids, role_grants__role=Role.ORGANIZER
     ).distinct()
     for user in rows.order_by("pk"):
-        by_org.setdefault(user.org_id, []).append(user)
+        if user.org_id is not None:  # filtered on org_id__in
+            by_org.setdefault(user.org_id, []).append(user)
     out = {}
     for p in programs:
         out[p.pk] = by_org.get(p.org_id) or [p.created_by]
