@@ -166,7 +166,11 @@ def _window_closed(session: Session, now) -> bool:
 
 
 def _notice_context(session: Session, count: int) -> dict:
-    values = {"session": session.title, "program": session.program.full_name, "count": count}
+    values = {
+        "session": session.title,
+        "program": session.program.full_name,
+        "count": str(count),
+    }
     return {
         **values,
         "title": _("%(count)s 条学员意见待审核") % values,
