@@ -78,9 +78,12 @@ def duty_coverage(
     start: date,
     end: date,
     extra: list[ProgramTrainee] = (),  # type: ignore[assignment]
+    leaders_only: bool = False,
 ) -> Coverage:
     """Gaps for the units of ``org``'s subtree between ``start`` and ``end`` (inclusive).
-    ``extra`` are unsaved enrolments to count as if confirmed (a nomination being decided)."""
+    ``extra`` are unsaved enrolments to count as if confirmed (a nomination being decided).
+    ``leaders_only`` reads only the duty leaders' trainings (bulk changes of thousands of
+    trainees): leader gaps only, no on-duty share."""
     end = min(end, start + timedelta(days=MAX_DAYS))
     window = (
         timezone.make_aware(datetime.combine(start, time.min)),
@@ -92,7 +95,8 @@ def duty_coverage(
     sessions = Session._base_manager.filter(
         status=Session.Status.SCHEDULED, starts_at__lt=window[1], ends_at__gt=window[0]
     )
-    pairs = expected_pairs(cadres.values("pk"), sessions)
+    people_read = cadres.filter(leader_role__in=DUTY_ROLES) if leaders_only else cadres
+    pairs = expected_pairs(people_read.values("pk"), sessions)
     for row in extra:
         hypothetical = sessions.filter(trainee_sessions_q([row])).values_list("pk", flat=True)
         pairs |= {(row.cadre_id, sid) for sid in hypothetical}
@@ -160,7 +164,11 @@ def duty_coverage(
         duty = leaders.get(unit_id, {})
         all_leaders = bool(duty) and set(duty) <= who
         headcount = heads.get(unit_id, 0)
-        below = headcount > 0 and Decimal(headcount - len(who)) < share[unit_id, day] * headcount
+        below = (
+            not leaders_only
+            and headcount > 0
+            and Decimal(headcount - len(who)) < share[unit_id, day] * headcount
+        )
         if not (all_leaders or below):
             continue
         named = sorted(program_names[p] for p in programs[unit_id, day] if p in program_names)
@@ -224,21 +232,50 @@ def gap_line(gap: Gap) -> str:
 
 
 def enrolment_warnings(
-    *, actor: "User", program: Program, cadre_ids, extra: list[ProgramTrainee] = ()
+    *,
+    actor: "User",
+    program: Program,
+    cadre_ids,
+    extra: list[ProgramTrainee] = (),  # type: ignore[assignment]
+    leaders_only: bool = False,
 ) -> list[str]:
     """After (or before, with ``extra``) trainees join ``program``: the gaps their units would
-    have on the program's days that this program takes part in. Unit by unit, so the cost is a
-    few queries per unit of the nominees, not per person."""
+    have on the program's days that this program takes part in. One coverage read over the
+    smallest subtree holding all their units, whatever their number."""
     # scope: the nominees the caller holds, for their units
     nominees = Cadre._base_manager.filter(pk__in=list(cadre_ids))
-    # scope: the units of those nominees
-    units = list(Org._base_manager.filter(pk__in=nominees.values("unit_id")))
-    lines: list[str] = []
-    for unit in units:
-        found = duty_coverage(
-            actor=actor, org=unit, start=program.start_date, end=program.end_date, extra=extra
-        )
-        for gap in found.gaps:
-            if gap.unit_id == unit.pk and program.pk in gap.program_ids:
-                lines.append(gap_line(gap))
-    return lines
+    units = dict(
+        # scope: the units of those nominees
+        Org._base_manager.filter(pk__in=nominees.values("unit_id")).values_list("pk", "path")
+    )
+    if not units:
+        return []
+    common = _common_path(list(units.values()))
+    # scope: the smallest subtree holding the nominees' units (by its path)
+    root = Org._base_manager.filter(path=common).first()
+    if root is None:
+        return []
+    found = duty_coverage(
+        actor=actor,
+        org=root,
+        start=program.start_date,
+        end=program.end_date,
+        extra=extra,
+        leaders_only=leaders_only,
+    )
+    return [
+        gap_line(gap)
+        for gap in found.gaps
+        if gap.unit_id in units and program.pk in gap.program_ids
+    ]
+
+
+def _common_path(paths: list[str]) -> str:
+    """The longest common ancestor path ("1/a/" of "1/a/3f/" and "1/a/40/")."""
+    parts = [p.rstrip("/").split("/") for p in paths]
+    shared = []
+    for segment in zip(*parts, strict=False):
+        if len(set(segment)) != 1:
+            break
+        shared.append(segment[0])
+    return "/".join(shared) + "/"

@@ -185,3 +185,18 @@ def test_expected_pairs_agree_with_the_one_definition(city, town, two_programs):
             if c in {x["pk"] for x in cadres}
         }
     assert pairs == one_by_one and len(pairs) == 4
+
+
+def test_programs_warn_through_the_participation_seam_when_trainees_are_added(
+    city, admin, town, two_programs
+):
+    # the city's organizer adds the head after the county already took the secretary
+    enroll(two_programs["county"], [town["secretary"]], batch=1)
+    enroll(two_programs["city"], [town["head"]])
+    from ganxun.programs.participation import participation
+
+    with unscoped():
+        lines = participation().duty_lines(
+            actor=admin, program=two_programs["city"], cadre_ids=[town["head"].pk]
+        )
+    assert len(lines) == 1 and "王立新" in lines[0]

@@ -15,7 +15,12 @@ from ganxun.programs.forms import ProgramForm, TraineePickForm, UnitForm, VenueF
 from ganxun.programs.models import Program
 from ganxun.programs.services.batches import program_venues
 from ganxun.programs.services.programs import VENUE_FIELDS
-from ganxun.programs.views.common import form_page, handle_form, program_page
+from ganxun.programs.views.common import (
+    form_page,
+    handle_form,
+    program_page,
+    warn_duty_coverage,
+)
 
 
 @require(policies.can_manage_programs)
@@ -253,6 +258,9 @@ def trainee_list(request, pk):
                     messages.success(
                         request,
                         _("已添加 %(added)s 名学员（已在项目中的未重复添加）。") % {"added": added},
+                    )
+                    warn_duty_coverage(
+                        request, program=program, cadre_ids=cadres.values_list("pk", flat=True)
                     )
                     return redirect("programs:trainees", pk=program.pk)
     trainees = selectors.program_trainees(program)
