@@ -12,9 +12,10 @@ from ganxun.accounts.models import Role
 from ganxun.core.scoping import unscoped
 from ganxun.enrollment.coverage import duty_coverage, enrolment_warnings
 from ganxun.enrollment.expected import expected_cadre_ids, expected_pairs
-from ganxun.enrollment.models import LeaveRequest
+from ganxun.enrollment.models import LeaveRequest, Nomination
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import Program, ProgramTrainee, Session
+from ganxun.programs.participation import participation
 from tests.enrollment.factories import make_quota
 from tests.factories import CadreFactory, make_user
 from tests.programs.factories import at, enroll, make_program, make_session
@@ -193,10 +194,29 @@ def test_programs_warn_through_the_participation_seam_when_trainees_are_added(
     # the city's organizer adds the head after the county already took the secretary
     enroll(two_programs["county"], [town["secretary"]], batch=1)
     enroll(two_programs["city"], [town["head"]])
-    from ganxun.programs.participation import participation
-
     with unscoped():
         lines = participation().duty_lines(
             actor=admin, program=two_programs["city"], cadre_ids=[town["head"].pk]
         )
     assert len(lines) == 1 and "王立新" in lines[0]
+
+
+def test_the_confirmation_preview_warns_before_the_head_is_confirmed(
+    client, city, admin, town, two_programs
+):
+    # the county already took the secretary; 东湖镇's contact nominated the head for the city
+    enroll(two_programs["county"], [town["secretary"]], batch=1)
+    city_program = two_programs["city"]
+    quota = make_quota(city_program, city.town_a1, seats=2)
+    contact = make_user(city.town_a1, Role.UNIT_CONTACT)
+    nomination = Nomination.objects.create(
+        quota=quota, program=city_program, cadre=town["head"], nominated_by=contact
+    )
+    client.force_login(admin)
+    url = f"/enrollment/programs/{city_program.pk}/nominations/?status=pending"
+    page = client.post(url, {"nomination": [nomination.pk]}).content.decode()
+    # then the preview names the day and the town before anything is written
+    assert 'data-testid="bulk-preview"' in page
+    assert "2030-03-16 东湖镇" in page and "无人在岗主持工作" in page
+    with unscoped():
+        assert not ProgramTrainee.objects.filter(program=city_program).exists()
