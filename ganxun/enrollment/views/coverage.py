@@ -18,6 +18,11 @@ from ganxun.programs import policies as program_policies
 from ganxun.programs.models import ProgramTrainee
 
 MAX_LINES = 10
+PER_DAY = 30
+
+
+def _worst(gap) -> tuple:
+    return (not gap.leaders, gap.unit_name)
 
 
 def _say(request, lines: list[str]) -> None:
@@ -107,7 +112,15 @@ def coverage_page(request):
             "prev": prev,
             "next": nxt,
             "weeks": weeks,
-            "days": [(d, [(g, gap_line(g)) for g in by_day[d]]) for d in sorted(by_day)],
+            # leaders' gaps first; a long day is cut (the calendar keeps the full count)
+            "days": [
+                (
+                    d,
+                    [(g, gap_line(g)) for g in sorted(by_day[d], key=_worst)[:PER_DAY]],
+                    max(len(by_day[d]) - PER_DAY, 0),
+                )
+                for d in sorted(by_day)
+            ],
             "leaderless": found.units_without_leaders,
         },
     )
