@@ -31,6 +31,7 @@ from ganxun.enrollment.models import LeaveRequest, Nomination
 from ganxun.enrollment.services import changes
 from ganxun.enrollment.services import eligibility as eligibility_services
 from ganxun.enrollment.views.common import program_page
+from ganxun.enrollment.views.coverage import duty_notes, warn_duty_coverage
 from ganxun.programs import policies as program_policies
 from ganxun.programs.selectors import get_managed_program_for
 from ganxun.programs.views.common import warn_double_bookings
@@ -194,6 +195,7 @@ def program_nominations(request, pk):
         preview = services.nominations_confirm_preview(
             actor=request.user, program=program, nominations=chosen
         )
+        preview.notes = [*duty_notes(request.user, program, chosen), *preview.notes]
     context = {
         "preview": preview,
         "repost": repost_fields(request) if preview else [],
@@ -218,6 +220,7 @@ def _confirm_nominations(request, program, chosen, fingerprint) -> bool:
     )
     if ok:
         warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
+        warn_duty_coverage(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
     return bool(ok)
 
 

@@ -17,13 +17,14 @@ from ganxun.core.models import Job
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import BatchForm
+from ganxun.programs.models import ProgramTrainee
 from ganxun.programs.services.batches import (
     KIND,
     classroom_capacity,
     pending_solution,
     program_venues,
 )
-from ganxun.programs.views.common import program_page
+from ganxun.programs.views.common import program_page, warn_duty_coverage
 
 
 @require(policies.can_manage_programs)
@@ -69,13 +70,24 @@ batch_solve = action_view(
 )
 
 
+def _apply_and_warn(request, program) -> int:
+    moved = services.batch_apply(
+        actor=request.user, program=program, fingerprint=bulk_confirmed(request)[1] or ""
+    )
+    # the new batches may leave a unit's leaders all away on one day across programs
+    # scope: the trainees of the program the actor manages (fetched above)
+    trainees = ProgramTrainee._base_manager.filter(program=program).values_list(
+        "cadre_id", flat=True
+    )
+    warn_duty_coverage(request, program=program, cadre_ids=trainees)
+    return moved
+
+
 # Write the solved split the organizer has just previewed on the batches page.
 batch_apply = action_view(
     policies.can_manage_programs,
     get=selectors.get_managed_program_for,
-    call=lambda request, program: services.batch_apply(
-        actor=request.user, program=program, fingerprint=bulk_confirmed(request)[1] or ""
-    ),
+    call=lambda request, program: _apply_and_warn(request, program),
     success=lambda program, moved: (
         _("已按方案分批，%(moved)s 名学员的批次有变化。") % {"moved": moved}
     ),

@@ -12,6 +12,7 @@ from ganxun.core.http import form_page_of, tabbed_page
 from ganxun.core.http import form_view as core_form_view
 from ganxun.core.http import handle_form as core_handle_form
 from ganxun.programs import conflicts, policies, selectors
+from ganxun.programs.participation import participation
 from ganxun.programs.services import ConflictError
 
 TABS = [
@@ -104,3 +105,14 @@ def warn_double_bookings(request, *, program, cadre_ids) -> None:
     lines = conflicts.double_booking_lines(found, actor=request.user)
     if lines:
         messages.warning(request, _("以下学员同一时间另有课，请与相关项目协调：") + "".join(lines))
+
+
+def warn_duty_coverage(request, *, program, cadre_ids) -> None:
+    """After trainees join ``program`` or change batch: units whose leaders would all be away
+    on one day across every program, or below the on-duty share (enrollment's coverage)."""
+    lines = participation().duty_lines(actor=request.user, program=program, cadre_ids=cadre_ids)
+    if lines:
+        messages.warning(
+            request,
+            _("以下单位在培训期间可能无人在岗，请与相关项目协调批次或人选：") + "".join(lines[:10]),
+        )

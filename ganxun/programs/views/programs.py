@@ -21,6 +21,7 @@ from ganxun.programs.views.common import (
     managed,
     program_page,
     to_detail,
+    warn_duty_coverage,
 )
 
 
@@ -234,6 +235,9 @@ def trainee_list(request, pk):
                 messages.success(
                     request,
                     _("已添加 %(added)s 名学员（已在项目中的未重复添加）。") % {"added": step.done},
+                )
+                warn_duty_coverage(
+                    request, program=program, cadre_ids=cadres.values_list("pk", flat=True)
                 )
                 return redirect("programs:trainees", pk=program.pk)
     trainees = selectors.program_trainees(program)
