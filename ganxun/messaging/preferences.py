@@ -78,7 +78,9 @@ def policy_for(org_id: int | None, *, configured_codes: list[str] | None = None)
     if chain:
         # scope: the policies above the person's org decide what reaches them
         found = dict(
-            OrgChannelPolicy._base_manager.filter(org_id__in=chain).values_list("org_id", "channels")
+            OrgChannelPolicy._base_manager.filter(org_id__in=chain).values_list(
+                "org_id", "channels"
+            )
         )
         for oid in chain:
             if oid in found:

@@ -87,7 +87,9 @@ def _clip_sms(text: str) -> str:
 def mask_id_numbers(value: str) -> str:
     """``330102199001011234`` → ``330102********1234``: a value must never carry an ID
     number into a notice, whatever a caller put in the context."""
-    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 7) + m.group(0)[-1:], value)
+    return _ID_NUMBER.sub(
+        lambda m: m.group(1) + "*" * (len(m.group(0)) - 7) + m.group(0)[-1:], value
+    )
 
 
 def _values(kind: NoticeKind, context: Mapping[str, object]) -> dict[str, str]:
@@ -185,7 +187,7 @@ def _syntax_problem(field: str, text: str, kind: NoticeKind) -> Problem | None:
         else:
             msg = _("未知变量 {%(name)s}。此类消息可用的变量：%(names)s。") % {
                 "name": name,
-                "names": "、".join("{%s}" % n for n in allowed) or _("无"),
+                "names": "、".join("{" + n + "}" for n in allowed) or _("无"),
             }
         return Problem(field, msg)
     return None
