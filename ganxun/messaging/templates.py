@@ -57,6 +57,9 @@ class SmsCount:
 class Problem:
     field: str  # "title", "body" or "sms"
     message: str
+    # required, malformed, not_simple, positional, forbidden_variable, unknown_variable,
+    # title_too_long, sms_too_long
+    code: str = ""
 
 
 def sms_signature() -> str:
@@ -175,7 +178,7 @@ def _syntax_problem(field: str, text: str, kind: NoticeKind) -> Problem | None:
             msg = _("花括号不成对。变量写成 {变量名}；要写花括号本身，请写 {{ 或 }}。")
         else:
             msg = _("不支持的写法 {%(raw)s}：变量只能写成 {变量名}。") % {"raw": e.name}
-        return Problem(field, msg)
+        return Problem(field, msg, e.code)
     allowed = kind.variable_names
     for name in names:
         if name in allowed:
@@ -184,12 +187,12 @@ def _syntax_problem(field: str, text: str, kind: NoticeKind) -> Problem | None:
             msg = _("变量 {%(name)s} 可能带有身份证号、电话等个人信息，消息中不能使用。") % {
                 "name": name
             }
-        else:
-            msg = _("未知变量 {%(name)s}。此类消息可用的变量：%(names)s。") % {
-                "name": name,
-                "names": "、".join("{" + n + "}" for n in allowed) or _("无"),
-            }
-        return Problem(field, msg)
+            return Problem(field, msg, "forbidden_variable")
+        msg = _("未知变量 {%(name)s}。此类消息可用的变量：%(names)s。") % {
+            "name": name,
+            "names": "、".join("{" + n + "}" for n in allowed) or _("无"),
+        }
+        return Problem(field, msg, "unknown_variable")
     return None
 
 
@@ -197,7 +200,7 @@ def validate(kind: NoticeKind, *, title: str, body: str, sms: str) -> list[Probl
     """What is wrong with these texts for ``kind`` (empty: they may be saved)."""
     problems = []
     if not title.strip():
-        problems.append(Problem("title", _("请填写标题。")))
+        problems.append(Problem("title", _("请填写标题。"), "required"))
     for field, text in (("title", title), ("body", body), ("sms", sms)):
         problem = _syntax_problem(field, text, kind)
         if problem:
@@ -206,7 +209,9 @@ def validate(kind: NoticeKind, *, title: str, body: str, sms: str) -> list[Probl
         return problems
     sample = _values(kind, kind.sample_context())
     if len(registry.substitute(title, sample)) > TITLE_MAX:
-        problems.append(Problem("title", _("标题过长（最多 %(n)s 字）。") % {"n": TITLE_MAX}))
+        problems.append(
+            Problem("title", _("标题过长（最多 %(n)s 字）。") % {"n": TITLE_MAX}, "title_too_long")
+        )
     if kind.external:
         count = sms_count(registry.substitute(sms or title, sample))
         if count.over:
@@ -223,6 +228,7 @@ def validate(kind: NoticeKind, *, title: str, body: str, sms: str) -> list[Probl
                         "segments": count.segments,
                         "limit": count.limit,
                     },
+                    "sms_too_long",
                 )
             )
     return problems
