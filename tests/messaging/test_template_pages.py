@@ -56,7 +56,7 @@ def test_an_administrator_edits_previews_and_resets_a_template(city, client):
         EDIT + "preview/", {"title": "通知：{program}", "body": "", "sms": "请参加{program}"}
     ).content.decode()
     assert "通知：2026年春季中青年干部培训班" in preview
-    assert "共 25 字" in preview and "分 1 条" in preview
+    assert "共 24 字" in preview and "分 1 条" in preview
     # an unknown variable is named, in the preview and on save (nothing saved)
     preview = client.get(EDIT + "preview/", {"title": "{teacher}"}).content.decode()
     assert "未知变量 {teacher}" in preview
