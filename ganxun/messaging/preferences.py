@@ -76,8 +76,8 @@ def policy_for(org_id: int | None, *, configured_codes: list[str] | None = None)
     codes = configured() if configured_codes is None else configured_codes
     chain = org_chain(org_id)
     if chain:
-        # scope: the policies above the person's org decide what reaches them
         found = dict(
+            # scope: the policies above the person's org decide what reaches them
             OrgChannelPolicy._base_manager.filter(org_id__in=chain).values_list(
                 "org_id", "channels"
             )
@@ -97,8 +97,8 @@ def inherited_policy(org_id: int) -> tuple[list[str] | None, int | None]:
     chain = org_chain(org_id)[1:]
     if not chain:
         return None, None
-    # scope: the policies of the ancestors, shown on the policy page as what is inherited
     found = dict(
+        # scope: the policies of the ancestors, shown on the policy page as what is inherited
         OrgChannelPolicy._base_manager.filter(org_id__in=chain).values_list("org_id", "channels")
     )
     for oid in chain:
@@ -142,8 +142,8 @@ class Chooser:
             .values_list("pk", "cadre_id", "org_id")
         ):
             first_account.setdefault(cadre_id, (pk, org_id))
-        # scope: see the module docstring
         units = dict(
+            # scope: see the module docstring
             Cadre._base_manager.filter(pk__in=cadre_only - set(first_account)).values_list(
                 "pk", "unit_id"
             )

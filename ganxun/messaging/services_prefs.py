@@ -202,8 +202,8 @@ def work_app_bind(
         error=MessagingError,
     )
     owner = {"user": user} if user is not None else {"cadre": cadre}
-    # scope: the binding of an account or cadre in the actor's subtree (checked above)
     found = (
+        # scope: the binding of an account or cadre in the actor's subtree (checked above)
         WorkAppBinding._base_manager.select_for_update().filter(channel=channel, **owner).first()
     )
     if not app_user_id:
