@@ -11,5 +11,4 @@ urlpatterns = [
     path("templates/<slug:code>/reset/", views.template_reset, name="template_reset"),
     path("channels/", views.channel_policy, name="channels"),
     path("mine/", views.my_channels, name="mine"),
-    path("mine/<slug:code>/", views.my_kind_channels, name="mine_kind"),
 ]

@@ -206,6 +206,8 @@ def my_channels(request):
     user = request.user
     if not policies.can_choose_channels(user):
         raise PermissionDenied()
+    if request.method == "POST" and "kind" in request.POST:
+        return _kind_choice(request)
     allowed = preferences.policy_for(user.org_id)
     prefs = {
         p.kind: p.channels for p in ChannelPreference.objects.visible_to(user).filter(user=user)
@@ -244,10 +246,10 @@ def my_channels(request):
     )
 
 
-@require_POST
-@login_required
-def my_kind_channels(request, code: str):
-    kind = _kind_or_404(code)
+def _kind_choice(request):
+    """A post for one kind (``kind`` in the form): its own channels, or follow the general
+    choice again (``follow``)."""
+    kind = _kind_or_404(request.POST.get("kind", ""))
     if request.POST.get("follow"):
         call = lambda: services_prefs.preference_clear(actor=request.user, kind=kind.code)  # noqa: E731
     else:

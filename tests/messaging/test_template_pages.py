@@ -119,9 +119,9 @@ def test_a_trainee_sets_their_channels_from_the_account_menu(city, client, confi
     assert client.post("/notices/mine/", {"channels": ["sms"]}).status_code == 302
     assert ChannelPreference._base_manager.get(user=trainee, kind="").channels == ["sms"]
     # one kind on its own, then following the general choice again
-    client.post("/notices/mine/enrollment_confirmed/", {"channels": ["email"]})
+    client.post("/notices/mine/", {"kind": "enrollment_confirmed", "channels": ["email"]})
     assert ChannelPreference._base_manager.get(kind="enrollment_confirmed").channels == ["email"]
-    client.post("/notices/mine/enrollment_confirmed/", {"follow": "1"})
+    client.post("/notices/mine/", {"kind": "enrollment_confirmed", "follow": "1"})
     assert not ChannelPreference._base_manager.filter(kind="enrollment_confirmed").exists()
 
 
