@@ -137,6 +137,25 @@ def texts_for(kind: NoticeKind, org_id: int | None) -> tuple[dict[str, str], int
     return kind.default_texts(), None
 
 
+def sources_for(org_id: int | None) -> dict[str, int]:
+    """For every kind with an override on ``org_id``'s chain: the org whose wording applies
+    (two queries whatever the number of kinds — the editor's list)."""
+    from ganxun.messaging.models import TemplateOverride
+
+    chain = org_chain(org_id)
+    if not chain:
+        return {}
+    rank = {oid: n for n, oid in enumerate(chain)}
+    found: dict[str, int] = {}
+    # scope: the overrides of the org and its ancestors apply to it
+    for kind, oid in TemplateOverride._base_manager.filter(org_id__in=chain).values_list(
+        "kind", "org_id"
+    ):
+        if kind not in found or rank[oid] < rank[found[kind]]:
+            found[kind] = oid
+    return found
+
+
 def renderer(
     kind: str | NoticeKind, *, org_id: int | None = None
 ) -> Callable[[Mapping[str, object]], Rendered]:

@@ -19,7 +19,7 @@ from ganxun.messaging.forms_prefs import (
     PreferenceForm,
     TemplateForm,
 )
-from ganxun.messaging.models import ChannelPreference, OrgChannelPolicy, TemplateOverride
+from ganxun.messaging.models import ChannelPreference, OrgChannelPolicy
 from ganxun.orgs.models import Org
 
 # --- templates ----------------------------------------------------------------------------
@@ -41,23 +41,25 @@ def _variables(kind: registry.NoticeKind) -> list[dict]:
 @require(policies.can_edit_templates)
 def template_list(request):
     org = request.user.org
-    own = set(
-        TemplateOverride.objects.visible_to(request.user)
-        .filter(org=org)
-        .values_list("kind", flat=True)
-    )
-    rows = []
-    for kind in registry.all_kinds():
-        _texts, source = templates.texts_for(kind, org.pk) if kind.editable else ({}, None)
-        rows.append(
-            {
-                "kind": kind,
-                "own": kind.code in own,
-                "inherited": source is not None and source != org.pk,
-            }
-        )
+    sources = templates.sources_for(org.pk)
+    rows = [
+        {
+            "kind": kind,
+            "own": sources.get(kind.code) == org.pk,
+            "inherited": kind.code in sources and sources[kind.code] != org.pk,
+        }
+        for kind in registry.all_kinds()
+    ]
     rows.sort(key=lambda r: str(r["kind"].label))
     return render(request, "messaging/template_list.html", {"rows": rows, "org": org})
+
+
+def _ancestor(org: Org, ancestor_id: int | None) -> Org | None:
+    """An org above the actor's own, named on the page as where a setting comes from."""
+    if ancestor_id is None or ancestor_id not in org.ancestor_ids:
+        return None
+    # scope: an ancestor of the actor's own org — its name says whose setting applies here
+    return Org._base_manager.filter(pk=ancestor_id).first()
 
 
 def _preview_context(kind, title: str, body: str, sms: str) -> dict:
@@ -95,9 +97,7 @@ def template_edit(request, code: str):
         "form": form,
         "org": org,
         "own": own,
-        "source": Org.objects.visible_to(request.user).filter(pk=source).first()
-        if source and not own
-        else None,
+        "source": None if own else _ancestor(org, source),
         "variables": _variables(kind),
         "default": kind.default_texts(),
     }
@@ -171,7 +171,7 @@ def channel_policy(request):
         .select_related("org")
         .order_by("org__path")
     )
-    from_org = Org.objects.visible_to(request.user).filter(pk=from_org_id).first()
+    from_org = _ancestor(org, from_org_id)
     return render(
         request,
         "messaging/channel_policy.html",

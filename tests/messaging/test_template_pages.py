@@ -129,3 +129,17 @@ def test_with_no_channel_configured_the_page_says_in_app_only(city, client):
     client.force_login(make_user(city.town_a1, Role.TRAINEE))
     page = client.get("/notices/mine/").content.decode()
     assert 'data-testid="inapp-only"' in page
+
+
+def test_a_county_sees_the_citys_wording_as_inherited_in_bounded_queries(
+    city, client, django_assert_max_num_queries
+):
+    TemplateOverride._base_manager.create(
+        org=city.city, kind="enrollment_confirmed", title="市调训通知：{program}"
+    )
+    client.force_login(make_user(city.county_a, Role.ADMIN))
+    with django_assert_max_num_queries(12):
+        page = client.get("/notices/templates/").content.decode()
+    assert "沿用上级的修改" in page
+    page = client.get(EDIT).content.decode()
+    assert "正在沿用甬江市修改的文字" in page and "市调训通知：" in page
