@@ -23,6 +23,7 @@ from ganxun.accounts.models import User
 from ganxun.core.scoping import unscoped
 from ganxun.credits.forms import PLATFORMS
 from ganxun.messaging.kinds import all_kinds
+from ganxun.messaging.templates import preview
 from tests.test_scoping_http import walk
 
 LIMIT = 60 * 1024
@@ -123,7 +124,9 @@ def data_runs() -> set[str]:
     # Chinese notices themselves (data), not the page's words
     for kind in all_kinds():
         samples = [v.sample for v in kind.variables]
-        runs.update(HAN.findall(" ".join([kind.title, kind.body, kind.sms, *samples])))
+        filled = preview(kind, **kind.default_texts())[0]  # the editor's preview
+        texts = [kind.title, kind.body, kind.sms, *samples, filled.title, filled.body, filled.sms]
+        runs.update(HAN.findall(" ".join(texts)))
     runs.update(HAN.findall(settings.GANXUN_SMS_SIGNATURE))  # the SMS signature: configuration
     return runs
 
