@@ -22,6 +22,8 @@ from django.urls import Resolver404, resolve
 from ganxun.accounts.models import User
 from ganxun.core.scoping import unscoped
 from ganxun.credits.forms import PLATFORMS
+from ganxun.messaging.kinds import all_kinds
+from ganxun.messaging.templates import preview
 from tests.test_scoping_http import walk
 
 LIMIT = 60 * 1024
@@ -118,6 +120,14 @@ def data_runs() -> set[str]:
                         runs.update(HAN.findall(value if isinstance(value, str) else str(value)))
     # the online platforms' own names, offered as the default of a free-text field
     runs.update(HAN.findall(" ".join(PLATFORMS)))
+    # the notice kinds' default texts and sample values, offered in the template editor: the
+    # Chinese notices themselves (data), not the page's words
+    for kind in all_kinds():
+        samples = [v.sample for v in kind.variables]
+        filled = preview(kind, **kind.default_texts())[0]  # the editor's preview
+        texts = [kind.title, kind.body, kind.sms, *samples, filled.title, filled.body, filled.sms]
+        runs.update(HAN.findall(" ".join(texts)))
+    runs.update(HAN.findall(settings.GANXUN_SMS_SIGNATURE))  # the SMS signature: configuration
     return runs
 
 

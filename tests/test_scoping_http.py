@@ -48,6 +48,7 @@ def foreign(city, cadres):
         "accounts/users/": other_admin.pk,
         "accounts/tokens/": token.pk,
         "jobs/": job.pk,
+        "notices/templates/": "enrollment_confirmed",  # a kind: global, the role decides
         **foreign_catalog(city, other_admin),
         **foreign_credits(city, other_admin),
         **foreign_needs(city, other_admin),
@@ -63,7 +64,7 @@ def foreign(city, cadres):
 def fill(pattern: str, ids: dict) -> str | None:
     for prefix, pk in ids.items():
         if pattern.startswith(prefix):
-            path = re.sub(r"<(int|uuid):\w+>", str(pk), pattern)
+            path = re.sub(r"<(int|uuid|slug):\w+>", str(pk), pattern)
             return "/" + path
     return None
 

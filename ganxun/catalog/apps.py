@@ -8,5 +8,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Job handlers register themselves on import; the task worker needs them at start-up.
-        from ganxun.catalog import pickers  # noqa: F401
+        from ganxun.catalog import (
+            kinds,  # noqa: F401  (the notice kinds it sends)
+            pickers,  # noqa: F401
+        )
         from ganxun.catalog.importing import run  # noqa: F401

@@ -1,13 +1,18 @@
-"""The inbox (我的消息): one call for any app to tell users something they should act on.
+"""The inbox (我的消息): the rows every notice leaves in it.
 
-A notice goes to an account (``notices_send``) or to a roster cadre (``notices_send_to_cadre``,
-``notices_send_to_cadres``): a cadre's notice lands in each of the cadre's active accounts, and
-when the cadre has none yet it is kept addressed to the cadre alone (``user`` empty). The inbox
-of any account linked to that cadre later shows it (``inbox_q``), and reading it makes it that
-account's (``notices_mark_read``) — so trainees whose account is created after the 调训通知
-still receive it."""
+Apps do not call this module to tell people something: they call
+``ganxun.messaging.outbox.send`` with a registered kind, which writes the in-app notice here
+(``notices_send_each`` for accounts, ``notices_send_to_cadres`` for roster cadres) and the other
+channels through the outbox. The one exception is the invitation to rate a class, written on
+each check-in (``notices_send_to_cadre``, one INSERT … SELECT — see
+evaluations/services/invitations.py).
 
-from collections.abc import Iterable
+A cadre's notice lands in each of the cadre's active accounts, and when the cadre has none yet
+it is kept addressed to the cadre alone (``user`` empty). The inbox of any account linked to
+that cadre later shows it (``inbox_q``), and reading it makes it that account's
+(``notices_mark_read``) — so trainees whose account is created after the 调训通知 still
+receive it."""
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -21,24 +26,6 @@ from ganxun.core.models import Notice
 
 if TYPE_CHECKING:  # core imports no app at run time
     from ganxun.accounts.models import User
-
-
-def notices_send(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> int:
-    """Put one notice in each user's inbox (one INSERT); returns how many were sent."""
-    rows = [
-        Notice(
-            user=u,
-            cadre_id=getattr(u, "cadre_id", None),
-            kind=kind,
-            title=title[:200],
-            body=body,
-            url=url[:300],
-        )
-        for u in users
-        if u is not None
-    ]
-    Notice.objects.bulk_create(rows)
-    return len(rows)
 
 
 def notices_send_each(rows: list[tuple]) -> int:

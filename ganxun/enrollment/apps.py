@@ -7,7 +7,10 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "选课报名"
 
     def ready(self):
-        from ganxun.enrollment import participation
+        from ganxun.enrollment import (
+            kinds,  # noqa: F401  (the notice kinds it sends)
+            participation,
+        )
         from ganxun.programs.participation import register
 
         # Programs' services record timetable changes and count seats through this.

@@ -11,6 +11,7 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         from ganxun.checkin.events import AttendanceRecorded
         from ganxun.core import events
+        from ganxun.evaluations import kinds  # noqa: F401  (the notice kinds it sends)
         from ganxun.evaluations.services.invitations import invite_to_rate
 
         # a first check-in puts the invitation to rate the class in the inbox (core/events.py)

@@ -1,34 +1,42 @@
-"""The notice kinds evaluations sends through the outbox (``ganxun.messaging.outbox.send``).
+"""The notice kinds evaluations sends (``ganxun.messaging.kinds``).
 
-Registered at import (this module is imported by ``services.comments``, which sends it). The
-registry ``ganxun.messaging.kinds`` arrives with the templates helper's branch; until it is merged
-into this tree the kind is not registered and renders the ``title`` and ``body`` its sender puts
-in the context (``messaging.templates.render``), which ``comments_remind_pending`` always passes
-beside the declared variables. At merge: drop the ImportError fallback below.
-"""
+- ``evaluation``: the invitation to rate a class. It is written on each check-in by
+  ``services/invitations.py`` straight into the inbox (one INSERT … SELECT, no outbox row — see
+  there), so its texts are fixed: in-app only, not overridable.
+- ``comments_pending``: organizers told once per session that trainees' comments wait for review
+  (``services.comments``), through the outbox."""
 
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.messaging.kinds import NoticeKind, Variable, register
+
 COMMENTS_PENDING = "comments_pending"
 
-try:
-    from ganxun.messaging.kinds import NoticeKind, Variable, register
-except ImportError:  # the registry is not in this tree yet (see above)
-    pass
-else:
-    register(
-        NoticeKind(
-            code=COMMENTS_PENDING,
-            label=_("学员意见待审核"),
-            title="{count} 条学员意见待审核",
-            body="{program} · {session} 的评价已截止，有 {count} 条学员意见待审核："
-            "公开给授课教师、仅组织方可见或隐藏。",
-            variables=(
-                Variable("count", _("待审核条数"), "3"),
-                Variable("session", _("课次名称"), "应急处置实务"),
-                Variable("program", _("项目名称"), "东江县青年干部班"),
-            ),
-            official=False,
-            external=False,
-        )
+EVALUATION = register(
+    NoticeKind(
+        code="evaluation",
+        label=_("课堂评价邀请"),
+        title="请为“{session}”评价",
+        body="请花一分钟填写课堂满意度评价表，评价匿名统计。",
+        variables=(Variable("session", _("课次名称"), "习近平新时代中国特色社会主义思想专题"),),
+        external=False,
+        editable=False,
     )
+)
+
+register(
+    NoticeKind(
+        code=COMMENTS_PENDING,
+        label=_("学员意见待审核"),
+        title="{count} 条学员意见待审核",
+        body="{program} · {session} 的评价已截止，有 {count} 条学员意见待审核："
+        "公开给授课教师、仅组织方可见或隐藏。",
+        variables=(
+            Variable("count", _("待审核条数"), "3"),
+            Variable("session", _("课次名称"), "应急处置实务"),
+            Variable("program", _("项目名称"), "东江县青年干部班"),
+        ),
+        official=False,
+        external=False,
+    )
+)

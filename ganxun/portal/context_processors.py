@@ -8,6 +8,7 @@ from ganxun.catalog import policies as catalog_policies
 from ganxun.checkin import policies as checkin_policies
 from ganxun.credits import policies as credits_policies
 from ganxun.enrollment import policies as enrollment_policies
+from ganxun.messaging import policies_prefs as messaging_policies
 from ganxun.needs import policies as needs_policies
 from ganxun.orgs import policies as orgs_policies
 from ganxun.outcomes import policies as outcomes_policies
@@ -64,6 +65,13 @@ NAV = [
     (_("经费"), "budgets:list", budgets_policies.can_use_budgets, RESOURCES),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance, FIGURES),
     (_("统计报表"), "stats:dashboard", stats_policies.can_view_stats, FIGURES),
+    (_("消息模板"), "messaging_prefs:templates", messaging_policies.can_edit_templates, SYSTEM),
+    (
+        _("发送渠道"),
+        "messaging_prefs:channels",
+        lambda u: messaging_policies.can_set_channel_policy(u),
+        SYSTEM,
+    ),
     (_("接口令牌"), "accounts:tokens", policies.can_manage_users, SYSTEM),
     (_("审计日志"), "core:audit", policies.can_view_audit, SYSTEM),
 ]

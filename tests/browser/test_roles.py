@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, CadreFactory, make_user
 # as drop-downs (a group with one visible entry shows the entry itself).
 EXPECTED_NAV = {
     Role.ADMIN: ["首页", "培训项目", "组织与干部", "培训", "资源", "统计", "系统"],
-    Role.ORGANIZER: ["首页", "培训项目", "组织与干部", "培训", "资源", "统计"],
+    Role.ORGANIZER: ["首页", "培训项目", "组织与干部", "培训", "资源", "统计", "消息模板"],
     Role.REVIEWER: ["首页", "提纲审核", "课程与师资"],
     Role.LECTURER: ["首页", "我的授课", "我的消息", "课程与师资"],
     Role.UNIT_CONTACT: [
@@ -29,7 +29,7 @@ ADMIN_GROUPS = {
     "培训": ["需求调研", "签到", "在岗情况", "意见审核", "成果审核"],
     "资源": ["课程与师资", "经费"],
     "统计": ["学时达标", "统计报表"],
-    "系统": ["接口令牌", "审计日志"],
+    "系统": ["消息模板", "发送渠道", "接口令牌", "审计日志"],
 }
 BAR_ITEMS = "[data-testid=nav] > li > a.nav-link"
 

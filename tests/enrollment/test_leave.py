@@ -63,7 +63,7 @@ def test_long_leave_needs_the_organizer_after_the_contact(setup, trainee):
     leave.refresh_from_db()
     assert leave.status == LeaveRequest.Status.PENDING and leave.contact_approved_by_id
     assert not approved_leave_cadre_ids(session).exists()
-    assert Notice.objects.filter(user=setup.organizer, kind="leave_requested").exists()
+    assert Notice.objects.filter(user=setup.organizer, kind="leave_escalated").exists()
     # when the organizer approves, it is approved
     leave_decide(actor=setup.organizer, leave=leave, approve=True)
     leave.refresh_from_db()

@@ -34,8 +34,10 @@ from ganxun.catalog.services.common import clean_text, full_snapshot, record, re
 from ganxun.catalog.services.courses import clean_hours
 from ganxun.core.audit import snapshot
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.notices import notices_send, remind_due
+from ganxun.core.notices import remind_due
 from ganxun.core.scoping import children_of, refetch
+from ganxun.messaging import outbox
+from ganxun.messaging.outbox import To
 from ganxun.orgs.models import Org
 
 CALL_FIELDS = ["title", "guidance", "deadline", "status", "owner"]
@@ -151,19 +153,12 @@ def _notify_targets(call: ProposalCall, units: list[Org], *, reminder: bool) -> 
     contacts = unit_contacts(u.pk for u in units)
     users = [user for unit in units for user in contacts.get(unit.pk, [])]
     deadline = f"，申报截止 {call.deadline:%Y-%m-%d}" if call.deadline else ""
-    if reminder:
-        title = f"提醒：请为“{call.title}”申报课程"
-        body = f"{call.owner.name}发起的课程征集尚未收到贵单位的申报{deadline}。"
-    else:
-        title = f"课程征集：{call.title}"
-        body = f"{call.owner.name}向贵单位征集课程{deadline}。"
-    url = reverse("catalog:call", args=[call.pk])
-    return notices_send(
-        users=users,
+    return outbox.send(
         kind="call_reminder" if reminder else "call_opened",
-        title=title,
-        body=body,
-        url=url,
+        to=[To.user(u) for u in users],
+        context={"call": call.title, "owner_org": call.owner.name, "deadline_note": deadline},
+        url=reverse("catalog:call", args=[call.pk]),
+        org_id=call.owner_id,
     )
 
 

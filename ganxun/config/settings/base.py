@@ -269,3 +269,9 @@ GANXUN_ANONYMITY_MIN_GROUP = max(2, int(env_str("GANXUN_ANONYMITY_MIN_GROUP", "5
 # settings, from GANXUN_CHANNELS_FILE or GANXUN_CHANNELS_JSON (docs/deployment.md, "Notification
 # channels"; ganxun/messaging/channels/registry.py). Empty: in-app notices only.
 GANXUN_CHANNELS = channels_config()
+
+# SMS texts (messaging/templates.py): the signature the gateway puts in front (counted in the
+# length as 【…】) and the longest text, signature included, an administrator may save: 70 is
+# one segment; longer texts go as several segments of 67.
+GANXUN_SMS_SIGNATURE = env_str("GANXUN_SMS_SIGNATURE", "干部培训")
+GANXUN_SMS_MAX_CHARS = max(70, int(env_str("GANXUN_SMS_MAX_CHARS", "70")))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.selectors import unit_contacts
 from ganxun.core.bulk import Preview, fingerprint, require_unchanged
-from ganxun.core.notices import notices_send_each, remind_due
+from ganxun.core.notices import remind_due
 from ganxun.core.scoping import children_of, refetch
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.models import Nomination, Quota
@@ -33,6 +33,8 @@ from ganxun.enrollment.services.quotas import (
     check_quota_units,
     quota_notify,
 )
+from ganxun.messaging import outbox
+from ganxun.messaging.outbox import Outgoing, To
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs.models import Program
 
@@ -319,19 +321,26 @@ def quotas_remind(*, actor: "User", program: Program, orgs: list[Org] | None = N
             "reminded_today", _("这些单位今天已提醒过，每个单位每天最多提醒一次。")
         )
     url = reverse("enrollment:my_quotas")
-    rows = [
-        (
-            user,
-            "quota_reminder",
-            f"提醒：请为“{program.full_name}”报名",
-            f"{program.org.name}分给{u.org.name}的 {u.seats} 个名额尚无人报名，"
-            "请尽快从本单位名册报名。",
-            url,
-        )
-        for u in due
-        for user in u.contacts
-    ]
-    sent = notices_send_each(rows)
+    sent = outbox.send_each(
+        kind="quota_reminder",
+        items=[
+            Outgoing(
+                to=To.user(user),
+                context={
+                    "program": program.full_name,
+                    "organizer_org": program.org.name,
+                    "unit": u.org.name,
+                    "seats": u.seats,
+                },
+                url=url,
+            )
+            for u in due
+            for user in u.contacts
+        ],
+        program_id=program.pk,
+        org_id=program.org_id,
+        sender=actor,
+    )
     now = timezone.now()
     due_quotas = children_of(program, Quota, "program").filter(org__in=[u.org.pk for u in due])
     due_quotas.update(reminded_at=now)

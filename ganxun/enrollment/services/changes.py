@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from ganxun.accounts.models import Role, User
 from ganxun.core.audit import audit_record
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
 from ganxun.core.scoping import children_of
-from ganxun.enrollment import schedule
+from ganxun.enrollment import kinds, schedule
 from ganxun.enrollment.errors import EnrollmentError
 from ganxun.enrollment.expected import expected_cadre_ids
 from ganxun.enrollment.models import ScheduleChange
 from ganxun.enrollment.services.common import require_open_program
+from ganxun.messaging import outbox, templates
 from ganxun.orgs.models import Cadre
 from ganxun.programs import policies as program_policies
 from ganxun.programs.models import Program, ProgramTrainee, Session
@@ -187,6 +187,26 @@ class Outgoing:
     cadre_id: int | None = None
     user: User | None = None
     changes: list[str] = field(default_factory=list)
+    kind: str = ""  # enrollment/kinds.py; title and body are its rendering of ``context``
+    context: dict = field(default_factory=dict)
+
+
+class _Texts:
+    """The program's org's wording of each kind, looked up once per preview."""
+
+    def __init__(self, program: Program):
+        self.org_id = program.org_id
+        self.renderers: dict = {}
+
+    def __call__(self, kind: str, context: dict) -> tuple[str, str]:
+        if kind not in self.renderers:
+            self.renderers[kind] = templates.renderer(kind, org_id=self.org_id)
+        text = self.renderers[kind](context)
+        return text.title, text.body
+
+
+def _lines(changes: list[str]) -> str:
+    return "\n".join(f"· {m}" for m in changes)
 
 
 def pending_changes(program: Program) -> list[ScheduleChange]:
@@ -236,7 +256,7 @@ def changes_preview(
     sessions = schedule.program_sessions(program)
     seats = schedule.seats_of(program, [t.cadre_id for t in trainees])
     has_subs = schedule.has_sub_venues(program)
-    title = f"调训通知（更新）：{program.full_name}"
+    texts = _Texts(program)
     out: list[Outgoing] = []
     touched_by_unit: dict[int, list[ProgramTrainee]] = {}
     reach = [
@@ -247,57 +267,67 @@ def changes_preview(
         mine = [text for text, ids in reach if ids is None or t.cadre_id in ids]
         if not mine:
             continue
-        body = (
-            _("您参加的培训安排有以下变更：")
-            + "\n"
-            + "\n".join(f"· {m}" for m in mine)
-            + "\n\n"
-            + _("以下为变更后的安排：")
-            + "\n"
-            + schedule.trainee_schedule(
+        context = {
+            "program": program.full_name,
+            "changes": _lines(mine),
+            "schedule": schedule.trainee_schedule(
                 program, t, sessions, has_subs=has_subs, seats=seats.get(t.cadre_id, ())
+            ),
+        }
+        kind = kinds.SCHEDULE_CHANGED.code
+        title, body = texts(kind, context)
+        out.append(
+            Outgoing(
+                "学员",
+                t.cadre.name,
+                t.cadre.unit.name,
+                title,
+                body,
+                cadre_id=t.cadre_id,
+                changes=mine,
+                kind=kind,
+                context=context,
             )
         )
-        out.append(
-            Outgoing("学员", t.cadre.name, t.cadre.unit.name, title, body, cadre_id=t.cadre_id)
-        )
-        out[-1].changes = mine
         touched_by_unit.setdefault(t.cadre.unit.pk, []).append(t)
-    out += _lecturer_notices(program, changes, sessions)
-    out += _contact_notices(program, changes, touched_by_unit, trainees)
+    out += _lecturer_notices(program, changes, sessions, texts)
+    out += _contact_notices(program, changes, touched_by_unit, texts)
     return out
 
 
-def _lecturer_notices(program, changes, sessions) -> list[Outgoing]:
+def _lecturer_notices(program, changes, sessions, texts: _Texts) -> list[Outgoing]:
     ids = sorted({c for ch in changes for c in ch.lecturer_cadre_ids or []})
     names = dict(
         # scope: the names of the lecturers a held program's change records name, to address them
         Cadre._base_manager.filter(pk__in=ids).select_related("unit").values_list("pk", "name")
     )
     out = []
+    kind = kinds.LECTURER_SCHEDULE_CHANGED.code
     for cadre_id in ids:
         mine = [c.summary for c in changes if cadre_id in (c.lecturer_cadre_ids or [])]
-        body = (
-            "您在本项目的授课安排有以下变更：\n"
-            + "\n".join(f"· {m}" for m in mine)
-            + "\n\n"
-            + schedule.lecturer_schedule(program, cadre_id, sessions)
-        )
+        context = {
+            "program": program.full_name,
+            "changes": _lines(mine),
+            "schedule": schedule.lecturer_schedule(program, cadre_id, sessions),
+        }
+        title, body = texts(kind, context)
         out.append(
             Outgoing(
                 "授课教师",
                 names.get(cadre_id, ""),
                 "",
-                f"授课安排变更：{program.full_name}",
+                title,
                 body,
                 cadre_id=cadre_id,
                 changes=mine,
+                kind=kind,
+                context=context,
             )
         )
     return out
 
 
-def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoing]:
+def _contact_notices(program, changes, touched_by_unit, texts: _Texts) -> list[Outgoing]:
     if not touched_by_unit:
         return []
     contacts = _contacts_by_unit([t for ts in touched_by_unit.values() for t in ts], program)
@@ -306,6 +336,7 @@ def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoi
         for user in contacts.get(unit_id, []):
             per_contact.setdefault(user.pk, (user, []))[1].extend(ts)
     out = []
+    kind = kinds.CONTACT_SCHEDULE_CHANGED.code
     for user, ts in per_contact.values():
         cadre_ids = {t.cadre_id for t in ts}
         mine = [
@@ -314,21 +345,24 @@ def _contact_notices(program, changes, touched_by_unit, trainees) -> list[Outgoi
             if c.trainee_cadre_ids is None or cadre_ids & set(c.trainee_cadre_ids)
         ]
         assert user.org is not None  # contacts are found through their unit
-        names = "、".join(t.cadre.name for t in ts[:30]) + ("等" if len(ts) > 30 else "")
-        body = (
-            f"“{program.full_name}”的安排有以下变更：\n"
-            + "\n".join(f"· {m}" for m in mine)
-            + f"\n\n贵单位受影响的学员 {len(ts)} 人（{names}）已收到更新的调训通知，请提醒其查看。"
-        )
+        context = {
+            "program": program.full_name,
+            "changes": _lines(mine),
+            "count": len(ts),
+            "names": "、".join(t.cadre.name for t in ts[:30]) + ("等" if len(ts) > 30 else ""),
+        }
+        title, body = texts(kind, context)
         out.append(
             Outgoing(
                 "单位联络员",
                 str(user),
                 user.org.name,
-                f"调训安排变更：{program.full_name}",
+                title,
                 body,
                 user=user,
                 changes=mine,
+                kind=kind,
+                context=context,
             )
         )
     return out
@@ -351,17 +385,26 @@ def changes_notify(*, actor: User, program: Program, change_ids: list[int]) -> i
             "changes_stale", _("待通知的变更已有变化（可能已由他人发送），请刷新后核对再发送。")
         )
     outgoing = changes_preview(program, changes)
-    url = reverse("programs:my_progress", args=[program.pk])
-    to_cadres = [
-        CadreNotice(o.cadre_id, "schedule_changed", o.title, o.body, url)
-        for o in outgoing
-        if o.cadre_id
-    ]
-    sent = notices_send_to_cadres(to_cadres)
-    contacts_url = reverse("enrollment:my_quotas")
-    sent += notices_send_each(
-        [(o.user, "schedule_changed", o.title, o.body, contacts_url) for o in outgoing if o.user]
-    )
+    sent = 0
+    urls = {
+        kinds.SCHEDULE_CHANGED.code: reverse("programs:my_progress", args=[program.pk]),
+        kinds.LECTURER_SCHEDULE_CHANGED.code: reverse("programs:my_progress", args=[program.pk]),
+        kinds.CONTACT_SCHEDULE_CHANGED.code: reverse("enrollment:my_quotas"),
+    }
+    for kind, url in urls.items():
+        items = [
+            outbox.Outgoing(
+                to=outbox.To.user(o.user) if o.user else outbox.To.cadre(o.cadre_id or 0),
+                context=o.context,
+                url=url,
+            )
+            for o in outgoing
+            if o.kind == kind and (o.user or o.cadre_id)
+        ]
+        if items:
+            sent += outbox.send_each(
+                kind=kind, items=items, program_id=program.pk, org_id=program.org_id, sender=actor
+            )
     now = timezone.now()
     children_of(program, ScheduleChange, "program").filter(pk__in=[c.pk for c in changes]).update(
         notified_at=now, notified_by=actor

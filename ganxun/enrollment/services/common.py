@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.core import services as core_services
-from ganxun.core.notices import notices_send
 from ganxun.core.services import full_snapshot, record
+from ganxun.enrollment import kinds  # noqa: F401  (registers the kinds sent below)
 from ganxun.enrollment.errors import EnrollmentError
+from ganxun.messaging import outbox
+from ganxun.messaging.outbox import To
 from ganxun.programs.models import Program
 
 __all__ = ["clean_text", "full_snapshot", "notify", "record"]
@@ -51,5 +53,15 @@ def organizers_of(program: Program) -> list[User]:
     )
 
 
-def notify(users, *, kind: str, title: str, body: str = "", url: str = "") -> int:
-    return notices_send(users=users, kind=kind, title=title, body=body, url=url)
+def notify(users, *, kind: str, context: dict, program: Program, url: str = "", sender=None) -> int:
+    """A notice of ``kind`` (enrollment/kinds.py) to these accounts, through the outbox, in
+    the program's org's wording."""
+    return outbox.send(
+        kind=kind,
+        to=[To.user(u) for u in users if u is not None],
+        context=context,
+        url=url,
+        program_id=program.pk,
+        org_id=program.org_id,
+        sender=sender,
+    )

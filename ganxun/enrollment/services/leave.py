@@ -78,9 +78,15 @@ def leave_request(*, actor: "User", session: Session, reason: str) -> LeaveReque
     notify(
         contacts_for(cadre.unit),
         kind="leave_requested",
-        title=f"请假待审批：{cadre.name} · {session.title}",
-        body=f"{_when(session)}《{session.title}》\n事由：{reason}",
+        context={
+            "cadre": cadre.name,
+            "session": session.title,
+            "when": _when(session),
+            "reason": reason,
+        },
+        program=session.program,
         url=reverse(LEAVE_LIST),
+        sender=actor,
     )
     return leave
 
@@ -142,17 +148,24 @@ def leave_decide(
     notify(
         accounts_of([leave.cadre_id]),
         kind="leave_decided",
-        title=f"请假{verdict}：{session.title}",
-        body=f"{_when(session)}《{session.title}》{('；意见：' + note) if note else ''}",
+        context={
+            "session": session.title,
+            "when": _when(session),
+            "verdict": verdict,
+            "opinion": ("；意见：" + note) if note else "",
+        },
+        program=session.program,
         url=reverse("enrollment:my_leave"),
+        sender=actor,
     )
     if leave.status == LeaveRequest.Status.PENDING:
         notify(
             organizers_of(session.program),
-            kind="leave_requested",
-            title=f"请假待主办方审批：{leave.cadre.name} · {session.title}",
-            body=f"单位联络员已同意。事由：{leave.reason}",
+            kind="leave_escalated",
+            context={"cadre": leave.cadre.name, "session": session.title, "reason": leave.reason},
+            program=session.program,
             url=reverse("enrollment:program_leave", args=[session.program_id]),
+            sender=actor,
         )
     elif leave.status == LeaveRequest.Status.APPROVED:
         _flag_if_over_limit(leave, session.program)
@@ -165,11 +178,15 @@ def _flag_if_over_limit(leave: LeaveRequest, program: Program) -> None:
         notify(
             organizers_of(program),
             kind="leave_over_limit",
-            title=f"请假超限：{leave.cadre.name} · {program.full_name}",
-            body=(
-                f"已批准请假 {share.leave_hours} 学时，占应参训 {share.total_hours} 学时的 "
-                f"{share.percent}%，超过本项目上限 {share.limit_percent}%。"
-            ),
+            context={
+                "cadre": leave.cadre.name,
+                "program": program.full_name,
+                "leave_hours": share.leave_hours,
+                "total_hours": share.total_hours,
+                "percent": share.percent,
+                "limit_percent": share.limit_percent,
+            },
+            program=program,
             url=reverse("enrollment:program_leave", args=[program.pk]),
         )
 

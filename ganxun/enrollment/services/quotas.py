@@ -18,7 +18,6 @@ from ganxun.accounts.selectors import unit_contacts
 from ganxun.core.bulk import Preview, require_unchanged
 from ganxun.core.bulk import fingerprint as bulk_fingerprint
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.notices import CadreNotice, notices_send_each, notices_send_to_cadres
 from ganxun.core.scoping import children_of, refetch
 from ganxun.enrollment import policies, schedule
 from ganxun.enrollment.errors import EnrollmentError
@@ -30,6 +29,8 @@ from ganxun.enrollment.services.common import (
     record,
     require_open_program,
 )
+from ganxun.messaging import outbox
+from ganxun.messaging.outbox import Outgoing, To
 from ganxun.orgs.models import Cadre, Org
 from ganxun.programs.models import Program, ProgramTrainee
 
@@ -73,19 +74,25 @@ def quota_notify(program: Program, quotas: list[Quota]) -> int:
     """Tell each unit's contacts the seats they were given (调训名额分配通知), one notice each."""
     contacts = unit_contacts(q.org_id for q in quotas)
     url = reverse("enrollment:my_quotas")
-    rows = [
-        (
-            user,
-            "quota_allocated",
-            f"名额分配：{program.full_name}",
-            f"{program.org.name}分给{q.org.name}{q.get_kind_display()} {q.seats} 个"
-            f"{f'（第{q.batch}批）' if q.batch else ''}，请从本单位名册报名。",
-            url,
+    items = [
+        Outgoing(
+            to=To.user(user),
+            context={
+                "program": program.full_name,
+                "organizer_org": program.org.name,
+                "unit": q.org.name,
+                "quota_kind": q.get_kind_display(),
+                "seats": q.seats,
+                "batch_note": f"（第{q.batch}批）" if q.batch else "",
+            },
+            url=url,
         )
         for q in quotas
         for user in contacts.get(q.org_id, [])
     ]
-    return notices_send_each(rows)
+    return outbox.send_each(
+        kind="quota_allocated", items=items, program_id=program.pk, org_id=program.org_id
+    )
 
 
 def _require_manager(actor: "User", program: Program) -> None:
@@ -355,21 +362,22 @@ def send_confirmation_notices(program: Program, cadre_ids) -> int:
     seats = schedule.seats_of(program, [t.cadre_id for t in trainees])
     has_subs = schedule.has_sub_venues(program)
     url = reverse("programs:my_progress", args=[program.pk])
-    notices = [
-        CadreNotice(
-            t.cadre_id,
-            "enrollment_confirmed",
-            f"调训通知：{program.full_name}",
-            f"您已被确认参加“{program.full_name}”。\n"
-            + schedule.trainee_schedule(
-                program, t, sessions, has_subs=has_subs, seats=seats.get(t.cadre_id, ())
-            )
-            + "\n开课前请先研读各单元的书目与自学课程（点击本消息查看）。",
-            url,
+    items = [
+        Outgoing(
+            to=To.cadre(t.cadre_id),
+            context={
+                "program": program.full_name,
+                "schedule": schedule.trainee_schedule(
+                    program, t, sessions, has_subs=has_subs, seats=seats.get(t.cadre_id, ())
+                ),
+            },
+            url=url,
         )
         for t in trainees
     ]
-    return notices_send_to_cadres(notices)
+    return outbox.send_each(
+        kind="enrollment_confirmed", items=items, program_id=program.pk, org_id=program.org_id
+    )
 
 
 def send_confirmation_notice(cadre_id: int, program: Program, batch: int | None = None) -> None:
@@ -483,8 +491,9 @@ def nomination_return(*, actor: "User", nomination: Nomination, note: str) -> No
     notify(
         [nomination.nominated_by],
         kind="nomination_returned",
-        title=f"报名被退回：{nomination.cadre.name} · {program.full_name}",
-        body=f"退回理由：{note}\n可改报其他人选。",
+        context={"cadre": nomination.cadre.name, "program": program.full_name, "note": note},
+        program=program,
         url=reverse("enrollment:quota", args=[nomination.quota_id]),
+        sender=actor,
     )
     return nomination

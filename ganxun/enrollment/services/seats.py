@@ -202,8 +202,8 @@ def _promote(session: Session) -> list[Seat]:
         notify(
             accounts_of([s.cadre_id for s in promoted]),
             kind="seat_promoted",
-            title=f"候补成功：{session.title}",
-            body=f"有学员退选，您已从候补转为正式选上。上课时间：{start:%m月%d日 %H:%M}。",
+            context={"session": session.title, "when": f"{start:%m月%d日 %H:%M}"},
+            program=session.program,
             url=reverse("enrollment:my_seats"),
         )
     return promoted

@@ -166,19 +166,11 @@ def _window_closed(session: Session, now) -> bool:
 
 
 def _notice_context(session: Session, count: int) -> dict:
-    values = {
+    """The variables of the ``comments_pending`` kind (its texts live in evaluations/kinds.py)."""
+    return {
         "session": session.title,
         "program": session.program.full_name,
         "count": str(count),
-    }
-    return {
-        **values,
-        "title": _("%(count)s 条学员意见待审核") % values,
-        "body": _(
-            "%(program)s · %(session)s 的评价已截止，有 %(count)s 条学员意见待审核："
-            "公开给授课教师、仅组织方可见或隐藏。"
-        )
-        % values,
     }
 
 

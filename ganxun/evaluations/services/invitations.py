@@ -8,16 +8,28 @@ check-in adds one small SELECT (the program's opening rule) and one INSERT … S
 trainee's accounts, inside the check-in transaction (the step is subscribed to
 ``checkin.events.AttendanceRecorded`` in ``EvaluationsConfig.ready``). Updates of the same
 attendance (check-out, corrections) send nothing: ``created`` is False for them.
+
+Why not ``messaging.outbox.send`` like every other notice: this runs on the check-in hot path,
+once per scan (a hall of trainees scanning within minutes). The outbox would add a message row
+and per-recipient delivery rows, the kind's override lookup up the org tree and the person's
+channel preferences — several queries and writes per scan for a notice that only ever goes
+in-app. So it stays one INSERT … SELECT through ``core.notices.notices_send_to_cadre``. Its kind
+is registered (``evaluations/kinds.py``: in-app only, ``editable=False``) so the editor lists
+it and the texts live in one place, rendered from the kind's default without a query.
 """
 
 from django.urls import reverse
 
 from ganxun.checkin.events import AttendanceRecorded
 from ganxun.core.notices import notices_send_to_cadre
+from ganxun.evaluations.kinds import EVALUATION
 from ganxun.evaluations.models import EvaluationSetup
 from ganxun.evaluations.services.forms import opens_at
+from ganxun.messaging.templates import renderer
 
-NOTICE_KIND = "evaluation"
+NOTICE_KIND = EVALUATION.code
+# The default texts, fixed (not editable): no lookup per scan.
+_render = renderer(EVALUATION)
 
 
 def invite_to_rate(event: AttendanceRecorded) -> None:
@@ -31,11 +43,12 @@ def invite_to_rate(event: AttendanceRecorded) -> None:
         .values_list("open_minutes_before_end", flat=True)
         .first()
     )
+    text = _render({"session": session.title})
     notices_send_to_cadre(
         cadre_id=attendance.cadre_id,
         kind=NOTICE_KIND,
-        title=f"请为“{session.title}”评价",
-        body="请花一分钟填写课堂满意度评价表，评价匿名统计。",
+        title=text.title,
+        body=text.body,
         url=reverse("evaluations:session_form", args=[session.pk]),
         shows_at=opens_at(session, minutes or 0),
     )

@@ -10,10 +10,11 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
-from ganxun.core.notices import notices_send
 from ganxun.core.scoping import children_of, refetch
 from ganxun.credits.selectors import program_hours
 from ganxun.credits.services import credit_program_bonus
+from ganxun.messaging import outbox
+from ganxun.messaging.outbox import To
 from ganxun.outcomes import progress
 from ganxun.outcomes.errors import OutcomeError
 from ganxun.outcomes.models import Certificate, GraduationRule
@@ -145,12 +146,14 @@ def graduates_confirm(
         # The program's graduation bonus hours, if credits configures one (idempotent there).
         credit_program_bonus(actor=actor, program=program, cadre=cert.cadre)
     accounts = User.objects.filter(cadre_id__in=[c.cadre_id for c in issued], is_active=True)
-    notices_send(
-        users=list(accounts),
+    outbox.send(
         kind="certificate",
-        title=_("恭喜结业：%(full_name)s") % {"full_name": program.full_name},
-        body=_("结业证书已颁发，可打印或出示验证码供查验。"),
+        to=[To.user(u) for u in accounts],
+        context={"program": program.full_name},
         url=reverse("outcomes:my"),
+        program_id=program.pk,
+        org_id=program.org_id,
+        sender=actor,
     )
     return GraduationResult(issued, skipped)
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.errors import PermissionDenied
-from ganxun.core.notices import notices_send
 from ganxun.core.scoping import children_of, refetch
+from ganxun.messaging import outbox
+from ganxun.messaging.outbox import To
 from ganxun.orgs.models import Cadre, Org
 from ganxun.outcomes import policies
 from ganxun.outcomes.errors import OutcomeError
@@ -203,13 +204,15 @@ def outcome_review(*, actor: "User", outcome: Outcome, decision: str, note: str 
     outcome.save(update_fields=["status", "review_note", "reviewed_at"])
     OutcomeReview.objects.create(outcome=outcome, decision=decision, note=note, decided_by=actor)
     record(actor, "update", outcome, {"status": "submitted"}, {"status": decision, "note": note})
-    verb = _("已被采纳") if decision == Outcome.Status.ACCEPTED else _("被退回，请修改后重新提交")
-    notices_send(
-        users=[outcome.submitted_by],
+    verdict = "已被采纳" if decision == Outcome.Status.ACCEPTED else "被退回，请修改后重新提交"
+    outbox.send(
         kind="outcome_review",
-        title=_("学用成果《%(title)s》%(verb)s") % {"title": outcome.title, "verb": verb},
-        body=note,
+        to=[To.user(outcome.submitted_by)],
+        context={"outcome": outcome.title, "verdict": verdict, "note": note},
         url=reverse("outcomes:detail", args=[outcome.pk]),
+        program_id=outcome.program_id,
+        org_id=outcome.program.org_id,
+        sender=actor,
     )
     return outcome
 
