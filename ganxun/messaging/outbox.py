@@ -130,7 +130,7 @@ def send_each(
     now = timezone.now()
     due = max(now, shows_at) if shows_at else now
     for start in range(0, len(outgoing), BATCH):
-        _write_batch(message, outgoing[start : start + BATCH], texts, now=now, due=due)
+        _write_batch(message, outgoing[start : start + BATCH], texts, due=due)
     if shows_at:  # created_at is auto_now_add: the inbox shows it from ``shows_at``
         # scope: the notices this call just wrote
         Notice._base_manager.filter(message_id=message.pk).update(created_at=shows_at)
@@ -152,7 +152,7 @@ class _Renderer:
         return hit[1]
 
 
-def _write_batch(message: Message, items: list[Outgoing], texts: _Renderer, *, now, due) -> None:
+def _write_batch(message: Message, items: list[Outgoing], texts: _Renderer, *, due) -> None:
     cadre_of, accounts_of = _accounts(items)
     notices: list[Notice] = []
     deliveries: list[Delivery] = []
@@ -187,7 +187,7 @@ def _write_batch(message: Message, items: list[Outgoing], texts: _Renderer, *, n
                 channel=INAPP,
                 status=Delivery.Status.SENT,
                 attempts=1,
-                sent_at=now,
+                sent_at=due,  # when the inbox shows it
             )
         )
         own = text.title != message.title or text.body != message.body or url != message.url
