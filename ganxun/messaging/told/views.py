@@ -68,7 +68,7 @@ def message_export(request, pk):
     channels = selectors.channels_used(counts)
     labels = dict(_channel_labels())
     out = io.BytesIO()
-    book = safe_workbook(out, {"in_memory": True})
+    book = safe_workbook(out, in_memory=True)
     sheet = book.add_worksheet(_("收件人"))
     header = [_("姓名"), _("单位"), _("站内消息已读")]
     for code in channels:
