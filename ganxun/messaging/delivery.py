@@ -105,7 +105,9 @@ def claim(code: str, limit: int, *, now: datetime | None = None) -> list[Deliver
             candidates = candidates.filter(message__urgent=True)
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        ids = list(candidates.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+        ids = list(
+            candidates.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+        )
         if not ids:
             return []
         _objects().filter(due, pk__in=ids).update(

@@ -239,7 +239,8 @@ def _org_of(program_id: int | None) -> int | None:
         return None
     program_model = Message._meta.get_field("program").related_model  # programs sits above us
     # scope: the calling service chose the program; only its org is read
-    return program_model._base_manager.filter(pk=program_id).values_list("org_id", flat=True).first()
+    rows = program_model._base_manager.filter(pk=program_id)  # scope: see above
+    return rows.values_list("org_id", flat=True).first()
 
 
 def _urgent(kind: str) -> bool:

@@ -80,7 +80,9 @@ def test_refused_fails_at_once_and_the_rest_go(city, monkeypatch):
     told(city, monkeypatch, n=2, channels=("email",))
     use_preferences(monkeypatch, channels=("email",))
     users = list(Delivery.objects.filter(channel="email").values_list("user_id", flat=True))
-    use_preferences(monkeypatch, channels=("email",), addresses={("email", users[0]): "not-an-address"})
+    use_preferences(
+        monkeypatch, channels=("email",), addresses={("email", users[0]): "not-an-address"}
+    )
     from ganxun.messaging.channels.email import EmailChannel
 
     class Checked(FakeChannel):
@@ -123,7 +125,8 @@ def test_a_delivery_whose_workers_keep_dying_stops(city, monkeypatch, settings):
     told(city, monkeypatch, n=1)
     use_channels(monkeypatch, sms=FakeChannel("sms"))
     Delivery.objects.filter(channel="sms").update(
-        status="sending", attempts=settings.GANXUN_OUTBOX_MAX_ATTEMPTS,
+        status="sending",
+        attempts=settings.GANXUN_OUTBOX_MAX_ATTEMPTS,
         lease_until=timezone.now() - timedelta(seconds=1),
     )
     deliver_channel("sms", budget_seconds=5)

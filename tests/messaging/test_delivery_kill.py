@@ -83,7 +83,7 @@ def test_kill_9_midway_loses_and_duplicates_nothing(smtp_server, tmp_path, monke
     assert 0 < at_kill < N and leased > 0  # it died holding claims
     # and a new one is started
     second = start_loop(env, smtp_server.port)
-    out, err = second.communicate(timeout=180)
+    _out, err = second.communicate(timeout=180)
     assert second.returncode == 0, err.decode()[-2000:]
     # then every delivery is sent, each key arrived, and at most the one mail in flight at the
     # kill arrived twice (sent, not yet recorded — the provider sees the same Message-ID)

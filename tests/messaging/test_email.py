@@ -19,7 +19,10 @@ from tests.messaging.outbox_helpers import (
 )
 
 MESSAGE = Message(
-    title="培训通知", body="请于周六9点报到。", sms="", url="https://px.example.cn/x/",
+    title="培训通知",
+    body="请于周六9点报到。",
+    sms="",
+    url="https://px.example.cn/x/",
     idempotency_key="ganxun-7-42",
 )
 
@@ -59,7 +62,10 @@ def test_a_malformed_address_is_refused_before_connecting(address):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("unscoped_block")
 def test_the_loop_delivers_the_good_and_reports_the_bad(
-    city, monkeypatch, settings, smtp_server  # noqa: F811
+    city,
+    monkeypatch,
+    settings,
+    smtp_server,  # noqa: F811
 ):
     # given three recipients by e-mail, one with a malformed address
     settings.GANXUN_OUTBOX_QUIET_HOURS = ""
@@ -82,7 +88,10 @@ def test_the_loop_delivers_the_good_and_reports_the_bad(
 @pytest.mark.django_db
 @pytest.mark.usefixtures("unscoped_block")
 def test_while_the_server_refuses_the_mail_waits_then_goes(
-    city, monkeypatch, settings, smtp_server  # noqa: F811
+    city,
+    monkeypatch,
+    settings,
+    smtp_server,  # noqa: F811
 ):
     from django.utils import timezone
 

@@ -52,7 +52,9 @@ def test_a_send_writes_the_message_the_inbox_and_the_pending_channels(city, monk
         by_channel.setdefault(d.channel, []).append(d)
     assert {d.status for d in by_channel[INAPP]} == {Delivery.Status.SENT}
     assert len(by_channel["sms"]) == len(by_channel["email"]) == 3
-    assert all(d.status == "pending" and d.next_attempt_at <= timezone.now() for d in by_channel["sms"])
+    assert all(
+        d.status == "pending" and d.next_attempt_at <= timezone.now() for d in by_channel["sms"]
+    )
     assert {d.cadre_id for d in by_channel["sms"]} == {cadre.pk, trainee.cadre_id, None}
 
 

@@ -154,9 +154,7 @@ class Delivery(ScopedChild):
             ),
             models.Index(fields=["message", "channel", "status"]),
             models.Index(fields=["user"], condition=Q(user__isnull=False), name="delivery_user"),
-            models.Index(
-                fields=["cadre"], condition=Q(cadre__isnull=False), name="delivery_cadre"
-            ),
+            models.Index(fields=["cadre"], condition=Q(cadre__isnull=False), name="delivery_cadre"),
         ]
 
     def __str__(self):

@@ -178,11 +178,8 @@ def my_history(actor: User) -> QuerySet[Delivery]:
     if actor.cadre_id:
         mine |= Q(user__isnull=True, cadre_id=actor.cadre_id)
     # scope: a person's own deliveries, whoever sent them
-    return (
-        Delivery._base_manager.filter(mine, channel=INAPP, sent_at__lte=timezone.now())
-        .select_related("message")
-        .order_by("-sent_at", "-pk")
-    )
+    rows = Delivery._base_manager.filter(mine, channel=INAPP, sent_at__lte=timezone.now())
+    return rows.select_related("message").order_by("-sent_at", "-pk")
 
 
 @dataclass

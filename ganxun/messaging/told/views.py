@@ -73,7 +73,10 @@ def message_export(request, pk):
     header = [_("姓名"), _("单位"), _("站内消息已读")]
     for code in channels:
         name = labels.get(code, code)
-        header += [_("%(channel)s状态") % {"channel": name}, _("%(channel)s地址") % {"channel": name}]
+        header += [
+            _("%(channel)s状态") % {"channel": name},
+            _("%(channel)s地址") % {"channel": name},
+        ]
     sheet.write_row(0, 0, header)
     row_number = 1
     inapp = selectors.recipients(message)
