@@ -16,14 +16,15 @@ cadre with no account yet still gets the in-app notice when an account appears (
 (the scheduler's "each reminder once"; a unique index decides between two at once).
 
 Bulk: recipients are written in batches (``BATCH``) with one query for their accounts and one
-INSERT per table per batch — 50,000 recipients in seconds on PostgreSQL (docs/benchmarks.md)."""
+statement per table per batch (`insert_rows`: COPY on PostgreSQL, executemany on SQLite) —
+50,000 recipients in seconds on PostgreSQL (docs/benchmarks.md "Outbox")."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ganxun.core.models import Notice
@@ -95,13 +96,13 @@ def send_each(
     shows_at: datetime | None = None,
 ) -> int:
     """Notices of one ``kind``, each recipient with its own context and link."""
+    if key and Message._base_manager.filter(key=key).exists():  # scope: an existence check
+        return 0
     unique: dict[To, Outgoing] = {}
     for item in items:
         if item.to.user_id is not None or item.to.cadre_id is not None:
             unique.setdefault(item.to, item)  # a recipient named twice is told once
     if not unique:
-        return 0
-    if key and Message._base_manager.filter(key=key).exists():  # scope: an existence check
         return 0
     outgoing = list(unique.values())
     texts = _Renderer(kind, org_id)
@@ -128,12 +129,10 @@ def send_each(
             return 0  # the same key committed meanwhile: already sent
         raise
     now = timezone.now()
-    due = max(now, shows_at) if shows_at else now
+    shown = shows_at or now  # the inbox shows a notice from its created_at
+    due = max(now, shown)
     for start in range(0, len(outgoing), BATCH):
-        _write_batch(message, outgoing[start : start + BATCH], texts, due=due)
-    if shows_at:  # created_at is auto_now_add: the inbox shows it from ``shows_at``
-        # scope: the notices this call just wrote
-        Notice._base_manager.filter(message_id=message.pk).update(created_at=shows_at)
+        _write_batch(message, outgoing[start : start + BATCH], texts, shown=shown, due=due)
     return len(outgoing)
 
 
@@ -152,10 +151,11 @@ class _Renderer:
         return hit[1]
 
 
-def _write_batch(message: Message, items: list[Outgoing], texts: _Renderer, *, due) -> None:
+def _write_batch(message: Message, items: list[Outgoing], texts: _Renderer, *, shown, due) -> None:
     cadre_of, accounts_of = _accounts(items)
-    notices: list[Notice] = []
-    deliveries: list[Delivery] = []
+    notices: list[dict] = []
+    deliveries: list[dict] = []
+    sent, pending = Delivery.Status.SENT, Delivery.Status.PENDING
     for item in items:
         to = item.to
         text = texts.of(item.context)
@@ -167,48 +167,79 @@ def _write_batch(message: Message, items: list[Outgoing], texts: _Renderer, *, d
             readers: list[int | None] = [to.user_id]
         else:
             readers = list(accounts_of.get(to.cadre_id, ())) or [None]
+        title = text.title[:200]
         notices.extend(
-            Notice(
-                user_id=reader,
-                cadre_id=cadre_id,
-                kind=message.kind,
-                title=text.title[:200],
-                body=text.body,
-                url=url,
-                message_id=message.pk,
-            )
+            {
+                "user_id": reader,
+                "cadre_id": cadre_id,
+                "kind": message.kind,
+                "title": title,
+                "body": text.body,
+                "url": url,
+                "created_at": shown,
+                "message_id": message.pk,
+            }
             for reader in readers
         )
+        person = {"message_id": message.pk, "user_id": to.user_id, "cadre_id": cadre_id}
+        # the in-app delivery: done when the inbox shows the notice
         deliveries.append(
-            Delivery(
-                message=message,
-                user_id=to.user_id,
-                cadre_id=cadre_id,
-                channel=INAPP,
-                status=Delivery.Status.SENT,
-                attempts=1,
-                sent_at=due,  # when the inbox shows it
-            )
+            {**person, "channel": INAPP, "status": sent, "attempts": 1, "sent_at": shown}
         )
-        own = text.title != message.title or text.body != message.body or url != message.url
+        own = title != message.title or text.body != message.body or url != message.url
         for code in preferences.channels_for(to, kind=message.kind, org_id=message.org_id):
             if code == INAPP:
                 continue
             deliveries.append(
-                Delivery(
-                    message=message,
-                    user_id=to.user_id,
-                    cadre_id=cadre_id,
-                    channel=code,
-                    next_attempt_at=due,
-                    title=text.title[:200] if own else "",
-                    body=text.body if own else "",
-                    sms=text.sms if own or text.sms != message.sms else "",
-                    url=url if own else "",
-                )
+                {
+                    **person,
+                    "channel": code,
+                    "status": pending,
+                    "next_attempt_at": due,
+                    "title": title if own else "",
+                    "body": text.body if own else "",
+                    "sms": text.sms if own or text.sms != message.sms else "",
+                    "url": url if own else "",
+                }
             )
-    Notice.objects.bulk_create(notices, batch_size=1000)
-    Delivery._base_manager.bulk_create(deliveries, batch_size=1000)  # scope: written here
+    insert_rows(Notice, notices)
+    insert_rows(Delivery, deliveries)
+
+
+def insert_rows(model, rows: list[dict]) -> int:
+    """Many rows in one statement, skipping the ORM's per-field work (the 50,000-recipient
+    write): PostgreSQL ``COPY``, else one ``executemany``. Columns a row does not give take the
+    field's default (NULL, "", 0 …), so fields added later keep working."""
+    if not rows:
+        return 0
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    ops = connection.ops
+    adapt = {
+        f.attname: ops.adapt_datetimefield_value
+        for f in fields
+        if f.get_internal_type() == "DateTimeField"
+    }
+    values = []
+    for row in rows:
+        line = []
+        for f in fields:
+            value = row.get(f.attname, defaults[f.attname])
+            if value is not None and f.attname in adapt:
+                value = adapt[f.attname](value)
+            line.append(value)
+        values.append(line)
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for line in values:
+                    copy.write_row(line)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+    return len(values)
 
 
 def _accounts(items: list[Outgoing]) -> tuple[dict, dict[int, list[int]]]:
