@@ -73,6 +73,8 @@ def send(
     shows_at: datetime | None = None,
 ) -> int:
     """The same notice of ``kind`` to every recipient in ``to``."""
+    if key and Message._base_manager.filter(key=key).exists():  # scope: an existence check
+        return 0  # before building 50,000 items for nothing
     shared = context or {}  # one object: rendered once for everybody
     return send_each(
         kind=kind,
