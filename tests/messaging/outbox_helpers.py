@@ -59,13 +59,6 @@ def use_channels(monkeypatch, **channels: Channel):
     return channels
 
 
-@pytest.fixture
-def quiet_free(settings):
-    settings.GANXUN_OUTBOX_QUIET_HOURS = ""
-    settings.GANXUN_OUTBOX_RATES = {}
-    return settings
-
-
 # --- a real SMTP server --------------------------------------------------------------------
 
 
