@@ -23,6 +23,7 @@ urlpatterns = [
     path("budgets/", include("ganxun.budgets.urls")),
     path("stats/", include("ganxun.stats.urls")),
     path("notices/", include("ganxun.messaging.urls_prefs")),
+    path("messaging/", include("ganxun.messaging.told.urls")),
     *survey_link_patterns,
     *certificate_check_patterns,
     path("", include(portal_urls.core_namespace)),

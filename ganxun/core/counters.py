@@ -30,11 +30,12 @@ def uses_redis() -> bool:
     return settings.CACHES["default"]["BACKEND"] == REDIS_BACKEND
 
 
-def increment(bucket: str, expires: int) -> int:
-    """Count one hit in ``bucket`` (a window that ends at unix time ``expires``); the new total."""
+def increment(bucket: str, expires: int, amount: int = 1) -> int:
+    """Count ``amount`` hits (one by default) in ``bucket`` (a window that ends at unix time
+    ``expires``); the new total. The outbox takes a batch's worth of its rate at once."""
     if uses_redis():
-        return _redis_increment(bucket, expires)
-    return _db_increment(bucket, expires)
+        return _redis_increment(bucket, expires, amount)
+    return _db_increment(bucket, expires, amount)
 
 
 def _redis_client(bucket: str, *, write: bool = False):
@@ -45,10 +46,10 @@ def _redis_client(bucket: str, *, write: bool = False):
     return cache._cache.get_client(key, write=write), key  # type: ignore[attr-defined]
 
 
-def _redis_increment(bucket: str, expires: int) -> int:
+def _redis_increment(bucket: str, expires: int, amount: int = 1) -> int:
     client, key = _redis_client(bucket, write=True)
     pipe = client.pipeline(transaction=False)
-    pipe.incr(key)
+    pipe.incr(key, amount)
     pipe.expireat(key, expires + 1, nx=True)  # set once, by the window's first hit
     count, _expiry_set = pipe.execute()
     return int(count)
@@ -57,17 +58,17 @@ def _redis_increment(bucket: str, expires: int) -> int:
 def _upsert_sql(connection) -> str:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     return (
-        f"INSERT INTO {table} (bucket, n, expires) VALUES (%s, 1, %s) "
-        f"ON CONFLICT (bucket) DO UPDATE SET n = {table}.n + 1 RETURNING n"
+        f"INSERT INTO {table} (bucket, n, expires) VALUES (%s, %s, %s) "
+        f"ON CONFLICT (bucket) DO UPDATE SET n = {table}.n + excluded.n RETURNING n"
     )
 
 
-def _db_increment(bucket: str, expires: int) -> int:
+def _db_increment(bucket: str, expires: int, amount: int = 1) -> int:
     connection = connections[router.db_for_write(RateCounter)]
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(connection), [bucket, expires])
+        cursor.execute(_upsert_sql(connection), [bucket, amount, expires])
         (count,) = cursor.fetchall()[0]  # fetch all: SQLite finishes the statement only then
-    if count == 1 and random.random() < PURGE_CHANCE:
+    if count == amount and random.random() < PURGE_CHANCE:
         purge_expired()
     return int(count)
 

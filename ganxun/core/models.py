@@ -165,6 +165,9 @@ class Notice(models.Model):
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # The outbox message it belongs to (messaging.Message; no FK: core imports no app), for
+    # "who was told" and read counts. Empty for notices written before the outbox.
+    message_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = DueNoticeManager()
 
@@ -175,6 +178,9 @@ class Notice(models.Model):
             models.Index(fields=["user", "read_at", "-created_at"]),
             models.Index(
                 fields=["cadre_id"], condition=Q(user__isnull=True), name="notice_unclaimed"
+            ),
+            models.Index(
+                fields=["message_id"], condition=Q(message_id__isnull=False), name="notice_message"
             ),
         ]
 

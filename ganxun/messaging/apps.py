@@ -9,3 +9,6 @@ class MessagingConfig(AppConfig):
     name = "ganxun.messaging"
     label = "messaging"
     verbose_name = "消息发送"
+
+    def ready(self) -> None:
+        from ganxun.messaging import delivery  # noqa: F401  registers the delivery loops

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from ganxun.programs.views import batches, calendars, outlines, personal, programs, sessions
+from ganxun.programs.views import (
+    batches,
+    calendars,
+    outlines,
+    personal,
+    programs,
+    sessions,
+    told,
+)
 
 app_name = "programs"
 urlpatterns = [
@@ -16,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/calendar/", calendars.program_calendar, name="calendar"),
     path("<int:pk>/trainees/", programs.trainee_list, name="trainees"),
     path("<int:pk>/batches/", batches.batches, name="batches"),
+    path("<int:pk>/told/", told.program_told, name="told"),
     path("<int:pk>/batches/solve/", batches.batch_solve, name="batch_solve"),
     path("<int:pk>/batches/apply/", batches.batch_apply, name="batch_apply"),
     path("<int:pk>/venues/assign/", batches.venues_assign, name="venues_assign"),

@@ -275,3 +275,30 @@ GANXUN_CHANNELS = channels_config()
 # one segment; longer texts go as several segments of 67.
 GANXUN_SMS_SIGNATURE = env_str("GANXUN_SMS_SIGNATURE", "干部培训")
 GANXUN_SMS_MAX_CHARS = max(70, int(env_str("GANXUN_SMS_MAX_CHARS", "70")))
+# --- The outbox's delivery loop (ganxun/messaging/delivery.py; docs/ARCHITECTURE.md "Outbox") ---
+# How often each channel's loop looks for due deliveries, how many it claims at a time, and how
+# long one round may keep draining a backlog before it yields.
+GANXUN_OUTBOX_POLL_SECONDS = float(env_str("GANXUN_OUTBOX_POLL_SECONDS", "2"))
+GANXUN_OUTBOX_BATCH = int(env_str("GANXUN_OUTBOX_BATCH", "50"))
+GANXUN_OUTBOX_ROUND_SECONDS = float(env_str("GANXUN_OUTBOX_ROUND_SECONDS", "30"))
+# A claim's lease: longer than any channel's timeout; a killed worker's claims expire after it
+# and are sent by the next worker with the same idempotency key.
+GANXUN_OUTBOX_LEASE_SECONDS = int(env_str("GANXUN_OUTBOX_LEASE_SECONDS", "300"))
+# Retries: exponential backoff from BACKOFF seconds, doubled each time, capped; after
+# MAX_ATTEMPTS the delivery fails and its last reason is shown to the sender.
+GANXUN_OUTBOX_MAX_ATTEMPTS = int(env_str("GANXUN_OUTBOX_MAX_ATTEMPTS", "8"))
+GANXUN_OUTBOX_BACKOFF_SECONDS = int(env_str("GANXUN_OUTBOX_BACKOFF_SECONDS", "30"))
+GANXUN_OUTBOX_BACKOFF_MAX_SECONDS = int(env_str("GANXUN_OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
+# Per-channel rate, shared by every worker (core/counters.py): "code=N/period", e.g. sms=20/s.
+GANXUN_OUTBOX_RATES = dict(
+    item.split("=", 1)
+    for item in env_list(
+        "GANXUN_OUTBOX_RATES",
+        ["sms=20/s", "email=10/s", "wecom=20/s", "dingtalk=20/s", "zzd=20/s"],
+    )
+    if "=" in item
+)
+# Quiet hours (local time, "22:00-07:00"; empty: none): only urgent kinds go out then.
+GANXUN_OUTBOX_QUIET_HOURS = env_str("GANXUN_OUTBOX_QUIET_HOURS", "22:00-07:00")
+# The site's address as people reach it, for links in SMS, e-mails and work-app cards.
+GANXUN_SITE_URL = env_str("GANXUN_SITE_URL")

@@ -23,6 +23,7 @@ TABS = [
     ("outlines", pgettext_lazy("tab", "提纲"), "programs:outlines"),
     ("calendar", gettext_lazy("日历"), "programs:calendar"),
     ("evaluations", gettext_lazy("评估"), "evaluations:program"),
+    ("told", gettext_lazy("通知记录"), "programs:told"),
 ]
 
 
