@@ -11,6 +11,8 @@ from ganxun.evaluations.selectors.assessments import (
 )
 from ganxun.evaluations.selectors.forms import (
     FormState,
+    attendees_without_form,
+    form_closes_at,
     form_state,
     get_session_for_form,
     my_pending_forms,
@@ -33,8 +35,10 @@ __all__ = [
     "DIMENSIONS",
     "FormState",
     "assessment_results",
+    "attendees_without_form",
     "bank_list",
     "dimension_results",
+    "form_closes_at",
     "dimension_sessions",
     "form_state",
     "get_assessment_for",
