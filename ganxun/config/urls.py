@@ -22,6 +22,7 @@ urlpatterns = [
     path("credits/", include("ganxun.credits.urls")),
     path("budgets/", include("ganxun.budgets.urls")),
     path("stats/", include("ganxun.stats.urls")),
+    path("reminders/", include("ganxun.reminders.urls")),
     *survey_link_patterns,
     *certificate_check_patterns,
     path("", include(portal_urls.core_namespace)),

@@ -12,6 +12,7 @@ from ganxun.needs import policies as needs_policies
 from ganxun.orgs import policies as orgs_policies
 from ganxun.outcomes import policies as outcomes_policies
 from ganxun.programs import policies as programs_policies
+from ganxun.reminders import policies as reminders_policies
 from ganxun.stats import policies as stats_policies
 
 # (label, url name, who sees it, group). Entries without a group stand in the bar itself, a
@@ -57,6 +58,7 @@ NAV = [
     (_("经费"), "budgets:list", budgets_policies.can_use_budgets, RESOURCES),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance, FIGURES),
     (_("统计报表"), "stats:dashboard", stats_policies.can_view_stats, FIGURES),
+    (_("自动提醒"), "reminders:settings", reminders_policies.can_configure_reminders, SYSTEM),
     (_("接口令牌"), "accounts:tokens", policies.can_manage_users, SYSTEM),
     (_("审计日志"), "core:audit", policies.can_view_audit, SYSTEM),
 ]

@@ -124,28 +124,39 @@ def classes(now: datetime, book: Book) -> dict[str, int]:
 # --- surveys --------------------------------------------------------------------------------
 
 
-def survey_items(survey: NeedsSurvey, respondents) -> tuple[list[Outgoing], list[Outgoing]]:
-    """Each non-respondent with a roster record, and each of their units' contacts with the
-    unit's count. ``respondents``: the Respondent rows to tell (not submitted)."""
+def survey_items_by_unit(survey: NeedsSurvey, respondents) -> dict[int, tuple]:
+    """{unit id: (unit name, people, contacts)}: each non-respondent with a roster record, and
+    the unit's contacts with its count. ``respondents``: the Respondent rows to tell (not
+    submitted). Two queries whatever the number of units."""
     q = survey.questionnaire
     deadline = local_text(q.closes_at) if q.closes_at else "—"
     context = {"survey": q.title, "deadline": deadline}
-    people, per_unit = [], {}
+    units: dict[int, tuple] = {}
     for pk, cadre_id, unit_id, unit_name in respondents.values_list(
         "pk", "cadre_id", "unit_id", "unit__name"
-    ):
-        count, _name = per_unit.get(unit_id, (0, unit_name))
-        per_unit[unit_id] = (count + 1, unit_name)
+    ).order_by("unit_id", "pk"):
+        _name, people, _contacts, count = units.get(unit_id, (unit_name, [], [], 0))
         if cadre_id:
             url = reverse("needs:answer_mine", args=[pk])
             people.append(Outgoing(to=To.cadre(cadre_id), context=context, url=url))
-    contacts = []
+        units[unit_id] = (unit_name, people, [], count + 1)
     url = reverse("needs:respondents", args=[survey.pk])
-    for unit_id, users in unit_contacts(per_unit).items():
-        count, unit_name = per_unit[unit_id]
-        for user in users:
-            ctx = {**context, "unit": unit_name, "count": str(count)}
+    found = unit_contacts(units)
+    out = {}
+    for unit_id, (unit_name, people, contacts, count) in units.items():
+        ctx = {**context, "unit": unit_name, "count": str(count)}
+        for user in found.get(unit_id, []):
             contacts.append(Outgoing(to=To.user(user), context=ctx, url=f"{url}?unit={unit_id}"))
+        out[unit_id] = (unit_name, people, contacts)
+    return out
+
+
+def survey_items(survey: NeedsSurvey, respondents) -> tuple[list[Outgoing], list[Outgoing]]:
+    """Everyone to tell, and every contact to tell, over all units."""
+    people, contacts = [], []
+    for _name, unit_people, unit_contacts_ in survey_items_by_unit(survey, respondents).values():
+        people += unit_people
+        contacts += unit_contacts_
     return people, contacts
 
 

@@ -85,14 +85,7 @@ def test_evaluation_closing_reaches_attendees_who_did_not_fill_it(scene):
     ye, sun = scene.batch1
     make_attendance(scene.session, ye)
     make_attendance(scene.session, sun)
-    with unscoped():
-        response = Response.objects.create(
-            questionnaire=Questionnaire.objects.create(org=scene.program.org, title="评价表"),
-            status=Response.Status.SUBMITTED,
-        )
-    SessionEvaluation.objects.create(
-        session=scene.session, cadre=ye, response=response, submitted_at=timezone.now()
-    )
+    _fill(scene.session, ye)
     # the form closes 72 hours after the end (5 March 12:00); the reminder goes 12 hours before
     assert run(date(2030, 3, 4), 23, 59)["evaluation_due"] == 0
     assert run(date(2030, 3, 5), 0, 0)["evaluation_due"] == 1
@@ -199,3 +192,15 @@ def test_hours_short_dates_set_by_a_county(city):
         )
     assert later == {"东江干部", "西山干部"}
 
+
+
+def _fill(session, cadre):
+    """The cadre's filled form for the session."""
+    with unscoped():
+        response = Response.objects.create(
+            questionnaire=Questionnaire.objects.create(org=session.program.org, title="评价表"),
+            status=Response.Status.SUBMITTED,
+        )
+    SessionEvaluation.objects.create(
+        session=session, cadre=cadre, response=response, submitted_at=timezone.now()
+    )

@@ -20,6 +20,7 @@ TABS = [
     ("outlines", pgettext_lazy("tab", "提纲"), "programs:outlines"),
     ("calendar", gettext_lazy("日历"), "programs:calendar"),
     ("evaluations", gettext_lazy("评估"), "evaluations:program"),
+    ("reminders", gettext_lazy("提醒"), "reminders:program"),
 ]
 
 
