@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from ganxun.enrollment.expected import expected_cadre_ids
 from ganxun.enrollment.models import Seat
 from ganxun.enrollment.services.changes import (
     schedule_change_record,
@@ -13,6 +14,7 @@ from ganxun.enrollment.services.seats import seats_promote
 
 __all__ = [
     "enrolled_seats",
+    "expected_cadre_ids",
     "schedule_change_record",
     "seats_promote",
     "session_change_record",
