@@ -191,7 +191,9 @@ def evaluation_chase(*, actor: User, program: Program) -> dict:
         raise PermissionDenied()
     refetch(program, lock=True)
     plan = evaluation_plan(actor=actor, program=program)
-    return _execute(actor=actor, plan=plan, obj=program, what=f"evaluation:{program.pk}", program=program)
+    return _execute(
+        actor=actor, plan=plan, obj=program, what=f"evaluation:{program.pk}", program=program
+    )
 
 
 # --- outlines ---------------------------------------------------------------------------------
@@ -224,4 +226,6 @@ def outline_chase(*, actor: User, program: Program) -> dict:
         raise PermissionDenied()
     refetch(program, lock=True)
     plan = outline_plan(actor=actor, program=program)
-    return _execute(actor=actor, plan=plan, obj=program, what=f"outline:{program.pk}", program=program)
+    return _execute(
+        actor=actor, plan=plan, obj=program, what=f"outline:{program.pk}", program=program
+    )

@@ -89,7 +89,9 @@ def class_items(session: Session) -> list[Outgoing]:
         if lecturer.cadre_id and lecturer.cadre_id not in seen:
             seen.add(lecturer.cadre_id)
             items.append(
-                Outgoing(to=To.cadre(lecturer.cadre_id), context={**context, "room": main}, url=teaching)
+                Outgoing(
+                    to=To.cadre(lecturer.cadre_id), context={**context, "room": main}, url=teaching
+                )
             )
     return items
 

@@ -80,7 +80,11 @@ def hours_short(now: datetime, book: Book) -> dict[str, int]:
         if key not in done:
             sent += fire(key=key, kind="hours_short", items=people[owner])
         if f"{key}:units" not in done:
-            sent += fire(key=f"{key}:units", kind="hours_short_unit", items=_contacts(per_unit[owner], year, today))
+            sent += fire(
+                key=f"{key}:units",
+                kind="hours_short_unit",
+                items=_contacts(per_unit[owner], year, today),
+            )
     return {HOURS_SHORT: sent}
 
 
@@ -97,4 +101,3 @@ def _contacts(counts: dict[int, int], year: int, today: str) -> list[Outgoing]:
         url = reverse("credits:org", args=[unit_id])
         out += [Outgoing(to=To.user(u), context=context, url=url) for u in users]
     return out
-

@@ -36,7 +36,9 @@ def org_lines(org: "Org") -> list[Line]:
     rows = _lineage_rows(org)
     lines = []
     for kind in KINDS.values():
-        effective = resolve(kind.code, org_path=org.path, org_rows=rows[kind.code], here_path=org.path)
+        effective = resolve(
+            kind.code, org_path=org.path, org_rows=rows[kind.code], here_path=org.path
+        )
         own = rows[kind.code].get(org.path)
         lines.append(Line(kind, effective, own))
     return lines
@@ -45,9 +47,8 @@ def org_lines(org: "Org") -> list[Line]:
 def program_lines(program: "Program") -> list[Line]:
     rows = _lineage_rows(program.org)
     # scope: the program's own switches (the caller holds the program)
-    own = {
-        r.kind: r for r in ReminderSetting._base_manager.filter(program=program, org__isnull=True)
-    }
+    rows = ReminderSetting._base_manager.filter(program=program, org__isnull=True)
+    own = {r.kind: r for r in rows}
     lines = []
     for kind in PROGRAM_KINDS:
         effective = resolve(

@@ -13,7 +13,7 @@ from ganxun.reminders.switches import Effective, resolve
 
 
 def local_text(moment: datetime) -> str:
-    """"3月2日 09:00" — notices are Chinese data, like the 调训通知."""
+    """ "3月2日 09:00" — notices are Chinese data, like the 调训通知."""
     moment = timezone.localtime(moment)
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 

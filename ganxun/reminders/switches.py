@@ -87,7 +87,7 @@ DEFAULT_DATES = "10-01,11-01,12-01"  # hours short: 1 Oct, 1 Nov, 1 Dec
 
 
 def parse_dates(text: str) -> list[tuple[int, int]]:
-    """"10-01,11-01" → [(10, 1), (11, 1)]; raises ValueError on anything else."""
+    """ "10-01,11-01" → [(10, 1), (11, 1)]; raises ValueError on anything else."""
     out = []
     for part in text.replace("，", ",").split(","):
         part = part.strip()
@@ -122,7 +122,9 @@ def _from_row(kind: ReminderKind, row, *, source: str, own: bool) -> Effective:
     dates: tuple[tuple[int, int], ...] = ()
     if kind.code == HOURS_SHORT:
         try:
-            dates = tuple(parse_dates(row.dates if row is not None and row.dates else DEFAULT_DATES))
+            dates = tuple(
+                parse_dates(row.dates if row is not None and row.dates else DEFAULT_DATES)
+            )
         except ValueError:
             dates = tuple(parse_dates(DEFAULT_DATES))
     if row is None:
@@ -139,7 +141,7 @@ def resolve(kind_code: str, *, org_path: str, org_rows: dict, program_row=None, 
     if program_row is not None:
         return _from_row(kind, program_row, source="program", own=here_path is None)
     best = None
-    for path, row in org_rows.items():
+    for path in org_rows:
         if org_path.startswith(path) and (best is None or len(path) > len(best)):
             best = path
     if best is None:

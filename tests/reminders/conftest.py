@@ -58,9 +58,7 @@ def scene(city, town_contact) -> Scene:
     batch2 = [CadreFactory(unit=city.town_a1, name="第二批学员")]
     enroll(program, batch1, batch=1)
     enroll(program, batch2, batch=2)
-    accounts = {
-        c.pk: make_user(c.unit, Role.TRAINEE, cadre=c) for c in (batch1[0], batch2[0])
-    }
+    accounts = {c.pk: make_user(c.unit, Role.TRAINEE, cadre=c) for c in (batch1[0], batch2[0])}
     return Scene(organizer, program, session, teacher_cadre, teacher, batch1, batch2, accounts)
 
 

@@ -39,18 +39,32 @@ def world(city, town_contact):
     enroll(program, b1, batch=1)
     enroll(program, b2, batch=2)
     s1 = make_session(
-        program, at(date(2030, 3, 2), 9), title="党的创新理论", batch=1, main_venue=hall,
+        program,
+        at(date(2030, 3, 2), 9),
+        title="党的创新理论",
+        batch=1,
+        main_venue=hall,
         lecturers=[people["l1"][1]],
     )
     make_session(
-        program, at(date(2030, 3, 3), 9), title="乡村振兴", batch=2, main_venue=hall,
+        program,
+        at(date(2030, 3, 3), 9),
+        title="乡村振兴",
+        batch=2,
+        main_venue=hall,
         lecturers=[people["l2"][1]],
     )
     south = make_user(city.town_a2, Role.UNIT_CONTACT)
     west = make_user(city.town_b1, Role.UNIT_CONTACT)  # no trainee of this program
     return {
-        "organizer": organizer, "program": program, "session": s1, "hall": hall,
-        "annex": annex, "people": people, "b1": b1, "b2": b2,
+        "organizer": organizer,
+        "program": program,
+        "session": s1,
+        "hall": hall,
+        "annex": annex,
+        "people": people,
+        "b1": b1,
+        "b2": b2,
         "contacts": {"east": town_contact, "south": south, "west": west},
     }
 
@@ -75,7 +89,10 @@ def _change(w, what: str) -> None:
         session_cancel(actor=actor, session=s)
         return
     changes = {
-        "time": {"starts_at": s.starts_at + timedelta(hours=5), "ends_at": s.ends_at + timedelta(hours=5)},
+        "time": {
+            "starts_at": s.starts_at + timedelta(hours=5),
+            "ends_at": s.ends_at + timedelta(hours=5),
+        },
         "room": {"main_venue": w["annex"]},
         "lecturer": {"lecturers": [w["people"]["l3"][1]]},
     }[what]
@@ -117,6 +134,8 @@ def test_a_session_change_reaches_exactly_the_affected_people(world, what):
     assert not {c.pk for c in w["b2"]} & set(by_cadre)
     assert w["people"]["l2"][0].pk not in by_cadre
     # and the notice names what changed
-    words = {"time": "时间由", "room": "地点由", "lecturer": "授课教师由", "cancel": "取消课程"}[what]
+    words = {"time": "时间由", "room": "地点由", "lecturer": "授课教师由", "cancel": "取消课程"}[
+        what
+    ]
     with unscoped():
         assert all(words in n.body for n in Notice._base_manager.all())

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def survey(admin, city, cadres):
-    survey = needs_services.needs_survey_create(actor=admin, org=city.city, template="needs_default")
+    survey = needs_services.needs_survey_create(
+        actor=admin, org=city.city, template="needs_default"
+    )
     needs_services.respondents_add(actor=admin, survey=survey, criteria=Targeting())
     q = survey.questionnaire
     q.status, q.closes_at = Questionnaire.Status.OPEN, timezone.now() + timedelta(days=3)

@@ -31,7 +31,9 @@ def test_organizer_switches_a_kind_off_for_the_county_and_back(client, city):
     page = client.get(f"/reminders/settings/?org={city.town_a1.pk}").content.decode()
     assert "继承自 东江县" in page
     # and resetting drops the county's row
-    client.post(f"/reminders/settings/?org={city.county_a.pk}", {"kind": "class_tomorrow", "reset": "1"})
+    client.post(
+        f"/reminders/settings/?org={city.county_a.pk}", {"kind": "class_tomorrow", "reset": "1"}
+    )
     with unscoped():
         assert not ReminderSetting.objects.exists()
 
@@ -40,7 +42,9 @@ def test_bad_timing_and_dates_are_refused_with_a_message(client, city):
     organizer = make_user(city.county_a, Role.ORGANIZER)
     client.force_login(organizer)
     url = f"/reminders/settings/?org={city.county_a.pk}"
-    response = client.post(url, {"kind": "class_tomorrow", "enabled": "on", "value": "25"}, follow=True)
+    response = client.post(
+        url, {"kind": "class_tomorrow", "enabled": "on", "value": "25"}, follow=True
+    )
     assert "时间应在 0 到 23 之间" in response.content.decode()
     response = client.post(
         url, {"kind": "hours_short", "enabled": "on", "dates": "13-01"}, follow=True
@@ -54,7 +58,12 @@ def test_settings_closed_to_other_trees_and_roles(client, city):
     west = make_user(city.county_b, Role.ORGANIZER)
     client.force_login(west)
     assert client.get(f"/reminders/settings/?org={city.county_a.pk}").status_code == 404
-    assert client.post(f"/reminders/settings/?org={city.county_a.pk}", {"kind": "class_soon"}).status_code == 404
+    assert (
+        client.post(
+            f"/reminders/settings/?org={city.county_a.pk}", {"kind": "class_soon"}
+        ).status_code
+        == 404
+    )
     client.force_login(make_user(city.town_a1, Role.TRAINEE))
     assert client.get("/reminders/settings/").status_code == 403
 
@@ -65,7 +74,10 @@ def test_program_tab_overrides_the_org(client, scene, city):
     assert f'href="/reminders/programs/{scene.program.pk}/"' in page  # the 提醒 tab
     page = client.get(f"/reminders/programs/{scene.program.pk}/").content.decode()
     assert 'data-testid="line-class_soon"' in page and "hours_short" not in page
-    client.post(f"/reminders/programs/{scene.program.pk}/", {"kind": "class_soon", "value": "30", "enabled": "on"})
+    client.post(
+        f"/reminders/programs/{scene.program.pk}/",
+        {"kind": "class_soon", "value": "30", "enabled": "on"},
+    )
     with unscoped():
         row = ReminderSetting.objects.get(program=scene.program, kind="class_soon")
     assert (row.enabled, row.value) == (True, 30)

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def survey(admin, city, cadres):
-    survey = needs_services.needs_survey_create(actor=admin, org=city.city, template="needs_default")
+    survey = needs_services.needs_survey_create(
+        actor=admin, org=city.city, template="needs_default"
+    )
     needs_services.respondents_add(actor=admin, survey=survey, criteria=Targeting())
     q = survey.questionnaire
     q.status, q.closes_at = Questionnaire.Status.OPEN, at(date(2030, 3, 10), 18)
@@ -191,7 +193,6 @@ def test_hours_short_dates_set_by_a_county(city):
             Cadre.objects.filter(pk__in=told_cadres("hours_short")).values_list("name", flat=True)
         )
     assert later == {"东江干部", "西山干部"}
-
 
 
 def _fill(session, cadre):

@@ -148,9 +148,8 @@ def form_closes_at(sessions) -> dict[int, tuple[datetime, datetime]]:
     (the defaults where a program has none yet), in one query."""
     programs = {s.program_id for s in sessions}
     # scope: the settings rows of the held sessions' programs
-    setups = {
-        s.program_id: s for s in EvaluationSetup._base_manager.filter(program_id__in=programs)
-    }
+    rows = EvaluationSetup._base_manager.filter(program_id__in=programs)
+    setups = {s.program_id: s for s in rows}
     out = {}
     for session in sessions:
         setup = setups.get(session.program_id) or EvaluationSetup(program_id=session.program_id)

@@ -18,7 +18,10 @@ from ganxun.reminders.schedule import reminders_run
 
 class Command(ScopedCommand):
     cross_tree = True
-    help = "发送此刻到期的提醒（明日上课、课前、问卷截止、评价截止、提纲截止、学时未达标），每条只发一次。"
+    help = (
+        "发送此刻到期的提醒（明日上课、课前、问卷截止、评价截止、提纲截止、学时未达标），"
+        "每条只发一次。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="按此时刻计算（ISO 格式，如 2030-03-01T18:00）")
@@ -30,7 +33,9 @@ class Command(ScopedCommand):
             try:
                 now = datetime.fromisoformat(opts["now"])
             except ValueError:
-                raise CommandError(_("时刻 %(now)s 不是 ISO 格式。") % {"now": opts["now"]}) from None
+                raise CommandError(
+                    _("时刻 %(now)s 不是 ISO 格式。") % {"now": opts["now"]}
+                ) from None
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         sent = reminders_run(now, strict=True)
