@@ -35,7 +35,7 @@ strings; ``label`` and the variables' labels are UI strings (lazily translated).
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
@@ -94,8 +94,9 @@ class NoticeKind:
     official: bool = False
     external: bool = True
     urgent: bool = False
-    # Texts that are not UI strings: which app sends it (shown grouped in the editor).
-    app: str = field(default="", compare=False)
+    # False: the texts are fixed (written on a hot path without looking overrides up); the
+    # editor shows them but offers no override.
+    editable: bool = True
 
     @property
     def variable_names(self) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.messaging.kinds import NoticeKind, Variable, register
 
-APP = "reminders"
 
 _SESSION = Variable("session", _("课程名称"), "党的创新理论")
 _PROGRAM = Variable("program", _("培训项目"), "周末知行学堂（第1期）")
@@ -27,7 +26,6 @@ CLASS_TOMORROW = register(
         sms="提醒：您明天{when}在{room}参加《{session}》，请准时签到。",
         variables=(_SESSION, _PROGRAM, _WHEN, _ROOM),
         official=True,
-        app=APP,
     )
 )
 
@@ -41,7 +39,6 @@ CLASS_SOON = register(
         variables=(_SESSION, _PROGRAM, _WHEN, _ROOM),
         official=True,
         urgent=True,
-        app=APP,
     )
 )
 
@@ -53,7 +50,6 @@ SURVEY_DUE = register(
         body="问卷《{survey}》将于{deadline}截止，您尚未提交，请尽快填写。",
         sms="提醒：问卷《{survey}》将于{deadline}截止，您尚未提交，请尽快填写。",
         variables=(Variable("survey", _("问卷名称"), "2030年干部教育培训需求调研"), _DEADLINE),
-        app=APP,
     )
 )
 
@@ -70,7 +66,6 @@ SURVEY_DUE_UNIT = register(
             Variable("unit", _("单位"), "东湖镇"),
             Variable("count", _("人数"), "12"),
         ),
-        app=APP,
     )
 )
 
@@ -82,7 +77,6 @@ EVALUATION_DUE = register(
         body="《{session}》的课堂满意度评价表将于{deadline}关闭，您尚未填写，请花一分钟评价。",
         sms="提醒：《{session}》的课堂评价将于{deadline}关闭，请尽快填写。",
         variables=(_SESSION, _PROGRAM, _DEADLINE),
-        app=APP,
     )
 )
 
@@ -96,7 +90,6 @@ OUTLINE_DUE = register(
         sms="提醒：《{session}》（{when}）的授课提纲须于{deadline}前提交，请尽快提交。",
         variables=(_SESSION, _PROGRAM, _WHEN, _DEADLINE),
         official=True,
-        app=APP,
     )
 )
 
@@ -115,7 +108,6 @@ HOURS_SHORT = register(
             Variable("required", _("要求学时"), "50"),
             Variable("missing", _("尚差学时"), "18"),
         ),
-        app=APP,
     )
 )
 
@@ -133,6 +125,5 @@ HOURS_SHORT_UNIT = register(
             Variable("year", _("年度"), "2030"),
             Variable("today", _("统计日期"), "10月1日"),
         ),
-        app=APP,
     )
 )

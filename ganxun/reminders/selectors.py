@@ -47,8 +47,8 @@ def org_lines(org: "Org") -> list[Line]:
 def program_lines(program: "Program") -> list[Line]:
     rows = _lineage_rows(program.org)
     # scope: the program's own switches (the caller holds the program)
-    rows = ReminderSetting._base_manager.filter(program=program, org__isnull=True)
-    own = {r.kind: r for r in rows}
+    mine = ReminderSetting._base_manager.filter(program=program, org__isnull=True)
+    own = {r.kind: r for r in mine}
     lines = []
     for kind in PROGRAM_KINDS:
         effective = resolve(
