@@ -205,3 +205,21 @@ def _fill(session, cadre):
     SessionEvaluation.objects.create(
         session=session, cadre=cadre, response=response, submitted_at=timezone.now()
     )
+
+
+def test_hours_short_reads_in_bounded_queries_whatever_the_number_of_cadres(city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n: int, day: date) -> int:
+        for i in range(n):
+            cadre = CadreFactory(unit=city.town_a1, rank="section_main")
+            if i % 2:
+                make_user(city.town_a1, Role.TRAINEE, cadre=cadre)
+        with CaptureQueriesContext(connection) as ctx:
+            run(day, 9)
+        return len(ctx.captured_queries)
+
+    few = queries_for(3, date(2030, 10, 1))
+    many = queries_for(60, date(2030, 11, 1))
+    assert many <= few + 2  # bulk sends: no query per cadre
