@@ -78,12 +78,13 @@ def hours_short(now: datetime, book: Book) -> dict[str, int]:
     sent = 0
     for owner, key in due.items():
         if key not in done:
-            sent += fire(key=key, kind="hours_short", items=people[owner])
+            sent += fire(key=key, kind="hours_short", items=people[owner], claim_empty=True)
         if f"{key}:units" not in done:
             sent += fire(
                 key=f"{key}:units",
                 kind="hours_short_unit",
                 items=_contacts(per_unit[owner], year, today),
+                claim_empty=True,
             )
     return {HOURS_SHORT: sent}
 

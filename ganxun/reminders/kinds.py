@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.messaging.kinds import NoticeKind, Variable, register
 
-
 _SESSION = Variable("session", _("课程名称"), "党的创新理论")
 _PROGRAM = Variable("program", _("培训项目"), "周末知行学堂（第1期）")
 _WHEN = Variable("when", _("上课时间"), "3月2日 09:00")

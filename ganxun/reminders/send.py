@@ -31,12 +31,15 @@ def fired_keys(keys) -> set[str]:
     return set(ReminderFired._base_manager.filter(key__in=keys).values_list("key", flat=True))
 
 
-def fire(*, key: str, kind: str, items: list[Outgoing], program=None, org=None) -> int:
+def fire(
+    *, key: str, kind: str, items: list[Outgoing], program=None, org=None, claim_empty=False
+) -> int:
     """Claim ``key`` and send ``items`` in one transaction; 0 (nothing sent) when it was
     claimed before — by an earlier run or by another worker at the same moment (the unique
     key makes the second wait for the first and then find it). Nobody to tell: nothing is
-    claimed, so people who become due later in the window are still told."""
-    if not items:
+    claimed, so people who become due later in the window are still told — unless
+    ``claim_empty`` (a costly sweep, such as the year's hours, is not redone every minute)."""
+    if not items and not claim_empty:
         return 0
     with transaction.atomic():
         # scope: the scheduler's own ledger, written by key
@@ -50,13 +53,15 @@ def fire(*, key: str, kind: str, items: list[Outgoing], program=None, org=None) 
         )
         if not created:
             return 0
-        sent = outbox.send_each(
-            kind=kind,
-            items=items,
-            program_id=getattr(program, "pk", None),
-            org_id=getattr(org, "pk", None) or getattr(program, "org_id", None),
-            key=key,
-        )
+        sent = 0
+        if items:
+            sent = outbox.send_each(
+                kind=kind,
+                items=items,
+                program_id=getattr(program, "pk", None),
+                org_id=getattr(org, "pk", None) or getattr(program, "org_id", None),
+                key=key,
+            )
         claimed.recipients = sent
         claimed.save(update_fields=["recipients"])
     return sent

@@ -91,3 +91,19 @@ def test_a_closed_program_or_cancelled_class_is_not_reminded(scene):
     scene.session.status = "cancelled"
     scene.session.save()
     assert run(EVE, 18)["class_tomorrow"] == 0
+
+
+def test_the_command_runs_a_given_moment_once(scene):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("reminders-run", "--now", "2030-03-01T18:00", "--json", stdout=out)
+    assert json.loads(out.getvalue())["class_tomorrow"] == 3
+    out = StringIO()
+    call_command("reminders-run", "--now", "2030-03-01T18:05", "--json", stdout=out)
+    assert json.loads(out.getvalue())["class_tomorrow"] == 0
+    with pytest.raises(CommandError):
+        call_command("reminders-run", "--now", "tomorrow evening")

@@ -223,3 +223,14 @@ def test_hours_short_reads_in_bounded_queries_whatever_the_number_of_cadres(city
     few = queries_for(3, date(2030, 10, 1))
     many = queries_for(60, date(2030, 11, 1))
     assert many <= few + 2  # bulk sends: no query per cadre
+
+
+def test_a_date_with_nobody_short_is_swept_once(city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # nobody on the roster: the sweep finds nobody short, and is not redone the next minute
+    run(date(2030, 10, 1), 9)
+    with CaptureQueriesContext(connection) as ctx:
+        assert run(date(2030, 10, 1), 9, 1)["hours_short"] == 0
+    assert not any("credits_creditentry" in q["sql"] for q in ctx.captured_queries)
