@@ -54,11 +54,11 @@ NAV = [
     (_("需求调研"), "needs:list", needs_policies.can_manage_needs, TRAINING),
     (_("签到"), "checkin:index", checkin_policies.can_run_any_checkin, TRAINING),
     (_("成果审核"), "outcomes:review_queue", outcomes_policies.can_see_summary, TRAINING),
+    (_("自动提醒"), "reminders:settings", reminders_policies.can_configure_reminders, TRAINING),
     (_("课程与师资"), "catalog:index", catalog_policies.can_view_catalog, RESOURCES),
     (_("经费"), "budgets:list", budgets_policies.can_use_budgets, RESOURCES),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance, FIGURES),
     (_("统计报表"), "stats:dashboard", stats_policies.can_view_stats, FIGURES),
-    (_("自动提醒"), "reminders:settings", reminders_policies.can_configure_reminders, SYSTEM),
     (_("接口令牌"), "accounts:tokens", policies.can_manage_users, SYSTEM),
     (_("审计日志"), "core:audit", policies.can_view_audit, SYSTEM),
 ]
