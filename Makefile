@@ -6,9 +6,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ganxun
 VENDOR := ganxun/static/vendor
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres install assets browser lint scoping-check demo clean typecheck lock messages
+.PHONY: run test test-sqlite test-postgres install assets browser system lint scoping-check demo clean typecheck lock messages
 
-run: install assets
+run: install assets system
 	$(GANXUN) migrate --noinput
 	$(GANXUN) demo --if-empty
 	@echo "Starting the task worker and the web server on http://$(HOST)/ …"
@@ -73,11 +73,17 @@ $(VENDOR)/.copied: node_modules/.installed
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $@
 
-# Debian's chromium drives the browser tests (never a downloaded browser build).
-browser:
+# Debian's packages: chromium drives the browser tests (never a downloaded browser build);
+# ffmpeg probes and converts the online courses' videos (`make run` needs it too).
+browser: system
 	@command -v chromium >/dev/null || { \
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+system:
+	@command -v ffprobe >/dev/null || { \
+		echo "Installing Debian's ffmpeg for the online courses' videos…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg; }
 
 demo: install
 	$(GANXUN) migrate --noinput

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies, selectors, services, twofactor
@@ -15,9 +16,8 @@ from ganxun.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, U
 from ganxun.accounts.jobs import trainee_accounts_start
 from ganxun.accounts.models import ApiToken, Role
 from ganxun.accounts.views_2fa import start_second_step
-from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import apply_domain_error, handle_form, paginate, require, run_action
-from ganxun.core.idempotency import submit_once
+from ganxun.core.errors import NotFound
+from ganxun.core.http import form_view, handle_form, paginate, require, run_action
 from ganxun.core.ratelimit import hall_rate, ratelimit
 from ganxun.orgs import policies as roster_policies
 from ganxun.orgs.forms import InvalidFilter, cadre_filters, filter_params
@@ -52,22 +52,21 @@ def two_factor_offer_dismiss(request):
     return redirect("home")
 
 
-@login_required
-def password_change(request):
-    form = PasswordChangeForm(request.POST or None)
-    if handle_form(
-        request,
-        form,
-        lambda: services.password_change(
-            actor=request.user,
-            old_password=form.cleaned_data["old_password"],
-            new_password=form.cleaned_data["new_password"],
-        ),
-        success=_("密码已修改。"),
-    ):
-        update_session_auth_hash(request, request.user)
-        return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form})
+password_change = form_view(
+    lambda user: True,  # any signed-in account
+    form=lambda request, _none: PasswordChangeForm(request.POST or None),
+    save=lambda request, form, _none: services.password_change(
+        actor=request.user,
+        old_password=form.cleaned_data["old_password"],
+        new_password=form.cleaned_data["new_password"],
+    ),
+    success=gettext_lazy("密码已修改。"),
+    after=lambda request, _result: update_session_auth_hash(request, request.user),
+    to=lambda _none, _result: reverse("home"),
+    page=lambda request, form, _none: render(
+        request, "accounts/password_change.html", {"form": form}
+    ),
+)
 
 
 @require(policies.can_manage_users)
@@ -89,41 +88,30 @@ def user_list(request):
 @require(policies.can_manage_users)
 def user_create(request):
     form = UserForm(request.POST or None, org_queryset=org_choices(request.user))
-    if request.method == "POST" and form.is_valid():
-        password = services.generate_password()
-        made = []
+    made = {}
 
-        def create():
-            made.append(
-                services.user_create(actor=request.user, password=password, **form.cleaned_data)
-            )
-            return made[0]
+    def create():
+        made["password"] = services.generate_password()
+        return services.user_create(
+            actor=request.user, password=made["password"], **form.cleaned_data
+        )
 
-        try:
-            user = submit_once(request, create)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            if not made:
-                # a double click: the first response showed the password, only its hash is kept
-                messages.info(
-                    request,
-                    _(
-                        "账号 %(username)s 已创建，初始密码只在创建时显示一次；"
-                        "如未记下，请重置密码。"
-                    )
-                    % {"username": user.username},
-                )
-                return redirect("accounts:user_edit", pk=user.pk)
-            return render(
-                request, "accounts/password_issued.html", {"target": user, "password": password}
-            )
+    user = handle_form(request, form, create)
+    if user and not made:
+        # a double click: the first response showed the password, only its hash is kept
+        messages.info(
+            request,
+            _("账号 %(username)s 已创建，初始密码只在创建时显示一次；如未记下，请重置密码。")
+            % {"username": user.username},
+        )
+        return redirect("accounts:user_edit", pk=user.pk)
+    if user:
+        context = {"target": user, "password": made["password"]}
+        return render(request, "accounts/password_issued.html", context)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("新建账号")})
 
 
-@require(policies.can_manage_users)
-def user_edit(request, pk):
-    target = selectors.get_user_for(request.user, pk)
+def _user_form(request, target):
     initial = {
         "username": target.username,
         "display_name": target.display_name,
@@ -131,24 +119,26 @@ def user_edit(request, pk):
         "roles": sorted(target.roles),
         "is_active": target.is_active,
     }
-    form = UserForm(
+    return UserForm(
         request.POST or None, initial=initial, org_queryset=org_choices(request.user), editing=True
     )
-    if handle_form(
-        request,
-        form,
-        lambda: services.user_update(
-            actor=request.user,
-            user=target,
-            display_name=form.cleaned_data["display_name"],
-            org=form.cleaned_data["org"],
-            roles=form.cleaned_data["roles"],
-            is_active=form.cleaned_data["is_active"],
-        ),
-        success=_("已保存。"),
-    ):
-        return redirect("accounts:users")
-    return render(
+
+
+user_edit = form_view(
+    policies.can_manage_users,
+    get=selectors.get_user_for,
+    form=_user_form,
+    save=lambda request, form, target: services.user_update(
+        actor=request.user,
+        user=target,
+        display_name=form.cleaned_data["display_name"],
+        org=form.cleaned_data["org"],
+        roles=form.cleaned_data["roles"],
+        is_active=form.cleaned_data["is_active"],
+    ),
+    success=gettext_lazy("已保存。"),
+    to=lambda _target, _result: reverse("accounts:users"),
+    page=lambda request, form, target: render(
         request,
         "accounts/user_form.html",
         {
@@ -156,7 +146,8 @@ def user_edit(request, pk):
             "target": target,
             "title": _("修改账号 %(username)s") % {"username": target.username},
         },
-    )
+    ),
+)
 
 
 @require_POST
@@ -173,32 +164,28 @@ def user_reset_password(request, pk):
 def token_list(request):
     may_read = roster_policies.can_see_full_id_number(request.user)
     form = ApiTokenForm(request.POST or None, may_read_id_numbers=may_read)
-    raw_key, token = None, None
-    if request.method == "POST" and form.is_valid():
-        made = {}
+    raw_key = None
+    made = {}
 
-        def create():
-            token, made["raw_key"] = services.api_token_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                reads_id_numbers=form.cleaned_data.get("reads_id_numbers", False),
+    def create():
+        token, made["raw_key"] = services.api_token_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            reads_id_numbers=form.cleaned_data.get("reads_id_numbers", False),
+        )
+        return token
+
+    token = handle_form(request, form, create)
+    if token:
+        form = ApiTokenForm(may_read_id_numbers=may_read)
+        raw_key = made.get("raw_key")
+        if raw_key is None:
+            # a double click: the first response showed the key; only its hash is kept
+            messages.info(
+                request,
+                _("令牌“%(name)s”（%(prefix)s…）已创建，密钥只在创建时显示一次。")
+                % {"name": token.name, "prefix": token.prefix},
             )
-            return token
-
-        try:
-            token = submit_once(request, create)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            form = ApiTokenForm(may_read_id_numbers=may_read)
-            raw_key = made.get("raw_key")
-            if raw_key is None:
-                # a double click: the first response showed the key; only its hash is kept
-                messages.info(
-                    request,
-                    _("令牌“%(name)s”（%(prefix)s…）已创建，密钥只在创建时显示一次。")
-                    % {"name": token.name, "prefix": token.prefix},
-                )
     tokens = ApiToken.objects.filter(user=request.user)
     context = {"form": form, "tokens": tokens, "raw_key": raw_key, "made": token}
     return render(request, "accounts/tokens.html", context)

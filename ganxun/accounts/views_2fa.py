@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from ganxun.accounts import policies, selectors, totp, twofactor
 from ganxun.accounts.models import TwoFactor
-from ganxun.core.errors import DomainError
 from ganxun.core.forms import StyledForm
-from ganxun.core.http import action_view, apply_domain_error, run_action
+from ganxun.core.http import action_view, run_action
 from ganxun.core.ratelimit import ratelimit
 
 PENDING = "2fa_pending"
@@ -70,15 +69,17 @@ def two_factor_verify(request):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            factor = twofactor.two_factor_verify(user=user, code=form.cleaned_data["code"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        verified = run_action(
+            request,
+            lambda: twofactor.two_factor_verify(user=user, code=form.cleaned_data["code"]),
+            form=form,
+            once=False,
+        )
+        if verified:
             del request.session[PENDING]
             auth_login(request, user, backend=pending["backend"])
             request.session["2fa_ok"] = user.pk
-            if factor == "recovery":
+            if verified.result == "recovery":
                 left = twofactor.recovery_codes_left(user)
                 messages.warning(
                     request, _("已使用恢复码登录，还剩 %(left)s 个恢复码。") % {"left": left}
@@ -106,13 +107,18 @@ def two_factor_setup(request):
         )
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            codes = twofactor.two_factor_confirm(actor=request.user, code=form.cleaned_data["code"])
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
+        confirmed = run_action(
+            request,
+            lambda: twofactor.two_factor_confirm(
+                actor=request.user, code=form.cleaned_data["code"]
+            ),
+            form=form,
+            once=False,
+        )
+        if confirmed:
             request.session["2fa_ok"] = request.user.pk
-            return render(request, "accounts/two_factor_codes.html", {"codes": codes})
+            context = {"codes": confirmed.result}
+            return render(request, "accounts/two_factor_codes.html", context)
     device = None
     if request.method == "POST":  # a wrong code: show the same secret again
         device = TwoFactor.objects.filter(user=request.user, confirmed_at__isnull=True).first()

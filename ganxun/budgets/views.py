@@ -6,13 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.budgets import exports, policies, selectors, services
 from ganxun.budgets.forms import BudgetForm, ExpenseForm, IncomeForm
 from ganxun.catalog import files
 from ganxun.core.errors import NotFound, PermissionDenied
-from ganxun.core.http import action_view, handle_form, paginate, require
+from ganxun.core.http import action_view, form_page_of, form_view, paginate, require
 from ganxun.core.tables_xlsx import xlsx_download
 from ganxun.core.values import query_int
 from ganxun.programs.selectors import get_program_for
@@ -36,8 +35,7 @@ def budget_list(request):
     return render(request, "budgets/budget_list.html", context)
 
 
-@require(policies.can_use_budgets)
-def budget_create(request):
+def _create_form(request, _none):
     program = None
     if request.GET.get("program"):
         program = get_program_for(request.user, request.GET["program"])
@@ -48,24 +46,31 @@ def budget_create(request):
             "title": _("%(program)s经费") % {"program": program.full_name},
         }
     form = BudgetForm(request.POST or None, initial=initial)
-    budget = handle_form(
-        request,
-        form,
-        lambda: services.budget_create(actor=request.user, data=form.to_data(program)),
-        _("已建立经费预算。"),
-    )
-    if budget:
-        return redirect("budgets:detail", pk=budget.pk)
+    form.program = program
+    return form
+
+
+def _create_page(request, form, _none):
+    program = form.program
     title = (
         _("为“%(program)s”建立经费预算") % {"program": program}
         if program
         else _("建立年度经费预算")
     )
-    return render(
-        request,
-        "budgets/form.html",
-        {"form": form, "title": title, "program": program, "cancel": reverse("budgets:list")},
-    )
+    context = {"form": form, "title": title, "program": program, "cancel": reverse("budgets:list")}
+    return render(request, "budgets/form.html", context)
+
+
+budget_create = form_view(
+    policies.can_use_budgets,
+    form=_create_form,
+    save=lambda request, form, _none: services.budget_create(
+        actor=request.user, data=form.to_data(form.program)
+    ),
+    success=gettext_lazy("已建立经费预算。"),
+    to=lambda _none, budget: reverse("budgets:detail", args=[budget.pk]),
+    page=_create_page,
+)
 
 
 @require(policies.can_use_budgets)
@@ -98,68 +103,81 @@ def budget_detail(request, pk):
     return render(request, "budgets/budget_detail.html", _detail_context(request, budget))
 
 
-@require(policies.can_use_budgets)
-def budget_edit(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    if not policies.can_manage_budget(request.user, budget):
+def _managed_budget(actor, pk):
+    budget = selectors.get_budget_for(actor, pk)
+    if not policies.can_manage_budget(actor, budget):
         raise PermissionDenied()
-    initial = {k: getattr(budget, k) for k in ("title", "year", "amount", "note")}
-    form = BudgetForm(request.POST or None, initial=initial)
-    if handle_form(
+    return budget
+
+
+def _to_detail(budget, _result=None):
+    return reverse("budgets:detail", args=[budget.pk])
+
+
+def _detail_again(name: str):
+    """A form posted from the budget's page that did not save: the page again, with the form
+    (``name``: income_form, expense_form) as posted."""
+    return lambda request, form, budget: render(
         request,
-        form,
-        lambda: services.budget_update(
-            actor=request.user, budget=budget, data=form.to_data(budget.program)
-        ),
-        _("已保存。"),
-    ):
-        return redirect("budgets:detail", pk=budget.pk)
-    cancel = reverse("budgets:detail", args=[budget.pk])
-    return render(
-        request,
+        "budgets/budget_detail.html",
+        _detail_context(request, budget, **{name: form}),
+        status=400,
+    )
+
+
+budget_edit = form_view(
+    policies.can_use_budgets,
+    get=_managed_budget,
+    form=lambda request, budget: BudgetForm(
+        request.POST or None,
+        initial={k: getattr(budget, k) for k in ("title", "year", "amount", "note")},
+    ),
+    save=lambda request, form, budget: services.budget_update(
+        actor=request.user, budget=budget, data=form.to_data(budget.program)
+    ),
+    success=gettext_lazy("已保存。"),
+    to=_to_detail,
+    page=form_page_of(
         "budgets/form.html",
-        {"form": form, "title": _("修改“%(budget)s”") % {"budget": budget}, "cancel": cancel},
-    )
+        title=lambda budget: _("修改“%(budget)s”") % {"budget": budget},
+        cancel=_to_detail,
+    ),
+)
+income_add = form_view(
+    policies.can_use_budgets,
+    post_only=True,
+    get=selectors.get_budget_for,
+    form=lambda request, _budget: IncomeForm(request.POST),
+    save=lambda request, form, budget: services.income_add(
+        actor=request.user, budget=budget, data=form.to_data()
+    ),
+    success=gettext_lazy("已登记收入。"),
+    to=_to_detail,
+    page=_detail_again("income_form"),
+)
 
 
-@require_POST
-@require(policies.can_use_budgets)
-def income_add(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    form = IncomeForm(request.POST)
-    if handle_form(
-        request,
-        form,
-        lambda: services.income_add(actor=request.user, budget=budget, data=form.to_data()),
-        _("已登记收入。"),
-    ):
-        return redirect("budgets:detail", pk=budget.pk)
-    context = _detail_context(request, budget, income_form=form)
-    return render(request, "budgets/budget_detail.html", context, status=400)
+def _expense_warning(request, saved) -> None:
+    if saved.warning:
+        messages.warning(request, saved.warning)
 
 
-@require_POST
-@require(policies.can_use_budgets)
-def expense_add(request, pk):
-    budget = selectors.get_budget_for(request.user, pk)
-    form = ExpenseForm(request.POST, request.FILES)
-    saved = handle_form(
-        request,
-        form,
-        lambda: services.expense_add(
-            actor=request.user,
-            budget=budget,
-            data=form.to_data(),
-            upload=form.cleaned_data.get("file"),
-        ),
-        _("已登记支出。"),
-    )
-    if saved:
-        if saved.warning:
-            messages.warning(request, saved.warning)
-        return redirect("budgets:detail", pk=budget.pk)
-    context = _detail_context(request, budget, expense_form=form)
-    return render(request, "budgets/budget_detail.html", context, status=400)
+expense_add = form_view(
+    policies.can_use_budgets,
+    post_only=True,
+    get=selectors.get_budget_for,
+    form=lambda request, _budget: ExpenseForm(request.POST, request.FILES),
+    save=lambda request, form, budget: services.expense_add(
+        actor=request.user,
+        budget=budget,
+        data=form.to_data(),
+        upload=form.cleaned_data.get("file"),
+    ),
+    success=gettext_lazy("已登记支出。"),
+    after=_expense_warning,
+    to=_to_detail,
+    page=_detail_again("expense_form"),
+)
 
 
 def _budget_action(get, call, success, budget_of):
@@ -201,15 +219,12 @@ expense_delete = _budget_action(
 )
 
 
-@require(policies.can_use_budgets)
-def expense_file(request, pk):
-    expense = selectors.get_expense_for(request.user, pk)
-    return files.stored_file_response(
-        request,
-        expense,
-        missing=_("该笔支出没有附件。"),
-        inline=expense.content_type in ("application/pdf", "image/png", "image/jpeg"),
-    )
+expense_file = files.file_view(
+    policies.can_use_budgets,
+    get=selectors.get_expense_for,
+    missing=gettext_lazy("该笔支出没有附件。"),
+    inline=lambda expense: expense.content_type in ("application/pdf", "image/png", "image/jpeg"),
+)
 
 
 @require(policies.can_use_budgets)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from ganxun.catalog.errors import CatalogError
 from ganxun.core.errors import NotFound
+from ganxun.core.http import require
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -323,12 +324,12 @@ def too_large_message(size: int, limit: int) -> str:
     ) % {"size": human_size(size), "limit": human_size(limit)}
 
 
-def stored_file_response(request, obj, *, missing, inline: bool):
+def stored_file_response(request, obj, *, missing=None, inline: bool):
     """The file kept on ``obj`` (its ``file``, ``content_type`` and ``file_name``), authorised
     by the caller like the page it belongs to: 404 with ``missing`` when none was uploaded, and
     when the storage has lost it."""
     if not obj.file:
-        raise NotFound(missing)
+        raise NotFound(missing) if missing else NotFound()
     path = Path(default_storage.path(obj.file.name))
     if not path.exists():
         raise NotFound(gettext("文件已不在存储中，请联系管理员。"))
@@ -339,3 +340,18 @@ def stored_file_response(request, obj, *, missing, inline: bool):
         filename=obj.file_name or path.name,
         inline=inline,
     )
+
+
+def file_view(policy, *, get, inline, missing=None, methods=None):
+    """The one way a stored upload is served (materials, outlines, expense receipts, outcome
+    evidence), declared: ``get(actor, pk)`` fetches its owner like the page it belongs to
+    (404 otherwise), ``inline(obj)`` says whether the browser shows it rather than saves it,
+    ``missing`` is the 404's words when nothing was uploaded; ``methods`` (e.g.
+    ``require_safe``) limits the HTTP methods."""
+
+    @require(policy)
+    def view(request, pk):
+        obj = get(request.user, pk)
+        return stored_file_response(request, obj, missing=missing, inline=inline(obj))
+
+    return methods(view) if methods is not None else view

@@ -1,16 +1,41 @@
 """The steps every spreadsheet import shares on the web (the roster, the catalogue, credits):
-the job of a kind, its progress page, the commit of a preview. Each app keeps its own upload
-form and rows page; these are the parts that were written three times."""
+the upload that starts the job, the job of a kind, its progress page, the commit of a preview.
+Each app keeps its own upload form and rows page; these are the parts that were written three
+times."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import NotFound
-from ganxun.core.http import run_action
+from ganxun.core.http import handle_form, require, run_action
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
+
+
+def upload_start(request, form, start, *, store, job_url: str, field=lambda exc: "file"):
+    """The upload step: a valid POST of ``form`` stores its ``file`` (``store(upload)`` → path)
+    and starts the job — ``start(path=…, filename=…)`` — both inside the keyed call, so a
+    repeated post stores nothing and starts nothing; then on to ``job_url``. A refusal lands on
+    the field ``field(exc)`` names. None while the form is to be shown (again)."""
+
+    def save():
+        upload = form.cleaned_data["file"]
+        return start(path=store(upload), filename=Path(upload.name).name)
+
+    def on_error(form, exc) -> bool:
+        form.add_error(field(exc), exc.message)
+        return True
+
+    job = handle_form(request, form, save, on_error=on_error)
+    return redirect(job_url, pk=job.pk) if job else None
 
 
 def import_job_for(request, pk, kinds):
@@ -56,3 +81,50 @@ def rows_context(request, job, rows, *, statuses, labels, preview_kind: str) -> 
         "is_preview": job.kind == preview_kind,
         "status_labels": labels,
     }
+
+
+@dataclass
+class ImportSteps:
+    """One app's import, declared once: whose jobs (``kinds``), the preview's kind, the commit
+    service (``commit(actor=, preview=)`` → the commit job), the URL names of the progress and
+    rows pages, the progress page's template and htmx partial; its progress and commit views
+    come from here, and its rows page fetches the job with ``job``."""
+
+    policy: Callable
+    kinds: Any
+    preview_kind: str
+    commit: Callable
+    urls: tuple[str, str]  # (progress, rows)
+    templates: tuple[str, str]  # (progress page, its partial)
+    progress_extra: Callable | None = None  # job -> more context for the progress page
+
+    def job(self, request, pk) -> Job:
+        return import_job_for(request, pk, self.kinds)
+
+    def progress_view(self):
+        @require(self.policy)
+        def view(request, pk):
+            """Progress, polled by htmx; sent on to the rows once the job has succeeded."""
+            job = self.job(request, pk)
+            extra = self.progress_extra(job) if self.progress_extra else {}
+            template, partial = self.templates
+            return job_progress(
+                request, job, rows_url=self.urls[1], template=template, partial=partial, **extra
+            )
+
+        return view
+
+    def commit_view(self):
+        @require_POST
+        @require(self.policy)
+        def view(request, pk):
+            return import_commit(
+                request,
+                self.job(request, pk),
+                preview_kind=self.preview_kind,
+                start=lambda preview: self.commit(actor=request.user, preview=preview),
+                rows_url=self.urls[1],
+                job_url=self.urls[0],
+            )
+
+        return view

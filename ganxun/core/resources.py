@@ -6,17 +6,16 @@ walk all of their pages (the permission matrix in tests/test_scoping_http.py, th
 in tests/test_query_counts.py) — a new resource registered here gets those tests for free.
 
 The views stay thin: every read goes through the resource's scoped fetcher or selector, every
-write through its keyword-only service, and ``core.http.handle_form`` posts the form.
+write through its keyword-only service; create and edit are ``core.http.form_view``s.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
-from ganxun.core.http import handle_form, paginate, require
+from ganxun.core.http import form_page_of, form_view, paginate, require
 
 PER_PAGE = 30
 
@@ -112,47 +111,45 @@ class ResourceViews:
         return view
 
     # --- create / edit --------------------------------------------------------------------
-    def _form_page(self, request, form, *, title, cancel):
-        context = {"form": form, "title": title, "cancel": cancel, "multipart": self.r.multipart}
-        if self.r.form_extra:
-            context.update(self.r.form_extra(request))
-        return self.page(request, f"{self.r.app}/form.html", self.r.plural, context)
+    def _page(self, title, cancel):
+        r = self.r
+
+        def extra(request, obj):
+            return {"multipart": r.multipart, **(r.form_extra(request) if r.form_extra else {})}
+
+        return form_page_of(
+            f"{r.app}/form.html",
+            title=title,
+            cancel=cancel,
+            extra=extra,
+            render_with=lambda request, template, context: self.page(
+                request, template, r.plural, context
+            ),
+        )
 
     def create_view(self):
         r = self.r
-
-        @require(r.can_edit)
-        def view(request):
-            form = r.form(request, None)
-            obj = handle_form(
-                request,
-                form,
-                lambda: r.create(request, form),
-                success=lambda obj: str(r.created).format(obj=obj),
-            )
-            if obj:
-                return redirect(r.url(), pk=obj.pk)
-            return self._form_page(
-                request, form, title=str(r.create_title), cancel=reverse(r.url("list"))
-            )
-
+        view = form_view(
+            r.can_edit,
+            form=r.form,
+            save=lambda request, form, _none: r.create(request, form),
+            success=lambda obj: str(r.created).format(obj=obj),
+            to=lambda _none, obj: reverse(r.url(), args=[obj.pk]),
+            page=self._page(lambda _none: str(r.create_title), reverse_lazy(r.url("list"))),
+        )
         view.__name__ = f"{r.key}_create"
         return view
 
     def edit_view(self):
         r = self.r
-
-        @require(r.can_edit)
-        def view(request, pk):
-            obj = r.get(request.user, pk)
-            form = r.form(request, obj)
-            if handle_form(
-                request, form, lambda: r.update(request, form, obj), success=str(r.saved)
-            ):
-                return redirect(r.url(), pk=obj.pk)
-            return self._form_page(
-                request, form, title=r.edit_title(obj), cancel=reverse(r.url(), args=[obj.pk])
-            )
-
+        view = form_view(
+            r.can_edit,
+            get=r.get,
+            form=r.form,
+            save=lambda request, form, obj: r.update(request, form, obj),
+            success=lambda _obj: str(r.saved),
+            to=lambda obj, _result: reverse(r.url(), args=[obj.pk]),
+            page=self._page(r.edit_title, lambda obj: reverse(r.url(), args=[obj.pk])),
+        )
         view.__name__ = f"{r.key}_edit"
         return view

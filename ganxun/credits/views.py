@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
-from ganxun.core.http import handle_form, require
+from ganxun.core.http import form_view, require
 from ganxun.credits import policies, promotion, selectors, services
 from ganxun.credits.exports import write_compliance
 from ganxun.credits.forms import EntryForm, ReverseForm, YearForm
@@ -113,36 +113,36 @@ def cadre_record(request, pk):
     return render(request, "credits/cadre.html", context)
 
 
-@require_POST
-@require(policies.can_record_credits)
-def entry_new(request, pk):
-    cadre = selectors.get_cadre_for(request.user, pk)
-    form = EntryForm(request.POST)
-    if handle_form(
-        request,
-        form,
-        lambda: services.entry_record(actor=request.user, data=form.to_data(cadre)),
-        success=_("已登记学时。"),
-    ):
-        return redirect("credits:cadre", pk=cadre.pk)
+def _record_again(request, form, cadre):
     record = selectors.cadre_record(cadre, YearForm().chosen_year())
     context = {"cadre": cadre, "record": record, "form": YearForm(), "may_record": True,
                "entry_form": form, "back": None}  # fmt: skip
     return render(request, "credits/cadre.html", context, status=400)
 
 
-@require(policies.can_record_credits)
-def entry_reverse(request, pk):
-    """Correct an entry: a reversing entry with a reason (entries are never edited)."""
-    entry = selectors.get_entry_for(request.user, pk)
-    form = ReverseForm(request.POST or None)
-    if handle_form(
-        request,
-        form,
-        lambda: services.entry_reverse(
-            actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-        ),
-        success=_("已冲销该记录。"),
-    ):
-        return redirect("credits:cadre", pk=entry.cadre_id)
-    return render(request, "credits/reverse.html", {"entry": entry, "form": form})
+entry_new = form_view(
+    policies.can_record_credits,
+    post_only=True,
+    get=selectors.get_cadre_for,
+    form=lambda request, _cadre: EntryForm(request.POST),
+    save=lambda request, form, cadre: services.entry_record(
+        actor=request.user, data=form.to_data(cadre)
+    ),
+    success=gettext_lazy("已登记学时。"),
+    to=lambda cadre, _entry: reverse("credits:cadre", args=[cadre.pk]),
+    page=_record_again,
+)
+# Correct an entry: a reversing entry with a reason (entries are never edited).
+entry_reverse = form_view(
+    policies.can_record_credits,
+    get=selectors.get_entry_for,
+    form=lambda request, _entry: ReverseForm(request.POST or None),
+    save=lambda request, form, entry: services.entry_reverse(
+        actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+    ),
+    success=gettext_lazy("已冲销该记录。"),
+    to=lambda entry, _result: reverse("credits:cadre", args=[entry.cadre_id]),
+    page=lambda request, form, entry: render(
+        request, "credits/reverse.html", {"entry": entry, "form": form}
+    ),
+)

@@ -1,18 +1,16 @@
 """Requirements and crediting rules, the external-learning import, the program bonus."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core import hours
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import handle_form, require
-from ganxun.core.idempotency import submit_once
-from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.http import form_view, require
+from ganxun.core.import_views import ImportSteps, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.credits import importing, policies, selectors, services
 from ganxun.credits.forms import BonusForm, ImportForm, RequirementForm, SettingsForm
@@ -59,24 +57,30 @@ def rules(request):
     return render(request, "credits/rules.html", context)
 
 
-@require(policies.can_manage_rules)
-def rule_edit(request, pk=None):
-    req = None
-    if pk is not None:
-        req = selectors.visible_requirements(request.user).filter(pk=pk).first()
-        if req is None:
-            raise NotFound()
-        if not policies.can_edit_requirement(request.user, req):
-            raise PermissionDenied()
-    form = RequirementForm.for_requirement(req, request.POST or None)
-    if handle_form(
-        request,
-        form,
-        lambda: services.requirement_save(actor=request.user, requirement=req, data=form.to_data()),
-        success=_("已保存学时要求。"),
-    ):
-        return redirect("credits:rules")
-    return render(request, "credits/rule_form.html", {"form": form, "req": req})
+def _editable_requirement(actor, pk):
+    if pk is None:
+        return None
+    req = selectors.visible_requirements(actor).filter(pk=pk).first()
+    if req is None:
+        raise NotFound()
+    if not policies.can_edit_requirement(actor, req):
+        raise PermissionDenied()
+    return req
+
+
+rule_edit = form_view(
+    policies.can_manage_rules,
+    get=_editable_requirement,
+    form=lambda request, req: RequirementForm.for_requirement(req, request.POST or None),
+    save=lambda request, form, req: services.requirement_save(
+        actor=request.user, requirement=req, data=form.to_data()
+    ),
+    success=gettext_lazy("已保存学时要求。"),
+    to=lambda _req, _saved: reverse("credits:rules"),
+    page=lambda request, form, req: render(
+        request, "credits/rule_form.html", {"form": form, "req": req}
+    ),
+)
 
 
 @require_POST
@@ -112,44 +116,36 @@ def sync_start(request):
 @require(policies.can_record_credits)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # the upload is stored inside the keyed call: a repeated post stores nothing again
-            job = submit_once(
-                request,
-                lambda: importing.import_start(
-                    actor=request.user,
-                    path=save_upload(upload),
-                    filename=Path(upload.name).name,
-                    platform=form.cleaned_data["platform"],
-                ),
-            )
-        except DomainError as exc:
-            form.add_error("platform" if exc.field == "platform" else "file", exc.message)
-        else:
-            return redirect("credits:import_job", pk=job.pk)
+    started = upload_start(
+        request,
+        form,
+        lambda **stored: importing.import_start(
+            actor=request.user, platform=form.cleaned_data["platform"], **stored
+        ),
+        store=save_upload,
+        job_url="credits:import_job",
+        field=lambda exc: "platform" if exc.field == "platform" else "file",
+    )
+    if started:
+        return started
     return render(request, "credits/import_form.html", {"form": form})
 
 
-def _import_job(request, pk) -> Job:
-    return import_job_for(request, pk, importing.KINDS)
-
-
-@require(policies.can_record_credits)
-def import_job(request, pk):
-    return job_progress(
-        request,
-        _import_job(request, pk),
-        rows_url="credits:import_rows",
-        template="credits/import_job.html",
-        partial="credits/_import_progress.html",
-    )
+IMPORTS = ImportSteps(
+    policies.can_record_credits,
+    kinds=importing.KINDS,
+    preview_kind=importing.PREVIEW,
+    commit=importing.commit_start,
+    urls=("credits:import_job", "credits:import_rows"),
+    templates=("credits/import_job.html", "credits/_import_progress.html"),
+)
+import_job = IMPORTS.progress_view()
+import_commit = IMPORTS.commit_view()
 
 
 @require(policies.can_record_credits)
 def import_rows(request, pk):
-    job = _import_job(request, pk)
+    job = IMPORTS.job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("credits:import_job", pk=job.pk)
     status = request.GET.get("status", "")
@@ -170,36 +166,26 @@ def import_rows(request, pk):
     return render(request, "credits/import_rows.html", context)
 
 
-@require_POST
-@require(policies.can_record_credits)
-def import_commit(request, pk):
-    return import_commit_step(
-        request,
-        _import_job(request, pk),
-        preview_kind=importing.PREVIEW,
-        start=lambda preview: importing.commit_start(actor=request.user, preview=preview),
-        rows_url="credits:import_rows",
-        job_url="credits:import_job",
-    )
-
-
-@require(lambda u: u.is_authenticated)
-def program_bonus(request, pk):
-    """The organizer sets the 学时 a graduate of the program is credited."""
-    program = get_managed_program_for(request.user, pk)
+def _bonus_form(request, program):
     rule = selectors.program_rule(program)
     initial = {"bonus_hours": rule.bonus_hours, "note": rule.note} if rule else {}
-    form = BonusForm(request.POST or None, initial=initial)
-    if handle_form(
-        request,
-        form,
-        lambda: services.program_rule_save(
-            actor=request.user,
-            program=program,
-            bonus_hours=form.cleaned_data["bonus_hours"],
-            note=form.cleaned_data["note"],
-        ),
-        success=_("已保存结业奖励学时。"),
-    ):
-        return redirect("credits:program_bonus", pk=program.pk)
-    return render(request, "credits/program_bonus.html", {"program": program, "form": form})
+    return BonusForm(request.POST or None, initial=initial)
+
+
+# The organizer sets the 学时 a graduate of the program is credited.
+program_bonus = form_view(
+    lambda u: u.is_authenticated,
+    get=get_managed_program_for,
+    form=_bonus_form,
+    save=lambda request, form, program: services.program_rule_save(
+        actor=request.user,
+        program=program,
+        bonus_hours=form.cleaned_data["bonus_hours"],
+        note=form.cleaned_data["note"],
+    ),
+    success=gettext_lazy("已保存结业奖励学时。"),
+    to=lambda program, _rule: reverse("credits:program_bonus", args=[program.pk]),
+    page=lambda request, form, program: render(
+        request, "credits/program_bonus.html", {"program": program, "form": form}
+    ),
+)

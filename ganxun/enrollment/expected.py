@@ -36,3 +36,38 @@ def expected_cadre_ids(session: Session) -> QuerySet:
 
 def is_expected(session: Session, cadre_id: int) -> bool:
     return expected_trainees(session).filter(cadre_id=cadre_id).exists()
+
+
+def expected_pairs(cadre_ids, sessions: QuerySet) -> set[tuple[int, int]]:
+    """(cadre id, session id) for each of ``sessions`` at which each of ``cadre_ids`` is
+    expected: the rule of ``expected_trainees`` read from the trainees' side, for many sessions
+    and people in two queries (duty coverage across programs). ``cadre_ids`` and ``sessions``
+    may be subqueries; callers have checked access."""
+    from django.db.models import Exists, F, OuterRef, Q
+
+    regular = (
+        # scope: the enrolments of the given cadres (the caller's authorised cut)
+        ProgramTrainee._base_manager.filter(cadre_id__in=cadre_ids)
+        .exclude(source__in=ONLY_OWN_SESSIONS)
+        # one filter() call: every condition on the same joined session
+        .filter(
+            Q(program__sessions__batch__isnull=True) | Q(program__sessions__batch=F("batch")),
+            program__sessions__in=sessions.filter(self_selectable=False).values("pk"),
+        )
+        .values_list("cadre_id", "program__sessions")
+    )
+    # scope: the program rows of the seated cadres, by id
+    in_program = ProgramTrainee._base_manager.filter(
+        program_id=OuterRef("session__program_id"), cadre_id=OuterRef("cadre_id")
+    )
+    seated = (
+        # scope: the seats of the given cadres on the given sessions
+        Seat._base_manager.filter(
+            cadre_id__in=cadre_ids,
+            status=Seat.Status.ENROLLED,
+            session__in=sessions.filter(self_selectable=True).values("pk"),
+        )
+        .filter(Exists(in_program))
+        .values_list("cadre_id", "session_id")
+    )
+    return set(regular) | set(seated)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.enrollment.views import contact, organizer, trainee
+from ganxun.enrollment.views import contact, coverage, organizer, trainee
 
 app_name = "enrollment"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "programs/<int:pk>/eligibility/", organizer.program_eligibility, name="program_eligibility"
     ),
+    path("coverage/", coverage.coverage_page, name="coverage"),
     path("quotas/<int:pk>/edit/", organizer.quota_edit, name="quota_edit"),
     path("quotas/<int:pk>/delete/", organizer.quota_delete, name="quota_delete"),
     path("nominations/<int:pk>/return/", organizer.nomination_return, name="nomination_return"),

@@ -1,11 +1,13 @@
 """Evaluations' tiles on the home page's role panels: (label, value, url) triples."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role
 from ganxun.catalog.models import Lecturer
 from ganxun.evaluations import selectors
+from ganxun.programs.models import Session
 
 
 def evaluations_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
@@ -18,7 +20,30 @@ def evaluations_tiles(user, role: str) -> list[tuple[str, int | str, str]]:
             return []
         results = selectors.dimension_results(user, "lecturer", lecturer)
         value = _("满 5 人后显示") if results["hidden"] else (results["mean"] or _("暂无"))
-        return [
+        tiles = [
             (_("课堂评价均分"), value, reverse("evaluations:lecturer_results", args=[lecturer.pk]))
         ]
+        upcoming = (
+            Session.objects.visible_to(user)
+            .filter(
+                lecturers__cadre_id=user.cadre_id,
+                status=Session.Status.SCHEDULED,
+                ends_at__gte=timezone.now(),
+            )
+            .order_by("starts_at", "id")
+            .first()
+        )
+        if upcoming is not None:
+            tiles.append(
+                (
+                    _("下次课备课简报"),
+                    upcoming.title,
+                    reverse("evaluations:session_brief", args=[upcoming.pk]),
+                )
+            )
+        return tiles
+    if role == Role.ORGANIZER:
+        pending = selectors.pending_count(user)
+        url = reverse("evaluations:pending_comments")
+        return [(_("待审核的学员意见"), pending, url)] if pending else []
     return []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.evaluations.views import answering, assessments, results
+from ganxun.evaluations.views import answering, assessments, brief, comments, results
 
 app_name = "evaluations"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("tests/<int:pk>/take/", answering.assessment_take, name="assessment_take"),
     # organizers and lecturers
     path("sessions/<int:pk>/results/", results.session_results, name="session_results"),
+    path("sessions/<int:pk>/comments/", comments.session_comments, name="session_comments"),
+    path("comments/", comments.pending_comments, name="pending_comments"),
+    path("sessions/<int:pk>/brief/", brief.session_brief, name="session_brief"),
     path("programs/<int:pk>/", results.program_overview, name="program"),
     path("programs/<int:pk>/rates/", results.program_rates, name="program_rates"),
     path("programs/<int:pk>/export/", results.program_export, name="program_export"),

@@ -1,19 +1,24 @@
 """Pages for the organization tree and the roster. Thin: parse, call, render."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.errors import NotFound
 from ganxun.core.exports import audited_download
 from ganxun.core.http import (
     action_view,
+    form_page_of,
+    form_view,
     handle_form,
     page_or_partial,
     paginate,
@@ -81,66 +86,63 @@ def org_detail(request, pk):
     )
 
 
-@require(policies.can_manage_orgs)
-def org_create(request, parent_pk):
-    parent = selectors.get_org_for(request.user, parent_pk)
-    form = OrgForm(request.POST or None, initial={"level": _child_level(parent)})
-    org = handle_form(
-        request,
-        form,
-        lambda: services.org_create(actor=request.user, parent=parent, **_org_values(form)),
-        success=lambda org: _("已新建“%(name)s”。") % {"name": org.name},
-    )
-    if org:
-        return redirect("orgs:detail", pk=org.pk)
-    return render(
-        request,
-        "orgs/form.html",
-        {"form": form, "parent": parent, "title": _("在“%(name)s”下新建") % {"name": parent.name}},
-    )
+def _to_org(org, saved=None) -> str:
+    return reverse("orgs:detail", args=[(saved if saved is not None else org).pk])
 
 
-@require(policies.can_manage_orgs)
-def org_edit(request, pk):
-    org = selectors.get_org_for(request.user, pk)
-    initial = {"code": org.code, "name": org.name, "level": org.level, "sort": org.sort}
-    form = OrgForm(request.POST or None, initial=initial)
-    if handle_form(
-        request,
-        form,
-        lambda: services.org_update(actor=request.user, org=org, **_org_values(form)),
-        success=_("已保存。"),
-    ):
-        return redirect("orgs:detail", pk=org.pk)
-    return render(
-        request,
-        "orgs/form.html",
-        {"form": form, "org": org, "title": _("修改“%(name)s”") % {"name": org.name}},
-    )
+org_form_page = partial(form_page_of, "orgs/form.html", cancel=_to_org)
+
+org_create = form_view(
+    policies.can_manage_orgs,
+    get=lambda actor, _pk, parent_pk: selectors.get_org_for(actor, parent_pk),
+    form=lambda request, parent: OrgForm(
+        request.POST or None, initial={"level": _child_level(parent)}
+    ),
+    save=lambda request, form, parent: services.org_create(
+        actor=request.user, parent=parent, **_org_values(form)
+    ),
+    success=lambda org: _("已新建“%(name)s”。") % {"name": org.name},
+    to=_to_org,
+    page=org_form_page(title=lambda parent: _("在“%(name)s”下新建") % {"name": parent.name}),
+)
+org_edit = form_view(
+    policies.can_manage_orgs,
+    get=selectors.get_org_for,
+    form=lambda request, org: OrgForm(
+        request.POST or None,
+        initial={"code": org.code, "name": org.name, "level": org.level, "sort": org.sort},
+    ),
+    save=lambda request, form, org: services.org_update(
+        actor=request.user, org=org, **_org_values(form)
+    ),
+    success=gettext_lazy("已保存。"),
+    to=lambda org, _result: _to_org(org),
+    page=org_form_page(title=lambda org: _("修改“%(name)s”") % {"name": org.name}),
+)
 
 
-@require(policies.can_manage_orgs)
-def org_move(request, pk):
-    org = selectors.get_org_for(request.user, pk)
+def _move_form(request, org):
     targets = selectors.org_choices(request.user).exclude(path__startswith=org.path)
-    form = OrgMoveForm(request.POST or None, org_queryset=targets)
-    if handle_form(
-        request,
-        form,
-        lambda: services.org_move(
-            actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
-        ),
-        success=lambda _moved: (
-            _("已将“%(name)s”移动到“%(name2)s”下。")
-            % {"name": org.name, "name2": form.cleaned_data["new_parent"].name}
-        ),
-    ):
-        return redirect("orgs:detail", pk=org.pk)
-    return render(
-        request,
-        "orgs/form.html",
-        {"form": form, "org": org, "title": _("移动“%(name)s”") % {"name": org.name}},
-    )
+    return OrgMoveForm(request.POST or None, org_queryset=targets)
+
+
+def _move(request, form, org):
+    services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"])
+    return _("已将“%(name)s”移动到“%(name2)s”下。") % {
+        "name": org.name,
+        "name2": form.cleaned_data["new_parent"].name,
+    }
+
+
+org_move = form_view(
+    policies.can_manage_orgs,
+    get=selectors.get_org_for,
+    form=_move_form,
+    save=_move,
+    success=lambda said: said,
+    to=lambda org, _said: _to_org(org),
+    page=org_form_page(title=lambda org: _("移动“%(name)s”") % {"name": org.name}),
+)
 
 
 org_retire = action_view(
@@ -246,53 +248,52 @@ def _unit_queryset(request):
     return selectors.org_choices(request.user)
 
 
-@require(policies.can_edit_roster)
-def cadre_create(request):
-    form = CadreForm(request.POST or None, unit_queryset=_unit_queryset(request))
-    cadre = handle_form(
-        request,
-        form,
-        lambda: services.cadre_create(actor=request.user, data=form.to_data()),
-        success=lambda cadre: _("已登记“%(name)s”。") % {"name": cadre.name},
-    )
-    if cadre:
-        return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "orgs/cadre_form.html", {"form": form, "title": _("登记干部")})
+def _cadre_form(request, cadre):
+    initial = CadreForm.initial_for(cadre) if cadre else None
+    return CadreForm(request.POST or None, initial=initial, unit_queryset=_unit_queryset(request))
 
 
-@require(policies.can_edit_roster)
-def cadre_edit(request, pk):
-    cadre = selectors.get_cadre_for(request.user, pk)
-    form = CadreForm(
-        request.POST or None,
-        initial=CadreForm.initial_for(cadre),
-        unit_queryset=_unit_queryset(request),
-    )
-    if handle_form(
-        request,
-        form,
-        lambda: services.cadre_update(actor=request.user, cadre=cadre, data=form.to_data()),
-        success=_("已保存。"),
-    ):
-        return redirect("cadres:detail", pk=cadre.pk)
-    return render(
-        request,
+def _to_cadre(cadre, saved=None) -> str:
+    return reverse("cadres:detail", args=[(saved if saved is not None else cadre).pk])
+
+
+cadre_create = form_view(
+    policies.can_edit_roster,
+    form=_cadre_form,
+    save=lambda request, form, _none: services.cadre_create(
+        actor=request.user, data=form.to_data()
+    ),
+    success=lambda cadre: _("已登记“%(name)s”。") % {"name": cadre.name},
+    to=_to_cadre,
+    page=form_page_of(
+        "orgs/cadre_form.html", title=gettext_lazy("登记干部"), cancel=reverse_lazy("cadres:list")
+    ),
+)
+cadre_edit = form_view(
+    policies.can_edit_roster,
+    get=selectors.get_cadre_for,
+    form=_cadre_form,
+    save=lambda request, form, cadre: services.cadre_update(
+        actor=request.user, cadre=cadre, data=form.to_data()
+    ),
+    success=gettext_lazy("已保存。"),
+    to=lambda cadre, _result: _to_cadre(cadre),
+    page=form_page_of(
         "orgs/cadre_form.html",
-        {"form": form, "cadre": cadre, "title": _("修改“%(name)s”") % {"name": cadre.name}},
-    )
+        title=lambda cadre: _("修改“%(name)s”") % {"name": cadre.name},
+        cancel=_to_cadre,
+    ),
+)
 
 
-@require_POST
-@require(policies.can_edit_roster)
-def cadre_delete(request, pk):
-    cadre = selectors.get_cadre_for(request.user, pk)
-    if run_action(
-        request,
-        lambda: services.cadre_delete(actor=request.user, cadre=cadre),
-        success=_("已删除“%(name)s”的记录。") % {"name": cadre.name},
-    ):
-        return redirect("cadres:list")
-    return redirect("cadres:detail", pk=pk)
+cadre_delete = action_view(
+    policies.can_edit_roster,
+    get=selectors.get_cadre_for,
+    call=lambda request, cadre: services.cadre_delete(actor=request.user, cadre=cadre),
+    success=lambda cadre, _deleted: _("已删除“%(name)s”的记录。") % {"name": cadre.name},
+    to=_to_cadre,
+    done_to=lambda _cadre, _deleted: reverse("cadres:list"),
+)
 
 
 # --- categories ------------------------------------------------------------------------------

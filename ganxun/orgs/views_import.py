@@ -8,12 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import NotFound
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
-from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context
+from ganxun.core.import_views import ImportSteps, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.core.picker import use_picker
 from ganxun.orgs import policies, selectors, services
@@ -88,48 +86,41 @@ class ImportForm(StyledForm):
 @require(policies.can_edit_roster)
 def roster_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # stored inside the keyed call: a repeated post stores nothing and starts nothing
-            job = submit_once(
-                request,
-                lambda: roster_preview_start(
-                    actor=request.user,
-                    path=save_upload(upload),
-                    filename=Path(upload.name).name,
-                    root=form.cleaned_data["root"],
-                    create_units_under=form.units_parent_or_none(),
-                    default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
-                ),
-            )
-        except DomainError as exc:
-            form.add_error("file" if exc.code != "forbidden" else None, exc.message)
-        else:
-            return redirect("cadres:import_job", pk=job.pk)
+    started = upload_start(
+        request,
+        form,
+        lambda **stored: roster_preview_start(
+            actor=request.user,
+            root=form.cleaned_data["root"],
+            create_units_under=form.units_parent_or_none(),
+            default_rank=getattr(form.cleaned_data["default_rank"], "pk", None),
+            **stored,
+        ),
+        store=save_upload,
+        job_url="cadres:import_job",
+        field=lambda exc: "file" if exc.code != "forbidden" else None,
+    )
+    if started:
+        return started
     return render(request, "orgs/import_form.html", {"form": form})
 
 
-def _roster_job(request, pk) -> Job:
-    return import_job_for(request, pk, KINDS)
-
-
-@require(policies.can_edit_roster)
-def import_job(request, pk):
-    """The progress page; polled by htmx, which is sent on to the rows once the job is done."""
-    return job_progress(
-        request,
-        _roster_job(request, pk),
-        rows_url="cadres:import_detail",
-        template="orgs/import_job.html",
-        partial="orgs/import_progress.html",
-    )
+STEPS = ImportSteps(
+    policies.can_edit_roster,
+    kinds=KINDS,
+    preview_kind=PREVIEW,
+    commit=roster_commit_start,
+    urls=("cadres:import_job", "cadres:import_detail"),
+    templates=("orgs/import_job.html", "orgs/import_progress.html"),
+)
+import_job = STEPS.progress_view()
+import_commit = STEPS.commit_view()
 
 
 @require(policies.can_edit_roster)
 def import_detail(request, pk):
     """Counts and the rows by status (errors first); the commit button on a preview."""
-    job = _roster_job(request, pk)
+    job = STEPS.job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("cadres:import_job", pk=job.pk)
     counts = job.result.get("counts", {})
@@ -152,24 +143,11 @@ def _job_folder(job: Job) -> Path:
 
 
 @require_POST
-@require(policies.can_edit_roster)
-def import_commit(request, pk):
-    return import_commit_step(
-        request,
-        _roster_job(request, pk),
-        preview_kind=PREVIEW,
-        start=lambda preview: roster_commit_start(actor=request.user, preview=preview),
-        rows_url="cadres:import_detail",
-        job_url="cadres:import_job",
-    )
-
-
-@require_POST
 @require(policies.can_manage_orgs)
 def import_add_tag(request, pk):
     """ "Add this tag": a tag the preview warned about joins the list, and the file is
     previewed again so its rows now carry it."""
-    preview = _roster_job(request, pk)
+    preview = STEPS.job(request, pk)
     name = request.POST.get("name", "").strip()
     if preview.kind != PREVIEW or name not in preview.result.get("unknown_tags", {}):
         raise NotFound()

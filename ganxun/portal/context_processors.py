@@ -53,6 +53,13 @@ NAV = [
     (_("账号管理"), "accounts:users", policies.can_manage_users, ORGS),
     (_("需求调研"), "needs:list", needs_policies.can_manage_needs, TRAINING),
     (_("签到"), "checkin:index", checkin_policies.can_run_any_checkin, TRAINING),
+    (_("在岗情况"), "enrollment:coverage", programs_policies.can_manage_programs, TRAINING),
+    (
+        _("意见审核"),
+        "evaluations:pending_comments",
+        programs_policies.can_manage_programs,
+        TRAINING,
+    ),
     (_("成果审核"), "outcomes:review_queue", outcomes_policies.can_see_summary, TRAINING),
     (_("自动提醒"), "reminders:settings", reminders_policies.can_configure_reminders, TRAINING),
     (_("课程与师资"), "catalog:index", catalog_policies.can_view_catalog, RESOURCES),

@@ -69,6 +69,7 @@ def organizer_panel(user) -> Panel:
     tiles += [Tile(*t) for t in outcomes_tiles(user, Role.ORGANIZER)]
     tiles += [Tile(*t) for t in checkin_tiles(user, Role.ORGANIZER)]
     tiles += [Tile(*t) for t in enrollment_tiles(user, Role.ORGANIZER)]
+    tiles += [Tile(*t) for t in evaluations_tiles(user, Role.ORGANIZER)]
     return Panel(Role.ORGANIZER, str(Role.ORGANIZER.label), tiles)
 
 

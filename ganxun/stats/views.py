@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.http import require
+from ganxun.core.errors import NotFound
+from ganxun.core.http import apply_domain_error, attempt, require
 from ganxun.core.tables_xlsx import xlsx_download
 from ganxun.core.values import query_int
 from ganxun.stats import exports, policies, selectors
@@ -23,11 +23,10 @@ def _parse(request) -> tuple[PeriodForm, Period | None]:
         return form, Period.of_year(timezone.localdate().year)
     if not form.is_valid():
         return form, None
-    try:
-        return form, form.period()
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return form, None
+    period = attempt(form.period)
+    if not period:
+        apply_domain_error(form, period.exc)
+    return form, period.result
 
 
 def _unit_urls(report, period: Period) -> dict[int, str]:
@@ -88,10 +87,10 @@ def annual(request):
     """年度干部教育培训工作统计: the headline in words, then the tables, ready to print."""
     node = selectors.get_node_for(request.user, request.GET.get("org"))
     year = query_int(request.GET.get("year"), timezone.localdate().year, min_value=1)
-    try:
-        period = Period.of_year(year)
-    except DomainError as exc:
-        raise NotFound(exc.message) from exc
+    of_year = attempt(lambda: Period.of_year(year))
+    if not of_year:
+        raise NotFound(of_year.error)
+    period = of_year.result
     report = selectors.report_for(request.user, node, period)
     context = {
         "node": node,

@@ -1,12 +1,13 @@
 """The questionnaire builder: sections and questions. Thin: parse, call one service, render."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from functools import partial
+
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
-from ganxun.core.http import action_view, handle_form, require, run_action
+from ganxun.core.http import action_view, form_page_of, form_view, require
 from ganxun.core.scoping import children_of
 from ganxun.surveys import selectors, services
 from ganxun.surveys.answering import load_items
@@ -52,98 +53,84 @@ def preview(request, pk):
     )
 
 
-@require_POST
-@require(can_build_questionnaires)
-def section_create(request, pk):
-    questionnaire = selectors.get_questionnaire_for(request.user, pk)
-    form = SectionForm(request.POST)
-    if form.is_valid():
-        run_action(
-            request,
-            lambda: services.section_create(
-                actor=request.user, questionnaire=questionnaire, **form.cleaned_data
-            ),
-        )
-    else:
-        messages.error(request, _("请填写分节标题。"))
-    return redirect(_builder_url(questionnaire))
+section_create = action_view(
+    can_build_questionnaires,
+    get=selectors.get_questionnaire_for,
+    form=SectionForm,
+    invalid=gettext_lazy("请填写分节标题。"),
+    call=lambda request, questionnaire, data: services.section_create(
+        actor=request.user, questionnaire=questionnaire, **data
+    ),
+    to=_builder_url,
+)
 
 
-@require(can_build_questionnaires)
-def section_edit(request, pk):
-    section = selectors.get_section_for(request.user, pk)
-    form = SectionForm(
+def _back_to_builder(part, _result=None) -> str:
+    return _builder_url(part.questionnaire)
+
+
+form_in = partial(form_page_of, "surveys/form.html", cancel=_back_to_builder)
+
+section_edit = form_view(
+    can_build_questionnaires,
+    get=selectors.get_section_for,
+    form=lambda request, section: SectionForm(
         request.POST or None, initial={"title": section.title, "description": section.description}
-    )
-    if handle_form(
-        request,
-        form,
-        lambda: services.section_update(actor=request.user, section=section, **form.cleaned_data),
-    ):
-        return redirect(_builder_url(section.questionnaire))
-    return render(
-        request,
-        "surveys/form.html",
-        {"form": form, "title": _("修改分节"), "back": _builder_url(section.questionnaire)},
-    )
+    ),
+    save=lambda request, form, section: services.section_update(
+        actor=request.user, section=section, **form.cleaned_data
+    ),
+    to=_back_to_builder,
+    page=form_in(title=gettext_lazy("修改分节")),
+)
 
 
 section_delete = action_view(
     can_build_questionnaires,
     get=selectors.get_section_for,
     call=lambda request, section: services.section_delete(actor=request.user, section=section),
-    to=lambda section: _builder_url(section.questionnaire),
+    to=_back_to_builder,
 )
 
 
-@require(can_build_questionnaires)
-def question_create(request, pk):
-    section = selectors.get_section_for(request.user, pk)
-    form = QuestionForm(request.POST or None, initial={"kind": Question.Kind.SINGLE})
-    if handle_form(
-        request,
-        form,
-        lambda: services.question_create(actor=request.user, section=section, data=form.to_data()),
-        success=_("已添加题目。"),
-    ):
-        return redirect(_builder_url(section.questionnaire))
-    return render(
-        request,
-        "surveys/form.html",
-        {
-            "form": form,
-            "title": _("在“%(section)s”中添加题目") % {"section": section.title},
-            "back": _builder_url(section.questionnaire),
-        },
-    )
+question_create = form_view(
+    can_build_questionnaires,
+    get=selectors.get_section_for,
+    form=lambda request, _section: QuestionForm(
+        request.POST or None, initial={"kind": Question.Kind.SINGLE}
+    ),
+    save=lambda request, form, section: services.question_create(
+        actor=request.user, section=section, data=form.to_data()
+    ),
+    success=gettext_lazy("已添加题目。"),
+    to=_back_to_builder,
+    page=form_in(title=lambda section: _("在“%(section)s”中添加题目") % {"section": section.title}),
+)
 
 
-@require(can_build_questionnaires)
-def question_edit(request, pk):
-    question = selectors.get_question_for(request.user, pk)
+def _question_form(request, question):
     options = list(children_of(question, Option, "question"))
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, options))
-    if handle_form(
-        request,
-        form,
-        lambda: services.question_update(
-            actor=request.user, question=question, data=form.to_data()
-        ),
-        success=_("已保存。"),
-    ):
-        return redirect(_builder_url(question.questionnaire))
-    return render(
-        request,
-        "surveys/form.html",
-        {"form": form, "title": _("修改题目"), "back": _builder_url(question.questionnaire)},
-    )
+    return QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question, options))
+
+
+question_edit = form_view(
+    can_build_questionnaires,
+    get=selectors.get_question_for,
+    form=_question_form,
+    save=lambda request, form, question: services.question_update(
+        actor=request.user, question=question, data=form.to_data()
+    ),
+    success=gettext_lazy("已保存。"),
+    to=_back_to_builder,
+    page=form_in(title=gettext_lazy("修改题目")),
+)
 
 
 question_delete = action_view(
     can_build_questionnaires,
     get=selectors.get_question_for,
     call=lambda request, question: services.question_delete(actor=request.user, question=question),
-    to=lambda question: _builder_url(question.questionnaire),
+    to=_back_to_builder,
 )
 
 

@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, services
-from ganxun.core.http import form_page as core_form_page
-from ganxun.core.http import page_or_partial, post_action, require, run_action
+from ganxun.core.http import form_page_of, page_or_partial, post_action, require, run_action
 from ganxun.core.resources import Resource, ResourceViews, register
 
 
@@ -29,15 +28,17 @@ def resource_views(resource: Resource) -> ResourceViews:
     return ResourceViews(register(resource), page=section, list_template="catalog/list.html")
 
 
-def form_page(request, form, *, tab: str, multipart: bool = False, **extra):
-    """A catalogue form, with the section's tabs (core.http.form_page)."""
-    return core_form_page(
-        request,
-        form,
-        template="catalog/form.html",
+def form_in(tab: str, *, title, cancel, multipart: bool = False, extra=None):
+    """The ``page`` of a catalogue ``form_view``: the form inside the section's tabs."""
+    return form_page_of(
+        "catalog/form.html",
+        title=title,
+        cancel=cancel,
         render_with=lambda request, template, context: section(request, template, tab, context),
-        multipart=multipart,
-        **extra,
+        extra=lambda request, obj: {
+            "multipart": multipart,
+            **(extra(request, obj) if extra is not None else {}),
+        },
     )
 
 

@@ -1,6 +1,5 @@
 """The section overview, themes and courses. Thin: parse, call, render."""
 
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,12 +11,12 @@ from ganxun.catalog.models import Course, Lecturer, Material
 from ganxun.catalog.views.common import (
     can_edit,
     delete_view,
-    form_page,
+    form_in,
     resource_views,
     section,
     share_view,
 )
-from ganxun.core.http import action_view, handle_form, require
+from ganxun.core.http import action_view, form_view, require
 from ganxun.core.resources import Resource
 
 
@@ -36,43 +35,48 @@ def index(request):
 # --- themes ----------------------------------------------------------------------------------
 
 
-@require(policies.can_view_catalog)
-def theme_list(request):
-    form = ThemeForm(request.POST or None)
-    saved = handle_form(
-        request,
-        form,
-        lambda: services.theme_save(actor=request.user, theme=None, **_theme_values(form)),
-        success=lambda obj: _("已新建专题“{obj}”。").format(obj=obj),
-    )
-    if saved:
-        return redirect("catalog:themes")
+def _themes_page(request, form, _none):
     themes = list(selectors.theme_list(request.user))
     editable = {t.pk for t in themes if can_edit(request, t)}
     context = {"form": form, "themes": themes, "editable": editable}
     return section(request, "catalog/themes.html", "themes", context)
 
 
-@require(policies.can_edit_catalog)
-def theme_edit(request, pk):
-    theme = selectors.get_theme_for(request.user, pk)
-    initial = {f: getattr(theme, f) for f in ("name", "color", "sort", "description")}
-    form = ThemeForm(request.POST or None, initial=initial)
-    if handle_form(
-        request,
-        form,
-        lambda: services.theme_save(actor=request.user, theme=theme, **_theme_values(form)),
-        success=_("已保存。"),
-    ):
-        return redirect("catalog:themes")
-    return form_page(
-        request,
-        form,
-        tab="themes",
-        title=_("修改专题“%(theme)s”") % {"theme": theme.name},
-        cancel=reverse("catalog:themes"),
-        delete_action=reverse("catalog:theme_delete", args=[theme.pk]),
-    )
+def _to_themes(_theme, _saved=None) -> str:
+    return reverse("catalog:themes")
+
+
+theme_list = form_view(  # the list, with the form that adds a theme
+    policies.can_view_catalog,
+    form=lambda request, _none: ThemeForm(request.POST or None),
+    save=lambda request, form, _none: services.theme_save(
+        actor=request.user, theme=None, **_theme_values(form)
+    ),
+    success=lambda obj: _("已新建专题“{obj}”。").format(obj=obj),
+    to=_to_themes,
+    page=_themes_page,
+)
+theme_edit = form_view(
+    policies.can_edit_catalog,
+    get=selectors.get_theme_for,
+    form=lambda request, theme: ThemeForm(
+        request.POST or None,
+        initial={f: getattr(theme, f) for f in ("name", "color", "sort", "description")},
+    ),
+    save=lambda request, form, theme: services.theme_save(
+        actor=request.user, theme=theme, **_theme_values(form)
+    ),
+    success=gettext_lazy("已保存。"),
+    to=_to_themes,
+    page=form_in(
+        "themes",
+        title=lambda theme: _("修改专题“%(theme)s”") % {"theme": theme.name},
+        cancel=_to_themes,
+        extra=lambda request, theme: {
+            "delete_action": reverse("catalog:theme_delete", args=[theme.pk])
+        },
+    ),
+)
 
 
 def _theme_values(form) -> dict:

@@ -15,7 +15,6 @@ from ganxun.catalog.views.common import (
     resource_views,
     share_view,
 )
-from ganxun.core.http import require
 from ganxun.core.resources import Resource
 
 
@@ -92,17 +91,13 @@ def material_edit(request, pk):
     return _material_edit(request, pk)
 
 
-@require_safe
-@require(policies.can_view_catalog)
-def material_file(request, pk):
-    """The stored file, authorised like its page; videos are served inline with ranges."""
-    material = selectors.get_material_for(request.user, pk)
-    return files.stored_file_response(
-        request,
-        material,
-        missing=_("该资料没有上传文件。"),
-        inline=material.is_video or material.content_type == "application/pdf",
-    )
+material_file = files.file_view(  # videos are served inline with ranges
+    policies.can_view_catalog,
+    get=selectors.get_material_for,
+    missing=gettext_lazy("该资料没有上传文件。"),
+    inline=lambda material: material.is_video or material.content_type == "application/pdf",
+    methods=require_safe,
+)
 
 
 material_delete = delete_view(

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,14 +18,14 @@ from ganxun.catalog.forms_proposals import (
 )
 from ganxun.catalog.models import CallTarget, Course, RoundEntry
 from ganxun.catalog.selectors import interactive_share
-from ganxun.catalog.views.common import form_page, section
-from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.catalog.views.common import form_in, section
+from ganxun.core.errors import PermissionDenied
 from ganxun.core.http import (
     action_view,
-    handle_form,
+    attempt,
+    form_view,
     remind_view,
     require,
-    run_action,
 )
 from ganxun.core.scoping import children_of
 
@@ -40,25 +40,9 @@ def call_list(request):
     return section(request, "catalog/call_list.html", "calls", {"calls": calls})
 
 
-@require(policies.can_edit_catalog)
-def call_create(request):
-    form = CallForm(request.POST or None, actor=request.user)
-    call = handle_form(
-        request,
-        form,
-        lambda: _save_call(request, form, None),
-        success=lambda obj: _("已发布征集“{obj}”。").format(obj=obj),
-    )
-    if call:
-        return redirect("catalog:call", pk=call.pk)
-    return form_page(
-        request, form, tab="calls", title=_("发起课程征集"), cancel=reverse("catalog:calls")
-    )
-
-
-@require(policies.can_edit_catalog)
-def call_edit(request, pk):
-    call = sel.get_call_for(request.user, pk)
+def _call_form(request, call):
+    if call is None:
+        return CallForm(request.POST or None, actor=request.user)
     initial = {
         "title": call.title,
         "guidance": call.guidance,
@@ -69,16 +53,32 @@ def call_edit(request, pk):
             children_of(call, CallTarget, "call").values_list("unit_id", flat=True)
         ),
     }
-    form = CallForm(request.POST or None, actor=request.user, initial=initial)
-    if handle_form(request, form, lambda: _save_call(request, form, call), success=_("已保存。")):
-        return redirect("catalog:call", pk=call.pk)
-    return form_page(
-        request,
-        form,
-        tab="calls",
-        title=_("修改“%(call)s”") % {"call": call.title},
-        cancel=reverse("catalog:call", args=[call.pk]),
-    )
+    return CallForm(request.POST or None, actor=request.user, initial=initial)
+
+
+def _to_call(call, saved=None):
+    return reverse("catalog:call", args=[(saved or call).pk])
+
+
+call_create = form_view(
+    policies.can_edit_catalog,
+    form=_call_form,
+    save=lambda request, form, call: _save_call(request, form, call),
+    success=lambda obj: _("已发布征集“{obj}”。").format(obj=obj),
+    to=_to_call,
+    page=form_in("calls", title=gettext_lazy("发起课程征集"), cancel=reverse_lazy("catalog:calls")),
+)
+call_edit = form_view(
+    policies.can_edit_catalog,
+    get=sel.get_call_for,
+    form=_call_form,
+    save=lambda request, form, call: _save_call(request, form, call),
+    success=gettext_lazy("已保存。"),
+    to=_to_call,
+    page=form_in(
+        "calls", title=lambda call: _("修改“%(call)s”") % {"call": call.title}, cancel=_to_call
+    ),
+)
 
 
 def _save_call(request, form, call):
@@ -202,17 +202,14 @@ def round_board(request, pk):
     return section(request, "catalog/round_board.html", "calls", context)
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def round_close(request, pk):
-    rnd = sel.get_round_for(request.user, pk)
-    if run_action(
-        request,
-        lambda: services.round_close(actor=request.user, rnd=rnd),
-        success=_("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd},
-    ):
-        return redirect("catalog:call", pk=rnd.call_id)
-    return redirect("catalog:round", pk=rnd.pk)
+round_close = action_view(
+    policies.can_edit_catalog,
+    get=sel.get_round_for,
+    call=lambda request, rnd: services.round_close(actor=request.user, rnd=rnd),
+    success=lambda rnd, _closed: _("%(rnd)s已结束。可开启下一轮，或生成培训菜单。") % {"rnd": rnd},
+    to=lambda rnd: reverse("catalog:round", args=[rnd.pk]),
+    done_to=lambda rnd, _closed: reverse("catalog:call", args=[rnd.call_id]),
+)
 
 
 def _entry_row(request, entry_pk, *, error: str = ""):
@@ -230,15 +227,12 @@ def _entry_row(request, entry_pk, *, error: str = ""):
 def entry_review(request, pk):
     entry = sel.get_entry_for(request.user, pk)
     form = ReviewForm(request.POST)
-    error = ""
     if not form.is_valid():
-        error = _("评分须为 0–100 的整数。")
-    else:
-        try:
-            services.review_save(actor=request.user, entry=entry, **form.cleaned_data)
-        except DomainError as exc:
-            error = exc.message
-    return _after_entry_change(request, entry, error)
+        return _after_entry_change(request, entry, _("评分须为 0–100 的整数。"))
+    saved = attempt(
+        lambda: services.review_save(actor=request.user, entry=entry, **form.cleaned_data)
+    )
+    return _after_entry_change(request, entry, saved.error)
 
 
 @require_POST
@@ -246,14 +240,12 @@ def entry_review(request, pk):
 def entry_decide(request, pk):
     entry = sel.get_entry_for(request.user, pk)
     decision = request.POST.get("decision", "")
-    error = ""
-    try:
-        services.entry_decide(
+    decided = attempt(
+        lambda: services.entry_decide(
             actor=request.user, entry=entry, decision=decision, note=request.POST.get("note", "")
         )
-    except DomainError as exc:
-        error = exc.message
-    return _after_entry_change(request, entry, error)
+    )
+    return _after_entry_change(request, entry, decided.error)
 
 
 def _after_entry_change(request, entry: RoundEntry, error: str):
@@ -277,26 +269,22 @@ def proposal_home(request):
     return section(request, "catalog/proposal_home.html", "proposals", context)
 
 
-@require(policies.can_propose)
-def proposal_create(request, pk):
-    call = sel.get_call_for(request.user, pk)
-    form = ProposalForm(request.POST or None, actor=request.user)
-    proposal = handle_form(
-        request,
-        form,
-        lambda: services.proposal_submit(actor=request.user, call=call, data=form.to_data()),
-        success=lambda obj: _("已申报“{obj}”。评审进展会显示在“课程申报”页。").format(obj=obj),
-    )
-    if proposal:
-        return redirect("catalog:proposal", pk=proposal.pk)
-    return form_page(
-        request,
-        form,
-        tab="proposals",
-        title=_("申报课程 · %(call)s") % {"call": call.title},
-        cancel=reverse("catalog:call", args=[call.pk]),
-        guidance=call.guidance,
-    )
+proposal_create = form_view(
+    policies.can_propose,
+    get=sel.get_call_for,
+    form=lambda request, _call: ProposalForm(request.POST or None, actor=request.user),
+    save=lambda request, form, call: services.proposal_submit(
+        actor=request.user, call=call, data=form.to_data()
+    ),
+    success=lambda obj: _("已申报“{obj}”。评审进展会显示在“课程申报”页。").format(obj=obj),
+    to=lambda _call, proposal: reverse("catalog:proposal", args=[proposal.pk]),
+    page=form_in(
+        "proposals",
+        title=lambda call: _("申报课程 · %(call)s") % {"call": call.title},
+        cancel=_to_call,
+        extra=lambda request, call: {"guidance": call.guidance},
+    ),
+)
 
 
 @require(policies.can_see_calls)
@@ -320,28 +308,27 @@ def proposal_detail(request, pk):
     return section(request, "catalog/proposal_detail.html", "proposals", context)
 
 
-@require(policies.can_propose)
-def proposal_edit(request, pk):
-    proposal = sel.get_proposal_for(request.user, pk)
-    form = ProposalForm(
+def _to_proposal(proposal, _result=None):
+    return reverse("catalog:proposal", args=[proposal.pk])
+
+
+proposal_edit = form_view(
+    policies.can_propose,
+    get=sel.get_proposal_for,
+    form=lambda request, proposal: ProposalForm(
         request.POST or None, actor=request.user, initial=ProposalForm.initial_for(proposal)
-    )
-    if handle_form(
-        request,
-        form,
-        lambda: services.proposal_update(
-            actor=request.user, proposal=proposal, data=form.to_data()
-        ),
-        success=_("已保存。"),
-    ):
-        return redirect("catalog:proposal", pk=proposal.pk)
-    return form_page(
-        request,
-        form,
-        tab="proposals",
-        title=_("修改申报“%(proposal)s”") % {"proposal": proposal.title},
-        cancel=reverse("catalog:proposal", args=[proposal.pk]),
-    )
+    ),
+    save=lambda request, form, proposal: services.proposal_update(
+        actor=request.user, proposal=proposal, data=form.to_data()
+    ),
+    success=gettext_lazy("已保存。"),
+    to=_to_proposal,
+    page=form_in(
+        "proposals",
+        title=lambda proposal: _("修改申报“%(proposal)s”") % {"proposal": proposal.title},
+        cancel=_to_proposal,
+    ),
+)
 
 
 proposal_withdraw = action_view(
@@ -351,5 +338,5 @@ proposal_withdraw = action_view(
         actor=request.user, proposal=proposal
     ),
     success=lambda proposal, _result: _("已撤回“%(proposal)s”。") % {"proposal": proposal.title},
-    to=lambda proposal: reverse("catalog:proposal", args=[proposal.pk]),
+    to=_to_proposal,
 )

@@ -1,11 +1,9 @@
 """Teaching points (with their visits) and training bases. Thin: parse, call, render."""
 
 from django.db.models import Count, Sum
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors, services
 from ganxun.catalog.forms import BaseForm, SiteForm, VisitForm
@@ -17,7 +15,7 @@ from ganxun.catalog.views.common import (
     resource_views,
     share_view,
 )
-from ganxun.core.http import action_view, handle_form, require
+from ganxun.core.http import action_view, form_view
 from ganxun.core.resources import Resource
 
 SITE_FIELDS = ("name", "kind", "address", "capacity", "contact_name", "contact_phone", "highlights")
@@ -81,21 +79,18 @@ site_create = SITES.create_view()
 site_edit = SITES.edit_view()
 
 
-@require_POST
-@require(policies.can_edit_catalog)
-def site_visit_add(request, pk):
-    site = selectors.get_site_for(request.user, pk)
-    form = VisitForm(request.POST)
-    if handle_form(
-        request,
-        form,
-        lambda: services.site_visit_add(actor=request.user, site=site, **form.cleaned_data),
-        success=_("已记录接待。"),
-    ):
-        return redirect("catalog:site", pk=site.pk)
-    return site_detail(request, pk, visit_form=form)
-
-
+site_visit_add = form_view(
+    policies.can_edit_catalog,
+    post_only=True,
+    get=selectors.get_site_for,
+    form=lambda request, _site: VisitForm(request.POST),
+    save=lambda request, form, site: services.site_visit_add(
+        actor=request.user, site=site, **form.cleaned_data
+    ),
+    success=gettext_lazy("已记录接待。"),
+    to=lambda site, _visit: reverse("catalog:site", args=[site.pk]),
+    page=lambda request, form, site: site_detail(request, site.pk, visit_form=form),
+)
 site_visit_delete = action_view(
     policies.can_edit_catalog,
     get=selectors.get_visit_for,

@@ -1,14 +1,11 @@
 """Excel import (upload → progress → preview → commit) and export of courses and faculty."""
 
-from pathlib import Path
-
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ganxun.catalog import policies, selectors
 from ganxun.catalog.forms_filters import course_filter_form, lecturer_filter_form
@@ -25,13 +22,10 @@ from ganxun.catalog.importing.run import (
     import_start,
 )
 from ganxun.catalog.views.common import section
-from ganxun.core.errors import DomainError
 from ganxun.core.exports import audited_download
 from ganxun.core.forms import StyledForm
 from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
-from ganxun.core.import_views import import_commit as import_commit_step
-from ganxun.core.import_views import import_job_for, job_progress, rows_context
+from ganxun.core.import_views import ImportSteps, rows_context, upload_start
 from ganxun.core.models import Job
 from ganxun.orgs.roster.jobs import save_upload
 
@@ -51,23 +45,15 @@ class UploadForm(StyledForm):
 
 def _upload(request, what: str):
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # stored inside the keyed call: a repeated post stores nothing and starts nothing
-            job = submit_once(
-                request,
-                lambda: import_start(
-                    actor=request.user,
-                    what=what,
-                    path=save_upload(upload),
-                    filename=Path(upload.name).name,
-                ),
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("catalog:import_job", pk=job.pk)
+    started = upload_start(
+        request,
+        form,
+        lambda **stored: import_start(actor=request.user, what=what, **stored),
+        store=save_upload,
+        job_url="catalog:import_job",
+    )
+    if started:
+        return started
     context = {"form": form, "what": what, "noun": TITLES[what]}
     return section(request, "catalog/import_form.html", what, context)
 
@@ -82,27 +68,22 @@ def lecturer_import(request):
     return _upload(request, "lecturers")
 
 
-def _import_job(request, pk) -> Job:
-    return import_job_for(request, pk, KINDS)
-
-
-@require(policies.can_edit_catalog)
-def import_job(request, pk):
-    """Progress, polled by htmx; sent on to the preview once the job has succeeded."""
-    job = _import_job(request, pk)
-    return job_progress(
-        request,
-        job,
-        rows_url="catalog:import_rows",
-        template="catalog/import_job.html",
-        partial="catalog/_import_progress.html",
-        what=job.params.get("what", "courses"),
-    )
+IMPORTS = ImportSteps(
+    policies.can_edit_catalog,
+    kinds=KINDS,
+    preview_kind=PREVIEW,
+    commit=commit_start,
+    urls=("catalog:import_job", "catalog:import_rows"),
+    templates=("catalog/import_job.html", "catalog/_import_progress.html"),
+    progress_extra=lambda job: {"what": job.params.get("what", "courses")},
+)
+import_job = IMPORTS.progress_view()
+import_commit = IMPORTS.commit_view()
 
 
 @require(policies.can_edit_catalog)
 def import_rows(request, pk):
-    job = _import_job(request, pk)
+    job = IMPORTS.job(request, pk)
     if job.status != Job.Status.SUCCEEDED:
         return redirect("catalog:import_job", pk=job.pk)
     counts = job.result.get("counts", {})
@@ -124,19 +105,6 @@ def import_rows(request, pk):
         list_url=reverse(LIST_URLS[what]),
     )
     return section(request, "catalog/import_rows.html", what, context)
-
-
-@require_POST
-@require(policies.can_edit_catalog)
-def import_commit(request, pk):
-    return import_commit_step(
-        request,
-        _import_job(request, pk),
-        preview_kind=PREVIEW,
-        start=lambda preview: commit_start(actor=request.user, preview=preview),
-        rows_url="catalog:import_rows",
-        job_url="catalog:import_job",
-    )
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:

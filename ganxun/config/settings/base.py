@@ -5,7 +5,7 @@ from datetime import timedelta
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.config.env import BASE_DIR, data_dir, env_bool, env_list, env_str
+from ganxun.config.env import BASE_DIR, channels_config, data_dir, env_bool, env_list, env_str
 
 DATA_DIR = data_dir()
 SECRET_KEY = env_str("GANXUN_SECRET_KEY", "insecure-embedded-default-change-me")
@@ -264,3 +264,8 @@ CSRF_COOKIE_HTTPONLY = True
 # the statistics' satisfaction panel) hides groups with fewer forms than this
 # (read through evaluations.policies.min_group).
 GANXUN_ANONYMITY_MIN_GROUP = max(2, int(env_str("GANXUN_ANONYMITY_MIN_GROUP", "5")))
+
+# Notification channels beyond the in-app inbox (SMS, e-mail, 企业微信, 钉钉, 浙政钉): code →
+# settings, from GANXUN_CHANNELS_FILE or GANXUN_CHANNELS_JSON (docs/deployment.md, "Notification
+# channels"; ganxun/messaging/channels/registry.py). Empty: in-app notices only.
+GANXUN_CHANNELS = channels_config()

@@ -12,6 +12,7 @@ from ganxun.core.values import query_int
 from ganxun.enrollment import policies, selectors, services
 from ganxun.enrollment.forms import DecideForm
 from ganxun.enrollment.models import Nomination
+from ganxun.enrollment.views.coverage import warn_nominee_coverage
 from ganxun.orgs.models import Cadre
 from ganxun.programs import policies as program_policies
 
@@ -74,13 +75,15 @@ def quota_detail(request, pk):
 def nominate(request, pk):
     quota = _contact_quota(request, pk)
     cadre = _picked_cadre(request)
-    run_action(
+    done = run_action(
         request,
         lambda: services.nomination_create(
             actor=request.user, quota=quota, cadre=cadre, note=request.POST.get("note", "")
         ),
         success=_("已报名%(name)s，等待主办方确认。") % {"name": cadre.name},
     )
+    if done:
+        warn_nominee_coverage(request, done.result)
     return redirect("enrollment:quota", pk=quota.pk)
 
 

@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
-from ganxun.core.errors import DomainError
-from ganxun.core.http import apply_domain_error, paginate, remind_view, require, run_action
+from ganxun.core.http import (
+    attempt,
+    bulk_step,
+    form_view,
+    paginate,
+    remind_view,
+    require,
+    run_action,
+)
 from ganxun.core.values import query_int
 from ganxun.enrollment import selectors, services
 from ganxun.enrollment.forms import (
@@ -24,6 +31,7 @@ from ganxun.enrollment.models import LeaveRequest, Nomination
 from ganxun.enrollment.services import changes
 from ganxun.enrollment.services import eligibility as eligibility_services
 from ganxun.enrollment.views.common import program_page
+from ganxun.enrollment.views.coverage import duty_notes, warn_duty_coverage
 from ganxun.programs import policies as program_policies
 from ganxun.programs.selectors import get_managed_program_for
 from ganxun.programs.views.common import warn_double_bookings
@@ -107,22 +115,18 @@ def quotas_bulk(request, pk):
             "kind": d["kind"],
             "batch": d["batch"],
         }
-        confirmed, fingerprint = bulk_confirmed(request)
-        try:
-            if confirmed:
-                done = services.quotas_allocate(**args, fingerprint=fingerprint)
-            else:
-                allocation = services.quotas_allocate_preview(**args)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-            if exc.code == "preview_stale":
-                allocation = services.quotas_allocate_preview(**args)
-        else:
-            if confirmed:
-                messages.success(
-                    request, _("已分配名额：%(title)s。") % {"title": done.preview.title}
-                )
-                return redirect("enrollment:program_quotas", pk=program.pk)
+        step = bulk_step(
+            request,
+            form,
+            preview=lambda: services.quotas_allocate_preview(**args),
+            write=lambda fingerprint: services.quotas_allocate(**args, fingerprint=fingerprint),
+        )
+        allocation = step.preview
+        if step.ok:
+            messages.success(
+                request, _("已分配名额：%(title)s。") % {"title": step.done.preview.title}
+            )
+            return redirect("enrollment:program_quotas", pk=program.pk)
     context = {
         "form": form,
         "allocation": allocation,
@@ -191,6 +195,7 @@ def program_nominations(request, pk):
         preview = services.nominations_confirm_preview(
             actor=request.user, program=program, nominations=chosen
         )
+        preview.notes = [*duty_notes(request.user, program, chosen), *preview.notes]
     context = {
         "preview": preview,
         "repost": repost_fields(request) if preview else [],
@@ -215,6 +220,7 @@ def _confirm_nominations(request, program, chosen, fingerprint) -> bool:
     )
     if ok:
         warn_double_bookings(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
+        warn_duty_coverage(request, program=program, cadre_ids=[n.cadre_id for n in chosen])
     return bool(ok)
 
 
@@ -232,26 +238,28 @@ def nomination_return(request, pk):
     return redirect("enrollment:program_nominations", pk=nomination.program_id)
 
 
-@require(manages)
-def program_selection(request, pk):
-    program = get_managed_program_for(request.user, pk)
-    form = RulesForm(request.POST or None, initial=selectors.selection_rules(program))
-    if request.method == "POST" and form.is_valid():
-        ok = run_action(
-            request,
-            lambda: services.selection_rules_save(
-                actor=request.user,
-                program=program,
-                per_program=form.cleaned_data["per_program"],
-                per_year=form.cleaned_data["per_year"],
-            ),
-            success=_("已保存选课限额。"),
-            form=form,
-        )
-        if ok:
-            return redirect("enrollment:program_selection", pk=program.pk)
-    context = {"sessions": selectors.program_selection(program), "form": form}
-    return program_page(request, "enrollment/program_selection.html", program, "selection", context)
+program_selection = form_view(
+    manages,
+    get=get_managed_program_for,
+    form=lambda request, program: RulesForm(
+        request.POST or None, initial=selectors.selection_rules(program)
+    ),
+    save=lambda request, form, program: services.selection_rules_save(
+        actor=request.user,
+        program=program,
+        per_program=form.cleaned_data["per_program"],
+        per_year=form.cleaned_data["per_year"],
+    ),
+    success=gettext_lazy("已保存选课限额。"),
+    to=lambda program, _saved: reverse("enrollment:program_selection", args=[program.pk]),
+    page=lambda request, form, program: program_page(
+        request,
+        "enrollment/program_selection.html",
+        program,
+        "selection",
+        {"sessions": selectors.program_selection(program), "form": form},
+    ),
+)
 
 
 @require(manages)
@@ -377,20 +385,21 @@ def program_eligibility(request, pk):
             )
             for f in kept
         ]
-        try:
-            eligibility_services.eligibility_save(
+        saved = attempt(
+            lambda: eligibility_services.eligibility_save(
                 actor=request.user, program=program, groups=groups
             )
-        except DomainError as exc:
-            index, _sep, name = (exc.field or "").partition("-")
-            form = kept[int(index)] if index.isdigit() and int(index) < len(kept) else None
-            if form is not None:
-                form.add_error(name if name in form.fields else None, exc.message)
-            else:
-                messages.error(request, exc.message)
-        else:
+        )
+        if saved:
             messages.success(request, _("已保存培训对象。"))
             return redirect("enrollment:program_eligibility", pk=program.pk)
+        # "2-units": the refusal belongs to a field of the third group kept
+        index, _sep, name = (saved.exc.field or "").partition("-")
+        form = kept[int(index)] if index.isdigit() and int(index) < len(kept) else None
+        if form is not None:
+            form.add_error(name if name in form.fields else None, saved.error)
+        else:
+            messages.error(request, saved.error)
     context = {"formset": formset, "target": selectors.program_target(program)}
     return program_page(
         request, "enrollment/program_eligibility.html", program, "eligibility", context

@@ -72,6 +72,10 @@ class BankQuestion(models.Model):
             return Q(pk__in=[])
         return shared_scope_q(actor, shared_up=False)
 
+    def is_right(self, chosen) -> bool:
+        """The one rule of a right answer: the chosen option set equals the key."""
+        return sorted(chosen or []) == sorted(self.correct)
+
     @property
     def answer_letters(self) -> str:
         return "".join(chr(65 + i) for i in sorted(self.correct))

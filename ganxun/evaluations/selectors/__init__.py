@@ -9,6 +9,14 @@ from ganxun.evaluations.selectors.assessments import (
     my_assessments,
     program_assessments,
 )
+from ganxun.evaluations.selectors.comments import (
+    pending_by_session,
+    pending_count,
+    published_comments,
+    session_comments,
+    sessions_with_pending,
+    status_counts,
+)
 from ganxun.evaluations.selectors.forms import (
     FormState,
     attendees_without_form,
@@ -49,11 +57,17 @@ __all__ = [
     "get_session_results_for",
     "my_assessments",
     "my_pending_forms",
+    "pending_by_session",
+    "pending_count",
     "program_assessments",
     "program_results",
     "program_sessions_rates",
+    "published_comments",
     "rates_total",
     "session_answers",
+    "session_comments",
     "session_results",
+    "sessions_with_pending",
+    "status_counts",
     "suggestion_themes",
 ]

@@ -17,6 +17,7 @@ from ganxun.core.fetch import get_or_404 as _get
 from ganxun.core.scoping import children_of
 from ganxun.evaluations import aggregates, policies
 from ganxun.evaluations.models import SessionEvaluation
+from ganxun.evaluations.selectors.comments import pending_by_session
 from ganxun.needs.clustering import cluster_needs
 from ganxun.needs.taxonomy import load_taxonomy
 from ganxun.orgs.models import Org
@@ -150,7 +151,9 @@ def program_sessions_rates(program) -> list[Session]:
         .values_list("session_id", "m")
         .order_by()
     )
+    pending = pending_by_session(children_of(program, Session, "program"))
     for s in sessions:
+        s.pending = pending.get(s.pk, 0)  # type: ignore[attr-defined]
         # marks the table reads beside the session's own fields
         s.rate = aggregates._rate(s.n_forms, s.n_attended)  # type: ignore[attr-defined]
         s.mean = round(means[s.pk], 2) if means.get(s.pk) is not None else None  # type: ignore[attr-defined]
@@ -173,7 +176,13 @@ def rates_total(sessions: list[Session]) -> dict:
     # counts annotated by program_sessions_rates
     attended = sum(s.n_attended for s in sessions)  # type: ignore[attr-defined]
     forms = sum(s.n_forms for s in sessions)  # type: ignore[attr-defined]
-    return {"attended": attended, "forms": forms, "rate": aggregates._rate(forms, attended)}
+    pending = sum(s.pending for s in sessions)  # type: ignore[attr-defined]
+    return {
+        "attended": attended,
+        "forms": forms,
+        "rate": aggregates._rate(forms, attended),
+        "pending": pending,
+    }
 
 
 def suggestion_themes(texts: list[str]) -> list[dict]:

@@ -11,6 +11,7 @@ from ganxun.evaluations.services.assessments import (
     bank_question_delete,
     bank_question_save,
 )
+from ganxun.evaluations.services.comments import comments_remind_pending, comments_review
 from ganxun.evaluations.services.forms import (
     evaluation_submit,
     form_activate,
@@ -30,6 +31,8 @@ __all__ = [
     "assessment_submit",
     "bank_question_delete",
     "bank_question_save",
+    "comments_remind_pending",
+    "comments_review",
     "evaluation_submit",
     "form_activate",
     "form_customize",

@@ -249,7 +249,7 @@ def read_choices(question: BankQuestion, data) -> list[int]:
 
 def score_answers(questions: list[BankQuestion], answers: dict[int, list[int]]) -> tuple:
     """(score, max score): a question earns its points when the chosen set equals the key."""
-    score = sum(q.points for q in questions if sorted(answers.get(q.pk, [])) == sorted(q.correct))
+    score = sum(q.points for q in questions if q.is_right(answers.get(q.pk, [])))
     return score, sum(q.points for q in questions)
 
 

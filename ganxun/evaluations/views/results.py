@@ -14,6 +14,7 @@ from ganxun.core.http import action_view, handle_form, require, run_action
 from ganxun.evaluations import aggregates, exports, policies, selectors, services
 from ganxun.evaluations.forms import SetupForm
 from ganxun.programs import selectors as program_selectors
+from ganxun.programs.models import Session
 from ganxun.programs.policies import can_use_programs
 from ganxun.programs.views.common import program_page
 from ganxun.surveys.answering import load_items
@@ -135,7 +136,10 @@ def session_results(request, pk):
     results = selectors.session_results(actor, session)
     readable = policies.can_read_answers(actor, session.program)
     answers = themes = None
+    pending = None
     if readable:
+        pending = selectors.pending_by_session(Session.objects.filter(pk=session.pk))
+        pending = pending.get(session.pk, 0)
         answers = selectors.session_answers(session, with_names=policies.names_visible())
         texts = aggregates.suggestions(aggregates.evaluations(Q(session=session)))
         themes = selectors.suggestion_themes(texts)
@@ -157,6 +161,11 @@ def session_results(request, pk):
             "themes": themes,
             "chart": chart,
             "names": policies.names_visible(),
+            "pending": pending,
+            # what the lecturer reads: published comments, only from the threshold on
+            "published": selectors.published_comments(Session.objects.filter(pk=session.pk)).get(
+                session.pk, []
+            ),
         },
     )
 

@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError
-from ganxun.core.http import require
-from ganxun.core.idempotency import submit_once
+from ganxun.core.http import action_view, require, run_action
 from ganxun.core.scoping import children_of, unscoped
 from ganxun.core.values import query_int
 from ganxun.needs import courses, curation, exports, policies, selectors
@@ -30,17 +29,14 @@ def run_start(request, pk):
     form = ClusterStartForm(request.POST or None, questions=questions, initial=initial)
     if request.method == "POST" and form.is_valid():
         question = next(q for q in questions if q.pk == form.cleaned_data["question"])
-        try:
-            job = submit_once(  # a double click starts one run: (run, job) → the job
-                request,
-                lambda: curation.cluster_run_start(
-                    actor=request.user, survey=survey, question=question, k=form.cleaned_data["k"]
-                )[1],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            return redirect("core:job", pk=job.pk)
+        started = run_action(  # a double click starts one run: (run, job) → the job
+            request,
+            lambda: curation.cluster_run_start(
+                actor=request.user, survey=survey, question=question, k=form.cleaned_data["k"]
+            )[1],
+        )
+        if started:
+            return redirect("core:job", pk=started.result.pk)
     return render(
         request,
         "needs/run_start.html",
@@ -73,28 +69,30 @@ def run_detail(request, pk):
     )
 
 
-def _back(run):
-    return redirect("needs:run", pk=run.pk)
+def _to_run(obj, _result=None) -> str:
+    """Back to the run's page, from the run or one of its clusters."""
+    return reverse("needs:run", args=[obj.pk if isinstance(obj, ClusterRun) else obj.run_id])
 
 
-def _refusal(request, exc: DomainError) -> None:
-    messages.error(request, exc.message)
+def _cluster_of(actor, pk, cid):
+    return selectors.get_cluster_for(actor, selectors.get_run_for(actor, pk), cid)
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def clusters_merge(request, pk):
-    run = selectors.get_run_for(request.user, pk)
+def _merge(request, run):
     ids = [n for n in map(query_int, request.POST.getlist("cluster")) if n is not None]
-    try:
-        target = curation.clusters_merge(
-            actor=request.user, run=run, cluster_ids=ids, label=request.POST.get("label", "")
-        )
-    except DomainError as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("已合并为“%(label)s”。") % {"label": target.label})
-    return _back(run)
+    return curation.clusters_merge(
+        actor=request.user, run=run, cluster_ids=ids, label=request.POST.get("label", "")
+    )
+
+
+clusters_merge = action_view(
+    policies.can_manage_needs,
+    get=selectors.get_run_for,
+    call=_merge,
+    success=lambda run, target: _("已合并为“%(label)s”。") % {"label": target.label},
+    to=_to_run,
+    once=False,
+)
 
 
 @require(policies.can_manage_needs)
@@ -113,64 +111,53 @@ def cluster_detail(request, pk, cid):
     )
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def cluster_rename(request, pk, cid):
-    run = selectors.get_run_for(request.user, pk)
-    cluster = selectors.get_cluster_for(request.user, run, cid)
-    try:
-        curation.cluster_rename(
-            actor=request.user, cluster=cluster, label=request.POST.get("label", "")
-        )
-    except DomainError as exc:
-        _refusal(request, exc)
-    return _back(run)
+cluster_rename = action_view(
+    policies.can_manage_needs,
+    get=_cluster_of,
+    call=lambda request, cluster: curation.cluster_rename(
+        actor=request.user, cluster=cluster, label=request.POST.get("label", "")
+    ),
+    to=_to_run,
+    once=False,
+)
+cluster_discard = action_view(
+    policies.can_manage_needs,
+    get=_cluster_of,
+    call=lambda request, cluster: curation.cluster_discard(
+        actor=request.user, cluster=cluster, discarded=request.POST.get("restore") != "1"
+    ),
+    to=_to_run,
+    once=False,
+)
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def cluster_discard(request, pk, cid):
-    run = selectors.get_run_for(request.user, pk)
-    cluster = selectors.get_cluster_for(request.user, run, cid)
-    try:
-        curation.cluster_discard(
-            actor=request.user, cluster=cluster, discarded=request.POST.get("restore") != "1"
-        )
-    except DomainError as exc:
-        _refusal(request, exc)
-    return _back(run)
-
-
-@require_POST
-@require(policies.can_manage_needs)
-def cluster_split(request, pk, cid):
-    run = selectors.get_run_for(request.user, pk)
-    cluster = selectors.get_cluster_for(request.user, run, cid)
+def _split(request, cluster):
     ids = [int(i) for i in request.POST.getlist("member") if i.isdigit()]
-    try:
-        new = curation.cluster_split(
-            actor=request.user, cluster=cluster, member_ids=ids, label=request.POST.get("label", "")
-        )
-    except DomainError as exc:
-        _refusal(request, exc)
-        return redirect("needs:cluster", pk=run.pk, cid=cluster.pk)
-    messages.success(request, _("已拆分出“%(label)s”。") % {"label": new.label})
-    return _back(run)
+    return curation.cluster_split(
+        actor=request.user, cluster=cluster, member_ids=ids, label=request.POST.get("label", "")
+    )
 
 
-@require_POST
-@require(policies.can_manage_needs)
-def run_confirm(request, pk):
-    run = selectors.get_run_for(request.user, pk)
-    try:
-        needs = curation.run_confirm(
-            actor=request.user, run=run, shares=selectors.all_group_shares(run)
-        )
-    except DomainError as exc:
-        _refusal(request, exc)
-        return _back(run)
-    messages.success(request, _("已确认 %(count)s 项共性需求。") % {"count": len(needs)})
-    return redirect("needs:common_needs", pk=run.survey.pk)
+cluster_split = action_view(
+    policies.can_manage_needs,
+    get=_cluster_of,
+    call=_split,
+    success=lambda cluster, new: _("已拆分出“%(label)s”。") % {"label": new.label},
+    to=lambda cluster: reverse("needs:cluster", args=[cluster.run_id, cluster.pk]),
+    done_to=_to_run,
+    once=False,
+)
+run_confirm = action_view(
+    policies.can_manage_needs,
+    get=selectors.get_run_for,
+    call=lambda request, run: curation.run_confirm(
+        actor=request.user, run=run, shares=selectors.all_group_shares(run)
+    ),
+    success=lambda run, needs: _("已确认 %(count)s 项共性需求。") % {"count": len(needs)},
+    to=_to_run,
+    done_to=lambda run, _needs: reverse("needs:common_needs", args=[run.survey_id]),
+    once=False,
+)
 
 
 # --- confirmed needs and courses -----------------------------------------------------------------
@@ -253,15 +240,17 @@ def need_courses(request, pk):
 def need_course_decide(request, pk):
     need = selectors.get_need_for(request.user, pk)
     course_id = request.POST.get("course", "")
-    try:
-        if not course_id.isdigit():
-            raise DomainError("no_course", _("请选择课程。"))
-        courses.need_course_decide(
-            actor=request.user,
-            need=need,
-            course_id=int(course_id),
-            status=request.POST.get("status", ""),
+    if not course_id.isdigit():
+        messages.error(request, _("请选择课程。"))
+    else:
+        run_action(
+            request,
+            lambda: courses.need_course_decide(
+                actor=request.user,
+                need=need,
+                course_id=int(course_id),
+                status=request.POST.get("status", ""),
+            ),
+            once=False,
         )
-    except DomainError as exc:
-        _refusal(request, exc)
     return redirect("needs:need_courses", pk=need.pk)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,8 @@ from ganxun.core.audit import audit_record
 from ganxun.core.exports import audited_download
 from ganxun.core.http import (
     action_view,
-    handle_form,
+    form_page_of,
+    form_view,
     page_or_partial,
     paginate,
     require,
@@ -38,27 +39,31 @@ def survey_list(request):
     )
 
 
-@require(policies.can_manage_needs)
-def survey_create(request):
-    form = SurveyCreateForm(
+def _to_survey(survey, saved=None) -> str:
+    return reverse("needs:detail", args=[(saved if saved is not None else survey).pk])
+
+
+survey_create = form_view(
+    policies.can_manage_needs,
+    form=lambda request, _none: SurveyCreateForm(
         request.POST or None,
         org_queryset=org_choices(request.user).filter(depth__lte=request.user.org.depth + 1),
         initial={"org": request.user.org_id},
-    )
-    survey = handle_form(
-        request,
-        form,
-        lambda: services.needs_survey_create(
-            actor=request.user,
-            org=form.cleaned_data["org"],
-            title=form.cleaned_data["title"],
-            template=form.cleaned_data["template"],
-        ),
-        success=_("已创建问卷草稿。请检查题目，再选择调研对象并发布。"),
-    )
-    if survey:
-        return redirect("needs:detail", pk=survey.pk)
-    return render(request, "needs/survey_form.html", {"form": form, "title": _("新建需求调研")})
+    ),
+    save=lambda request, form, _none: services.needs_survey_create(
+        actor=request.user,
+        org=form.cleaned_data["org"],
+        title=form.cleaned_data["title"],
+        template=form.cleaned_data["template"],
+    ),
+    success=gettext_lazy("已创建问卷草稿。请检查题目，再选择调研对象并发布。"),
+    to=_to_survey,
+    page=form_page_of(
+        "needs/survey_form.html",
+        title=gettext_lazy("新建需求调研"),
+        cancel=reverse_lazy("needs:list"),
+    ),
+)
 
 
 @require(policies.can_track_needs)
@@ -82,25 +87,26 @@ def survey_detail(request, pk):
     )
 
 
-@require(policies.can_manage_needs)
-def survey_edit(request, pk):
-    survey = selectors.get_survey_for(request.user, pk, manage=True)
+def _survey_form(request, survey):
     q = survey.questionnaire
-    form = QuestionnaireForm(
+    return QuestionnaireForm(
         request.POST or None, initial={"title": q.title, "intro": q.intro, "closes_at": q.closes_at}
     )
-    if handle_form(
-        request,
-        form,
-        lambda: questionnaire_update(actor=request.user, questionnaire=q, **form.cleaned_data),
-        success=_("已保存。"),
-    ):
-        return redirect("needs:detail", pk=survey.pk)
-    return render(
-        request,
-        "needs/survey_form.html",
-        {"form": form, "title": _("修改问卷信息"), "survey": survey},
-    )
+
+
+survey_edit = form_view(
+    policies.can_manage_needs,
+    get=lambda actor, pk: selectors.get_survey_for(actor, pk, manage=True),
+    form=_survey_form,
+    save=lambda request, form, survey: questionnaire_update(
+        actor=request.user, questionnaire=survey.questionnaire, **form.cleaned_data
+    ),
+    success=gettext_lazy("已保存。"),
+    to=lambda survey, _result: _to_survey(survey),
+    page=form_page_of(
+        "needs/survey_form.html", title=gettext_lazy("修改问卷信息"), cancel=_to_survey
+    ),
+)
 
 
 survey_open = action_view(
@@ -112,7 +118,7 @@ survey_open = action_view(
         actor=request.user, survey=survey, closes_at=data["closes_at"]
     ),
     success=gettext_lazy("问卷已发布，个人链接即刻生效。"),
-    to=lambda survey: reverse("needs:detail", args=[survey.pk]),
+    to=_to_survey,
 )
 
 
@@ -121,7 +127,7 @@ survey_close = action_view(
     get=lambda actor, pk: selectors.get_survey_for(actor, pk, manage=True),
     call=lambda request, survey: services.needs_survey_close(actor=request.user, survey=survey),
     success=gettext_lazy("问卷已结束，个人链接已失效。"),
-    to=lambda survey: reverse("needs:detail", args=[survey.pk]),
+    to=_to_survey,
 )
 
 

@@ -4,8 +4,7 @@ from functools import partial
 
 from django.utils.translation import gettext_lazy
 
-from ganxun.core.http import form_page as core_form_page
-from ganxun.core.http import tabbed_page
+from ganxun.core.http import form_page_of, tabbed_page
 from ganxun.outcomes import policies
 
 TABS = [
@@ -21,4 +20,4 @@ TABS = [
 program_page = tabbed_page(
     TABS, extra=lambda request, program: {"can_manage": policies.can_manage(request.user, program)}
 )
-form_page = partial(core_form_page, template="outcomes/form.html")
+form_in = partial(form_page_of, "outcomes/form.html")  # the page of an outcomes form_view

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.http import action_view, handle_form, require
+from ganxun.core.errors import NotFound, PermissionDenied
+from ganxun.core.http import action_view, form_view, require, run_action
 from ganxun.outcomes import policies, progress, selectors, services
 from ganxun.outcomes.forms import RevokeForm, RuleForm
-from ganxun.outcomes.views.common import form_page, program_page
+from ganxun.outcomes.views.common import form_in, program_page
 
 
 @require(policies.can_see_summary)
@@ -34,26 +34,30 @@ def graduation(request, pk):
     return program_page(request, "outcomes/graduation.html", program, "graduation", context)
 
 
-@require(policies.can_see_summary)
-def rule_edit(request, pk):
-    program = selectors.get_managed_program_for(request.user, pk)
-    rule = services.rule_for(program)
-    form = RuleForm(request.POST or None, initial=RuleForm.initial_for(rule, program))
-    if handle_form(
-        request,
-        form,
-        lambda: services.rule_save(actor=request.user, program=program, data=form.to_data()),
-        success=_("已保存结业条件。"),
-    ):
-        return redirect("outcomes:graduation", pk=program.pk)
-    return form_page(
-        request,
-        form,
-        title=_("结业条件"),
-        cancel=reverse("outcomes:graduation", args=[program.pk]),
-        program=program,
-        guidance=_("学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。"),
-    )
+def _to_graduation(program, _result=None) -> str:
+    return reverse("outcomes:graduation", args=[program.pk])
+
+
+rule_edit = form_view(
+    policies.can_see_summary,
+    get=selectors.get_managed_program_for,
+    form=lambda request, program: RuleForm(
+        request.POST or None, initial=RuleForm.initial_for(services.rule_for(program), program)
+    ),
+    save=lambda request, form, program: services.rule_save(
+        actor=request.user, program=program, data=form.to_data()
+    ),
+    success=gettext_lazy("已保存结业条件。"),
+    to=_to_graduation,
+    page=form_in(
+        title=gettext_lazy("结业条件"),
+        cancel=_to_graduation,
+        program=lambda program: program,
+        guidance=gettext_lazy(
+            "学员达到全部条件后，由组织者确认结业并颁发结业证书。留空的条件不作要求。"
+        ),
+    ),
+)
 
 
 @require_POST
@@ -61,24 +65,23 @@ def rule_edit(request, pk):
 def graduates_confirm(request, pk):
     program = selectors.get_managed_program_for(request.user, pk)
     ids = [c for c in request.POST.getlist("cadre") if c.isdigit()]
-    try:
-        result = services.graduates_confirm(
+    done = run_action(
+        request,
+        lambda: services.graduates_confirm(
             actor=request.user,
             program=program,
             cadre_ids=ids,
             early_reason=request.POST.get("early_reason", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if result.issued:
-            messages.success(
-                request,
-                _("已确认 %(n_issued)s 名学员结业并颁发结业证书。")
-                % {"n_issued": len(result.issued)},
-            )
-        if result.skipped:
-            messages.warning(request, _("未结业：") + _("；").join(result.skipped[:20]))
+        ),
+        success=lambda result: (
+            _("已确认 %(n_issued)s 名学员结业并颁发结业证书。") % {"n_issued": len(result.issued)}
+            if result.issued
+            else ""
+        ),
+        once=False,
+    )
+    if done and done.result.skipped:
+        messages.warning(request, _("未结业：") + _("；").join(done.result.skipped[:20]))
     return redirect("outcomes:graduation", pk=program.pk)
 
 

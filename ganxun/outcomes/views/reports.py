@@ -1,22 +1,19 @@
 """Outcome reports (学用成果): trainees and unit contacts file them (phone-friendly), organizers
 review and publish them to the program's showcase."""
 
-from pathlib import Path
-
-from django.core.files.storage import default_storage
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.catalog import files
-from ganxun.core.errors import NotFound, PermissionDenied
-from ganxun.core.http import action_view, handle_form, paginate, post_action, require
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.http import action_view, form_view, paginate, post_action, require
 from ganxun.outcomes import policies, selectors, services
 from ganxun.outcomes.forms import OutcomeForm, ReviewForm
 from ganxun.outcomes.models import Outcome
-from ganxun.outcomes.views.common import form_page, program_page
+from ganxun.outcomes.views.common import form_in, program_page
 from ganxun.programs import selectors as programs
 
 
@@ -29,30 +26,53 @@ def my_outcomes(request):
     return render(request, "outcomes/my.html", context)
 
 
-@require(policies.can_submit_outcomes)
-def outcome_create(request):
-    initial = {"program": request.GET.get("program")} if request.GET.get("program") else {}
-    form = OutcomeForm(
-        request.POST or None, request.FILES or None, actor=request.user, initial=initial
+def _outcome_form(request, outcome):
+    if outcome is None:
+        wanted = request.GET.get("program")
+        return OutcomeForm(
+            request.POST or None,
+            request.FILES or None,
+            actor=request.user,
+            initial={"program": wanted} if wanted else {},
+        )
+    initial = {
+        "title": outcome.title,
+        "kind": outcome.kind,
+        "change": outcome.change,
+        "effect_value": "" if outcome.effect_value is None else f"{outcome.effect_value:f}",
+        "effect_unit": outcome.effect_unit,
+        "effect_note": outcome.effect_note,
+        "unit": outcome.unit_id,
+        "cadres": [c.pk for c in outcome.cadres.all()],
+    }
+    return OutcomeForm(
+        request.POST or None,
+        request.FILES or None,
+        actor=request.user,
+        outcome=outcome,
+        initial=initial,
     )
-    outcome = handle_form(
-        request,
-        form,
-        lambda: services.outcome_submit(
-            actor=request.user, data=form.to_data(), uploads=form.cleaned_data["files"]
-        ),
-        success=_("学用成果已提交，等待审核。"),
-    )
-    if outcome:
-        return redirect("outcomes:detail", pk=outcome.pk)
-    return form_page(
-        request,
-        form,
-        title=_("提交学用成果"),
-        cancel=reverse("outcomes:my"),
+
+
+def _to_outcome(outcome, saved=None) -> str:
+    return reverse("outcomes:detail", args=[(saved or outcome).pk])
+
+
+outcome_create = form_view(
+    policies.can_submit_outcomes,
+    form=_outcome_form,
+    save=lambda request, form, _none: services.outcome_submit(
+        actor=request.user, data=form.to_data(), uploads=form.cleaned_data["files"]
+    ),
+    success=gettext_lazy("学用成果已提交，等待审核。"),
+    to=_to_outcome,
+    page=form_in(
+        title=gettext_lazy("提交学用成果"),
+        cancel=reverse_lazy("outcomes:my"),
         narrow=True,
         multipart=True,
-    )
+    ),
+)
 
 
 @require(policies.can_use_outcomes)
@@ -70,55 +90,39 @@ def outcome_detail(request, pk):
     return render(request, "outcomes/outcome_detail.html", context)
 
 
-@require(policies.can_submit_outcomes)
-def outcome_edit(request, pk):
-    outcome = selectors.get_outcome_for(request.user, pk)
-    if outcome.submitted_by_id != request.user.pk:
+def _own_outcome(actor, pk):
+    outcome = selectors.get_outcome_for(actor, pk)
+    if outcome.submitted_by_id != actor.pk:
         raise PermissionDenied()
-    initial = {
-        "title": outcome.title,
-        "kind": outcome.kind,
-        "change": outcome.change,
-        "effect_value": "" if outcome.effect_value is None else f"{outcome.effect_value:f}",
-        "effect_unit": outcome.effect_unit,
-        "effect_note": outcome.effect_note,
-        "unit": outcome.unit_id,
-        "cadres": [c.pk for c in outcome.cadres.all()],
-    }
-    form = OutcomeForm(
-        request.POST or None,
-        request.FILES or None,
+    return outcome
+
+
+def _return_note(outcome) -> str:
+    if outcome.status == Outcome.Status.RETURNED:
+        return _("退回意见：%(review_note)s") % {"review_note": outcome.review_note}
+    return ""
+
+
+outcome_edit = form_view(
+    policies.can_submit_outcomes,
+    get=_own_outcome,
+    form=_outcome_form,
+    save=lambda request, form, outcome: services.outcome_revise(
         actor=request.user,
         outcome=outcome,
-        initial=initial,
-    )
-    saved = handle_form(
-        request,
-        form,
-        lambda: services.outcome_revise(
-            actor=request.user,
-            outcome=outcome,
-            data=form.to_data(outcome.program),
-            uploads=form.cleaned_data["files"],
-        ),
-        success=_("已修改并重新提交审核。"),
-    )
-    if saved:
-        return redirect("outcomes:detail", pk=outcome.pk)
-    guidance = (
-        _("退回意见：%(review_note)s") % {"review_note": outcome.review_note}
-        if outcome.status == Outcome.Status.RETURNED
-        else ""
-    )
-    return form_page(
-        request,
-        form,
-        title=_("修改学用成果：%(title)s") % {"title": outcome.title},
-        cancel=reverse("outcomes:detail", args=[outcome.pk]),
+        data=form.to_data(outcome.program),
+        uploads=form.cleaned_data["files"],
+    ),
+    success=gettext_lazy("已修改并重新提交审核。"),
+    to=_to_outcome,
+    page=form_in(
+        title=lambda outcome: _("修改学用成果：%(title)s") % {"title": outcome.title},
+        cancel=_to_outcome,
         narrow=True,
         multipart=True,
-        guidance=guidance,
-    )
+        guidance=_return_note,
+    ),
+)
 
 
 outcome_review = action_view(
@@ -130,7 +134,7 @@ outcome_review = action_view(
         actor=request.user, outcome=outcome, decision=data["decision"], note=data["note"]
     ),
     success=gettext_lazy("已记录审核结论，并通知了提交人。"),
-    to=lambda outcome: reverse("outcomes:detail", args=[outcome.pk]),
+    to=_to_outcome,
     once=False,
 )
 
@@ -150,16 +154,13 @@ def outcome_publish(request, pk):
     )
 
 
-@require(lambda u: u.is_authenticated)
-def attachment(request, pk):
-    row = selectors.get_attachment_for(request.user, pk)
-    path = Path(default_storage.path(row.file.name))
-    if not path.exists():
-        raise NotFound(_("文件已不在存储中，请联系管理员。"))
-    inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
-    return files.ranged_file_response(
-        request, path, content_type=row.content_type, filename=row.file_name, inline=inline
-    )
+attachment = files.file_view(
+    lambda user: user.is_authenticated,
+    get=selectors.get_attachment_for,
+    inline=lambda row: (
+        row.content_type.startswith("image/") or row.content_type == "application/pdf"
+    ),
+)
 
 
 @require(policies.can_see_summary)

@@ -10,20 +10,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganxun.core.bulk import bulk_confirmed
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import NotFound
 from ganxun.core.http import action_view, require, run_action
 from ganxun.core.jobs import job_for
 from ganxun.core.models import Job
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms import BatchForm
+from ganxun.programs.models import ProgramTrainee
 from ganxun.programs.services.batches import (
     KIND,
     classroom_capacity,
     pending_solution,
     program_venues,
 )
-from ganxun.programs.views.common import program_page
+from ganxun.programs.views.common import program_page, warn_duty_coverage
 
 
 @require(policies.can_manage_programs)
@@ -69,13 +70,24 @@ batch_solve = action_view(
 )
 
 
+def _apply_and_warn(request, program) -> int:
+    moved = services.batch_apply(
+        actor=request.user, program=program, fingerprint=bulk_confirmed(request)[1] or ""
+    )
+    # the new batches may leave a unit's leaders all away on one day across programs
+    # scope: the trainees of the program the actor manages (fetched above)
+    trainees = ProgramTrainee._base_manager.filter(program=program).values_list(
+        "cadre_id", flat=True
+    )
+    warn_duty_coverage(request, program=program, cadre_ids=trainees)
+    return moved
+
+
 # Write the solved split the organizer has just previewed on the batches page.
 batch_apply = action_view(
     policies.can_manage_programs,
     get=selectors.get_managed_program_for,
-    call=lambda request, program: services.batch_apply(
-        actor=request.user, program=program, fingerprint=bulk_confirmed(request)[1] or ""
-    ),
+    call=lambda request, program: _apply_and_warn(request, program),
     success=lambda program, moved: (
         _("已按方案分批，%(moved)s 名学员的批次有变化。") % {"moved": moved}
     ),
@@ -109,13 +121,14 @@ def trainee_batch(request, pk):
     """Move one trainee to another batch by hand; the rules are re-checked at once."""
     trainee = selectors.get_trainee_for(request.user, pk)
     raw = request.POST.get("batch", "")
-    try:
-        violations = services.trainee_set_batch(
+    moved = run_action(
+        request,
+        lambda: services.trainee_set_batch(
             actor=request.user, trainee=trainee, batch=query_int(raw, min_value=0)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        violations = None
+        ),
+        once=False,
+    )
+    violations = moved.result  # None when refused
     if request.htmx:
         context = {"violations": violations, "program": trainee.program, "after_edit": True}
         return render(request, "programs/_violations.html", context)

@@ -3,13 +3,16 @@
 from functools import partial
 
 from django.contrib import messages
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ganxun.core.http import form_page as core_form_page
+from ganxun.core.http import form_page_of, tabbed_page
+from ganxun.core.http import form_view as core_form_view
 from ganxun.core.http import handle_form as core_handle_form
-from ganxun.core.http import tabbed_page
-from ganxun.programs import conflicts, policies
+from ganxun.programs import conflicts, policies, selectors
+from ganxun.programs.participation import participation
 from ganxun.programs.services import ConflictError
 
 TABS = [
@@ -38,6 +41,7 @@ def _program_tabs_context(request, program) -> dict:
 
 program_page = tabbed_page(TABS, extra=_program_tabs_context)
 form_page = partial(core_form_page, template="programs/form.html")
+form_in = partial(form_page_of, "programs/form.html")  # the page of a programs form_view
 
 
 def _show_conflicts(form, exc) -> bool:
@@ -58,6 +62,37 @@ def handle_form(request, form, save, *, success=""):
     return core_handle_form(request, form, save, success=success, on_error=_show_conflicts)
 
 
+def form_view(policy, *, form, **declared):
+    """core.http.form_view, with a conflict's clashes on ``form.conflicts``."""
+
+    def build(request, obj):
+        built = form(request, obj)
+        built.conflicts = []
+        return built
+
+    return core_form_view(policy, form=build, on_error=_show_conflicts, **declared)
+
+
+def to_detail(program, _result=None) -> str:
+    return reverse("programs:detail", args=[program.pk])
+
+
+def to_session(session, _result=None) -> str:
+    return reverse("programs:session", args=[session.pk])
+
+
+def managed(get):
+    """A fetcher of a program's part (a unit, a session) that the actor must manage: the part,
+    with its program fetched as managed (403/404 otherwise)."""
+
+    def fetch(actor, pk):
+        part = get(actor, pk)
+        part.program = selectors.get_managed_program_for(actor, part.program_id)
+        return part
+
+    return fetch
+
+
 def show_warnings(request, warnings) -> None:
     """Warnings the organizer accepted stay visible after the save."""
     for w in warnings:
@@ -71,3 +106,14 @@ def warn_double_bookings(request, *, program, cadre_ids) -> None:
     lines = conflicts.double_booking_lines(found, actor=request.user)
     if lines:
         messages.warning(request, _("以下学员同一时间另有课，请与相关项目协调：") + "".join(lines))
+
+
+def warn_duty_coverage(request, *, program, cadre_ids) -> None:
+    """After trainees join ``program`` or change batch: units whose leaders would all be away
+    on one day across every program, or below the on-duty share (enrollment's coverage)."""
+    lines = participation().duty_lines(actor=request.user, program=program, cadre_ids=cadre_ids)
+    if lines:
+        messages.warning(
+            request,
+            _("以下单位在培训期间可能无人在岗，请与相关项目协调批次或人选：") + "".join(lines[:10]),
+        )

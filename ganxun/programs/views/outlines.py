@@ -1,7 +1,7 @@
 """Outline review: the lecturer submits, the reviewing leader decides, the organizer watches
 the sessions still without an approved outline."""
 
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,38 +11,36 @@ from ganxun.core.errors import PermissionDenied
 from ganxun.core.http import action_view, paginate, require
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import DecisionForm, OutlineForm
-from ganxun.programs.views.common import form_page, handle_form, program_page
+from ganxun.programs.views.common import form_in, form_view, program_page, to_session
 
 
-@require(policies.can_use_programs)
-def outline_submit(request, pk):
-    actor = request.user
+def _lecturer_of(actor, pk):
     session = selectors.get_session_for(actor, pk)
     if not policies.can_submit_outline(actor, session, list(session.lecturers.all())):
         raise PermissionDenied()
-    form = OutlineForm(request.POST or None, request.FILES or None)
-    if handle_form(
-        request,
-        form,
-        lambda: services.outline_submit(
-            actor=actor,
-            session=session,
-            text=form.cleaned_data["text"],
-            upload=form.cleaned_data["file"],
-        ),
-        success=_("已提交授课提纲，等待审核。"),
-    ):
-        return redirect("programs:session", pk=session.pk)
-    outlines = selectors.session_outlines(session)
-    return form_page(
-        request,
-        form,
-        title=_("提交授课提纲：%(title)s") % {"title": session.title},
-        cancel=reverse("programs:session", args=[session.pk]),
-        program=session.program,
+    return session
+
+
+outline_submit = form_view(
+    policies.can_use_programs,
+    get=_lecturer_of,
+    form=lambda request, _session: OutlineForm(request.POST or None, request.FILES or None),
+    save=lambda request, form, session: services.outline_submit(
+        actor=request.user,
+        session=session,
+        text=form.cleaned_data["text"],
+        upload=form.cleaned_data["file"],
+    ),
+    success=gettext_lazy("已提交授课提纲，等待审核。"),
+    to=to_session,
+    page=form_in(
+        title=lambda session: _("提交授课提纲：%(title)s") % {"title": session.title},
+        cancel=to_session,
+        program=lambda session: session.program,
         multipart=True,
-        guidance=_guidance(session, outlines),
-    )
+        guidance=lambda session: _guidance(session, selectors.session_outlines(session)),
+    ),
+)
 
 
 def _guidance(session, outlines) -> str:
@@ -62,15 +60,12 @@ def _guidance(session, outlines) -> str:
     return "\n".join(lines)
 
 
-@require(policies.can_use_programs)
-def outline_file(request, pk):
-    outline = selectors.get_outline_for(request.user, pk)
-    return files.stored_file_response(
-        request,
-        outline,
-        missing=_("该版本没有上传文件。"),
-        inline=outline.content_type == "application/pdf",
-    )
+outline_file = files.file_view(
+    policies.can_use_programs,
+    get=selectors.get_outline_for,
+    missing=gettext_lazy("该版本没有上传文件。"),
+    inline=lambda outline: outline.content_type == "application/pdf",
+)
 
 
 outline_decide = action_view(

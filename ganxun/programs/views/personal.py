@@ -1,7 +1,7 @@
 """Pages of one person: the lecturer's teaching, the trainee's schedule and progress, a
 representative's expectations, and the organizer's consultation record."""
 
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from ganxun.programs import policies, rooms, selectors, services
 from ganxun.programs.forms_sessions import ConsultationForm, ExpectationForm
 from ganxun.programs.models import Expectation
 from ganxun.programs.services.consultations import representative_for
-from ganxun.programs.views.common import form_page, handle_form
+from ganxun.programs.views.common import form_in, form_view, managed, to_session
 
 
 @require(lambda u: u.has_role(Role.LECTURER))
@@ -92,38 +92,39 @@ step_mark = action_view(
 )
 
 
-@require(policies.can_use_programs)
-def expectation(request, pk):
-    """A trainee representative sends expectations before the consultation, on a phone."""
-    session = selectors.get_session_for(request.user, pk)
-    rep = representative_for(request.user, session)
-    if rep is None:
+def _representative(actor, pk):
+    session = selectors.get_session_for(actor, pk)
+    session.rep = representative_for(actor, session)
+    if session.rep is None:
         raise PermissionDenied()
-    mine = children_of(rep, Expectation, "representative").filter(consultation__session=session)
-    mine = mine.first()
-    form = ExpectationForm(request.POST or None, initial={"text": mine.text if mine else ""})
-    if handle_form(
-        request,
-        form,
-        lambda: services.expectation_submit(
-            actor=request.user, session=session, text=form.cleaned_data["text"]
-        ),
-        success=_("已提交学习期望，授课教师会在研议前看到。"),
-    ):
-        return redirect("programs:session", pk=session.pk)
-    return form_page(
-        request,
-        form,
-        title=_("学习期望：%(title)s") % {"title": session.title},
-        cancel=reverse("programs:session", args=[session.pk]),
+    return session
+
+
+def _expectation_form(request, session):
+    mine = children_of(session.rep, Expectation, "representative")
+    mine = mine.filter(consultation__session=session).first()
+    return ExpectationForm(request.POST or None, initial={"text": mine.text if mine else ""})
+
+
+# A trainee representative sends expectations before the consultation, on a phone.
+expectation = form_view(
+    policies.can_use_programs,
+    get=_representative,
+    form=_expectation_form,
+    save=lambda request, form, session: services.expectation_submit(
+        actor=request.user, session=session, text=form.cleaned_data["text"]
+    ),
+    success=gettext_lazy("已提交学习期望，授课教师会在研议前看到。"),
+    to=to_session,
+    page=form_in(
+        title=lambda session: _("学习期望：%(title)s") % {"title": session.title},
+        cancel=to_session,
         narrow=True,
-    )
+    ),
+)
 
 
-@require(policies.can_manage_programs)
-def consultation_edit(request, pk):
-    session = selectors.get_session_for(request.user, pk)
-    program = selectors.get_managed_program_for(request.user, session.program_id)
+def _consultation_form(request, session):
     lecturers = list(session.lecturers.all())
     existing = selectors.session_consultation(session)
     initial = {"held_on": timezone.localdate()}
@@ -144,25 +145,26 @@ def consultation_edit(request, pk):
         }
     elif lecturers:
         initial["lecturer"] = lecturers[0].pk
-    form = ConsultationForm(
+    return ConsultationForm(
         request.POST or None, session=session, lecturers=lecturers, initial=initial
     )
-    if handle_form(
-        request,
-        form,
-        lambda: services.consultation_save(
-            actor=request.user, session=session, data=form.to_data()
-        ),
-        success=_("已保存三方研议记录。"),
-    ):
-        return redirect("programs:session", pk=session.pk)
-    return form_page(
-        request,
-        form,
-        title=_("三方研议：%(title)s") % {"title": session.title},
-        cancel=reverse("programs:session", args=[session.pk]),
-        program=program,
-        guidance=_(
+
+
+consultation_edit = form_view(
+    policies.can_manage_programs,
+    get=managed(selectors.get_session_for),
+    form=_consultation_form,
+    save=lambda request, form, session: services.consultation_save(
+        actor=request.user, session=session, data=form.to_data()
+    ),
+    success=gettext_lazy("已保存三方研议记录。"),
+    to=to_session,
+    page=form_in(
+        title=lambda session: _("三方研议：%(title)s") % {"title": session.title},
+        cancel=to_session,
+        program=lambda session: session.program,
+        guidance=gettext_lazy(
             "课前由教学组织者、授课教师和学员代表三方研议：教师阐述教学方向，学员代表提出学习期望（代表可事先用手机提交），共同商定课程内容和方法的调整。"
         ),
-    )
+    ),
+)

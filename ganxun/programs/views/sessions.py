@@ -9,13 +9,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ganxun.core.bulk import bulk_confirmed, repost_fields
-from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.http import action_view, apply_domain_error, require
+from ganxun.core.errors import PermissionDenied
+from ganxun.core.http import action_view, apply_domain_error, attempt, require
 from ganxun.core.values import query_int
 from ganxun.programs import policies, selectors, services
 from ganxun.programs.forms_sessions import CopyForm, DecisionForm, SeriesForm, SessionForm
 from ganxun.programs.services.consultations import representative_for
-from ganxun.programs.views.common import form_page, handle_form, program_page, show_warnings
+from ganxun.programs.views.common import (
+    form_in,
+    form_page,
+    form_view,
+    handle_form,
+    managed,
+    program_page,
+    show_warnings,
+    to_session,
+)
 
 
 @require(policies.can_use_programs)
@@ -30,63 +39,59 @@ def session_list(request, pk):
     return program_page(request, "programs/sessions.html", program, "sessions", context)
 
 
-@require(policies.can_manage_programs)
-def session_create(request, pk):
-    program = selectors.get_managed_program_for(request.user, pk)
-    initial = {"main_venue": program.main_venue_id, "unit": request.GET.get("unit")}
-    form = SessionForm(request.POST or None, actor=request.user, program=program, initial=initial)
-    result = handle_form(
-        request,
-        form,
-        lambda: services.session_save(
-            actor=request.user,
-            program=program,
-            data=form.to_data(),
-            accept_warnings=form.cleaned_data["accept_warnings"],
-        ),
-        success=_("已排课。"),
-    )
-    if result:
-        session, warnings = result
-        show_warnings(request, warnings)
-        return redirect("programs:session", pk=session.pk)
-    cancel = reverse("programs:sessions", args=[program.pk])
-    return form_page(request, form, title=_("排一次课"), cancel=cancel, program=program)
+def _show_result_warnings(request, result) -> None:
+    show_warnings(request, result[1])
 
 
-@require(policies.can_manage_programs)
-def session_edit(request, pk):
-    session = selectors.get_session_for(request.user, pk)
-    program = selectors.get_managed_program_for(request.user, session.program_id)
-    form = SessionForm(
+def _to_sessions(program, _result=None) -> str:
+    return reverse("programs:sessions", args=[program.pk])
+
+
+session_create = form_view(
+    policies.can_manage_programs,
+    get=selectors.get_managed_program_for,
+    form=lambda request, program: SessionForm(
         request.POST or None,
         actor=request.user,
         program=program,
-        initial=SessionForm.initial_for(session),
-    )
-    result = handle_form(
-        request,
-        form,
-        lambda: services.session_save(
-            actor=request.user,
-            program=program,
-            session=session,
-            data=form.to_data(),
-            accept_warnings=form.cleaned_data["accept_warnings"],
-        ),
-        success=_("已保存。"),
-    )
-    if result:
-        show_warnings(request, result[1])
-        return redirect("programs:session", pk=session.pk)
-    cancel = reverse("programs:session", args=[session.pk])
-    return form_page(
-        request,
-        form,
-        title=_("调整课次：%(title)s") % {"title": session.title},
-        cancel=cancel,
+        initial={"main_venue": program.main_venue_id, "unit": request.GET.get("unit")},
+    ),
+    save=lambda request, form, program: services.session_save(
+        actor=request.user,
         program=program,
-    )
+        data=form.to_data(),
+        accept_warnings=form.cleaned_data["accept_warnings"],
+    ),
+    success=gettext_lazy("已排课。"),
+    after=_show_result_warnings,
+    to=lambda _program, result: to_session(result[0]),
+    page=form_in(title=gettext_lazy("排一次课"), cancel=_to_sessions, program=lambda p: p),
+)
+session_edit = form_view(
+    policies.can_manage_programs,
+    get=managed(selectors.get_session_for),
+    form=lambda request, session: SessionForm(
+        request.POST or None,
+        actor=request.user,
+        program=session.program,
+        initial=SessionForm.initial_for(session),
+    ),
+    save=lambda request, form, session: services.session_save(
+        actor=request.user,
+        program=session.program,
+        session=session,
+        data=form.to_data(),
+        accept_warnings=form.cleaned_data["accept_warnings"],
+    ),
+    success=gettext_lazy("已保存。"),
+    after=_show_result_warnings,
+    to=to_session,
+    page=form_in(
+        title=lambda session: _("调整课次：%(title)s") % {"title": session.title},
+        cancel=to_session,
+        program=lambda session: session.program,
+    ),
+)
 
 
 @require(policies.can_manage_programs)
@@ -105,12 +110,14 @@ def session_series(request, pk):
     if request.method == "POST" and not confirmed:
         form.conflicts = []
         if form.is_valid():
-            try:
-                preview = services.sessions_generate_preview(
+            previewed = attempt(
+                lambda: services.sessions_generate_preview(
                     actor=request.user, program=program, series=form.to_series()
                 )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
+            )
+            if not previewed:
+                apply_domain_error(form, previewed.exc)
+            preview = previewed.result
     else:
         result = handle_form(
             request,
@@ -147,42 +154,41 @@ def session_series(request, pk):
     )
 
 
-@require(policies.can_manage_programs)
-def session_copy(request, pk):
-    """Copy a session to another batch: same course, lecturers and rooms, shared outline."""
-    session = selectors.get_session_for(request.user, pk)
-    program = selectors.get_managed_program_for(request.user, session.program_id)
-    form = CopyForm(request.POST or None, session=session, initial=CopyForm.initial_for(session))
-
-    def save():
-        starts_at, ends_at = form.times()
-        return services.session_copy(
-            actor=request.user,
-            session=session,
-            batch=form.cleaned_data["batch"],
-            starts_at=starts_at,
-            ends_at=ends_at,
-            accept_warnings=form.cleaned_data["accept_warnings"],
-        )
-
-    result = handle_form(request, form, save, success=_("已复制到所选批次。"))
-    if result:
-        copy, warnings = result
-        show_warnings(request, warnings)
-        return redirect("programs:session", pk=copy.pk)
-    cancel = reverse("programs:session", args=[session.pk])
-    guidance = _(
-        "课程、授课教师、主课堂和视频分课堂、学时与签到规则照原课次；同一课程同一教师的授课提纲两批共用，只需提交和审核一次。"
+def _session_copy(request, form, session):
+    starts_at, ends_at = form.times()
+    return services.session_copy(
+        actor=request.user,
+        session=session,
+        batch=form.cleaned_data["batch"],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        accept_warnings=form.cleaned_data["accept_warnings"],
     )
-    return form_page(
-        request,
-        form,
-        title=_("复制到其他批次：%(title)s（%(batch_label)s）")
-        % {"title": session.title, "batch_label": session.batch_label},
-        cancel=cancel,
-        program=program,
-        guidance=guidance,
-    )
+
+
+# Copy a session to another batch: same course, lecturers and rooms, shared outline.
+session_copy = form_view(
+    policies.can_manage_programs,
+    get=managed(selectors.get_session_for),
+    form=lambda request, session: CopyForm(
+        request.POST or None, session=session, initial=CopyForm.initial_for(session)
+    ),
+    save=_session_copy,
+    success=gettext_lazy("已复制到所选批次。"),
+    after=_show_result_warnings,
+    to=lambda _session, result: to_session(result[0]),
+    page=form_in(
+        title=lambda session: (
+            _("复制到其他批次：%(title)s（%(batch_label)s）")
+            % {"title": session.title, "batch_label": session.batch_label}
+        ),
+        cancel=to_session,
+        program=lambda session: session.program,
+        guidance=gettext_lazy(
+            "课程、授课教师、主课堂和视频分课堂、学时与签到规则照原课次；同一课程同一教师的授课提纲两批共用，只需提交和审核一次。"
+        ),
+    ),
+)
 
 
 @require(policies.can_use_programs)
