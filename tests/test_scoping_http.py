@@ -43,7 +43,13 @@ def foreign(city, cadres):
     other_admin = make_user(city.county_b, Role.ADMIN, username="west_admin")
     token, _raw = api_token_create(actor=other_admin, name="西山签到机")
     job = job_start(actor=other_admin, kind="trainee_accounts", title="x", params={})
+    needs, programs = foreign_needs(city, other_admin), foreign_programs(city, other_admin)
+    reminders = {  # 催办 and switches take a survey's or a program's id
+        "reminders/chase/surveys/": needs["needs/"],
+        "reminders/": programs["programs/"],
+    }
     return {
+        **reminders,
         "orgs/": city.town_b1.pk,
         "cadres/": cadres["other_county"].pk,
         "accounts/users/": other_admin.pk,
@@ -52,8 +58,8 @@ def foreign(city, cadres):
         "notices/templates/": "enrollment_confirmed",  # a kind: global, the role decides
         **foreign_catalog(city, other_admin),
         **foreign_credits(city, other_admin),
-        **foreign_needs(city, other_admin),
-        **foreign_programs(city, other_admin),
+        **needs,
+        **programs,
         **foreign_checkin(city, other_admin),
         **foreign_evaluations(city, other_admin),
         **foreign_enrollment(city, other_admin),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("stats/", include("ganxun.stats.urls")),
     path("notices/", include("ganxun.messaging.urls_prefs")),
     path("messaging/", include("ganxun.messaging.told.urls")),
+    path("reminders/", include("ganxun.reminders.urls")),
     *survey_link_patterns,
     *certificate_check_patterns,
     path("", include(portal_urls.core_namespace)),

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from ganxun.enrollment.coverage import enrolment_warnings
+from ganxun.enrollment.expected import expected_cadre_ids
 from ganxun.enrollment.models import Seat
 from ganxun.enrollment.services.changes import (
     schedule_change_record,
@@ -15,6 +16,7 @@ from ganxun.enrollment.services.seats import seats_promote
 __all__ = [
     "duty_lines",
     "enrolled_seats",
+    "expected_cadre_ids",
     "schedule_change_record",
     "seats_promote",
     "session_change_record",

@@ -13,6 +13,7 @@ from ganxun.needs import policies as needs_policies
 from ganxun.orgs import policies as orgs_policies
 from ganxun.outcomes import policies as outcomes_policies
 from ganxun.programs import policies as programs_policies
+from ganxun.reminders import policies as reminders_policies
 from ganxun.stats import policies as stats_policies
 
 # (label, url name, who sees it, group). Entries without a group stand in the bar itself, a
@@ -61,6 +62,7 @@ NAV = [
         TRAINING,
     ),
     (_("成果审核"), "outcomes:review_queue", outcomes_policies.can_see_summary, TRAINING),
+    (_("自动提醒"), "reminders:settings", reminders_policies.can_configure_reminders, TRAINING),
     (_("课程与师资"), "catalog:index", catalog_policies.can_view_catalog, RESOURCES),
     (_("经费"), "budgets:list", budgets_policies.can_use_budgets, RESOURCES),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance, FIGURES),

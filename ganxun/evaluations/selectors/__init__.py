@@ -19,6 +19,8 @@ from ganxun.evaluations.selectors.comments import (
 )
 from ganxun.evaluations.selectors.forms import (
     FormState,
+    attendees_without_form,
+    form_closes_at,
     form_state,
     get_session_for_form,
     my_pending_forms,
@@ -41,9 +43,11 @@ __all__ = [
     "DIMENSIONS",
     "FormState",
     "assessment_results",
+    "attendees_without_form",
     "bank_list",
     "dimension_results",
     "dimension_sessions",
+    "form_closes_at",
     "form_state",
     "get_assessment_for",
     "get_bank_question_for",

@@ -120,3 +120,38 @@ def my_pending_forms(actor: "User", limit: int = 20) -> list[Session]:
             s.form_closes_at = s.ends_at + timedelta(hours=hours)  # type: ignore[attr-defined]
             out.append(s)
     return out
+
+
+def attendees_without_form(sessions) -> dict[int, list[int]]:
+    """{session id: cadre ids} of trainees who attended (checked in) and have not filled the
+    session's form yet — who a reminder or a 催办 of the form is for. ``sessions`` are held
+    (authorised) instances; one query for all of them."""
+    if not sessions:
+        return {}
+    filled = SessionEvaluation._base_manager.filter(  # scope: forms of the held sessions
+        session_id=OuterRef("session_id"), cadre_id=OuterRef("cadre_id")
+    )
+    rows = (
+        children_of(list(sessions), Attendance, "session")
+        .exclude(Exists(filled))
+        .order_by("session_id", "cadre_id")
+        .values_list("session_id", "cadre_id")
+    )
+    out: dict[int, list[int]] = {s.pk: [] for s in sessions}
+    for session_id, cadre_id in rows:
+        out[session_id].append(cadre_id)
+    return out
+
+
+def form_closes_at(sessions) -> dict[int, tuple[datetime, datetime]]:
+    """{session id: (opens, closes)} of the held sessions' forms, by their programs' settings
+    (the defaults where a program has none yet), in one query."""
+    programs = {s.program_id for s in sessions}
+    # scope: the settings rows of the held sessions' programs
+    rows = EvaluationSetup._base_manager.filter(program_id__in=programs)
+    setups = {s.program_id: s for s in rows}
+    out = {}
+    for session in sessions:
+        setup = setups.get(session.program_id) or EvaluationSetup(program_id=session.program_id)
+        out[session.pk] = form_window(session, setup)
+    return out

@@ -238,16 +238,46 @@ def session_save(
     warnings = _gate(found, accept_warnings)
     _check_seats_taken(session, data)
     before = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS) if session else {}
+    old_lecturers = _lecturer_cadre_ids(session) if session else set()
     session = session or Session(program=program)
     _write(session, data)
     outline_status_join(session)
     after = full_snapshot(session, SESSION_FIELDS, SESSION_LINKS)
     record(actor, "update" if before else "create", session, before, after)
     participation().session_change_record(actor=actor, session=session, before=before, after=after)
+    if before and sorted(before["lecturers"]) != sorted(after["lecturers"]):
+        _lecturers_change_record(actor, session, before, after, old_lecturers)
     if before and session.self_selectable and (data.capacity or 0) > (before["capacity"] or 0):
         # More seats: the waitlist moves up now, oldest first (自主选学).
         participation().seats_promote(actor=actor, session=session)
     return session, warnings
+
+
+def _lecturer_cadre_ids(session: Session) -> set[int]:
+    """The roster cadres of the session's lecturers (those a notice can reach)."""
+    through = Session.lecturers.through.objects.filter(session_id=session.pk)
+    return set(
+        through.filter(lecturer__cadre__isnull=False).values_list("lecturer__cadre_id", flat=True)
+    )
+
+
+def _lecturers_change_record(actor: "User", session: Session, before, after, old: set) -> None:
+    """A change of lecturer is a timetable change too (变更待通知): the expected trainees,
+    the lecturer who no longer teaches it and the one who now does are told."""
+    none = "未定"
+    summary = "课程《{title}》授课教师由{old}改为{new}".format(
+        title=session.title,
+        old="、".join(before["lecturers"]) or none,
+        new="、".join(after["lecturers"]) or none,
+    )
+    participation().schedule_change_record(
+        actor=actor,
+        program=session.program,
+        kind="session_changed",
+        summary=summary,
+        trainee_cadre_ids=participation().expected_cadre_ids(session),
+        lecturer_cadre_ids=old | _lecturer_cadre_ids(session),
+    )
 
 
 def _check_seats_taken(session: Session | None, data: SessionData) -> None:

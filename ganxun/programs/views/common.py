@@ -24,6 +24,7 @@ TABS = [
     ("calendar", gettext_lazy("日历"), "programs:calendar"),
     ("evaluations", gettext_lazy("评估"), "evaluations:program"),
     ("told", gettext_lazy("通知记录"), "programs:told"),
+    ("reminders", gettext_lazy("提醒"), "reminders:program"),
 ]
 
 
