@@ -92,7 +92,7 @@ def step(cursor: Cursor, report: Report, rules: Rules, *, elapsed_ms: int, furth
             if span < moved:
                 notes.append("capped")
             if span > 0:
-                segment = (cursor.pos_ms, cursor.pos_ms + span)
+                segment = _snapped(cursor.pos_ms, cursor.pos_ms + span, report.state, rules)
                 credited += span
     elif moved != 0:
         notes.append("seek")
@@ -103,6 +103,17 @@ def step(cursor: Cursor, report: Report, rules: Rules, *, elapsed_ms: int, furth
         return Step(kept, False, "seek_forbidden", segment, notes)
     new = Cursor(report.seq, report.t_ms, pos, report.state, credited)
     return Step(new, True, notes[0] if notes else "", segment, notes)
+
+
+def _snapped(start: int, end: int, state: str, rules: Rules) -> tuple[int, int]:
+    """Players start a few frames in and stop a few frames short of the container's length:
+    a span beginning within ``END_SLACK_MS`` of the start, or one the browser says ended within
+    it of the end, reaches that edge (at most a second each, inside the wall-time tolerance)."""
+    if start <= END_SLACK_MS:
+        start = 0
+    if state == "ended" and end >= rules.duration_ms - END_SLACK_MS:
+        end = rules.duration_ms
+    return start, end
 
 
 def add_interval(intervals: list[list[int]], start: int, end: int) -> list[list[int]]:

@@ -119,3 +119,13 @@ def test_intervals_merge():
     assert add_interval([[5, 10]], 0, 3) == [[0, 3], [5, 10]]
     assert add_interval([[0, 10]], 2, 8) == [[0, 10]]
     assert add_interval([[0, 10]], 8, 2) == [[0, 10]]
+
+
+def test_the_first_and_last_frames_are_not_lost():
+    # given a 4 s video that the browser starts at 11 ms and reports ended at 3.98 s
+    rules = Rules(duration_ms=4000)
+    intervals, _ = run([rep(1, 0, 0.011), rep(2, 3.5, 3.98, "ended")], rules=rules)
+    assert intervals == [[0, 4000]]
+    # but a pause near the end is not an end
+    intervals, _ = run([rep(1, 0, 0.011), rep(2, 3.5, 3.5, "paused")], rules=rules)
+    assert intervals == [[0, 3500]]

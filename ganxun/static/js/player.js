@@ -121,8 +121,13 @@
   });
   video.addEventListener("play", async () => {
     if (!token) {
+      const from = video.currentTime; // playing began here, before the session was open
       starting = starting || start().finally(() => { starting = null; });
       await starting;
+      if (token && seq === 0) {
+        seq = 1;
+        buffer.push({ seq, t: 0, pos: Math.round(from * 1000), state: "playing", rate: video.playbackRate });
+      }
     }
     report();
   });
