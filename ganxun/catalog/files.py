@@ -11,7 +11,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-
 from urllib.parse import quote
 
 from django.conf import settings

@@ -63,7 +63,9 @@ class Step:
     notes: list[str] = field(default_factory=list)
 
 
-def step(cursor: Cursor, report: Report, rules: Rules, *, elapsed_ms: int, furthest_ms: int) -> Step:
+def step(
+    cursor: Cursor, report: Report, rules: Rules, *, elapsed_ms: int, furthest_ms: int
+) -> Step:
     """Apply one report to the cursor: the new cursor and the span newly watched, if any."""
     if report.seq == cursor.seq:
         return Step(cursor, False, "replayed")

@@ -19,7 +19,7 @@ class CourseForm(StyledForm):
     )
     status = forms.ChoiceField(label=_("状态"), choices=OnlineCourse.Status.choices)
     completion_percent = forms.IntegerField(
-        label=_("完成比例（%）"),
+        label=_("完成比例（百分比）"),
         min_value=50,
         max_value=100,
         initial=90,
@@ -74,9 +74,7 @@ class LessonAddForm(StyledForm):
         field = self.fields["material"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
-            Material.objects.visible_to(actor)
-            .filter(kind=Material.Kind.VIDEO)
-            .exclude(file="")
+            Material.objects.visible_to(actor).filter(kind=Material.Kind.VIDEO).exclude(file="")
         )
         use_picker(field, "video")
 
@@ -84,7 +82,8 @@ class LessonAddForm(StyledForm):
 class LessonUploadForm(StyledForm):
     title = forms.CharField(label=_("课时名称"), max_length=200)
     file = forms.FileField(
-        label=_("视频文件"), help_text=_("MP4（H.264）或 WebM；上传后读取时长，损坏的文件会被拒绝。")
+        label=_("视频文件"),
+        help_text=_("MP4（H.264）或 WebM；上传后读取时长，损坏的文件会被拒绝。"),
     )
     credit_hours = forms.DecimalField(
         label=_("学时"),

@@ -46,7 +46,7 @@ def unreadable(detail: str = "") -> LearningError:
 def probe(path: Path | str) -> Probe:
     """Duration (whole seconds, at least 1) and the first video stream's codec and size."""
     try:
-        done = subprocess.run(  # noqa: S603 — a fixed program, the path is ours
+        done = subprocess.run(
             [
                 FFPROBE,
                 "-v",
@@ -69,9 +69,7 @@ def probe(path: Path | str) -> Probe:
         info = json.loads(done.stdout or b"{}")
     except ValueError as exc:
         raise unreadable("json") from exc
-    video = next(
-        (s for s in info.get("streams", []) if s.get("codec_type") == "video"), None
-    )
+    video = next((s for s in info.get("streams", []) if s.get("codec_type") == "video"), None)
     if video is None:
         raise LearningError(
             "no_video_stream", _("该文件中没有视频画面（可能是音频或图片）。"), field="file"

@@ -40,7 +40,7 @@ class OnlineCourse(SharedResource):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     completion_percent = models.PositiveSmallIntegerField(
-        _("完成比例（%）"),
+        _("完成比例（百分比）"),
         default=90,
         validators=[MinValueValidator(50), MaxValueValidator(100)],
         help_text=_("视频观看达到时长的该比例，课时即为完成。"),
@@ -48,9 +48,7 @@ class OnlineCourse(SharedResource):
     max_speed = models.DecimalField(
         _("允许的最高倍速"), max_digits=3, decimal_places=2, choices=SPEEDS, default=Decimal("1")
     )
-    forbid_seek_ahead = models.BooleanField(
-        _("禁止拖动到未看过的位置"), default=True
-    )
+    forbid_seek_ahead = models.BooleanField(_("禁止拖动到未看过的位置"), default=True)
 
     class Meta:
         ordering = ["-id"]

@@ -32,7 +32,9 @@ def get_course_for(actor: "User", pk) -> OnlineCourse:
 
 def get_lesson_for(actor: "User", pk) -> Lesson:
     """A lesson of a course the actor may open (published, or a draft they manage)."""
-    lesson = get_or_404(Lesson.objects.visible_to(actor).select_related("course__owner", "material"), pk)
+    lesson = get_or_404(
+        Lesson.objects.visible_to(actor).select_related("course__owner", "material"), pk
+    )
     get_course_for(actor, lesson.course_id)
     return lesson
 
@@ -44,7 +46,9 @@ def lessons_of(actor: "User", course: OnlineCourse) -> list[Lesson]:
 def my_enrollment(actor: "User", course: OnlineCourse) -> Enrollment | None:
     if not actor.cadre_id:
         return None
-    return Enrollment.objects.visible_to(actor).filter(course=course, cadre_id=actor.cadre_id).first()
+    return (
+        Enrollment.objects.visible_to(actor).filter(course=course, cadre_id=actor.cadre_id).first()
+    )
 
 
 def my_progress(actor: "User", lessons: list[Lesson]) -> dict[int, LessonProgress]:

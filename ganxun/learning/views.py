@@ -75,7 +75,10 @@ def course_new(request):
     if course:
         return redirect("learning:course", pk=course.pk)
     return form_page(
-        request, form, template="learning/form.html", title=_("新建网络课程"),
+        request,
+        form,
+        template="learning/form.html",
+        title=_("新建网络课程"),
         cancel=reverse("learning:index"),
     )
 
@@ -93,7 +96,10 @@ def course_edit(request, pk):
     if done:
         return redirect("learning:course", pk=course.pk)
     return form_page(
-        request, form, template="learning/form.html", title=_("编辑网络课程"),
+        request,
+        form,
+        template="learning/form.html",
+        title=_("编辑网络课程"),
         cancel=reverse("learning:course", args=[course.pk]),
     )
 

@@ -15,7 +15,9 @@ from tests.learning.factories import make_course
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_trainee_watches_a_lesson_to_the_end_and_sees_the_hours(city, phone, live_server, settings, tmp_path):
+def test_a_trainee_watches_a_lesson_to_the_end_and_sees_the_hours(
+    city, phone, live_server, settings, tmp_path
+):
     # given a published course of one 4-second lesson worth 1 学时, shared by the city
     settings.MEDIA_ROOT = tmp_path / "media"
     organizer = make_user(city.city, Role.ORGANIZER, username="org_city")

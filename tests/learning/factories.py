@@ -25,9 +25,22 @@ def video_bytes(seconds: int = 4, kind: str = "webm") -> bytes:
         codec = ["-c:v", "libvpx", "-b:v", "50k"] if kind == "webm" else ["-c:v", "libx264"]
         out = Path(f"/tmp/gx-learning-{seconds}s.{kind}")
         subprocess.run(
-            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-             f"testsrc=size=64x48:rate=10", "-t", str(seconds), *codec, "-pix_fmt", "yuv420p",
-             str(out)],
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=64x48:rate=10",
+                "-t",
+                str(seconds),
+                *codec,
+                "-pix_fmt",
+                "yuv420p",
+                str(out),
+            ],
             check=True,
             timeout=60,
         )
@@ -44,10 +57,15 @@ def make_course(organizer, *, seconds: int = 60, hours=None, percent: int = 90, 
     with acting_as(organizer):
         course = services.course_create(
             actor=organizer,
-            data=services.CourseData(title="学习贯彻党的二十大精神", completion_percent=percent, **rules),
+            data=services.CourseData(
+                title="学习贯彻党的二十大精神", completion_percent=percent, **rules
+            ),
         )
         lesson = services.lesson_upload(
-            actor=organizer, course=course, upload=video_upload(4), title="第一讲",
+            actor=organizer,
+            course=course,
+            upload=video_upload(4),
+            title="第一讲",
             credit_hours=hours,
         )
         # the accounting reads the length from the lesson row: tests choose it

@@ -36,7 +36,14 @@ def test_continuous_playing_is_credited_in_full():
 def test_overlapping_replays_count_once():
     # given 0–20 s watched, then back to 10 s and on to 30 s
     intervals, _ = run(
-        [rep(1, 0, 0), rep(2, 10, 10), rep(3, 20, 20), rep(4, 21, 10), rep(5, 31, 20), rep(6, 41, 30)]
+        [
+            rep(1, 0, 0),
+            rep(2, 10, 10),
+            rep(3, 20, 20),
+            rep(4, 21, 10),
+            rep(5, 31, 20),
+            rep(6, 41, 30),
+        ]
     )
     # then the union is 0–30 s: the second pass over 10–20 s adds nothing
     assert covered(intervals) == 30_000
@@ -80,8 +87,13 @@ def test_never_more_than_the_wall_time_that_passed_on_the_server():
 
 def test_paused_and_hidden_time_earns_nothing():
     intervals, _ = run(
-        [rep(1, 0, 0), rep(2, 5, 5, "paused"), rep(3, 60, 65, "paused"), rep(4, 65, 70, "hidden"),
-         rep(5, 70, 75)]
+        [
+            rep(1, 0, 0),
+            rep(2, 5, 5, "paused"),
+            rep(3, 60, 65, "paused"),
+            rep(4, 65, 70, "hidden"),
+            rep(5, 70, 75),
+        ]
     )
     assert intervals == [[0, 5_000]]
 
@@ -106,7 +118,7 @@ def test_bad_reports_are_refused_with_a_reason():
 
 def test_seeking_past_the_furthest_point_can_be_forbidden():
     rules = Rules(duration_ms=10 * MIN, forbid_seek_ahead=True)
-    intervals, steps = run([rep(1, 0, 0), rep(2, 10, 10), rep(3, 11, 200)], rules=rules)
+    _intervals, steps = run([rep(1, 0, 0), rep(2, 10, 10), rep(3, 11, 200)], rules=rules)
     assert steps[2].reason == "seek_forbidden" and steps[2].cursor.pos_ms == 10_000
     # seeking back stays free
     _, back = run([rep(1, 0, 0), rep(2, 10, 10), rep(3, 11, 2)], rules=rules)

@@ -38,7 +38,11 @@ def test_an_uploaded_video_is_probed_and_joins_the_library(organizer, course):
     assert (lesson.duration_seconds, lesson.video_codec) == (4, "vp8")
     with unscoped():
         material = Material.objects.get(pk=lesson.material_id)
-    assert material.kind == "video" and material.duration_seconds == 4 and material.owner == organizer.org
+    assert (
+        material.kind == "video"
+        and material.duration_seconds == 4
+        and material.owner == organizer.org
+    )
 
 
 @pytest.mark.django_db
@@ -51,7 +55,9 @@ def test_an_uploaded_video_is_probed_and_joins_the_library(organizer, course):
         ("empty.mp4", b"", "empty_file"),
     ],
 )
-def test_corrupt_and_non_video_uploads_are_refused_and_nothing_kept(organizer, course, name, content, code, media_root):
+def test_corrupt_and_non_video_uploads_are_refused_and_nothing_kept(
+    organizer, course, name, content, code, media_root
+):
     with pytest.raises(LearningError) as refused:
         upload(organizer, course, SimpleUploadedFile(name, content))
     assert refused.value.code == code
@@ -66,8 +72,14 @@ def test_a_lesson_from_the_library_is_probed_again(organizer, course):
         material = services.lesson_upload(
             actor=organizer, course=course, upload=video_upload(4), title="原视频"
         ).material
-        lesson = services.lesson_add(actor=organizer, course=course, material=material, credit_hours="0.5")
-    assert lesson.position == 2 and lesson.duration_seconds == 4 and lesson.credit_hours == Decimal("0.5")
+        lesson = services.lesson_add(
+            actor=organizer, course=course, material=material, credit_hours="0.5"
+        )
+    assert (
+        lesson.position == 2
+        and lesson.duration_seconds == 4
+        and lesson.credit_hours == Decimal("0.5")
+    )
     with acting_as(organizer), pytest.raises(LearningError) as refused:
         book = make_material(organizer.org, kind=Material.Kind.BOOK)
         services.lesson_add(actor=organizer, course=course, material=book)
@@ -86,7 +98,9 @@ def test_a_course_kept_above_is_read_only_below(city, organizer, course):
 def test_a_course_without_lessons_cannot_be_published(organizer, course):
     with acting_as(organizer), pytest.raises(LearningError) as refused:
         services.course_update(
-            actor=organizer, course=course, data=services.CourseData(title="数字化改革", status="published")
+            actor=organizer,
+            course=course,
+            data=services.CourseData(title="数字化改革", status="published"),
         )
     assert refused.value.code == "no_lessons"
 
@@ -125,7 +139,10 @@ def test_pages_for_learner_and_organizer(city, organizer, client):
     assert client.get(f"/learning/courses/{course.pk}/lessons/new/").status_code == 200
     bad = client.post(
         f"/learning/courses/{course.pk}/lessons/upload/",
-        {"up-title": "坏视频", "up-file": SimpleUploadedFile("x.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)},
+        {
+            "up-title": "坏视频",
+            "up-file": SimpleUploadedFile("x.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64),
+        },
     )
     assert bad.status_code == 200 and "无法读取该视频" in bad.content.decode()
 

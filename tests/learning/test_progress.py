@@ -49,14 +49,18 @@ def ledger(learner):
 
 @pytest.mark.django_db
 def test_watching_to_90_percent_completes_and_credits_once(setup):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     # given a learner who played 0–54 s of a 60 s lesson (90 %)
     token = start(learner, lesson, seconds_ago=120)
     out = send(learner, token, *[playing(i + 1, 6 * i, 6 * i) for i in range(10)])
     # then the lesson is complete and 1 学时 is in the ledger on the online channel
     assert out.completed and out.newly_completed and out.percent == 90
     [entry] = ledger(learner)
-    assert (entry.hours, entry.channel, entry.source) == (Decimal("1"), Channel.ONLINE, f"lesson:{lesson.pk}")
+    assert (entry.hours, entry.channel, entry.source) == (
+        Decimal("1"),
+        Channel.ONLINE,
+        f"lesson:{lesson.pk}",
+    )
     # when they watch it again, on another device, and report more
     token2 = start(learner, lesson, seconds_ago=120)
     again = send(learner, token2, playing(1, 0, 0), playing(2, 6, 6), playing(3, 60, 60, "ended"))
@@ -71,7 +75,7 @@ def test_watching_to_90_percent_completes_and_credits_once(setup):
 
 @pytest.mark.django_db
 def test_below_the_share_is_not_complete(setup):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     token = start(learner, lesson, seconds_ago=120)
     out = send(learner, token, *[playing(i + 1, 6 * i, 6 * i) for i in range(9)])  # 0–48 s: 80 %
     assert out.percent == 80 and not out.completed
@@ -103,7 +107,7 @@ def test_hours_follow_the_one_definition_when_the_lesson_sets_none(city, organiz
 
 @pytest.mark.django_db
 def test_one_device_at_a_time_and_resume_anywhere(setup):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     # given the phone plays 0–20 s
     phone = start(learner, lesson, seconds_ago=60)
     send(learner, phone, playing(1, 0, 0), playing(2, 10, 10), playing(3, 20, 20, "paused"))
@@ -122,7 +126,7 @@ def test_one_device_at_a_time_and_resume_anywhere(setup):
 
 @pytest.mark.django_db
 def test_two_devices_playing_at_once_earn_wall_time_only(setup):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     a = start(learner, lesson, seconds_ago=30)
     b = start(learner, lesson, seconds_ago=30)  # supersedes a
     send(learner, a, playing(1, 0, 0), playing(2, 10, 10))
@@ -132,7 +136,7 @@ def test_two_devices_playing_at_once_earn_wall_time_only(setup):
 
 @pytest.mark.django_db
 def test_replayed_out_of_order_and_future_reports_credit_nothing(setup):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     token = start(learner, lesson, seconds_ago=20)
     send(learner, token, playing(1, 0, 0), playing(2, 10, 10))
     out = send(
@@ -143,13 +147,18 @@ def test_replayed_out_of_order_and_future_reports_credit_nothing(setup):
         playing(3, 600, 50),  # from the future: the server saw 20 s
         playing(4, 15, 90),  # beyond the 60 s video
     )
-    assert [r["reason"] for r in out.results] == ["replayed", "out_of_order", "future", "beyond_length"]
+    assert [r["reason"] for r in out.results] == [
+        "replayed",
+        "out_of_order",
+        "future",
+        "beyond_length",
+    ]
     assert out.watched_ms == 10_000
 
 
 @pytest.mark.django_db
 def test_a_page_lying_about_its_clock_gains_nothing(setup):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     token = start(learner, lesson, seconds_ago=10)
     # the page claims 60 s of playing right after starting; the server saw 10 s
     out = send(learner, token, playing(1, 0, 0), playing(2, 12, 12), playing(3, 13, 13))
@@ -158,7 +167,7 @@ def test_a_page_lying_about_its_clock_gains_nothing(setup):
 
 @pytest.mark.django_db
 def test_not_enrolled_is_refused(city, organizer):
-    course, lesson = make_course(organizer, seconds=60)
+    _course, lesson = make_course(organizer, seconds=60)
     stranger = make_learner(city.town_b1, name="未选课者")
     with acting_as(stranger), pytest.raises(LearningError) as refused:
         services.play_start(actor=stranger, lesson=lesson)
@@ -169,7 +178,7 @@ def test_not_enrolled_is_refused(city, organizer):
 
 @pytest.mark.django_db
 def test_the_endpoints_answer_bad_input_with_a_code_never_a_500(setup, client, city):
-    course, lesson, learner = setup
+    _course, lesson, learner = setup
     client.force_login(learner)
     started = client.post(f"/learning/lessons/{lesson.pk}/start/").json()
     url = "/learning/progress/"
@@ -178,8 +187,18 @@ def test_the_endpoints_answer_bad_input_with_a_code_never_a_500(setup, client, c
         b"[1, 2]",
         json.dumps({"token": started["token"], "reports": "x"}).encode(),
         json.dumps({"token": started["token"], "reports": [{"seq": "1"}]}).encode(),
-        json.dumps({"token": started["token"], "reports": [{"seq": 1, "t": 1e300, "pos": 0, "state": "playing"}]}).encode(),
-        json.dumps({"token": started["token"], "reports": [{"seq": True, "t": 0, "pos": 0, "state": "playing"}]}).encode(),
+        json.dumps(
+            {
+                "token": started["token"],
+                "reports": [{"seq": 1, "t": 1e300, "pos": 0, "state": "playing"}],
+            }
+        ).encode(),
+        json.dumps(
+            {
+                "token": started["token"],
+                "reports": [{"seq": True, "t": 0, "pos": 0, "state": "playing"}],
+            }
+        ).encode(),
     ]
     for body in bodies:
         response = client.post(url, body, content_type="application/json")
@@ -188,12 +207,16 @@ def test_the_endpoints_answer_bad_input_with_a_code_never_a_500(setup, client, c
     unknown = client.post(url, {"token": "0" * 32, "reports": []}, content_type="application/json")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_session"
     many = [{"seq": i, "t": 0, "pos": 0, "state": "paused"} for i in range(1, 200)]
-    too_many = client.post(url, {"token": started["token"], "reports": many}, content_type="application/json")
+    too_many = client.post(
+        url, {"token": started["token"], "reports": many}, content_type="application/json"
+    )
     assert too_many.status_code == 400 and too_many.json()["code"] == "too_many_reports"
     # another learner cannot use the token
     other = make_learner(city.town_a1, name="旁人")
     client.force_login(other)
-    stolen = client.post(url, {"token": started["token"], "reports": []}, content_type="application/json")
+    stolen = client.post(
+        url, {"token": started["token"], "reports": []}, content_type="application/json"
+    )
     assert stolen.status_code == 404
     # a learner not enrolled cannot start
     refused = client.post(f"/learning/lessons/{lesson.pk}/start/")

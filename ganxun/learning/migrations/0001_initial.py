@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='课程名称')),
                 ('summary', models.TextField(blank=True, verbose_name='课程简介')),
                 ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
-                ('completion_percent', models.PositiveSmallIntegerField(default=90, help_text='视频观看达到时长的该比例，课时即为完成。', validators=[django.core.validators.MinValueValidator(50), django.core.validators.MaxValueValidator(100)], verbose_name='完成比例（%）')),
+                ('completion_percent', models.PositiveSmallIntegerField(default=90, help_text='视频观看达到时长的该比例，课时即为完成。', validators=[django.core.validators.MinValueValidator(50), django.core.validators.MaxValueValidator(100)], verbose_name='完成比例（百分比）')),
                 ('max_speed', models.DecimalField(choices=[(Decimal('1.00'), '1×'), (Decimal('1.25'), '1.25×'), (Decimal('1.50'), '1.5×'), (Decimal('2.00'), '2×')], decimal_places=2, default=Decimal('1'), max_digits=3, verbose_name='允许的最高倍速')),
                 ('forbid_seek_ahead', models.BooleanField(default=True, verbose_name='禁止拖动到未看过的位置')),
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='所属组织')),

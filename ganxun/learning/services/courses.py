@@ -59,7 +59,7 @@ def _validate(data: CourseData) -> CourseData:
     )
     if not 50 <= int(data.completion_percent) <= 100:
         raise LearningError(
-            "invalid_percent", _("完成比例应在 50% 到 100% 之间。"), field="completion_percent"
+            "invalid_percent", _("完成比例应为 50–100（百分比）。"), field="completion_percent"
         )
     speeds = {value for value, _label in OnlineCourse._meta.get_field("max_speed").choices or []}
     if Decimal(data.max_speed) not in speeds:
@@ -178,7 +178,9 @@ def lesson_upload(
         raise LearningError(exc.code, exc.message, field="file") from exc
     found = _probe_upload(upload)
     title = _text(title, field="title", label=_("课时名称"), max_length=200)
-    data = MaterialData(kind=Material.Kind.VIDEO, title=title, duration_seconds=found.duration_seconds)
+    data = MaterialData(
+        kind=Material.Kind.VIDEO, title=title, duration_seconds=found.duration_seconds
+    )
     try:
         material = material_create(actor=actor, data=data, upload=upload)
     except CatalogError as exc:

@@ -75,7 +75,9 @@ def _progress_for(actor: "User", lesson: Lesson) -> LessonProgress:
 
 
 @transaction.atomic
-def play_start(*, actor: "User", lesson: Lesson, ip: str | None = None, user_agent: str = "") -> PlayStart:
+def play_start(
+    *, actor: "User", lesson: Lesson, ip: str | None = None, user_agent: str = ""
+) -> PlayStart:
     """Open a play session for a lesson of a course the learner is enrolled in; the learner's
     other sessions (any lesson, any device) stop counting from now on."""
     _require_learner(actor)
@@ -120,8 +122,8 @@ def play_start(*, actor: "User", lesson: Lesson, ip: str | None = None, user_age
 def _locked_play(actor: "User", token: str) -> PlaySession:
     if not isinstance(token, str) or not 16 <= len(token) <= 32:
         raise NotFound()
-    # scope: a play session is reached by its secret token, and only by its own learner
     play = (
+        # scope: a play session is reached by its secret token, and only by its own learner
         PlaySession._base_manager.select_for_update(of=("self", "progress"))
         .select_related("progress__lesson__course")
         .filter(token=token, cadre_id=actor.cadre_id)
