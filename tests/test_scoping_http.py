@@ -19,6 +19,7 @@ from tests.credits.factories import foreign_credits
 from tests.enrollment.factories import foreign_enrollment
 from tests.evaluations.factories import foreign_evaluations
 from tests.factories import make_user
+from tests.learning.factories import foreign_learning
 from tests.needs.factories import foreign_needs
 from tests.outcomes.factories import foreign_outcomes
 from tests.programs.factories import foreign_programs
@@ -57,6 +58,7 @@ def foreign(city, cadres):
         **foreign_enrollment(city, other_admin),
         **foreign_budgets(city, other_admin),
         **foreign_outcomes(city, other_admin),
+        **foreign_learning(city, other_admin),
     }
 
 

@@ -101,3 +101,17 @@ def playing(seq: int, t: float, pos: float, state: str = "playing", rate: float 
 
 HOUR = Decimal("1")
 __all__ = ["HOUR", "age", "enrolled", "make_course", "make_learner", "playing", "timezone"]
+
+
+def foreign_learning(city, other_admin) -> dict:
+    """A course of 西山区 (a draft, so nobody elsewhere sees it) with one lesson, for the URL walk
+    in tests/test_scoping_http.py. Rows made directly: no file is stored."""
+    from ganxun.catalog.models import Material
+
+    with acting_as(other_admin):
+        course = OnlineCourse.objects.create(owner=city.county_b, title="西山区网络课程")
+        video = Material.objects.create(owner=city.county_b, kind="video", title="西山区视频")
+        lesson = Lesson.objects.create(
+            course=course, title="西山区课时", material=video, duration_seconds=60
+        )
+    return {"learning/courses/": course.pk, "learning/lessons/": lesson.pk}
