@@ -103,3 +103,22 @@ def my_online_hours(actor: "User", year: int | None = None) -> OnlineHours:
         lessons_done=counts["done"],
         lessons_started=counts["started"],
     )
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: str
+    enrolled: int
+    completed: int
+
+
+def progress_by_unit(actor: "User", course: OnlineCourse) -> list[UnitProgress]:
+    """Learners of the actor's subtree in this course, by unit: one GROUP BY."""
+    rows = (
+        Enrollment.objects.visible_to(actor)
+        .filter(course=course)
+        .values("cadre__unit__name")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed_at__isnull=False)))
+        .order_by("cadre__unit__name")
+    )
+    return [UnitProgress(r["cadre__unit__name"], r["n"], r["done"]) for r in rows]

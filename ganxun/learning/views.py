@@ -46,6 +46,12 @@ def course_detail(request, pk):
     course = selectors.get_course_for(request.user, pk)
     lessons = selectors.lessons_of(request.user, course)
     progress = selectors.my_progress(request.user, lessons)
+    can_edit = policies.can_edit_course(request.user, course)
+    by_unit = (
+        selectors.progress_by_unit(request.user, course)
+        if policies.can_manage_courses(request.user)
+        else []
+    )
     rows = []
     for lesson in lessons:
         mine = progress.get(lesson.pk)
@@ -57,8 +63,9 @@ def course_detail(request, pk):
             "course": course,
             "rows": rows,
             "enrollment": selectors.my_enrollment(request.user, course),
-            "can_edit": policies.can_edit_course(request.user, course),
+            "can_edit": can_edit,
             "can_learn": policies.can_learn(request.user),
+            "by_unit": by_unit,
         },
     )
 

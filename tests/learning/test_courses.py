@@ -155,3 +155,21 @@ def test_a_draft_of_another_county_is_not_found(city, client):
     client.force_login(make_user(city.county_a, Role.ORGANIZER))
     assert client.get(f"/learning/courses/{draft.pk}/").status_code == 404
     assert client.get(f"/learning/courses/{draft.pk}/edit/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_organizers_see_progress_by_unit_in_bounded_queries(
+    city, organizer, client, django_assert_max_num_queries
+):
+    course, _lesson = make_course(organizer, seconds=4)
+    for i in range(3):
+        enrolled(make_learner(city.town_a1, name=f"东湖{i}"), course)
+    enrolled(make_learner(city.town_b1, name="北桥"), course)
+    client.force_login(organizer)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/learning/courses/{course.pk}/").content.decode()
+    assert "各单位学习进度" in page and "东湖镇" in page and "北桥街道" in page
+    # a county organizer sees only their own county's units
+    client.force_login(make_user(city.county_b, Role.ORGANIZER))
+    page = client.get(f"/learning/courses/{course.pk}/").content.decode()
+    assert "北桥街道" in page and "东湖镇" not in page
