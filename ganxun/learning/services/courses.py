@@ -160,7 +160,7 @@ def lesson_add(
         raise LearningError("not_visible", _("所选视频不在您可使用的范围内。"), field="material")
     if not material.is_video or not material.file:
         raise LearningError("not_a_video", _("请选择已上传文件的视频课程。"), field="material")
-    found = media.probe(Path(default_storage.path(material.file.name)))
+    found = media.probe(Path(default_storage.path(str(material.file.name))))
     return _new_lesson(actor, course, material, title, found, credit_hours)
 
 
@@ -207,17 +207,18 @@ def _probe_upload(upload) -> media.Probe:
 def enroll(*, actor: "User", course: OnlineCourse) -> Enrollment:
     """The learner takes a published course visible to them (自主选学); enrolling twice is the
     same enrolment."""
-    if not policies.can_learn(actor):
+    cadre_id = actor.cadre_id
+    if not policies.can_learn(actor) or cadre_id is None:
         raise LearningError("no_cadre", _("您的账号未关联干部信息，不能选课。"))
     if not course.is_published:
         raise LearningError("not_published", _("该课程尚未发布。"))
-    existing = Enrollment.objects.visible_to(actor).filter(course=course, cadre_id=actor.cadre_id)
+    existing = Enrollment.objects.visible_to(actor).filter(course=course, cadre_id=cadre_id)
     found = existing.first()
     if found:
         return found
     try:
         with transaction.atomic():
-            row = Enrollment.objects.create(course=course, cadre_id=actor.cadre_id)
+            row = Enrollment.objects.create(course=course, cadre_id=cadre_id)
     except IntegrityError:
         return existing.get()
     core_services.record(actor, "create", row, {}, {"course": course.title})

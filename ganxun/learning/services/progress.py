@@ -57,19 +57,21 @@ class ReportOutcome:
     superseded: bool = False
 
 
-def _require_learner(actor: "User") -> None:
-    if not policies.can_learn(actor):
+def _learner(actor: "User") -> int:
+    """The acting learner's cadre id; refused when the account has none."""
+    if not policies.can_learn(actor) or actor.cadre_id is None:
         raise LearningError("no_cadre", _("您的账号未关联干部信息，不能学习计学时。"))
+    return actor.cadre_id
 
 
-def _progress_for(actor: "User", lesson: Lesson) -> LessonProgress:
-    mine = LessonProgress.objects.visible_to(actor).filter(cadre_id=actor.cadre_id, lesson=lesson)
+def _progress_for(actor: "User", cadre_id: int, lesson: Lesson) -> LessonProgress:
+    mine = LessonProgress.objects.visible_to(actor).filter(cadre_id=cadre_id, lesson=lesson)
     found = mine.first()
     if found:
         return found
     try:
         with transaction.atomic():
-            return LessonProgress.objects.create(cadre_id=actor.cadre_id, lesson=lesson)
+            return LessonProgress.objects.create(cadre_id=cadre_id, lesson=lesson)
     except IntegrityError:  # the learner's other tab created it a moment ago
         return mine.get()
 
@@ -80,20 +82,20 @@ def play_start(
 ) -> PlayStart:
     """Open a play session for a lesson of a course the learner is enrolled in; the learner's
     other sessions (any lesson, any device) stop counting from now on."""
-    _require_learner(actor)
+    cadre_id = _learner(actor)
     course = lesson.course
-    enrolled = Enrollment.objects.visible_to(actor).filter(course=course, cadre_id=actor.cadre_id)
+    enrolled = Enrollment.objects.visible_to(actor).filter(course=course, cadre_id=cadre_id)
     if not course.is_published or not enrolled.exists():
         raise LearningError("not_enrolled", _("您尚未选学该课程，请先选课。"))
-    progress = _progress_for(actor, lesson)
+    progress = _progress_for(actor, cadre_id, lesson)
     now = timezone.now()
     # scope: only the acting learner's own play sessions (their cadre), being superseded
-    PlaySession._base_manager.filter(cadre_id=actor.cadre_id, superseded_at__isnull=True).update(
+    PlaySession._base_manager.filter(cadre_id=cadre_id, superseded_at__isnull=True).update(
         superseded_at=now
     )
     play = PlaySession.objects.create(
         token=secrets.token_hex(16),
-        cadre_id=actor.cadre_id,
+        cadre_id=cadre_id,
         progress=progress,
         user=actor,
         started_at=now,
@@ -119,14 +121,14 @@ def play_start(
     )
 
 
-def _locked_play(actor: "User", token: str) -> PlaySession:
+def _locked_play(cadre_id: int, token: str) -> PlaySession:
     if not isinstance(token, str) or not 16 <= len(token) <= 32:
         raise NotFound()
     play = (
         # scope: a play session is reached by its secret token, and only by its own learner
         PlaySession._base_manager.select_for_update(of=("self", "progress"))
         .select_related("progress__lesson__course")
-        .filter(token=token, cadre_id=actor.cadre_id)
+        .filter(token=token, cadre_id=cadre_id)
         .first()
     )
     if play is None:
@@ -139,13 +141,13 @@ def progress_report(
     *, actor: "User", token: str, reports: list[accounting.Report]
 ) -> ReportOutcome:
     """Apply a batch of reports (buffered by the player while offline, oldest first)."""
-    _require_learner(actor)
+    cadre_id = _learner(actor)
     if len(reports) > MAX_REPORTS:
         raise LearningError(
             "too_many_reports",
             _("一次最多提交 %(n)s 条进度。") % {"n": MAX_REPORTS},
         )
-    play = _locked_play(actor, token)
+    play = _locked_play(cadre_id, token)
     progress = play.progress
     lesson = progress.lesson
     course = lesson.course
