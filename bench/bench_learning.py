@@ -164,6 +164,12 @@ def lua_progress(work: Path, threads: int) -> str:
         '  local body = string.format(\'{"token":"%s","reports":[{"seq":%d,"t":%d,'
         '"pos":%d,"state":"playing","rate":1}]}\', l.token, s, s * 5000, s * 5000)\n'
         '  return wrk.format(nil, "/learning/progress/", nil, body)\n'
+        "end\n"
+        # the first refusal of each thread is printed: a bench that measures errors is useless
+        "local told = false\n"
+        "response = function(status, headers, body)\n"
+        "  if status ~= 200 and not told then told = true;"
+        " io.write('REFUSED ' .. status .. ' ' .. string.gsub(string.sub(body or '', 1, 3000), '%s+', ' ') .. '\\n') end\n"
         "end\n" + bench_stack.LUA_DONE
     )
 
@@ -179,6 +185,9 @@ def run_window(endpoint: str, args, work: Path, window: int, seconds: int) -> di
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s"]
     command += ["--timeout=10s", "-s", str(script), url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        if line.startswith("REFUSED "):
+            print(line[:3000], flush=True)
     raw = json.loads(next(x for x in out.splitlines() if x.startswith("WRKJSON "))[8:])
     answered = raw["requests"] - raw["status_errors"]
     return {

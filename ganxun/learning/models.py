@@ -173,6 +173,9 @@ class PlaySession(ScopedChild):
     last_position_ms = models.PositiveIntegerField(default=0)
     last_state = models.CharField(max_length=10, default="paused")
     credited_ms = models.PositiveIntegerField(default=0)  # watched in this session, ≤ wall time
+    # reports claiming more than real time (future, too fast, over the wall-time budget, clock
+    # going back): evidence for the integrity report, never acted on automatically
+    suspect_reports = models.PositiveIntegerField(default=0)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
 

@@ -2,6 +2,7 @@
 
 from ganxun.accounts.models import User
 from ganxun.catalog import policies as catalog_policies
+from ganxun.credits import policies as credits_policies
 
 
 def can_manage_courses(user: User) -> bool:
@@ -21,3 +22,8 @@ def can_learn(user: User) -> bool:
 
 def can_open_learning(user: User) -> bool:
     return can_learn(user) or can_manage_courses(user)
+
+
+def can_view_integrity(user: User) -> bool:
+    """The spot-check list of the user's subtree: those who follow its hours (学时达标)."""
+    return credits_policies.can_view_compliance(user)

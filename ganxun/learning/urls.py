@@ -6,6 +6,7 @@ app_name = "learning"
 urlpatterns = [
     path("", views.index, name="index"),
     path("hours/", views.my_hours, name="hours"),
+    path("anomalies/", views.anomalies, name="anomalies"),
     path("new/", views.course_new, name="course_new"),
     path("courses/<int:pk>/", views.course_detail, name="course"),
     path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),

@@ -15,7 +15,7 @@ from ganxun.catalog import files
 from ganxun.core.context import current_request_info
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.http import form_page, handle_form, post_action, require
-from ganxun.learning import policies, selectors, services
+from ganxun.learning import integrity, policies, selectors, services
 from ganxun.learning.forms import CourseForm, LessonAddForm, LessonUploadForm
 from ganxun.learning.wire import BadReport, parse_reports
 
@@ -229,6 +229,16 @@ def my_hours(request):
             "hours": selectors.my_online_hours(request.user),
             "courses": selectors.my_courses(request.user),
         },
+    )
+
+
+@require_safe
+@require(policies.can_view_integrity)
+def anomalies(request):
+    return render(
+        request,
+        "learning/anomalies.html",
+        {"found": integrity.findings(request.user), "days": integrity.DAYS},
     )
 
 

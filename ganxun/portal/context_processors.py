@@ -64,6 +64,7 @@ NAV = [
     (_("经费"), "budgets:list", budgets_policies.can_use_budgets, RESOURCES),
     (_("网络课程"), "learning:index", learning_policies.can_manage_courses, RESOURCES),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance, FIGURES),
+    (_("网络学习异常"), "learning:anomalies", learning_policies.can_view_integrity, FIGURES),
     (_("统计报表"), "stats:dashboard", stats_policies.can_view_stats, FIGURES),
     (_("接口令牌"), "accounts:tokens", policies.can_manage_users, SYSTEM),
     (_("审计日志"), "core:audit", policies.can_view_audit, SYSTEM),

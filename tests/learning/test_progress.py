@@ -221,3 +221,34 @@ def test_the_endpoints_answer_bad_input_with_a_code_never_a_500(setup, client, c
     # a learner not enrolled cannot start
     refused = client.post(f"/learning/lessons/{lesson.pk}/start/")
     assert refused.status_code == 403 and refused.json()["code"] == "not_enrolled"
+
+
+@pytest.mark.django_db
+def test_the_integrity_report_lists_evidence_in_scope(setup, city, client):
+    from ganxun.learning.models import PlaySession
+
+    _course, lesson, learner = setup
+    # given a learner whose page claims time that never passed, three times
+    token = start(learner, lesson, seconds_ago=5)
+    send(learner, token, playing(1, 0, 0), playing(2, 60, 5), playing(3, 61, 6), playing(4, 62, 7))
+    # and who played on two devices at once three times
+    for _ in range(3):
+        a = start(learner, lesson, seconds_ago=10)
+        send(learner, a, playing(1, 0, 0), playing(2, 5, 5))
+        start(learner, lesson)
+    # and five learners sharing one address
+    with unscoped():
+        PlaySession.objects.update(ip="10.1.2.3")
+        others = [make_learner(city.town_a1, name=f"同址{i}") for i in range(4)]
+    for other in others:
+        enrolled(other, lesson.course)
+        with acting_as(other):
+            services.play_start(actor=other, lesson=lesson, ip="10.1.2.3")
+    # then the town's unit contact sees all three, with the learner named
+    client.force_login(make_user(city.town_a1, Role.UNIT_CONTACT))
+    page = client.get("/learning/anomalies/").content.decode()
+    assert page.count("学员甲") == 2 and "10.1.2.3" in page
+    # and another county's contact sees none of it
+    client.force_login(make_user(city.county_b, Role.UNIT_CONTACT))
+    page = client.get("/learning/anomalies/").content.decode()
+    assert "学员甲" not in page and "10.1.2.3" not in page

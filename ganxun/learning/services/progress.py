@@ -27,6 +27,7 @@ from ganxun.learning.models import Enrollment, Lesson, LessonProgress, PlaySessi
 if TYPE_CHECKING:
     from ganxun.accounts.models import User
 
+SUSPECT = {"future", "out_of_order", "too_fast", "capped"}
 MAX_REPORTS = 120  # one post: two minutes of 1-second reports, ten of 5-second ones
 RESUME_NEAR_END_MS = 3000
 
@@ -176,6 +177,8 @@ def progress_report(
         if step.reason == "seek_forbidden":
             out.resume_at = step.cursor.pos_ms
         cursor = step.cursor
+        if step.reason in SUSPECT or SUSPECT.intersection(step.notes):
+            play.suspect_reports += 1
         out.results.append({"seq": report.seq, "ok": step.accepted, "reason": step.reason})
     play.last_seq, play.last_client_ms = cursor.seq, cursor.t_ms
     play.last_position_ms, play.last_state = cursor.pos_ms, cursor.state
@@ -188,6 +191,7 @@ def progress_report(
             "last_state",
             "credited_ms",
             "last_seen_at",
+            "suspect_reports",
         ]
     )
     progress.intervals = intervals
