@@ -169,7 +169,8 @@ def lua_progress(work: Path, threads: int) -> str:
         "local told = false\n"
         "response = function(status, headers, body)\n"
         "  if status ~= 200 and not told then told = true;"
-        " io.write('REFUSED ' .. status .. ' ' .. string.gsub(string.sub(body or '', 1, 3000), '%s+', ' ') .. '\\n') end\n"
+        " local text = string.gsub(string.sub(body or '', 1, 3000), '%s+', ' ')\n"
+        "  io.write('REFUSED ' .. status .. ' ' .. text .. '\\n') end\n"
         "end\n" + bench_stack.LUA_DONE
     )
 

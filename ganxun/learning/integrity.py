@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, ExpressionWrapper, F, DurationField, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 
 from ganxun.learning.models import PlaySession
