@@ -22,6 +22,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,12 @@ import bench_stack  # noqa: E402  (the side-by-side harness, beside this file)
 CSRF = secrets.token_hex(16)  # one CSRF secret for every learner: the cookie and the header
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -50,6 +57,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    # bench_stack's fixed ports may be another bench's, running at the same time on this box:
+    # a server already there would answer the readiness probe and take the load instead
+    bench_stack.HELLO_PORT, bench_stack.GANXUN_PORT = free_port(), free_port()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk (Debian's package)")
     work = Path(tempfile.mkdtemp(prefix="ganxun-bench-learning-"))
