@@ -172,7 +172,7 @@ def lua_progress(work: Path, threads: int) -> str:
         "  local l = learners[i]\n"
         '  wrk.headers["Cookie"] = l.cookie\n'
         '  local body = string.format(\'{"token":"%s","reports":[{"seq":%d,"t":%d,'
-        '"pos":%d,"state":"playing","rate":1}]}\', l.token, s, s * 5000, s * 5000)\n'
+        '"pos":%d,"state":"playing","rate":1}]}\', l.token, s, (s - 1) * 5000, (s - 1) * 5000)\n'
         '  return wrk.format(nil, "/learning/progress/", nil, body)\n'
         "end\n"
         # the first refusal of each thread is printed: a bench that measures errors is useless
