@@ -19,6 +19,7 @@ from tests.credits.factories import foreign_credits
 from tests.enrollment.factories import foreign_enrollment
 from tests.evaluations.factories import foreign_evaluations
 from tests.factories import make_user
+from tests.learning.factories import foreign_learning
 from tests.messaging.told_factories import foreign_messaging
 from tests.needs.factories import foreign_needs
 from tests.outcomes.factories import foreign_outcomes
@@ -66,6 +67,7 @@ def foreign(city, cadres):
         **foreign_budgets(city, other_admin),
         **foreign_outcomes(city, other_admin),
         **foreign_messaging(city, other_admin),
+        **foreign_learning(city, other_admin),
     }
 
 

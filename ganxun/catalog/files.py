@@ -11,7 +11,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, StreamingHttpResponse
@@ -333,12 +335,12 @@ def stored_file_response(request, obj, *, missing=None, inline: bool):
     path = Path(default_storage.path(obj.file.name))
     if not path.exists():
         raise NotFound(gettext("文件已不在存储中，请联系管理员。"))
-    return ranged_file_response(
-        request,
-        path,
-        content_type=obj.content_type or "application/octet-stream",
-        filename=obj.file_name or path.name,
-        inline=inline,
+    content_type = obj.content_type or "application/octet-stream"
+    filename = obj.file_name or path.name
+    return accel_response(
+        path, content_type=content_type, filename=filename, inline=inline
+    ) or ranged_file_response(
+        request, path, content_type=content_type, filename=filename, inline=inline
     )
 
 
@@ -355,3 +357,22 @@ def file_view(policy, *, get, inline, missing=None, methods=None):
         return stored_file_response(request, obj, missing=missing, inline=inline(obj))
 
     return methods(view) if methods is not None else view
+
+
+def accel_response(path: Path, *, content_type: str, filename: str, inline: bool):
+    """In production nginx sends the file itself (``X-Accel-Redirect`` to an ``internal``
+    location aliased to ``MEDIA_ROOT``, set by ``GANXUN_MEDIA_ACCEL``, e.g. ``/protected-media/``):
+    ranges and sendfile without holding a Python worker for a video. None when not configured,
+    or when the file lies outside ``MEDIA_ROOT``; the caller then streams it with ranges."""
+    prefix = getattr(settings, "MEDIA_ACCEL_PREFIX", "")
+    if not prefix:
+        return None
+    try:
+        relative = path.resolve().relative_to(Path(settings.MEDIA_ROOT).resolve())
+    except ValueError:
+        return None
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(relative.as_posix())
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

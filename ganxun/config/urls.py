@@ -21,6 +21,7 @@ urlpatterns = [
     path("outcomes/", include("ganxun.outcomes.urls")),
     path("credits/", include("ganxun.credits.urls")),
     path("budgets/", include("ganxun.budgets.urls")),
+    path("learning/", include("ganxun.learning.urls")),
     path("stats/", include("ganxun.stats.urls")),
     path("notices/", include("ganxun.messaging.urls_prefs")),
     path("messaging/", include("ganxun.messaging.told.urls")),

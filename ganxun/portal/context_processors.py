@@ -8,6 +8,7 @@ from ganxun.catalog import policies as catalog_policies
 from ganxun.checkin import policies as checkin_policies
 from ganxun.credits import policies as credits_policies
 from ganxun.enrollment import policies as enrollment_policies
+from ganxun.learning import policies as learning_policies
 from ganxun.messaging import policies_prefs as messaging_policies
 from ganxun.needs import policies as needs_policies
 from ganxun.orgs import policies as orgs_policies
@@ -34,6 +35,12 @@ NAV = [
     (_("我的课表"), "programs:my", lambda u: u.has_role(Role.TRAINEE), None),
     (_("自主选学"), "enrollment:menu", lambda u: u.has_role(Role.TRAINEE), None),
     (_("请假"), "enrollment:my_leave", lambda u: u.has_role(Role.TRAINEE), None),
+    (
+        _("在线学习"),
+        "learning:index",
+        lambda u: u.has_role(Role.TRAINEE) and learning_policies.can_learn(u),
+        None,
+    ),
     (_("课程申报"), "catalog:proposals", lambda u: u.has_role(Role.UNIT_CONTACT), None),
     (_("调训报名"), "enrollment:my_quotas", lambda u: u.has_role(Role.UNIT_CONTACT), None),
     (_("请假审批"), "enrollment:leave_inbox", lambda u: u.has_role(Role.UNIT_CONTACT), None),
@@ -65,7 +72,9 @@ NAV = [
     (_("自动提醒"), "reminders:settings", reminders_policies.can_configure_reminders, TRAINING),
     (_("课程与师资"), "catalog:index", catalog_policies.can_view_catalog, RESOURCES),
     (_("经费"), "budgets:list", budgets_policies.can_use_budgets, RESOURCES),
+    (_("网络课程"), "learning:index", learning_policies.can_manage_courses, RESOURCES),
     (_("学时达标"), "credits:index", credits_policies.can_view_compliance, FIGURES),
+    (_("网络学习异常"), "learning:anomalies", learning_policies.can_view_integrity, FIGURES),
     (_("统计报表"), "stats:dashboard", stats_policies.can_view_stats, FIGURES),
     (_("消息模板"), "messaging_prefs:templates", messaging_policies.can_edit_templates, SYSTEM),
     (

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ganxun.evaluations",
     "ganxun.outcomes",
     "ganxun.credits",
+    "ganxun.learning",
     "ganxun.budgets",
     "ganxun.stats",
     "ganxun.reminders",
@@ -191,6 +192,8 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# nginx serves stored files when set (X-Accel-Redirect to this internal location): catalog/files.py
+MEDIA_ACCEL_PREFIX = env_str("GANXUN_MEDIA_ACCEL", "")
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
