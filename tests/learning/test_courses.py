@@ -47,19 +47,20 @@ def test_an_uploaded_video_is_probed_and_joins_the_library(organizer, course):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("name", "content", "code"),
+    ("name", "make", "code"),
     [
-        ("broken.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4000, "unreadable_video"),
-        ("cut.webm", video_bytes(4)[:300], "unreadable_video"),
-        ("slides.pdf", b"%PDF-1.4\n" + b"x" * 100, "not_a_video"),
-        ("empty.mp4", b"", "empty_file"),
+        ("broken.mp4", lambda: b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4000, "unreadable_video"),
+        ("cut.webm", lambda: video_bytes(4)[:300], "unreadable_video"),
+        ("slides.pdf", lambda: b"%PDF-1.4\n" + b"x" * 100, "not_a_video"),
+        ("empty.mp4", lambda: b"", "empty_file"),
     ],
+    ids=["broken-mp4", "cut-webm", "pdf", "empty"],  # made in the test: ids the same everywhere
 )
 def test_corrupt_and_non_video_uploads_are_refused_and_nothing_kept(
-    organizer, course, name, content, code, media_root
+    organizer, course, name, make, code, media_root
 ):
     with pytest.raises(LearningError) as refused:
-        upload(organizer, course, SimpleUploadedFile(name, content))
+        upload(organizer, course, SimpleUploadedFile(name, make()))
     assert refused.value.code == code
     with unscoped():
         assert not Lesson.objects.exists() and not Material.objects.exists()
