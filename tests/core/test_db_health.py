@@ -13,7 +13,7 @@ def _new_request(monkeypatch, at: float) -> None:
     monkeypatch.setattr(db.time, "monotonic", lambda: at)
     connection.health_check_enabled = True  # as production's conn_health_checks=True
     connection.health_check_done = False  # what close_old_connections leaves at a request start
-    request_started.send(sender=None)
+    db._skip_recent_health_check()  # our receiver, which runs right after it
 
 
 def test_a_connection_used_a_moment_ago_skips_the_health_check(monkeypatch):
