@@ -39,7 +39,7 @@ def _skip_recent_health_check(**_kwargs: Any) -> None:
             and healthy_at is not None
             and now - healthy_at < HEALTHY_FOR
         ):
-            conn.health_check_done = True
+            conn.health_check_done = True  # type: ignore[attr-defined]  # Django's, untyped
 
 
 def connect_health_check_rule() -> None:

@@ -20,7 +20,7 @@ def select_list(model: type[Model], alias: str) -> str:
     """``alias."col1", alias."col2", …``: the model's concrete columns in the order
     ``instance_from_row`` reads them."""
     qn = connection.ops.quote_name
-    return ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
+    return ", ".join(f"{alias}.{qn(str(f.column))}" for f in model._meta.concrete_fields)
 
 
 def instance_from_row(model: type[Model], values: Sequence[Any], *, db: str = "default") -> Any:
