@@ -4,6 +4,7 @@ and the trainee scan ``GET /checkin/s/<code>/``, on a scratch SQLite database, p
 settings (DEBUG off, JSON request log).
 
     .venv/bin/python bench/profile_stack.py [--calls 500] [--top 25]
+        [--postgres postgres://postgres@127.0.0.1:5432]   # a scratch PostgreSQL database
 """
 
 import argparse
@@ -23,9 +24,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--postgres", default=None, help="server URL (default: SQLite)")
     args = parser.parse_args()
     os.environ["GANXUN_LOG_JSON"] = "1"
-    with scratch_django("ganxun_profile_stack", None):
+    with scratch_django("ganxun_profile_stack", args.postgres):
         logging.getLogger("ganxun.request").handlers = [logging.NullHandler()]
         logging.getLogger("ganxun.request").propagate = False
         calls = world()

@@ -1,10 +1,11 @@
 """Bearer tokens for integrations (kiosks, other systems).
 
-A kiosk calls in bursts, so the lookup is one statement written once per database vendor: the
-ORM would compile the same join, subquery and forty columns again on every call, which cost
-more than the database itself (bench/profile_stack.py, docs/benchmarks.md, issue 19). Nothing
-about the token or its user is kept between requests: a revoked token, a deactivated account
-or a changed role counts on the very next call.
+A kiosk calls in bursts, so the lookup is one statement written once per database vendor, its
+row made into instances without ``raw()`` (core/rawrows.py): the ORM would compile the same
+join, subquery and forty columns again on every call, which cost more than the database
+itself (bench/profile_stack.py, docs/benchmarks.md, issue 19). Nothing about the token or its
+user is kept between requests: a revoked token, a deactivated account or a changed role counts
+on the very next call.
 """
 
 from datetime import timedelta
@@ -16,6 +17,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from ganxun.accounts.models import ApiToken, RoleGrant, User, hash_token
+from ganxun.core.rawrows import instance_from_row, select_list
 from ganxun.core.scoping import enter_actor
 from ganxun.orgs.models import Org
 
@@ -31,12 +33,12 @@ def _lookup_sql(vendor: str) -> str:
     qn = connection.ops.quote_name
     token, user, grant, org = (qn(m._meta.db_table) for m in (ApiToken, User, RoleGrant, Org))
     roles = "GROUP_CONCAT(g.role, ',')" if vendor == "sqlite" else "STRING_AGG(g.role, ',')"
-    token_columns = ", ".join(f"t.{qn(f)} AS {qn('token_' + f)}" for f in TOKEN_FIELDS)
+    token_columns = ", ".join(f"t.{qn(f)}" for f in TOKEN_FIELDS)
     return (
-        f"SELECT u.*, {token_columns},"
-        f" (SELECT {roles} FROM {grant} g WHERE g.user_id = u.id) AS role_codes,"
-        " o.path AS org_path,"
-        " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END AS stale"
+        f"SELECT {select_list(User, 'u')}, {token_columns},"
+        f" (SELECT {roles} FROM {grant} g WHERE g.user_id = u.id),"
+        " o.path,"
+        " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END"
         f" FROM {token} t INNER JOIN {user} u ON u.id = t.user_id"
         f" LEFT JOIN {org} o ON o.id = u.org_id"
         " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active"
@@ -48,21 +50,23 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         now = timezone.now()
-        sql = _lookup_sql(connection.vendor)
-        found = list(User.objects.raw(sql, [now - TOUCH_EVERY, hash_token(token)]))
-        if not found:
+        with connection.cursor() as cursor:
+            cursor.execute(_lookup_sql(connection.vendor), [now - TOUCH_EVERY, hash_token(token)])
+            found = cursor.fetchone()
+        if found is None:
             return None
-        # Any: the raw query annotates the row (role_codes, org_path, stale, token_*)
-        user: Any = found[0]
+        user: Any = instance_from_row(User, found)  # Any: _roles_cache is set below
+        n = len(User._meta.concrete_fields)
+        values = list(found[n : n + len(TOKEN_FIELDS)])
+        role_codes, org_path, stale = found[n + len(TOKEN_FIELDS) :]
         # The roles come with the token (one statement): kiosks call in bursts.
-        user._roles_cache = frozenset(filter(None, (user.role_codes or "").split(",")))
-        values = [getattr(user, "token_" + f) for f in TOKEN_FIELDS]
+        user._roles_cache = frozenset(filter(None, (role_codes or "").split(",")))
         values[-1] = bool(values[-1])  # SQLite answers 0/1
         row = ApiToken.from_db(connection.alias, TOKEN_FIELDS, values)
         row.user = user
         if user.org_id is not None:  # what scoping reads (its subtree); the rest loads on access
-            user.org = Org.from_db(connection.alias, ["id", "path"], [user.org_id, user.org_path])
-        if user.stale:
+            user.org = Org.from_db(connection.alias, ["id", "path"], [user.org_id, org_path])
+        if stale:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = user
         enter_actor(user)  # scoped queries of this call narrow to the token's user

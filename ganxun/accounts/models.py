@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.encrypted import EncryptedTextField
@@ -45,11 +45,7 @@ class User(AbstractUser):
         """The role codes, loaded once per user object (i.e. once per request)."""
         cached = getattr(self, "_roles_cache", None)
         if cached is None:
-            cached = (
-                frozenset(self.role_grants.values_list("role", flat=True))
-                if self.pk
-                else frozenset()
-            )
+            cached = frozenset(_role_codes(self)) if self.pk else frozenset()
             self._roles_cache = cached
         return cached
 
@@ -58,6 +54,17 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [str(label) for value, label in Role.choices if value in self.roles]
+
+
+def _role_codes(user: "User") -> list[str]:
+    """``user.role_grants.values_list("role", flat=True)`` as a statement written once: every
+    signed-in request reads the roles (idle timeout, 2FA, navigation), and the ORM's compiling
+    cost more than the query (issue 19)."""
+    db = router.db_for_read(RoleGrant, instance=user)
+    table = connections[db].ops.quote_name(RoleGrant._meta.db_table)
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"SELECT role FROM {table} WHERE user_id = %s", [user.pk])
+        return [role for (role,) in cursor.fetchall()]
 
 
 class RoleGrant(models.Model):

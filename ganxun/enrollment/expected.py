@@ -8,6 +8,7 @@ self-selectable session expects the cadres holding an
 enrolled seat on it (waitlisted and cancelled picks are not expected).
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from ganxun.core.scoping import children_of
@@ -27,6 +28,35 @@ def expected_trainees(session: Session) -> QuerySet:
     if session.batch:
         qs = qs.filter(batch=session.batch)
     return qs
+
+
+def expected_sql(session: Session, cadre_id: int) -> tuple[str, list]:
+    """``expected_trainees(session).filter(cadre_id=cadre_id)`` as SQL written once (check-in's
+    ``WHERE EXISTS``): a scan runs it every time, and compiling the queryset cost more than the
+    database took to run it (issue 19). The same rule: tests/checkin/test_expected_sql.py
+    compares the two on every kind of session."""
+    qn = connection.ops.quote_name
+    trainees = qn(ProgramTrainee._meta.db_table)
+    head = f"SELECT 1 FROM {trainees} WHERE {qn('program_id')} = %s AND {qn('cadre_id')} = %s"
+    params: list = [session.program_id, cadre_id]
+    if session.self_selectable:
+        seats = qn(Seat._meta.db_table)
+        seated = (
+            f"SELECT {qn('cadre_id')} FROM {seats}"
+            f" WHERE {qn('session_id')} = %s AND {qn('status')} = %s"
+        )
+        return f"{head} AND {qn('cadre_id')} IN ({seated})", [
+            *params,
+            session.pk,
+            Seat.Status.ENROLLED.value,
+        ]
+    own = ", ".join(["%s"] * len(ONLY_OWN_SESSIONS))
+    sql = f"{head} AND NOT ({qn('source')} IN ({own}))"
+    params += [source.value for source in ONLY_OWN_SESSIONS]
+    if session.batch:
+        sql += f" AND {qn('batch')} = %s"
+        params.append(session.batch)
+    return sql, params
 
 
 def expected_cadre_ids(session: Session) -> QuerySet:

@@ -24,7 +24,7 @@ from ganxun.checkin.errors import CheckinError
 from ganxun.checkin.events import AttendanceRecorded
 from ganxun.checkin.models import Attendance
 from ganxun.core import events
-from ganxun.enrollment.expected import expected_trainees
+from ganxun.enrollment.expected import expected_sql
 from ganxun.orgs.models import Cadre
 from ganxun.programs.models import ProgramTrainee, Session
 
@@ -148,9 +148,8 @@ def _created(row_id: int, values: list, session: Session, *, walk_in: bool) -> C
     return CheckinResult(attendance, created=True)
 
 
-def _expected_sql(session: Session, cadre_id: int) -> tuple[str, tuple]:
-    qs = expected_trainees(session).filter(cadre_id=cadre_id).order_by().values("pk")
-    return qs.query.sql_with_params()
+def _expected_sql(session: Session, cadre_id: int) -> tuple[str, list]:
+    return expected_sql(session, cadre_id)
 
 
 _COLUMNS = (
@@ -164,7 +163,7 @@ _COLUMNS = (
 )
 
 
-def _insert(values: list, *, expected: tuple[str, tuple] | None = None, walk_in=False):
+def _insert(values: list, *, expected: tuple[str, list] | None = None, walk_in=False):
     """One INSERT … ON CONFLICT DO NOTHING RETURNING id; None when no row was written."""
     qn = connection.ops.quote_name
     table = qn(Attendance._meta.db_table)

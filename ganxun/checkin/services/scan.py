@@ -2,7 +2,6 @@
 
 import functools
 from datetime import datetime
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +18,7 @@ from ganxun.checkin.services.core import (
     require_session_venue,
 )
 from ganxun.core.errors import NotFound
+from ganxun.core.rawrows import instance_from_row, select_list
 from ganxun.core.values import query_int
 from ganxun.orgs.idcard import InvalidIdNumber, parse_id_number
 from ganxun.orgs.lookup import cadre_by_id_number
@@ -30,23 +30,27 @@ _UNREAD = object()  # attendance_scan's venue not given: read it
 
 def session_for_checkin(session_id) -> Session:
     """The session with what check-in and its steps read: its program's channel and org
-    path (walk-ins, the organizer's right). One raw statement on the hot path — the ORM's
-    select_related across three wide tables cost more than the round trip; the program and
-    org are partial instances whose other fields load on access (deferred)."""
+    path (walk-ins, the organizer's right). One statement written once on the hot path — the
+    ORM's select_related across three wide tables, and even ``raw()``, cost more than the round
+    trip (core/rawrows.py); the program and org are partial instances whose other fields load
+    on access (deferred)."""
     session = None
     # raw SQL: a value beyond the column (2⁶³) would overflow SQLite's driver, not just miss
     if (pk := query_int(session_id, min_value=1)) is not None:
         # Callers decide what is shown: signed code, can_run_checkin, own attendance row.
-        # scope: the hot check-in SQL by id, authorised by each caller as said above
-        session = next(iter(Session._base_manager.raw(_session_sql(), [pk])), None)
-    if session is None:
+        # (scope: the hot check-in SQL by id, authorised by each caller as said above)
+        with connection.cursor() as cursor:
+            cursor.execute(_session_sql(), [pk])
+            row = cursor.fetchone()
+    if row is None:
         raise NotFound(_("未找到该课次。"))
+    session = instance_from_row(Session, row)
     alias = session._state.db
-    row: Any = session  # the raw query's extra columns (gx_*) are attributes of the row
+    channel, org_id, org_path = row[-3:]
     program = Program.from_db(
-        alias, ["id", "org_id", "channel"], [session.program_id, row.gx_org, row.gx_ch]
+        alias, ["id", "org_id", "channel"], [session.program_id, org_id, channel]
     )
-    program.org = Org.from_db(alias, ["id", "path"], [row.gx_org, row.gx_path])
+    program.org = Org.from_db(alias, ["id", "path"], [org_id, org_path])
     session.program = program
     return session
 
@@ -54,10 +58,10 @@ def session_for_checkin(session_id) -> Session:
 @functools.cache
 def _session_sql() -> str:
     qn = connection.ops.quote_name
-    columns = ", ".join(f"s.{qn(str(f.column))}" for f in Session._meta.concrete_fields)
+    columns = select_list(Session, "s")
     return (
-        f"SELECT {columns}, p.{qn('channel')} AS gx_ch, p.{qn('org_id')} AS gx_org, "
-        f"o.{qn('path')} AS gx_path FROM {qn(Session._meta.db_table)} s "
+        f"SELECT {columns}, p.{qn('channel')}, p.{qn('org_id')}, "
+        f"o.{qn('path')} FROM {qn(Session._meta.db_table)} s "
         f"JOIN {qn(Program._meta.db_table)} p ON p.{qn('id')} = s.{qn('program_id')} "
         f"JOIN {qn(Org._meta.db_table)} o ON o.{qn('id')} = p.{qn('org_id')} "
         f"WHERE s.{qn('id')} = %s"

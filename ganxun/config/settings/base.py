@@ -161,7 +161,14 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 GANXUN_IDLE_TIMEOUT = timedelta(minutes=30)
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database (accounts/sessions.py: Django's, its read written once); with
+# Redis (shared by every process) they are cached there too. Without Redis the cache would be
+# each process's memory: a session logged out (or flushed by the idle logout) in one gunicorn
+# worker would stay valid in the others' caches, and with thousands of signed-in trainees the
+# 300 entries of a local cache miss anyway (issue 19).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "ganxun.accounts.sessions"
+)
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
