@@ -20,6 +20,6 @@ def _unlogged(on: bool):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_rate_counter")]
+    dependencies = [("core", "0007_notice_message_id")]
 
     operations = [migrations.RunPython(_unlogged(True), _unlogged(False))]
