@@ -22,6 +22,7 @@ from django.urls import Resolver404, resolve
 from ganxun.accounts.models import User
 from ganxun.core.scoping import unscoped
 from ganxun.credits.forms import PLATFORMS
+from ganxun.evaluations.selectors.results import feedback_taxonomy
 from ganxun.messaging.kinds import all_kinds
 from ganxun.messaging.templates import preview
 from tests.test_scoping_http import walk
@@ -128,6 +129,9 @@ def data_runs() -> set[str]:
         texts = [kind.title, kind.body, kind.sms, *samples, filled.title, filled.body, filled.sms]
         runs.update(HAN.findall(" ".join(texts)))
     runs.update(HAN.findall(settings.GANXUN_SMS_SIGNATURE))  # the SMS signature: configuration
+    # the themes class comments are grouped under: a Chinese keyword table read from a data file
+    # (evaluations/data/feedback_taxonomy.json), like the needs clustering's own taxonomy
+    runs.update(HAN.findall(" ".join(t.name for t in feedback_taxonomy().topics)))
     return runs
 
 

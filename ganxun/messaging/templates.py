@@ -194,9 +194,9 @@ def _syntax_problem(field: str, text: str, kind: NoticeKind) -> Problem | None:
         names = registry.placeholders(text)
     except TemplateSyntaxError as e:
         if e.code == "malformed":
-            msg = _("花括号不成对。变量写成 {变量名}；要写花括号本身，请写 {{ 或 }}。")
+            msg = _("花括号不成对。变量写成 {title} 这样；要写花括号本身，请写 {{ 或 }}。")
         else:
-            msg = _("不支持的写法 {%(raw)s}：变量只能写成 {变量名}。") % {"raw": e.name}
+            msg = _("不支持的写法 {%(raw)s}：变量只能写成 {title} 这样。") % {"raw": e.name}
         return Problem(field, msg, e.code)
     allowed = kind.variable_names
     for name in names:

@@ -101,7 +101,10 @@ def _execute(*, actor: User, plan: Plan, obj, what: str, program=None, org=None)
     if not due:
         raise ReminderError("chased_today", _("今天已催办过，每个对象每天最多催办一次。"))
     now = timezone.now()
-    digest = hashlib.sha256("|".join(f"{t.key}:{t.unit.pk}" for t in due).encode()).hexdigest()
+    # the same targets, last chased at the same moments: a repeat of this very chase (a double
+    # click, a retried post) — once a day has passed, their last chase moved and the key with it
+    marks = "|".join(f"{t.key}:{t.unit.pk}:{t.last.isoformat() if t.last else ''}" for t in due)
+    digest = hashlib.sha256(marks.encode()).hexdigest()
     key = f"chase:{what}:{timezone.localdate(now).isoformat()}:{digest[:16]}"
     program_id = getattr(program, "pk", None)
     org_id = getattr(org, "pk", None) or getattr(program, "org_id", None)

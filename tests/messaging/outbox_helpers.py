@@ -27,6 +27,8 @@ def use_preferences(monkeypatch, channels=("sms",), addresses=None):
         return f"r{who}@example.cn" if channel == "email" else f"1380000{who:04d}"
 
     monkeypatch.setattr(preferences, "channels_for", channels_for)
+    # the outbox asks a batch's Chooser (one lookup per batch, not per recipient)
+    monkeypatch.setattr(preferences.Chooser, "channels", lambda self, to: list(channels))
     monkeypatch.setattr(preferences, "address_for", address_for)
 
 
