@@ -1,10 +1,10 @@
 """The inbox (我的消息): the rows every notice leaves in it.
 
 Apps do not call this module to tell people something: they call
-``ganxun.messaging.outbox.send`` with a registered kind, which writes the in-app notice here
-(``notices_send_each`` for accounts, ``notices_send_to_cadres`` for roster cadres) and the other
-channels through the outbox. The one exception is the invitation to rate a class, written on
-each check-in (``notices_send_to_cadre``, one INSERT … SELECT — see
+``ganxun.messaging.outbox.send`` with a registered kind, which writes the in-app notices
+(``core.Notice`` rows carrying their ``message_id``) and the other channels' deliveries in one
+go. This module keeps what the inbox itself needs. The one exception is the invitation to
+rate a class, written on each check-in (``notices_send_to_cadre``, one INSERT … SELECT — see
 evaluations/services/invitations.py).
 
 A cadre's notice lands in each of the cadre's active accounts, and when the cadre has none yet
@@ -13,7 +13,6 @@ that cadre later shows it (``inbox_q``), and reading it makes it that account's
 (``notices_mark_read``) — so trainees whose account is created after the 调训通知 still
 receive it."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -26,26 +25,6 @@ from ganxun.core.models import Notice
 
 if TYPE_CHECKING:  # core imports no app at run time
     from ganxun.accounts.models import User
-
-
-def notices_send_each(rows: list[tuple]) -> int:
-    """Different notices to different users, one INSERT: rows of (user, kind, title, body,
-    url)."""
-    Notice.objects.bulk_create(
-        [
-            Notice(
-                user=u,
-                cadre_id=getattr(u, "cadre_id", None),
-                kind=kind,
-                title=title[:200],
-                body=body,
-                url=url[:300],
-            )
-            for u, kind, title, body, url in rows
-        ],
-        batch_size=500,
-    )
-    return len(rows)
 
 
 def notices_send_to_cadre(
@@ -69,39 +48,6 @@ def notices_send_to_cadre(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-@dataclass(frozen=True)
-class CadreNotice:
-    cadre_id: int
-    kind: str
-    title: str
-    body: str = ""
-    url: str = ""
-
-
-def notices_send_to_cadres(notices: list[CadreNotice]) -> int:
-    """Many cadres' notices (each its own text) in one SELECT of accounts and one INSERT."""
-    user_model = get_user_model()
-    accounts: dict[int, list[int | None]] = {}  # None: a notice kept for a later account
-    for user_id, cadre_id in user_model.objects.filter(
-        cadre_id__in={n.cadre_id for n in notices}, is_active=True
-    ).values_list("pk", "cadre_id"):
-        accounts.setdefault(cadre_id, []).append(user_id)
-    rows = [
-        Notice(
-            user_id=user_id,
-            cadre_id=n.cadre_id,
-            kind=n.kind,
-            title=n.title[:200],
-            body=n.body,
-            url=n.url[:300],
-        )
-        for n in notices
-        for user_id in accounts.get(n.cadre_id) or [None]
-    ]
-    Notice.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
 
 
 def inbox_q(user: "User") -> Q:
