@@ -21,7 +21,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from ganxun.core import lookups  # noqa: F401  (registers IntegerFieldIn)
-        from ganxun.core.db import connect_health_check_rule
 
-        connect_health_check_rule()
         connection_created.connect(_register_sqlite_functions)

@@ -19,7 +19,11 @@ from ganxun.core.scoping import unscoped
 from ganxun.messaging.models import Delivery
 from ganxun.messaging.outbox import To, send
 from tests.factories import CadreFactory
-from tests.messaging.outbox_helpers import email_settings, smtp_server  # noqa: F401
+from tests.messaging.outbox_helpers import (  # noqa: F401
+    email_settings,
+    smtp_server,
+    use_preferences,
+)
 from tests.ops.children import PYTHON, ROOT, child_env
 
 pytestmark = [
@@ -58,7 +62,7 @@ def start_loop(env, port) -> subprocess.Popen:
 def test_kill_9_midway_loses_and_duplicates_nothing(smtp_server, tmp_path, monkeypatch):  # noqa: F811
     # given 300 cadres told by e-mail (committed: the processes read them)
     cadres = CadreFactory.create_batch(N, unit=_town())
-    monkeypatch.setattr("ganxun.messaging.preferences.channels_for", lambda to, **kw: ["email"])
+    use_preferences(monkeypatch, channels=("email",))
     with unscoped():
         send(kind="test_notice", to=[To.cadre(c.pk) for c in cadres], context={"title": "通知"})
     env = child_env(
